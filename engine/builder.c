@@ -1,0 +1,221 @@
+/* The build phase: from a network definition to an engine.
+ *
+ * The network is copied, its dynamic batch dimension set to the maximum,
+ * shapes inferred (folding shape sub-graphs), dead layers removed and
+ * activation memory planned. The optimizer passes and the CUDA tactic
+ * selection plug in here as they land. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+#define TRT_DEFAULT_WORKSPACE (256u << 20)
+
+static const char *const backend_names[] = {
+    [TRT_BACKEND_AUTO] = "auto", [TRT_BACKEND_CPU] = "cpu", [TRT_BACKEND_CUDA] = "cuda"};
+
+const char *trt_backend_name(trt_backend_t backend) {
+  return ((int)backend >= 0 && backend <= TRT_BACKEND_CUDA) ? backend_names[backend] : "?";
+}
+
+trt_status_t trt_backend_parse(const char *text, trt_backend_t *backend) {
+  for (int b = TRT_BACKEND_AUTO; b <= TRT_BACKEND_CUDA; b++) {
+    if (text && strcmp(text, backend_names[b]) == 0) {
+      *backend = (trt_backend_t)b;
+      return TRT_STATUS_OK;
+    }
+  }
+  return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown backend '%s' (expected auto, cpu or cuda)",
+                   text ? text : "");
+}
+
+void trt_builder_config_init(trt_builder_config_t *config) {
+  memset(config, 0, sizeof(*config));
+  config->backend = TRT_BACKEND_AUTO;
+  config->max_batch = 1;
+  config->workspace = TRT_DEFAULT_WORKSPACE;
+  config->precision = TRT_PRECISION_FP32;
+}
+
+void trt_specialization_release(trt_specialization_t *specialization) {
+  trt_network_destroy(specialization->network);
+  trt_memory_plan_release(&specialization->plan);
+  free(specialization->binding_tensors);
+  memset(specialization, 0, sizeof(*specialization));
+}
+
+static trt_status_t set_batch(trt_network_t *network, const trt_engine_t *engine, int batch) {
+  for (int i = 0; i < network->nb_inputs; i++) {
+    trt_tensor_t *input = &network->tensors[network->inputs[i]];
+    if (input->dims.nb_dims > 0 && input->dims.d[0] < 0)
+      input->dims.d[0] = batch;
+  }
+  (void)engine;
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_specialize(const trt_engine_t *engine, int batch, trt_specialization_t *out) {
+  memset(out, 0, sizeof(*out));
+  out->batch = batch;
+  out->network = trt_network_clone(engine->source);
+  if (!out->network)
+    return TRT_STATUS_OUT_OF_MEMORY;
+  trt_status_t status = set_batch(out->network, engine, batch);
+  if (status == TRT_STATUS_OK)
+    status = trt_network_infer_shapes(out->network);
+  if (status == TRT_STATUS_OK)
+    status = trt_network_prune(out->network);
+  if (status == TRT_STATUS_OK)
+    status = trt_memory_plan_build(out->network, &out->plan);
+  if (status == TRT_STATUS_OK) {
+    out->binding_tensors = malloc((size_t)engine->nb_bindings * sizeof(int));
+    if (!out->binding_tensors)
+      status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for bindings");
+  }
+  for (int b = 0; status == TRT_STATUS_OK && b < engine->nb_bindings; b++) {
+    out->binding_tensors[b] = trt_network_find_tensor(out->network, engine->binding_names[b]);
+    if (out->binding_tensors[b] < 0)
+      status = trt_error(TRT_STATUS_INTERNAL_ERROR, "binding '%s' vanished while building",
+                         engine->binding_names[b]);
+  }
+  if (status != TRT_STATUS_OK)
+    trt_specialization_release(out);
+  return status;
+}
+
+static trt_status_t record_bindings(trt_engine_t *engine) {
+  const trt_network_t *source = engine->source;
+  int count = source->nb_inputs + source->nb_outputs;
+  if (source->nb_outputs == 0)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "the network has no outputs");
+  engine->binding_names = calloc((size_t)count, sizeof(char *));
+  engine->binding_is_input = calloc((size_t)count, sizeof(bool));
+  engine->binding_has_batch = calloc((size_t)count, sizeof(bool));
+  if (!engine->binding_names || !engine->binding_is_input || !engine->binding_has_batch)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for bindings");
+  engine->nb_bindings = count;
+  for (int b = 0; b < count; b++) {
+    bool is_input = b < source->nb_inputs;
+    int tensor = is_input ? source->inputs[b] : source->outputs[b - source->nb_inputs];
+    engine->binding_names[b] = strdup(source->tensors[tensor].name);
+    if (!engine->binding_names[b])
+      return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for bindings");
+    engine->binding_is_input[b] = is_input;
+    if (is_input && source->tensors[tensor].dims.nb_dims > 0 &&
+        source->tensors[tensor].dims.d[0] < 0)
+      engine->batch_dynamic = true;
+  }
+  return TRT_STATUS_OK;
+}
+
+/* A binding has a batch dimension when its first dimension follows the
+ * batch size: compare the batch-1 and maximum-batch specializations. */
+static trt_status_t find_batched_bindings(trt_engine_t *engine) {
+  if (!engine->batch_dynamic)
+    return TRT_STATUS_OK;
+  trt_specialization_t single;
+  trt_status_t status = TRT_STATUS_OK;
+  const trt_specialization_t *reference = &engine->full;
+  if (engine->max_batch > 1) {
+    status = trt_specialize(engine, 1, &single);
+    if (status != TRT_STATUS_OK)
+      return status;
+    reference = &single;
+  }
+  for (int b = 0; b < engine->nb_bindings; b++) {
+    const trt_dims_t *at_max = &engine->full.network->tensors[engine->full.binding_tensors[b]].dims;
+    const trt_dims_t *at_one = &reference->network->tensors[reference->binding_tensors[b]].dims;
+    engine->binding_has_batch[b] =
+        at_max->nb_dims > 0 && at_one->nb_dims > 0 &&
+        (engine->max_batch > 1 ? at_max->d[0] != at_one->d[0] : at_one->d[0] == 1);
+  }
+  if (reference != &engine->full)
+    trt_specialization_release(&single);
+  return status;
+}
+
+static trt_status_t choose_backend(trt_builder_config_t *config) {
+  switch (config->backend) {
+  case TRT_BACKEND_AUTO:
+    /* The CUDA backend is not part of this version: auto means the CPU. */
+    config->backend = TRT_BACKEND_CPU;
+    return TRT_STATUS_OK;
+  case TRT_BACKEND_CPU:
+    return TRT_STATUS_OK;
+  case TRT_BACKEND_CUDA:
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "the CUDA backend is not available in this version; use the CPU backend");
+  }
+  return trt_error(TRT_STATUS_INVALID_ARGUMENT, "invalid backend %d", (int)config->backend);
+}
+
+static void log_build_summary(const trt_engine_t *engine) {
+  const trt_specialization_t *full = &engine->full;
+  trt_log(TRT_SEVERITY_INFO,
+          "built %s engine: %d layers (of %d before folding and pruning), activations %.2f MiB "
+          "(%.2f MiB without sharing), max batch %d",
+          trt_backend_name(engine->backend), full->network->nb_layers, engine->source->nb_layers,
+          full->plan.arena_bytes / 1048576.0, full->plan.naive_bytes / 1048576.0,
+          engine->max_batch);
+  if (!engine->config.verbose)
+    return;
+  for (int l = 0; l < full->network->nb_layers; l++) {
+    const trt_layer_t *layer = &full->network->layers[l];
+    char dims[128];
+    const trt_tensor_t *output = trt_layer_output(full->network, layer, 0);
+    trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s) -> %s %s", l, layer->name,
+            trt_layer_type_name(layer->type), output->name,
+            trt_dims_format(&output->dims, dims, sizeof(dims)));
+  }
+}
+
+trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_config_t *config,
+                              trt_engine_t **engine_out) {
+  if (!network || !engine_out)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_build: NULL argument");
+  *engine_out = NULL;
+  trt_engine_t *engine = calloc(1, sizeof(*engine));
+  if (!engine)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating an engine");
+  if (config)
+    engine->config = *config;
+  else
+    trt_builder_config_init(&engine->config);
+  trt_status_t status = choose_backend(&engine->config);
+  engine->backend = engine->config.backend;
+  engine->max_batch = engine->config.max_batch > 0 ? engine->config.max_batch : 1;
+  if (status == TRT_STATUS_OK) {
+    engine->source = trt_network_clone(network);
+    if (!engine->source)
+      status = TRT_STATUS_OUT_OF_MEMORY;
+  }
+  if (status == TRT_STATUS_OK)
+    status = record_bindings(engine);
+  if (status == TRT_STATUS_OK) {
+    if (!engine->batch_dynamic)
+      engine->max_batch = 1;
+    status = trt_specialize(engine, engine->max_batch, &engine->full);
+  }
+  if (status == TRT_STATUS_OK)
+    status = find_batched_bindings(engine);
+  if (status != TRT_STATUS_OK) {
+    trt_engine_destroy(engine);
+    return status;
+  }
+  log_build_summary(engine);
+  *engine_out = engine;
+  return TRT_STATUS_OK;
+}
+
+void trt_engine_destroy(trt_engine_t *engine) {
+  if (!engine)
+    return;
+  trt_specialization_release(&engine->full);
+  trt_network_destroy(engine->source);
+  for (int b = 0; b < engine->nb_bindings; b++)
+    free(engine->binding_names[b]);
+  free(engine->binding_names);
+  free(engine->binding_is_input);
+  free(engine->binding_has_batch);
+  free(engine);
+}

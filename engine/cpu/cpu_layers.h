@@ -1,0 +1,60 @@
+/* CPU reference implementation of every layer type, referenced by the
+ * registry table. Plain, readable FP32 C; the oracle for every GPU test. */
+#ifndef TRT_CPU_LAYERS_H
+#define TRT_CPU_LAYERS_H
+
+#include "cpu/cpu_context.h"
+#include "network_internal.h"
+
+trt_status_t trt_cpu_convolution(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_deconvolution(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_matmul(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_gemm(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_pooling(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_unary(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_elementwise(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_batch_norm(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_instance_norm(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_layer_norm(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_lrn(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_softmax(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_reduce(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_reshape(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_transpose(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_concat(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_split(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_slice(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_pad(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_resize(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_gather(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_cast(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_shape(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_constant_of_shape(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_identity(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+
+#endif

@@ -1,0 +1,146 @@
+/* CPU reference for the unary family.
+ *
+ * One plain loop per kind, with the kind switch outside the loop, so that gcc
+ * vectorizes the arithmetic ones at -O3. Each loop computes exactly what
+ * trt_activation_apply() defines. */
+#include <math.h>
+
+#include "cpu/cpu_layers.h"
+
+/* Below this many elements a chunk is not worth a thread. */
+#define UNARY_GRAIN 16384
+
+typedef struct {
+  trt_activation_t op;
+  trt_data_type_t type;
+  const void *x;
+  void *y;
+} unary_job_t;
+
+static void unary_float_range(const trt_activation_t *op, const float *x,
+                              float *y, int64_t n) {
+  const float alpha = op->alpha, beta = op->beta;
+  switch (op->kind) {
+  case TRT_ACTIVATION_NONE:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = x[i];
+    break;
+  case TRT_ACTIVATION_RELU:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = x[i] < 0.0f ? 0.0f : x[i];
+    break;
+  case TRT_ACTIVATION_LEAKY_RELU:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = x[i] < 0.0f ? alpha * x[i] : x[i];
+    break;
+  case TRT_ACTIVATION_ABS:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = fabsf(x[i]);
+    break;
+  case TRT_ACTIVATION_NEG:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = -x[i];
+    break;
+  case TRT_ACTIVATION_RECIPROCAL:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = 1.0f / x[i];
+    break;
+  case TRT_ACTIVATION_SQRT:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = sqrtf(x[i]);
+    break;
+  case TRT_ACTIVATION_CLIP:
+    for (int64_t i = 0; i < n; i++) {
+      float v = x[i] < alpha ? alpha : x[i];
+      y[i] = v > beta ? beta : v;
+    }
+    break;
+  case TRT_ACTIVATION_HARD_SIGMOID:
+    for (int64_t i = 0; i < n; i++) {
+      float v = alpha * x[i] + beta;
+      v = v < 0.0f ? 0.0f : v;
+      y[i] = v > 1.0f ? 1.0f : v;
+    }
+    break;
+  case TRT_ACTIVATION_HARD_SWISH:
+    for (int64_t i = 0; i < n; i++) {
+      float gate = x[i] * (1.0f / 6.0f) + 0.5f;
+      gate = gate < 0.0f ? 0.0f : gate;
+      gate = gate > 1.0f ? 1.0f : gate;
+      y[i] = x[i] * gate;
+    }
+    break;
+  default:
+    /* Transcendental kinds: libm per element. */
+    for (int64_t i = 0; i < n; i++)
+      y[i] = trt_activation_apply(op, x[i]);
+    break;
+  }
+}
+
+/* Integer kinds (Relu, Abs, Neg) go through unsigned arithmetic so that the
+ * most negative value wraps instead of overflowing (undefined in C). */
+#define DEFINE_UNARY_INT_RANGE(name, type, utype)                                          \
+  static void name(trt_activation_kind_t kind, const type *x, type *y,   \
+                   int64_t n) {                                                            \
+    switch (kind) {                                                                        \
+    case TRT_ACTIVATION_RELU:                                                              \
+      for (int64_t i = 0; i < n; i++)                                                      \
+        y[i] = x[i] < 0 ? 0 : x[i];                                                        \
+      break;                                                                               \
+    case TRT_ACTIVATION_ABS:                                                               \
+      for (int64_t i = 0; i < n; i++)                                                      \
+        y[i] = x[i] < 0 ? (type)(0u - (utype)x[i]) : x[i];                                 \
+      break;                                                                               \
+    case TRT_ACTIVATION_NEG:                                                               \
+      for (int64_t i = 0; i < n; i++)                                                      \
+        y[i] = (type)(0u - (utype)x[i]);                                                   \
+      break;                                                                               \
+    default:                                                                               \
+      for (int64_t i = 0; i < n; i++)                                                      \
+        y[i] = x[i];                                                                       \
+      break;                                                                               \
+    }                                                                                      \
+  }
+
+DEFINE_UNARY_INT_RANGE(unary_int32_range, int32_t, uint32_t)
+DEFINE_UNARY_INT_RANGE(unary_int64_range, int64_t, uint64_t)
+
+static void unary_chunk(void *arg, int64_t begin, int64_t end, int thread) {
+  (void)thread;
+  const unary_job_t *job = arg;
+  switch (job->type) {
+  case TRT_DATA_TYPE_INT32:
+    unary_int32_range(job->op.kind, (const int32_t *)job->x + begin, (int32_t *)job->y + begin,
+                      end - begin);
+    break;
+  case TRT_DATA_TYPE_INT64:
+    unary_int64_range(job->op.kind, (const int64_t *)job->x + begin, (int64_t *)job->y + begin,
+                      end - begin);
+    break;
+  default:
+    unary_float_range(&job->op, (const float *)job->x + begin, (float *)job->y + begin,
+                      end - begin);
+    break;
+  }
+}
+
+trt_status_t trt_cpu_unary(const trt_network_t *network, const trt_layer_t *layer,
+                           const void *const *inputs, void *const *outputs,
+                           trt_cpu_context_t *cpu) {
+  const trt_unary_params_t *params = layer->params;
+  const trt_tensor_t *input = trt_layer_input(network, layer, 0);
+  if (!params || !input || !inputs[0] || !outputs[0])
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unary layer without its input or output");
+  if (input->type != TRT_DATA_TYPE_FLOAT32 && input->type != TRT_DATA_TYPE_INT32 &&
+      input->type != TRT_DATA_TYPE_INT64)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "input type %s is not supported",
+                     trt_data_type_name(input->type));
+  int64_t count = trt_dims_volume(&input->dims);
+  if (count < 0)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "input dims are not known");
+
+  unary_job_t job = {params->op, input->type, inputs[0], outputs[0]};
+  trt_cpu_parallel_for(cpu, count, UNARY_GRAIN, unary_chunk, &job);
+  return TRT_STATUS_OK;
+}

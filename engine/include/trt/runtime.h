@@ -1,0 +1,89 @@
+/* Build phase and execution phase.
+ *
+ * trt_engine_build() turns a network into an engine for one backend: it
+ * fixes shapes, folds constants, runs the optimizer passes and plans memory.
+ * An engine is immutable and may be shared between threads; each thread runs
+ * it through its own execution context, which owns the activation memory. */
+#ifndef TRT_RUNTIME_H
+#define TRT_RUNTIME_H
+
+#include "trt/network.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  TRT_BACKEND_AUTO = 0, /* CUDA when a usable GPU is present, else the CPU */
+  TRT_BACKEND_CPU,
+  TRT_BACKEND_CUDA,
+} trt_backend_t;
+
+const char *trt_backend_name(trt_backend_t backend);
+trt_status_t trt_backend_parse(const char *text, trt_backend_t *backend);
+
+typedef enum {
+  TRT_PRECISION_FP32 = 0,
+  TRT_PRECISION_FP16,
+  TRT_PRECISION_INT8,
+} trt_precision_t;
+
+typedef struct {
+  trt_backend_t backend;
+  int device;           /* CUDA device ordinal */
+  int max_batch;        /* dynamic batch dimensions are built for this maximum */
+  size_t workspace;     /* bytes of scratch a layer may use */
+  trt_precision_t precision;
+  bool allow_tf32;
+  int cpu_threads;      /* 0: one per online core */
+  bool verbose;         /* log each build step at TRT_SEVERITY_VERBOSE */
+} trt_builder_config_t;
+
+void trt_builder_config_init(trt_builder_config_t *config);
+
+typedef struct trt_engine trt_engine_t;
+typedef struct trt_context trt_context_t;
+
+/* The network is not modified; the engine keeps what it needs. */
+trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_config_t *config,
+                              trt_engine_t **engine);
+void trt_engine_destroy(trt_engine_t *engine);
+
+trt_backend_t trt_engine_backend(const trt_engine_t *engine);
+int trt_engine_max_batch(const trt_engine_t *engine);
+/* Bytes of activation memory one context needs at the maximum batch. */
+size_t trt_engine_activation_bytes(const trt_engine_t *engine);
+int trt_engine_num_layers(const trt_engine_t *engine);
+
+/* Bindings: the network's inputs first, then its outputs. Dims are those at
+ * the maximum batch. */
+int trt_engine_num_bindings(const trt_engine_t *engine);
+const char *trt_engine_binding_name(const trt_engine_t *engine, int binding);
+bool trt_engine_binding_is_input(const trt_engine_t *engine, int binding);
+trt_data_type_t trt_engine_binding_type(const trt_engine_t *engine, int binding);
+trt_dims_t trt_engine_binding_dims(const trt_engine_t *engine, int binding);
+int trt_engine_find_binding(const trt_engine_t *engine, const char *name);
+/* Whether the binding's first dimension is the batch (dynamic in the model). */
+bool trt_engine_binding_has_batch(const trt_engine_t *engine, int binding);
+
+/* Called after each layer when set on a context. */
+typedef void (*trt_profiler_fn)(const char *layer_name, float milliseconds, void *user_data);
+
+trt_status_t trt_context_create(const trt_engine_t *engine, trt_context_t **context);
+void trt_context_destroy(trt_context_t *context);
+void trt_context_set_profiler(trt_context_t *context, trt_profiler_fn fn, void *user_data);
+
+/* Runs the engine on `batch` items (1..max_batch; ignored when no binding has
+ * a batch dimension). `bindings[i]` points to binding i's memory: host memory
+ * for the CPU backend, device memory for CUDA. Synchronous. */
+trt_status_t trt_context_execute(trt_context_t *context, int batch, void *const *bindings);
+/* Asynchronous on `stream` (a cudaStream_t) for CUDA; the CPU backend runs
+ * synchronously. */
+trt_status_t trt_context_enqueue(trt_context_t *context, int batch, void *const *bindings,
+                                 void *stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

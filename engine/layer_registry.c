@@ -1,0 +1,49 @@
+/* The registry: one entry per layer type. */
+#include "layer_registry.h"
+
+#include <assert.h>
+
+#include "cpu/cpu_layers.h"
+#include "layers/layers.h"
+
+static const trt_layer_descriptor_t layer_descriptors[] = {
+    [TRT_LAYER_CONVOLUTION] = {TRT_LAYER_CONVOLUTION, "Convolution", sizeof(trt_convolution_params_t), trt_convolution_infer, trt_cpu_convolution},
+    [TRT_LAYER_DECONVOLUTION] = {TRT_LAYER_DECONVOLUTION, "Deconvolution", sizeof(trt_convolution_params_t), trt_deconvolution_infer, trt_cpu_deconvolution},
+    [TRT_LAYER_MATMUL] = {TRT_LAYER_MATMUL, "MatMul", 0, trt_matmul_infer, trt_cpu_matmul},
+    [TRT_LAYER_GEMM] = {TRT_LAYER_GEMM, "Gemm", sizeof(trt_gemm_params_t), trt_gemm_infer, trt_cpu_gemm},
+    [TRT_LAYER_POOLING] = {TRT_LAYER_POOLING, "Pooling", sizeof(trt_pooling_params_t), trt_pooling_infer, trt_cpu_pooling},
+    [TRT_LAYER_UNARY] = {TRT_LAYER_UNARY, "Unary", sizeof(trt_unary_params_t), trt_unary_infer, trt_cpu_unary},
+    [TRT_LAYER_ELEMENTWISE] = {TRT_LAYER_ELEMENTWISE, "Elementwise", sizeof(trt_elementwise_params_t), trt_elementwise_infer, trt_cpu_elementwise},
+    [TRT_LAYER_BATCH_NORM] = {TRT_LAYER_BATCH_NORM, "BatchNorm", sizeof(trt_norm_params_t), trt_batch_norm_infer, trt_cpu_batch_norm},
+    [TRT_LAYER_INSTANCE_NORM] = {TRT_LAYER_INSTANCE_NORM, "InstanceNorm", sizeof(trt_norm_params_t), trt_instance_norm_infer, trt_cpu_instance_norm},
+    [TRT_LAYER_LAYER_NORM] = {TRT_LAYER_LAYER_NORM, "LayerNorm", sizeof(trt_norm_params_t), trt_layer_norm_infer, trt_cpu_layer_norm},
+    [TRT_LAYER_LRN] = {TRT_LAYER_LRN, "LRN", sizeof(trt_lrn_params_t), trt_lrn_infer, trt_cpu_lrn},
+    [TRT_LAYER_SOFTMAX] = {TRT_LAYER_SOFTMAX, "Softmax", sizeof(trt_softmax_params_t), trt_softmax_infer, trt_cpu_softmax},
+    [TRT_LAYER_REDUCE] = {TRT_LAYER_REDUCE, "Reduce", sizeof(trt_reduce_params_t), trt_reduce_infer, trt_cpu_reduce},
+    [TRT_LAYER_RESHAPE] = {TRT_LAYER_RESHAPE, "Reshape", sizeof(trt_reshape_params_t), trt_reshape_infer, trt_cpu_reshape},
+    [TRT_LAYER_TRANSPOSE] = {TRT_LAYER_TRANSPOSE, "Transpose", sizeof(trt_transpose_params_t), trt_transpose_infer, trt_cpu_transpose},
+    [TRT_LAYER_CONCAT] = {TRT_LAYER_CONCAT, "Concat", sizeof(trt_concat_params_t), trt_concat_infer, trt_cpu_concat},
+    [TRT_LAYER_SPLIT] = {TRT_LAYER_SPLIT, "Split", sizeof(trt_split_params_t), trt_split_infer, trt_cpu_split},
+    [TRT_LAYER_SLICE] = {TRT_LAYER_SLICE, "Slice", 0, trt_slice_infer, trt_cpu_slice},
+    [TRT_LAYER_PAD] = {TRT_LAYER_PAD, "Pad", sizeof(trt_pad_params_t), trt_pad_infer, trt_cpu_pad},
+    [TRT_LAYER_RESIZE] = {TRT_LAYER_RESIZE, "Resize", sizeof(trt_resize_params_t), trt_resize_infer, trt_cpu_resize},
+    [TRT_LAYER_GATHER] = {TRT_LAYER_GATHER, "Gather", sizeof(trt_gather_params_t), trt_gather_infer, trt_cpu_gather},
+    [TRT_LAYER_CAST] = {TRT_LAYER_CAST, "Cast", sizeof(trt_cast_params_t), trt_cast_infer, trt_cpu_cast},
+    [TRT_LAYER_SHAPE] = {TRT_LAYER_SHAPE, "Shape", sizeof(trt_shape_params_t), trt_shape_infer, trt_cpu_shape},
+    [TRT_LAYER_CONSTANT_OF_SHAPE] = {TRT_LAYER_CONSTANT_OF_SHAPE, "ConstantOfShape", sizeof(trt_constant_of_shape_params_t), trt_constant_of_shape_infer, trt_cpu_constant_of_shape},
+    [TRT_LAYER_IDENTITY] = {TRT_LAYER_IDENTITY, "Identity", 0, trt_identity_infer, trt_cpu_identity},
+};
+
+static_assert(sizeof(layer_descriptors) / sizeof(layer_descriptors[0]) == TRT_LAYER_COUNT,
+              "every layer type needs a registry entry");
+
+const trt_layer_descriptor_t *trt_layer_descriptor(trt_layer_type_t type) {
+  if ((int)type < 0 || type >= TRT_LAYER_COUNT)
+    return NULL;
+  return &layer_descriptors[type];
+}
+
+const char *trt_layer_type_name(trt_layer_type_t type) {
+  const trt_layer_descriptor_t *descriptor = trt_layer_descriptor(type);
+  return descriptor ? descriptor->name : "(invalid layer type)";
+}

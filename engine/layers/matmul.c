@@ -1,0 +1,14 @@
+/* Shape inference for the matmul family. */
+#include "layers/layers.h"
+
+trt_status_t trt_matmul_infer(trt_network_t *network, trt_layer_t *layer) {
+  (void)network;
+  (void)layer;
+  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+}
+
+trt_status_t trt_gemm_infer(trt_network_t *network, trt_layer_t *layer) {
+  (void)network;
+  (void)layer;
+  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+}

@@ -1,0 +1,121 @@
+/* Shape inference for the unary family, and the scalar definition of every
+ * activation kind that layers may fuse (trt_activation_apply). */
+#include <math.h>
+
+#include "layers/layers.h"
+
+static const char *const activation_names[] = {
+    [TRT_ACTIVATION_NONE] = "None",
+    [TRT_ACTIVATION_RELU] = "Relu",
+    [TRT_ACTIVATION_LEAKY_RELU] = "LeakyRelu",
+    [TRT_ACTIVATION_ELU] = "Elu",
+    [TRT_ACTIVATION_SIGMOID] = "Sigmoid",
+    [TRT_ACTIVATION_TANH] = "Tanh",
+    [TRT_ACTIVATION_CLIP] = "Clip",
+    [TRT_ACTIVATION_HARD_SIGMOID] = "HardSigmoid",
+    [TRT_ACTIVATION_HARD_SWISH] = "HardSwish",
+    [TRT_ACTIVATION_ERF] = "Erf",
+    [TRT_ACTIVATION_SQRT] = "Sqrt",
+    [TRT_ACTIVATION_EXP] = "Exp",
+    [TRT_ACTIVATION_LOG] = "Log",
+    [TRT_ACTIVATION_ABS] = "Abs",
+    [TRT_ACTIVATION_NEG] = "Neg",
+    [TRT_ACTIVATION_RECIPROCAL] = "Reciprocal",
+    [TRT_ACTIVATION_SOFTPLUS] = "Softplus",
+};
+
+_Static_assert(sizeof(activation_names) / sizeof(activation_names[0]) == TRT_ACTIVATION_COUNT,
+               "every activation kind needs a name");
+
+const char *trt_activation_name(trt_activation_kind_t kind) {
+  if ((int)kind < 0 || kind >= TRT_ACTIVATION_COUNT)
+    return "(invalid activation)";
+  return activation_names[kind];
+}
+
+/* The comparisons are written so that NaN inputs stay NaN, as in numpy. */
+float trt_activation_apply(const trt_activation_t *activation, float x) {
+  const float alpha = activation->alpha, beta = activation->beta;
+  switch (activation->kind) {
+  case TRT_ACTIVATION_NONE:
+    return x;
+  case TRT_ACTIVATION_RELU:
+    return x < 0.0f ? 0.0f : x;
+  case TRT_ACTIVATION_LEAKY_RELU:
+    return x < 0.0f ? alpha * x : x;
+  case TRT_ACTIVATION_ELU:
+    return x < 0.0f ? alpha * expm1f(x) : x;
+  case TRT_ACTIVATION_SIGMOID:
+    return 1.0f / (1.0f + expf(-x));
+  case TRT_ACTIVATION_TANH:
+    return tanhf(x);
+  case TRT_ACTIVATION_CLIP: {
+    /* min > max gives max, as numpy.clip does. */
+    float y = x < alpha ? alpha : x;
+    return y > beta ? beta : y;
+  }
+  case TRT_ACTIVATION_HARD_SIGMOID: {
+    float y = alpha * x + beta;
+    y = y < 0.0f ? 0.0f : y;
+    return y > 1.0f ? 1.0f : y;
+  }
+  case TRT_ACTIVATION_HARD_SWISH: {
+    float gate = x * (1.0f / 6.0f) + 0.5f;
+    gate = gate < 0.0f ? 0.0f : gate;
+    gate = gate > 1.0f ? 1.0f : gate;
+    return x * gate;
+  }
+  case TRT_ACTIVATION_ERF:
+    return erff(x);
+  case TRT_ACTIVATION_SQRT:
+    return sqrtf(x);
+  case TRT_ACTIVATION_EXP:
+    return expf(x);
+  case TRT_ACTIVATION_LOG:
+    return logf(x);
+  case TRT_ACTIVATION_ABS:
+    return fabsf(x);
+  case TRT_ACTIVATION_NEG:
+    return -x;
+  case TRT_ACTIVATION_RECIPROCAL:
+    return 1.0f / x;
+  case TRT_ACTIVATION_SOFTPLUS:
+    /* log(1 + e^x) without overflow for large x. */
+    return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x));
+  case TRT_ACTIVATION_COUNT:
+    break;
+  }
+  return NAN;
+}
+
+static bool unary_accepts_integers(trt_activation_kind_t kind) {
+  return kind == TRT_ACTIVATION_RELU || kind == TRT_ACTIVATION_ABS ||
+         kind == TRT_ACTIVATION_NEG || kind == TRT_ACTIVATION_NONE;
+}
+
+trt_status_t trt_unary_infer(trt_network_t *network, trt_layer_t *layer) {
+  const trt_unary_params_t *params = layer->params;
+  if (!params)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing unary parameters");
+  if ((int)params->op.kind < 0 || params->op.kind >= TRT_ACTIVATION_COUNT)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "invalid unary kind %d", (int)params->op.kind);
+  if (layer->nb_inputs != 1 || layer->nb_outputs != 1)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "expected 1 input and 1 output, got %d and %d",
+                     layer->nb_inputs, layer->nb_outputs);
+  const trt_tensor_t *input = trt_layer_input(network, layer, 0);
+  if (!input)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "the input is missing");
+
+  bool type_ok = input->type == TRT_DATA_TYPE_FLOAT32;
+  if ((input->type == TRT_DATA_TYPE_INT32 || input->type == TRT_DATA_TYPE_INT64) &&
+      unary_accepts_integers(params->op.kind))
+    type_ok = true;
+  if (!type_ok)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "input type %s is not supported by %s",
+                     trt_data_type_name(input->type), trt_activation_name(params->op.kind));
+
+  trt_tensor_t *output = trt_layer_output(network, layer, 0);
+  output->type = input->type;
+  output->dims = input->dims;
+  return TRT_STATUS_OK;
+}

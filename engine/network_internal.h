@@ -1,0 +1,70 @@
+/* The network's representation, for the engine's own code (parsers, layers,
+ * passes, backends). Users go through trt/network.h. */
+#ifndef TRT_NETWORK_INTERNAL_H
+#define TRT_NETWORK_INTERNAL_H
+
+#include "trt/network.h"
+
+typedef struct {
+  char *name;
+  trt_data_type_t type;
+  trt_dims_t dims;
+  void *data;    /* constants only: volume(dims) elements of `type` */
+  int producer;  /* layer index, -1 for inputs and constants */
+  bool is_input;
+  bool is_output;
+} trt_tensor_t;
+
+typedef struct {
+  trt_layer_type_t type;
+  char *name;
+  int nb_inputs;
+  int *inputs; /* tensor indices, -1 for omitted optional inputs */
+  int nb_outputs;
+  int *outputs;
+  void *params; /* the type's params struct, NULL for types without */
+} trt_layer_t;
+
+struct trt_network {
+  int nb_tensors, tensor_capacity;
+  trt_tensor_t *tensors;
+  int nb_layers, layer_capacity;
+  trt_layer_t *layers;
+  int nb_inputs;
+  int *inputs; /* in declaration order */
+  int nb_outputs;
+  int *outputs; /* in marking order */
+};
+
+static inline trt_tensor_t *trt_layer_input(const trt_network_t *network, const trt_layer_t *layer,
+                                            int index) {
+  if (index >= layer->nb_inputs || layer->inputs[index] < 0)
+    return NULL;
+  return &network->tensors[layer->inputs[index]];
+}
+
+static inline trt_tensor_t *trt_layer_output(const trt_network_t *network, const trt_layer_t *layer,
+                                             int index) {
+  return &network->tensors[layer->outputs[index]];
+}
+
+/* Removes layers whose outputs nothing reads (no layer, not a network
+ * output) and tensors nothing refers to; renumbers what remains. */
+trt_status_t trt_network_prune(trt_network_t *network);
+
+/* Orders layers so every layer follows its producers; fails on a cycle. */
+trt_status_t trt_network_sort(trt_network_t *network);
+
+/* Normalizes a possibly negative axis against `rank`; -1 when out of range. */
+static inline int trt_normalize_axis(int64_t axis, int rank) {
+  if (axis < 0)
+    axis += rank;
+  return (axis >= 0 && axis < rank) ? (int)axis : -1;
+}
+
+/* Reads element `i` of a constant integer tensor (int32 or int64) or float
+ * tensor as int64 / double; used by shape inference for shape operands. */
+int64_t trt_tensor_get_int(const trt_tensor_t *tensor, int64_t i);
+double trt_tensor_get_double(const trt_tensor_t *tensor, int64_t i);
+
+#endif
