@@ -1,8 +1,200 @@
-/* CPU reference for the reduce family. */
+/* CPU reference for the reduce family.
+ *
+ * Dims of size 1 are dropped and neighbouring dims that are both kept or both
+ * reduced merged, so [N,C,H,W] reduced over H and W becomes N*C contiguous
+ * rows of H*W. Each output element then walks its reduced elements: an
+ * odometer over the outer reduced groups around one strided inner loop.
+ * Floats accumulate in double, integers in int64 (wrapping). */
+#include <math.h>
+#include <string.h>
+
 #include "cpu/cpu_layers.h"
 
+/* Defined in layers/reduce.c. */
+trt_status_t trt_reduce_resolve_axes(const trt_network_t *network, const trt_layer_t *layer,
+                                     int rank, bool reduced[TRT_MAX_DIMS], bool *noop);
+
+#define REDUCE_GRAIN_ELEMENTS 16384
+
+typedef struct {
+  trt_reduce_kind_t kind;
+  trt_data_type_t type;
+  const void *x;
+  void *y;
+  int nb_kept, nb_reduced;
+  int64_t kept_size[TRT_MAX_DIMS], kept_stride[TRT_MAX_DIMS];
+  int64_t reduced_size[TRT_MAX_DIMS], reduced_stride[TRT_MAX_DIMS];
+  int64_t reduced_count;
+} reduce_job_t;
+
+static void reduce_plan(reduce_job_t *job, const trt_dims_t *dims, const bool *reduced) {
+  int64_t sizes[TRT_MAX_DIMS], strides[TRT_MAX_DIMS];
+  bool group_reduced[TRT_MAX_DIMS];
+  int nb_groups = 0;
+  int64_t stride = 1;
+  /* From the innermost dim outwards, so strides are known as we go. */
+  for (int i = dims->nb_dims - 1; i >= 0; i--) {
+    int64_t d = dims->d[i];
+    if (d != 1) {
+      if (nb_groups > 0 && group_reduced[nb_groups - 1] == reduced[i]) {
+        sizes[nb_groups - 1] *= d;
+      } else {
+        sizes[nb_groups] = d;
+        strides[nb_groups] = stride;
+        group_reduced[nb_groups] = reduced[i];
+        nb_groups++;
+      }
+    }
+    stride *= d;
+  }
+  /* Groups were collected innermost first; store them outermost first. */
+  job->nb_kept = job->nb_reduced = 0;
+  job->reduced_count = 1;
+  for (int g = nb_groups - 1; g >= 0; g--) {
+    if (group_reduced[g]) {
+      job->reduced_size[job->nb_reduced] = sizes[g];
+      job->reduced_stride[job->nb_reduced++] = strides[g];
+      job->reduced_count *= sizes[g];
+    } else {
+      job->kept_size[job->nb_kept] = sizes[g];
+      job->kept_stride[job->nb_kept++] = strides[g];
+    }
+  }
+}
+
+/* Folds `n` floats `stride` apart into `acc`. */
+static double fold_floats(trt_reduce_kind_t kind, const float *x, int64_t n, int64_t stride,
+                          double acc) {
+  switch (kind) {
+  case TRT_REDUCE_MEAN:
+  case TRT_REDUCE_SUM:
+    for (int64_t i = 0; i < n; i++)
+      acc += x[i * stride];
+    break;
+  case TRT_REDUCE_PROD:
+    for (int64_t i = 0; i < n; i++)
+      acc *= x[i * stride];
+    break;
+  case TRT_REDUCE_MAX:
+    for (int64_t i = 0; i < n; i++)
+      acc = x[i * stride] > acc ? x[i * stride] : acc;
+    break;
+  case TRT_REDUCE_MIN:
+    for (int64_t i = 0; i < n; i++)
+      acc = x[i * stride] < acc ? x[i * stride] : acc;
+    break;
+  }
+  return acc;
+}
+
+static int64_t load_int(trt_data_type_t type, const void *x, int64_t i) {
+  return type == TRT_DATA_TYPE_INT32 ? ((const int32_t *)x)[i] : ((const int64_t *)x)[i];
+}
+
+static int64_t fold_ints(trt_reduce_kind_t kind, trt_data_type_t type, const void *x, int64_t n,
+                         int64_t stride, int64_t acc) {
+  for (int64_t i = 0; i < n; i++) {
+    int64_t v = load_int(type, x, i * stride);
+    switch (kind) {
+    case TRT_REDUCE_MEAN:
+    case TRT_REDUCE_SUM: acc = (int64_t)((uint64_t)acc + (uint64_t)v); break;
+    case TRT_REDUCE_PROD: acc = (int64_t)((uint64_t)acc * (uint64_t)v); break;
+    case TRT_REDUCE_MAX: acc = v > acc ? v : acc; break;
+    case TRT_REDUCE_MIN: acc = v < acc ? v : acc; break;
+    }
+  }
+  return acc;
+}
+
+static void reduce_chunk(void *arg, int64_t begin, int64_t end, int thread) {
+  (void)thread;
+  const reduce_job_t *job = arg;
+  const size_t element = trt_data_type_size(job->type);
+  const bool is_float = job->type == TRT_DATA_TYPE_FLOAT32;
+  /* The innermost reduced group is the inner loop; the others an odometer. */
+  const int nb_outer = job->nb_reduced > 0 ? job->nb_reduced - 1 : 0;
+  const int64_t inner_n = job->nb_reduced > 0 ? job->reduced_size[nb_outer] : 1;
+  const int64_t inner_stride = job->nb_reduced > 0 ? job->reduced_stride[nb_outer] : 1;
+  const int64_t runs = inner_n > 0 ? job->reduced_count / inner_n : 0;
+
+  for (int64_t o = begin; o < end; o++) {
+    int64_t base = 0, rest = o;
+    for (int g = job->nb_kept - 1; g >= 0; g--) {
+      base += (rest % job->kept_size[g]) * job->kept_stride[g];
+      rest /= job->kept_size[g];
+    }
+    double float_acc = 0;
+    int64_t int_acc = 0;
+    switch (job->kind) {
+    case TRT_REDUCE_MEAN:
+    case TRT_REDUCE_SUM: break;
+    case TRT_REDUCE_PROD: float_acc = 1, int_acc = 1; break;
+    case TRT_REDUCE_MAX: float_acc = -INFINITY, int_acc = INT64_MIN; break;
+    case TRT_REDUCE_MIN: float_acc = INFINITY, int_acc = INT64_MAX; break;
+    }
+
+    int64_t index[TRT_MAX_DIMS] = {0};
+    for (int64_t run = 0; run < runs; run++) {
+      int64_t offset = base;
+      for (int g = 0; g < nb_outer; g++)
+        offset += index[g] * job->reduced_stride[g];
+      const void *x = (const char *)job->x + offset * (int64_t)element;
+      if (is_float)
+        float_acc = fold_floats(job->kind, x, inner_n, inner_stride, float_acc);
+      else
+        int_acc = fold_ints(job->kind, job->type, x, inner_n, inner_stride, int_acc);
+      for (int g = nb_outer - 1; g >= 0; g--) { /* advance the odometer */
+        if (++index[g] < job->reduced_size[g])
+          break;
+        index[g] = 0;
+      }
+    }
+
+    if (job->kind == TRT_REDUCE_MEAN) {
+      float_acc /= (double)job->reduced_count; /* 0/0 = NaN for an empty set */
+      int_acc = job->reduced_count > 0 ? int_acc / job->reduced_count : 0;
+    }
+    if (is_float)
+      ((float *)job->y)[o] = (float)float_acc;
+    else if (job->type == TRT_DATA_TYPE_INT32)
+      ((int32_t *)job->y)[o] = (int32_t)int_acc;
+    else
+      ((int64_t *)job->y)[o] = int_acc;
+  }
+}
+
 trt_status_t trt_cpu_reduce(const trt_network_t *network, const trt_layer_t *layer,
-    const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu) {
-  (void)network; (void)layer; (void)inputs; (void)outputs; (void)cpu;
-  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+                            const void *const *inputs, void *const *outputs,
+                            trt_cpu_context_t *cpu) {
+  const trt_reduce_params_t *params = layer->params;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  if (!params || !x || !inputs[0] || !outputs[0])
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "reduce layer without its input or output");
+  if (x->type != TRT_DATA_TYPE_FLOAT32 && x->type != TRT_DATA_TYPE_INT32 &&
+      x->type != TRT_DATA_TYPE_INT64)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "input type %s is not supported",
+                     trt_data_type_name(x->type));
+  int64_t input_count = trt_dims_volume(&x->dims);
+  int64_t output_count = trt_dims_volume(&y->dims);
+  if (input_count < 0 || output_count < 0)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "dims are not known");
+
+  bool reduced[TRT_MAX_DIMS];
+  bool noop;
+  trt_status_t status = trt_reduce_resolve_axes(network, layer, x->dims.nb_dims, reduced, &noop);
+  if (status != TRT_STATUS_OK)
+    return status;
+  if (noop) {
+    if (outputs[0] != inputs[0])
+      memcpy(outputs[0], inputs[0], (size_t)input_count * trt_data_type_size(x->type));
+    return TRT_STATUS_OK;
+  }
+
+  reduce_job_t job = {.kind = params->kind, .type = x->type, .x = inputs[0], .y = outputs[0]};
+  reduce_plan(&job, &x->dims, reduced);
+  int64_t grain = job.reduced_count >= REDUCE_GRAIN_ELEMENTS
+                      ? 1 : REDUCE_GRAIN_ELEMENTS / (job.reduced_count > 0 ? job.reduced_count : 1);
+  trt_cpu_parallel_for(cpu, output_count, grain, reduce_chunk, &job);
+  return TRT_STATUS_OK;
 }

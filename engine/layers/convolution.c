@@ -1,14 +1,209 @@
-/* Shape inference for the convolution family. */
+/* Shape inference for the convolution family (ONNX Conv and ConvTranspose).
+ *
+ * Validates x [N, C, spatial...], w and the optional bias, fills defaulted
+ * parameters (kernel from the weights, stride and dilation 1, group 1), turns
+ * auto_pad into explicit pad_begin/pad_end, and sets the output dims. */
 #include "layers/layers.h"
 
+static trt_status_t check_float(const char *op, const char *what, const trt_tensor_t *tensor) {
+  if (tensor->type != TRT_DATA_TYPE_FLOAT32)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: %s type %s is not supported", op, what,
+                     trt_data_type_name(tensor->type));
+  return TRT_STATUS_OK;
+}
+
+/* Fills defaults and checks the parameters against the weights' kernel dims. */
+static trt_status_t normalize_params(const char *op, trt_convolution_params_t *params,
+                                     const trt_tensor_t *x, const trt_tensor_t *w) {
+  char dims[96], x_dims[96];
+  const int nb_spatial = x->dims.nb_dims - 2;
+  if (nb_spatial < 1 || nb_spatial > 3)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "%s: input must be N x C x 1 to 3 spatial dims, got %s", op,
+                     trt_dims_format(&x->dims, dims, sizeof dims));
+  if (params->nb_spatial != 0 && params->nb_spatial != nb_spatial)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: parameters have %d spatial dims but input is %s",
+                     op, params->nb_spatial, trt_dims_format(&x->dims, dims, sizeof dims));
+  if (w->dims.nb_dims != x->dims.nb_dims)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: weights %s must have rank %d like the input %s",
+                     op, trt_dims_format(&w->dims, dims, sizeof dims), x->dims.nb_dims,
+                     trt_dims_format(&x->dims, x_dims, sizeof x_dims));
+  params->nb_spatial = nb_spatial;
+  if (params->group <= 0)
+    params->group = 1;
+  for (int i = 0; i < nb_spatial; i++) {
+    const int64_t from_weights = w->dims.d[2 + i];
+    if (params->kernel[i] <= 0)
+      params->kernel[i] = from_weights;
+    if (params->kernel[i] != from_weights)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: kernel_shape[%d] = %lld but the weights %s have %lld", op, i,
+                       (long long)params->kernel[i], trt_dims_format(&w->dims, dims, sizeof dims),
+                       (long long)from_weights);
+    if (params->stride[i] <= 0)
+      params->stride[i] = 1;
+    if (params->dilation[i] <= 0)
+      params->dilation[i] = 1;
+    if (params->kernel[i] <= 0)
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: kernel size %lld on axis %d", op,
+                       (long long)params->kernel[i], i);
+  }
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t check_bias(const char *op, const trt_tensor_t *b, int64_t out_channels) {
+  if (!b)
+    return TRT_STATUS_OK;
+  trt_status_t status = check_float(op, "bias", b);
+  if (status != TRT_STATUS_OK)
+    return status;
+  if (b->dims.nb_dims != 1 || b->dims.d[0] != out_channels) {
+    char dims[96];
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: bias is %s, expected %lld values", op,
+                     trt_dims_format(&b->dims, dims, sizeof dims), (long long)out_channels);
+  }
+  return TRT_STATUS_OK;
+}
+
+/* Common checks; returns x and w through the pointers. */
+static trt_status_t check_inputs(const char *op, const trt_network_t *network,
+                                 const trt_layer_t *layer, trt_tensor_t **x, trt_tensor_t **w) {
+  if (layer->nb_inputs < 2 || layer->nb_inputs > 3 || !trt_layer_input(network, layer, 0) ||
+      !trt_layer_input(network, layer, 1))
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects inputs x, w and optional bias",
+                     op);
+  if (layer->nb_outputs != 1)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects 1 output, got %d", op,
+                     layer->nb_outputs);
+  *x = trt_layer_input(network, layer, 0);
+  *w = trt_layer_input(network, layer, 1);
+  trt_status_t status = check_float(op, "input", *x);
+  if (status == TRT_STATUS_OK)
+    status = check_float(op, "weights", *w);
+  return status;
+}
+
+/* Output size of a strided window sweep; -1 when the input size is unknown. */
+static int64_t convolution_out_size(int64_t in, int64_t pads, int64_t dilated_kernel,
+                                    int64_t stride) {
+  if (in < 0)
+    return -1;
+  return (in + pads - dilated_kernel) / stride + 1;
+}
+
+static void resolve_same_pads(int auto_pad, int64_t total, int64_t *begin, int64_t *end) {
+  /* SAME_UPPER puts the odd pixel at the end, SAME_LOWER at the beginning. */
+  const int64_t small = total / 2, large = total - total / 2;
+  *begin = auto_pad == TRT_AUTO_PAD_SAME_UPPER ? small : large;
+  *end = auto_pad == TRT_AUTO_PAD_SAME_UPPER ? large : small;
+}
+
 trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer) {
-  (void)network;
-  (void)layer;
-  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+  const char *op = "Convolution";
+  trt_convolution_params_t *params = layer->params;
+  trt_tensor_t *x, *w;
+  trt_status_t status = check_inputs(op, network, layer, &x, &w);
+  if (status == TRT_STATUS_OK)
+    status = normalize_params(op, params, x, w);
+  if (status != TRT_STATUS_OK)
+    return status;
+  char x_dims[96], w_dims[96];
+  trt_dims_format(&x->dims, x_dims, sizeof x_dims);
+  trt_dims_format(&w->dims, w_dims, sizeof w_dims);
+  const int64_t in_channels = x->dims.d[1], out_channels = w->dims.d[0];
+  if (out_channels % params->group != 0)
+    return trt_error(TRT_STATUS_SHAPE_ERROR,
+                     "%s: %lld output channels (weights %s) are not divisible by group %lld", op,
+                     (long long)out_channels, w_dims, (long long)params->group);
+  if (in_channels >= 0 && in_channels != w->dims.d[1] * params->group)
+    return trt_error(TRT_STATUS_SHAPE_ERROR,
+                     "%s: input %s has %lld channels but weights %s with group %lld expect %lld",
+                     op, x_dims, (long long)in_channels, w_dims, (long long)params->group,
+                     (long long)(w->dims.d[1] * params->group));
+  status = check_bias(op, trt_layer_input(network, layer, 2), out_channels);
+  if (status != TRT_STATUS_OK)
+    return status;
+
+  trt_dims_t out = x->dims;
+  out.d[1] = out_channels;
+  for (int i = 0; i < params->nb_spatial; i++) {
+    const int64_t in = x->dims.d[2 + i], stride = params->stride[i];
+    const int64_t dilated = (params->kernel[i] - 1) * params->dilation[i] + 1;
+    if (params->auto_pad == TRT_AUTO_PAD_VALID) {
+      params->pad_begin[i] = params->pad_end[i] = 0;
+    } else if (params->auto_pad != TRT_AUTO_PAD_NOTSET && in >= 0) {
+      const int64_t wanted = (in + stride - 1) / stride;
+      int64_t total = (wanted - 1) * stride + dilated - in;
+      resolve_same_pads(params->auto_pad, total > 0 ? total : 0, &params->pad_begin[i],
+                        &params->pad_end[i]);
+    }
+    if (params->pad_begin[i] < 0 || params->pad_end[i] < 0)
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: negative padding on spatial axis %d", op, i);
+    out.d[2 + i] = convolution_out_size(in, params->pad_begin[i] + params->pad_end[i], dilated,
+                                        stride);
+    if (in >= 0 && out.d[2 + i] < 1)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: input %s is smaller than the dilated kernel (%lld) on spatial axis %d",
+                       op, x_dims, (long long)dilated, i);
+  }
+  trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  y->type = TRT_DATA_TYPE_FLOAT32;
+  y->dims = out;
+  return TRT_STATUS_OK;
 }
 
 trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer) {
-  (void)network;
-  (void)layer;
-  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+  const char *op = "Deconvolution";
+  trt_convolution_params_t *params = layer->params;
+  trt_tensor_t *x, *w;
+  trt_status_t status = check_inputs(op, network, layer, &x, &w);
+  if (status == TRT_STATUS_OK)
+    status = normalize_params(op, params, x, w);
+  if (status != TRT_STATUS_OK)
+    return status;
+  char x_dims[96], w_dims[96];
+  trt_dims_format(&x->dims, x_dims, sizeof x_dims);
+  trt_dims_format(&w->dims, w_dims, sizeof w_dims);
+  const int64_t in_channels = x->dims.d[1], out_channels = w->dims.d[1] * params->group;
+  if (in_channels >= 0 && in_channels != w->dims.d[0])
+    return trt_error(TRT_STATUS_SHAPE_ERROR,
+                     "%s: input %s has %lld channels but weights %s expect %lld", op, x_dims,
+                     (long long)in_channels, w_dims, (long long)w->dims.d[0]);
+  if (w->dims.d[0] % params->group != 0)
+    return trt_error(TRT_STATUS_SHAPE_ERROR,
+                     "%s: %lld input channels are not divisible by group %lld", op,
+                     (long long)w->dims.d[0], (long long)params->group);
+  status = check_bias(op, trt_layer_input(network, layer, 2), out_channels);
+  if (status != TRT_STATUS_OK)
+    return status;
+
+  trt_dims_t out = x->dims;
+  out.d[1] = out_channels;
+  for (int i = 0; i < params->nb_spatial; i++) {
+    const int64_t in = x->dims.d[2 + i], stride = params->stride[i];
+    const int64_t dilated = (params->kernel[i] - 1) * params->dilation[i] + 1;
+    if (params->output_padding[i] < 0 ||
+        (params->output_padding[i] >= stride && params->output_padding[i] >= params->dilation[i]))
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: output_padding %lld on spatial axis %d must be smaller than the "
+                       "stride or the dilation",
+                       op, (long long)params->output_padding[i], i);
+    const int64_t full = in < 0 ? -1 : stride * (in - 1) + params->output_padding[i] + dilated;
+    if (params->auto_pad == TRT_AUTO_PAD_VALID) {
+      params->pad_begin[i] = params->pad_end[i] = 0;
+    } else if (params->auto_pad != TRT_AUTO_PAD_NOTSET && in >= 0) {
+      /* ONNX: the output is input * stride; the padding is what is left over. */
+      const int64_t total = full - in * stride;
+      resolve_same_pads(params->auto_pad, total, &params->pad_begin[i], &params->pad_end[i]);
+    }
+    out.d[2 + i] = in < 0 ? -1 : full - params->pad_begin[i] - params->pad_end[i];
+    if (in >= 0 && out.d[2 + i] < 1)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: the pads leave no output on spatial axis %d (input %s)", op, i,
+                       x_dims);
+  }
+  trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  y->type = TRT_DATA_TYPE_FLOAT32;
+  y->dims = out;
+  return TRT_STATUS_OK;
 }

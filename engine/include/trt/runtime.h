@@ -66,6 +66,12 @@ int trt_engine_find_binding(const trt_engine_t *engine, const char *name);
 /* Whether the binding's first dimension is the batch (dynamic in the model). */
 bool trt_engine_binding_has_batch(const trt_engine_t *engine, int binding);
 
+/* The number of usable CUDA devices; TRT_STATUS_NO_DEVICE with the reason
+ * (no driver, no device, built without CUDA) when there is none. */
+trt_status_t trt_cuda_device_count(int *count);
+/* One line naming the device, its compute capability and library versions. */
+trt_status_t trt_cuda_device_describe(int device, char *text, size_t size);
+
 /* Called after each layer when set on a context. */
 typedef void (*trt_profiler_fn)(const char *layer_name, float milliseconds, void *user_data);
 
