@@ -241,12 +241,17 @@ int trt_network_add_constant(trt_network_t *network, const char *name, trt_data_
   return index;
 }
 
-int trt_network_add_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
-                          const int *inputs, int nb_inputs, const char *const *output_names,
-                          int nb_outputs, const void *params) {
+int trt_network_add_tensor(trt_network_t *network, const char *name, trt_data_type_t type,
+                           const trt_dims_t *dims) {
+  return add_tensor(network, name, type, dims);
+}
+
+int trt_network_append_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
+                             const int *inputs, int nb_inputs, const int *outputs, int nb_outputs,
+                             const void *params) {
   const trt_layer_descriptor_t *descriptor = trt_layer_descriptor(type);
   if (!network || !descriptor || !name || nb_inputs < 0 || (nb_inputs && !inputs) ||
-      nb_outputs < 1 || nb_outputs > TRT_MAX_LAYER_OUTPUTS) {
+      nb_outputs < 1 || nb_outputs > TRT_MAX_LAYER_OUTPUTS || !outputs) {
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "layer '%s': invalid arguments", name ? name : "?");
     return -1;
   }
@@ -255,10 +260,13 @@ int trt_network_add_layer(trt_network_t *network, trt_layer_type_t type, const c
               descriptor->name);
     return -1;
   }
-  for (int i = 0; i < nb_inputs; i++) {
-    if (inputs[i] < -1 || inputs[i] >= network->nb_tensors) {
-      trt_error(TRT_STATUS_INVALID_ARGUMENT, "layer '%s': input %d refers to tensor %d of %d",
-                name, i, inputs[i], network->nb_tensors);
+  for (int i = 0; i < nb_inputs + nb_outputs; i++) {
+    bool is_input = i < nb_inputs;
+    int tensor = is_input ? inputs[i] : outputs[i - nb_inputs];
+    if (tensor < (is_input ? -1 : 0) || tensor >= network->nb_tensors) {
+      trt_error(TRT_STATUS_INVALID_ARGUMENT, "layer '%s': %s %d refers to tensor %d of %d", name,
+                is_input ? "input" : "output", is_input ? i : i - nb_inputs, tensor,
+                network->nb_tensors);
       return -1;
     }
   }
@@ -267,7 +275,7 @@ int trt_network_add_layer(trt_network_t *network, trt_layer_type_t type, const c
     trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory adding layer '%s'", name);
     return -1;
   }
-  trt_layer_t layer = {.type = type};
+  trt_layer_t layer = {.type = type, .nb_inputs = nb_inputs, .nb_outputs = nb_outputs};
   layer.name = strdup(name);
   layer.inputs = malloc((size_t)(nb_inputs ? nb_inputs : 1) * sizeof(int));
   layer.outputs = malloc((size_t)nb_outputs * sizeof(int));
@@ -280,11 +288,25 @@ int trt_network_add_layer(trt_network_t *network, trt_layer_type_t type, const c
   }
   if (descriptor->params_size)
     memcpy(layer.params, params, descriptor->params_size);
-  layer.nb_inputs = nb_inputs;
   if (nb_inputs)
     memcpy(layer.inputs, inputs, (size_t)nb_inputs * sizeof(int));
+  memcpy(layer.outputs, outputs, (size_t)nb_outputs * sizeof(int));
+  int index = network->nb_layers++;
+  network->layers[index] = layer;
+  for (int o = 0; o < nb_outputs; o++)
+    network->tensors[outputs[o]].producer = index;
+  return index;
+}
+
+int trt_network_add_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
+                          const int *inputs, int nb_inputs, const char *const *output_names,
+                          int nb_outputs, const void *params) {
+  if (!network || !name || nb_outputs < 1 || nb_outputs > TRT_MAX_LAYER_OUTPUTS) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "layer '%s': invalid arguments", name ? name : "?");
+    return -1;
+  }
   int first_new_tensor = network->nb_tensors;
-  int layer_index = network->nb_layers;
+  int outputs[TRT_MAX_LAYER_OUTPUTS];
   for (int i = 0; i < nb_outputs; i++) {
     char generated[512];
     const char *output_name = output_names ? output_names[i] : NULL;
@@ -292,21 +314,21 @@ int trt_network_add_layer(trt_network_t *network, trt_layer_type_t type, const c
       snprintf(generated, sizeof(generated), "%s:%d", name, i);
       output_name = generated;
     }
-    int tensor = add_tensor(network, output_name, TRT_DATA_TYPE_FLOAT32, NULL);
-    if (tensor < 0) {
-      /* Roll back the outputs added so far so the network stays consistent. */
-      for (int t = first_new_tensor; t < network->nb_tensors; t++)
-        free(network->tensors[t].name);
-      network->nb_tensors = first_new_tensor;
-      free_layer(&layer);
-      return -1;
-    }
-    network->tensors[tensor].producer = layer_index;
-    layer.outputs[i] = tensor;
+    outputs[i] = add_tensor(network, output_name, TRT_DATA_TYPE_FLOAT32, NULL);
+    if (outputs[i] < 0)
+      break;
   }
-  layer.nb_outputs = nb_outputs;
-  network->layers[network->nb_layers++] = layer;
-  return layer_index;
+  int layer = network->nb_tensors - first_new_tensor == nb_outputs
+                  ? trt_network_append_layer(network, type, name, inputs, nb_inputs, outputs,
+                                             nb_outputs, params)
+                  : -1;
+  if (layer < 0) {
+    /* Roll back the output tensors so the network stays as it was. */
+    for (int t = first_new_tensor; t < network->nb_tensors; t++)
+      free(network->tensors[t].name);
+    network->nb_tensors = first_new_tensor;
+  }
+  return layer;
 }
 
 static bool valid_tensor(const trt_network_t *network, int tensor) {

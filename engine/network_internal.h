@@ -48,6 +48,16 @@ static inline trt_tensor_t *trt_layer_output(const trt_network_t *network, const
   return &network->tensors[layer->outputs[index]];
 }
 
+/* Adds a tensor of unknown producer (dims NULL: unknown); -1 on error. */
+int trt_network_add_tensor(trt_network_t *network, const char *name, trt_data_type_t type,
+                           const trt_dims_t *dims);
+
+/* Adds a layer whose outputs are existing tensors (passes and plan loading
+ * rewire graphs this way); -1 on error. */
+int trt_network_append_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
+                             const int *inputs, int nb_inputs, const int *outputs, int nb_outputs,
+                             const void *params);
+
 /* Removes layers whose outputs nothing reads (no layer, not a network
  * output) and tensors nothing refers to; renumbers what remains. */
 trt_status_t trt_network_prune(trt_network_t *network);

@@ -742,7 +742,8 @@ static int fill_inputs(giexec_session_t *session, const giexec_options_t *option
   for (int i = 0; i < session->nb_bindings; i++) {
     if (!trt_engine_binding_is_input(session->engine, i))
       continue;
-    const named_value_t *file = find_input_file(options, trt_engine_binding_name(session->engine, i));
+    const char *name = trt_engine_binding_name(session->engine, i);
+    const named_value_t *file = find_input_file(options, name);
     if (file) {
       int status = load_input_file(session, i, file->value);
       if (status != 0)
@@ -807,12 +808,12 @@ static int run_timed(giexec_session_t *session, const giexec_options_t *options)
       status = execute_once(session, options->batch);
     iteration_ms[iteration] = (now_ms() - start) / options->avg_runs;
     if (status == 0)
-      printf("Average over %d runs is %.3f ms (host walltime).\n", options->avg_runs,
+      printf("Average over %d runs is %.4f ms (host walltime).\n", options->avg_runs,
              iteration_ms[iteration]);
   }
   if (status == 0) {
     timing_summary_t summary = summarize(iteration_ms, options->iterations);
-    printf("Average over %d iterations is %.3f ms (median %.3f ms, min %.3f, max %.3f)\n",
+    printf("Average over %d iterations is %.4f ms (median %.4f ms, min %.4f, max %.4f)\n",
            options->iterations, summary.mean, summary.median, summary.min, summary.max);
     printf("Timing: backend=%s batch=%d iterations=%d avgRuns=%d min=%.4f mean=%.4f "
            "median=%.4f max=%.4f (ms per run)\n",

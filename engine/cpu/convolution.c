@@ -1,14 +1,385 @@
-/* CPU reference for the convolution family. */
+/* CPU convolution and deconvolution (FP32, NCHW, 1 to 3 spatial dims).
+ *
+ * Every shape is handled as 3-D (missing leading spatial dims have size 1).
+ * Paths, from fastest to most general:
+ *   - depthwise (group == C_in == C_out): a direct loop over output rows that
+ *     the compiler vectorizes, one task per (image, channel);
+ *   - 1x1, stride 1, no padding: the input already is the GEMM's B matrix;
+ *   - anything else: GEMM whose B panels are packed straight from the image
+ *     (implicit im2col: no column buffer), one GEMM per (image, group).
+ * Bias and the fused activation run in the GEMM epilogue.
+ * Deconvolution is GEMM (W^T x) into a column buffer, then col2im. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cpu/cpu_layers.h"
+#include "cpu/gemm.h"
+
+typedef struct {
+  int64_t batch, in_channels, out_channels, group;
+  int64_t in[3], out[3], kernel[3], stride[3], dilation[3], pad[3];
+} conv_geometry_t;
+
+static int64_t volume3(const int64_t *d) { return d[0] * d[1] * d[2]; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+static conv_geometry_t make_geometry(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_convolution_params_t *params = layer->params;
+  const trt_dims_t *x = &trt_layer_input(network, layer, 0)->dims;
+  const trt_dims_t *y = &trt_layer_output(network, layer, 0)->dims;
+  conv_geometry_t geometry = {.batch = x->d[0], .in_channels = x->d[1],
+                              .out_channels = y->d[1], .group = params->group};
+  const int first = 3 - params->nb_spatial;
+  for (int i = 0; i < 3; i++) {
+    const int axis = i - first; /* index into the params' spatial arrays */
+    const bool present = axis >= 0;
+    geometry.in[i] = present ? x->d[2 + axis] : 1;
+    geometry.out[i] = present ? y->d[2 + axis] : 1;
+    geometry.kernel[i] = present ? params->kernel[axis] : 1;
+    geometry.stride[i] = present ? params->stride[axis] : 1;
+    geometry.dilation[i] = present ? params->dilation[axis] : 1;
+    geometry.pad[i] = present ? params->pad_begin[axis] : 0;
+  }
+  return geometry;
+}
+
+static trt_status_t check_runnable(const char *op, const trt_network_t *network,
+                                   const trt_layer_t *layer, const void *const *inputs) {
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  if (x->type != TRT_DATA_TYPE_FLOAT32)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: input type %s is not supported", op,
+                     trt_data_type_name(x->type));
+  if (!inputs[0] || !inputs[1])
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: missing input or weights data", op);
+  return TRT_STATUS_OK;
+}
+
+/* ---- depthwise ---------------------------------------------------------- */
+
+typedef struct {
+  const conv_geometry_t *geometry;
+  const float *x, *w, *bias;
+  float *y;
+  const trt_activation_t *activation;
+} depthwise_job_t;
+
+/* One output row: out[ow] = bias + sum over taps of w * in, with the
+ * in-bounds ow range of each tap computed once so the inner loop is
+ * branch-free (and contiguous when the stride is 1). */
+static inline __attribute__((always_inline)) void
+depthwise_plane_body(const conv_geometry_t *g, const float *x, const float *w, float bias,
+                     float *y) {
+  for (int64_t od = 0; od < g->out[0]; od++) {
+    for (int64_t oh = 0; oh < g->out[1]; oh++) {
+      float *out = y + (od * g->out[1] + oh) * g->out[2];
+      for (int64_t ow = 0; ow < g->out[2]; ow++)
+        out[ow] = bias;
+      for (int64_t kd = 0; kd < g->kernel[0]; kd++) {
+        const int64_t id = od * g->stride[0] - g->pad[0] + kd * g->dilation[0];
+        if (id < 0 || id >= g->in[0])
+          continue;
+        for (int64_t kh = 0; kh < g->kernel[1]; kh++) {
+          const int64_t ih = oh * g->stride[1] - g->pad[1] + kh * g->dilation[1];
+          if (ih < 0 || ih >= g->in[1])
+            continue;
+          const float *in = x + (id * g->in[1] + ih) * g->in[2];
+          const float *taps = w + (kd * g->kernel[1] + kh) * g->kernel[2];
+          for (int64_t kw = 0; kw < g->kernel[2]; kw++) {
+            const int64_t offset = kw * g->dilation[2] - g->pad[2], stride = g->stride[2];
+            /* ow such that 0 <= ow * stride + offset < in[2] */
+            const int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+            const int64_t hi = min64(g->out[2], g->in[2] - offset <= 0
+                                                    ? 0
+                                                    : (g->in[2] - offset - 1) / stride + 1);
+            const float tap = taps[kw];
+            if (stride == 1) {
+              const float *row = in + offset;
+              for (int64_t ow = lo; ow < hi; ow++)
+                out[ow] += tap * row[ow];
+            } else {
+              for (int64_t ow = lo; ow < hi; ow++)
+                out[ow] += tap * in[ow * stride + offset];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+static void depthwise_plane_generic(const conv_geometry_t *g, const float *x, const float *w,
+                                    float bias, float *y) {
+  depthwise_plane_body(g, x, w, bias, y);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2,fma"))) static void
+depthwise_plane_avx2(const conv_geometry_t *g, const float *x, const float *w, float bias,
+                     float *y) {
+  depthwise_plane_body(g, x, w, bias, y);
+}
+#endif
+
+static void depthwise_plane(const conv_geometry_t *g, const float *x, const float *w, float bias,
+                            float *y) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (trt_sgemm_uses_avx2()) {
+    depthwise_plane_avx2(g, x, w, bias, y);
+    return;
+  }
+#endif
+  depthwise_plane_generic(g, x, w, bias, y);
+}
+
+static void depthwise_task(void *arg, int64_t begin, int64_t end, int thread) {
+  (void)thread;
+  const depthwise_job_t *job = arg;
+  const conv_geometry_t *g = job->geometry;
+  const int64_t in_plane = volume3(g->in), out_plane = volume3(g->out);
+  const int64_t taps = volume3(g->kernel);
+  for (int64_t plane = begin; plane < end; plane++) {
+    const int64_t channel = plane % g->out_channels;
+    const float *x = job->x + plane * in_plane, *w = job->w + channel * taps;
+    const float bias = job->bias ? job->bias[channel] : 0.0f;
+    float *y = job->y + plane * out_plane;
+    depthwise_plane(g, x, w, bias, y);
+    trt_activation_apply_span(job->activation, y, out_plane);
+  }
+}
+
+/* ---- implicit im2col ---------------------------------------------------- */
+
+/* The B matrix of one group's GEMM: row k = (channel, kd, kh, kw), column n =
+ * output pixel; values read from the image, zero in the padding. */
+typedef struct {
+  const conv_geometry_t *geometry;
+  const float *x; /* this image's first channel of the group */
+} im2col_source_t;
+
+/* Walks k = (channel, kd, kh, kw) in row-major order. */
+typedef struct {
+  int64_t channel, kd, kh, kw;
+} kernel_position_t;
+
+static kernel_position_t kernel_position(const conv_geometry_t *g, int64_t k) {
+  kernel_position_t p;
+  p.kw = k % g->kernel[2];
+  k /= g->kernel[2];
+  p.kh = k % g->kernel[1];
+  k /= g->kernel[1];
+  p.kd = k % g->kernel[0];
+  p.channel = k / g->kernel[0];
+  return p;
+}
+
+static void kernel_position_next(const conv_geometry_t *g, kernel_position_t *p) {
+  if (++p->kw < g->kernel[2])
+    return;
+  p->kw = 0;
+  if (++p->kh < g->kernel[1])
+    return;
+  p->kh = 0;
+  if (++p->kd < g->kernel[0])
+    return;
+  p->kd = 0;
+  p->channel++;
+}
+
+static void pack_im2col_panel(const conv_geometry_t *g, const float *x, int64_t k0, int64_t kc,
+                              int64_t n0, int64_t cols, float *dest) {
+  enum { NR = TRT_SGEMM_NR };
+  int64_t base_d[NR], base_h[NR], base_w[NR];
+  for (int64_t j = 0; j < NR; j++) {
+    const int64_t n = n0 + min64(j, cols - 1);
+    const int64_t ow = n % g->out[2], oh = (n / g->out[2]) % g->out[1];
+    const int64_t od = n / (g->out[2] * g->out[1]);
+    base_d[j] = od * g->stride[0] - g->pad[0];
+    base_h[j] = oh * g->stride[1] - g->pad[1];
+    base_w[j] = ow * g->stride[2] - g->pad[2];
+  }
+  /* Whole panel on one output row with stride 1: rows of the panel are
+   * contiguous runs of the image. */
+  const bool one_row = cols == NR && base_d[0] == base_d[NR - 1] &&
+                       base_h[0] == base_h[NR - 1] && g->stride[2] == 1;
+  kernel_position_t p = kernel_position(g, k0);
+  const int64_t plane = volume3(g->in);
+  for (int64_t r = 0; r < kc; r++, kernel_position_next(g, &p), dest += NR) {
+    const float *image = x + p.channel * plane;
+    const int64_t dd = p.kd * g->dilation[0], dh = p.kh * g->dilation[1];
+    const int64_t dw = p.kw * g->dilation[2];
+    if (one_row) {
+      const int64_t id = base_d[0] + dd, ih = base_h[0] + dh, iw = base_w[0] + dw;
+      if (id < 0 || id >= g->in[0] || ih < 0 || ih >= g->in[1]) {
+        memset(dest, 0, NR * sizeof(float));
+        continue;
+      }
+      if (iw >= 0 && iw + NR <= g->in[2]) {
+        memcpy(dest, image + (id * g->in[1] + ih) * g->in[2] + iw, NR * sizeof(float));
+        continue;
+      }
+    }
+    for (int64_t j = 0; j < NR; j++) {
+      const int64_t id = base_d[j] + dd, ih = base_h[j] + dh, iw = base_w[j] + dw;
+      const bool inside = j < cols && id >= 0 && id < g->in[0] && ih >= 0 && ih < g->in[1] &&
+                          iw >= 0 && iw < g->in[2];
+      dest[j] = inside ? image[(id * g->in[1] + ih) * g->in[2] + iw] : 0.0f;
+    }
+  }
+}
+
+static void pack_im2col(const void *source, int64_t k0, int64_t kc, int64_t n0, int64_t nc,
+                        float *packed) {
+  const im2col_source_t *im2col = source;
+  for (int64_t p = 0; p * TRT_SGEMM_NR < nc; p++)
+    pack_im2col_panel(im2col->geometry, im2col->x, k0, kc, n0 + p * TRT_SGEMM_NR,
+                      min64(TRT_SGEMM_NR, nc - p * TRT_SGEMM_NR),
+                      packed + p * TRT_SGEMM_NR * kc);
+}
+
+static bool is_pointwise(const conv_geometry_t *g) {
+  for (int i = 0; i < 3; i++)
+    if (g->kernel[i] != 1 || g->stride[i] != 1 || g->pad[i] != 0 || g->in[i] != g->out[i])
+      return false;
+  return true;
+}
 
 trt_status_t trt_cpu_convolution(const trt_network_t *network, const trt_layer_t *layer,
-    const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu) {
-  (void)network; (void)layer; (void)inputs; (void)outputs; (void)cpu;
-  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+                                 const void *const *inputs, void *const *outputs,
+                                 trt_cpu_context_t *cpu) {
+  trt_status_t status = check_runnable("Convolution", network, layer, inputs);
+  if (status != TRT_STATUS_OK)
+    return status;
+  const trt_convolution_params_t *params = layer->params;
+  const conv_geometry_t g = make_geometry(network, layer);
+  const float *x = inputs[0], *w = inputs[1];
+  const float *bias = layer->nb_inputs > 2 ? inputs[2] : NULL;
+  float *y = outputs[0];
+  const int64_t in_plane = volume3(g.in), out_plane = volume3(g.out);
+
+  if (g.group == g.in_channels && g.group == g.out_channels) {
+    depthwise_job_t job = {&g, x, w, bias, y, &params->activation};
+    trt_cpu_parallel_for(cpu, g.batch * g.out_channels, 1, depthwise_task, &job);
+    return TRT_STATUS_OK;
+  }
+
+  const int64_t group_in = g.in_channels / g.group, group_out = g.out_channels / g.group;
+  const int64_t group_k = group_in * volume3(g.kernel);
+  const bool pointwise = is_pointwise(&g);
+  for (int64_t n = 0; n < g.batch; n++) {
+    for (int64_t group = 0; group < g.group; group++) {
+      const float *group_x = x + (n * g.in_channels + group * group_in) * in_plane;
+      im2col_source_t source = {&g, group_x};
+      trt_sgemm_t gemm = {
+          .m = group_out, .n = out_plane, .k = group_k,
+          .a = w + group * group_out * group_k, .lda = group_k,
+          .b = group_x, .ldb = in_plane,
+          .pack_b = pointwise ? NULL : pack_im2col, .pack_b_source = &source,
+          .c = y + (n * g.out_channels + group * group_out) * out_plane, .ldc = out_plane,
+          .alpha = 1.0f, .beta = 0.0f,
+          .bias = bias ? bias + group * group_out : NULL,
+          .activation = params->activation,
+      };
+      status = trt_sgemm(&gemm, cpu);
+      if (status != TRT_STATUS_OK)
+        return status;
+    }
+  }
+  return TRT_STATUS_OK;
+}
+
+/* ---- deconvolution ------------------------------------------------------ */
+
+typedef struct {
+  const conv_geometry_t *geometry;
+  const float *columns; /* [group_out * taps, in_plane] of one group */
+  const float *bias;    /* this group's, or NULL */
+  float *y;             /* this group's first output channel */
+  const trt_activation_t *activation;
+} col2im_job_t;
+
+/* Scatters one output channel's columns into the image (each input pixel
+ * spreads its kernel window), then adds the bias and applies the activation. */
+static void col2im_task(void *arg, int64_t begin, int64_t end, int thread) {
+  (void)thread;
+  const col2im_job_t *job = arg;
+  const conv_geometry_t *g = job->geometry;
+  const int64_t in_plane = volume3(g->in), out_plane = volume3(g->out);
+  const int64_t taps = volume3(g->kernel);
+  for (int64_t channel = begin; channel < end; channel++) {
+    float *out = job->y + channel * out_plane;
+    const float bias = job->bias ? job->bias[channel] : 0.0f;
+    for (int64_t i = 0; i < out_plane; i++)
+      out[i] = bias;
+    for (int64_t tap = 0; tap < taps; tap++) {
+      const int64_t kw = tap % g->kernel[2], kh = (tap / g->kernel[2]) % g->kernel[1];
+      const int64_t kd = tap / (g->kernel[2] * g->kernel[1]);
+      const float *column = job->columns + (channel * taps + tap) * in_plane;
+      const int64_t offset_w = kw * g->dilation[2] - g->pad[2];
+      for (int64_t id = 0; id < g->in[0]; id++) {
+        const int64_t od = id * g->stride[0] - g->pad[0] + kd * g->dilation[0];
+        if (od < 0 || od >= g->out[0])
+          continue;
+        for (int64_t ih = 0; ih < g->in[1]; ih++) {
+          const int64_t oh = ih * g->stride[1] - g->pad[1] + kh * g->dilation[1];
+          if (oh < 0 || oh >= g->out[1])
+            continue;
+          const float *src = column + (id * g->in[1] + ih) * g->in[2];
+          float *dst = out + (od * g->out[1] + oh) * g->out[2];
+          /* iw such that 0 <= iw * stride + offset_w < out[2] */
+          const int64_t stride = g->stride[2];
+          const int64_t lo = offset_w >= 0 ? 0 : (-offset_w + stride - 1) / stride;
+          const int64_t hi =
+              min64(g->in[2], g->out[2] - offset_w <= 0 ? 0
+                                                        : (g->out[2] - offset_w - 1) / stride + 1);
+          for (int64_t iw = lo; iw < hi; iw++)
+            dst[iw * stride + offset_w] += src[iw];
+        }
+      }
+    }
+    trt_activation_apply_span(job->activation, out, out_plane);
+  }
 }
 
 trt_status_t trt_cpu_deconvolution(const trt_network_t *network, const trt_layer_t *layer,
-    const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu) {
-  (void)network; (void)layer; (void)inputs; (void)outputs; (void)cpu;
-  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+                                   const void *const *inputs, void *const *outputs,
+                                   trt_cpu_context_t *cpu) {
+  trt_status_t status = check_runnable("Deconvolution", network, layer, inputs);
+  if (status != TRT_STATUS_OK)
+    return status;
+  const trt_convolution_params_t *params = layer->params;
+  const conv_geometry_t g = make_geometry(network, layer);
+  const float *x = inputs[0], *w = inputs[1];
+  const float *bias = layer->nb_inputs > 2 ? inputs[2] : NULL;
+  float *y = outputs[0];
+  const int64_t in_plane = volume3(g.in), out_plane = volume3(g.out);
+  const int64_t group_in = g.in_channels / g.group, group_out = g.out_channels / g.group;
+  const int64_t rows = group_out * volume3(g.kernel); /* GEMM M: (channel, tap) */
+  const int threads = cpu ? trt_cpu_context_threads(cpu) : 1;
+
+  trt_sgemm_t gemm = {
+      .m = rows, .n = in_plane, .k = group_in,
+      .lda = rows, .transpose_a = true, /* w is [C_in, C_out/group * taps] */
+      .ldb = in_plane, .ldc = in_plane, .alpha = 1.0f, .beta = 0.0f,
+  };
+  const size_t column_bytes = ((size_t)(rows * in_plane) * sizeof(float) + 63) & ~(size_t)63;
+  const size_t bytes = column_bytes + trt_sgemm_workspace_size(&gemm, threads);
+  char *scratch = cpu ? trt_cpu_scratch(cpu, bytes) : aligned_alloc(64, (bytes + 63) & ~63ul);
+  if (!scratch)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "Deconvolution: cannot allocate %zu bytes", bytes);
+  float *columns = (float *)scratch;
+  for (int64_t n = 0; n < g.batch; n++) {
+    for (int64_t group = 0; group < g.group; group++) {
+      gemm.a = w + group * group_in * rows;
+      gemm.b = x + (n * g.in_channels + group * group_in) * in_plane;
+      gemm.c = columns;
+      trt_sgemm_run(&gemm, scratch + column_bytes, cpu);
+      col2im_job_t job = {&g, columns, bias ? bias + group * group_out : NULL,
+                          y + (n * g.out_channels + group * group_out) * out_plane,
+                          &params->activation};
+      trt_cpu_parallel_for(cpu, group_out, 1, col2im_task, &job);
+    }
+  }
+  if (!cpu)
+    free(scratch);
+  return TRT_STATUS_OK;
 }

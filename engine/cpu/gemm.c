@@ -32,8 +32,16 @@ static int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 
 bool trt_sgemm_uses_avx2(void) {
 #if GEMM_HAVE_X86
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  /* Checked once; -1 until then. Relaxed atomics: every thread computes the
+   * same answer. */
+  static int cached = -1;
+  int answer = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (answer < 0) {
+    __builtin_cpu_init();
+    answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    __atomic_store_n(&cached, answer, __ATOMIC_RELAXED);
+  }
+  return answer;
 #else
   return false;
 #endif

@@ -67,7 +67,7 @@ trt_status_t trt_cpu_batch_norm(const trt_network_t *network, const trt_layer_t 
                                 const void *const *inputs, void *const *outputs,
                                 trt_cpu_context_t *cpu) {
   const trt_norm_params_t *params = layer->params;
-  const trt_tensor_t *x;
+  const trt_tensor_t *x = NULL;
   trt_status_t status = check_data(network, layer, inputs, outputs, 5, &x);
   if (status != TRT_STATUS_OK)
     return status;
@@ -124,7 +124,7 @@ trt_status_t trt_cpu_instance_norm(const trt_network_t *network, const trt_layer
                                    const void *const *inputs, void *const *outputs,
                                    trt_cpu_context_t *cpu) {
   const trt_norm_params_t *params = layer->params;
-  const trt_tensor_t *x;
+  const trt_tensor_t *x = NULL;
   trt_status_t status = check_data(network, layer, inputs, outputs, 3, &x);
   if (status != TRT_STATUS_OK)
     return status;
@@ -192,7 +192,7 @@ trt_status_t trt_cpu_layer_norm(const trt_network_t *network, const trt_layer_t 
                                 const void *const *inputs, void *const *outputs,
                                 trt_cpu_context_t *cpu) {
   const trt_norm_params_t *params = layer->params;
-  const trt_tensor_t *x;
+  const trt_tensor_t *x = NULL;
   trt_status_t status = check_data(network, layer, inputs, outputs, 2, &x);
   if (status != TRT_STATUS_OK)
     return status;
@@ -287,7 +287,7 @@ trt_status_t trt_cpu_lrn(const trt_network_t *network, const trt_layer_t *layer,
                          const void *const *inputs, void *const *outputs,
                          trt_cpu_context_t *cpu) {
   const trt_lrn_params_t *params = layer->params;
-  const trt_tensor_t *x;
+  const trt_tensor_t *x = NULL;
   trt_status_t status = check_data(network, layer, inputs, outputs, 1, &x);
   if (status != TRT_STATUS_OK)
     return status;

@@ -1,8 +1,153 @@
-/* CPU reference for the pooling family. */
+/* CPU max and average pooling (FP32, NCHW, 1 to 3 spatial dims; handled as
+ * 3-D with leading size-1 dims). One task per (image, channel) plane.
+ *
+ * Average pooling divides by the number of window taps inside the input, or
+ * with count_include_pad inside the explicitly padded input (taps that
+ * ceil_mode adds past the right padding never count). */
+#include <math.h>
+
 #include "cpu/cpu_layers.h"
 
+typedef struct {
+  int64_t planes;
+  int64_t in[3], out[3], kernel[3], stride[3], dilation[3], pad_begin[3], pad_end[3];
+} pool_geometry_t;
+
+typedef struct {
+  const pool_geometry_t *geometry;
+  const trt_pooling_params_t *params;
+  const float *x;
+  float *y;
+} pool_job_t;
+
+static int64_t volume3(const int64_t *d) { return d[0] * d[1] * d[2]; }
+
+static pool_geometry_t make_geometry(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_pooling_params_t *params = layer->params;
+  const trt_dims_t *x = &trt_layer_input(network, layer, 0)->dims;
+  const trt_dims_t *y = &trt_layer_output(network, layer, 0)->dims;
+  pool_geometry_t g = {.planes = x->d[0] * x->d[1]};
+  const int nb_spatial = x->nb_dims - 2, first = 3 - nb_spatial;
+  for (int i = 0; i < 3; i++) {
+    const int axis = i - first;
+    const bool present = axis >= 0;
+    g.in[i] = present ? x->d[2 + axis] : 1;
+    g.out[i] = present ? y->d[2 + axis] : 1;
+    g.kernel[i] = present ? params->kernel[axis] : 1;
+    g.stride[i] = present ? params->stride[axis] : 1;
+    g.dilation[i] = present ? params->dilation[axis] : 1;
+    g.pad_begin[i] = present ? params->pad_begin[axis] : 0;
+    g.pad_end[i] = present ? params->pad_end[axis] : 0;
+  }
+  return g;
+}
+
+/* Taps of one axis' window starting at `start` that land in [lo, hi). */
+static int64_t taps_within(int64_t start, int64_t kernel, int64_t dilation, int64_t lo,
+                           int64_t hi) {
+  int64_t count = 0;
+  for (int64_t t = 0; t < kernel; t++) {
+    const int64_t position = start + t * dilation;
+    count += position >= lo && position < hi;
+  }
+  return count;
+}
+
+static float pool_window(const pool_geometry_t *g, const trt_pooling_params_t *params,
+                         const float *x, int64_t od, int64_t oh, int64_t ow) {
+  const int64_t start[3] = {od * g->stride[0] - g->pad_begin[0],
+                            oh * g->stride[1] - g->pad_begin[1],
+                            ow * g->stride[2] - g->pad_begin[2]};
+  const bool is_max = params->kind == TRT_POOLING_MAX;
+  float max = -INFINITY, sum = 0.0f;
+  int64_t count = 0;
+  for (int64_t kd = 0; kd < g->kernel[0]; kd++) {
+    const int64_t id = start[0] + kd * g->dilation[0];
+    if (id < 0 || id >= g->in[0])
+      continue;
+    for (int64_t kh = 0; kh < g->kernel[1]; kh++) {
+      const int64_t ih = start[1] + kh * g->dilation[1];
+      if (ih < 0 || ih >= g->in[1])
+        continue;
+      const float *row = x + (id * g->in[1] + ih) * g->in[2];
+      for (int64_t kw = 0; kw < g->kernel[2]; kw++) {
+        const int64_t iw = start[2] + kw * g->dilation[2];
+        if (iw < 0 || iw >= g->in[2])
+          continue;
+        const float value = row[iw];
+        /* NaN propagates through max, as in ONNX Runtime. */
+        max = (value > max || isnan(value)) ? value : max;
+        sum += value;
+        count++;
+      }
+    }
+  }
+  if (is_max)
+    return max;
+  if (params->count_include_pad) {
+    count = 1;
+    for (int i = 0; i < 3; i++)
+      count *= taps_within(start[i], g->kernel[i], g->dilation[i], -g->pad_begin[i],
+                           g->in[i] + g->pad_end[i]);
+  }
+  return count > 0 ? sum / (float)count : 0.0f;
+}
+
+static void pool_task(void *arg, int64_t begin, int64_t end, int thread) {
+  (void)thread;
+  const pool_job_t *job = arg;
+  const pool_geometry_t *g = job->geometry;
+  const int64_t in_plane = volume3(g->in), out_plane = volume3(g->out);
+  for (int64_t plane = begin; plane < end; plane++) {
+    const float *x = job->x + plane * in_plane;
+    float *y = job->y + plane * out_plane;
+    for (int64_t od = 0; od < g->out[0]; od++)
+      for (int64_t oh = 0; oh < g->out[1]; oh++)
+        for (int64_t ow = 0; ow < g->out[2]; ow++)
+          *y++ = pool_window(g, job->params, x, od, oh, ow);
+  }
+}
+
+/* Global pooling: one reduction per plane. */
+static void global_pool_task(void *arg, int64_t begin, int64_t end, int thread) {
+  (void)thread;
+  const pool_job_t *job = arg;
+  const int64_t size = volume3(job->geometry->in);
+  const bool is_max = job->params->kind == TRT_POOLING_MAX;
+  for (int64_t plane = begin; plane < end; plane++) {
+    const float *x = job->x + plane * size;
+    float max = -INFINITY, sum = 0.0f;
+    if (is_max) {
+      for (int64_t i = 0; i < size; i++)
+        max = (x[i] > max || isnan(x[i])) ? x[i] : max;
+      job->y[plane] = max;
+    } else {
+      for (int64_t i = 0; i < size; i++)
+        sum += x[i];
+      job->y[plane] = size > 0 ? sum / (float)size : 0.0f;
+    }
+  }
+}
+
 trt_status_t trt_cpu_pooling(const trt_network_t *network, const trt_layer_t *layer,
-    const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu) {
-  (void)network; (void)layer; (void)inputs; (void)outputs; (void)cpu;
-  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+                             const void *const *inputs, void *const *outputs,
+                             trt_cpu_context_t *cpu) {
+  const trt_pooling_params_t *params = layer->params;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  const char *op = params->kind == TRT_POOLING_MAX ? "MaxPool" : "AveragePool";
+  if (x->type != TRT_DATA_TYPE_FLOAT32)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: input type %s is not supported", op,
+                     trt_data_type_name(x->type));
+  if (!inputs[0])
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: missing input data", op);
+  const pool_geometry_t g = make_geometry(network, layer);
+  pool_job_t job = {&g, params, inputs[0], outputs[0]};
+  const int64_t out_plane = volume3(g.out);
+  const bool global = params->global || (out_plane == 1 && g.kernel[0] == g.in[0] &&
+                                          g.kernel[1] == g.in[1] && g.kernel[2] == g.in[2] &&
+                                          !g.pad_begin[0] && !g.pad_begin[1] && !g.pad_begin[2] &&
+                                          !g.pad_end[0] && !g.pad_end[1] && !g.pad_end[2]);
+  const int64_t grain = out_plane > 4096 ? 1 : 16;
+  trt_cpu_parallel_for(cpu, g.planes, grain, global ? global_pool_task : pool_task, &job);
+  return TRT_STATUS_OK;
 }

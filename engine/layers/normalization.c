@@ -47,7 +47,7 @@ static trt_status_t check_per_channel(const trt_tensor_t *tensor, const char *ro
 static trt_status_t infer_channel_norm(trt_network_t *network, trt_layer_t *layer,
                                        const char *const *roles, int nb_operands,
                                        int min_rank) {
-  const trt_tensor_t *x;
+  const trt_tensor_t *x = NULL;
   trt_status_t status = check_arity(network, layer, nb_operands + 1, nb_operands + 1, 1, &x);
   if (status != TRT_STATUS_OK)
     return status;
@@ -110,7 +110,7 @@ trt_status_t trt_layer_norm_infer(trt_network_t *network, trt_layer_t *layer) {
   const trt_norm_params_t *params = layer->params;
   if (!params)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing layer norm parameters");
-  const trt_tensor_t *x;
+  const trt_tensor_t *x = NULL;
   trt_status_t status = check_arity(network, layer, 2, 3, 3, &x);
   if (status != TRT_STATUS_OK)
     return status;
@@ -147,7 +147,7 @@ trt_status_t trt_lrn_infer(trt_network_t *network, trt_layer_t *layer) {
   const trt_lrn_params_t *params = layer->params;
   if (!params)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing LRN parameters");
-  const trt_tensor_t *x;
+  const trt_tensor_t *x = NULL;
   trt_status_t status = check_arity(network, layer, 1, 1, 1, &x);
   if (status != TRT_STATUS_OK)
     return status;

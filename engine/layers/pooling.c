@@ -1,8 +1,100 @@
-/* Shape inference for the pooling family. */
+/* Shape inference for pooling (ONNX MaxPool, AveragePool, GlobalMaxPool,
+ * GlobalAveragePool): fills defaulted strides and dilations, resolves
+ * auto_pad into explicit pads, and applies ONNX's ceil_mode rule that the
+ * last window must start inside the input or the left padding. */
 #include "layers/layers.h"
 
+static const char *pooling_name(const trt_pooling_params_t *params) {
+  return params->kind == TRT_POOLING_MAX ? "MaxPool" : "AveragePool";
+}
+
+/* Output size of one axis; pads already resolved. */
+static int64_t pooled_size(int64_t in, int64_t pad_begin, int64_t pad_end, int64_t dilated_kernel,
+                           int64_t stride, bool ceil_mode) {
+  const int64_t span = in + pad_begin + pad_end - dilated_kernel;
+  if (span < 0)
+    return 0;
+  int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+  if (ceil_mode && (out - 1) * stride >= in + pad_begin)
+    out--;
+  return out;
+}
+
 trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
-  (void)network;
-  (void)layer;
-  return trt_error(TRT_STATUS_UNSUPPORTED, "not implemented yet");
+  trt_pooling_params_t *params = layer->params;
+  const char *op = pooling_name(params);
+  if (layer->nb_inputs != 1 || layer->nb_outputs != 1 || !trt_layer_input(network, layer, 0))
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects one input and one output", op);
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  if (x->type != TRT_DATA_TYPE_FLOAT32)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: input type %s is not supported", op,
+                     trt_data_type_name(x->type));
+  char x_dims[96];
+  trt_dims_format(&x->dims, x_dims, sizeof x_dims);
+  const int nb_spatial = x->dims.nb_dims - 2;
+  if (nb_spatial < 1 || nb_spatial > 3)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: input must be N x C x 1 to 3 spatial dims, got %s",
+                     op, x_dims);
+  if (!params->global && params->nb_spatial != 0 && params->nb_spatial != nb_spatial)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: kernel has %d spatial dims but input is %s", op,
+                     params->nb_spatial, x_dims);
+  params->nb_spatial = nb_spatial;
+
+  trt_dims_t out = x->dims;
+  for (int i = 0; i < nb_spatial; i++) {
+    const int64_t in = x->dims.d[2 + i];
+    if (params->global) {
+      params->kernel[i] = in;
+      params->stride[i] = params->dilation[i] = 1;
+      params->pad_begin[i] = params->pad_end[i] = 0;
+      out.d[2 + i] = in < 0 ? -1 : 1;
+      continue;
+    }
+    if (params->kernel[i] <= 0)
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: kernel size %lld on spatial axis %d", op,
+                       (long long)params->kernel[i], i);
+    if (params->stride[i] <= 0)
+      params->stride[i] = 1;
+    if (params->dilation[i] <= 0)
+      params->dilation[i] = 1;
+    const int64_t stride = params->stride[i];
+    const int64_t dilated = (params->kernel[i] - 1) * params->dilation[i] + 1;
+    bool ceil_mode = params->ceil_mode;
+    if (in < 0) {
+      out.d[2 + i] = -1;
+      continue;
+    }
+    if (params->auto_pad == TRT_AUTO_PAD_VALID) {
+      params->pad_begin[i] = params->pad_end[i] = 0;
+      ceil_mode = false;
+    } else if (params->auto_pad == TRT_AUTO_PAD_SAME_UPPER ||
+               params->auto_pad == TRT_AUTO_PAD_SAME_LOWER) {
+      const int64_t wanted = (in + stride - 1) / stride;
+      int64_t total = (wanted - 1) * stride + dilated - in;
+      total = total > 0 ? total : 0;
+      /* SAME_UPPER puts the odd pixel at the end, SAME_LOWER at the beginning. */
+      const int64_t small = total / 2, large = total - small;
+      params->pad_begin[i] = params->auto_pad == TRT_AUTO_PAD_SAME_UPPER ? small : large;
+      params->pad_end[i] = params->auto_pad == TRT_AUTO_PAD_SAME_UPPER ? large : small;
+      ceil_mode = false;
+    }
+    if (params->pad_begin[i] < 0 || params->pad_end[i] < 0)
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: negative padding on spatial axis %d", op, i);
+    if (params->pad_begin[i] >= dilated || params->pad_end[i] >= dilated)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: padding (%lld, %lld) on spatial axis %d must be smaller than the "
+                       "kernel (%lld)",
+                       op, (long long)params->pad_begin[i], (long long)params->pad_end[i], i,
+                       (long long)dilated);
+    out.d[2 + i] = pooled_size(in, params->pad_begin[i], params->pad_end[i], dilated, stride,
+                               ceil_mode);
+    if (out.d[2 + i] < 1)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: input %s is smaller than the kernel (%lld) on spatial axis %d", op,
+                       x_dims, (long long)dilated, i);
+  }
+  trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  y->type = TRT_DATA_TYPE_FLOAT32;
+  y->dims = out;
+  return TRT_STATUS_OK;
 }

@@ -8,9 +8,9 @@
 #include "trt/onnx_parser.h"
 
 static const char *const onnx_type_names[] = {
-    "UNDEFINED", "FLOAT",  "UINT8",  "INT8",   "UINT16",    "INT16",      "INT32",    "INT64",
-    "STRING",    "BOOL",   "FLOAT16", "DOUBLE", "UINT32",   "UINT64",     "COMPLEX64", "COMPLEX128",
-    "BFLOAT16",
+    "UNDEFINED", "FLOAT",  "UINT8",     "INT8",       "UINT16",   "INT16",
+    "INT32",     "INT64",  "STRING",    "BOOL",       "FLOAT16",  "DOUBLE",
+    "UINT32",    "UINT64", "COMPLEX64", "COMPLEX128", "BFLOAT16",
 };
 
 const char *trt_onnx_type_name(int32_t onnx_type) {
@@ -91,8 +91,8 @@ static trt_status_t decode_typed_fields(const Onnx__TensorProto *tensor, const c
       return status;
     for (int64_t i = 0; i < volume; i++) {
       int32_t value = tensor->int32_data[i];
-      ((uint8_t *)out)[i] = onnx_type == ONNX__TENSOR_PROTO__DATA_TYPE__BOOL ? value != 0
-                                                                              : (uint8_t)value;
+      ((uint8_t *)out)[i] =
+          onnx_type == ONNX__TENSOR_PROTO__DATA_TYPE__BOOL ? value != 0 : (uint8_t)value;
     }
     return TRT_STATUS_OK;
   default:

@@ -5,11 +5,12 @@
  *
  * root defaults to $ONNX_TESTDATA, then /usr/share/libonnx-testdata/data;
  * when it is absent the program exits 77 (meson's "skipped"). Each test is a
- * folder holding model.onnx and test_data_set_*/{input,output}_N.pb. A test
- * is SKIPPED when the engine reports the model unsupported (an operator or a
- * data type it lacks), and FAILS on anything else: parse errors, shape
- * errors, wrong numbers. Each test runs in a child process so that a crash
- * or a hang is one failure, not the end of the run. */
+ * folder holding model.onnx and test_data_set_N folders of input_N.pb and
+ * output_N.pb files. A test is SKIPPED when the engine reports the model
+ * unsupported (an operator or a data type it lacks), and FAILS on anything
+ * else: parse errors, shape errors, wrong numbers. Each test runs in a
+ * child process so that a crash or a hang is one failure, not the end of
+ * the run. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -469,8 +470,8 @@ static test_result_t run_test(const char *test_dir) {
     result = run_data_set(network, model_path, data_set);
     if (result.outcome != OUTCOME_PASS && data_sets.count > 1) {
       char detail[MESSAGE_SIZE];
-      snprintf(detail, sizeof(detail), "%s: %s", data_sets.names[i], result.message);
-      memcpy(result.message, detail, sizeof(detail));
+      memcpy(detail, result.message, sizeof(detail));
+      result = make_result(result.outcome, "%s: %.1900s", data_sets.names[i], detail);
     }
   }
   if (network)

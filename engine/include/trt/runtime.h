@@ -72,6 +72,22 @@ trt_status_t trt_cuda_device_count(int *count);
 /* One line naming the device, its compute capability and library versions. */
 trt_status_t trt_cuda_device_describe(int device, char *text, size_t size);
 
+/* ---- plan files ----------------------------------------------------------
+ * A plan holds a built engine: a header (magic, format and library version,
+ * backend, device and library versions, build options, a caller's cache
+ * key), the network it runs and a checksum. Saving writes a temporary file
+ * and renames it, so readers never see half a plan. Loading checks every
+ * field and says which one does not match (TRT_STATUS_INVALID_ARGUMENT for a
+ * plan made for something else, TRT_STATUS_PARSE_ERROR for a damaged one). */
+trt_status_t trt_engine_save(const trt_engine_t *engine, const char *path, const char *cache_key);
+/* `expected_key` NULL accepts any key. */
+trt_status_t trt_engine_load(const char *path, const char *expected_key,
+                             const trt_builder_config_t *config, trt_engine_t **engine);
+trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_key, void **data,
+                                  size_t *size);
+trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *expected_key,
+                                    const trt_builder_config_t *config, trt_engine_t **engine);
+
 /* Called after each layer when set on a context. */
 typedef void (*trt_profiler_fn)(const char *layer_name, float milliseconds, void *user_data);
 

@@ -1,0 +1,445 @@
+/* Plan files: a built engine serialized with everything needed to refuse it
+ * where it does not belong.
+ *
+ *   magic "TRTPLAN\0" | u32 format version | str library version
+ *   u32 backend | str device | u32 precision | u32 tf32 | u32 max batch
+ *   u64 workspace | str cache key | network | u64 FNV-1a checksum of all before
+ *
+ * The network is the source network as given to the builder; loading
+ * specializes it again, which on the CPU backend is shape inference and
+ * folding only. Numbers are stored in the machine's byte order: plans are
+ * made for the machine that builds them, like TensorRT's. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine_internal.h"
+#include "layer_registry.h"
+#include "trt/trt.h"
+
+#define PLAN_MAGIC "TRTPLAN"
+#define PLAN_FORMAT_VERSION 1u
+#define PLAN_CPU_DEVICE "cpu"
+
+/* ---- writing ------------------------------------------------------------- */
+
+typedef struct {
+  unsigned char *data;
+  size_t size, capacity;
+  bool failed;
+} writer_t;
+
+static void put(writer_t *w, const void *bytes, size_t count) {
+  if (w->failed)
+    return;
+  if (w->size + count > w->capacity) {
+    size_t grown = w->capacity ? w->capacity * 2 : 4096;
+    while (grown < w->size + count)
+      grown *= 2;
+    unsigned char *larger = realloc(w->data, grown);
+    if (!larger) {
+      w->failed = true;
+      return;
+    }
+    w->data = larger;
+    w->capacity = grown;
+  }
+  memcpy(w->data + w->size, bytes, count);
+  w->size += count;
+}
+
+static void put_u32(writer_t *w, uint32_t value) { put(w, &value, sizeof(value)); }
+static void put_u64(writer_t *w, uint64_t value) { put(w, &value, sizeof(value)); }
+
+static void put_string(writer_t *w, const char *text) {
+  uint32_t length = (uint32_t)strlen(text ? text : "");
+  put_u32(w, length);
+  put(w, text ? text : "", length);
+}
+
+static uint64_t fnv1a(const unsigned char *data, size_t size) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < size; i++)
+    hash = (hash ^ data[i]) * 0x100000001b3ull;
+  return hash;
+}
+
+static size_t tensor_bytes(const trt_tensor_t *tensor) {
+  return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
+}
+
+static void put_network(writer_t *w, const trt_network_t *network) {
+  put_u32(w, (uint32_t)network->nb_tensors);
+  for (int t = 0; t < network->nb_tensors; t++) {
+    const trt_tensor_t *tensor = &network->tensors[t];
+    put_string(w, tensor->name);
+    put_u32(w, (uint32_t)tensor->type);
+    put_u32(w, (uint32_t)tensor->dims.nb_dims);
+    for (int d = 0; d < tensor->dims.nb_dims; d++)
+      put_u64(w, (uint64_t)tensor->dims.d[d]);
+    put_u32(w, tensor->data ? 1u : 0u);
+    if (tensor->data) {
+      put_u64(w, tensor_bytes(tensor));
+      put(w, tensor->data, tensor_bytes(tensor));
+    }
+  }
+  put_u32(w, (uint32_t)network->nb_layers);
+  for (int l = 0; l < network->nb_layers; l++) {
+    const trt_layer_t *layer = &network->layers[l];
+    size_t params_size = trt_layer_descriptor(layer->type)->params_size;
+    put_u32(w, (uint32_t)layer->type);
+    put_string(w, layer->name);
+    put_u32(w, (uint32_t)layer->nb_inputs);
+    put(w, layer->inputs, (size_t)layer->nb_inputs * sizeof(int));
+    put_u32(w, (uint32_t)layer->nb_outputs);
+    put(w, layer->outputs, (size_t)layer->nb_outputs * sizeof(int));
+    put_u64(w, params_size);
+    put(w, layer->params, params_size);
+  }
+  put_u32(w, (uint32_t)network->nb_inputs);
+  put(w, network->inputs, (size_t)network->nb_inputs * sizeof(int));
+  put_u32(w, (uint32_t)network->nb_outputs);
+  put(w, network->outputs, (size_t)network->nb_outputs * sizeof(int));
+}
+
+trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_key, void **data,
+                                  size_t *size) {
+  if (!engine || !data || !size)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_serialize: NULL argument");
+  writer_t w = {0};
+  put(&w, PLAN_MAGIC, sizeof(PLAN_MAGIC));
+  put_u32(&w, PLAN_FORMAT_VERSION);
+  put_string(&w, trt_version_string());
+  put_u32(&w, (uint32_t)engine->backend);
+  put_string(&w, PLAN_CPU_DEVICE);
+  put_u32(&w, (uint32_t)engine->config.precision);
+  put_u32(&w, engine->config.allow_tf32 ? 1u : 0u);
+  put_u32(&w, (uint32_t)engine->max_batch);
+  put_u64(&w, engine->config.workspace);
+  put_string(&w, cache_key);
+  put_network(&w, engine->source);
+  uint64_t checksum = w.failed ? 0 : fnv1a(w.data, w.size);
+  put_u64(&w, checksum);
+  if (w.failed) {
+    free(w.data);
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory serializing the engine");
+  }
+  *data = w.data;
+  *size = w.size;
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_engine_save(const trt_engine_t *engine, const char *path, const char *cache_key) {
+  void *data = NULL;
+  size_t size = 0;
+  trt_status_t status = trt_engine_serialize(engine, cache_key, &data, &size);
+  if (status != TRT_STATUS_OK)
+    return status;
+  size_t temporary_length = strlen(path) + 32;
+  char *temporary = malloc(temporary_length);
+  if (!temporary) {
+    free(data);
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory saving '%s'", path);
+  }
+  snprintf(temporary, temporary_length, "%s.tmp.%ld", path, (long)getpid());
+  FILE *file = fopen(temporary, "wb");
+  bool written = file && fwrite(data, 1, size, file) == size;
+  if (file && fclose(file) != 0)
+    written = false;
+  if (written && rename(temporary, path) == 0) {
+    status = TRT_STATUS_OK;
+  } else {
+    status = trt_error(TRT_STATUS_IO_ERROR, "cannot write plan '%s': %s", path, strerror(errno));
+    remove(temporary);
+  }
+  free(temporary);
+  free(data);
+  return status;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+typedef struct {
+  const unsigned char *data;
+  size_t size, offset;
+  bool truncated;
+} reader_t;
+
+static bool take(reader_t *r, void *out, size_t count) {
+  if (r->truncated || count > r->size - r->offset) {
+    r->truncated = true;
+    if (out)
+      memset(out, 0, count);
+    return false;
+  }
+  if (out)
+    memcpy(out, r->data + r->offset, count);
+  r->offset += count;
+  return true;
+}
+
+static uint32_t take_u32(reader_t *r) {
+  uint32_t value = 0;
+  take(r, &value, sizeof(value));
+  return value;
+}
+
+static uint64_t take_u64(reader_t *r) {
+  uint64_t value = 0;
+  take(r, &value, sizeof(value));
+  return value;
+}
+
+/* A malloc'd, NUL-terminated copy; NULL when truncated or out of memory. */
+static char *take_string(reader_t *r) {
+  uint32_t length = take_u32(r);
+  if (r->truncated || length > r->size - r->offset) {
+    r->truncated = true;
+    return NULL;
+  }
+  char *text = malloc((size_t)length + 1);
+  if (!text)
+    return NULL;
+  take(r, text, length);
+  text[length] = '\0';
+  return text;
+}
+
+static trt_status_t damaged(const char *what) {
+  return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: %s", what);
+}
+
+static trt_status_t take_tensors(reader_t *r, trt_network_t *network) {
+  uint32_t count = take_u32(r);
+  for (uint32_t t = 0; t < count && !r->truncated; t++) {
+    char *name = take_string(r);
+    trt_dims_t dims = {0};
+    uint32_t type = take_u32(r);
+    dims.nb_dims = (int32_t)take_u32(r);
+    if (!name || dims.nb_dims < -1 || dims.nb_dims > TRT_MAX_DIMS || type >= TRT_DATA_TYPE_COUNT) {
+      free(name);
+      return damaged("bad tensor record");
+    }
+    for (int d = 0; d < dims.nb_dims; d++)
+      dims.d[d] = (int64_t)take_u64(r);
+    int index;
+    if (take_u32(r)) {
+      uint64_t bytes = take_u64(r);
+      if (r->truncated || bytes > r->size - r->offset) {
+        free(name);
+        return damaged("constant data runs past the end");
+      }
+      /* Constant sizes follow from their dims; a mismatch means damage. */
+      int64_t volume = trt_dims_volume(&dims);
+      if (volume < 0 || (uint64_t)volume * trt_data_type_size(type) != bytes) {
+        free(name);
+        return damaged("constant size does not match its dims");
+      }
+      index = trt_network_add_constant(network, name, type, &dims, r->data + r->offset);
+      r->offset += bytes;
+    } else {
+      /* Inputs and layer outputs; their roles are restored below. */
+      index = trt_network_add_tensor(network, name, type, dims.nb_dims < 0 ? NULL : &dims);
+    }
+    free(name);
+    if (index < 0)
+      return TRT_STATUS_PARSE_ERROR;
+  }
+  return r->truncated ? damaged("truncated in the tensor list") : TRT_STATUS_OK;
+}
+
+static bool valid_indices(const int *indices, uint32_t count, int nb_tensors, bool allow_absent) {
+  for (uint32_t i = 0; i < count; i++)
+    if (indices[i] >= nb_tensors || indices[i] < (allow_absent ? -1 : 0))
+      return false;
+  return true;
+}
+
+static trt_status_t take_layers(reader_t *r, trt_network_t *network) {
+  uint32_t count = take_u32(r);
+  for (uint32_t l = 0; l < count && !r->truncated; l++) {
+    uint32_t type = take_u32(r);
+    char *name = take_string(r);
+    const trt_layer_descriptor_t *descriptor = trt_layer_descriptor((trt_layer_type_t)type);
+    uint32_t nb_inputs = take_u32(r);
+    if (!name || !descriptor || nb_inputs > 4096) {
+      free(name);
+      return damaged("bad layer record");
+    }
+    int inputs[4096];
+    int outputs[TRT_MAX_LAYER_OUTPUTS];
+    take(r, inputs, nb_inputs * sizeof(int));
+    uint32_t nb_outputs = take_u32(r);
+    if (nb_outputs < 1 || nb_outputs > TRT_MAX_LAYER_OUTPUTS) {
+      free(name);
+      return damaged("bad layer output count");
+    }
+    take(r, outputs, nb_outputs * sizeof(int));
+    uint64_t params_size = take_u64(r);
+    unsigned char params[1024];
+    bool params_fit = params_size == descriptor->params_size && params_size <= sizeof(params);
+    if (params_fit)
+      take(r, params, params_size);
+    if (r->truncated || !params_fit ||
+        !valid_indices(inputs, nb_inputs, network->nb_tensors, true) ||
+        !valid_indices(outputs, nb_outputs, network->nb_tensors, false)) {
+      free(name);
+      return damaged(r->truncated ? "truncated in the layer list" : "bad layer record");
+    }
+    int layer = trt_network_append_layer(network, (trt_layer_type_t)type, name, inputs,
+                                         (int)nb_inputs, outputs, (int)nb_outputs,
+                                         params_size ? params : NULL);
+    free(name);
+    if (layer < 0)
+      return TRT_STATUS_PARSE_ERROR;
+  }
+  return r->truncated ? damaged("truncated in the layer list") : TRT_STATUS_OK;
+}
+
+static trt_status_t take_index_list(reader_t *r, trt_network_t *network, bool inputs) {
+  uint32_t count = take_u32(r);
+  if (r->truncated || count > (uint32_t)network->nb_tensors)
+    return damaged("bad binding list");
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t tensor = (int32_t)take_u32(r);
+    if (r->truncated || tensor < 0 || tensor >= network->nb_tensors)
+      return damaged("bad binding index");
+    if (inputs) {
+      int *larger = realloc(network->inputs, (size_t)(network->nb_inputs + 1) * sizeof(int));
+      if (!larger)
+        return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
+      network->inputs = larger;
+      network->inputs[network->nb_inputs++] = tensor;
+      network->tensors[tensor].is_input = true;
+    } else {
+      trt_status_t status = trt_network_mark_output(network, tensor);
+      if (status != TRT_STATUS_OK)
+        return status;
+    }
+  }
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t check_header(reader_t *r, const char *expected_key,
+                                 const trt_builder_config_t *config, trt_builder_config_t *built) {
+  char magic[sizeof(PLAN_MAGIC)];
+  if (!take(r, magic, sizeof(magic)) || memcmp(magic, PLAN_MAGIC, sizeof(magic)) != 0)
+    return trt_error(TRT_STATUS_PARSE_ERROR, "not a trtinfer plan (bad magic)");
+  uint32_t format = take_u32(r);
+  if (format != PLAN_FORMAT_VERSION)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan format version %u, this library reads %u",
+                     format, PLAN_FORMAT_VERSION);
+  char *version = take_string(r);
+  trt_status_t status = TRT_STATUS_OK;
+  if (!version)
+    status = damaged("truncated header");
+  else if (strcmp(version, trt_version_string()) != 0)
+    status = trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                       "plan built by trtinfer %s, this is trtinfer %s: rebuild it", version,
+                       trt_version_string());
+  free(version);
+  if (status != TRT_STATUS_OK)
+    return status;
+  trt_builder_config_init(built);
+  built->backend = (trt_backend_t)take_u32(r);
+  char *device = take_string(r);
+  built->precision = (trt_precision_t)take_u32(r);
+  built->allow_tf32 = take_u32(r) != 0;
+  built->max_batch = (int)take_u32(r);
+  built->workspace = take_u64(r);
+  char *key = take_string(r);
+  if (!device || !key)
+    status = damaged("truncated header");
+  else if (built->backend != TRT_BACKEND_CPU)
+    status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for the %s backend, which this "
+                       "library cannot load", trt_backend_name(built->backend));
+  else if (config && config->backend != TRT_BACKEND_AUTO && config->backend != built->backend)
+    status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for the %s backend, %s was asked for",
+                       trt_backend_name(built->backend), trt_backend_name(config->backend));
+  else if (expected_key && strcmp(key, expected_key) != 0)
+    status = trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                       "plan was built for another model or options (cache key %s, expected %s)",
+                       key, expected_key);
+  free(device);
+  free(key);
+  return status;
+}
+
+trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *expected_key,
+                                    const trt_builder_config_t *config, trt_engine_t **engine) {
+  if (!data || !engine)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_deserialize: NULL argument");
+  *engine = NULL;
+  if (size < sizeof(PLAN_MAGIC) + sizeof(uint64_t))
+    return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: only %zu bytes", size);
+  reader_t r = {data, size - sizeof(uint64_t), 0, false};
+  trt_builder_config_t built;
+  trt_status_t status = check_header(&r, expected_key, config, &built);
+  if (status != TRT_STATUS_OK)
+    return status;
+  uint64_t stored_checksum;
+  memcpy(&stored_checksum, (const unsigned char *)data + size - sizeof(uint64_t),
+         sizeof(stored_checksum));
+  if (stored_checksum != fnv1a(data, size - sizeof(uint64_t)))
+    return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: checksum mismatch "
+                     "(truncated or modified file)");
+  trt_network_t *network = trt_network_create();
+  if (!network)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
+  status = take_tensors(&r, network);
+  if (status == TRT_STATUS_OK)
+    status = take_layers(&r, network);
+  if (status == TRT_STATUS_OK)
+    status = take_index_list(&r, network, true);
+  if (status == TRT_STATUS_OK)
+    status = take_index_list(&r, network, false);
+  if (status == TRT_STATUS_OK && r.offset != r.size)
+    status = damaged("trailing bytes after the network");
+  if (status == TRT_STATUS_OK) {
+    /* Run-time options come from the caller; build options from the plan. */
+    if (config)
+      built.cpu_threads = config->cpu_threads, built.verbose = config->verbose;
+    status = trt_engine_build(network, &built, engine);
+  }
+  trt_network_destroy(network);
+  return status;
+}
+
+trt_status_t trt_engine_load(const char *path, const char *expected_key,
+                             const trt_builder_config_t *config, trt_engine_t **engine) {
+  if (!path || !engine)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_load: NULL argument");
+  FILE *file = fopen(path, "rb");
+  if (!file)
+    return trt_error(TRT_STATUS_IO_ERROR, "cannot open plan '%s': %s", path, strerror(errno));
+  unsigned char *data = NULL;
+  size_t size = 0, capacity = 0;
+  trt_status_t status = TRT_STATUS_OK;
+  for (;;) {
+    if (size == capacity) {
+      capacity = capacity ? capacity * 2 : 1 << 20;
+      unsigned char *larger = realloc(data, capacity);
+      if (!larger) {
+        status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory reading plan '%s'", path);
+        break;
+      }
+      data = larger;
+    }
+    size_t got = fread(data + size, 1, capacity - size, file);
+    size += got;
+    if (got == 0)
+      break;
+  }
+  if (status == TRT_STATUS_OK && ferror(file))
+    status = trt_error(TRT_STATUS_IO_ERROR, "cannot read plan '%s'", path);
+  fclose(file);
+  if (status == TRT_STATUS_OK) {
+    status = trt_engine_deserialize(data, size, expected_key, config, engine);
+    if (status != TRT_STATUS_OK)
+      trt_error_prefix(status, "%s: ", path);
+  }
+  free(data);
+  return status;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing trtinfer needs on Debian 12 (as root).
+# The CUDA toolkit and cuDNN are optional: without nvcc the CUDA backend is
+# left out and everything runs on the CPU backend.
+set -euo pipefail
+
+packages=(
+  build-essential meson ninja-build pkg-config
+  protobuf-c-compiler libprotobuf-c-dev
+  libglib2.0-dev
+  python3 python3-numpy python3-opencv python3-onnx
+  libonnx-testdata
+  ca-certificates
+)
+# Node.js runs ONNX Runtime (the reference) and fetches the real models.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
