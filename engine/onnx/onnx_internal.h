@@ -33,11 +33,6 @@ typedef struct {
 /* The entry for `op_type` of the default domain, NULL when unsupported. */
 const trt_onnx_op_t *trt_onnx_find_op(const char *op_type);
 
-/* Replaces the last error with `format` + the last error's message and
- * returns `status` (kept here so the prefix format is under our control). */
-trt_status_t trt_onnx_error_prefix(trt_status_t status, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* ---- tensors (onnx_tensor.c) ------------------------------------------- */
 
 /* ONNX's name for a TensorProto.DataType value ("FLOAT16"). */

@@ -4,7 +4,6 @@
  * the next) are resolved here so layers see one form. */
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,18 +15,6 @@
 #define NAME_SIZE 1024
 
 /* ---- errors and names -------------------------------------------------- */
-
-trt_status_t trt_onnx_error_prefix(trt_status_t status, const char *format, ...) {
-  char prefix[NAME_SIZE];
-  va_list args;
-  va_start(args, format);
-  vsnprintf(prefix, sizeof(prefix), format, args);
-  va_end(args);
-  char *message = strdup(trt_last_error());
-  trt_error(status, "%s%s", prefix, message ? message : "(out of memory)");
-  free(message);
-  return status;
-}
 
 const char *trt_onnx_node_name(const Onnx__NodeProto *node) {
   if (node->name && node->name[0])

@@ -45,11 +45,11 @@ static trt_status_t add_initializer(trt_onnx_importer_t *importer,
   void *owned;
   trt_status_t status = trt_onnx_tensor_decode(initializer, what, &type, &dims, &data, &owned);
   if (status)
-    return trt_onnx_error_prefix(status, "%s: ", importer->file);
+    return trt_error_prefix(status, "%s: ", importer->file);
   int tensor = trt_network_add_constant(importer->network, initializer->name, type, &dims, data);
   free(owned);
   if (tensor < 0)
-    return trt_onnx_error_prefix(TRT_STATUS_PARSE_ERROR, "%s: %s: ", importer->file, what);
+    return trt_error_prefix(TRT_STATUS_PARSE_ERROR, "%s: %s: ", importer->file, what);
   return TRT_STATUS_OK;
 }
 
@@ -78,7 +78,7 @@ static trt_status_t add_graph_input(trt_onnx_importer_t *importer,
   trt_status_t status =
       trt_onnx_convert_type(tensor_type->has_elem_type ? tensor_type->elem_type : 0, what, &type);
   if (status)
-    return trt_onnx_error_prefix(status, "%s: ", file);
+    return trt_error_prefix(status, "%s: ", file);
 
   const Onnx__TensorShapeProto *shape = tensor_type->shape;
   if (!shape)
@@ -97,7 +97,7 @@ static trt_status_t add_graph_input(trt_onnx_importer_t *importer,
     dims.d[i] = known ? dim->dim_value : -1;
   }
   if (trt_network_add_input(importer->network, input->name, type, &dims) < 0)
-    return trt_onnx_error_prefix(TRT_STATUS_PARSE_ERROR, "%s: %s: ", file, what);
+    return trt_error_prefix(TRT_STATUS_PARSE_ERROR, "%s: %s: ", file, what);
   return TRT_STATUS_OK;
 }
 
@@ -117,7 +117,7 @@ static trt_status_t import_node(trt_onnx_importer_t *importer, const Onnx__NodeP
                      importer->file, name, op_type);
   trt_status_t status = op->import(importer, node);
   if (status)
-    return trt_onnx_error_prefix(status, "%s: node '%s' (%s): ", importer->file, name, op_type);
+    return trt_error_prefix(status, "%s: node '%s' (%s): ", importer->file, name, op_type);
   return TRT_STATUS_OK;
 }
 
@@ -151,7 +151,7 @@ static trt_status_t import_model(trt_onnx_importer_t *importer, const Onnx__Mode
       return trt_error(TRT_STATUS_PARSE_ERROR, "%s: graph output '%s' is not produced by any node",
                        importer->file, name);
     if ((status = trt_network_mark_output(importer->network, tensor)))
-      return trt_onnx_error_prefix(status, "%s: graph output '%s': ", importer->file, name);
+      return trt_error_prefix(status, "%s: graph output '%s': ", importer->file, name);
   }
   trt_log(TRT_SEVERITY_VERBOSE, "%s: imported %zu nodes (opset %lld, producer '%s %s')",
           importer->file, graph->n_node, (long long)importer->opset,

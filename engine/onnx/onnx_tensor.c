@@ -231,7 +231,7 @@ trt_status_t trt_onnx_read_tensor(const char *path, char **name, trt_data_type_t
   status = trt_onnx_tensor_decode(tensor, what, type, dims, &values, &owned);
   if (status) {
     onnx__tensor_proto__free_unpacked(tensor, NULL);
-    return trt_onnx_error_prefix(status, "%s: ", path);
+    return trt_error_prefix(status, "%s: ", path);
   }
   size_t bytes_out = (size_t)trt_dims_volume(dims) * trt_data_type_size(*type);
   if (!owned) {
