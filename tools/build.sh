@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Configures (once) and builds trtinfer into the folder given (default build/).
+# Configures (once) and builds trtinfer: tools/build.sh [BUILD_DIR [meson options...]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 shift || true
-if [ ! -f "$build_dir/build.ninja" ]; then
-  # Where nvcc is installed but not on PATH, let meson find it.
-  [ -x /usr/local/cuda/bin/nvcc ] && ! command -v nvcc >/dev/null && export PATH="/usr/local/cuda/bin:$PATH"
-  meson setup "$build_dir" "$@" >/dev/null
+# Where nvcc is installed but not on PATH, let meson find it.
+if ! command -v nvcc >/dev/null && [ -x /usr/local/cuda/bin/nvcc ]; then
+  export PATH="/usr/local/cuda/bin:$PATH"
 fi
-ninja -C "$build_dir" >/dev/null
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if [ ! -f "$build_dir/build.ninja" ]; then
+  meson setup "$build_dir" "$@" >"$log" 2>&1 || { cat "$log"; exit 1; }
+fi
+ninja -C "$build_dir" >"$log" 2>&1 || { grep -E -B2 -A8 'error|FAILED' "$log" | head -80; exit 1; }

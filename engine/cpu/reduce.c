@@ -9,10 +9,7 @@
 #include <string.h>
 
 #include "cpu/cpu_layers.h"
-
-/* Defined in layers/reduce.c. */
-trt_status_t trt_reduce_resolve_axes(const trt_network_t *network, const trt_layer_t *layer,
-                                     int rank, bool reduced[TRT_MAX_DIMS], bool *noop);
+#include "layers/layers.h"
 
 #define REDUCE_GRAIN_ELEMENTS 16384
 

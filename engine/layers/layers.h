@@ -31,4 +31,10 @@ trt_status_t trt_shape_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_constant_of_shape_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_identity_infer(trt_network_t *network, trt_layer_t *layer);
 
+/* Helpers that a family's shape inference shares with its CPU reference. */
+
+/* Which of the input's `rank` dims a Reduce layer reduces (*noop: none). */
+trt_status_t trt_reduce_resolve_axes(const trt_network_t *network, const trt_layer_t *layer,
+                                     int rank, bool reduced[TRT_MAX_DIMS], bool *noop);
+
 #endif

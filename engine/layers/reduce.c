@@ -2,11 +2,6 @@
  * ReduceMin, ReduceProd). */
 #include "layers/layers.h"
 
-/* Also used by cpu/reduce.c, which declares it itself (layers.h has no
- * entry for family-private helpers). */
-trt_status_t trt_reduce_resolve_axes(const trt_network_t *network, const trt_layer_t *layer,
-                                     int rank, bool reduced[TRT_MAX_DIMS], bool *noop);
-
 /* Which of the input's `rank` dims the layer reduces. Axes come from the
  * constant second input when there is one (ReduceSum-13, the others from
  * opset 18), else from the parameters; none means all dims, or no reduction

@@ -97,7 +97,8 @@ static void test_float_case(const trt_dims_t *dims, const int32_t *axes, int nb_
       axes64[a] = axes[a];
     if (!axes_as_input) {
       params.nb_axes = nb_axes;
-      memcpy(params.axes, axes, (size_t)nb_axes * sizeof(int32_t));
+      for (int a = 0; a < nb_axes; a++)
+        params.axes[a] = axes[a];
     }
     trt_network_t *network = make_reduce(dims, TRT_DATA_TYPE_FLOAT32, &params, axes64,
                                          axes_as_input ? nb_axes : -1);
