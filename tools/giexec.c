@@ -590,22 +590,6 @@ static int load_network(giexec_session_t *session, const giexec_options_t *optio
   return status;
 }
 
-/* An input with an unknown dimension other than the batch needs --shapes. */
-static void hint_dynamic_inputs(const trt_network_t *network) {
-  for (int i = 0; i < trt_network_num_inputs(network); i++) {
-    int tensor = trt_network_input(network, i);
-    trt_dims_t dims = trt_network_tensor_dims(network, tensor);
-    for (int d = 1; d < dims.nb_dims; d++) {
-      if (dims.d[d] < 0) {
-        fprintf(stderr, "giexec: hint: input '%s' has dynamic dims; fix them with "
-                        "--shapes=%s:<dims>\n",
-                trt_network_tensor_name(network, tensor), trt_network_tensor_name(network, tensor));
-        break;
-      }
-    }
-  }
-}
-
 static int build_engine(giexec_session_t *session, const giexec_options_t *options) {
   trt_builder_config_t config;
   trt_builder_config_init(&config);
@@ -620,12 +604,8 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
   clock_gettime(CLOCK_MONOTONIC, &start);
   trt_status_t status = trt_engine_build(session->network, &config, &session->engine);
   clock_gettime(CLOCK_MONOTONIC, &end);
-  if (status != TRT_STATUS_OK) {
-    int exit_code = engine_failure("building the engine");
-    if (status == TRT_STATUS_SHAPE_ERROR)
-      hint_dynamic_inputs(session->network);
-    return exit_code;
-  }
+  if (status != TRT_STATUS_OK)
+    return engine_failure("building the engine");
   if (trt_engine_backend(session->engine) != TRT_BACKEND_CPU) {
     fprintf(stderr, "giexec: the %s engine needs device bindings, which giexec cannot stage yet "
                     "(the engine API has no device memory calls); use --backend=cpu\n",
@@ -940,6 +920,8 @@ static int run_giexec(const giexec_options_t *options) {
 }
 
 int main(int argc, char **argv) {
+  /* Line-buffered so that progress and errors interleave when piped. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   giexec_options_t options;
   options_init(&options);
   int status = parse_arguments(argc, argv, &options);

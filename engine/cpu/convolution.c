@@ -20,15 +20,19 @@ typedef struct {
   int64_t in[3], out[3], kernel[3], stride[3], dilation[3], pad[3];
 } conv_geometry_t;
 
-static int64_t volume3(const int64_t *d) { return d[0] * d[1] * d[2]; }
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static int64_t volume3(const int64_t *d) {
+  return d[0] * d[1] * d[2];
+}
+static int64_t min64(int64_t a, int64_t b) {
+  return a < b ? a : b;
+}
 
 static conv_geometry_t make_geometry(const trt_network_t *network, const trt_layer_t *layer) {
   const trt_convolution_params_t *params = layer->params;
   const trt_dims_t *x = &trt_layer_input(network, layer, 0)->dims;
   const trt_dims_t *y = &trt_layer_output(network, layer, 0)->dims;
-  conv_geometry_t geometry = {.batch = x->d[0], .in_channels = x->d[1],
-                              .out_channels = y->d[1], .group = params->group};
+  conv_geometry_t geometry = {
+      .batch = x->d[0], .in_channels = x->d[1], .out_channels = y->d[1], .group = params->group};
   const int first = 3 - params->nb_spatial;
   for (int i = 0; i < 3; i++) {
     const int axis = i - first; /* index into the params' spatial arrays */
@@ -66,9 +70,10 @@ typedef struct {
 /* One output row: out[ow] = bias + sum over taps of w * in, with the
  * in-bounds ow range of each tap computed once so the inner loop is
  * branch-free (and contiguous when the stride is 1). */
-static inline __attribute__((always_inline)) void
-depthwise_plane_body(const conv_geometry_t *g, const float *x, const float *w, float bias,
-                     float *y) {
+static inline __attribute__((always_inline)) void depthwise_plane_body(const conv_geometry_t *g,
+                                                                       const float *x,
+                                                                       const float *w, float bias,
+                                                                       float *y) {
   for (int64_t od = 0; od < g->out[0]; od++) {
     for (int64_t oh = 0; oh < g->out[1]; oh++) {
       float *out = y + (od * g->out[1] + oh) * g->out[2];
@@ -86,17 +91,19 @@ depthwise_plane_body(const conv_geometry_t *g, const float *x, const float *w, f
           const float *taps = w + (kd * g->kernel[1] + kh) * g->kernel[2];
           for (int64_t kw = 0; kw < g->kernel[2]; kw++) {
             const int64_t offset = kw * g->dilation[2] - g->pad[2], stride = g->stride[2];
-            /* ow such that 0 <= ow * stride + offset < in[2] */
-            const int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-            const int64_t hi = min64(g->out[2], g->in[2] - offset <= 0
-                                                    ? 0
-                                                    : (g->in[2] - offset - 1) / stride + 1);
             const float tap = taps[kw];
             if (stride == 1) {
+              /* ow such that 0 <= ow + offset < in[2] */
+              const int64_t lo = offset >= 0 ? 0 : -offset;
+              const int64_t hi = min64(g->out[2], g->in[2] - offset);
               const float *row = in + offset;
               for (int64_t ow = lo; ow < hi; ow++)
                 out[ow] += tap * row[ow];
             } else {
+              /* ow such that 0 <= ow * stride + offset < in[2] */
+              const int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+              const int64_t hi = min64(
+                  g->out[2], g->in[2] - offset <= 0 ? 0 : (g->in[2] - offset - 1) / stride + 1);
               for (int64_t ow = lo; ow < hi; ow++)
                 out[ow] += tap * in[ow * stride + offset];
             }
@@ -113,9 +120,9 @@ static void depthwise_plane_generic(const conv_geometry_t *g, const float *x, co
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("avx2,fma"))) static void
-depthwise_plane_avx2(const conv_geometry_t *g, const float *x, const float *w, float bias,
-                     float *y) {
+__attribute__((target("avx2,fma"))) static void depthwise_plane_avx2(const conv_geometry_t *g,
+                                                                     const float *x, const float *w,
+                                                                     float bias, float *y) {
   depthwise_plane_body(g, x, w, bias, y);
 }
 #endif
@@ -185,45 +192,68 @@ static void kernel_position_next(const conv_geometry_t *g, kernel_position_t *p)
   p->channel++;
 }
 
+/* A run of a panel's columns that lie on one output row. */
+typedef struct {
+  int64_t begin, end;             /* columns within the panel */
+  int64_t base_d, base_h, base_w; /* input position of the first column, before the taps */
+} panel_segment_t;
+
+static int split_panel(const conv_geometry_t *g, int64_t n0, int64_t cols,
+                       panel_segment_t *segments) {
+  int count = 0;
+  for (int64_t j = 0; j < cols;) {
+    const int64_t n = n0 + j, ow = n % g->out[2], oh = (n / g->out[2]) % g->out[1];
+    const int64_t od = n / (g->out[2] * g->out[1]);
+    const int64_t length = min64(cols - j, g->out[2] - ow);
+    segments[count++] =
+        (panel_segment_t){j, j + length, od * g->stride[0] - g->pad[0],
+                          oh * g->stride[1] - g->pad[1], ow * g->stride[2] - g->pad[2]};
+    j += length;
+  }
+  return count;
+}
+
+/* One segment of one B row: input row `row` (NULL when the tap falls in the
+ * vertical padding) read from `iw` with the stride, zero outside [0, width). */
+static void pack_segment_row(const float *row, int64_t iw, int64_t stride, int64_t width,
+                             float *dest, int64_t length) {
+  if (!row) {
+    memset(dest, 0, (size_t)length * sizeof(float));
+    return;
+  }
+  if (iw >= 0 && iw + (length - 1) * stride < width) {
+    if (stride == 1)
+      memcpy(dest, row + iw, (size_t)length * sizeof(float));
+    else
+      for (int64_t j = 0; j < length; j++)
+        dest[j] = row[iw + j * stride];
+    return;
+  }
+  for (int64_t j = 0; j < length; j++, iw += stride)
+    dest[j] = iw >= 0 && iw < width ? row[iw] : 0.0f;
+}
+
 static void pack_im2col_panel(const conv_geometry_t *g, const float *x, int64_t k0, int64_t kc,
                               int64_t n0, int64_t cols, float *dest) {
   enum { NR = TRT_SGEMM_NR };
-  int64_t base_d[NR], base_h[NR], base_w[NR];
-  for (int64_t j = 0; j < NR; j++) {
-    const int64_t n = n0 + min64(j, cols - 1);
-    const int64_t ow = n % g->out[2], oh = (n / g->out[2]) % g->out[1];
-    const int64_t od = n / (g->out[2] * g->out[1]);
-    base_d[j] = od * g->stride[0] - g->pad[0];
-    base_h[j] = oh * g->stride[1] - g->pad[1];
-    base_w[j] = ow * g->stride[2] - g->pad[2];
-  }
-  /* Whole panel on one output row with stride 1: rows of the panel are
-   * contiguous runs of the image. */
-  const bool one_row = cols == NR && base_d[0] == base_d[NR - 1] &&
-                       base_h[0] == base_h[NR - 1] && g->stride[2] == 1;
+  panel_segment_t segments[NR];
+  const int nb_segments = split_panel(g, n0, cols, segments);
   kernel_position_t p = kernel_position(g, k0);
   const int64_t plane = volume3(g->in);
   for (int64_t r = 0; r < kc; r++, kernel_position_next(g, &p), dest += NR) {
     const float *image = x + p.channel * plane;
     const int64_t dd = p.kd * g->dilation[0], dh = p.kh * g->dilation[1];
     const int64_t dw = p.kw * g->dilation[2];
-    if (one_row) {
-      const int64_t id = base_d[0] + dd, ih = base_h[0] + dh, iw = base_w[0] + dw;
-      if (id < 0 || id >= g->in[0] || ih < 0 || ih >= g->in[1]) {
-        memset(dest, 0, NR * sizeof(float));
-        continue;
-      }
-      if (iw >= 0 && iw + NR <= g->in[2]) {
-        memcpy(dest, image + (id * g->in[1] + ih) * g->in[2] + iw, NR * sizeof(float));
-        continue;
-      }
+    for (int s = 0; s < nb_segments; s++) {
+      const panel_segment_t *segment = &segments[s];
+      const int64_t id = segment->base_d + dd, ih = segment->base_h + dh;
+      const bool inside = id >= 0 && id < g->in[0] && ih >= 0 && ih < g->in[1];
+      pack_segment_row(inside ? image + (id * g->in[1] + ih) * g->in[2] : NULL,
+                       segment->base_w + dw, g->stride[2], g->in[2], dest + segment->begin,
+                       segment->end - segment->begin);
     }
-    for (int64_t j = 0; j < NR; j++) {
-      const int64_t id = base_d[j] + dd, ih = base_h[j] + dh, iw = base_w[j] + dw;
-      const bool inside = j < cols && id >= 0 && id < g->in[0] && ih >= 0 && ih < g->in[1] &&
-                          iw >= 0 && iw < g->in[2];
-      dest[j] = inside ? image[(id * g->in[1] + ih) * g->in[2] + iw] : 0.0f;
-    }
+    if (cols < NR)
+      memset(dest + cols, 0, (size_t)(NR - cols) * sizeof(float));
   }
 }
 
@@ -232,8 +262,7 @@ static void pack_im2col(const void *source, int64_t k0, int64_t kc, int64_t n0, 
   const im2col_source_t *im2col = source;
   for (int64_t p = 0; p * TRT_SGEMM_NR < nc; p++)
     pack_im2col_panel(im2col->geometry, im2col->x, k0, kc, n0 + p * TRT_SGEMM_NR,
-                      min64(TRT_SGEMM_NR, nc - p * TRT_SGEMM_NR),
-                      packed + p * TRT_SGEMM_NR * kc);
+                      min64(TRT_SGEMM_NR, nc - p * TRT_SGEMM_NR), packed + p * TRT_SGEMM_NR * kc);
 }
 
 static bool is_pointwise(const conv_geometry_t *g) {
@@ -270,12 +299,19 @@ trt_status_t trt_cpu_convolution(const trt_network_t *network, const trt_layer_t
       const float *group_x = x + (n * g.in_channels + group * group_in) * in_plane;
       im2col_source_t source = {&g, group_x};
       trt_sgemm_t gemm = {
-          .m = group_out, .n = out_plane, .k = group_k,
-          .a = w + group * group_out * group_k, .lda = group_k,
-          .b = group_x, .ldb = in_plane,
-          .pack_b = pointwise ? NULL : pack_im2col, .pack_b_source = &source,
-          .c = y + (n * g.out_channels + group * group_out) * out_plane, .ldc = out_plane,
-          .alpha = 1.0f, .beta = 0.0f,
+          .m = group_out,
+          .n = out_plane,
+          .k = group_k,
+          .a = w + group * group_out * group_k,
+          .lda = group_k,
+          .b = group_x,
+          .ldb = in_plane,
+          .pack_b = pointwise ? NULL : pack_im2col,
+          .pack_b_source = &source,
+          .c = y + (n * g.out_channels + group * group_out) * out_plane,
+          .ldc = out_plane,
+          .alpha = 1.0f,
+          .beta = 0.0f,
           .bias = bias ? bias + group * group_out : NULL,
           .activation = params->activation,
       };
@@ -328,9 +364,8 @@ static void col2im_task(void *arg, int64_t begin, int64_t end, int thread) {
           /* iw such that 0 <= iw * stride + offset_w < out[2] */
           const int64_t stride = g->stride[2];
           const int64_t lo = offset_w >= 0 ? 0 : (-offset_w + stride - 1) / stride;
-          const int64_t hi =
-              min64(g->in[2], g->out[2] - offset_w <= 0 ? 0
-                                                        : (g->out[2] - offset_w - 1) / stride + 1);
+          const int64_t hi = min64(
+              g->in[2], g->out[2] - offset_w <= 0 ? 0 : (g->out[2] - offset_w - 1) / stride + 1);
           for (int64_t iw = lo; iw < hi; iw++)
             dst[iw * stride + offset_w] += src[iw];
         }
@@ -357,9 +392,15 @@ trt_status_t trt_cpu_deconvolution(const trt_network_t *network, const trt_layer
   const int threads = cpu ? trt_cpu_context_threads(cpu) : 1;
 
   trt_sgemm_t gemm = {
-      .m = rows, .n = in_plane, .k = group_in,
-      .lda = rows, .transpose_a = true, /* w is [C_in, C_out/group * taps] */
-      .ldb = in_plane, .ldc = in_plane, .alpha = 1.0f, .beta = 0.0f,
+      .m = rows,
+      .n = in_plane,
+      .k = group_in,
+      .lda = rows,
+      .transpose_a = true, /* w is [C_in, C_out/group * taps] */
+      .ldb = in_plane,
+      .ldc = in_plane,
+      .alpha = 1.0f,
+      .beta = 0.0f,
   };
   const size_t column_bytes = ((size_t)(rows * in_plane) * sizeof(float) + 63) & ~(size_t)63;
   const size_t bytes = column_bytes + trt_sgemm_workspace_size(&gemm, threads);

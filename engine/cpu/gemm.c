@@ -18,17 +18,25 @@
 #define GEMM_HAVE_X86 0
 #endif
 
-#define MR 6
-#define NR TRT_SGEMM_NR
-#define KC 256         /* a 6 x 256 A panel (6 KiB) stays in L1 */
-#define NC_MAX 512     /* a 256 x 512 B block (512 KiB) stays in L2 */
-#define NC_MIN 64
+#define MR        6
+#define NR        TRT_SGEMM_NR
+#define KC        256 /* a 6 x 256 A panel (6 KiB) stays in L1 */
+#define NC_MAX    512 /* a 256 x 512 B block (512 KiB) stays in L2 */
+#define NC_MIN    64
 #define ALIGNMENT 64
 
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
-static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-static int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+static int64_t min64(int64_t a, int64_t b) {
+  return a < b ? a : b;
+}
+static int64_t max64(int64_t a, int64_t b) {
+  return a > b ? a : b;
+}
+static int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+static int64_t round_up(int64_t a, int64_t b) {
+  return ceil_div(a, b) * b;
+}
 
 bool trt_sgemm_uses_avx2(void) {
 #if GEMM_HAVE_X86
@@ -55,8 +63,7 @@ static inline __attribute__((always_inline)) void
 activation_span_body(const trt_activation_t *activation, float *data, int64_t n) {
   const float alpha = activation->alpha, beta = activation->beta;
   switch (activation->kind) {
-  case TRT_ACTIVATION_NONE:
-    break;
+  case TRT_ACTIVATION_NONE: break;
   case TRT_ACTIVATION_RELU:
     for (int64_t i = 0; i < n; i++)
       data[i] = data[i] < 0.0f ? 0.0f : data[i];
@@ -136,9 +143,9 @@ static void micro_kernel_generic(int64_t kc, const float *a, const float *b, flo
 #if GEMM_HAVE_X86
 /* 6 x 16: twelve accumulators, two B vectors and one broadcast of A live in
  * the 16 ymm registers. */
-__attribute__((target("avx2,fma"))) static void
-micro_kernel_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                  bool accumulate) {
+__attribute__((target("avx2,fma"))) static void micro_kernel_avx2(int64_t kc, const float *a,
+                                                                  const float *b, float *c,
+                                                                  int64_t ldc, bool accumulate) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -167,7 +174,7 @@ micro_kernel_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t 
 #undef GEMM_FMA_ROW
 #define GEMM_STORE_ROW(row)                                                                        \
   do {                                                                                             \
-    float *c_row = c + (row) * ldc;                                                                \
+    float *c_row = c + (row)*ldc;                                                                  \
     if (accumulate) {                                                                              \
       c##row##0 = _mm256_add_ps(_mm256_loadu_ps(c_row), c##row##0);                                \
       c##row##1 = _mm256_add_ps(_mm256_loadu_ps(c_row + 8), c##row##1);                            \
@@ -194,8 +201,8 @@ static micro_kernel_fn select_micro_kernel(void) {
 }
 
 /* A partial micro-tile (M or N edge) goes through a local buffer. */
-static void micro_tile(micro_kernel_fn kernel, int64_t kc, const float *a, const float *b,
-                       float *c, int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
+static void micro_tile(micro_kernel_fn kernel, int64_t kc, const float *a, const float *b, float *c,
+                       int64_t ldc, int64_t rows, int64_t cols, bool accumulate) {
   if (rows == MR && cols == NR) {
     kernel(kc, a, b, c, ldc, accumulate);
     return;
@@ -266,7 +273,9 @@ typedef struct {
   size_t thread_bytes;
 } gemm_plan_t;
 
-static size_t align_bytes(size_t bytes) { return (bytes + ALIGNMENT - 1) & ~(size_t)(ALIGNMENT - 1); }
+static size_t align_bytes(size_t bytes) {
+  return (bytes + ALIGNMENT - 1) & ~(size_t)(ALIGNMENT - 1);
+}
 
 /* Tiles: wide enough to amortize packing, and enough of them (about four per
  * thread) to keep every thread busy when there is parallelism to have. */

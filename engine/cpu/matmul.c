@@ -77,8 +77,8 @@ trt_status_t trt_cpu_matmul(const trt_network_t *network, const trt_layer_t *lay
   matmul_plan_t plan = {.a = inputs[0], .b = inputs[1], .c = outputs[0]};
   const int64_t m = a->nb_dims > 1 ? a->d[a->nb_dims - 2] : 1, k = a->d[a->nb_dims - 1];
   const int64_t n = b->nb_dims > 1 ? b->d[b->nb_dims - 1] : 1;
-  plan.gemm = (trt_sgemm_t){.m = m, .n = n, .k = k, .lda = k, .ldb = n, .ldc = n,
-                            .alpha = 1.0f, .beta = 0.0f};
+  plan.gemm = (trt_sgemm_t){
+      .m = m, .n = n, .k = k, .lda = k, .ldb = n, .ldc = n, .alpha = 1.0f, .beta = 0.0f};
   plan.nb_batch_dims = y->nb_dims - (a->nb_dims > 1) - (b->nb_dims > 1);
   plan.batches = 1;
   for (int i = 0; i < plan.nb_batch_dims; i++) {
@@ -114,8 +114,7 @@ trt_status_t trt_cpu_matmul(const trt_network_t *network, const trt_layer_t *lay
 /* ---- Gemm --------------------------------------------------------------- */
 
 /* Y = C broadcast to M x N (row and column strides are 0 where C has 1). */
-static void broadcast_c(const trt_dims_t *c_dims, const float *c, int64_t m, int64_t n,
-                        float *y) {
+static void broadcast_c(const trt_dims_t *c_dims, const float *c, int64_t m, int64_t n, float *y) {
   int64_t row_stride = 0, column_stride = 0;
   if (c_dims->nb_dims >= 1 && c_dims->d[c_dims->nb_dims - 1] == n && n > 1)
     column_stride = 1;
@@ -127,8 +126,7 @@ static void broadcast_c(const trt_dims_t *c_dims, const float *c, int64_t m, int
 }
 
 trt_status_t trt_cpu_gemm(const trt_network_t *network, const trt_layer_t *layer,
-                          const void *const *inputs, void *const *outputs,
-                          trt_cpu_context_t *cpu) {
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu) {
   trt_status_t status = check_float_inputs("Gemm", network, layer);
   if (status != TRT_STATUS_OK)
     return status;
@@ -140,17 +138,25 @@ trt_status_t trt_cpu_gemm(const trt_network_t *network, const trt_layer_t *layer
   const int64_t m = y->d[0], n = y->d[1];
   const int64_t k = params->transpose_a ? a->d[0] : a->d[1];
   trt_sgemm_t gemm = {
-      .m = m, .n = n, .k = k,
-      .a = inputs[0], .lda = a->d[1], .transpose_a = params->transpose_a,
-      .b = inputs[1], .ldb = params->transpose_b ? k : n, .transpose_b = params->transpose_b,
-      .c = outputs[0], .ldc = n,
-      .alpha = params->alpha, .beta = 0.0f,
+      .m = m,
+      .n = n,
+      .k = k,
+      .a = inputs[0],
+      .lda = a->d[1],
+      .transpose_a = params->transpose_a,
+      .b = inputs[1],
+      .ldb = params->transpose_b ? k : n,
+      .transpose_b = params->transpose_b,
+      .c = outputs[0],
+      .ldc = n,
+      .alpha = params->alpha,
+      .beta = 0.0f,
       .activation = params->activation,
   };
   if (c && c_tensor && params->beta != 0.0f) {
     const trt_dims_t *c_dims = &c_tensor->dims;
-    const bool row_vector = c_dims->nb_dims >= 1 && c_dims->d[c_dims->nb_dims - 1] == n &&
-                            trt_dims_volume(c_dims) == n;
+    const bool row_vector =
+        c_dims->nb_dims >= 1 && c_dims->d[c_dims->nb_dims - 1] == n && trt_dims_volume(c_dims) == n;
     if (params->beta == 1.0f && row_vector) {
       gemm.bias = c; /* a row vector: the epilogue adds it */
       gemm.bias_per_column = true;

@@ -20,7 +20,9 @@ typedef struct {
   float *y;
 } pool_job_t;
 
-static int64_t volume3(const int64_t *d) { return d[0] * d[1] * d[2]; }
+static int64_t volume3(const int64_t *d) {
+  return d[0] * d[1] * d[2];
+}
 
 static pool_geometry_t make_geometry(const trt_network_t *network, const trt_layer_t *layer) {
   const trt_pooling_params_t *params = layer->params;
@@ -143,10 +145,10 @@ trt_status_t trt_cpu_pooling(const trt_network_t *network, const trt_layer_t *la
   const pool_geometry_t g = make_geometry(network, layer);
   pool_job_t job = {&g, params, inputs[0], outputs[0]};
   const int64_t out_plane = volume3(g.out);
-  const bool global = params->global || (out_plane == 1 && g.kernel[0] == g.in[0] &&
-                                          g.kernel[1] == g.in[1] && g.kernel[2] == g.in[2] &&
-                                          !g.pad_begin[0] && !g.pad_begin[1] && !g.pad_begin[2] &&
-                                          !g.pad_end[0] && !g.pad_end[1] && !g.pad_end[2]);
+  const bool global =
+      params->global || (out_plane == 1 && g.kernel[0] == g.in[0] && g.kernel[1] == g.in[1] &&
+                         g.kernel[2] == g.in[2] && !g.pad_begin[0] && !g.pad_begin[1] &&
+                         !g.pad_begin[2] && !g.pad_end[0] && !g.pad_end[1] && !g.pad_end[2]);
   const int64_t grain = out_plane > 4096 ? 1 : 16;
   trt_cpu_parallel_for(cpu, g.planes, grain, global ? global_pool_task : pool_task, &job);
   return TRT_STATUS_OK;

@@ -155,6 +155,30 @@ static void copy_element(uint8_t *dst, const uint8_t *src, size_t size) {
   }
 }
 
+/* The tap combinations of the axes before the last are the same along a
+ * whole row; rows with more of them than this take the general path. */
+#define MAX_ROW_COMBINATIONS 256
+
+/* Sums the taps of output element x of a row: over the row's combinations
+ * of the other axes (`row_offsets`/`row_weights`), times the last axis's. */
+static float interpolate(const resize_plan_t *plan, const int64_t *row_offsets,
+                         const double *row_weights, int64_t nb_row, int64_t x) {
+  const axis_table_t *last = &plan->axes[plan->rank - 1];
+  const int64_t *offsets = last->offsets + x * last->nb_taps;
+  const double *weights = last->weights + x * last->nb_taps;
+  const float *input = (const float *)plan->input;
+  double sum = 0;
+  for (int64_t c = 0; c < nb_row; c++) {
+    if (row_weights[c] == 0)
+      continue;
+    double partial = 0;
+    for (int k = 0; k < last->nb_taps; k++)
+      partial += weights[k] * input[row_offsets[c] + offsets[k]];
+    sum += row_weights[c] * partial;
+  }
+  return (float)sum;
+}
+
 /* Writes output rows [begin, end), a row being one line along the last axis. */
 static void resize_rows(void *arg, int64_t begin, int64_t end, int thread) {
   (void)thread;
@@ -163,6 +187,11 @@ static void resize_rows(void *arg, int64_t begin, int64_t end, int thread) {
   int64_t row_length = plan->out_dims[last];
   const axis_table_t *last_table = &plan->axes[last];
   size_t element_size = plan->element_size;
+  int64_t nb_row = 1; /* tap combinations of the axes before the last */
+  for (int axis = plan->first; axis < last; axis++)
+    nb_row *= plan->axes[axis].nb_taps;
+  int64_t row_offsets[MAX_ROW_COMBINATIONS];
+  double row_weights[MAX_ROW_COMBINATIONS];
   for (int64_t row = begin; row < end; row++) {
     /* Output coordinates of the row on the resized axes before the last. */
     int64_t coord[TRT_MAX_DIMS] = {0};
@@ -175,40 +204,49 @@ static void resize_rows(void *arg, int64_t begin, int64_t end, int thread) {
     bool row_outside = false;
     for (int axis = plan->first; axis < last; axis++)
       row_outside = row_outside || plan->axes[axis].outside[coord[axis]];
+    bool general = nb_row > MAX_ROW_COMBINATIONS;
+    for (int64_t c = 0; !general && c < nb_row; c++) {
+      int64_t offset = base, code = c;
+      double weight = 1;
+      for (int axis = last - 1; axis >= plan->first; axis--) {
+        const axis_table_t *table = &plan->axes[axis];
+        int64_t entry = coord[axis] * table->nb_taps + code % table->nb_taps;
+        code /= table->nb_taps;
+        offset += table->offsets[entry];
+        weight *= table->weights[entry];
+      }
+      row_offsets[c] = offset;
+      row_weights[c] = weight;
+    }
     uint8_t *dst = plan->output + (size_t)(row * row_length) * element_size;
     for (int64_t x = 0; x < row_length; x++) {
       coord[last] = x;
       if (row_outside || last_table->outside[x]) {
         ((float *)dst)[x] = plan->extrapolation; /* float32 only, checked by inference */
-        continue;
-      }
-      if (plan->nearest) {
-        int64_t offset = base;
-        for (int axis = plan->first; axis <= last; axis++)
-          offset += plan->axes[axis].offsets[coord[axis]];
-        copy_element(dst + (size_t)x * element_size,
-                     plan->input + (size_t)offset * element_size, element_size);
-        continue;
-      }
-      /* Sum over every combination of taps, one tap per axis. */
-      int64_t combinations = 1;
-      for (int axis = plan->first; axis <= last; axis++)
-        combinations *= plan->axes[axis].nb_taps;
-      double sum = 0;
-      for (int64_t c = 0; c < combinations; c++) {
-        int64_t offset = base, code = c;
-        double weight = 1;
-        for (int axis = last; axis >= plan->first; axis--) {
-          const axis_table_t *table = &plan->axes[axis];
-          int64_t entry = coord[axis] * table->nb_taps + code % table->nb_taps;
-          code /= table->nb_taps;
-          offset += table->offsets[entry];
-          weight *= table->weights[entry];
-        }
-        if (weight != 0)
+      } else if (plan->nearest) {
+        const uint8_t *src =
+            plan->input + (size_t)(row_offsets[0] + last_table->offsets[x]) * element_size;
+        copy_element(dst + (size_t)x * element_size, src, element_size);
+      } else if (!general) {
+        ((float *)dst)[x] = interpolate(plan, row_offsets, row_weights, nb_row, x);
+      } else {
+        /* Every combination of taps, one tap per axis. */
+        int64_t combinations = nb_row * last_table->nb_taps;
+        double sum = 0;
+        for (int64_t c = 0; c < combinations; c++) {
+          int64_t offset = base, code = c;
+          double weight = 1;
+          for (int axis = last; axis >= plan->first; axis--) {
+            const axis_table_t *table = &plan->axes[axis];
+            int64_t entry = coord[axis] * table->nb_taps + code % table->nb_taps;
+            code /= table->nb_taps;
+            offset += table->offsets[entry];
+            weight *= table->weights[entry];
+          }
           sum += weight * ((const float *)plan->input)[offset];
+        }
+        ((float *)dst)[x] = (float)sum;
       }
-      ((float *)dst)[x] = (float)sum;
     }
   }
 }

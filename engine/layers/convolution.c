@@ -70,8 +70,7 @@ static trt_status_t check_inputs(const char *op, const trt_network_t *network,
                                  const trt_layer_t *layer, trt_tensor_t **x, trt_tensor_t **w) {
   if (layer->nb_inputs < 2 || layer->nb_inputs > 3 || !trt_layer_input(network, layer, 0) ||
       !trt_layer_input(network, layer, 1))
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects inputs x, w and optional bias",
-                     op);
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects inputs x, w and optional bias", op);
   if (layer->nb_outputs != 1)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects 1 output, got %d", op,
                      layer->nb_outputs);
@@ -139,8 +138,8 @@ trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer) {
     }
     if (params->pad_begin[i] < 0 || params->pad_end[i] < 0)
       return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: negative padding on spatial axis %d", op, i);
-    out.d[2 + i] = convolution_out_size(in, params->pad_begin[i] + params->pad_end[i], dilated,
-                                        stride);
+    out.d[2 + i] =
+        convolution_out_size(in, params->pad_begin[i] + params->pad_end[i], dilated, stride);
     if (in >= 0 && out.d[2 + i] < 1)
       return trt_error(TRT_STATUS_SHAPE_ERROR,
                        "%s: input %s is smaller than the dilated kernel (%lld) on spatial axis %d",
@@ -199,8 +198,7 @@ trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer)
     out.d[2 + i] = in < 0 ? -1 : full - params->pad_begin[i] - params->pad_end[i];
     if (in >= 0 && out.d[2 + i] < 1)
       return trt_error(TRT_STATUS_SHAPE_ERROR,
-                       "%s: the pads leave no output on spatial axis %d (input %s)", op, i,
-                       x_dims);
+                       "%s: the pads leave no output on spatial axis %d (input %s)", op, i, x_dims);
   }
   trt_tensor_t *y = trt_layer_output(network, layer, 0);
   y->type = TRT_DATA_TYPE_FLOAT32;

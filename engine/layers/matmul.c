@@ -46,9 +46,8 @@ trt_status_t trt_matmul_infer(trt_network_t *network, trt_layer_t *layer) {
   const int64_t k_a = a->dims.d[rank_a - 1];
   const int64_t k_b = rank_b == 1 ? b->dims.d[0] : b->dims.d[rank_b - 2];
   if (k_a >= 0 && k_b >= 0 && k_a != k_b)
-    return trt_error(TRT_STATUS_SHAPE_ERROR,
-                     "%s: inner dimensions differ: %s x %s (%lld vs %lld)", op, a_dims, b_dims,
-                     (long long)k_a, (long long)k_b);
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: inner dimensions differ: %s x %s (%lld vs %lld)",
+                     op, a_dims, b_dims, (long long)k_a, (long long)k_b);
   /* Batch dims: all but the last two (none for a 1-D operand), right-aligned. */
   const int batch_a = rank_a > 2 ? rank_a - 2 : 0, batch_b = rank_b > 2 ? rank_b - 2 : 0;
   const int batch = batch_a > batch_b ? batch_a : batch_b;
@@ -57,8 +56,8 @@ trt_status_t trt_matmul_infer(trt_network_t *network, trt_layer_t *layer) {
     const int ia = i - (batch - batch_a), ib = i - (batch - batch_b);
     const int64_t da = ia >= 0 ? a->dims.d[ia] : 1, db = ib >= 0 ? b->dims.d[ib] : 1;
     if (!broadcast_dim(da, db, &out.d[i]))
-      return trt_error(TRT_STATUS_SHAPE_ERROR,
-                       "%s: batch dimensions of %s and %s do not broadcast", op, a_dims, b_dims);
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: batch dimensions of %s and %s do not broadcast",
+                       op, a_dims, b_dims);
   }
   out.nb_dims = batch;
   if (rank_a > 1)

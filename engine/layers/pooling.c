@@ -33,8 +33,8 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
   trt_dims_format(&x->dims, x_dims, sizeof x_dims);
   const int nb_spatial = x->dims.nb_dims - 2;
   if (nb_spatial < 1 || nb_spatial > 3)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: input must be N x C x 1 to 3 spatial dims, got %s",
-                     op, x_dims);
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "%s: input must be N x C x 1 to 3 spatial dims, got %s", op, x_dims);
   if (!params->global && params->nb_spatial != 0 && params->nb_spatial != nb_spatial)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: kernel has %d spatial dims but input is %s", op,
                      params->nb_spatial, x_dims);
@@ -86,8 +86,8 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
                        "kernel (%lld)",
                        op, (long long)params->pad_begin[i], (long long)params->pad_end[i], i,
                        (long long)dilated);
-    out.d[2 + i] = pooled_size(in, params->pad_begin[i], params->pad_end[i], dilated, stride,
-                               ceil_mode);
+    out.d[2 + i] =
+        pooled_size(in, params->pad_begin[i], params->pad_end[i], dilated, stride, ceil_mode);
     if (out.d[2 + i] < 1)
       return trt_error(TRT_STATUS_SHAPE_ERROR,
                        "%s: input %s is smaller than the kernel (%lld) on spatial axis %d", op,

@@ -85,6 +85,9 @@ static trt_status_t expect_attribute_type(const Onnx__AttributeProto *attribute,
   if (type != expected)
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' has type %s, expected %s",
                      attribute->name, attribute_type_name(type), attribute_type_name(expected));
+  if (type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR && !attribute->t)
+    return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' has type TENSOR but no tensor",
+                     attribute->name);
   return TRT_STATUS_OK;
 }
 
@@ -453,6 +456,48 @@ static trt_status_t parse_window(const trt_onnx_importer_t *importer, const Onnx
   return TRT_STATUS_OK;
 }
 
+/* ConvTranspose's output_shape decides the pads by ONNX's total_padding
+ * rule, which needs the input's spatial dims: known here only for graph
+ * inputs and constants. A negative total becomes extra output_padding. */
+static trt_status_t apply_output_shape(const trt_onnx_importer_t *importer,
+                                       const Onnx__NodeProto *node, int input,
+                                       trt_convolution_params_t *params) {
+  int64_t output_shape[5];
+  int count;
+  trt_status_t status = attr_ints(node, "output_shape", output_shape, 5, &count);
+  if (status || count == 0)
+    return status;
+  int nb_spatial = params->nb_spatial;
+  if (count != nb_spatial && count != nb_spatial + 2)
+    return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'output_shape' has %d values, expected %d",
+                     count, nb_spatial);
+  const trt_tensor_t *x = &importer->network->tensors[input];
+  bool known = x->producer < 0 && x->dims.nb_dims == nb_spatial + 2;
+  for (int i = 0; known && i < nb_spatial; i++)
+    known = x->dims.d[2 + i] > 0;
+  if (!known)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "attribute 'output_shape' needs the input's spatial size at import time "
+                     "(give pads instead)");
+  for (int i = 0; i < nb_spatial; i++) {
+    int64_t wanted = output_shape[count - nb_spatial + i];
+    int64_t total = params->stride[i] * (x->dims.d[2 + i] - 1) + params->output_padding[i] +
+                    (params->kernel[i] - 1) * params->dilation[i] + 1 - wanted;
+    if (total < 0) {
+      params->pad_begin[i] = params->pad_end[i] = 0;
+      params->output_padding[i] -= total;
+    } else if (params->auto_pad == TRT_AUTO_PAD_SAME_UPPER) {
+      params->pad_begin[i] = total / 2;
+      params->pad_end[i] = total - total / 2;
+    } else {
+      params->pad_begin[i] = total - total / 2;
+      params->pad_end[i] = total / 2;
+    }
+  }
+  params->auto_pad = TRT_AUTO_PAD_NOTSET;
+  return TRT_STATUS_OK;
+}
+
 static trt_status_t import_convolution(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                                        bool transposed) {
   int inputs[3];
@@ -478,11 +523,9 @@ static trt_status_t import_convolution(trt_onnx_importer_t *importer, const Onnx
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'group' has value %lld",
                      (long long)params.group);
   if (transposed) {
-    if (find_attribute(node, "output_shape"))
-      return trt_error(TRT_STATUS_UNSUPPORTED,
-                       "attribute 'output_shape' is not supported (give pads instead)");
     if ((status =
-             spatial_attr(node, "output_padding", window.nb_spatial, 0, params.output_padding)))
+             spatial_attr(node, "output_padding", window.nb_spatial, 0, params.output_padding)) ||
+        (status = apply_output_shape(importer, node, inputs[0], &params)))
       return status;
   }
   return add_node_layer(importer, node,

@@ -149,7 +149,7 @@ GstTrtTensor *gst_trt_tensor_copy (const GstTrtTensor * tensor);
 void gst_trt_tensor_free (GstTrtTensor * tensor);
 /* Number of elements: product of the dims. */
 gsize gst_trt_tensor_num_elements (const GstTrtTensor * tensor);
-/* Bytes per element (INT4/UINT4: 1, two per byte is not used here). */
+/* Bytes per element; 0 for the packed 4-bit types, which trtinfer never emits. */
 gsize gst_trt_tensor_data_type_size (GstTrtTensorDataType data_type);
 const gchar *gst_trt_tensor_data_type_name (GstTrtTensorDataType data_type);
 

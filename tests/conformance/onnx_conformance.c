@@ -49,6 +49,8 @@ typedef enum { OUTCOME_PASS = 0, OUTCOME_SKIP, OUTCOME_FAIL } outcome_t;
 
 typedef struct {
   outcome_t outcome;
+  /* Shape operands given as graph inputs were turned into constants. */
+  bool froze_shape_operands;
   char message[MESSAGE_SIZE]; /* skip reason or failure detail */
 } test_result_t;
 
@@ -177,7 +179,7 @@ static test_result_t read_tensor_files(const char *data_set, const char *prefix,
                          trt_status_name(status), strip_path(trt_last_error(), path));
     (*count)++;
   }
-  return make_result(OUTCOME_PASS, " ");
+  return make_result(OUTCOME_PASS, "%s", "");
 }
 
 /* ---- comparing outputs -------------------------------------------------- */
@@ -263,7 +265,7 @@ static test_result_t compare_output(int index, const char *name, trt_data_type_t
     }
   }
   if (mismatches == 0)
-    return make_result(OUTCOME_PASS, " ");
+    return make_result(OUTCOME_PASS, "%s", "");
   if (data_type_is_float(type))
     return make_result(OUTCOME_FAIL,
                        "output %d '%s' (%s): %lld of %lld values differ; first [%lld] got %.9g "
@@ -286,8 +288,8 @@ static test_result_t compare_output(int index, const char *name, trt_data_type_t
 
 /* ---- one data set ------------------------------------------------------- */
 
-/* The network input that a .pb file feeds: by name when the file has one,
- * else the graph input at the same position. */
+/* The parsed network's input that a .pb file feeds: by name when the file
+ * has one, else the graph input at the same position. */
 static int input_for_file(const trt_network_t *network, const tensor_file_t *file, int position) {
   if (file->name && file->name[0]) {
     for (int i = 0; i < trt_network_num_inputs(network); i++)
@@ -297,10 +299,140 @@ static int input_for_file(const trt_network_t *network, const tensor_file_t *fil
   return position < trt_network_num_inputs(network) ? position : -1;
 }
 
+/* Pairs every network input with its file; the types must agree. */
+static test_result_t match_inputs(const trt_network_t *network, const tensor_file_t *inputs,
+                                  int nb_inputs, const tensor_file_t **file_of_input) {
+  int nb_network_inputs = trt_network_num_inputs(network);
+  if (nb_inputs != nb_network_inputs)
+    return make_result(OUTCOME_FAIL, "the data set has %d inputs, the network %d", nb_inputs,
+                       nb_network_inputs);
+  for (int i = 0; i < nb_inputs; i++) {
+    int input = input_for_file(network, &inputs[i], i);
+    if (input < 0 || file_of_input[input])
+      return make_result(OUTCOME_FAIL, "input_%d.pb ('%s') matches no free network input", i,
+                         inputs[i].name ? inputs[i].name : "");
+    file_of_input[input] = &inputs[i];
+    int tensor = trt_network_input(network, input);
+    trt_data_type_t type = trt_network_tensor_type(network, tensor);
+    if (type != inputs[i].type)
+      return make_result(OUTCOME_FAIL, "input '%s': network type %s, data set type %s",
+                         trt_network_tensor_name(network, tensor), trt_data_type_name(type),
+                         trt_data_type_name(inputs[i].type));
+  }
+  return make_result(OUTCOME_PASS, "%s", "");
+}
+
+/* Operands that the engine needs constant at build time (network.h: shape
+ * operands "must be constant once input shapes are fixed"). */
+static bool is_shape_operand(trt_layer_type_t type, int slot) {
+  switch (type) {
+  case TRT_LAYER_RESHAPE:
+  case TRT_LAYER_REDUCE:
+  case TRT_LAYER_SPLIT: return slot == 1;
+  case TRT_LAYER_SLICE:
+  case TRT_LAYER_PAD:
+  case TRT_LAYER_RESIZE: return slot >= 1;
+  case TRT_LAYER_CONSTANT_OF_SHAPE: return slot == 0;
+  default: return false;
+  }
+}
+
+/* Marks the network inputs that feed a shape operand directly: ONNX's tests
+ * pass Reshape's shape, Slice's starts, Resize's scales, ... as graph
+ * inputs, where real models have initializers. Returns how many. */
+static int find_shape_operand_inputs(const trt_network_t *network, bool *frozen) {
+  int count = 0;
+  for (int i = 0; i < trt_network_num_inputs(network); i++) {
+    int tensor = trt_network_input(network, i);
+    frozen[i] = false;
+    for (int layer = 0; layer < trt_network_num_layers(network) && !frozen[i]; layer++) {
+      trt_layer_type_t type = trt_network_layer_type(network, layer);
+      for (int slot = 0; slot < trt_network_layer_num_inputs(network, layer); slot++)
+        if (trt_network_layer_input(network, layer, slot) == tensor &&
+            is_shape_operand(type, slot))
+          frozen[i] = true;
+    }
+    count += frozen[i];
+  }
+  return count;
+}
+
+/* Adds `layer` of `source` to `copy`, its tensors renamed through `map`. */
+static bool copy_layer(trt_network_t *copy, const trt_network_t *source, int layer, int *map) {
+  int nb_inputs = trt_network_layer_num_inputs(source, layer);
+  int nb_outputs = trt_network_layer_num_outputs(source, layer);
+  int *inputs = malloc(sizeof(int) * (size_t)(nb_inputs > 0 ? nb_inputs : 1));
+  const char *output_names[TRT_MAX_LAYER_OUTPUTS];
+  if (!inputs || nb_outputs > TRT_MAX_LAYER_OUTPUTS) {
+    free(inputs);
+    return false;
+  }
+  for (int i = 0; i < nb_inputs; i++) {
+    int tensor = trt_network_layer_input(source, layer, i);
+    inputs[i] = tensor < 0 ? -1 : map[tensor];
+  }
+  for (int i = 0; i < nb_outputs; i++)
+    output_names[i] = trt_network_tensor_name(source, trt_network_layer_output(source, layer, i));
+  int added = trt_network_add_layer(copy, trt_network_layer_type(source, layer),
+                                    trt_network_layer_name(source, layer), inputs, nb_inputs,
+                                    output_names, nb_outputs,
+                                    trt_network_layer_params(source, layer));
+  free(inputs);
+  if (added < 0)
+    return false;
+  for (int i = 0; i < nb_outputs; i++)
+    map[trt_network_layer_output(source, layer, i)] = trt_network_layer_output(copy, added, i);
+  return true;
+}
+
+/* A copy of `source` in which the inputs marked `frozen` are constants
+ * holding their data set's values. NULL with trt_last_error() on failure. */
+static trt_network_t *freeze_inputs(const trt_network_t *source, const bool *frozen,
+                                    const tensor_file_t *const *file_of_input) {
+  trt_network_t *copy = trt_network_create();
+  int nb_tensors = trt_network_num_tensors(source);
+  int *map = malloc(sizeof(int) * (size_t)(nb_tensors > 0 ? nb_tensors : 1));
+  bool ok = copy && map;
+  for (int t = 0; ok && t < nb_tensors; t++)
+    map[t] = -1;
+  for (int i = 0; ok && i < trt_network_num_inputs(source); i++) {
+    int tensor = trt_network_input(source, i);
+    const char *name = trt_network_tensor_name(source, tensor);
+    const tensor_file_t *file = file_of_input[i];
+    trt_dims_t dims = trt_network_tensor_dims(source, tensor);
+    map[tensor] = frozen[i] ? trt_network_add_constant(copy, name, file->type, &file->dims,
+                                                       file->data)
+                            : trt_network_add_input(copy, name, file->type, &dims);
+    ok = map[tensor] >= 0;
+  }
+  for (int t = 0; ok && t < nb_tensors; t++) {
+    const void *data = trt_network_tensor_data(source, t);
+    if (map[t] >= 0 || !data)
+      continue;
+    trt_dims_t dims = trt_network_tensor_dims(source, t);
+    map[t] = trt_network_add_constant(copy, trt_network_tensor_name(source, t),
+                                      trt_network_tensor_type(source, t), &dims, data);
+    ok = map[t] >= 0;
+  }
+  for (int layer = 0; ok && layer < trt_network_num_layers(source); layer++)
+    ok = copy_layer(copy, source, layer, map);
+  for (int i = 0; ok && i < trt_network_num_outputs(source); i++)
+    ok = trt_network_mark_output(copy, map[trt_network_output(source, i)]) == TRT_STATUS_OK;
+  free(map);
+  if (!ok && copy) {
+    trt_network_destroy(copy);
+    copy = NULL;
+  }
+  return copy;
+}
+
 typedef struct {
   trt_network_t *network;
   trt_engine_t *engine;
   trt_context_t *context;
+  const tensor_file_t *file_of_input[MAX_TENSORS]; /* by input of the parsed network */
+  bool frozen[MAX_TENSORS];                         /* likewise */
+  int nb_frozen;
   void *bindings[2 * MAX_TENSORS];
   bool owned[2 * MAX_TENSORS]; /* output buffers we allocated */
 } data_set_run_t;
@@ -317,32 +449,52 @@ static void data_set_run_free(data_set_run_t *run) {
     trt_network_destroy(run->network);
 }
 
-static test_result_t set_inputs(data_set_run_t *run, const char *model_path,
-                                const tensor_file_t *inputs, int nb_inputs) {
-  int nb_network_inputs = trt_network_num_inputs(run->network);
-  if (nb_inputs != nb_network_inputs)
-    return make_result(OUTCOME_FAIL, "the data set has %d inputs, the network %d", nb_inputs,
-                       nb_network_inputs);
-  for (int i = 0; i < nb_inputs; i++) {
-    int input = input_for_file(run->network, &inputs[i], i);
-    if (input < 0)
-      return make_result(OUTCOME_FAIL, "input_%d.pb ('%s') matches no network input", i,
-                         inputs[i].name ? inputs[i].name : "");
-    int tensor = trt_network_input(run->network, input);
-    const char *name = trt_network_tensor_name(run->network, tensor);
-    trt_data_type_t type = trt_network_tensor_type(run->network, tensor);
-    if (type != inputs[i].type)
-      return make_result(OUTCOME_FAIL, "input '%s': network type %s, data set type %s", name,
-                         trt_data_type_name(type), trt_data_type_name(inputs[i].type));
-    trt_status_t status = trt_network_set_input_dims(run->network, name, &inputs[i].dims);
+/* The network to build: the parsed one with this data set's input dims and
+ * its shape operands frozen. */
+static test_result_t prepare_network(data_set_run_t *run, const trt_network_t *parsed,
+                                     const char *model_path) {
+  run->nb_frozen = find_shape_operand_inputs(parsed, run->frozen);
+  run->network = run->nb_frozen > 0 ? freeze_inputs(parsed, run->frozen, run->file_of_input)
+                                    : trt_network_clone(parsed);
+  if (!run->network)
+    return make_result(OUTCOME_FAIL, "copying the network: %s", trt_last_error());
+  for (int i = 0; i < trt_network_num_inputs(parsed); i++) {
+    if (run->frozen[i])
+      continue;
+    const char *name = trt_network_tensor_name(parsed, trt_network_input(parsed, i));
+    trt_status_t status =
+        trt_network_set_input_dims(run->network, name, &run->file_of_input[i]->dims);
     if (status != TRT_STATUS_OK)
       return engine_result(status, "setting input dims", model_path);
   }
-  return make_result(OUTCOME_PASS, " ");
+  return make_result(OUTCOME_PASS, "%s", "");
 }
 
-static test_result_t bind_and_execute(data_set_run_t *run, const char *model_path,
-                                      const tensor_file_t *inputs, int nb_inputs) {
+static test_result_t build_engine(data_set_run_t *run, const char *model_path) {
+  trt_builder_config_t config;
+  trt_builder_config_init(&config);
+  config.backend = TRT_BACKEND_CPU;
+  config.max_batch = 1;
+  trt_status_t status = trt_engine_build(run->network, &config, &run->engine);
+  if (status != TRT_STATUS_OK)
+    return engine_result(status, "build", model_path);
+  status = trt_context_create(run->engine, &run->context);
+  if (status != TRT_STATUS_OK)
+    return engine_result(status, "context", model_path);
+  return make_result(OUTCOME_PASS, "%s", "");
+}
+
+static const tensor_file_t *file_for_binding(const trt_network_t *parsed,
+                                             const data_set_run_t *run, const char *name) {
+  for (int i = 0; i < trt_network_num_inputs(parsed); i++)
+    if (strcmp(trt_network_tensor_name(parsed, trt_network_input(parsed, i)), name) == 0)
+      return run->file_of_input[i];
+  return NULL;
+}
+
+static test_result_t bind_and_execute(data_set_run_t *run, const trt_network_t *parsed,
+                                      const char *model_path) {
+  static char empty_tensor; /* where an input of no elements points */
   int nb_bindings = trt_engine_num_bindings(run->engine);
   if (nb_bindings > 2 * MAX_TENSORS)
     return make_result(OUTCOME_FAIL, "%d bindings, the runner handles %d", nb_bindings,
@@ -350,33 +502,23 @@ static test_result_t bind_and_execute(data_set_run_t *run, const char *model_pat
   for (int b = 0; b < nb_bindings; b++) {
     const char *name = trt_engine_binding_name(run->engine, b);
     trt_dims_t dims = trt_engine_binding_dims(run->engine, b);
+    int64_t volume = trt_dims_volume(&dims);
     if (trt_engine_binding_is_input(run->engine, b)) {
-      static char empty_tensor; /* where an input of no elements points */
-      bool bound = false;
-      for (int i = 0; i < nb_inputs && !bound; i++) {
-        int input = input_for_file(run->network, &inputs[i], i);
-        const char *input_name =
-            trt_network_tensor_name(run->network, trt_network_input(run->network, input));
-        if (strcmp(input_name, name) != 0)
-          continue;
-        if (trt_dims_volume(&dims) != trt_dims_volume(&inputs[i].dims))
-          return make_result(OUTCOME_FAIL, "input binding '%s' has %lld elements, data %lld",
-                             name, (long long)trt_dims_volume(&dims),
-                             (long long)trt_dims_volume(&inputs[i].dims));
-        run->bindings[b] = inputs[i].data ? inputs[i].data : &empty_tensor;
-        bound = true;
-      }
-      if (!bound)
+      const tensor_file_t *file = file_for_binding(parsed, run, name);
+      if (!file)
         return make_result(OUTCOME_FAIL, "no data for input binding '%s'", name);
+      if (volume != trt_dims_volume(&file->dims))
+        return make_result(OUTCOME_FAIL, "input binding '%s' has %lld elements, data %lld",
+                           name, (long long)volume, (long long)trt_dims_volume(&file->dims));
+      run->bindings[b] = file->data ? file->data : &empty_tensor;
     } else {
-      int64_t volume = trt_dims_volume(&dims);
       if (volume < 0)
         return make_result(OUTCOME_FAIL, "output binding '%s' has unknown dims", name);
       size_t bytes = (size_t)volume * trt_data_type_size(trt_engine_binding_type(run->engine, b));
-      /* NaN bytes, so that an output the engine never writes cannot pass. */
       run->bindings[b] = malloc(bytes > 0 ? bytes : 1);
       if (!run->bindings[b])
         return make_result(OUTCOME_FAIL, "out of memory for output '%s'", name);
+      /* NaN bytes, so that an output the engine never writes cannot pass. */
       memset(run->bindings[b], 0xff, bytes);
       run->owned[b] = true;
     }
@@ -384,7 +526,7 @@ static test_result_t bind_and_execute(data_set_run_t *run, const char *model_pat
   trt_status_t status = trt_context_execute(run->context, 1, run->bindings);
   if (status != TRT_STATUS_OK)
     return engine_result(status, "execute", model_path);
-  return make_result(OUTCOME_PASS, " ");
+  return make_result(OUTCOME_PASS, "%s", "");
 }
 
 static test_result_t check_outputs(data_set_run_t *run, const tensor_file_t *outputs,
@@ -405,7 +547,7 @@ static test_result_t check_outputs(data_set_run_t *run, const tensor_file_t *out
     if (result.outcome != OUTCOME_PASS)
       return result;
   }
-  return make_result(OUTCOME_PASS, " ");
+  return make_result(OUTCOME_PASS, "%s", "");
 }
 
 static test_result_t run_data_set(const trt_network_t *parsed, const char *model_path,
@@ -416,31 +558,17 @@ static test_result_t run_data_set(const trt_network_t *parsed, const char *model
   test_result_t result = read_tensor_files(data_set, "input", inputs, &nb_inputs);
   if (result.outcome == OUTCOME_PASS)
     result = read_tensor_files(data_set, "output", outputs, &nb_outputs);
-  if (result.outcome == OUTCOME_PASS) {
-    run.network = trt_network_clone(parsed);
-    if (!run.network)
-      result = make_result(OUTCOME_FAIL, "cloning the network: out of memory");
-  }
   if (result.outcome == OUTCOME_PASS)
-    result = set_inputs(&run, model_path, inputs, nb_inputs);
-  if (result.outcome == OUTCOME_PASS) {
-    trt_builder_config_t config;
-    trt_builder_config_init(&config);
-    config.backend = TRT_BACKEND_CPU;
-    config.max_batch = 1;
-    trt_status_t status = trt_engine_build(run.network, &config, &run.engine);
-    if (status != TRT_STATUS_OK)
-      result = engine_result(status, "build", model_path);
-  }
-  if (result.outcome == OUTCOME_PASS) {
-    trt_status_t status = trt_context_create(run.engine, &run.context);
-    if (status != TRT_STATUS_OK)
-      result = engine_result(status, "context", model_path);
-  }
+    result = match_inputs(parsed, inputs, nb_inputs, run.file_of_input);
   if (result.outcome == OUTCOME_PASS)
-    result = bind_and_execute(&run, model_path, inputs, nb_inputs);
+    result = prepare_network(&run, parsed, model_path);
+  if (result.outcome == OUTCOME_PASS)
+    result = build_engine(&run, model_path);
+  if (result.outcome == OUTCOME_PASS)
+    result = bind_and_execute(&run, parsed, model_path);
   if (result.outcome == OUTCOME_PASS)
     result = check_outputs(&run, outputs, nb_outputs);
+  result.froze_shape_operands = run.nb_frozen > 0;
   data_set_run_free(&run);
   tensor_files_free(inputs, nb_inputs);
   tensor_files_free(outputs, nb_outputs);
@@ -458,7 +586,7 @@ static test_result_t run_test(const char *test_dir) {
     return make_result(OUTCOME_FAIL, "no test_data_set_* folder");
   }
   trt_network_t *network = trt_network_create();
-  test_result_t result = make_result(OUTCOME_PASS, " ");
+  test_result_t result = make_result(OUTCOME_PASS, "%s", "");
   if (!network)
     result = make_result(OUTCOME_FAIL, "creating the network: out of memory");
   trt_status_t status = network ? trt_onnx_parse(network, model_path) : TRT_STATUS_OK;
@@ -471,7 +599,9 @@ static test_result_t run_test(const char *test_dir) {
     if (result.outcome != OUTCOME_PASS && data_sets.count > 1) {
       char detail[MESSAGE_SIZE];
       memcpy(detail, result.message, sizeof(detail));
+      bool froze = result.froze_shape_operands;
       result = make_result(result.outcome, "%s: %.1900s", data_sets.names[i], detail);
+      result.froze_shape_operands = froze;
     }
   }
   if (network)
@@ -534,6 +664,7 @@ static test_result_t run_test_isolated(const char *test_dir) {
 
 typedef struct {
   int ran, passed, failed, skipped;
+  int frozen; /* tests whose shape operands were made constant */
 } counts_t;
 
 typedef struct {
@@ -547,17 +678,48 @@ typedef struct {
   int capacity;
 } skip_reasons_t;
 
-/* Skips group by the message's last clause ("model.onnx: node 'Acos_0':
- * unsupported operator Acos" counts as "unsupported operator Acos"). */
-static const char *skip_reason_key(const char *message) {
-  const char *key = message;
-  for (const char *p = message; (p = strstr(p, ": ")) != NULL; p += 2)
-    key = p + 2;
-  return key;
+/* Skips group by reason, without the names of nodes and values:
+ *   "node 'y' (Acos): unsupported operator"  ->  "unsupported operator Acos"
+ *   "layer 'sum' (Elementwise): input type uint8 is not supported"
+ *                                  ->  "Elementwise: input type uint8 is not supported"
+ *   "input 'x' has data type STRING, ..."    ->  "input '*' has data type STRING, ..." */
+static void skip_reason_key(const char *message, char *key, size_t size) {
+  char op[128] = "";
+  const char *rest = message;
+  if (strncmp(message, "node '", 6) == 0 || strncmp(message, "layer '", 7) == 0) {
+    const char *open = strstr(message, "' (");
+    const char *close = open ? strstr(open, "): ") : NULL;
+    if (close && (size_t)(close - open - 3) < sizeof(op)) {
+      memcpy(op, open + 3, (size_t)(close - open - 3));
+      op[close - open - 3] = '\0';
+      rest = close + 3;
+    }
+  }
+  char text[MESSAGE_SIZE];
+  size_t length = 0;
+  for (const char *p = rest; *p && length + 4 < sizeof(text); p++) {
+    text[length++] = *p;
+    if (*p == '\'') { /* 'name' -> '*' */
+      const char *end = strchr(p + 1, '\'');
+      if (end) {
+        text[length++] = '*';
+        text[length++] = '\'';
+        p = end;
+      }
+    }
+  }
+  text[length] = '\0';
+  if (op[0] && strcmp(text, "unsupported operator") == 0)
+    snprintf(key, size, "unsupported operator %s", op);
+  else if (op[0])
+    snprintf(key, size, "%s: %.1900s", op, text);
+  else
+    snprintf(key, size, "%s", text);
 }
 
 static void skip_reasons_add(skip_reasons_t *reasons, const char *message) {
-  const char *key = skip_reason_key(message);
+  char key[MESSAGE_SIZE];
+  skip_reason_key(message, key, sizeof(key));
   for (int i = 0; i < reasons->count; i++) {
     if (strcmp(reasons->reasons[i].reason, key) == 0) {
       reasons->reasons[i].count++;
@@ -597,9 +759,14 @@ static void print_summary(const counts_t *folder_counts, skip_reasons_t *reasons
     total.passed += c->passed;
     total.failed += c->failed;
     total.skipped += c->skipped;
+    total.frozen += c->frozen;
   }
   printf("%-18s %6d %7d %7d %8d\n", "total", total.ran, total.passed, total.failed,
          total.skipped);
+  printf("Shape operands (Reshape's shape, Slice's starts, ...) that a test passes as graph\n"
+         "inputs were made constants with the data set's values in %d tests: the engine needs\n"
+         "them constant at build time.\n",
+         total.frozen);
   if (reasons->count > 0) {
     qsort(reasons->reasons, (size_t)reasons->count, sizeof(skip_reason_t), compare_skip_reasons);
     printf("\nSkip reasons:\n");
@@ -612,10 +779,12 @@ static void print_summary(const counts_t *folder_counts, skip_reasons_t *reasons
 static void record_result(const char *test_name, const test_result_t *result, counts_t *counts,
                           skip_reasons_t *reasons) {
   counts->ran++;
+  counts->frozen += result->froze_shape_operands;
   switch (result->outcome) {
   case OUTCOME_PASS:
     counts->passed++;
-    printf("PASS %s\n", test_name);
+    printf("PASS %s%s\n", test_name,
+           result->froze_shape_operands ? " (shape operands given as inputs made constant)" : "");
     break;
   case OUTCOME_SKIP:
     counts->skipped++;

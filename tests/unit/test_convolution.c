@@ -37,7 +37,9 @@ static geometry3_t to_3d(int nb_spatial, const trt_convolution_params_t *p, cons
   return g;
 }
 
-static int64_t vol3(const int64_t *d) { return d[0] * d[1] * d[2]; }
+static int64_t vol3(const int64_t *d) {
+  return d[0] * d[1] * d[2];
+}
 
 /* The fused activation of a case, with parameters that leave it non-trivial. */
 static trt_activation_t case_activation(trt_activation_kind_t kind) {
@@ -99,8 +101,7 @@ static void reference_deconvolution(const conv_case_t *c, const geometry3_t *g, 
             const int64_t od = id * g->stride[0] - g->pad[0] + kd * g->dilation[0];
             const int64_t oh = ih * g->stride[1] - g->pad[1] + kh * g->dilation[1];
             const int64_t ow = iw * g->stride[2] - g->pad[2] + kw * g->dilation[2];
-            if (od < 0 || od >= g->out[0] || oh < 0 || oh >= g->out[1] || ow < 0 ||
-                ow >= g->out[2])
+            if (od < 0 || od >= g->out[0] || oh < 0 || oh >= g->out[1] || ow < 0 || ow >= g->out[2])
               continue;
             const int64_t co = (ci / gi) * go + cog;
             const float wv = w[(ci * go + cog) * vol3(g->kernel) + t];
@@ -126,7 +127,8 @@ static trt_network_t *build(const conv_case_t *c, trt_data_type_t x_type, const 
   trt_dims_t w_dims = {c->nb_spatial + 2, {0}};
   w_dims.d[0] = c->deconvolution ? c->in_channels : c->out_channels;
   w_dims.d[1] = c->deconvolution ? c->out_channels / c->group : c->in_channels / c->group;
-  trt_convolution_params_t params = {.nb_spatial = c->nb_spatial, .group = c->group,
+  trt_convolution_params_t params = {.nb_spatial = c->nb_spatial,
+                                     .group = c->group,
                                      .auto_pad = c->auto_pad,
                                      .activation = case_activation(c->activation)};
   for (int i = 0; i < c->nb_spatial; i++) {
@@ -143,13 +145,12 @@ static trt_network_t *build(const conv_case_t *c, trt_data_type_t x_type, const 
   inputs[0] = trt_network_add_input(network, "x", x_type, &x_dims);
   inputs[1] = trt_network_add_constant(network, "w", TRT_DATA_TYPE_FLOAT32, &w_dims, w);
   trt_dims_t b_dims = {1, {c->out_channels}};
-  inputs[2] = c->bias ? trt_network_add_constant(network, "b", TRT_DATA_TYPE_FLOAT32, &b_dims, b)
-                      : -1;
+  inputs[2] =
+      c->bias ? trt_network_add_constant(network, "b", TRT_DATA_TYPE_FLOAT32, &b_dims, b) : -1;
   const char *name = "y";
-  int layer = trt_network_add_layer(network,
-                                    c->deconvolution ? TRT_LAYER_DECONVOLUTION
-                                                     : TRT_LAYER_CONVOLUTION,
-                                    "conv", inputs, c->bias ? 3 : 2, &name, 1, &params);
+  int layer = trt_network_add_layer(
+      network, c->deconvolution ? TRT_LAYER_DECONVOLUTION : TRT_LAYER_CONVOLUTION, "conv", inputs,
+      c->bias ? 3 : 2, &name, 1, &params);
   CHECK(layer >= 0);
   CHECK_OK(trt_network_mark_output(network, trt_network_layer_output(network, layer, 0)));
   return network;
@@ -214,63 +215,179 @@ static void test_convolutions(void) {
     const char *what;
     conv_case_t c;
   } cases[] = {
-      {"3x3 pad 1 bias", {.nb_spatial = 2, .batch = 1, .in_channels = 5, .out_channels = 7,
-                          .group = 1, .in = {11, 13}, .kernel = {3, 3}, .pad_begin = {1, 1},
-                          .pad_end = {1, 1}, .bias = true}},
+      {"3x3 pad 1 bias",
+       {.nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 5,
+        .out_channels = 7,
+        .group = 1,
+        .in = {11, 13},
+        .kernel = {3, 3},
+        .pad_begin = {1, 1},
+        .pad_end = {1, 1},
+        .bias = true}},
       {"stride 2 dilation 2 asymmetric pads",
-       {.nb_spatial = 2, .batch = 2, .in_channels = 3, .out_channels = 5, .group = 1,
-        .in = {17, 14}, .kernel = {3, 2}, .stride = {2, 3}, .dilation = {2, 2},
-        .pad_begin = {0, 2}, .pad_end = {1, 1}}},
-      {"pointwise + hardswish", {.nb_spatial = 2, .batch = 2, .in_channels = 17,
-                                 .out_channels = 33, .group = 1, .in = {9, 7}, .kernel = {1, 1},
-                                 .bias = true, .activation = TRT_ACTIVATION_HARD_SWISH}},
-      {"pointwise stride 2", {.nb_spatial = 2, .batch = 1, .in_channels = 8, .out_channels = 6,
-                              .group = 1, .in = {9, 10}, .kernel = {1, 1}, .stride = {2, 2},
-                              .bias = true}},
-      {"depthwise 3x3 + relu", {.nb_spatial = 2, .batch = 2, .in_channels = 12,
-                                .out_channels = 12, .group = 12, .in = {15, 17},
-                                .kernel = {3, 3}, .pad_begin = {1, 1}, .pad_end = {1, 1},
-                                .bias = true, .activation = TRT_ACTIVATION_RELU}},
-      {"depthwise 5x5 stride 2", {.nb_spatial = 2, .batch = 1, .in_channels = 9,
-                                  .out_channels = 9, .group = 9, .in = {20, 23},
-                                  .kernel = {5, 5}, .stride = {2, 2}, .pad_begin = {2, 2},
-                                  .pad_end = {2, 1}}},
-      {"depthwise dilated asymmetric", {.nb_spatial = 2, .batch = 1, .in_channels = 4,
-                                        .out_channels = 4, .group = 4, .in = {13, 31},
-                                        .kernel = {3, 3}, .dilation = {2, 3},
-                                        .pad_begin = {0, 4}, .pad_end = {3, 1}, .bias = true}},
-      {"channel multiplier 2", {.nb_spatial = 2, .batch = 1, .in_channels = 3,
-                                .out_channels = 6, .group = 3, .in = {8, 9}, .kernel = {3, 3},
-                                .pad_begin = {1, 1}, .pad_end = {1, 1}, .bias = true}},
-      {"grouped 3 groups", {.nb_spatial = 2, .batch = 2, .in_channels = 6, .out_channels = 9,
-                            .group = 3, .in = {10, 7}, .kernel = {3, 2}, .stride = {1, 2},
-                            .pad_begin = {1, 0}, .pad_end = {2, 1}, .bias = true}},
-      {"wide rows (contiguous panels)", {.nb_spatial = 2, .batch = 1, .in_channels = 8,
-                                         .out_channels = 10, .group = 1, .in = {10, 40},
-                                         .kernel = {3, 3}, .pad_begin = {1, 1},
-                                         .pad_end = {1, 1}, .bias = true}},
-      {"several K blocks and N tiles", {.nb_spatial = 2, .batch = 1, .in_channels = 40,
-                                        .out_channels = 19, .group = 1, .in = {23, 29},
-                                        .kernel = {3, 3}, .pad_begin = {1, 1},
-                                        .pad_end = {1, 1}, .bias = true,
-                                        .activation = TRT_ACTIVATION_CLIP}},
-      {"1-D", {.nb_spatial = 1, .batch = 2, .in_channels = 4, .out_channels = 3, .group = 1,
-               .in = {29}, .kernel = {5}, .stride = {3}, .pad_begin = {2}, .pad_end = {1},
-               .bias = true}},
-      {"3-D", {.nb_spatial = 3, .batch = 1, .in_channels = 3, .out_channels = 4, .group = 1,
-               .in = {5, 6, 7}, .kernel = {3, 2, 3}, .stride = {1, 2, 1},
-               .pad_begin = {1, 0, 1}, .pad_end = {1, 1, 0}, .bias = true}},
-      {"3-D depthwise", {.nb_spatial = 3, .batch = 1, .in_channels = 3, .out_channels = 3,
-                         .group = 3, .in = {4, 5, 6}, .kernel = {2, 3, 3},
-                         .pad_begin = {0, 1, 1}, .pad_end = {1, 1, 1}}},
+       {.nb_spatial = 2,
+        .batch = 2,
+        .in_channels = 3,
+        .out_channels = 5,
+        .group = 1,
+        .in = {17, 14},
+        .kernel = {3, 2},
+        .stride = {2, 3},
+        .dilation = {2, 2},
+        .pad_begin = {0, 2},
+        .pad_end = {1, 1}}},
+      {"pointwise + hardswish",
+       {.nb_spatial = 2,
+        .batch = 2,
+        .in_channels = 17,
+        .out_channels = 33,
+        .group = 1,
+        .in = {9, 7},
+        .kernel = {1, 1},
+        .bias = true,
+        .activation = TRT_ACTIVATION_HARD_SWISH}},
+      {"pointwise stride 2",
+       {.nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 8,
+        .out_channels = 6,
+        .group = 1,
+        .in = {9, 10},
+        .kernel = {1, 1},
+        .stride = {2, 2},
+        .bias = true}},
+      {"depthwise 3x3 + relu",
+       {.nb_spatial = 2,
+        .batch = 2,
+        .in_channels = 12,
+        .out_channels = 12,
+        .group = 12,
+        .in = {15, 17},
+        .kernel = {3, 3},
+        .pad_begin = {1, 1},
+        .pad_end = {1, 1},
+        .bias = true,
+        .activation = TRT_ACTIVATION_RELU}},
+      {"depthwise 5x5 stride 2",
+       {.nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 9,
+        .out_channels = 9,
+        .group = 9,
+        .in = {20, 23},
+        .kernel = {5, 5},
+        .stride = {2, 2},
+        .pad_begin = {2, 2},
+        .pad_end = {2, 1}}},
+      {"depthwise dilated asymmetric",
+       {.nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 4,
+        .out_channels = 4,
+        .group = 4,
+        .in = {13, 31},
+        .kernel = {3, 3},
+        .dilation = {2, 3},
+        .pad_begin = {0, 4},
+        .pad_end = {3, 1},
+        .bias = true}},
+      {"channel multiplier 2",
+       {.nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 3,
+        .out_channels = 6,
+        .group = 3,
+        .in = {8, 9},
+        .kernel = {3, 3},
+        .pad_begin = {1, 1},
+        .pad_end = {1, 1},
+        .bias = true}},
+      {"grouped 3 groups",
+       {.nb_spatial = 2,
+        .batch = 2,
+        .in_channels = 6,
+        .out_channels = 9,
+        .group = 3,
+        .in = {10, 7},
+        .kernel = {3, 2},
+        .stride = {1, 2},
+        .pad_begin = {1, 0},
+        .pad_end = {2, 1},
+        .bias = true}},
+      {"wide rows (contiguous panels)",
+       {.nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 8,
+        .out_channels = 10,
+        .group = 1,
+        .in = {10, 40},
+        .kernel = {3, 3},
+        .pad_begin = {1, 1},
+        .pad_end = {1, 1},
+        .bias = true}},
+      {"several K blocks and N tiles",
+       {.nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 40,
+        .out_channels = 19,
+        .group = 1,
+        .in = {23, 29},
+        .kernel = {3, 3},
+        .pad_begin = {1, 1},
+        .pad_end = {1, 1},
+        .bias = true,
+        .activation = TRT_ACTIVATION_CLIP}},
+      {"1-D",
+       {.nb_spatial = 1,
+        .batch = 2,
+        .in_channels = 4,
+        .out_channels = 3,
+        .group = 1,
+        .in = {29},
+        .kernel = {5},
+        .stride = {3},
+        .pad_begin = {2},
+        .pad_end = {1},
+        .bias = true}},
+      {"3-D",
+       {.nb_spatial = 3,
+        .batch = 1,
+        .in_channels = 3,
+        .out_channels = 4,
+        .group = 1,
+        .in = {5, 6, 7},
+        .kernel = {3, 2, 3},
+        .stride = {1, 2, 1},
+        .pad_begin = {1, 0, 1},
+        .pad_end = {1, 1, 0},
+        .bias = true}},
+      {"3-D depthwise",
+       {.nb_spatial = 3,
+        .batch = 1,
+        .in_channels = 3,
+        .out_channels = 3,
+        .group = 3,
+        .in = {4, 5, 6},
+        .kernel = {2, 3, 3},
+        .pad_begin = {0, 1, 1},
+        .pad_end = {1, 1, 1}}},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     run_case(cases[i].what, &cases[i].c, 10 + i);
 }
 
 static void test_auto_pad(void) {
-  conv_case_t c = {.nb_spatial = 2, .batch = 1, .in_channels = 3, .out_channels = 4, .group = 1,
-                   .in = {9, 10}, .kernel = {4, 3}, .stride = {2, 3}, .bias = true};
+  conv_case_t c = {.nb_spatial = 2,
+                   .batch = 1,
+                   .in_channels = 3,
+                   .out_channels = 4,
+                   .group = 1,
+                   .in = {9, 10},
+                   .kernel = {4, 3},
+                   .stride = {2, 3},
+                   .bias = true};
   /* SAME: out = ceil(in / stride); total pad = (out - 1) * s + k - in = 3 and 2. */
   c.auto_pad = TRT_AUTO_PAD_SAME_UPPER;
   trt_dims_t y = run_case("SAME_UPPER", &c, 40);
@@ -285,7 +402,8 @@ static void test_auto_pad(void) {
 
   /* The pads SAME_UPPER and SAME_LOWER resolve to (odd pixel at the end / start). */
   test_rng_t rng = test_rng(43);
-  float *w = test_random_floats(&rng, 4 * 3 * 4 * 3, -1, 1), *b = test_random_floats(&rng, 4, -1, 1);
+  float *w = test_random_floats(&rng, 4 * 3 * 4 * 3, -1, 1),
+        *b = test_random_floats(&rng, 4, -1, 1);
   c.pad_begin[0] = 0;
   c.auto_pad = TRT_AUTO_PAD_SAME_UPPER;
   trt_network_t *network = build(&c, TRT_DATA_TYPE_FLOAT32, w, b);
@@ -309,43 +427,112 @@ static void test_deconvolutions(void) {
     conv_case_t c;
   } cases[] = {
       {"3x3 stride 2 pad 1 output_padding 1",
-       {.deconvolution = true, .nb_spatial = 2, .batch = 1, .in_channels = 4, .out_channels = 3,
-        .group = 1, .in = {5, 6}, .kernel = {3, 3}, .stride = {2, 2}, .pad_begin = {1, 1},
-        .pad_end = {1, 1}, .output_padding = {1, 1}, .bias = true}},
+       {.deconvolution = true,
+        .nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 4,
+        .out_channels = 3,
+        .group = 1,
+        .in = {5, 6},
+        .kernel = {3, 3},
+        .stride = {2, 2},
+        .pad_begin = {1, 1},
+        .pad_end = {1, 1},
+        .output_padding = {1, 1},
+        .bias = true}},
       {"2x2 stride 2 (DB head) + relu",
-       {.deconvolution = true, .nb_spatial = 2, .batch = 2, .in_channels = 8, .out_channels = 4,
-        .group = 1, .in = {7, 9}, .kernel = {2, 2}, .stride = {2, 2}, .bias = true,
+       {.deconvolution = true,
+        .nb_spatial = 2,
+        .batch = 2,
+        .in_channels = 8,
+        .out_channels = 4,
+        .group = 1,
+        .in = {7, 9},
+        .kernel = {2, 2},
+        .stride = {2, 2},
+        .bias = true,
         .activation = TRT_ACTIVATION_RELU}},
       {"grouped dilated asymmetric pads",
-       {.deconvolution = true, .nb_spatial = 2, .batch = 1, .in_channels = 6, .out_channels = 4,
-        .group = 2, .in = {6, 5}, .kernel = {3, 2}, .dilation = {2, 1}, .stride = {1, 2},
-        .pad_begin = {1, 0}, .pad_end = {2, 1}}},
-      {"1-D", {.deconvolution = true, .nb_spatial = 1, .batch = 2, .in_channels = 3,
-               .out_channels = 5, .group = 1, .in = {11}, .kernel = {4}, .stride = {3},
-               .pad_begin = {1}, .pad_end = {2}, .output_padding = {2}, .bias = true}},
-      {"3-D", {.deconvolution = true, .nb_spatial = 3, .batch = 1, .in_channels = 2,
-               .out_channels = 3, .group = 1, .in = {3, 4, 5}, .kernel = {2, 3, 2},
-               .stride = {2, 1, 2}, .pad_begin = {0, 1, 0}, .pad_end = {1, 1, 0},
-               .bias = true}},
-      {"many channels", {.deconvolution = true, .nb_spatial = 2, .batch = 1,
-                         .in_channels = 70, .out_channels = 9, .group = 1, .in = {12, 11},
-                         .kernel = {3, 3}, .stride = {2, 2}, .pad_begin = {1, 1},
-                         .pad_end = {0, 1}, .bias = true}},
+       {.deconvolution = true,
+        .nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 6,
+        .out_channels = 4,
+        .group = 2,
+        .in = {6, 5},
+        .kernel = {3, 2},
+        .dilation = {2, 1},
+        .stride = {1, 2},
+        .pad_begin = {1, 0},
+        .pad_end = {2, 1}}},
+      {"1-D",
+       {.deconvolution = true,
+        .nb_spatial = 1,
+        .batch = 2,
+        .in_channels = 3,
+        .out_channels = 5,
+        .group = 1,
+        .in = {11},
+        .kernel = {4},
+        .stride = {3},
+        .pad_begin = {1},
+        .pad_end = {2},
+        .output_padding = {2},
+        .bias = true}},
+      {"3-D",
+       {.deconvolution = true,
+        .nb_spatial = 3,
+        .batch = 1,
+        .in_channels = 2,
+        .out_channels = 3,
+        .group = 1,
+        .in = {3, 4, 5},
+        .kernel = {2, 3, 2},
+        .stride = {2, 1, 2},
+        .pad_begin = {0, 1, 0},
+        .pad_end = {1, 1, 0},
+        .bias = true}},
+      {"many channels",
+       {.deconvolution = true,
+        .nb_spatial = 2,
+        .batch = 1,
+        .in_channels = 70,
+        .out_channels = 9,
+        .group = 1,
+        .in = {12, 11},
+        .kernel = {3, 3},
+        .stride = {2, 2},
+        .pad_begin = {1, 1},
+        .pad_end = {0, 1},
+        .bias = true}},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     run_case(cases[i].what, &cases[i].c, 60 + i);
 
   /* SAME_UPPER: output = input * stride. */
-  conv_case_t c = {.deconvolution = true, .nb_spatial = 2, .batch = 1, .in_channels = 3,
-                   .out_channels = 2, .group = 1, .in = {5, 4}, .kernel = {3, 4},
-                   .stride = {2, 2}, .auto_pad = TRT_AUTO_PAD_SAME_UPPER, .bias = true};
+  conv_case_t c = {.deconvolution = true,
+                   .nb_spatial = 2,
+                   .batch = 1,
+                   .in_channels = 3,
+                   .out_channels = 2,
+                   .group = 1,
+                   .in = {5, 4},
+                   .kernel = {3, 4},
+                   .stride = {2, 2},
+                   .auto_pad = TRT_AUTO_PAD_SAME_UPPER,
+                   .bias = true};
   trt_dims_t y = run_case("deconvolution SAME_UPPER", &c, 70);
   CHECK(y.d[2] == 10 && y.d[3] == 8);
 }
 
 static void test_errors(void) {
-  conv_case_t c = {.nb_spatial = 2, .batch = 1, .in_channels = 4, .out_channels = 6, .group = 1,
-                   .in = {5, 5}, .kernel = {3, 3}};
+  conv_case_t c = {.nb_spatial = 2,
+                   .batch = 1,
+                   .in_channels = 4,
+                   .out_channels = 6,
+                   .group = 1,
+                   .in = {5, 5},
+                   .kernel = {3, 3}};
   float w[6 * 4 * 9] = {0};
   /* Input with 4 channels, weights for 2. */
   trt_network_t *network = trt_network_create();

@@ -51,11 +51,21 @@ static void run_case(const gemm_case_t *t, int threads, uint64_t seed) {
   reference_gemm(t, a, b, bias, &activation, expected);
 
   trt_sgemm_t gemm = {
-      .m = t->m, .n = t->n, .k = t->k,
-      .a = a, .lda = t->transpose_a ? t->m : t->k, .transpose_a = t->transpose_a,
-      .b = b, .ldb = t->transpose_b ? t->k : t->n, .transpose_b = t->transpose_b,
-      .c = c, .ldc = t->n, .alpha = t->alpha, .beta = t->beta,
-      .bias = t->bias ? bias : NULL, .bias_per_column = t->bias == 2,
+      .m = t->m,
+      .n = t->n,
+      .k = t->k,
+      .a = a,
+      .lda = t->transpose_a ? t->m : t->k,
+      .transpose_a = t->transpose_a,
+      .b = b,
+      .ldb = t->transpose_b ? t->k : t->n,
+      .transpose_b = t->transpose_b,
+      .c = c,
+      .ldc = t->n,
+      .alpha = t->alpha,
+      .beta = t->beta,
+      .bias = t->bias ? bias : NULL,
+      .bias_per_column = t->bias == 2,
       .activation = activation,
   };
   trt_cpu_context_t *cpu = trt_cpu_context_create(threads);
@@ -64,7 +74,8 @@ static void run_case(const gemm_case_t *t, int threads, uint64_t seed) {
   trt_cpu_context_destroy(cpu);
   const double error = test_relative_l2(c, expected, t->m * t->n);
   if (!(error <= 1e-5))
-    fprintf(stderr, "sgemm %lldx%lldx%lld ta %d tb %d alpha %g beta %g bias %d act %d, %d threads\n",
+    fprintf(stderr,
+            "sgemm %lldx%lldx%lld ta %d tb %d alpha %g beta %g bias %d act %d, %d threads\n",
             (long long)t->m, (long long)t->n, (long long)t->k, t->transpose_a, t->transpose_b,
             t->alpha, t->beta, t->bias, t->activation, threads);
   CHECK_BELOW(error, 1e-5);
@@ -76,14 +87,14 @@ static void run_case(const gemm_case_t *t, int threads, uint64_t seed) {
 }
 
 static void test_sizes_and_transposes(void) {
-  const int64_t sizes[][3] = {{1, 1, 1}, {7, 13, 5}, {6, 16, 8}, {129, 257, 65}, {5, 700, 300},
-                              {200, 33, 517}, {1, 1000, 27}, {97, 1, 40}};
+  const int64_t sizes[][3] = {{1, 1, 1},     {7, 13, 5},     {6, 16, 8},    {129, 257, 65},
+                              {5, 700, 300}, {200, 33, 517}, {1, 1000, 27}, {97, 1, 40}};
   uint64_t seed = 1;
   for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
     for (int transposes = 0; transposes < 4; transposes++)
       for (int threads = 1; threads <= 2; threads++) {
-        gemm_case_t t = {sizes[s][0], sizes[s][1], sizes[s][2], transposes & 1, transposes >> 1,
-                         1.0f, 0.0f, 0, TRT_ACTIVATION_NONE};
+        gemm_case_t t = {sizes[s][0], sizes[s][1], sizes[s][2], transposes & 1,     transposes >> 1,
+                         1.0f,        0.0f,        0,           TRT_ACTIVATION_NONE};
         run_case(&t, threads, seed++);
       }
 }
@@ -106,9 +117,9 @@ static void test_scaling_and_epilogue(void) {
 /* The vectorized span and trt_activation_apply agree. */
 static void test_activation_span(void) {
   const trt_activation_t kinds[] = {
-      {TRT_ACTIVATION_RELU, 0, 0},         {TRT_ACTIVATION_LEAKY_RELU, 0.2f, 0},
-      {TRT_ACTIVATION_CLIP, -1.0f, 2.5f},  {TRT_ACTIVATION_HARD_SIGMOID, 0.2f, 0.5f},
-      {TRT_ACTIVATION_HARD_SWISH, 0, 0},   {TRT_ACTIVATION_TANH, 0, 0},
+      {TRT_ACTIVATION_RELU, 0, 0},        {TRT_ACTIVATION_LEAKY_RELU, 0.2f, 0},
+      {TRT_ACTIVATION_CLIP, -1.0f, 2.5f}, {TRT_ACTIVATION_HARD_SIGMOID, 0.2f, 0.5f},
+      {TRT_ACTIVATION_HARD_SWISH, 0, 0},  {TRT_ACTIVATION_TANH, 0, 0},
   };
   test_rng_t rng = test_rng(7);
   float *x = test_random_floats(&rng, 301, -8.0f, 8.0f);

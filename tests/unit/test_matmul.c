@@ -7,7 +7,9 @@
 
 #include "test_util.h"
 
-static trt_dims_t dims_of(int nb_dims, const int64_t *d) { return trt_dims_make(nb_dims, d); }
+static trt_dims_t dims_of(int nb_dims, const int64_t *d) {
+  return trt_dims_make(nb_dims, d);
+}
 
 /* Reference: promotes 1-D operands, broadcasts batch dims of the output. */
 static void reference_matmul(const trt_dims_t *a, const float *av, const trt_dims_t *b,
@@ -41,8 +43,8 @@ static void reference_matmul(const trt_dims_t *a, const float *av, const trt_dim
   }
 }
 
-static void matmul_case(int rank_a, const int64_t *a_d, int rank_b, const int64_t *b_d,
-                        int rank_y, const int64_t *y_d, uint64_t seed) {
+static void matmul_case(int rank_a, const int64_t *a_d, int rank_b, const int64_t *b_d, int rank_y,
+                        const int64_t *y_d, uint64_t seed) {
   const trt_dims_t a = dims_of(rank_a, a_d), b = dims_of(rank_b, b_d);
   const trt_dims_t want = dims_of(rank_y, y_d);
   test_rng_t rng = test_rng(seed);
@@ -93,8 +95,8 @@ static void test_matmul(void) {
 }
 
 static void reference_gemm(const trt_gemm_params_t *p, int64_t m, int64_t n, int64_t k,
-                           const float *a, const float *b, const trt_dims_t *c_dims,
-                           const float *c, float *y) {
+                           const float *a, const float *b, const trt_dims_t *c_dims, const float *c,
+                           float *y) {
   for (int64_t i = 0; i < m; i++)
     for (int64_t j = 0; j < n; j++) {
       double sum = 0;
@@ -105,7 +107,8 @@ static void reference_gemm(const trt_gemm_params_t *p, int64_t m, int64_t n, int
       if (c) {
         /* Unidirectional broadcast of C (rank <= 2) to m x n. */
         const int rank = c_dims->nb_dims;
-        const int64_t rows = rank == 2 ? c_dims->d[0] : 1, cols = rank >= 1 ? c_dims->d[rank - 1] : 1;
+        const int64_t rows = rank == 2 ? c_dims->d[0] : 1,
+                      cols = rank >= 1 ? c_dims->d[rank - 1] : 1;
         value += p->beta * (double)c[(rows == 1 ? 0 : i) * cols + (cols == 1 ? 0 : j)];
       }
       y[i * n + j] = trt_activation_apply(&p->activation, (float)value);
@@ -123,12 +126,12 @@ static void gemm_case(bool transpose_a, bool transpose_b, float alpha, float bet
   float *cv = test_random_floats(&rng, m * n, -1, 1);
   trt_gemm_params_t params = {alpha, beta, transpose_a, transpose_b, {activation, 0.2f, 0.0f}};
   trt_network_t *network = trt_network_create();
-  int inputs[3] = {trt_network_add_input(network, "a", TRT_DATA_TYPE_FLOAT32, &a),
-                   trt_network_add_constant(network, "b", TRT_DATA_TYPE_FLOAT32, &b, bv),
-                   c_rank >= 0 ? trt_network_add_constant(network, "c", TRT_DATA_TYPE_FLOAT32, &c, cv)
-                               : -1};
-  CHECK(trt_network_add_layer(network, TRT_LAYER_GEMM, "gemm", inputs, c_rank >= 0 ? 3 : 2, NULL,
-                              1, &params) == 0);
+  int inputs[3] = {
+      trt_network_add_input(network, "a", TRT_DATA_TYPE_FLOAT32, &a),
+      trt_network_add_constant(network, "b", TRT_DATA_TYPE_FLOAT32, &b, bv),
+      c_rank >= 0 ? trt_network_add_constant(network, "c", TRT_DATA_TYPE_FLOAT32, &c, cv) : -1};
+  CHECK(trt_network_add_layer(network, TRT_LAYER_GEMM, "gemm", inputs, c_rank >= 0 ? 3 : 2, NULL, 1,
+                              &params) == 0);
   CHECK_OK(trt_network_infer_shapes(network));
   const trt_dims_t y = trt_network_tensor_dims(network, trt_network_layer_output(network, 0, 0));
   CHECK(y.nb_dims == 2 && y.d[0] == m && y.d[1] == n);
@@ -166,18 +169,19 @@ static void test_gemm_layer(void) {
 
 static void test_errors(void) {
   trt_network_t *network = trt_network_create();
-  int inputs[2] = {trt_network_add_input(network, "a", TRT_DATA_TYPE_FLOAT32,
-                                         &(trt_dims_t){2, {4, 6}}),
-                   trt_network_add_input(network, "b", TRT_DATA_TYPE_FLOAT32,
-                                         &(trt_dims_t){2, {5, 3}})};
+  int inputs[2] = {
+      trt_network_add_input(network, "a", TRT_DATA_TYPE_FLOAT32, &(trt_dims_t){2, {4, 6}}),
+      trt_network_add_input(network, "b", TRT_DATA_TYPE_FLOAT32, &(trt_dims_t){2, {5, 3}})};
   CHECK(trt_network_add_layer(network, TRT_LAYER_MATMUL, "matmul", inputs, 2, NULL, 1, NULL) == 0);
   CHECK(trt_network_infer_shapes(network) == TRT_STATUS_SHAPE_ERROR);
   CHECK(strstr(trt_last_error(), "inner dimensions differ: 4x6 x 5x3 (6 vs 5)"));
   trt_network_destroy(network);
 
   network = trt_network_create();
-  inputs[0] = trt_network_add_input(network, "a", TRT_DATA_TYPE_FLOAT32, &(trt_dims_t){3, {2, 4, 6}});
-  inputs[1] = trt_network_add_input(network, "b", TRT_DATA_TYPE_FLOAT32, &(trt_dims_t){3, {3, 6, 3}});
+  inputs[0] =
+      trt_network_add_input(network, "a", TRT_DATA_TYPE_FLOAT32, &(trt_dims_t){3, {2, 4, 6}});
+  inputs[1] =
+      trt_network_add_input(network, "b", TRT_DATA_TYPE_FLOAT32, &(trt_dims_t){3, {3, 6, 3}});
   CHECK(trt_network_add_layer(network, TRT_LAYER_MATMUL, "matmul", inputs, 2, NULL, 1, NULL) == 0);
   CHECK(trt_network_infer_shapes(network) == TRT_STATUS_SHAPE_ERROR);
   CHECK(strstr(trt_last_error(), "do not broadcast"));

@@ -1,0 +1,330 @@
+/* trtinfer tensor meta: registration, transform on copy, accessors and a
+ * debug dump. See gsttrttensormeta.h for the layout. */
+#include "gsttrttensormeta.h"
+
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_trt_tensor_meta_debug);
+#define GST_CAT_DEFAULT gst_trt_tensor_meta_debug
+
+/* ---- tensors ------------------------------------------------------------ */
+
+GstTrtTensor *
+gst_trt_tensor_new (GQuark id, GstTrtTensorDataType data_type, GstBuffer * data,
+    gsize num_dims, const gsize * dims)
+{
+  GstTrtTensor *tensor = g_malloc0 (sizeof (GstTrtTensor) + num_dims * sizeof (gsize));
+
+  tensor->id = id;
+  tensor->layout = GST_TRT_TENSOR_LAYOUT_CONTIGUOUS;
+  tensor->data_type = data_type;
+  tensor->data = data;
+  tensor->dims_order = GST_TRT_TENSOR_DIM_ORDER_ROW_MAJOR;
+  tensor->num_dims = num_dims;
+  if (num_dims > 0)
+    memcpy (tensor->dims, dims, num_dims * sizeof (gsize));
+  return tensor;
+}
+
+GstTrtTensor *
+gst_trt_tensor_copy (const GstTrtTensor * tensor)
+{
+  GstTrtTensor *copy = gst_trt_tensor_new (tensor->id, tensor->data_type,
+      tensor->data ? gst_buffer_ref (tensor->data) : NULL, tensor->num_dims,
+      tensor->dims);
+
+  copy->layout = tensor->layout;
+  copy->dims_order = tensor->dims_order;
+  return copy;
+}
+
+void
+gst_trt_tensor_free (GstTrtTensor * tensor)
+{
+  if (!tensor)
+    return;
+  gst_clear_buffer (&tensor->data);
+  g_free (tensor);
+}
+
+gsize
+gst_trt_tensor_num_elements (const GstTrtTensor * tensor)
+{
+  gsize count = 1;
+
+  for (gsize i = 0; i < tensor->num_dims; i++)
+    count *= tensor->dims[i];
+  return count;
+}
+
+gsize
+gst_trt_tensor_data_type_size (GstTrtTensorDataType data_type)
+{
+  switch (data_type) {
+    case GST_TRT_TENSOR_DATA_TYPE_INT8:
+    case GST_TRT_TENSOR_DATA_TYPE_UINT8:
+    case GST_TRT_TENSOR_DATA_TYPE_BOOL:
+      return 1;
+    case GST_TRT_TENSOR_DATA_TYPE_INT16:
+    case GST_TRT_TENSOR_DATA_TYPE_UINT16:
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT16:
+    case GST_TRT_TENSOR_DATA_TYPE_BFLOAT16:
+      return 2;
+    case GST_TRT_TENSOR_DATA_TYPE_INT32:
+    case GST_TRT_TENSOR_DATA_TYPE_UINT32:
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT32:
+      return 4;
+    case GST_TRT_TENSOR_DATA_TYPE_INT64:
+    case GST_TRT_TENSOR_DATA_TYPE_UINT64:
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT64:
+      return 8;
+    case GST_TRT_TENSOR_DATA_TYPE_INT4:
+    case GST_TRT_TENSOR_DATA_TYPE_UINT4:
+      break;
+  }
+  return 0;
+}
+
+const gchar *
+gst_trt_tensor_data_type_name (GstTrtTensorDataType data_type)
+{
+  switch (data_type) {
+    case GST_TRT_TENSOR_DATA_TYPE_INT4: return "int4";
+    case GST_TRT_TENSOR_DATA_TYPE_INT8: return "int8";
+    case GST_TRT_TENSOR_DATA_TYPE_INT16: return "int16";
+    case GST_TRT_TENSOR_DATA_TYPE_INT32: return "int32";
+    case GST_TRT_TENSOR_DATA_TYPE_INT64: return "int64";
+    case GST_TRT_TENSOR_DATA_TYPE_UINT4: return "uint4";
+    case GST_TRT_TENSOR_DATA_TYPE_UINT8: return "uint8";
+    case GST_TRT_TENSOR_DATA_TYPE_UINT16: return "uint16";
+    case GST_TRT_TENSOR_DATA_TYPE_UINT32: return "uint32";
+    case GST_TRT_TENSOR_DATA_TYPE_UINT64: return "uint64";
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT16: return "float16";
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT32: return "float32";
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT64: return "float64";
+    case GST_TRT_TENSOR_DATA_TYPE_BFLOAT16: return "bfloat16";
+    case GST_TRT_TENSOR_DATA_TYPE_BOOL: return "bool";
+  }
+  return "unknown";
+}
+
+/* ---- the meta ----------------------------------------------------------- */
+
+static void
+tensor_meta_clear (GstTrtTensorMeta * meta)
+{
+  for (gsize i = 0; i < meta->num_tensors; i++)
+    gst_trt_tensor_free (meta->tensors[i]);
+  g_clear_pointer (&meta->tensors, g_free);
+  meta->num_tensors = 0;
+}
+
+static gboolean
+tensor_meta_init (GstMeta * base, gpointer params, GstBuffer * buffer)
+{
+  GstTrtTensorMeta *meta = (GstTrtTensorMeta *) base;
+
+  (void) params;
+  (void) buffer;
+  meta->num_tensors = 0;
+  meta->tensors = NULL;
+  meta->network_width = meta->network_height = 0;
+  meta->source_width = meta->source_height = 0;
+  meta->scale_x = meta->scale_y = 1.0;
+  meta->pad_x = meta->pad_y = 0.0;
+  meta->batch_size = 1;
+  meta->batch_index = 0;
+  return TRUE;
+}
+
+static void
+tensor_meta_free (GstMeta * base, GstBuffer * buffer)
+{
+  (void) buffer;
+  tensor_meta_clear ((GstTrtTensorMeta *) base);
+}
+
+/* Copies follow the buffer (the tensors' data is shared by reference). Other
+ * transforms (scaling, cropping) change the frame the geometry describes:
+ * the meta is not carried over them. */
+static gboolean
+tensor_meta_transform (GstBuffer * dest, GstMeta * base, GstBuffer * buffer,
+    GQuark type, gpointer data)
+{
+  GstTrtTensorMeta *src = (GstTrtTensorMeta *) base;
+  GstTrtTensorMeta *copy;
+
+  (void) buffer;
+  if (!GST_META_TRANSFORM_IS_COPY (type))
+    return FALSE;
+  if (((GstMetaTransformCopy *) data)->region)
+    return FALSE;
+
+  copy = gst_trt_tensor_meta_add (dest);
+  if (!copy)
+    return FALSE;
+  copy->num_tensors = src->num_tensors;
+  copy->tensors = g_new0 (GstTrtTensor *, MAX (src->num_tensors, 1));
+  for (gsize i = 0; i < src->num_tensors; i++)
+    copy->tensors[i] = gst_trt_tensor_copy (src->tensors[i]);
+  copy->network_width = src->network_width;
+  copy->network_height = src->network_height;
+  copy->source_width = src->source_width;
+  copy->source_height = src->source_height;
+  copy->scale_x = src->scale_x;
+  copy->scale_y = src->scale_y;
+  copy->pad_x = src->pad_x;
+  copy->pad_y = src->pad_y;
+  copy->batch_size = src->batch_size;
+  copy->batch_index = src->batch_index;
+  return TRUE;
+}
+
+GType
+gst_trt_tensor_meta_api_get_type (void)
+{
+  static GType type = 0;
+  static const gchar *tags[] = { NULL };
+
+  if (g_once_init_enter (&type)) {
+    GType registered = gst_meta_api_type_register ("GstTrtTensorMetaAPI", tags);
+    GST_DEBUG_CATEGORY_INIT (gst_trt_tensor_meta_debug, "trttensormeta", 0,
+        "trtinfer tensor meta");
+    g_once_init_leave (&type, registered);
+  }
+  return type;
+}
+
+const GstMetaInfo *
+gst_trt_tensor_meta_get_info (void)
+{
+  static const GstMetaInfo *info = NULL;
+
+  if (g_once_init_enter ((GstMetaInfo **) & info)) {
+    const GstMetaInfo *registered =
+        gst_meta_register (GST_TRT_TENSOR_META_API_TYPE, "GstTrtTensorMeta",
+        sizeof (GstTrtTensorMeta), tensor_meta_init, tensor_meta_free,
+        tensor_meta_transform);
+    g_once_init_leave ((GstMetaInfo **) & info, (GstMetaInfo *) registered);
+  }
+  return info;
+}
+
+GstTrtTensorMeta *
+gst_trt_tensor_meta_add (GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  return (GstTrtTensorMeta *) gst_buffer_add_meta (buffer, GST_TRT_TENSOR_META_INFO,
+      NULL);
+}
+
+GstTrtTensorMeta *
+gst_trt_tensor_meta_get (GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  return (GstTrtTensorMeta *) gst_buffer_get_meta (buffer, GST_TRT_TENSOR_META_API_TYPE);
+}
+
+void
+gst_trt_tensor_meta_append (GstTrtTensorMeta * meta, GstTrtTensor * tensor)
+{
+  g_return_if_fail (meta != NULL && tensor != NULL);
+  meta->tensors = g_renew (GstTrtTensor *, meta->tensors, meta->num_tensors + 1);
+  meta->tensors[meta->num_tensors++] = tensor;
+}
+
+const GstTrtTensor *
+gst_trt_tensor_meta_get_by_id (const GstTrtTensorMeta * meta, GQuark id)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  for (gsize i = 0; i < meta->num_tensors; i++)
+    if (meta->tensors[i]->id == id)
+      return meta->tensors[i];
+  return NULL;
+}
+
+const GstTrtTensor *
+gst_trt_tensor_meta_get_by_name (const GstTrtTensorMeta * meta, const gchar * name)
+{
+  GQuark id = g_quark_try_string (name);
+
+  return id ? gst_trt_tensor_meta_get_by_id (meta, id) : NULL;
+}
+
+static void
+append_value (GString * out, GstTrtTensorDataType type, const guint8 * p)
+{
+  switch (type) {
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT32:{
+      gfloat v;
+      memcpy (&v, p, sizeof v);
+      g_string_append_printf (out, "%g", v);
+      break;
+    }
+    case GST_TRT_TENSOR_DATA_TYPE_FLOAT64:{
+      gdouble v;
+      memcpy (&v, p, sizeof v);
+      g_string_append_printf (out, "%g", v);
+      break;
+    }
+    case GST_TRT_TENSOR_DATA_TYPE_INT32:{
+      gint32 v;
+      memcpy (&v, p, sizeof v);
+      g_string_append_printf (out, "%d", v);
+      break;
+    }
+    case GST_TRT_TENSOR_DATA_TYPE_INT64:{
+      gint64 v;
+      memcpy (&v, p, sizeof v);
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, v);
+      break;
+    }
+    case GST_TRT_TENSOR_DATA_TYPE_INT8:
+      g_string_append_printf (out, "%d", (gint8) * p);
+      break;
+    case GST_TRT_TENSOR_DATA_TYPE_UINT8:
+    case GST_TRT_TENSOR_DATA_TYPE_BOOL:
+      g_string_append_printf (out, "%u", *p);
+      break;
+    default:
+      g_string_append (out, "?");
+      break;
+  }
+}
+
+gchar *
+gst_trt_tensor_meta_to_string (const GstTrtTensorMeta * meta, guint max_values)
+{
+  GString *out;
+
+  g_return_val_if_fail (meta != NULL, NULL);
+  out = g_string_new (NULL);
+  g_string_append_printf (out,
+      "%" G_GSIZE_FORMAT " tensors, network %ux%u, source %ux%u, scale %.4gx%.4g, "
+      "pad %.4g,%.4g, batch %u/%u", meta->num_tensors, meta->network_width,
+      meta->network_height, meta->source_width, meta->source_height, meta->scale_x,
+      meta->scale_y, meta->pad_x, meta->pad_y, meta->batch_index + 1, meta->batch_size);
+  for (gsize i = 0; i < meta->num_tensors; i++) {
+    const GstTrtTensor *tensor = meta->tensors[i];
+    gsize elem = gst_trt_tensor_data_type_size (tensor->data_type);
+    gsize count = gst_trt_tensor_num_elements (tensor);
+    GstMapInfo map;
+
+    g_string_append_printf (out, "\n  %s: %s ", g_quark_to_string (tensor->id),
+        gst_trt_tensor_data_type_name (tensor->data_type));
+    for (gsize d = 0; d < tensor->num_dims; d++)
+      g_string_append_printf (out, "%s%" G_GSIZE_FORMAT, d ? "x" : "", tensor->dims[d]);
+    if (!tensor->data || elem == 0
+        || !gst_buffer_map (tensor->data, &map, GST_MAP_READ))
+      continue;
+    g_string_append (out, ":");
+    for (gsize v = 0; v < count && v < max_values && (v + 1) * elem <= map.size; v++) {
+      g_string_append_c (out, ' ');
+      append_value (out, tensor->data_type, map.data + v * elem);
+    }
+    if (count > max_values)
+      g_string_append (out, " ...");
+    gst_buffer_unmap (tensor->data, &map);
+  }
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,77 @@
+/* Model loading for trtinfer: parse a model file (format chosen by its
+ * extension), build an engine, and keep it in a plan file keyed by what the
+ * engine depends on.
+ *
+ * No element code here: errors are GErrors in GStreamer's error domains
+ * (the element posts them as they are), progress and warnings go through
+ * callbacks. */
+#ifndef GST_TRT_MODEL_H
+#define GST_TRT_MODEL_H
+
+#include <gst/gst.h>
+#include <trt/trt.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gchar *model_file;            /* ONNX (or, later, Caffe deploy) */
+  gchar *weights_file;          /* Caffe weights; NULL */
+  gchar *engine_file;           /* plan cache; NULL: build every time */
+  gchar *calibration_cache;     /* INT8 calibration cache; NULL */
+  gchar *input_name;            /* NULL: the model's only input */
+  gchar **output_names;         /* NULL: the model's outputs */
+  guint batch_size;
+  guint width;                  /* 0: the model's */
+  guint height;
+  trt_precision_t precision;
+  trt_backend_t backend;
+  gint device_id;               /* -1: the default device */
+} GstTrtModelOptions;
+
+void gst_trt_model_options_clear (GstTrtModelOptions * options);
+
+typedef enum {
+  GST_TRT_MODEL_STAGE_BUILD_START,      /* text: what is built from what */
+  GST_TRT_MODEL_STAGE_BUILD_PARSED,     /* text: layer count */
+  GST_TRT_MODEL_STAGE_BUILD_DONE,
+  GST_TRT_MODEL_STAGE_BUILD_FAILED,
+} GstTrtModelStage;
+
+typedef struct {
+  void (*progress) (GstTrtModelStage stage, const gchar * text, gpointer user_data);
+  /* A problem that does not stop loading (a stale plan is rebuilt, a plan
+   * that cannot be written). */
+  void (*warning) (const gchar * text, const gchar * debug, gpointer user_data);
+} GstTrtModelCallbacks;
+
+/* What the element needs to know of a loaded engine. */
+typedef struct {
+  gint input_binding;
+  guint channels;
+  guint width;
+  guint height;
+  guint capacity;               /* frames per inference */
+  guint num_outputs;
+  gint *output_bindings;        /* in output-names order */
+  gboolean loaded_from_plan;
+  gchar *cache_key;
+} GstTrtModelInfo;
+
+void gst_trt_model_info_clear (GstTrtModelInfo * info);
+
+/* The cache key (SHA-256 hex) over the model's and weights' bytes, the
+ * options the engine depends on and the engine library version. */
+gchar *gst_trt_model_cache_key (const GstTrtModelOptions * options, GError ** error);
+
+/* Loads `engine_file` when it holds an engine for this key, otherwise builds
+ * from `model_file` (and saves to `engine_file`). Fills @info. */
+trt_engine_t *gst_trt_model_load (const GstTrtModelOptions * options,
+    const GstTrtModelCallbacks * callbacks, gpointer user_data,
+    GstTrtModelInfo * info, GError ** error);
+
+/* File extensions of the model formats, for messages: ".onnx". */
+gchar *gst_trt_model_known_extensions (void);
+
+G_END_DECLS
+
+#endif
