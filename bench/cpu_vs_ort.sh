@@ -52,10 +52,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$python" "$models/make_inputs.py" "$work" >/dev/null || die "make_inputs.py failed ($python)"
 
-# Pulls the number after "median" out of a tool's output: giexec prints "median=12.3456",
+# Pulls the last number after "median" out of a tool's output: giexec ends with "median=12.3456",
 # ort_reference.mjs "median 12.345 ms".
 median_of() {
-  grep -o 'median[= ][0-9.]*' | head -n 1 | grep -o '[0-9.]*$'
+  grep -o 'median[= ][0-9.]*' | tail -n 1 | grep -o '[0-9.]*$'
 }
 
 rows=()

@@ -1,0 +1,303 @@
+/* The batch of trtinfer; see gsttrtbatch.h. */
+#include "gsttrtbatch.h"
+
+#include <string.h>
+
+#include "gsttrttensormeta.h"
+
+GST_DEBUG_CATEGORY_EXTERN (gst_trt_infer_debug);
+#define GST_CAT_DEFAULT gst_trt_infer_debug
+
+/* An output binding as it appears in each frame's meta. */
+typedef struct {
+  gint binding;
+  GQuark id;
+  GstTrtTensorDataType data_type;
+  gsize element_size;
+  gboolean batched;             /* the first dimension follows the batch */
+  gsize num_dims;
+  gsize dims[TRT_MAX_DIMS];     /* per frame (batch dimension 1) */
+  gsize frame_bytes;            /* bytes per frame (batched) or in all */
+  gsize total_bytes;            /* at the maximum batch */
+} Output;
+
+typedef struct {
+  GstBuffer *buffer;
+  gboolean inferred;
+  guint slot;
+  GstTrtPreprocessGeometry geometry;
+} Pending;
+
+struct _GstTrtBatch {
+  trt_context_t *context;
+  gint num_bindings;
+  gint input_binding;
+  guint capacity;
+  gsize item_floats;            /* C * H * W */
+  gfloat *input;                /* capacity items */
+  guint num_outputs;
+  Output *outputs;
+  guint filled;
+  GQueue pending;               /* of Pending */
+  GQueue ready;                 /* of GstBuffer */
+};
+
+static gboolean
+map_data_type (trt_data_type_t type, GstTrtTensorDataType * out)
+{
+  switch (type) {
+    case TRT_DATA_TYPE_FLOAT32: *out = GST_TRT_TENSOR_DATA_TYPE_FLOAT32; return TRUE;
+    case TRT_DATA_TYPE_FLOAT16: *out = GST_TRT_TENSOR_DATA_TYPE_FLOAT16; return TRUE;
+    case TRT_DATA_TYPE_FLOAT64: *out = GST_TRT_TENSOR_DATA_TYPE_FLOAT64; return TRUE;
+    case TRT_DATA_TYPE_INT8: *out = GST_TRT_TENSOR_DATA_TYPE_INT8; return TRUE;
+    case TRT_DATA_TYPE_UINT8: *out = GST_TRT_TENSOR_DATA_TYPE_UINT8; return TRUE;
+    case TRT_DATA_TYPE_INT32: *out = GST_TRT_TENSOR_DATA_TYPE_INT32; return TRUE;
+    case TRT_DATA_TYPE_INT64: *out = GST_TRT_TENSOR_DATA_TYPE_INT64; return TRUE;
+    case TRT_DATA_TYPE_BOOL: *out = GST_TRT_TENSOR_DATA_TYPE_BOOL; return TRUE;
+    default: return FALSE;
+  }
+}
+
+GstTrtBatch *
+gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
+    GError ** error)
+{
+  GstTrtBatch *batch = g_new0 (GstTrtBatch, 1);
+  guint max_batch = (guint) MAX (trt_engine_max_batch (engine), 1);
+
+  g_queue_init (&batch->pending);
+  g_queue_init (&batch->ready);
+  batch->num_bindings = trt_engine_num_bindings (engine);
+  batch->input_binding = info->input_binding;
+  batch->capacity = info->capacity;
+  batch->item_floats = (gsize) info->channels * info->height * info->width;
+  batch->input = g_try_new0 (gfloat, batch->item_floats * batch->capacity);
+  batch->num_outputs = info->num_outputs;
+  batch->outputs = g_new0 (Output, MAX (info->num_outputs, 1));
+  if (!batch->input) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "Out of memory for a batch of %u inputs", batch->capacity);
+    goto failed;
+  }
+
+  for (guint i = 0; i < info->num_outputs; i++) {
+    Output *out = &batch->outputs[i];
+    gint b = info->output_bindings[i];
+    trt_dims_t dims = trt_engine_binding_dims (engine, b);
+    trt_data_type_t type = trt_engine_binding_type (engine, b);
+
+    out->binding = b;
+    out->id = g_quark_from_string (trt_engine_binding_name (engine, b));
+    if (!map_data_type (type, &out->data_type)) {
+      g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+          "Output '%s' has data type %s, which the tensor meta cannot carry",
+          trt_engine_binding_name (engine, b), trt_data_type_name (type));
+      goto failed;
+    }
+    out->element_size = trt_data_type_size (type);
+    out->batched = trt_engine_binding_has_batch (engine, b) && batch->capacity > 1;
+    out->batched |= trt_engine_binding_has_batch (engine, b) && max_batch == 1;
+    out->num_dims = (gsize) dims.nb_dims;
+    gsize volume = 1;
+    for (gint d = 0; d < dims.nb_dims; d++) {
+      out->dims[d] = (gsize) dims.d[d];
+      volume *= out->dims[d];
+    }
+    out->total_bytes = volume * out->element_size;
+    if (out->batched && dims.nb_dims > 0) {
+      out->dims[0] = 1;
+      out->frame_bytes = out->total_bytes / max_batch;
+    } else {
+      out->frame_bytes = out->total_bytes;
+    }
+  }
+
+  if (trt_context_create (engine, &batch->context) != TRT_STATUS_OK) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
+        "Could not create an execution context: %s", trt_last_error ());
+    goto failed;
+  }
+  return batch;
+
+failed:
+  gst_trt_batch_free (batch);
+  return NULL;
+}
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  gst_buffer_unref (pending->buffer);
+  g_free (pending);
+}
+
+void
+gst_trt_batch_clear (GstTrtBatch * batch)
+{
+  g_queue_clear_full (&batch->pending, pending_free);
+  g_queue_clear_full (&batch->ready, (GDestroyNotify) gst_buffer_unref);
+  batch->filled = 0;
+}
+
+void
+gst_trt_batch_free (GstTrtBatch * batch)
+{
+  if (!batch)
+    return;
+  gst_trt_batch_clear (batch);
+  trt_context_destroy (batch->context);
+  g_free (batch->input);
+  g_free (batch->outputs);
+  g_free (batch);
+}
+
+guint
+gst_trt_batch_capacity (const GstTrtBatch * batch)
+{
+  return batch->capacity;
+}
+
+guint
+gst_trt_batch_filled (const GstTrtBatch * batch)
+{
+  return batch->filled;
+}
+
+gboolean
+gst_trt_batch_has_pending (const GstTrtBatch * batch)
+{
+  return !g_queue_is_empty (&batch->pending);
+}
+
+gfloat *
+gst_trt_batch_next_slot (GstTrtBatch * batch)
+{
+  if (batch->filled >= batch->capacity)
+    return NULL;
+  return batch->input + (gsize) batch->filled * batch->item_floats;
+}
+
+void
+gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
+    const GstTrtPreprocessGeometry * geometry)
+{
+  Pending *pending;
+
+  /* Nothing to wait for: a frame that is not inferred leaves at once. */
+  if (!geometry && g_queue_is_empty (&batch->pending)) {
+    g_queue_push_tail (&batch->ready, buffer);
+    return;
+  }
+  pending = g_new0 (Pending, 1);
+  pending->buffer = buffer;
+  if (geometry) {
+    g_return_if_fail (batch->filled < batch->capacity);
+    pending->inferred = TRUE;
+    pending->slot = batch->filled++;
+    pending->geometry = *geometry;
+  }
+  g_queue_push_tail (&batch->pending, pending);
+}
+
+static void
+attach_meta (GstTrtBatch * batch, Pending * pending, GstBuffer ** results, guint count,
+    GstObject * log_object)
+{
+  GstBuffer *buffer = gst_buffer_make_writable (pending->buffer);
+  GstTrtTensorMeta *meta = gst_trt_tensor_meta_add (buffer);
+  const GstTrtPreprocessGeometry *g = &pending->geometry;
+
+  pending->buffer = buffer;
+  for (guint i = 0; i < batch->num_outputs; i++) {
+    const Output *out = &batch->outputs[i];
+    gsize offset = out->batched ? pending->slot * out->frame_bytes : 0;
+    GstBuffer *data = gst_buffer_copy_region (results[i], GST_BUFFER_COPY_MEMORY, offset,
+        out->frame_bytes);
+    gst_trt_tensor_meta_append (meta, gst_trt_tensor_new (out->id, out->data_type, data,
+            out->num_dims, out->dims));
+  }
+  meta->network_width = g->network_width;
+  meta->network_height = g->network_height;
+  meta->source_width = g->source_width;
+  meta->source_height = g->source_height;
+  meta->scale_x = g->scale_x;
+  meta->scale_y = g->scale_y;
+  meta->pad_x = g->pad_x;
+  meta->pad_y = g->pad_y;
+  meta->batch_size = count;
+  meta->batch_index = pending->slot;
+
+  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_DEBUG) {
+    gchar *dump = gst_trt_tensor_meta_to_string (meta, 8);
+    GST_DEBUG_OBJECT (log_object, "buffer %" GST_TIME_FORMAT ": %s",
+        GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), dump);
+    g_free (dump);
+  }
+}
+
+gboolean
+gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error)
+{
+  guint count = batch->filled;
+  GstBuffer **results = NULL;
+  GstMapInfo *maps = NULL;
+  gboolean ok = TRUE;
+
+  if (count > 0) {
+    void **bindings = g_new0 (void *, batch->num_bindings);
+    results = g_new0 (GstBuffer *, MAX (batch->num_outputs, 1));
+    maps = g_new0 (GstMapInfo, MAX (batch->num_outputs, 1));
+    bindings[batch->input_binding] = batch->input;
+    for (guint i = 0; i < batch->num_outputs; i++) {
+      results[i] = gst_buffer_new_allocate (NULL, batch->outputs[i].total_bytes, NULL);
+      gst_buffer_map (results[i], &maps[i], GST_MAP_WRITE);
+      bindings[batch->outputs[i].binding] = maps[i].data;
+    }
+    /* Outputs that output-names left out still need memory to be written. */
+    GPtrArray *scratch = g_ptr_array_new_with_free_func (g_free);
+    for (gint b = 0; b < batch->num_bindings; b++) {
+      if (!bindings[b]) {
+        /* Only when output-names named a subset of an engine loaded from a
+         * plan; sized generously from the engine at the maximum batch. */
+        bindings[b] = g_malloc0 (1);
+        g_ptr_array_add (scratch, bindings[b]);
+      }
+    }
+    GST_LOG_OBJECT (log_object, "running a batch of %u", count);
+    if (trt_context_execute (batch->context, (int) count, bindings) != TRT_STATUS_OK) {
+      g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
+          "Inference failed on a batch of %u: %s", count, trt_last_error ());
+      ok = FALSE;
+    }
+    g_ptr_array_unref (scratch);
+    g_free (bindings);
+    for (guint i = 0; i < batch->num_outputs; i++)
+      gst_buffer_unmap (results[i], &maps[i]);
+  }
+
+  Pending *pending;
+  while ((pending = g_queue_pop_head (&batch->pending))) {
+    if (ok) {
+      if (pending->inferred)
+        attach_meta (batch, pending, results, count, log_object);
+      g_queue_push_tail (&batch->ready, g_steal_pointer (&pending->buffer));
+    }
+    if (pending->buffer)
+      gst_buffer_unref (pending->buffer);
+    g_free (pending);
+  }
+  batch->filled = 0;
+  for (guint i = 0; results && i < batch->num_outputs; i++)
+    gst_buffer_unref (results[i]);
+  g_free (results);
+  g_free (maps);
+  return ok;
+}
+
+GstBuffer *
+gst_trt_batch_pop_ready (GstTrtBatch * batch)
+{
+  return g_queue_pop_head (&batch->ready);
+}

@@ -1,0 +1,53 @@
+/* The batch of trtinfer: frames waiting for an inference, the input tensor
+ * they were preprocessed into, and the buffers ready to leave.
+ *
+ * Frames keep their arrival order: a frame that is not inferred (interval)
+ * waits behind the inferred frames that came before it. Running the batch
+ * executes the engine on the filled slots, attaches a GstTrtTensorMeta to
+ * each inferred frame and moves every waiting buffer to the ready queue.
+ * Not thread-safe: the element calls it under its sink pad's stream lock. */
+#ifndef GST_TRT_BATCH_H
+#define GST_TRT_BATCH_H
+
+#include <gst/gst.h>
+#include <trt/trt.h>
+
+#include "trtmodel.h"
+#include "trtpreprocess.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GstTrtBatch GstTrtBatch;
+
+/* Creates an execution context for @engine; @info describes its bindings. */
+GstTrtBatch *gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
+    GError ** error);
+void gst_trt_batch_free (GstTrtBatch * batch);
+
+guint gst_trt_batch_capacity (const GstTrtBatch * batch);
+/* Frames preprocessed into the input and not inferred yet. */
+guint gst_trt_batch_filled (const GstTrtBatch * batch);
+/* Buffers waiting (inferred or not) for the batch to run. */
+gboolean gst_trt_batch_has_pending (const GstTrtBatch * batch);
+
+/* The input item the next inferred frame is preprocessed into; NULL when the
+ * batch is full. */
+gfloat *gst_trt_batch_next_slot (GstTrtBatch * batch);
+/* Appends @buffer (ownership taken). With @geometry, the frame was written
+ * to the slot gst_trt_batch_next_slot() returned and will get a meta;
+ * without, it only waits for its turn. */
+void gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
+    const GstTrtPreprocessGeometry * geometry);
+
+/* Runs the engine on the filled slots (if any) and makes every pending
+ * buffer ready. FALSE with @error when the engine fails: the pending
+ * buffers are dropped. */
+gboolean gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error);
+/* The oldest ready buffer (transfer full), or NULL. */
+GstBuffer *gst_trt_batch_pop_ready (GstTrtBatch * batch);
+/* Drops pending and ready buffers (flush). */
+void gst_trt_batch_clear (GstTrtBatch * batch);
+
+G_END_DECLS
+
+#endif
