@@ -47,6 +47,8 @@ giexec="$build_dir/tools/giexec"
 [[ -x $giexec ]] || die "$giexec not found; build first (ninja -C $build_dir)"
 
 "$models/fetch_models.sh" "$download_dir" >/dev/null || die "could not fetch the models"
+# Other work on the machine skews CPU timings; the notes record how busy it was.
+load_at_start="$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo unknown)"
 python="${PYTHON:-/usr/bin/python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -101,7 +103,7 @@ section="$work/section.md"
   echo "## CPU backend vs ONNX Runtime"
   echo
   echo "Run $(date -u +%Y-%m-%d) by \`bench/cpu_vs_ort.sh\`; CPU: ${cpu_model:-unknown}," \
-    "$(nproc) online cores; $threads threads on both sides."
+    "$(nproc) online cores; $threads threads on both sides; load average $load_at_start at start."
   echo
   echo "Method: PP-OCR models from \`models/fetch_models.sh\`, on the text images that"
   echo "\`models/make_inputs.py\` renders (the same input file for both). trtinfer $trt_version:"

@@ -187,6 +187,7 @@ static int add_tensor(trt_network_t *network, const char *name, trt_data_type_t 
   else
     tensor->dims.nb_dims = -1; /* unknown until shape inference */
   tensor->producer = -1;
+  tensor->view_parent = -1;
   return network->nb_tensors++;
 }
 
@@ -637,6 +638,10 @@ trt_status_t trt_network_prune(trt_network_t *network) {
       if (layer->inputs[i] >= 0)
         tensor_used[layer->inputs[i]] = true;
   }
+  /* A view's parent holds its memory. */
+  for (int t = 0; t < tensors; t++)
+    if (tensor_used[t] && network->tensors[t].view_parent >= 0)
+      tensor_used[network->tensors[t].view_parent] = true;
   /* Inputs stay even when unused: they are the network's interface. */
   for (int i = 0; i < network->nb_inputs; i++)
     tensor_used[network->inputs[i]] = true;
@@ -678,6 +683,9 @@ trt_status_t trt_network_prune(trt_network_t *network) {
     network->inputs[i] = tensor_map[network->inputs[i]];
   for (int i = 0; i < network->nb_outputs; i++)
     network->outputs[i] = tensor_map[network->outputs[i]];
+  for (int t = 0; t < kept_tensors; t++)
+    if (network->tensors[t].view_parent >= 0)
+      network->tensors[t].view_parent = tensor_map[network->tensors[t].view_parent];
   free(tensor_used);
   free(layer_live);
   free(tensor_map);

@@ -13,6 +13,12 @@ typedef struct {
   int producer;  /* layer index, -1 for inputs and constants */
   bool is_input;
   bool is_output;
+  /* A view: this tensor lives inside `view_parent` (-1: none), whose dims
+   * are the same but along `view_axis`, starting at `view_offset` there.
+   * Made by concat elimination; outer dims > 1 make it strided. */
+  int view_parent;
+  int view_axis;
+  int64_t view_offset;
 } trt_tensor_t;
 
 typedef struct {

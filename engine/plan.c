@@ -79,6 +79,9 @@ static void put_network(writer_t *w, const trt_network_t *network) {
     put_u32(w, (uint32_t)tensor->dims.nb_dims);
     for (int d = 0; d < tensor->dims.nb_dims; d++)
       put_u64(w, (uint64_t)tensor->dims.d[d]);
+    put_u32(w, (uint32_t)tensor->view_parent);
+    put_u32(w, (uint32_t)tensor->view_axis);
+    put_u64(w, (uint64_t)tensor->view_offset);
     put_u32(w, tensor->data ? 1u : 0u);
     if (tensor->data) {
       put_u64(w, tensor_bytes(tensor));
@@ -224,6 +227,14 @@ static trt_status_t take_tensors(reader_t *r, trt_network_t *network) {
     }
     for (int d = 0; d < dims.nb_dims; d++)
       dims.d[d] = (int64_t)take_u64(r);
+    int32_t view_parent = (int32_t)take_u32(r);
+    int32_t view_axis = (int32_t)take_u32(r);
+    int64_t view_offset = (int64_t)take_u64(r);
+    if (view_parent < -1 || view_parent >= (int32_t)count || view_axis < 0 ||
+        view_axis >= TRT_MAX_DIMS) {
+      free(name);
+      return damaged("bad view record");
+    }
     int index;
     if (take_u32(r)) {
       uint64_t bytes = take_u64(r);
@@ -246,6 +257,9 @@ static trt_status_t take_tensors(reader_t *r, trt_network_t *network) {
     free(name);
     if (index < 0)
       return TRT_STATUS_PARSE_ERROR;
+    network->tensors[index].view_parent = view_parent;
+    network->tensors[index].view_axis = view_axis;
+    network->tensors[index].view_offset = view_offset;
   }
   return r->truncated ? damaged("truncated in the tensor list") : TRT_STATUS_OK;
 }

@@ -40,6 +40,7 @@ struct _GstTrtBatch {
   guint filled;
   GQueue pending;               /* of Pending */
   GQueue ready;                 /* of GstBuffer */
+  gpointer *scratch;            /* per binding: memory of outputs not reported */
 };
 
 static gboolean
@@ -95,8 +96,7 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
       goto failed;
     }
     out->element_size = trt_data_type_size (type);
-    out->batched = trt_engine_binding_has_batch (engine, b) && batch->capacity > 1;
-    out->batched |= trt_engine_binding_has_batch (engine, b) && max_batch == 1;
+    out->batched = trt_engine_binding_has_batch (engine, b);
     out->num_dims = (gsize) dims.nb_dims;
     gsize volume = 1;
     for (gint d = 0; d < dims.nb_dims; d++) {
@@ -109,6 +109,21 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
       out->frame_bytes = out->total_bytes / max_batch;
     } else {
       out->frame_bytes = out->total_bytes;
+    }
+  }
+
+  /* An engine loaded from a plan may have outputs that output-names leaves
+   * out: they still need memory to be written to. */
+  batch->scratch = g_new0 (gpointer, batch->num_bindings);
+  for (gint b = 0; b < batch->num_bindings; b++) {
+    gboolean used = b == batch->input_binding;
+    for (guint i = 0; i < info->num_outputs; i++)
+      used |= info->output_bindings[i] == b;
+    if (!used) {
+      trt_dims_t dims = trt_engine_binding_dims (engine, b);
+      int64_t volume = trt_dims_volume (&dims);
+      batch->scratch[b] = g_malloc0 ((gsize) MAX (volume, 1)
+          * MAX (trt_data_type_size (trt_engine_binding_type (engine, b)), 1));
     }
   }
 
@@ -148,6 +163,9 @@ gst_trt_batch_free (GstTrtBatch * batch)
     return;
   gst_trt_batch_clear (batch);
   trt_context_destroy (batch->context);
+  for (gint b = 0; batch->scratch && b < batch->num_bindings; b++)
+    g_free (batch->scratch[b]);
+  g_free (batch->scratch);
   g_free (batch->input);
   g_free (batch->outputs);
   g_free (batch);
@@ -255,23 +273,15 @@ gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error)
       gst_buffer_map (results[i], &maps[i], GST_MAP_WRITE);
       bindings[batch->outputs[i].binding] = maps[i].data;
     }
-    /* Outputs that output-names left out still need memory to be written. */
-    GPtrArray *scratch = g_ptr_array_new_with_free_func (g_free);
-    for (gint b = 0; b < batch->num_bindings; b++) {
-      if (!bindings[b]) {
-        /* Only when output-names named a subset of an engine loaded from a
-         * plan; sized generously from the engine at the maximum batch. */
-        bindings[b] = g_malloc0 (1);
-        g_ptr_array_add (scratch, bindings[b]);
-      }
-    }
+    for (gint b = 0; b < batch->num_bindings; b++)
+      if (!bindings[b])
+        bindings[b] = batch->scratch[b];
     GST_LOG_OBJECT (log_object, "running a batch of %u", count);
     if (trt_context_execute (batch->context, (int) count, bindings) != TRT_STATUS_OK) {
       g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
           "Inference failed on a batch of %u: %s", count, trt_last_error ());
       ok = FALSE;
     }
-    g_ptr_array_unref (scratch);
     g_free (bindings);
     for (guint i = 0; i < batch->num_outputs; i++)
       gst_buffer_unmap (results[i], &maps[i]);

@@ -367,6 +367,7 @@ static void importer_free(caffe_importer_t *importer) {
   free(importer->blobs);
   free(importer->consumed);
   caffe_saved_layers_free(importer->saved, importer->nb_saved);
+  free(importer->saved);
 }
 
 /* Imports and, when `save_path` is set, writes the weights used. */

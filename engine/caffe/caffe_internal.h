@@ -147,6 +147,7 @@ trt_status_t caffe_layer_blobs(caffe_importer_t *importer, const caffe_blob_spec
 /* Records a layer without blobs for the writer. */
 trt_status_t caffe_save_layer(caffe_importer_t *importer, const caffe_blob_spec_t *specs,
                               int count, float **data);
+/* Frees what the records own, not the array. */
 void caffe_saved_layers_free(caffe_saved_layer_t *saved, size_t count);
 
 /* The import function table. */

@@ -133,7 +133,7 @@ static trt_status_t copy_trained_blob(caffe_importer_t *importer, const caffe_bl
   return TRT_STATUS_OK;
 }
 
-static trt_status_t describe_specs(const caffe_blob_spec_t *specs, int count, char *text,
+static void describe_specs(const caffe_blob_spec_t *specs, int count, char *text,
                                    size_t size) {
   size_t used = 0;
   text[0] = '\0';
@@ -142,7 +142,6 @@ static trt_status_t describe_specs(const caffe_blob_spec_t *specs, int count, ch
     used += (size_t)snprintf(text + used, size - used, "%s%s %s", i ? ", " : "", specs[i].role,
                              trt_dims_format(&specs[i].dims, dims, sizeof(dims)));
   }
-  return TRT_STATUS_OK;
 }
 
 trt_status_t caffe_layer_blobs(caffe_importer_t *importer, const caffe_blob_spec_t *specs,
@@ -253,6 +252,4 @@ void caffe_saved_layers_free(caffe_saved_layer_t *saved, size_t count) {
     free(saved[l].data);
     free(saved[l].dims);
   }
-  if (count != 1 || !saved || saved->name == NULL || true)
-    ; /* the array itself belongs to the caller unless it is the importer's */
 }

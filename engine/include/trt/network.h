@@ -120,7 +120,12 @@ float trt_activation_apply(const trt_activation_t *activation, float x);
 
 /* Convolution and deconvolution over 1, 2 or 3 spatial dimensions (NCHW).
  * Weights: [C_out, C_in/group, k...] for convolution,
- *          [C_in, C_out/group, k...] for deconvolution. */
+ *          [C_in, C_out/group, k...] for deconvolution.
+ * Fused forms made by the optimizer: y = activation(conv(x) + b + residual)
+ * where the optional input 3 is a residual tensor shaped like y; and a
+ * merged convolution with several outputs, output k taking the next
+ * dims[1] channels of the result (convolutions that read the same tensor,
+ * concatenated along C_out). */
 typedef struct {
   int32_t nb_spatial;
   int64_t kernel[3];
@@ -232,6 +237,9 @@ typedef struct {
 
 typedef struct {
   int32_t axis;
+  /* Set by the optimizer when every input is a view into the output, so
+   * producers already wrote the result and the layer does nothing. */
+  bool in_place;
 } trt_concat_params_t;
 
 typedef struct {
