@@ -64,6 +64,35 @@ int trt_network_append_layer(trt_network_t *network, trt_layer_type_t type, cons
                              const int *inputs, int nb_inputs, const int *outputs, int nb_outputs,
                              const void *params);
 
+/* Where a view (tensor.view_parent >= 0) lies in its parent, in elements:
+ * `outer` blocks of `inner` contiguous elements, block b starting at
+ * offset + b * stride. A tensor that is no view is one block of its own. */
+typedef struct {
+  int64_t outer;
+  int64_t inner;
+  int64_t stride;
+  int64_t offset;
+} trt_view_layout_t;
+
+static inline trt_view_layout_t trt_tensor_view_layout(const trt_network_t *network,
+                                                       const trt_tensor_t *tensor) {
+  int64_t volume = trt_dims_volume(&tensor->dims);
+  trt_view_layout_t layout = {1, volume, volume, 0};
+  if (tensor->view_parent < 0)
+    return layout;
+  const trt_dims_t *parent = &network->tensors[tensor->view_parent].dims;
+  int64_t outer = 1, after = 1;
+  for (int d = 0; d < tensor->view_axis; d++)
+    outer *= parent->d[d];
+  for (int d = tensor->view_axis + 1; d < parent->nb_dims; d++)
+    after *= parent->d[d];
+  layout.outer = outer;
+  layout.inner = outer ? volume / outer : 0;
+  layout.stride = parent->d[tensor->view_axis] * after;
+  layout.offset = tensor->view_offset * after;
+  return layout;
+}
+
 /* Removes layers whose outputs nothing reads (no layer, not a network
  * output) and tensors nothing refers to; renumbers what remains. */
 trt_status_t trt_network_prune(trt_network_t *network);

@@ -1,0 +1,65 @@
+/* The CUDA backend's internal interface: what each layer family provides to
+ * run on the GPU, and the per-context environment it runs in.
+ *
+ * Build: the builder specializes the network at the maximum batch, runs the
+ * passes, then for each layer asks its family for candidate tactics, times
+ * every candidate on dummy data (CUDA events, after warm-up) and keeps the
+ * fastest; a tactic may pre-format the layer's constant weights at that
+ * point (the plan stores them formatted, so loading transforms nothing).
+ * Run: an engine holds the network, the chosen tactic per layer and the
+ * constants uploaded once to device memory (shared by all contexts); each
+ * context owns a stream, library handles, a workspace, the activation arena
+ * and each layer's state (descriptors) made by `create`. */
+#ifndef TRT_CUDA_BACKEND_H
+#define TRT_CUDA_BACKEND_H
+
+#include "cuda/cuda_check.h"
+#include "network_internal.h"
+
+/* Everything a layer needs at run time, one per execution context. */
+typedef struct {
+  int device;
+  cudaStream_t stream;
+  cudnnHandle_t cudnn;
+  cublasHandle_t cublas;
+  cublasLtHandle_t cublas_lt;
+  void *workspace; /* the largest any layer asked for, shared in turn */
+  size_t workspace_bytes;
+  bool allow_tf32;
+} trt_cuda_env_t;
+
+#define TRT_CUDA_MAX_TACTICS 32
+
+typedef struct {
+  int32_t id;       /* stable within the family: stored in plan files */
+  char name[48];    /* for logs: "cudnn_algo_1", "direct_depthwise" */
+} trt_cuda_tactic_t;
+
+typedef struct {
+  /* Candidates that can run `layer` as shaped; 0 with trt_last_error() set
+   * when none can (the message says why). */
+  int (*list_tactics)(const trt_network_t *network, const trt_layer_t *layer,
+                      const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics, int max_tactics);
+  /* Optional, build time only: rewrite the layer's constant inputs into the
+   * layout `tactic` reads (e.g. transposed or padded weights). */
+  trt_status_t (*format_weights)(trt_network_t *network, trt_layer_t *layer, int32_t tactic);
+  /* Makes the layer's run-time state for `tactic` and says how much
+   * workspace enqueue needs. `state` may stay NULL. */
+  trt_status_t (*create)(const trt_network_t *network, const trt_layer_t *layer, int32_t tactic,
+                         trt_cuda_env_t *env, void **state, size_t *workspace_bytes);
+  /* Launches the layer on env->stream. `inputs`/`outputs` are device
+   * pointers (NULL for omitted optional inputs; constants are in device
+   * memory too). An output that is a view (network_internal.h) points at its
+   * first element; layers whose type writes views read the view's stride
+   * with trt_tensor_view_layout(). */
+  trt_status_t (*enqueue)(void *state, const trt_network_t *network, const trt_layer_t *layer,
+                          int32_t tactic, const void *const *inputs, void *const *outputs,
+                          trt_cuda_env_t *env);
+  void (*destroy)(void *state);
+} trt_cuda_layer_ops_t;
+
+/* The CUDA implementation of a layer type (cuda/cuda_registry.c), NULL when
+ * there is none. */
+const trt_cuda_layer_ops_t *trt_cuda_layer_ops(trt_layer_type_t type);
+
+#endif
