@@ -6,7 +6,7 @@
 # Builds nothing: BUILD_DIR must already hold tools/giexec. Fetches the models if needed
 # (models/fetch_models.sh), renders the same text image inputs for both sides
 # (models/make_inputs.py), and runs each model N times (default 20) after warm-up on both, with
-# the same thread count (default: all online cores). Prints a table of medians and, unless
+# the same thread count (default: all online cores). Prints medians and minimums and, unless
 # --no-notes, puts it in bench/NOTES.md under "## CPU backend vs ONNX Runtime" (replacing that
 # section when it is there, so the file holds the latest run; git keeps the history).
 set -euo pipefail
@@ -49,19 +49,37 @@ giexec="$build_dir/tools/giexec"
 "$models/fetch_models.sh" "$download_dir" >/dev/null || die "could not fetch the models"
 # Other work on the machine skews CPU timings; the notes record how busy it was.
 load_at_start="$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo unknown)"
-python="${PYTHON:-/usr/bin/python3}"
+# The first Python that has numpy and OpenCV: $PYTHON, python3 on PATH, then the system's.
+python=""
+for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import cv2, numpy' 2>/dev/null; then
+    python="$candidate"
+    break
+  fi
+done
+[[ -n $python ]] || die "no Python with numpy and OpenCV (Debian: python3-numpy python3-opencv)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$python" "$models/make_inputs.py" "$work" >/dev/null || die "make_inputs.py failed ($python)"
+"$python" "$models/make_inputs.py" "$work" >/dev/null || die "make_inputs.py failed"
 
-# Pulls the last number after "median" out of a tool's output: giexec ends with "median=12.3456",
-# ort_reference.mjs "median 12.345 ms".
-median_of() {
-  grep -o 'median[= ][0-9.]*' | tail -n 1 | grep -o '[0-9.]*$'
+# Pulls the last number after KEY ("median", "min") out of a tool's output, to 2 decimals:
+# giexec ends with "median=12.3456 ... min=...", ort_reference.mjs prints "median 12.345 ms".
+value_of() {
+  grep -o "$1[= ][0-9.]*" | tail -n 1 | grep -o '[0-9.]*$' | awk '{ printf "%.2f", $1 }'
+}
+
+ratio_of() {
+  if [[ -n $1 && -n $2 ]]; then
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+  else
+    echo "n/a"
+  fi
 }
 
 rows=()
-printf '%-4s %-12s %14s %14s %8s\n' model input "trtinfer ms" "ORT ms" ratio
+table_format='%-4s %-12s %12s %10s %7s %12s %10s\n'
+# shellcheck disable=SC2059 # the format is ours
+printf "$table_format" model input "trtinfer ms" "ORT ms" ratio "trtinfer min" "ORT min"
 for spec in det:1x3x640x640 rec:1x3x48x320 cls:1x3x48x192; do
   name="${spec%%:*}"
   shape="${spec#*:}"
@@ -69,52 +87,60 @@ for spec in det:1x3x640x640 rec:1x3x48x320 cls:1x3x48x192; do
 
   # One run per iteration (--avgRuns=1), so that both medians are over single runs.
   ours_log="$work/$name.giexec.log"
+  ours="" ours_min=""
   if "$giexec" --onnx="$model" --shapes="x:$shape" --loadInputs="x:$work/$name.bin" \
     --backend=cpu --threads="$threads" --iterations="$iterations" --avgRuns=1 \
     >"$ours_log" 2>&1; then
-    ours="$(median_of <"$ours_log")"
+    ours="$(value_of median <"$ours_log")"
+    ours_min="$(value_of min <"$ours_log")"
   else
     echo "cpu_vs_ort.sh: giexec failed on $name (last lines follow)" >&2
     tail -n 5 "$ours_log" >&2
-    ours=""
   fi
 
-  ort="$(node "$models/ort_reference.mjs" "$model" "$work/$name.bin" --shape "$shape" \
-    --threads "$threads" --time "$iterations" | median_of)"
+  ort_log="$work/$name.ort.log"
+  node "$models/ort_reference.mjs" "$model" "$work/$name.bin" --shape "$shape" \
+    --threads "$threads" --time "$iterations" >"$ort_log"
+  ort="$(value_of median <"$ort_log")"
+  ort_min="$(value_of min <"$ort_log")"
 
-  if [[ -n $ours && -n $ort ]]; then
-    ratio="$(awk -v a="$ours" -v b="$ort" 'BEGIN { printf "%.2f", a / b }')"
-  else
-    ratio="n/a"
-  fi
-  ours="${ours:-failed}"
-  printf '%-4s %-12s %14s %14s %8s\n' "$name" "$shape" "$ours" "$ort" "$ratio"
-  rows+=("| $name | $shape | $ours | $ort | $ratio |")
+  ratio="$(ratio_of "$ours" "$ort")"
+  # shellcheck disable=SC2059
+  printf "$table_format" "$name" "$shape" "${ours:-failed}" "$ort" "$ratio" "${ours_min:--}" \
+    "$ort_min"
+  rows+=("| $name | $shape | ${ours:-failed} | $ort | $ratio | ${ours_min:--} | $ort_min |")
 done
 
 [[ $write_notes == 1 ]] || exit 0
 
 # ---- bench/NOTES.md -------------------------------------------------------------------------
 cpu_model="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
-ort_version="$(cd "$download_dir/node" && node -p "require('onnxruntime-node/package.json').version")"
+ort_version="$(cd "$download_dir/node" &&
+  node -p "require('onnxruntime-node/package.json').version")"
 trt_version="$("$giexec" --help 2>&1 | head -n 1 | awk '{ print $2 }' | tr -d ':')"
 section="$work/section.md"
 {
   echo "## CPU backend vs ONNX Runtime"
   echo
   echo "Run $(date -u +%Y-%m-%d) by \`bench/cpu_vs_ort.sh\`; CPU: ${cpu_model:-unknown}," \
-    "$(nproc) online cores; $threads threads on both sides; load average $load_at_start at start."
+    "$(nproc) online cores;"
+  echo "$threads threads on both sides; load average $load_at_start (1 min) at start."
   echo
   echo "Method: PP-OCR models from \`models/fetch_models.sh\`, on the text images that"
-  echo "\`models/make_inputs.py\` renders (the same input file for both). trtinfer $trt_version:"
-  echo "\`giexec --backend=cpu --threads=$threads --iterations=$iterations --avgRuns=1\`, one"
-  echo "untimed warm-up run, median of $iterations host wall-clock times. ONNX Runtime"
-  echo "$ort_version (onnxruntime-node, CPU provider, all graph optimizations,"
-  echo "intra-op threads $threads): \`models/ort_reference.mjs --time $iterations\`, 3 warm-up runs,"
-  echo "median of $iterations. Ratio: trtinfer / ORT (above 1: we are slower)."
+  echo "\`models/make_inputs.py\` renders (the same input file for both sides)."
+  echo "- trtinfer $trt_version: \`giexec --backend=cpu --threads=$threads"
+  echo "  --iterations=$iterations --avgRuns=1\`: one untimed warm-up run, then the median of"
+  echo "  $iterations host wall-clock times."
+  echo "- ONNX Runtime $ort_version (onnxruntime-node, CPU provider, all graph optimizations,"
+  echo "  $threads intra-op threads): \`models/ort_reference.mjs --time $iterations\`: 3 warm-up"
+  echo "  runs, then the median of $iterations."
   echo
-  echo "| model | input | trtinfer CPU median ms | ORT median ms | ratio |"
-  echo "| --- | --- | ---: | ---: | ---: |"
+  echo "Ratio: of the medians, trtinfer / ORT (above 1: we are slower). The minimums show the"
+  echo "best case when other work shares the cores."
+  echo
+  echo "| model | input | trtinfer CPU median ms | ORT median ms | ratio | trtinfer min ms |" \
+    "ORT min ms |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${rows[@]}"
   echo
 } >"$section"

@@ -73,8 +73,11 @@ fi
 # ---- onnxruntime-node -----------------------------------------------------------------------
 node_dir="$download_dir/node"
 ort_dir="$node_dir/node_modules/onnxruntime-node"
-if [[ -f "$ort_dir/package.json" ]] &&
-  [[ "$(node -p 'require(process.argv[1]).version' "$ort_dir/package.json")" == "$ORT_NODE_VERSION" ]]; then
+installed_ort=""
+if [[ -f "$ort_dir/package.json" ]]; then
+  installed_ort="$(node -p 'require(process.argv[1]).version' "$ort_dir/package.json")"
+fi
+if [[ $installed_ort == "$ORT_NODE_VERSION" ]]; then
   echo "onnxruntime-node: $ORT_NODE_VERSION present in $node_dir"
 else
   echo "onnxruntime-node: installing $ORT_NODE_VERSION"

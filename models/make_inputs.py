@@ -145,7 +145,8 @@ def main(argv):
     cls, cls_image = line_tensor(render_line(rng, CLS_TEXT), CLS_SIZE)
 
     manifest = {}
-    for name, tensor, image in (("det", det, page), ("rec", rec, rec_image), ("cls", cls, cls_image)):
+    outputs = (("det", det, page), ("rec", rec, rec_image), ("cls", cls, cls_image))
+    for name, tensor, image in outputs:
         write_tensor(os.path.join(outdir, name + ".bin"), tensor)
         cv2.imwrite(os.path.join(outdir, name + ".png"), image)
         manifest[name] = {"input": "x", "dims": list(tensor.shape), "file": name + ".bin"}

@@ -8,9 +8,9 @@
 // INPUT.bin: little-endian float32, in the given shape (NCHW). With --outdir, each output is
 // written as raw float32 DIR/<output name>.bin (characters outside [A-Za-z0-9._-] become '_')
 // and DIR/outputs.json lists names, dims and files; so does DIR/outputs.txt, one output a line
-// ("name 1x40x6625 file.bin"), for readers without a JSON parser (the C tests). With --time N, the model is run W times
-// (default 3) to warm up and then N times, and the median latency is printed as
-// "median 12.345 ms ...".
+// ("name 1x40x6625 file.bin"), for readers without a JSON parser (the C tests).
+// With --time N, the model is run W times (default 3) to warm up and then N times, and the
+// median latency is printed as "median 12.345 ms, min ...".
 //
 // onnxruntime-node comes from models/fetch_models.sh: it is looked for in $TRT_DOWNLOAD_DIR/node,
 // then in models/downloads/node, then wherever Node.js finds packages itself.
@@ -116,7 +116,8 @@ async function main() {
       `(inputs: ${session.inputNames.join(', ')})`);
     process.exit(1);
   }
-  const feeds = { [inputName]: new ort.Tensor('float32', readInput(inputPath, options.dims), options.dims) };
+  const input = readInput(inputPath, options.dims);
+  const feeds = { [inputName]: new ort.Tensor('float32', input, options.dims) };
 
   const results = await session.run(feeds);
 
@@ -143,7 +144,8 @@ async function main() {
       runtime: 'onnxruntime-node (cpu)',
       threads: options.threads,
     };
-    fs.writeFileSync(path.join(options.outdir, 'outputs.json'), JSON.stringify(manifest, null, 2) + '\n');
+    fs.writeFileSync(path.join(options.outdir, 'outputs.json'),
+      JSON.stringify(manifest, null, 2) + '\n');
     fs.writeFileSync(path.join(options.outdir, 'outputs.txt'),
       outputs.map((o) => `${o.name} ${o.dims.join('x')} ${o.file}\n`).join(''));
   }

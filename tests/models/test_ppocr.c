@@ -17,13 +17,13 @@
 #include "test_util.h"
 #include "trt/trt.h"
 
-#define EXIT_SKIP 77
+#define EXIT_SKIP       77
 #define MAX_RELATIVE_L2 1e-4
 
 typedef struct {
-  const char *name;   /* det, rec, cls: file stems */
-  const char *input;  /* input tensor name */
-  const char *dims;   /* input dims; keep in step with make_references.sh */
+  const char *name;  /* det, rec, cls: file stems */
+  const char *input; /* input tensor name */
+  const char *dims;  /* input dims; keep in step with make_references.sh */
 } model_case_t;
 
 static const model_case_t model_cases[] = {
@@ -47,7 +47,8 @@ static void *read_file(const char *path, size_t *size) {
   }
   void *data = NULL;
   long length = -1;
-  if (fseek(file, 0, SEEK_END) == 0 && (length = ftell(file)) >= 0 && fseek(file, 0, SEEK_SET) == 0) {
+  if (fseek(file, 0, SEEK_END) == 0 && (length = ftell(file)) >= 0 &&
+      fseek(file, 0, SEEK_SET) == 0) {
     data = malloc(length > 0 ? (size_t)length : 1);
     if (data && fread(data, 1, (size_t)length, file) != (size_t)length) {
       free(data);
@@ -175,7 +176,8 @@ static void run_model(const model_case_t *model, const char *models_dir, const c
     goto done;
   for (int b = 0; b < nb_bindings; b++) {
     trt_dims_t dims = trt_engine_binding_dims(engine, b);
-    size_t bytes = (size_t)trt_dims_volume(&dims) * trt_data_type_size(trt_engine_binding_type(engine, b));
+    size_t bytes =
+        (size_t)trt_dims_volume(&dims) * trt_data_type_size(trt_engine_binding_type(engine, b));
     if (trt_engine_binding_is_input(engine, b)) {
       CHECK(strcmp(trt_engine_binding_name(engine, b), model->input) == 0);
       CHECK(trt_dims_equal(&dims, &input_dims));
@@ -184,8 +186,8 @@ static void run_model(const model_case_t *model, const char *models_dir, const c
       bindings[b] = read_file(path, &size);
       CHECK(bindings[b] != NULL && size == bytes);
       if (!bindings[b] || size != bytes) {
-        fprintf(stderr, "%s: %s has %zu bytes, binding '%s' needs %zu\n", model->name, path,
-                size, trt_engine_binding_name(engine, b), bytes);
+        fprintf(stderr, "%s: %s has %zu bytes, binding '%s' needs %zu\n", model->name, path, size,
+                trt_engine_binding_name(engine, b), bytes);
         goto done;
       }
     } else {
