@@ -1,13 +1,14 @@
 /* The build phase: from a network definition to an engine.
  *
  * The network is copied, its dynamic batch dimension set to the maximum,
- * shapes inferred (folding shape sub-graphs), dead layers removed and
- * activation memory planned. The optimizer passes and the CUDA tactic
- * selection plug in here as they land. */
+ * shapes inferred (folding shape sub-graphs), the optimizer passes run
+ * (passes/pass_manager.c), dead layers removed and activation memory
+ * planned. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine_internal.h"
+#include "passes/pass_manager.h"
 
 #define TRT_DEFAULT_WORKSPACE (256u << 20)
 
@@ -54,6 +55,14 @@ static trt_status_t set_batch(trt_network_t *network, const trt_engine_t *engine
   return TRT_STATUS_OK;
 }
 
+trt_status_t trt_builder_config_disable_passes(trt_builder_config_t *config, const char *names) {
+  uint32_t mask = 0;
+  trt_status_t status = trt_pass_parse_names(names, &mask);
+  if (status == TRT_STATUS_OK)
+    config->disabled_passes |= mask;
+  return status;
+}
+
 trt_status_t trt_specialize(const trt_engine_t *engine, int batch, trt_specialization_t *out) {
   memset(out, 0, sizeof(*out));
   out->batch = batch;
@@ -63,6 +72,10 @@ trt_status_t trt_specialize(const trt_engine_t *engine, int batch, trt_specializ
   trt_status_t status = set_batch(out->network, engine, batch);
   if (status == TRT_STATUS_OK)
     status = trt_network_infer_shapes(out->network);
+  /* Only the engine's own specialization logs its passes: smaller batches
+   * repeat the same rewrites. */
+  if (status == TRT_STATUS_OK)
+    status = trt_passes_run(out->network, engine->config.disabled_passes, out == &engine->full);
   if (status == TRT_STATUS_OK)
     status = trt_network_prune(out->network);
   if (status == TRT_STATUS_OK)
@@ -134,17 +147,23 @@ static trt_status_t find_batched_bindings(trt_engine_t *engine) {
   return status;
 }
 
+/* AUTO means CUDA when the configured device is usable, else the CPU. */
 static trt_status_t choose_backend(trt_builder_config_t *config) {
   switch (config->backend) {
   case TRT_BACKEND_AUTO:
-    /* The CUDA backend is not part of this version: auto means the CPU. */
-    config->backend = TRT_BACKEND_CPU;
+    if (trt_cuda_check_device(config->device) == TRT_STATUS_OK) {
+      config->backend = TRT_BACKEND_CUDA;
+    } else {
+      trt_log(TRT_SEVERITY_INFO, "auto backend: %s; using the CPU", trt_last_error());
+      config->backend = TRT_BACKEND_CPU;
+    }
     return TRT_STATUS_OK;
   case TRT_BACKEND_CPU:
     return TRT_STATUS_OK;
   case TRT_BACKEND_CUDA:
-    return trt_error(TRT_STATUS_UNSUPPORTED,
-                     "the CUDA backend is not available in this version; use the CPU backend");
+    if (trt_cuda_check_device(config->device) != TRT_STATUS_OK)
+      return trt_error_prefix(TRT_STATUS_NO_DEVICE, "the CUDA backend was asked for, but ");
+    return TRT_STATUS_OK;
   }
   return trt_error(TRT_STATUS_INVALID_ARGUMENT, "invalid backend %d", (int)config->backend);
 }
@@ -198,6 +217,8 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
   }
   if (status == TRT_STATUS_OK)
     status = find_batched_bindings(engine);
+  if (status == TRT_STATUS_OK && engine->backend == TRT_BACKEND_CUDA)
+    status = trt_cuda_engine_build(engine); /* tactics, formatted weights, device constants */
   if (status != TRT_STATUS_OK) {
     trt_engine_destroy(engine);
     return status;
@@ -210,6 +231,7 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
 void trt_engine_destroy(trt_engine_t *engine) {
   if (!engine)
     return;
+  trt_cuda_engine_destroy(engine->cuda);
   trt_specialization_release(&engine->full);
   trt_network_destroy(engine->source);
   for (int b = 0; b < engine->nb_bindings; b++)

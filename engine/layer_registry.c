@@ -32,6 +32,14 @@ static const trt_layer_descriptor_t layer_descriptors[] = {
     [TRT_LAYER_SHAPE] = {TRT_LAYER_SHAPE, "Shape", sizeof(trt_shape_params_t), trt_shape_infer, trt_cpu_shape},
     [TRT_LAYER_CONSTANT_OF_SHAPE] = {TRT_LAYER_CONSTANT_OF_SHAPE, "ConstantOfShape", sizeof(trt_constant_of_shape_params_t), trt_constant_of_shape_infer, trt_cpu_constant_of_shape},
     [TRT_LAYER_IDENTITY] = {TRT_LAYER_IDENTITY, "Identity", 0, trt_identity_infer, trt_cpu_identity},
+    [TRT_LAYER_COMPARE] = {TRT_LAYER_COMPARE, "Compare", sizeof(trt_compare_params_t), trt_compare_infer, trt_cpu_compare},
+    [TRT_LAYER_LOGIC] = {TRT_LAYER_LOGIC, "Logic", sizeof(trt_logic_params_t), trt_logic_infer, trt_cpu_logic},
+    [TRT_LAYER_WHERE] = {TRT_LAYER_WHERE, "Where", 0, trt_where_infer, trt_cpu_where},
+    [TRT_LAYER_ARG_REDUCE] = {TRT_LAYER_ARG_REDUCE, "ArgReduce", sizeof(trt_arg_reduce_params_t), trt_arg_reduce_infer, trt_cpu_arg_reduce},
+    [TRT_LAYER_GATHER_ELEMENTS] = {TRT_LAYER_GATHER_ELEMENTS, "GatherElements", sizeof(trt_gather_params_t), trt_gather_elements_infer, trt_cpu_gather_elements},
+    [TRT_LAYER_TILE] = {TRT_LAYER_TILE, "Tile", 0, trt_tile_infer, trt_cpu_tile},
+    [TRT_LAYER_EXPAND] = {TRT_LAYER_EXPAND, "Expand", 0, trt_expand_infer, trt_cpu_expand},
+    [TRT_LAYER_TRILU] = {TRT_LAYER_TRILU, "Trilu", sizeof(trt_trilu_params_t), trt_trilu_infer, trt_cpu_trilu},
 };
 
 static_assert(sizeof(layer_descriptors) / sizeof(layer_descriptors[0]) == TRT_LAYER_COUNT,

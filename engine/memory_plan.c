@@ -12,7 +12,15 @@ typedef struct {
 } lifetime_t;
 
 static bool in_arena(const trt_tensor_t *tensor) {
-  return !tensor->data && !tensor->is_input && !tensor->is_output && tensor->producer >= 0;
+  return !tensor->data && !tensor->is_input && !tensor->is_output && tensor->producer >= 0 &&
+         tensor->view_parent < 0;
+}
+
+/* The tensor whose memory `t` uses: itself, or the parent of its view. */
+static int owner_of(const trt_network_t *network, int t) {
+  while (network->tensors[t].view_parent >= 0)
+    t = network->tensors[t].view_parent;
+  return t;
 }
 
 static int by_size_descending(const void *a, const void *b) {
@@ -54,10 +62,21 @@ trt_status_t trt_memory_plan_build(const trt_network_t *network, trt_memory_plan
     slot_of[t] = nb_lives;
     lives[nb_lives++] = life;
   }
+  /* A view is not allocated: its parent's lifetime starts at the earliest
+   * view's producer and ends at the last read of the parent or any view. */
+  for (int t = 0; t < count; t++) {
+    const trt_tensor_t *tensor = &network->tensors[t];
+    if (tensor->view_parent < 0)
+      continue;
+    slot_of[t] = slot_of[owner_of(network, t)];
+    if (slot_of[t] >= 0 && tensor->producer >= 0 && tensor->producer < lives[slot_of[t]].first_layer)
+      lives[slot_of[t]].first_layer = tensor->producer;
+  }
   for (int l = 0; l < network->nb_layers; l++) {
     const trt_layer_t *layer = &network->layers[l];
     for (int i = 0; i < layer->nb_inputs; i++)
-      if (layer->inputs[i] >= 0 && slot_of[layer->inputs[i]] >= 0)
+      if (layer->inputs[i] >= 0 && slot_of[layer->inputs[i]] >= 0 &&
+          lives[slot_of[layer->inputs[i]]].last_layer < l)
         lives[slot_of[layer->inputs[i]]].last_layer = l;
   }
   qsort(lives, (size_t)nb_lives, sizeof(lifetime_t), by_size_descending);

@@ -8,7 +8,15 @@
  * The network is the source network as given to the builder; loading
  * specializes it again, which on the CPU backend is shape inference and
  * folding only. Numbers are stored in the machine's byte order: plans are
- * made for the machine that builds them, like TensorRT's. */
+ * made for the machine that builds them, like TensorRT's.
+ *
+ * Format 2 is the CUDA backend's: the device is the GPU's name, and the
+ * network part is `u64 size | backend section | optimized network`, the
+ * section (cuda/cuda_plan.c) holding the compute capability, library
+ * versions, bindings, the tactic per layer and the memory plan, the network
+ * being the specialized one with weights already formatted for their
+ * tactics; loading checks the section against this GPU and libraries and
+ * runs no build step. CPU plans keep format 1. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +28,8 @@
 #include "trt/trt.h"
 
 #define PLAN_MAGIC "TRTPLAN"
-#define PLAN_FORMAT_VERSION 1u
+#define PLAN_FORMAT_VERSION 1u      /* CPU plans */
+#define PLAN_FORMAT_VERSION_CUDA 2u /* CUDA plans: a backend section, the optimized network */
 #define PLAN_CPU_DEVICE "cpu"
 
 /* ---- writing ------------------------------------------------------------- */
@@ -111,18 +120,36 @@ trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_
                                   size_t *size) {
   if (!engine || !data || !size)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_serialize: NULL argument");
+  bool cuda = engine->backend == TRT_BACKEND_CUDA;
+  char device[256] = PLAN_CPU_DEVICE;
+  void *section = NULL;
+  size_t section_size = 0;
+  if (cuda) {
+    trt_status_t status = trt_cuda_plan_device_name(engine, device, sizeof(device));
+    if (status == TRT_STATUS_OK)
+      status = trt_cuda_plan_section(engine, &section, &section_size);
+    if (status != TRT_STATUS_OK)
+      return status;
+  }
   writer_t w = {0};
   put(&w, PLAN_MAGIC, sizeof(PLAN_MAGIC));
-  put_u32(&w, PLAN_FORMAT_VERSION);
+  put_u32(&w, cuda ? PLAN_FORMAT_VERSION_CUDA : PLAN_FORMAT_VERSION);
   put_string(&w, trt_version_string());
   put_u32(&w, (uint32_t)engine->backend);
-  put_string(&w, PLAN_CPU_DEVICE);
+  put_string(&w, device);
   put_u32(&w, (uint32_t)engine->config.precision);
   put_u32(&w, engine->config.allow_tf32 ? 1u : 0u);
   put_u32(&w, (uint32_t)engine->max_batch);
   put_u64(&w, engine->config.workspace);
   put_string(&w, cache_key);
-  put_network(&w, engine->source);
+  if (cuda) {
+    put_u64(&w, section_size);
+    put(&w, section, section_size);
+    free(section);
+    put_network(&w, engine->full.network);
+  } else {
+    put_network(&w, engine->source);
+  }
   uint64_t checksum = w.failed ? 0 : fnv1a(w.data, w.size);
   put_u64(&w, checksum);
   if (w.failed) {
@@ -342,9 +369,10 @@ static trt_status_t check_header(reader_t *r, const char *expected_key,
   if (!take(r, magic, sizeof(magic)) || memcmp(magic, PLAN_MAGIC, sizeof(magic)) != 0)
     return trt_error(TRT_STATUS_PARSE_ERROR, "not a trtinfer plan (bad magic)");
   uint32_t format = take_u32(r);
-  if (format != PLAN_FORMAT_VERSION)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan format version %u, this library reads %u",
-                     format, PLAN_FORMAT_VERSION);
+  if (format != PLAN_FORMAT_VERSION && format != PLAN_FORMAT_VERSION_CUDA)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                     "plan format version %u, this library reads %u and %u", format,
+                     PLAN_FORMAT_VERSION, PLAN_FORMAT_VERSION_CUDA);
   char *version = take_string(r);
   trt_status_t status = TRT_STATUS_OK;
   if (!version)
@@ -366,9 +394,11 @@ static trt_status_t check_header(reader_t *r, const char *expected_key,
   char *key = take_string(r);
   if (!device || !key)
     status = damaged("truncated header");
-  else if (built->backend != TRT_BACKEND_CPU)
+  else if (built->backend !=
+           (format == PLAN_FORMAT_VERSION_CUDA ? TRT_BACKEND_CUDA : TRT_BACKEND_CPU))
     status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for the %s backend, which this "
-                       "library cannot load", trt_backend_name(built->backend));
+                       "library cannot load from a format %u plan",
+                       trt_backend_name(built->backend), format);
   else if (config && config->backend != TRT_BACKEND_AUTO && config->backend != built->backend)
     status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for the %s backend, %s was asked for",
                        trt_backend_name(built->backend), trt_backend_name(config->backend));
@@ -399,6 +429,15 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
   if (stored_checksum != fnv1a(data, size - sizeof(uint64_t)))
     return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: checksum mismatch "
                      "(truncated or modified file)");
+  const void *section = NULL;
+  uint64_t section_size = 0;
+  if (built.backend == TRT_BACKEND_CUDA) {
+    section_size = take_u64(&r);
+    if (r.truncated || section_size > r.size - r.offset)
+      return damaged("the backend section runs past the end");
+    section = r.data + r.offset;
+    r.offset += section_size;
+  }
   trt_network_t *network = trt_network_create();
   if (!network)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
@@ -415,6 +454,10 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
     /* Run-time options come from the caller; build options from the plan. */
     if (config)
       built.cpu_threads = config->cpu_threads, built.verbose = config->verbose;
+    if (config)
+      built.device = config->device;
+    if (built.backend == TRT_BACKEND_CUDA) /* takes the network */
+      return trt_cuda_engine_from_plan(network, &built, section, (size_t)section_size, engine);
     status = trt_engine_build(network, &built, engine);
   }
   trt_network_destroy(network);

@@ -64,6 +64,15 @@ trt_status_t trt_context_create(const trt_engine_t *engine, trt_context_t **cont
   if (!context)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating a context");
   context->engine = engine;
+  if (engine->backend == TRT_BACKEND_CUDA) {
+    trt_status_t status = trt_cuda_context_create(context);
+    if (status != TRT_STATUS_OK) {
+      trt_context_destroy(context);
+      return status;
+    }
+    *context_out = context;
+    return TRT_STATUS_OK;
+  }
   context->cpu = trt_cpu_context_create(engine->config.cpu_threads);
   context->arena_bytes = engine->full.plan.arena_bytes;
   if (context->arena_bytes && posix_memalign(&context->arena, TRT_ACTIVATION_ALIGNMENT,
@@ -81,6 +90,7 @@ trt_status_t trt_context_create(const trt_engine_t *engine, trt_context_t **cont
 void trt_context_destroy(trt_context_t *context) {
   if (!context)
     return;
+  trt_cuda_context_destroy(context->cuda);
   trt_specialization_release(&context->smaller);
   trt_cpu_context_destroy(context->cpu);
   free(context->arena);
@@ -124,10 +134,19 @@ static size_t tensor_bytes(const trt_tensor_t *tensor) {
   return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
 }
 
-/* Where tensor `t` lives during this run. */
+/* Where tensor `t` lives during this run: a view lives inside its parent,
+ * at view_offset steps of the parent's stride along view_axis. */
 static void *tensor_address(const trt_context_t *context, const trt_specialization_t *spec,
                             void *const *binding_of_tensor, int t) {
   const trt_tensor_t *tensor = &spec->network->tensors[t];
+  if (tensor->view_parent >= 0) {
+    const trt_tensor_t *parent = &spec->network->tensors[tensor->view_parent];
+    size_t stride = trt_data_type_size(parent->type);
+    for (int d = tensor->view_axis + 1; d < parent->dims.nb_dims; d++)
+      stride *= (size_t)parent->dims.d[d];
+    char *base = tensor_address(context, spec, binding_of_tensor, tensor->view_parent);
+    return base + (size_t)tensor->view_offset * stride;
+  }
   if (binding_of_tensor[t])
     return binding_of_tensor[t];
   if (tensor->data)
@@ -196,6 +215,10 @@ trt_status_t trt_context_execute(trt_context_t *context, int batch, void *const 
     if (!bindings[b])
       return trt_error(TRT_STATUS_INVALID_ARGUMENT, "binding %d ('%s') is NULL", b,
                        engine->binding_names[b]);
+  if (context->cuda) {
+    trt_status_t status = trt_cuda_context_enqueue(context, batch, bindings, NULL);
+    return status == TRT_STATUS_OK ? trt_cuda_context_synchronize(context) : status;
+  }
   const trt_specialization_t *spec = NULL;
   trt_status_t status = specialization_for(context, batch, &spec);
   if (status != TRT_STATUS_OK)
@@ -208,6 +231,17 @@ trt_status_t trt_context_execute(trt_context_t *context, int batch, void *const 
 
 trt_status_t trt_context_enqueue(trt_context_t *context, int batch, void *const *bindings,
                                  void *stream) {
-  (void)stream; /* the CPU backend runs synchronously */
-  return trt_context_execute(context, batch, bindings);
+  if (!context || !context->cuda || !bindings)
+    return trt_context_execute(context, batch, bindings); /* the CPU runs synchronously */
+  for (int b = 0; b < context->engine->nb_bindings; b++)
+    if (!bindings[b])
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "binding %d ('%s') is NULL", b,
+                       context->engine->binding_names[b]);
+  return trt_cuda_context_enqueue(context, batch, bindings, stream);
+}
+
+trt_status_t trt_context_synchronize(trt_context_t *context) {
+  if (!context)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_context_synchronize: NULL argument");
+  return context->cuda ? trt_cuda_context_synchronize(context) : TRT_STATUS_OK;
 }

@@ -64,7 +64,6 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
     GError ** error)
 {
   GstTrtBatch *batch = g_new0 (GstTrtBatch, 1);
-  guint max_batch = (guint) MAX (trt_engine_max_batch (engine), 1);
 
   g_queue_init (&batch->pending);
   g_queue_init (&batch->ready);
@@ -96,7 +95,10 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
       goto failed;
     }
     out->element_size = trt_data_type_size (type);
-    out->batched = trt_engine_binding_has_batch (engine, b);
+    /* Per frame when the first dimension follows the batch: dynamic in the
+     * model, or fixed to the batch the input is fixed to. */
+    out->batched = dims.nb_dims > 0 && (trt_engine_binding_has_batch (engine, b)
+        || (batch->capacity > 1 && dims.d[0] == (int64_t) batch->capacity));
     out->num_dims = (gsize) dims.nb_dims;
     gsize volume = 1;
     for (gint d = 0; d < dims.nb_dims; d++) {
@@ -106,7 +108,7 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
     out->total_bytes = volume * out->element_size;
     if (out->batched && dims.nb_dims > 0) {
       out->dims[0] = 1;
-      out->frame_bytes = out->total_bytes / max_batch;
+      out->frame_bytes = out->total_bytes / batch->capacity;
     } else {
       out->frame_bytes = out->total_bytes;
     }
@@ -186,7 +188,7 @@ gst_trt_batch_filled (const GstTrtBatch * batch)
 gboolean
 gst_trt_batch_has_pending (const GstTrtBatch * batch)
 {
-  return !g_queue_is_empty (&batch->pending);
+  return batch->pending.length > 0;
 }
 
 gfloat *

@@ -4,12 +4,11 @@
 #include <string.h>
 
 /* ---- model formats -------------------------------------------------------
- * One row per format, chosen by the model file's extension. A new format
- * (Caffe: ".prototxt" with a ".caffemodel" weights file, parsed by
- * trt_caffe_parse) is one parse function and one row. */
+ * One row per format, chosen by the model file's extension; a new format is
+ * one parse function and one row. */
 
-typedef trt_status_t (*ParseFunc) (trt_network_t * network, const gchar * model,
-    const gchar * weights);
+typedef trt_status_t (*ParseFunc) (trt_network_t * network,
+    const GstTrtModelOptions * options);
 
 typedef struct {
   const gchar *name;
@@ -19,14 +18,30 @@ typedef struct {
 } ModelFormat;
 
 static trt_status_t
-parse_onnx (trt_network_t * network, const gchar * model, const gchar * weights)
+parse_onnx (trt_network_t * network, const GstTrtModelOptions * options)
 {
-  (void) weights;
-  return trt_onnx_parse (network, model);
+  return trt_onnx_parse (network, options->model_file);
+}
+
+/* Caffe deploy files fix the batch: it becomes batch-size. Without a
+ * weights-file the parser makes deterministic random weights. */
+static trt_status_t
+parse_caffe (trt_network_t * network, const GstTrtModelOptions * options)
+{
+  trt_caffe_options_t caffe;
+
+  trt_caffe_options_init (&caffe);
+  caffe.batch_size = (int) MAX (options->batch_size, 1);
+  if (options->output_names) {
+    caffe.outputs = (const char *const *) options->output_names;
+    caffe.nb_outputs = (int) g_strv_length (options->output_names);
+  }
+  return trt_caffe_parse (network, options->model_file, options->weights_file, &caffe);
 }
 
 static const ModelFormat model_formats[] = {
   {"ONNX", ".onnx", FALSE, parse_onnx},
+  {"Caffe", ".prototxt", TRUE, parse_caffe},
 };
 
 static const ModelFormat *
@@ -287,7 +302,7 @@ build (const GstTrtModelOptions * options, const GstTrtModelCallbacks * callback
         "Out of memory creating a network");
     goto failed;
   }
-  if (format->parse (network, model, options->weights_file) != TRT_STATUS_OK) {
+  if (format->parse (network, options) != TRT_STATUS_OK) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
         "Could not load model '%s': %s", model, trt_last_error ());
     goto failed;
@@ -379,17 +394,12 @@ describe (const trt_engine_t * engine, const GstTrtModelOptions * options,
         input, what, dims_text);
     return FALSE;
   }
-  gboolean batched = trt_engine_binding_has_batch (engine, info->input_binding);
-  if (!batched && dims.d[0] != 1) {
-    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        "Input '%s' of '%s' has a fixed batch of %" G_GINT64_FORMAT
-        "; trtinfer needs a batch of 1 or a dynamic one", input, what, (gint64) dims.d[0]);
-    return FALSE;
-  }
+  /* A dynamic batch is built for batch-size; a fixed one (Caffe) is a
+   * batch of that many frames. */
   info->channels = (guint) dims.d[1];
   info->height = (guint) dims.d[2];
   info->width = (guint) dims.d[3];
-  info->capacity = batched ? (guint) trt_engine_max_batch (engine) : 1;
+  info->capacity = (guint) MAX (dims.d[0], 1);
 
   /* the outputs, in output-names order */
   if (options->output_names && options->output_names[0]) {

@@ -10,6 +10,7 @@
 
 #include <gst/gst.h>
 #include <trt/trt.h>
+#include <trt/caffe_parser.h>
 
 G_BEGIN_DECLS
 

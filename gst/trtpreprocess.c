@@ -245,7 +245,7 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
   sample_table (rw, sw, x0, x1, wx);
   sample_table (rh, sh, y0, y1, wy);
 
-  RowCache cache = { frame, {0}, {NULL, NULL}, {-1, -1} };
+  RowCache cache = { .frame = frame, .row_index = {-1, -1} };
   yuv_coefficients (&frame->info, &cache.yuv);
   cache.rows[0] = g_new (gfloat, 3 * (gsize) sw);
   cache.rows[1] = g_new (gfloat, 3 * (gsize) sw);

@@ -1,5 +1,6 @@
 /* Pointwise kernels. The activation kinds follow trt_activation_kind_t, in
- * the same order; the engine checks that order at compile time. */
+ * the same order; the engine checks that order at compile time. Each kind
+ * computes what trt_activation_apply() defines, NaN behaviour included. */
 #include "pointwise.cuh"
 
 namespace {
@@ -11,14 +12,26 @@ enum ActivationKind {
 
 __device__ __forceinline__ float activate(int kind, float x, float alpha, float beta) {
   switch (kind) {
-  case kRelu: return fmaxf(x, 0.0f);
-  case kLeakyRelu: return x >= 0.0f ? x : alpha * x;
-  case kElu: return x >= 0.0f ? x : alpha * expm1f(x);
+  case kRelu: return x < 0.0f ? 0.0f : x;
+  case kLeakyRelu: return x < 0.0f ? alpha * x : x;
+  case kElu: return x < 0.0f ? alpha * expm1f(x) : x;
   case kSigmoid: return 1.0f / (1.0f + expf(-x));
   case kTanh: return tanhf(x);
-  case kClip: return fminf(fmaxf(x, alpha), beta);
-  case kHardSigmoid: return fminf(fmaxf(alpha * x + beta, 0.0f), 1.0f);
-  case kHardSwish: return x * fminf(fmaxf(x / 6.0f + 0.5f, 0.0f), 1.0f);
+  case kClip: {
+    float y = x < alpha ? alpha : x;
+    return y > beta ? beta : y;
+  }
+  case kHardSigmoid: {
+    float y = alpha * x + beta;
+    y = y < 0.0f ? 0.0f : y;
+    return y > 1.0f ? 1.0f : y;
+  }
+  case kHardSwish: {
+    float gate = x * (1.0f / 6.0f) + 0.5f;
+    gate = gate < 0.0f ? 0.0f : gate;
+    gate = gate > 1.0f ? 1.0f : gate;
+    return x * gate;
+  }
   case kErf: return erff(x);
   case kSqrt: return sqrtf(x);
   case kExp: return expf(x);
@@ -26,9 +39,29 @@ __device__ __forceinline__ float activate(int kind, float x, float alpha, float 
   case kAbs: return fabsf(x);
   case kNeg: return -x;
   case kReciprocal: return 1.0f / x;
-  case kSoftplus: return x > 20.0f ? x : log1pf(expf(x));
+  case kSoftplus: return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x));
   default: return x;
   }
+}
+
+/* Integers: Relu, Abs, Neg wrap through the unsigned type like the CPU. */
+template <typename T, typename U> __device__ __forceinline__ T activate_int(int kind, T x) {
+  switch (kind) {
+  case kRelu: return x < 0 ? T(0) : x;
+  case kAbs: return x < 0 ? (T)(U(0) - (U)x) : x;
+  case kNeg: return (T)(U(0) - (U)x);
+  default: return x;
+  }
+}
+
+__device__ __forceinline__ float apply(int kind, float x, float alpha, float beta) {
+  return activate(kind, x, alpha, beta);
+}
+__device__ __forceinline__ int32_t apply(int kind, int32_t x, float, float) {
+  return activate_int<int32_t, uint32_t>(kind, x);
+}
+__device__ __forceinline__ int64_t apply(int kind, int64_t x, float, float) {
+  return activate_int<int64_t, uint64_t>(kind, x);
 }
 
 __global__ void activation_kernel(const float *__restrict__ x, float *__restrict__ y, int64_t count,
@@ -36,6 +69,41 @@ __global__ void activation_kernel(const float *__restrict__ x, float *__restrict
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < count;
        i += (int64_t)gridDim.x * blockDim.x)
     y[i] = activate(kind, x[i], alpha, beta);
+}
+
+/* x and y may alias (in place): no __restrict__. */
+template <typename T, bool kStrided>
+__global__ void unary_kernel(const T *x, T *y, int64_t count, int kind, float alpha, float beta,
+                             trt_kview_t view) {
+  for (int64_t i = trtk::global_thread(); i < count; i += trtk::grid_threads()) {
+    const T value = apply(kind, x[i], alpha, beta);
+    y[kStrided ? trtk::view_index(view, i) : i] = value;
+  }
+}
+
+__global__ void unary_vec4_kernel(const float4 *x, float4 *y, int64_t count4, int kind,
+                                  float alpha, float beta) {
+  for (int64_t i = trtk::global_thread(); i < count4; i += trtk::grid_threads()) {
+    float4 v = x[i];
+    v.x = activate(kind, v.x, alpha, beta);
+    v.y = activate(kind, v.y, alpha, beta);
+    v.z = activate(kind, v.z, alpha, beta);
+    v.w = activate(kind, v.w, alpha, beta);
+    y[i] = v;
+  }
+}
+
+template <typename T>
+cudaError_t launch_unary(const void *x, void *y, int64_t count, int kind, float alpha, float beta,
+                         trt_kview_t view, cudaStream_t stream) {
+  const unsigned blocks = trtk::grid_for(count);
+  if (trtk::view_strided(view))
+    unary_kernel<T, true><<<blocks, trtk::kThreads, 0, stream>>>(
+        (const T *)x, (T *)y, count, kind, alpha, beta, view);
+  else
+    unary_kernel<T, false><<<blocks, trtk::kThreads, 0, stream>>>(
+        (const T *)x, (T *)y, count, kind, alpha, beta, view);
+  return cudaGetLastError();
 }
 
 } // namespace
@@ -50,4 +118,27 @@ extern "C" cudaError_t trt_launch_activation(const float *x, float *y, int64_t c
     blocks = 65535L * 8; /* grid-stride loop covers the rest */
   activation_kernel<<<(unsigned)blocks, threads, 0, stream>>>(x, y, count, kind, alpha, beta);
   return cudaGetLastError();
+}
+
+extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type, int kind,
+                                        float alpha, float beta, trt_kview_t view,
+                                        int vectorized, cudaStream_t stream) {
+  if (count <= 0)
+    return cudaSuccess;
+  switch (type) {
+  case TRT_KTYPE_FLOAT32:
+    if (vectorized && !trtk::view_strided(view) && count % 4 == 0 &&
+        ((uintptr_t)x | (uintptr_t)y) % 16 == 0) {
+      unary_vec4_kernel<<<trtk::grid_for(count / 4), trtk::kThreads, 0, stream>>>(
+          (const float4 *)x, (float4 *)y, count / 4, kind, alpha, beta);
+      return cudaGetLastError();
+    }
+    return launch_unary<float>(x, y, count, kind, alpha, beta, view, stream);
+  case TRT_KTYPE_INT32:
+    return launch_unary<int32_t>(x, y, count, kind, alpha, beta, view, stream);
+  case TRT_KTYPE_INT64:
+    return launch_unary<int64_t>(x, y, count, kind, alpha, beta, view, stream);
+  default:
+    return cudaErrorInvalidValue;
+  }
 }

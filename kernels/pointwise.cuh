@@ -1,9 +1,13 @@
-/* Pointwise kernels: activations applied in place or out of place. */
+/* Pointwise kernels: activations and the unary layer (any activation kind on
+ * float32; Relu, Abs, Neg and None on int32/int64), in place or out of
+ * place, the output optionally a strided view. */
 #ifndef TRT_KERNELS_POINTWISE_CUH
 #define TRT_KERNELS_POINTWISE_CUH
 
 #include <cuda_runtime.h>
 #include <stdint.h>
+
+#include "kernel_common.cuh"
 
 #ifdef __cplusplus
 extern "C" {
@@ -13,6 +17,14 @@ extern "C" {
  * with parameters alpha and beta. Returns the launch's error. */
 cudaError_t trt_launch_activation(const float *x, float *y, int64_t count, int kind, float alpha,
                                   float beta, cudaStream_t stream);
+
+/* The unary layer: `type` is TRT_KTYPE_FLOAT32, _INT32 or _INT64; the
+ * output element i goes to view position i. `vectorized` asks for float4
+ * accesses (float32, contiguous output, count % 4 == 0 and 16-byte aligned
+ * pointers; otherwise the scalar kernel runs). */
+cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type, int kind,
+                             float alpha, float beta, trt_kview_t view, int vectorized,
+                             cudaStream_t stream);
 
 #ifdef __cplusplus
 }

@@ -36,9 +36,11 @@ typedef struct {
   const char *onnx_path;
   const char *deploy_path;
   const char *caffemodel_path;
+  const char *save_weights_path;
   const char *engine_path;
   const char *calib_path;
   const char *export_dir;
+  const char *no_fusion; /* optimizer passes to switch off */
   const char *output_names[GIEXEC_MAX_ENTRIES];
   int nb_output_names;
   named_value_t shapes[GIEXEC_MAX_ENTRIES];
@@ -105,9 +107,11 @@ static int handle_threads(giexec_options_t *options, const char *value);
 
 static const option_spec_t option_specs[] = {
   {"deploy", OPTION_PATH, MEMBER(deploy_path), 0, NULL, true, "<file>",
-   "Caffe deploy prototxt (Caffe import is planned)"},
+   "Caffe deploy prototxt to build (random weights, --seed, unless --model)"},
   {"model", OPTION_PATH, MEMBER(caffemodel_path), 0, NULL, true, "<file>",
-   "Caffe weights (caffemodel) to go with --deploy (planned)"},
+   "Caffe weights (caffemodel) to go with --deploy"},
+  {"saveWeights", OPTION_PATH, MEMBER(save_weights_path), 0, NULL, true, "<file>",
+   "write the Caffe weights used (read or random) as a caffemodel"},
   {"onnx", OPTION_PATH, MEMBER(onnx_path), 0, NULL, true, "<file>", "ONNX model to build"},
   {"output", OPTION_CUSTOM, 0, 0, handle_output, true, "<name>",
    "tensor to report; repeatable; replaces the model's outputs"},
@@ -142,6 +146,8 @@ static const option_spec_t option_specs[] = {
    "save the engine as a plan file (planned)"},
   {"hostTime", OPTION_SWITCH, MEMBER(host_time), 0, NULL, false, NULL,
    "time with the host clock (what giexec does at present anyway)"},
+  {"noFusion", OPTION_PATH, MEMBER(no_fusion), 0, NULL, true, "<pass,...>",
+   "switch optimizer passes off (names as --verbose logs them, or all)"},
   {"verbose", OPTION_SWITCH, MEMBER(verbose), 0, NULL, false, NULL,
    "log every build step"},
   {"help", OPTION_SWITCH, MEMBER(help), 0, NULL, false, NULL, "print this help"},
@@ -333,10 +339,10 @@ static int parse_arguments(int argc, char **argv, giexec_options_t *options) {
 /* Flags of the original whose capability is not there yet: say so rather
  * than run something else than what was asked for. */
 static int check_planned_features(const giexec_options_t *options) {
-  if (options->deploy_path || options->caffemodel_path) {
-    fprintf(stderr, "giexec: --deploy/--model: Caffe import is not available yet (planned)\n");
-    return EXIT_USAGE;
-  }
+  if ((options->caffemodel_path || options->save_weights_path) && !options->deploy_path)
+    return usage_error("--model and --saveWeights need --deploy=<file>");
+  if (options->deploy_path && options->onnx_path)
+    return usage_error("give --onnx or --deploy, not both");
   if (options->half2) {
     fprintf(stderr, "giexec: --half2: FP16 precision is not available yet (planned)\n");
     return EXIT_USAGE;
@@ -355,8 +361,8 @@ static int check_planned_features(const giexec_options_t *options) {
     fprintf(stderr, "giexec: --engine: plan files are not available yet (planned)\n");
     return EXIT_USAGE;
   }
-  if (!options->onnx_path)
-    return usage_error("no model: give --onnx=<file>");
+  if (!options->onnx_path && !options->deploy_path)
+    return usage_error("no model: give --onnx=<file> or --deploy=<file>");
   return 0;
 }
 
@@ -367,7 +373,11 @@ static trt_backend_t resolve_backend(trt_backend_t requested) {
 }
 
 static void print_configuration(const giexec_options_t *options) {
-  printf("onnx: %s\n", options->onnx_path);
+  if (options->deploy_path)
+    printf("deploy: %s\nmodel: %s\n", options->deploy_path,
+           options->caffemodel_path ? options->caffemodel_path : "(random weights)");
+  else
+    printf("onnx: %s\n", options->onnx_path);
   for (int i = 0; i < options->nb_output_names; i++)
     printf("output: %s\n", options->output_names[i]);
   for (int i = 0; i < options->nb_shapes; i++)
@@ -580,8 +590,23 @@ static int load_network(giexec_session_t *session, const giexec_options_t *optio
   session->network = trt_network_create();
   if (!session->network)
     return engine_failure("creating the network");
-  if (trt_onnx_parse(session->network, options->onnx_path) != TRT_STATUS_OK)
+  if (options->deploy_path) {
+    /* Caffe: --output names blobs; the importer drops what they do not need. */
+    trt_caffe_options_t caffe_options;
+    trt_caffe_options_init(&caffe_options);
+    caffe_options.seed = (uint64_t)options->seed;
+    caffe_options.outputs = options->output_names;
+    caffe_options.nb_outputs = options->nb_output_names;
+    if (trt_caffe_parse(session->network, options->deploy_path, options->caffemodel_path,
+                        &caffe_options) != TRT_STATUS_OK)
+      return engine_failure("parsing the model");
+    if (options->save_weights_path &&
+        trt_caffe_save_weights(options->deploy_path, options->caffemodel_path, &caffe_options,
+                               options->save_weights_path) != TRT_STATUS_OK)
+      return engine_failure("--saveWeights");
+  } else if (trt_onnx_parse(session->network, options->onnx_path) != TRT_STATUS_OK) {
     return engine_failure("parsing the model");
+  }
   int status = apply_shapes(session->network, options);
   if (status == 0)
     status = apply_output_names(session->network, options);
@@ -599,6 +624,9 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
   config.workspace = (size_t)options->workspace_mib << 20;
   config.cpu_threads = options->threads;
   config.verbose = options->verbose;
+  if (options->no_fusion &&
+      trt_builder_config_disable_passes(&config, options->no_fusion) != TRT_STATUS_OK)
+    return usage_error("--noFusion: %s", trt_last_error());
 
   struct timespec start, end;
   clock_gettime(CLOCK_MONOTONIC, &start);

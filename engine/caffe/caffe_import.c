@@ -33,8 +33,9 @@ trt_status_t caffe_layer_error(const caffe_importer_t *importer, trt_status_t st
 }
 
 /* Re-reports the engine's last error with the layer's location. */
-static trt_status_t layer_failure(const caffe_importer_t *importer, trt_status_t status) {
+static trt_status_t layer_failure(caffe_importer_t *importer, trt_status_t status) {
   char message[512];
+  importer->failure = status;
   snprintf(message, sizeof(message), "%s", trt_last_error());
   return caffe_layer_error(importer, status, "%s", message);
 }
@@ -98,8 +99,10 @@ const trt_dims_t *caffe_tensor_dims(const caffe_importer_t *importer, int tensor
 /* A tensor name not yet used: `base`, else base#2, base#3, ... */
 static void unique_name(const trt_network_t *network, const char *base, char *name, size_t size) {
   snprintf(name, size, "%s", base);
+  /* A name too long to suffix stays as it is; adding it then fails clearly. */
   for (int k = 2; trt_network_find_tensor(network, name) >= 0; k++)
-    snprintf(name, size, "%s#%d", base, k);
+    if (snprintf(name, size, "%s#%d", base, k) >= (int)size)
+      break;
 }
 
 /* The name of top `index`'s new version (see the file comment). */
@@ -151,7 +154,7 @@ int caffe_emit(caffe_importer_t *importer, trt_layer_type_t type, const int *inp
   }
   for (int i = 0; i < nb_inputs; i++)
     if (inputs[i] >= 0 && !mark_consumed(importer, inputs[i])) {
-      caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY, "out of memory");
+      importer->failure = caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY, "out of memory");
       return -1;
     }
   if (first_top >= 0)
@@ -286,6 +289,17 @@ static trt_status_t count_writes(caffe_importer_t *importer, const Caffe__NetPar
   return TRT_STATUS_OK;
 }
 
+/* "1", "1 to 2" or "1 or more" (max -1). */
+static const char *count_range(int min, int max, char *text, size_t size) {
+  if (max == min)
+    snprintf(text, size, "%d", min);
+  else if (max < 0)
+    snprintf(text, size, "%d or more", min);
+  else
+    snprintf(text, size, "%d to %d", min, max);
+  return text;
+}
+
 static trt_status_t import_layer(caffe_importer_t *importer, const caffe_layer_t *layer) {
   importer->layer = layer;
   importer->emitted = 0;
@@ -296,15 +310,17 @@ static trt_status_t import_layer(caffe_importer_t *importer, const caffe_layer_t
     return caffe_layer_error(importer, TRT_STATUS_UNSUPPORTED,
                              "layer type '%s' is not supported", layer->type);
   const int bottoms = (int)layer->nb_bottoms, tops = (int)layer->nb_tops;
+  char wanted[48];
   if (bottoms < entry->min_bottoms || (entry->max_bottoms >= 0 && bottoms > entry->max_bottoms) ||
       bottoms > TRT_MAX_LAYER_OUTPUTS)
-    return caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR, "has %d bottoms, expected %d%s%d",
-                             bottoms, entry->min_bottoms, entry->max_bottoms < 0 ? " or more" : " to ",
-                             entry->max_bottoms < 0 ? 0 : entry->max_bottoms);
+    return caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR, "has %d bottoms, expected %s",
+                             bottoms, count_range(entry->min_bottoms, entry->max_bottoms, wanted,
+                                                  sizeof(wanted)));
   if (tops < entry->min_tops || (entry->max_tops >= 0 && tops > entry->max_tops) ||
       tops > TRT_MAX_LAYER_OUTPUTS)
-    return caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR, "has %d tops, expected %d%s", tops,
-                             entry->min_tops, entry->max_tops == entry->min_tops ? "" : " or more");
+    return caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR, "has %d tops, expected %s", tops,
+                             count_range(entry->min_tops, entry->max_tops, wanted,
+                                         sizeof(wanted)));
   for (int i = 0; i < bottoms; i++) {
     caffe_blob_t *blob = find_blob(importer, layer->bottoms[i]);
     if (!blob || blob->tensor < 0)
@@ -315,9 +331,17 @@ static trt_status_t import_layer(caffe_importer_t *importer, const caffe_layer_t
   }
   for (int i = 0; i < tops; i++)
     importer->tops[i] = -1;
+  const size_t saved_before = importer->nb_saved;
   trt_status_t status = entry->import(importer);
+  /* Layers without blobs are kept too, so the caffemodel mirrors the net. */
+  if (status == TRT_STATUS_OK && importer->nb_saved == saved_before)
+    status = caffe_save_layer(importer, NULL, 0, NULL);
   if (status != TRT_STATUS_OK)
     return status;
+  /* Every bottom counts as read, even one used for its shape only (Crop). */
+  for (int i = 0; i < bottoms; i++)
+    if (!mark_consumed(importer, importer->bottoms[i]))
+      return caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY, "out of memory");
   /* Bind the tops only now: an in-place layer's bottom is the old version. */
   for (int i = 0; i < tops; i++) {
     if (importer->tops[i] < 0)

@@ -121,6 +121,7 @@ typedef struct {
   int bottoms[TRT_MAX_LAYER_OUTPUTS];
   int tops[TRT_MAX_LAYER_OUTPUTS];
   int emitted; /* layers emitted for it so far, for unique names */
+  trt_status_t failure; /* status of the last helper that returned -1 */
 } caffe_importer_t;
 
 /* "deploy:line:col: layer 'name' (Type): message". */

@@ -12,6 +12,7 @@
 #define TRT_CAFFE_TEXT_FORMAT_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "trt/status.h"

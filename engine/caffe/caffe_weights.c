@@ -3,6 +3,7 @@
  * name, blob index), so adding a layer does not change the others' weights.
  * Every layer's blobs are kept as used, for the caffemodel writer. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,10 +152,11 @@ trt_status_t caffe_layer_blobs(caffe_importer_t *importer, const caffe_blob_spec
     return caffe_layer_error(importer, TRT_STATUS_INTERNAL_ERROR, "too many blobs");
   size_t nb_trained = 0;
   Caffe__BlobProto **trained = NULL;
-  const bool from_file = importer->weights &&
+  /* Layers without learned blobs (Scale by a second bottom) need no file entry. */
+  const bool from_file = count > 0 && importer->weights &&
                          find_trained(importer->weights, importer->layer->name, &nb_trained,
                                       &trained);
-  if (importer->weights && !from_file)
+  if (count > 0 && importer->weights && !from_file)
     trt_log(TRT_SEVERITY_WARNING, "%s: layer '%s' is not in %s; its weights are random",
             importer->deploy_name, importer->layer->name, importer->weights_name);
   if (from_file && nb_trained != (size_t)count) {

@@ -1,6 +1,7 @@
 /* CPU reference for the concat family: Concat and Split. Both view their
  * tensors as [outer, axis * inner] and move one contiguous chunk per input
- * (output) and outer index. */
+ * (output) and outer index. Concat skips inputs that are views of its
+ * output (the optimizer's concat elimination) and, in place, does nothing. */
 #include <string.h>
 
 #include "cpu/cpu_layers.h"
@@ -23,6 +24,8 @@ trt_status_t trt_cpu_concat(const trt_network_t *network, const trt_layer_t *lay
                             trt_cpu_context_t *cpu) {
   (void)cpu;
   const trt_concat_params_t *params = layer->params;
+  if (params->in_place) /* every producer wrote its slice already */
+    return TRT_STATUS_OK;
   const trt_tensor_t *output = trt_layer_output(network, layer, 0);
   int axis = trt_normalize_axis(params->axis, output->dims.nb_dims);
   int64_t outer;
@@ -35,7 +38,8 @@ trt_status_t trt_cpu_concat(const trt_network_t *network, const trt_layer_t *lay
     const trt_tensor_t *input = trt_layer_input(network, layer, i);
     size_t chunk = (size_t)input->dims.d[axis] * inner_bytes;
     const uint8_t *src = inputs[i];
-    for (int64_t o = 0; chunk && o < outer; o++)
+    bool written = input->view_parent == layer->outputs[0]; /* a view of the output */
+    for (int64_t o = 0; chunk && !written && o < outer; o++)
       memcpy(dst + (size_t)o * out_chunk + offset, src + (size_t)o * chunk, chunk);
     offset += chunk;
   }

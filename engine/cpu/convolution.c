@@ -8,6 +8,11 @@
  *   - anything else: GEMM whose B panels are packed straight from the image
  *     (implicit im2col: no column buffer), one GEMM per (image, group).
  * Bias and the fused activation run in the GEMM epilogue.
+ * Fused forms made by the optimizer: a residual (input 3) is copied into
+ * the output first and accumulated by the GEMM (beta 1), before the
+ * activation; a merged convolution runs one GEMM per output over its rows
+ * of the weights; an output that is a view along the channels of a larger
+ * tensor is written in place, stepping images by the parent's channels.
  * Deconvolution is GEMM (W^T x) into a column buffer, then col2im. */
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +68,9 @@ static trt_status_t check_runnable(const char *op, const trt_network_t *network,
 typedef struct {
   const conv_geometry_t *geometry;
   const float *x, *w, *bias;
+  const float *residual; /* contiguous like the output, or NULL */
   float *y;
+  int64_t image_stride; /* floats between images of y */
   const trt_activation_t *activation;
 } depthwise_job_t;
 
@@ -148,8 +155,11 @@ static void depthwise_task(void *arg, int64_t begin, int64_t end, int thread) {
     const int64_t channel = plane % g->out_channels;
     const float *x = job->x + plane * in_plane, *w = job->w + channel * taps;
     const float bias = job->bias ? job->bias[channel] : 0.0f;
-    float *y = job->y + plane * out_plane;
+    float *y = job->y + (plane / g->out_channels) * job->image_stride + channel * out_plane;
     depthwise_plane(g, x, w, bias, y);
+    if (job->residual)
+      for (int64_t i = 0; i < out_plane; i++)
+        y[i] += job->residual[plane * out_plane + i];
     trt_activation_apply_span(job->activation, y, out_plane);
   }
 }
@@ -272,6 +282,40 @@ static bool is_pointwise(const conv_geometry_t *g) {
   return true;
 }
 
+/* One output of a (possibly merged) convolution: its rows of the weights
+ * and where its images go. */
+typedef struct {
+  int64_t first_channel, channels;
+  float *y;
+  int64_t image_stride; /* floats between images: the parent's when a view */
+} conv_output_t;
+
+/* Fills `outs`; fails when the outputs do not add up to the weights' rows
+ * or a view is laid out in a way this convolution cannot write. */
+static trt_status_t describe_outputs(const trt_network_t *network, const trt_layer_t *layer,
+                                     void *const *outputs, int64_t out_plane, conv_output_t *outs) {
+  int64_t next = 0, total = trt_layer_input(network, layer, 1)->dims.d[0];
+  for (int o = 0; o < layer->nb_outputs; o++) {
+    const trt_tensor_t *y = trt_layer_output(network, layer, o);
+    outs[o] = (conv_output_t){next, y->dims.d[1], outputs[o], y->dims.d[1] * out_plane};
+    if (y->view_parent >= 0) {
+      const trt_tensor_t *parent = &network->tensors[y->view_parent];
+      if (y->view_axis == 1)
+        outs[o].image_stride = parent->dims.d[1] * out_plane;
+      else if (y->dims.d[0] != 1)
+        return trt_error(TRT_STATUS_UNSUPPORTED,
+                         "output '%s' is a strided view along axis %d; only channels are",
+                         y->name, y->view_axis);
+    }
+    next += y->dims.d[1];
+  }
+  if (next != total)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                     "outputs have %lld channels in all, the weights %lld", (long long)next,
+                     (long long)total);
+  return TRT_STATUS_OK;
+}
+
 trt_status_t trt_cpu_convolution(const trt_network_t *network, const trt_layer_t *layer,
                                  const void *const *inputs, void *const *outputs,
                                  trt_cpu_context_t *cpu) {
@@ -279,14 +323,23 @@ trt_status_t trt_cpu_convolution(const trt_network_t *network, const trt_layer_t
   if (status != TRT_STATUS_OK)
     return status;
   const trt_convolution_params_t *params = layer->params;
-  const conv_geometry_t g = make_geometry(network, layer);
+  conv_geometry_t g = make_geometry(network, layer);
+  g.out_channels = trt_layer_input(network, layer, 1)->dims.d[0]; /* all outputs together */
   const float *x = inputs[0], *w = inputs[1];
   const float *bias = layer->nb_inputs > 2 ? inputs[2] : NULL;
-  float *y = outputs[0];
+  const float *residual = layer->nb_inputs > 3 ? inputs[3] : NULL;
   const int64_t in_plane = volume3(g.in), out_plane = volume3(g.out);
+  conv_output_t outs[TRT_MAX_LAYER_OUTPUTS];
+  status = describe_outputs(network, layer, outputs, out_plane, outs);
+  if (status == TRT_STATUS_OK && (residual || g.group > 1) && layer->nb_outputs > 1)
+    status = trt_error(TRT_STATUS_UNSUPPORTED,
+                       "a merged convolution takes no residual and has group 1");
+  if (status != TRT_STATUS_OK)
+    return status;
 
   if (g.group == g.in_channels && g.group == g.out_channels) {
-    depthwise_job_t job = {&g, x, w, bias, y, &params->activation};
+    depthwise_job_t job = {&g, x, w, bias, residual, outs[0].y, outs[0].image_stride,
+                           &params->activation};
     trt_cpu_parallel_for(cpu, g.batch * g.out_channels, 1, depthwise_task, &job);
     return TRT_STATUS_OK;
   }
@@ -295,29 +348,40 @@ trt_status_t trt_cpu_convolution(const trt_network_t *network, const trt_layer_t
   const int64_t group_k = group_in * volume3(g.kernel);
   const bool pointwise = is_pointwise(&g);
   for (int64_t n = 0; n < g.batch; n++) {
-    for (int64_t group = 0; group < g.group; group++) {
-      const float *group_x = x + (n * g.in_channels + group * group_in) * in_plane;
-      im2col_source_t source = {&g, group_x};
-      trt_sgemm_t gemm = {
-          .m = group_out,
-          .n = out_plane,
-          .k = group_k,
-          .a = w + group * group_out * group_k,
-          .lda = group_k,
-          .b = group_x,
-          .ldb = in_plane,
-          .pack_b = pointwise ? NULL : pack_im2col,
-          .pack_b_source = &source,
-          .c = y + (n * g.out_channels + group * group_out) * out_plane,
-          .ldc = out_plane,
-          .alpha = 1.0f,
-          .beta = 0.0f,
-          .bias = bias ? bias + group * group_out : NULL,
-          .activation = params->activation,
-      };
-      status = trt_sgemm(&gemm, cpu);
-      if (status != TRT_STATUS_OK)
-        return status;
+    for (int o = 0; o < layer->nb_outputs; o++) {
+      const conv_output_t *out = &outs[o];
+      float *image = out->y + n * out->image_stride;
+      if (residual) /* accumulated by the GEMM (beta 1), before the activation */
+        memcpy(image, residual + n * out->channels * out_plane,
+               (size_t)(out->channels * out_plane) * sizeof(float));
+      /* One output spans every group, or (merged) is a row range of group 0. */
+      const int64_t groups = layer->nb_outputs > 1 ? 1 : g.group;
+      const int64_t rows = layer->nb_outputs > 1 ? out->channels : group_out;
+      for (int64_t group = 0; group < groups; group++) {
+        const float *group_x = x + (n * g.in_channels + group * group_in) * in_plane;
+        const int64_t first_row = out->first_channel + group * group_out;
+        im2col_source_t source = {&g, group_x};
+        trt_sgemm_t gemm = {
+            .m = rows,
+            .n = out_plane,
+            .k = group_k,
+            .a = w + first_row * group_k,
+            .lda = group_k,
+            .b = group_x,
+            .ldb = in_plane,
+            .pack_b = pointwise ? NULL : pack_im2col,
+            .pack_b_source = &source,
+            .c = image + group * group_out * out_plane,
+            .ldc = out_plane,
+            .alpha = 1.0f,
+            .beta = residual ? 1.0f : 0.0f,
+            .bias = bias ? bias + first_row : NULL,
+            .activation = params->activation,
+        };
+        status = trt_sgemm(&gemm, cpu);
+        if (status != TRT_STATUS_OK)
+          return status;
+      }
     }
   }
   return TRT_STATUS_OK;

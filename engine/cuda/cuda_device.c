@@ -1,11 +1,13 @@
 /* CUDA device discovery and library versions, for choosing a backend and
  * for the plan-file header. Built only when the CUDA backend is enabled. */
 #include <stdio.h>
+#include <string.h>
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
+#include "cuda/cuda_engine.h"
 #include "kernels/pointwise.cuh"
 #include "trt/runtime.h"
 
@@ -37,4 +39,83 @@ trt_status_t trt_cuda_device_describe(int device, char *text, size_t size) {
            properties.totalGlobalMem / 1073741824.0, runtime_version / 1000,
            (runtime_version % 1000) / 10, cudnnGetVersion(), CUBLAS_VERSION);
   return TRT_STATUS_OK;
+}
+
+/* ---- backend internals ---------------------------------------------------- */
+
+
+trt_status_t trt_cuda_check_device(int device) {
+  int count = 0;
+  trt_status_t status = trt_cuda_device_count(&count);
+  if (status != TRT_STATUS_OK)
+    return status;
+  if (device < 0 || device >= count)
+    return trt_error(TRT_STATUS_NO_DEVICE, "CUDA device %d does not exist (%d present)", device,
+                     count);
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_cuda_device_identity(int device, char *name, size_t size, int *major,
+                                      int *minor) {
+  struct cudaDeviceProp properties;
+  cudaError_t error = cudaGetDeviceProperties(&properties, device);
+  if (error != cudaSuccess)
+    return trt_error(TRT_STATUS_NO_DEVICE, "CUDA device %d: %s", device, cudaGetErrorString(error));
+  snprintf(name, size, "%s", properties.name);
+  *major = properties.major;
+  *minor = properties.minor;
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_cuda_versions(trt_cuda_versions_t *versions) {
+  memset(versions, 0, sizeof(*versions));
+  TRT_CUDA_CHECK(cudaRuntimeGetVersion(&versions->cuda_runtime));
+  versions->cudnn = (uint64_t)cudnnGetVersion();
+  int major = 0, minor = 0, patch = 0;
+  TRT_CUBLAS_CHECK(cublasGetProperty(MAJOR_VERSION, &major));
+  TRT_CUBLAS_CHECK(cublasGetProperty(MINOR_VERSION, &minor));
+  TRT_CUBLAS_CHECK(cublasGetProperty(PATCH_LEVEL, &patch));
+  versions->cublas = major * 10000 + minor * 100 + patch;
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t env_create(trt_cuda_env_t *env) {
+  TRT_CUDA_CHECK(cudaSetDevice(env->device));
+  TRT_CUDA_CHECK(cudaStreamCreateWithFlags(&env->stream, cudaStreamNonBlocking));
+  TRT_CUDNN_CHECK(cudnnCreate(&env->cudnn));
+  TRT_CUDNN_CHECK(cudnnSetStream(env->cudnn, env->stream));
+  TRT_CUBLAS_CHECK(cublasCreate(&env->cublas));
+  TRT_CUBLAS_CHECK(cublasSetStream(env->cublas, env->stream));
+  TRT_CUBLAS_CHECK(cublasSetMathMode(env->cublas, env->allow_tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
+                                                                  : CUBLAS_DEFAULT_MATH));
+  TRT_CUBLAS_CHECK(cublasLtCreate(&env->cublas_lt));
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_cuda_env_init(trt_cuda_env_t *env, int device, bool allow_tf32) {
+  memset(env, 0, sizeof(*env));
+  env->device = device;
+  env->allow_tf32 = allow_tf32;
+  trt_status_t status = env_create(env);
+  if (status != TRT_STATUS_OK)
+    trt_cuda_env_release(env);
+  return status;
+}
+
+/* Releases what env_create made, in reverse; a failure here has nothing
+ * left to report to, so results are ignored. */
+void trt_cuda_env_release(trt_cuda_env_t *env) {
+  if (env->stream)
+    (void)cudaStreamSynchronize(env->stream);
+  if (env->cublas_lt)
+    (void)cublasLtDestroy(env->cublas_lt);
+  if (env->cublas)
+    (void)cublasDestroy(env->cublas);
+  if (env->cudnn)
+    (void)cudnnDestroy(env->cudnn);
+  if (env->stream)
+    (void)cudaStreamDestroy(env->stream);
+  if (env->workspace)
+    (void)cudaFree(env->workspace);
+  memset(env, 0, sizeof(*env));
 }

@@ -65,13 +65,16 @@ static trt_status_t check_bias(const char *op, const trt_tensor_t *b, int64_t ou
   return TRT_STATUS_OK;
 }
 
-/* Common checks; returns x and w through the pointers. */
+/* Common checks; returns x and w through the pointers. `fused_forms`: the
+ * optimizer's residual input 3 and several outputs are allowed. */
 static trt_status_t check_inputs(const char *op, const trt_network_t *network,
-                                 const trt_layer_t *layer, trt_tensor_t **x, trt_tensor_t **w) {
-  if (layer->nb_inputs < 2 || layer->nb_inputs > 3 || !trt_layer_input(network, layer, 0) ||
-      !trt_layer_input(network, layer, 1))
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects inputs x, w and optional bias", op);
-  if (layer->nb_outputs != 1)
+                                 const trt_layer_t *layer, bool fused_forms, trt_tensor_t **x,
+                                 trt_tensor_t **w) {
+  if (layer->nb_inputs < 2 || layer->nb_inputs > (fused_forms ? 4 : 3) ||
+      !trt_layer_input(network, layer, 0) || !trt_layer_input(network, layer, 1))
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects inputs x, w and optional bias%s",
+                     op, fused_forms ? " and residual" : "");
+  if (layer->nb_outputs != 1 && !fused_forms)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects 1 output, got %d", op,
                      layer->nb_outputs);
   *x = trt_layer_input(network, layer, 0);
@@ -97,11 +100,45 @@ static void resolve_same_pads(int auto_pad, int64_t total, int64_t *begin, int64
   *end = auto_pad == TRT_AUTO_PAD_SAME_UPPER ? large : small;
 }
 
+/* Sets the outputs' dims from the full result `out`. A merged convolution
+ * (several outputs) keeps each output's channel count, which must be known
+ * and add up; a residual must be shaped like the (single) output. */
+static trt_status_t set_outputs(const char *op, trt_network_t *network, trt_layer_t *layer,
+                                const trt_dims_t *out) {
+  int64_t channels = 0;
+  for (int o = 0; layer->nb_outputs > 1 && o < layer->nb_outputs; o++) {
+    const trt_tensor_t *y = trt_layer_output(network, layer, o);
+    if (y->dims.nb_dims != out->nb_dims || y->dims.d[1] < 1)
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: merged output '%s' has no channel count", op,
+                       y->name);
+    channels += y->dims.d[1];
+  }
+  if (layer->nb_outputs > 1 && channels != out->d[1])
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: merged outputs have %lld channels, weights %lld",
+                     op, (long long)channels, (long long)out->d[1]);
+  const trt_tensor_t *residual = trt_layer_input(network, layer, 3);
+  if (residual && (layer->nb_outputs != 1 || !trt_dims_equal(&residual->dims, out) ||
+                   residual->type != TRT_DATA_TYPE_FLOAT32)) {
+    char dims[96], out_dims[96];
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: residual '%s' is %s, the output %s", op,
+                     residual->name, trt_dims_format(&residual->dims, dims, sizeof dims),
+                     trt_dims_format(out, out_dims, sizeof out_dims));
+  }
+  for (int o = 0; o < layer->nb_outputs; o++) {
+    trt_tensor_t *y = trt_layer_output(network, layer, o);
+    int64_t own_channels = layer->nb_outputs > 1 ? y->dims.d[1] : out->d[1];
+    y->type = TRT_DATA_TYPE_FLOAT32;
+    y->dims = *out;
+    y->dims.d[1] = own_channels;
+  }
+  return TRT_STATUS_OK;
+}
+
 trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer) {
   const char *op = "Convolution";
   trt_convolution_params_t *params = layer->params;
-  trt_tensor_t *x, *w;
-  trt_status_t status = check_inputs(op, network, layer, &x, &w);
+  trt_tensor_t *x = NULL, *w = NULL;
+  trt_status_t status = check_inputs(op, network, layer, true, &x, &w);
   if (status == TRT_STATUS_OK)
     status = normalize_params(op, params, x, w);
   if (status != TRT_STATUS_OK)
@@ -145,17 +182,14 @@ trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer) {
                        "%s: input %s is smaller than the dilated kernel (%lld) on spatial axis %d",
                        op, x_dims, (long long)dilated, i);
   }
-  trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  y->type = TRT_DATA_TYPE_FLOAT32;
-  y->dims = out;
-  return TRT_STATUS_OK;
+  return set_outputs(op, network, layer, &out);
 }
 
 trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer) {
   const char *op = "Deconvolution";
   trt_convolution_params_t *params = layer->params;
-  trt_tensor_t *x, *w;
-  trt_status_t status = check_inputs(op, network, layer, &x, &w);
+  trt_tensor_t *x = NULL, *w = NULL;
+  trt_status_t status = check_inputs(op, network, layer, false, &x, &w);
   if (status == TRT_STATUS_OK)
     status = normalize_params(op, params, x, w);
   if (status != TRT_STATUS_OK)

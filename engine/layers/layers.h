@@ -37,4 +37,16 @@ trt_status_t trt_identity_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_reduce_resolve_axes(const trt_network_t *network, const trt_layer_t *layer,
                                      int rank, bool reduced[TRT_MAX_DIMS], bool *noop);
 
+/* logic.c: comparisons, logic, Where; numpy broadcasting of two shapes. */
+trt_status_t trt_broadcast_dims(const trt_dims_t *a, const trt_dims_t *b, trt_dims_t *out);
+trt_status_t trt_compare_infer(trt_network_t *network, trt_layer_t *layer);
+trt_status_t trt_logic_infer(trt_network_t *network, trt_layer_t *layer);
+trt_status_t trt_where_infer(trt_network_t *network, trt_layer_t *layer);
+/* indexing.c */
+trt_status_t trt_arg_reduce_infer(trt_network_t *network, trt_layer_t *layer);
+trt_status_t trt_gather_elements_infer(trt_network_t *network, trt_layer_t *layer);
+trt_status_t trt_tile_infer(trt_network_t *network, trt_layer_t *layer);
+trt_status_t trt_expand_infer(trt_network_t *network, trt_layer_t *layer);
+trt_status_t trt_trilu_infer(trt_network_t *network, trt_layer_t *layer);
+
 #endif

@@ -10,7 +10,7 @@
 #include "onnx.pb-c.h"
 #include "trt/network.h"
 
-#define TRT_ONNX_MIN_OPSET 7
+#define TRT_ONNX_MIN_OPSET 1
 #define TRT_ONNX_MAX_OPSET 17
 
 typedef struct {

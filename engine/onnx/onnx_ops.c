@@ -283,6 +283,22 @@ static trt_status_t reject_used_outputs(const trt_onnx_importer_t *importer,
   return TRT_STATUS_OK;
 }
 
+/* BatchNormalization and Dropout before opset 7 carry `is_test`; 0 asks for
+ * training behaviour (batch statistics, random masks). Its default is 0, but
+ * like ONNX's own version converter we read a missing attribute as an
+ * inference model, the only kind an exporter of that era wrote without it. */
+static trt_status_t reject_training_mode(const trt_onnx_importer_t *importer,
+                                         const Onnx__NodeProto *node) {
+  if (importer->opset >= 7 || !find_attribute(node, "is_test"))
+    return TRT_STATUS_OK;
+  int64_t is_test;
+  trt_status_t status = attr_int(node, "is_test", 1, &is_test);
+  if (!status && is_test == 0)
+    status = trt_error(TRT_STATUS_UNSUPPORTED,
+                       "attribute 'is_test' = 0 (training mode) is not supported");
+  return status;
+}
+
 static trt_status_t add_layer(trt_onnx_importer_t *importer, trt_layer_type_t type,
                               const char *name, const int *inputs, int nb_inputs,
                               const char *const *output_names, int nb_outputs, const void *params,
@@ -316,6 +332,20 @@ static trt_status_t add_helper_constant(trt_onnx_importer_t *importer, const Onn
     snprintf(name, sizeof(name), "%s/%s_%d", trt_onnx_node_name(node), suffix, n);
   *tensor = trt_network_add_constant(importer->network, name, type, dims, data);
   return *tensor < 0 ? TRT_STATUS_PARSE_ERROR : TRT_STATUS_OK;
+}
+
+/* Adds a helper layer named "<node>/<suffix>" with one output; `*output` is
+ * that output's tensor. */
+static trt_status_t add_helper_layer(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
+                                     const char *suffix, trt_layer_type_t type, const int *inputs,
+                                     int nb_inputs, const void *params, int *output) {
+  char name[NAME_SIZE];
+  snprintf(name, sizeof(name), "%s/%s", trt_onnx_node_name(node), suffix);
+  int layer;
+  trt_status_t status = add_layer(importer, type, name, inputs, nb_inputs, NULL, 1, params, &layer);
+  if (!status)
+    *output = trt_network_layer_output(importer->network, layer, 0);
+  return status;
 }
 
 static float half_to_float(uint16_t h) {
@@ -659,7 +689,79 @@ static trt_status_t import_hard_swish(trt_onnx_importer_t *importer, const Onnx_
   return add_unary(importer, node, TRT_ACTIVATION_HARD_SWISH, 1.0f / 6.0f, 0.5f);
 }
 
-/* Clip: min/max attributes before opset 11, optional constant inputs since. */
+/* Adds `kind`(a, b) as a helper layer "<node>/<suffix>" (last: the node's
+ * own layer and output). */
+static trt_status_t add_elementwise_step(trt_onnx_importer_t *importer,
+                                         const Onnx__NodeProto *node, const char *suffix,
+                                         trt_elementwise_kind_t kind, int a, int b, bool last,
+                                         int *output) {
+  int operands[2] = {a, b};
+  trt_elementwise_params_t params = {kind};
+  if (last)
+    return add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, operands, 2, &params);
+  return add_helper_layer(importer, node, suffix, TRT_LAYER_ELEMENTWISE, operands, 2, &params,
+                          output);
+}
+
+/* Selu(x) = gamma * Elu_alpha(x): an Elu layer, then a multiplication. */
+static trt_status_t import_selu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  float alpha, gamma;
+  int input, elu, gamma_tensor;
+  trt_status_t status;
+  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+      (status = attr_float(node, "alpha", 1.67326319217681884765625f, &alpha)) ||
+      (status = attr_float(node, "gamma", 1.05070102214813232421875f, &gamma)))
+    return status;
+  trt_unary_params_t elu_params = {{TRT_ACTIVATION_ELU, alpha, 0.0f}};
+  trt_dims_t scalar = {0};
+  if ((status = add_helper_layer(importer, node, "elu", TRT_LAYER_UNARY, &input, 1, &elu_params,
+                                 &elu)) ||
+      (status = add_helper_constant(importer, node, "gamma", TRT_DATA_TYPE_FLOAT32, &scalar,
+                                    &gamma, &gamma_tensor)))
+    return status;
+  return add_elementwise_step(importer, node, NULL, TRT_ELEMENTWISE_MUL, elu, gamma_tensor, true,
+                              NULL);
+}
+
+/* Softsign(x) = x / (1 + |x|). */
+static trt_status_t import_softsign(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  int input, magnitude, one, denominator;
+  trt_status_t status;
+  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+    return status;
+  trt_unary_params_t abs_params = {{TRT_ACTIVATION_ABS, 0.0f, 0.0f}};
+  trt_dims_t scalar = {0};
+  float one_value = 1.0f;
+  if ((status = add_helper_layer(importer, node, "abs", TRT_LAYER_UNARY, &input, 1, &abs_params,
+                                 &magnitude)) ||
+      (status = add_helper_constant(importer, node, "one", TRT_DATA_TYPE_FLOAT32, &scalar,
+                                    &one_value, &one)) ||
+      (status = add_elementwise_step(importer, node, "denominator", TRT_ELEMENTWISE_ADD, magnitude,
+                                     one, false, &denominator)))
+    return status;
+  return add_elementwise_step(importer, node, NULL, TRT_ELEMENTWISE_DIV, input, denominator, true,
+                              NULL);
+}
+
+/* Clip whose min or max is computed (or a graph input) rather than constant:
+ * Max(x, min) then Min(., max), which keep a NaN x as Clip does (the
+ * elementwise layer returns its first operand when a comparison fails). */
+static trt_status_t import_clip_computed(trt_onnx_importer_t *importer,
+                                         const Onnx__NodeProto *node, int input,
+                                         const int *bounds) {
+  int current = input;
+  trt_status_t status = TRT_STATUS_OK;
+  if (bounds[0] >= 0)
+    status = add_elementwise_step(importer, node, "min", TRT_ELEMENTWISE_MAX, current, bounds[0],
+                                  bounds[1] < 0, &current);
+  if (!status && bounds[1] >= 0)
+    status = add_elementwise_step(importer, node, NULL, TRT_ELEMENTWISE_MIN, current, bounds[1],
+                                  true, NULL);
+  return status;
+}
+
+/* Clip: min/max attributes before opset 11, optional inputs since, baked
+ * into the unary layer when constant. */
 static trt_status_t import_clip(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   bool bounds_as_inputs = importer->opset >= 11;
   int input;
@@ -673,6 +775,15 @@ static trt_status_t import_clip(trt_onnx_importer_t *importer, const Onnx__NodeP
         (status = attr_float(node, "max", INFINITY, &params.op.beta)))
       return status;
   } else {
+    int bounds[2];
+    if ((status = get_input(importer, node, 1, &bounds[0])) ||
+        (status = get_input(importer, node, 2, &bounds[1])))
+      return status;
+    bool computed_bounds = false;
+    for (int i = 0; i < 2; i++)
+      computed_bounds |= bounds[i] >= 0 && !trt_network_tensor_data(importer->network, bounds[i]);
+    if (computed_bounds)
+      return import_clip_computed(importer, node, input, bounds);
     double min, max;
     if ((status = constant_scalar_input(importer, node, 1, -INFINITY, &min)) ||
         (status = constant_scalar_input(importer, node, 2, INFINITY, &max)))
@@ -683,13 +794,109 @@ static trt_status_t import_clip(trt_onnx_importer_t *importer, const Onnx__NodeP
   return add_node_layer(importer, node, TRT_LAYER_UNARY, &input, 1, &params);
 }
 
+/* ---- legacy broadcasting (opset < 7) ------------------------------------ */
+
+/* The rank of a graph input or constant; -1 for a layer output, whose dims
+ * are known only after shape inference. */
+static int import_time_rank(const trt_onnx_importer_t *importer, int tensor) {
+  const trt_tensor_t *t = &importer->network->tensors[tensor];
+  return t->producer < 0 ? t->dims.nb_dims : -1;
+}
+
+/* Before opset 7, an operand B broadcast with `axis` lines up with A's dims
+ * starting at `axis`, not at the end as in numpy. `*aligned` is B with as
+ * many trailing ones as make numpy broadcasting do the same. With A's rank
+ * known here, that is a constant or an Unsqueeze; otherwise a small shape
+ * sub-graph that shape inference folds: Reshape(B, Shape(B) ++ ones(n))
+ * with n = rank(A) - axis - rank(B) taken from Shape(A, start). */
+static trt_status_t align_at_axis(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
+                                  int a, int b, int64_t axis, int *aligned) {
+  int rank_a = import_time_rank(importer, a), rank_b = import_time_rank(importer, b);
+  *aligned = b;
+  if (rank_b < 0)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "broadcast with 'axis' needs the rank of input '%s' at import time "
+                     "(an initializer or graph input)",
+                     node->input[1]);
+  if (axis < 0 && rank_a >= 0)
+    axis += rank_a;
+  if (axis < 0)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "a negative broadcast 'axis' needs the rank of input '%s' at import time",
+                     node->input[0]);
+  trt_status_t status;
+  if (rank_a >= 0) {
+    int64_t trailing = rank_a - axis - rank_b;
+    if (trailing < 0)
+      return trt_error(TRT_STATUS_PARSE_ERROR,
+                       "input '%s' (rank %d) does not fit input '%s' (rank %d) at axis %lld",
+                       node->input[1], rank_b, node->input[0], rank_a, (long long)axis);
+    if (trailing == 0)
+      return TRT_STATUS_OK;
+    const trt_tensor_t *operand = &importer->network->tensors[b];
+    if (operand->data) {
+      trt_dims_t dims = operand->dims;
+      for (int64_t i = 0; i < trailing; i++)
+        dims.d[dims.nb_dims++] = 1;
+      return add_helper_constant(importer, node, "aligned", operand->type, &dims, operand->data,
+                                 aligned);
+    }
+    trt_reshape_params_t unsqueeze = {.mode = TRT_RESHAPE_UNSQUEEZE};
+    for (int64_t i = 0; i < trailing; i++)
+      unsqueeze.axes[unsqueeze.nb_axes++] = (int32_t)(rank_b + i);
+    return add_helper_layer(importer, node, "aligned", TRT_LAYER_RESHAPE, &b, 1, &unsqueeze,
+                            aligned);
+  }
+  trt_shape_params_t tail_window = {axis + rank_b, INT64_MAX}, whole = {0, INT64_MAX};
+  trt_constant_of_shape_params_t ones = {TRT_DATA_TYPE_INT64, 1.0};
+  trt_concat_params_t concat = {0};
+  trt_reshape_params_t reshape = {.mode = TRT_RESHAPE_FROM_TENSOR, .allow_zero = true};
+  int tail, tail_length, tail_ones, shape_b, target[2], reshape_inputs[2] = {b, -1};
+  if ((status = add_helper_layer(importer, node, "broadcast_tail", TRT_LAYER_SHAPE, &a, 1,
+                                 &tail_window, &tail)) ||
+      (status = add_helper_layer(importer, node, "broadcast_tail_length", TRT_LAYER_SHAPE, &tail,
+                                 1, &whole, &tail_length)) ||
+      (status = add_helper_layer(importer, node, "broadcast_ones", TRT_LAYER_CONSTANT_OF_SHAPE,
+                                 &tail_length, 1, &ones, &tail_ones)) ||
+      (status = add_helper_layer(importer, node, "broadcast_shape", TRT_LAYER_SHAPE, &b, 1, &whole,
+                                 &shape_b)))
+    return status;
+  target[0] = shape_b;
+  target[1] = tail_ones;
+  if ((status = add_helper_layer(importer, node, "aligned_shape", TRT_LAYER_CONCAT, target, 2,
+                                 &concat, &reshape_inputs[1])))
+    return status;
+  return add_helper_layer(importer, node, "aligned", TRT_LAYER_RESHAPE, reshape_inputs, 2,
+                          &reshape, aligned);
+}
+
+/* Binary ops before opset 7 (Add, Sub, Mul, Div, Pow, comparisons, logic):
+ * `broadcast` = 0 asks for equal shapes, which numpy broadcasting handles
+ * alike; `broadcast` = 1 without `axis` is numpy's right alignment; with
+ * `axis` B is realigned. Opset 7 made every such op numpy-broadcasting. */
+static trt_status_t legacy_broadcast_operands(trt_onnx_importer_t *importer,
+                                              const Onnx__NodeProto *node, int *inputs) {
+  if (importer->opset >= 7)
+    return TRT_STATUS_OK;
+  int64_t broadcast, axis;
+  trt_status_t status;
+  if ((status = attr_int(node, "broadcast", 0, &broadcast)) ||
+      (status = attr_int(node, "axis", 0, &axis)))
+    return status;
+  if (!broadcast || !find_attribute(node, "axis"))
+    return TRT_STATUS_OK;
+  return align_at_axis(importer, node, inputs[0], inputs[1], axis, &inputs[1]);
+}
+
 /* ---- elementwise -------------------------------------------------------- */
 
 static trt_status_t add_binary(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                                trt_elementwise_kind_t kind) {
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
+  if ((status = check_input_count(node, 2, 2)) ||
+      (status = get_inputs(importer, node, inputs, 2)) ||
+      (status = legacy_broadcast_operands(importer, node, inputs)))
     return status;
   trt_elementwise_params_t params = {kind};
   return add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, inputs, 2, &params);
@@ -705,7 +912,21 @@ IMPORT_BINARY(import_sub, TRT_ELEMENTWISE_SUB)
 IMPORT_BINARY(import_mul, TRT_ELEMENTWISE_MUL)
 IMPORT_BINARY(import_div, TRT_ELEMENTWISE_DIV)
 IMPORT_BINARY(import_pow, TRT_ELEMENTWISE_POW)
-IMPORT_BINARY(import_prelu, TRT_ELEMENTWISE_PRELU)
+
+/* PRelu before opset 7: a 1-D slope of C values applies along axis 1 (the
+ * channels), not numpy's last axis; from 7 the slope broadcasts like numpy. */
+static trt_status_t import_prelu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  int inputs[2];
+  trt_status_t status;
+  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
+    return status;
+  const trt_tensor_t *slope = &importer->network->tensors[inputs[1]];
+  if (importer->opset < 7 && import_time_rank(importer, inputs[1]) == 1 && slope->dims.d[0] != 1 &&
+      (status = align_at_axis(importer, node, inputs[0], inputs[1], 1, &inputs[1])))
+    return status;
+  trt_elementwise_params_t params = {TRT_ELEMENTWISE_PRELU};
+  return add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, inputs, 2, &params);
+}
 
 /* Variadic Sum/Min/Max/Mean: a chain of binary layers; the last one carries
  * the node's name and output. Mean divides the sum by the input count. */
@@ -803,7 +1024,8 @@ static trt_status_t import_batch_norm(trt_onnx_importer_t *importer, const Onnx_
   trt_status_t status;
   if ((status = check_input_count(node, 5, 5)) ||
       (status = get_inputs(importer, node, inputs, 5)) ||
-      (status = reject_used_outputs(importer, node, 1, "training statistics")))
+      (status = reject_used_outputs(importer, node, 1, "training statistics")) ||
+      (status = reject_training_mode(importer, node)))
     return status;
   trt_norm_params_t params = {0};
   int64_t spatial, training_mode;
@@ -833,19 +1055,47 @@ static trt_status_t import_instance_norm(trt_onnx_importer_t *importer,
   return add_node_layer(importer, node, TRT_LAYER_INSTANCE_NORM, inputs, 3, &params);
 }
 
+/* Output names for a node whose unused outputs may be unnamed: those get
+ * "<node>:<i>". `generated` holds the made-up names. */
+static void name_outputs(const Onnx__NodeProto *node, int nb_outputs, const char **names,
+                         char (*generated)[64]) {
+  for (int i = 0; i < nb_outputs; i++) {
+    names[i] = node->output[i];
+    if (!names[i][0]) {
+      snprintf(generated[i], sizeof(generated[i]), "%.50s:%d", trt_onnx_node_name(node), i);
+      names[i] = generated[i];
+    }
+  }
+}
+
+/* LayerNormalization: Y, and the optional Mean and InvStdDev (dims of X up
+ * to `axis`, then ones), computed in FP32 whatever stash_type says. */
 static trt_status_t import_layer_norm(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[3];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 3)) ||
-      (status = get_inputs(importer, node, inputs, 3)) ||
-      (status = reject_used_outputs(importer, node, 1, "Mean/InvStdDev")))
+  if ((status = check_input_count(node, 2, 3)) || (status = get_inputs(importer, node, inputs, 3)))
     return status;
+  if (node->n_output > 3)
+    return trt_error(TRT_STATUS_PARSE_ERROR, "expected at most 3 outputs, got %zu",
+                     node->n_output);
   trt_norm_params_t params = {0};
+  int64_t stash_type;
   if ((status = attr_float(node, "epsilon", 1e-5f, &params.epsilon)) ||
-      (status = attr_int32(node, "axis", -1, &params.axis)))
+      (status = attr_int32(node, "axis", -1, &params.axis)) ||
+      (status = attr_int(node, "stash_type", 1, &stash_type)))
     return status;
-  return add_node_layer(importer, node, TRT_LAYER_LAYER_NORM, inputs, trim_inputs(inputs, 3),
-                        &params);
+  if (stash_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "attribute 'stash_type' = %lld is not supported (only FLOAT)",
+                     (long long)stash_type);
+  int nb_outputs = (int)node->n_output;
+  while (nb_outputs > 1 && !trt_onnx_value_is_used(importer, node->output[nb_outputs - 1]))
+    nb_outputs--;
+  const char *names[3];
+  char generated[3][64];
+  name_outputs(node, nb_outputs, names, generated);
+  return add_layer(importer, TRT_LAYER_LAYER_NORM, trt_onnx_node_name(node), inputs,
+                   trim_inputs(inputs, 3), names, nb_outputs, &params, NULL);
 }
 
 static trt_status_t import_lrn(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
@@ -938,11 +1188,27 @@ static trt_status_t import_flatten(trt_onnx_importer_t *importer, const Onnx__No
   return add_node_layer(importer, node, TRT_LAYER_RESHAPE, &input, 1, &params);
 }
 
+/* Reshape: the shape is an attribute before opset 5, input 1 since. */
 static trt_status_t import_reshape(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
+  if (importer->opset < 5) {
+    int64_t shape[TRT_MAX_DIMS];
+    int count;
+    if ((status = check_input_count(node, 1, 1)) ||
+        (status = get_input(importer, node, 0, &inputs[0])) ||
+        (status = attr_ints(node, "shape", shape, TRT_MAX_DIMS, &count)))
+      return status;
+    if (!find_attribute(node, "shape"))
+      return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'shape' is required");
+    trt_dims_t dims = {1, {count}};
+    if ((status = add_helper_constant(importer, node, "shape", TRT_DATA_TYPE_INT64, &dims, shape,
+                                      &inputs[1])))
+      return status;
+  } else if ((status = check_input_count(node, 2, 2)) ||
+             (status = get_inputs(importer, node, inputs, 2))) {
     return status;
+  }
   trt_reshape_params_t params = {0};
   params.mode = TRT_RESHAPE_FROM_TENSOR;
   int64_t allow_zero;
@@ -1001,10 +1267,11 @@ static trt_status_t import_concat(trt_onnx_importer_t *importer, const Onnx__Nod
   if (!inputs)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory");
   trt_concat_params_t params = {0};
-  if (!find_attribute(node, "axis"))
+  /* Concat-1 defaults axis to 1; it is required since opset 4. */
+  if (!find_attribute(node, "axis") && importer->opset >= 4)
     status = trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'axis' is required");
   if (!status && !(status = get_inputs(importer, node, inputs, count)) &&
-      !(status = attr_int32(node, "axis", 0, &params.axis))) {
+      !(status = attr_int32(node, "axis", 1, &params.axis))) {
     for (int i = 0; i < count && !status; i++)
       if (inputs[i] < 0)
         status = trt_error(TRT_STATUS_PARSE_ERROR, "input %d is empty", i);
@@ -1015,9 +1282,10 @@ static trt_status_t import_concat(trt_onnx_importer_t *importer, const Onnx__Nod
   return status;
 }
 
-/* Split: sizes in the `split` attribute before opset 13, in input 1 since. */
+/* Split: sizes in the `split` attribute in opsets 2 to 12, in input 1 since
+ * 13; Split-1 took either (attribute or optional input 1). */
 static trt_status_t import_split(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  bool split_input = importer->opset >= 13;
+  bool split_input = importer->opset >= 13 || (importer->opset < 2 && node->n_input > 1);
   int inputs[2];
   trt_status_t status;
   if ((status = check_input_count(node, 1, split_input ? 2 : 1)) ||
@@ -1040,16 +1308,9 @@ static trt_status_t import_split(trt_onnx_importer_t *importer, const Onnx__Node
                        count, nb_outputs);
     params.nb_sizes = count;
   }
-  /* Unused outputs may be unnamed: give them "<node>:<i>" names. */
   const char *names[TRT_MAX_LAYER_OUTPUTS];
   char generated[TRT_MAX_LAYER_OUTPUTS][64];
-  for (int i = 0; i < nb_outputs; i++) {
-    names[i] = node->output[i];
-    if (!names[i][0]) {
-      snprintf(generated[i], sizeof(generated[i]), "%.50s:%d", trt_onnx_node_name(node), i);
-      names[i] = generated[i];
-    }
-  }
+  name_outputs(node, nb_outputs, names, generated);
   return add_layer(importer, TRT_LAYER_SPLIT, trt_onnx_node_name(node), inputs,
                    trim_inputs(inputs, 2), names, nb_outputs, &params, NULL);
 }
@@ -1109,14 +1370,16 @@ static trt_status_t import_pad(trt_onnx_importer_t *importer, const Onnx__NodePr
   if ((status = check_input_count(node, 1, 1)) ||
       (status = get_input(importer, node, 0, &inputs[0])))
     return status;
-  if (!find_attribute(node, "pads"))
-    return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'pads' is required");
-  if ((status = attr_ints(node, "pads", params.pads, 2 * TRT_MAX_DIMS, &params.nb_pads)) ||
+  /* Pad-1 called the attribute `paddings`. */
+  const char *pads_name = importer->opset < 2 ? "paddings" : "pads";
+  if (!find_attribute(node, pads_name))
+    return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' is required", pads_name);
+  if ((status = attr_ints(node, pads_name, params.pads, 2 * TRT_MAX_DIMS, &params.nb_pads)) ||
       (status = attr_float(node, "value", 0.0f, &params.value)))
     return status;
   if (params.nb_pads % 2)
-    return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'pads' has an odd number of values (%d)",
-                     params.nb_pads);
+    return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' has an odd number of values (%d)",
+                     pads_name, params.nb_pads);
   return add_node_layer(importer, node, TRT_LAYER_PAD, inputs, 1, &params);
 }
 
@@ -1156,7 +1419,34 @@ static trt_status_t import_upsample_like(trt_onnx_importer_t *importer, const On
   return add_node_layer(importer, node, TRT_LAYER_RESIZE, inputs, 3, &params);
 }
 
+/* Upsample-1 (experimental): height_scale and width_scale of a 4-D input,
+ * mode "nearest" or "bilinear"; otherwise as Upsample-7. */
+static trt_status_t import_upsample_1(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  static const char *const modes[] = {"nearest", "bilinear", NULL};
+  trt_resize_params_t params = {0};
+  int mode, input;
+  trt_status_t status;
+  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+      (status = attr_choice(node, "mode", modes, 0, &mode)))
+    return status;
+  if (!find_attribute(node, "height_scale") || !find_attribute(node, "width_scale"))
+    return trt_error(TRT_STATUS_PARSE_ERROR,
+                     "attributes 'height_scale' and 'width_scale' are required");
+  params.mode = mode == 0 ? TRT_RESIZE_NEAREST : TRT_RESIZE_LINEAR;
+  params.coord = TRT_RESIZE_COORD_ASYMMETRIC;
+  params.nearest = TRT_RESIZE_FLOOR;
+  params.cubic_coeff_a = -0.75f;
+  params.nb_scales = 4;
+  params.scales[0] = params.scales[1] = 1.0f;
+  if ((status = attr_float(node, "height_scale", 1.0f, &params.scales[2])) ||
+      (status = attr_float(node, "width_scale", 1.0f, &params.scales[3])))
+    return status;
+  return add_node_layer(importer, node, TRT_LAYER_RESIZE, &input, 1, &params);
+}
+
 static trt_status_t import_upsample(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  if (importer->opset < 7)
+    return import_upsample_1(importer, node);
   return import_upsample_like(importer, node, importer->opset < 9);
 }
 
@@ -1212,12 +1502,29 @@ static trt_status_t import_gather(trt_onnx_importer_t *importer, const Onnx__Nod
   return add_node_layer(importer, node, TRT_LAYER_GATHER, inputs, 2, &params);
 }
 
+/* Cast-1 names the target type with a string ("FLOAT"); from opset 6 it is
+ * the TensorProto.DataType number. */
+static trt_status_t cast_target_from_name(const Onnx__NodeProto *node, int64_t *to) {
+  static const char *const type_names[] = {"UNDEFINED", "FLOAT",   "UINT8",     "INT8",
+                                           "UINT16",    "INT16",   "INT32",     "INT64",
+                                           "STRING",    "BOOL",    "FLOAT16",   "DOUBLE",
+                                           "UINT32",    "UINT64",  "COMPLEX64", "COMPLEX128",
+                                           NULL};
+  if (!find_attribute(node, "to"))
+    return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'to' is required");
+  int index;
+  trt_status_t status = attr_choice(node, "to", type_names, 0, &index);
+  *to = index;
+  return status;
+}
+
 static trt_status_t import_cast(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   int64_t to = 0;
   trt_status_t status;
   if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
-      (status = attr_required_int(node, "to", &to)))
+      (status = importer->opset < 6 ? cast_target_from_name(node, &to)
+                                    : attr_required_int(node, "to", &to)))
     return status;
   trt_cast_params_t params;
   if ((status = trt_onnx_convert_type((int32_t)to, "attribute 'to'", &params.to)))
@@ -1253,6 +1560,7 @@ static trt_status_t import_dropout(trt_onnx_importer_t *importer, const Onnx__No
   if ((status = check_input_count(node, 1, importer->opset >= 12 ? 3 : 1)) ||
       (status = get_input(importer, node, 0, &input)) ||
       (status = reject_used_outputs(importer, node, 1, "mask")) ||
+      (status = reject_training_mode(importer, node)) ||
       (status = constant_scalar_input(importer, node, 2, 0.0, &training_mode)))
     return status;
   if (training_mode != 0.0)
@@ -1352,11 +1660,142 @@ static trt_status_t import_constant_of_shape(trt_onnx_importer_t *importer,
   return add_node_layer(importer, node, TRT_LAYER_CONSTANT_OF_SHAPE, &input, 1, &params);
 }
 
+/* ---- comparisons, logic and selection ----------------------------------- */
+
+/* Comparisons and binary logic ops share the legacy broadcast rules of the
+ * arithmetic ones (opset < 7). */
+static trt_status_t add_broadcast_binary(trt_onnx_importer_t *importer,
+                                         const Onnx__NodeProto *node, trt_layer_type_t type,
+                                         const void *params) {
+  int inputs[2];
+  trt_status_t status;
+  if ((status = check_input_count(node, 2, 2)) ||
+      (status = get_inputs(importer, node, inputs, 2)) ||
+      (status = legacy_broadcast_operands(importer, node, inputs)))
+    return status;
+  return add_node_layer(importer, node, type, inputs, 2, params);
+}
+
+#define IMPORT_COMPARE(function, kind)                                                             \
+  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
+    trt_compare_params_t params = {kind};                                                          \
+    return add_broadcast_binary(importer, node, TRT_LAYER_COMPARE, &params);                       \
+  }
+
+IMPORT_COMPARE(import_equal, TRT_COMPARE_EQUAL)
+IMPORT_COMPARE(import_less, TRT_COMPARE_LESS)
+IMPORT_COMPARE(import_less_or_equal, TRT_COMPARE_LESS_OR_EQUAL)
+IMPORT_COMPARE(import_greater, TRT_COMPARE_GREATER)
+IMPORT_COMPARE(import_greater_or_equal, TRT_COMPARE_GREATER_OR_EQUAL)
+
+#define IMPORT_LOGIC(function, kind)                                                               \
+  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
+    trt_logic_params_t params = {kind};                                                            \
+    return add_broadcast_binary(importer, node, TRT_LAYER_LOGIC, &params);                         \
+  }
+
+IMPORT_LOGIC(import_and, TRT_LOGIC_AND)
+IMPORT_LOGIC(import_or, TRT_LOGIC_OR)
+IMPORT_LOGIC(import_xor, TRT_LOGIC_XOR)
+
+static trt_status_t import_not(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  int input;
+  trt_status_t status;
+  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+    return status;
+  trt_logic_params_t params = {TRT_LOGIC_NOT};
+  return add_node_layer(importer, node, TRT_LAYER_LOGIC, &input, 1, &params);
+}
+
+static trt_status_t import_where(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  int inputs[3];
+  trt_status_t status;
+  if ((status = check_input_count(node, 3, 3)) || (status = get_inputs(importer, node, inputs, 3)))
+    return status;
+  return add_node_layer(importer, node, TRT_LAYER_WHERE, inputs, 3, NULL);
+}
+
+/* ---- indexing ------------------------------------------------------------ */
+
+/* ArgMax/ArgMin: select_last_index arrived in opset 12 (0 before). */
+static trt_status_t import_arg_reduce(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
+                                      bool max) {
+  int input;
+  int64_t keep_dims, select_last_index;
+  trt_arg_reduce_params_t params = {0};
+  trt_status_t status;
+  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+      (status = attr_int32(node, "axis", 0, &params.axis)) ||
+      (status = attr_int(node, "keepdims", 1, &keep_dims)) ||
+      (status = attr_int(node, "select_last_index", 0, &select_last_index)))
+    return status;
+  params.max = max;
+  params.keep_dims = keep_dims != 0;
+  params.select_last_index = select_last_index != 0;
+  return add_node_layer(importer, node, TRT_LAYER_ARG_REDUCE, &input, 1, &params);
+}
+
+static trt_status_t import_arg_max(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  return import_arg_reduce(importer, node, true);
+}
+
+static trt_status_t import_arg_min(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  return import_arg_reduce(importer, node, false);
+}
+
+static trt_status_t import_gather_elements(trt_onnx_importer_t *importer,
+                                           const Onnx__NodeProto *node) {
+  int inputs[2];
+  trt_gather_params_t params = {0};
+  trt_status_t status;
+  if ((status = check_input_count(node, 2, 2)) ||
+      (status = get_inputs(importer, node, inputs, 2)) ||
+      (status = attr_int32(node, "axis", 0, &params.axis)))
+    return status;
+  return add_node_layer(importer, node, TRT_LAYER_GATHER_ELEMENTS, inputs, 2, &params);
+}
+
+/* Tile-6+: input and repeats. Tile-1 repeated one axis given as a tensor
+ * input, a form no exporter of today writes. */
+static trt_status_t import_tile(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  if (importer->opset < 6)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "Tile-1 (inputs 'tiles' and 'axis') is not supported; use opset 6 or later");
+  int inputs[2];
+  trt_status_t status;
+  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
+    return status;
+  return add_node_layer(importer, node, TRT_LAYER_TILE, inputs, 2, NULL);
+}
+
+static trt_status_t import_expand(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  int inputs[2];
+  trt_status_t status;
+  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
+    return status;
+  return add_node_layer(importer, node, TRT_LAYER_EXPAND, inputs, 2, NULL);
+}
+
+static trt_status_t import_trilu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  int inputs[2];
+  int64_t upper;
+  trt_status_t status;
+  if ((status = check_input_count(node, 1, 2)) ||
+      (status = get_inputs(importer, node, inputs, 2)) ||
+      (status = attr_int(node, "upper", 1, &upper)))
+    return status;
+  trt_trilu_params_t params = {upper != 0};
+  return add_node_layer(importer, node, TRT_LAYER_TRILU, inputs, trim_inputs(inputs, 2), &params);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 static const trt_onnx_op_t onnx_ops[] = {
     {"Abs", import_abs},
     {"Add", import_add},
+    {"And", import_and},
+    {"ArgMax", import_arg_max},
+    {"ArgMin", import_arg_min},
     {"AveragePool", import_average_pool},
     {"BatchNormalization", import_batch_norm},
     {"Cast", import_cast},
@@ -1369,13 +1808,18 @@ static const trt_onnx_op_t onnx_ops[] = {
     {"Div", import_div},
     {"Dropout", import_dropout},
     {"Elu", import_elu},
+    {"Equal", import_equal},
     {"Erf", import_erf},
     {"Exp", import_exp},
+    {"Expand", import_expand},
     {"Flatten", import_flatten},
     {"Gather", import_gather},
+    {"GatherElements", import_gather_elements},
     {"Gemm", import_gemm},
     {"GlobalAveragePool", import_global_average_pool},
     {"GlobalMaxPool", import_global_max_pool},
+    {"Greater", import_greater},
+    {"GreaterOrEqual", import_greater_or_equal},
     {"HardSigmoid", import_hard_sigmoid},
     {"HardSwish", import_hard_swish},
     {"Identity", import_identity},
@@ -1383,6 +1827,8 @@ static const trt_onnx_op_t onnx_ops[] = {
     {"LRN", import_lrn},
     {"LayerNormalization", import_layer_norm},
     {"LeakyRelu", import_leaky_relu},
+    {"Less", import_less},
+    {"LessOrEqual", import_less_or_equal},
     {"Log", import_log},
     {"LogSoftmax", import_log_softmax},
     {"MatMul", import_matmul},
@@ -1392,6 +1838,8 @@ static const trt_onnx_op_t onnx_ops[] = {
     {"Min", import_min},
     {"Mul", import_mul},
     {"Neg", import_neg},
+    {"Not", import_not},
+    {"Or", import_or},
     {"PRelu", import_prelu},
     {"Pad", import_pad},
     {"Pow", import_pow},
@@ -1404,20 +1852,26 @@ static const trt_onnx_op_t onnx_ops[] = {
     {"Relu", import_relu},
     {"Reshape", import_reshape},
     {"Resize", import_resize},
+    {"Selu", import_selu},
     {"Shape", import_shape},
     {"Sigmoid", import_sigmoid},
     {"Slice", import_slice},
     {"Softmax", import_softmax},
     {"Softplus", import_softplus},
+    {"Softsign", import_softsign},
     {"Split", import_split},
     {"Sqrt", import_sqrt},
     {"Squeeze", import_squeeze},
     {"Sub", import_sub},
     {"Sum", import_sum},
     {"Tanh", import_tanh},
+    {"Tile", import_tile},
     {"Transpose", import_transpose},
+    {"Trilu", import_trilu},
     {"Unsqueeze", import_unsqueeze},
     {"Upsample", import_upsample},
+    {"Where", import_where},
+    {"Xor", import_xor},
 };
 
 const trt_onnx_op_t *trt_onnx_find_op(const char *op_type) {

@@ -328,7 +328,10 @@ static bool is_shape_operand(trt_layer_type_t type, int slot) {
   switch (type) {
   case TRT_LAYER_RESHAPE:
   case TRT_LAYER_REDUCE:
-  case TRT_LAYER_SPLIT: return slot == 1;
+  case TRT_LAYER_SPLIT:
+  case TRT_LAYER_TILE:
+  case TRT_LAYER_EXPAND:
+  case TRT_LAYER_TRILU: return slot == 1;
   case TRT_LAYER_SLICE:
   case TRT_LAYER_PAD:
   case TRT_LAYER_RESIZE: return slot >= 1;

@@ -386,8 +386,9 @@ static void test_errors(void) {
                      "mem.onnx: node 'frob_out' (Frobnicate): unsupported operator");
 
   Onnx__NodeProto relu = make_node("Relu", "r", STRINGS("x"), STRINGS("y"), NO_ATTRIBUTES);
-  CHECK_IMPORT_FAILS(&((model_t){.opset = 6, .nodes = {&relu}}), TRT_STATUS_UNSUPPORTED,
-                     "mem.onnx: opset 6 of the default ONNX domain is not supported");
+  CHECK_IMPORT_FAILS(&((model_t){.opset = 0, .nodes = {&relu}}), TRT_STATUS_UNSUPPORTED,
+                     "mem.onnx: the model imports no version of the default ONNX domain "
+                     "(opsets 1 to 17 are supported)");
   CHECK_IMPORT_FAILS(&((model_t){.opset = 18, .nodes = {&relu}}), TRT_STATUS_UNSUPPORTED,
                      "opset 18");
   CHECK_IMPORT_FAILS(
@@ -439,10 +440,17 @@ static void test_errors(void) {
   CHECK_IMPORT_FAILS(&((model_t){.opset = 12, .nodes = {&bad_pads}}), TRT_STATUS_PARSE_ERROR,
                      "node 'ap' (AveragePool): attribute 'pads' has 3 values, expected 4");
 
-  /* Clip 11+ bounds must be constants: here min is the graph input. */
+  /* Clip 11+ bounds that are not constants (here min is the graph input)
+   * become a Max layer; constant ones stay in the unary layer. */
   Onnx__NodeProto clip = make_node("Clip", "clip", STRINGS("x", "x"), STRINGS("y"), NO_ATTRIBUTES);
-  CHECK_IMPORT_FAILS(&((model_t){.opset = 11, .nodes = {&clip}}), TRT_STATUS_UNSUPPORTED,
-                     "node 'clip' (Clip): input 'x' must be a constant");
+  trt_status_t clip_status;
+  trt_network_t *clip_network = import_model(&((model_t){.opset = 11, .nodes = {&clip}}),
+                                             &clip_status);
+  CHECK_OK(clip_status);
+  CHECK(trt_network_layer_type(clip_network, 0) == TRT_LAYER_ELEMENTWISE);
+  CHECK(((const trt_elementwise_params_t *)trt_network_layer_params(clip_network, 0))->kind ==
+        TRT_ELEMENTWISE_MAX);
+  trt_network_destroy(clip_network);
 
   Onnx__NodeProto custom = make_node("Relu", "custom", STRINGS("x"), STRINGS("y"), NO_ATTRIBUTES);
   custom.domain = "com.example";
@@ -688,6 +696,169 @@ static void test_composite_ops(void) {
       TRT_STATUS_UNSUPPORTED, "attribute 'output_shape' needs the input's spatial size");
 }
 
+/* A float initializer of `count` values with `nb_dims` dims. */
+static Onnx__TensorProto float_tensor(const char *name, float *values, size_t count,
+                                      int64_t *dims, size_t nb_dims) {
+  Onnx__TensorProto tensor = ONNX__TENSOR_PROTO__INIT;
+  tensor.name = (char *)name;
+  tensor.has_data_type = 1;
+  tensor.data_type = ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT;
+  tensor.dims = dims;
+  tensor.n_dims = nb_dims;
+  tensor.float_data = values;
+  tensor.n_float_data = count;
+  return tensor;
+}
+
+static trt_dims_t tensor_dims_by_name(const trt_network_t *network, const char *name) {
+  return trt_network_tensor_dims(network, trt_network_find_tensor(network, name));
+}
+
+static void test_legacy_opsets(void) {
+  trt_status_t status;
+  trt_network_t *network;
+  int64_t two[] = {2}, four[] = {4};
+  float b_values[] = {1.5f, -2.0f}, b4_values[] = {1, 2, 3, 4};
+  Onnx__TensorProto b = float_tensor("b", b_values, 2, two, 1);
+  Onnx__TensorProto b4 = float_tensor("b4", b4_values, 4, four, 1);
+  Onnx__AttributeProto broadcast = int_attribute("broadcast", 1);
+  Onnx__AttributeProto axis1 = int_attribute("axis", 1), axis3 = int_attribute("axis", 3);
+
+  /* Add-6 with axis: B [2] lines up with dim 1 of x [1,2,4,4], so it
+   * becomes a constant [2,1,1] that numpy broadcasting reads alike. */
+  Onnx__NodeProto add = make_node("Add", "add", STRINGS("x", "b"), STRINGS("y"),
+                                  ATTRIBUTES(&broadcast, &axis1));
+  network = import_model(&((model_t){.opset = 6, .nodes = {&add}, .initializers = {&b}}), &status);
+  CHECK_OK(status);
+  CHECK(strcmp(layer_input_name(network, 0, 1), "add/aligned") == 0);
+  CHECK(dims_are(tensor_dims_by_name(network, "add/aligned"), 3, (int64_t[]){2, 1, 1}));
+  trt_network_destroy(network);
+  /* From opset 7 the same node broadcasts like numpy: B is left alone. */
+  network = import_model(&((model_t){.opset = 7, .nodes = {&add}, .initializers = {&b}}), &status);
+  CHECK(status == TRT_STATUS_OK && strcmp(layer_input_name(network, 0, 1), "b") == 0);
+  trt_network_destroy(network);
+
+  /* A's rank unknown at import (a Relu's output): a shape sub-graph that
+   * shape inference folds into B's aligned dims, with trailing ones ... */
+  Onnx__NodeProto relu = make_node("Relu", "relu", STRINGS("x"), STRINGS("r"), NO_ATTRIBUTES);
+  Onnx__NodeProto add_later = make_node("Add", "add", STRINGS("r", "b"), STRINGS("y"),
+                                        ATTRIBUTES(&broadcast, &axis1));
+  network = import_model(
+      &((model_t){.opset = 6, .nodes = {&relu, &add_later}, .initializers = {&b}}), &status);
+  CHECK_OK(status);
+  CHECK_OK(trt_network_infer_shapes(network));
+  int add_layer = find_layer(network, "add");
+  int aligned = trt_network_layer_input(network, add_layer, 1);
+  trt_dims_t aligned_dims = trt_network_tensor_dims(network, aligned);
+  CHECK(dims_are(aligned_dims, 3, (int64_t[]){2, 1, 1}));
+  CHECK(dims_are(tensor_dims_by_name(network, "y"), 4, (int64_t[]){1, 2, 4, 4}));
+  trt_network_destroy(network);
+  /* ... and none when B already ends at A's last dim. */
+  Onnx__NodeProto add_last = make_node("Add", "add", STRINGS("r", "b4"), STRINGS("y"),
+                                       ATTRIBUTES(&broadcast, &axis3));
+  network = import_model(
+      &((model_t){.opset = 6, .nodes = {&relu, &add_last}, .initializers = {&b4}}), &status);
+  CHECK_OK(status);
+  CHECK_OK(trt_network_infer_shapes(network));
+  aligned = trt_network_layer_input(network, find_layer(network, "add"), 1);
+  CHECK(dims_are(trt_network_tensor_dims(network, aligned), 1, (int64_t[]){4}));
+  trt_network_destroy(network);
+  /* B longer than A has room for at `axis`. */
+  Onnx__AttributeProto axis4 = int_attribute("axis", 4);
+  Onnx__NodeProto add_overflow = make_node("Add", "add", STRINGS("x", "b4"), STRINGS("y"),
+                                           ATTRIBUTES(&broadcast, &axis4));
+  CHECK_IMPORT_FAILS(&((model_t){.opset = 6, .nodes = {&add_overflow}, .initializers = {&b4}}),
+                     TRT_STATUS_PARSE_ERROR, "does not fit input 'x' (rank 4) at axis 4");
+
+  /* PRelu-6: a slope of C values applies along the channels. */
+  Onnx__NodeProto prelu = make_node("PRelu", "prelu", STRINGS("x", "b"), STRINGS("y"),
+                                    NO_ATTRIBUTES);
+  network = import_model(&((model_t){.opset = 6, .nodes = {&prelu}, .initializers = {&b}}),
+                         &status);
+  CHECK_OK(status);
+  CHECK(dims_are(tensor_dims_by_name(network, "prelu/aligned"), 3, (int64_t[]){2, 1, 1}));
+  trt_network_destroy(network);
+
+  /* Reshape-1's shape attribute becomes the constant input 1. */
+  Onnx__AttributeProto shape = ints_attribute("shape", (int64_t[]){0, -1}, 2);
+  Onnx__NodeProto reshape = make_node("Reshape", "rs", STRINGS("x"), STRINGS("y"),
+                                      ATTRIBUTES(&shape));
+  network = import_model(&((model_t){.opset = 1, .nodes = {&reshape}}), &status);
+  CHECK_OK(status);
+  CHECK_OK(trt_network_infer_shapes(network));
+  CHECK(dims_are(tensor_dims_by_name(network, "y"), 2, (int64_t[]){1, 32}));
+  trt_network_destroy(network);
+
+  /* Cast-1 names the type; Concat-1 defaults axis to 1. */
+  Onnx__AttributeProto to_name = string_attribute("to", "INT32");
+  Onnx__NodeProto cast = make_node("Cast", "cast", STRINGS("x"), STRINGS("y"),
+                                   ATTRIBUTES(&to_name));
+  network = import_model(&((model_t){.opset = 5, .nodes = {&cast}}), &status);
+  CHECK_OK(status);
+  CHECK(((const trt_cast_params_t *)trt_network_layer_params(network, 0))->to ==
+        TRT_DATA_TYPE_INT32);
+  trt_network_destroy(network);
+  Onnx__NodeProto concat = make_node("Concat", "cat", STRINGS("x", "x"), STRINGS("y"),
+                                     NO_ATTRIBUTES);
+  network = import_model(&((model_t){.opset = 3, .nodes = {&concat}}), &status);
+  CHECK_OK(status);
+  CHECK(((const trt_concat_params_t *)trt_network_layer_params(network, 0))->axis == 1);
+  trt_network_destroy(network);
+  CHECK_IMPORT_FAILS(&((model_t){.opset = 4, .nodes = {&concat}}), TRT_STATUS_PARSE_ERROR,
+                     "attribute 'axis' is required");
+
+  /* Training-mode BatchNormalization-6 cannot run at inference. */
+  Onnx__AttributeProto training = int_attribute("is_test", 0);
+  Onnx__NodeProto batch_norm = make_node("BatchNormalization", "bn",
+                                         STRINGS("x", "b", "b", "b", "b"), STRINGS("y"),
+                                         ATTRIBUTES(&training));
+  CHECK_IMPORT_FAILS(&((model_t){.opset = 6, .nodes = {&batch_norm}, .initializers = {&b}}),
+                     TRT_STATUS_UNSUPPORTED, "'is_test' = 0 (training mode)");
+}
+
+static void test_new_forms(void) {
+  trt_status_t status;
+  trt_network_t *network;
+  /* LayerNormalization with Mean read: a layer of two outputs. */
+  int64_t four[] = {4};
+  float ones[] = {1, 1, 1, 1};
+  Onnx__TensorProto scale = float_tensor("scale", ones, 4, four, 1);
+  Onnx__NodeProto layer_norm = make_node("LayerNormalization", "ln", STRINGS("x", "scale"),
+                                         STRINGS("y", "mean", "inv_std"), NO_ATTRIBUTES);
+  network = import_model(
+      &((model_t){
+          .opset = 17, .nodes = {&layer_norm}, .initializers = {&scale}, .output = "mean"}),
+      &status);
+  CHECK_OK(status);
+  CHECK(trt_network_layer_num_outputs(network, 0) == 2);
+  CHECK_OK(trt_network_infer_shapes(network));
+  CHECK(dims_are(tensor_dims_by_name(network, "mean"), 4, (int64_t[]){1, 2, 4, 1}));
+  trt_network_destroy(network);
+
+  /* Clip-13 with a computed min: Max then Min layers, the last the node's. */
+  float limit_value = 0.5f;
+  Onnx__TensorProto limit = float_tensor("limit", &limit_value, 1, NULL, 0);
+  Onnx__NodeProto negate = make_node("Neg", "neg", STRINGS("limit"), STRINGS("low"),
+                                     NO_ATTRIBUTES);
+  Onnx__NodeProto clip = make_node("Clip", "clip", STRINGS("x", "low", "limit"), STRINGS("y"),
+                                   NO_ATTRIBUTES);
+  network = import_model(
+      &((model_t){.opset = 13, .nodes = {&negate, &clip}, .initializers = {&limit}}), &status);
+  CHECK_OK(status);
+  CHECK(trt_network_num_layers(network) == 3);
+  const trt_elementwise_params_t *ep = trt_network_layer_params(network, 1);
+  CHECK(ep->kind == TRT_ELEMENTWISE_MAX);
+  ep = trt_network_layer_params(network, 2);
+  CHECK(ep->kind == TRT_ELEMENTWISE_MIN && strcmp(trt_network_layer_name(network, 2), "clip") == 0);
+  trt_network_destroy(network);
+
+  /* Tile-1's form is refused precisely. */
+  Onnx__NodeProto tile = make_node("Tile", "tile", STRINGS("x", "x", "x"), STRINGS("y"),
+                                   NO_ATTRIBUTES);
+  CHECK_IMPORT_FAILS(&((model_t){.opset = 1, .nodes = {&tile}}), TRT_STATUS_UNSUPPORTED,
+                     "Tile-1 (inputs 'tiles' and 'axis') is not supported");
+}
+
 static void test_read_tensor(void) {
   Onnx__TensorProto tensor = ONNX__TENSOR_PROTO__INIT;
   tensor.name = "input_0";
@@ -735,6 +906,8 @@ int main(void) {
   test_errors();
   test_opset_variants();
   test_composite_ops();
+  test_legacy_opsets();
+  test_new_forms();
   test_read_tensor();
   return test_finish("test_onnx_parser");
 }

@@ -82,6 +82,14 @@ typedef enum {
   TRT_LAYER_SHAPE,           /* x -> int64 dims        trt_shape_params_t */
   TRT_LAYER_CONSTANT_OF_SHAPE, /* shape                trt_constant_of_shape_params_t */
   TRT_LAYER_IDENTITY,        /* x (Identity, Dropout)  no parameters */
+  TRT_LAYER_COMPARE,         /* a, b (broadcast) -> bool   trt_compare_params_t */
+  TRT_LAYER_LOGIC,           /* a, [b] bool (broadcast) -> bool   trt_logic_params_t */
+  TRT_LAYER_WHERE,           /* condition, x, y (broadcast)   no parameters */
+  TRT_LAYER_ARG_REDUCE,      /* x -> int64 indices     trt_arg_reduce_params_t */
+  TRT_LAYER_GATHER_ELEMENTS, /* data, indices          trt_gather_params_t */
+  TRT_LAYER_TILE,            /* x, repeats             no parameters */
+  TRT_LAYER_EXPAND,          /* x, shape               no parameters */
+  TRT_LAYER_TRILU,           /* x, [k]                 trt_trilu_params_t */
   TRT_LAYER_COUNT
 } trt_layer_type_t;
 
@@ -308,6 +316,47 @@ typedef struct {
   trt_data_type_t type;
   double value;
 } trt_constant_of_shape_params_t;
+
+typedef enum {
+  TRT_COMPARE_EQUAL = 0,
+  TRT_COMPARE_LESS,
+  TRT_COMPARE_LESS_OR_EQUAL,
+  TRT_COMPARE_GREATER,
+  TRT_COMPARE_GREATER_OR_EQUAL,
+  TRT_COMPARE_COUNT
+} trt_compare_kind_t;
+
+/* Inputs of one numeric type (or bool); integers compare exactly. */
+typedef struct {
+  trt_compare_kind_t kind;
+} trt_compare_params_t;
+
+typedef enum {
+  TRT_LOGIC_AND = 0,
+  TRT_LOGIC_OR,
+  TRT_LOGIC_XOR,
+  TRT_LOGIC_NOT, /* one input */
+  TRT_LOGIC_COUNT
+} trt_logic_kind_t;
+
+typedef struct {
+  trt_logic_kind_t kind;
+} trt_logic_params_t;
+
+/* ArgMax/ArgMin along `axis`: the first extreme index, or the last with
+ * select_last_index; NaN counts as the extreme (numpy's rule). */
+typedef struct {
+  bool max; /* false: ArgMin */
+  int32_t axis;
+  bool keep_dims;
+  bool select_last_index;
+} trt_arg_reduce_params_t;
+
+/* Keeps the upper (or lower) triangle of the last two dims from diagonal
+ * `k` (input 1 when given, else 0) and zeroes the rest. */
+typedef struct {
+  bool upper;
+} trt_trilu_params_t;
 
 /* ---- the network ------------------------------------------------------- */
 

@@ -37,9 +37,19 @@ typedef struct {
   bool allow_tf32;
   int cpu_threads;      /* 0: one per online core */
   bool verbose;         /* log each build step at TRT_SEVERITY_VERBOSE */
+  /* Optimizer passes switched off: bit i is pass i of the default pipeline
+   * (set from names with trt_builder_config_disable_passes). 0: all run. */
+  uint32_t disabled_passes;
+  /* CUDA: a file of tactic choices keyed by layer signature and GPU, read
+   * before and written after a build so rebuilds skip timing (NULL: none). */
+  const char *timing_cache_path;
 } trt_builder_config_t;
 
 void trt_builder_config_init(trt_builder_config_t *config);
+/* Switches off the optimizer passes named in `names`, comma-separated
+ * ("conv-merging,concat-elimination", or "all"); an unknown name fails and
+ * the message lists the known ones. */
+trt_status_t trt_builder_config_disable_passes(trt_builder_config_t *config, const char *names);
 
 typedef struct trt_engine trt_engine_t;
 typedef struct trt_context trt_context_t;
@@ -100,9 +110,46 @@ void trt_context_set_profiler(trt_context_t *context, trt_profiler_fn fn, void *
  * for the CPU backend, device memory for CUDA. Synchronous. */
 trt_status_t trt_context_execute(trt_context_t *context, int batch, void *const *bindings);
 /* Asynchronous on `stream` (a cudaStream_t) for CUDA; the CPU backend runs
- * synchronously. */
+ * synchronously. A CUDA context runs on its own stream: work enqueued on
+ * `stream` before the call is waited for and work enqueued on it after the
+ * call waits for the engine (events), so callers may treat the engine as
+ * running on `stream`. NULL: the context's own stream only (synchronize with
+ * trt_context_synchronize). A batch below the maximum runs at the maximum on
+ * staging buffers inside the context (inputs copied in, outputs out).
+ * Bindings must stay valid until the work is done. */
 trt_status_t trt_context_enqueue(trt_context_t *context, int batch, void *const *bindings,
                                  void *stream);
+/* Waits for the context's work (a no-op on the CPU backend). */
+trt_status_t trt_context_synchronize(trt_context_t *context);
+/* CUDA: capture the context's launches in a CUDA graph at the next enqueue
+ * and replay it while bindings and batch stay the same (off by default;
+ * ignored while a profiler is set and on the CPU backend). */
+void trt_context_set_use_graph(trt_context_t *context, bool use_graph);
+
+/* ---- device memory, streams and events (CUDA engines' users) -------------
+ * Thin checked wrappers over the CUDA runtime so that programs using the
+ * engine need no CUDA headers. Streams and events are cudaStream_t and
+ * cudaEvent_t. `stream` NULL makes a copy synchronous. Without CUDA every
+ * call returns TRT_STATUS_NO_DEVICE. */
+trt_status_t trt_set_device(int device);
+trt_status_t trt_device_malloc(void **pointer, size_t bytes);
+void trt_device_free(void *pointer);
+/* Page-locked host memory (fast, asynchronous copies). */
+trt_status_t trt_host_malloc_pinned(void **pointer, size_t bytes);
+void trt_host_free_pinned(void *pointer);
+trt_status_t trt_memcpy_host_to_device(void *device, const void *host, size_t bytes, void *stream);
+trt_status_t trt_memcpy_device_to_host(void *host, const void *device, size_t bytes, void *stream);
+trt_status_t trt_memcpy_device_to_device(void *to, const void *from, size_t bytes, void *stream);
+trt_status_t trt_memset_device(void *device, int value, size_t bytes, void *stream);
+trt_status_t trt_stream_create(void **stream);
+void trt_stream_destroy(void *stream);
+trt_status_t trt_stream_synchronize(void *stream);
+trt_status_t trt_event_create(void **event);
+void trt_event_destroy(void *event);
+trt_status_t trt_event_record(void *event, void *stream);
+trt_status_t trt_event_synchronize(void *event);
+/* Milliseconds between two recorded events (after both completed). */
+trt_status_t trt_event_elapsed_ms(void *start, void *end, float *milliseconds);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #ifndef TRT_TRT_H
 #define TRT_TRT_H
 
+#include "trt/caffe_parser.h"
 #include "trt/network.h"
 #include "trt/onnx_parser.h"
 #include "trt/runtime.h"

@@ -1,0 +1,149 @@
+/* CUDA concat family: Concat and Split as strided device-to-device copies
+ * (one cudaMemcpy2DAsync per input or output), any data type, as
+ * engine/cpu/concat.c. A concat marked in_place does nothing (its
+ * producers wrote into it), and an input that is already a view into the
+ * output is skipped. One tactic each. */
+#include "cuda/cuda_layer_util.h"
+
+/* Slabs before `axis` and bytes of one slab after it. */
+static void outer_and_inner(const trt_tensor_t *tensor, int axis, int64_t *outer,
+                            size_t *inner_bytes) {
+  *outer = 1;
+  for (int d = 0; d < axis; d++)
+    *outer *= tensor->dims.d[d];
+  int64_t inner = 1;
+  for (int d = axis + 1; d < tensor->dims.nb_dims; d++)
+    inner *= tensor->dims.d[d];
+  *inner_bytes = (size_t)inner * trt_data_type_size(tensor->type);
+}
+
+static trt_status_t copy_create(const trt_network_t *network, const trt_layer_t *layer,
+                                int32_t tactic, trt_cuda_env_t *env, void **state,
+                                size_t *workspace_bytes) {
+  (void)network, (void)env;
+  if (tactic != 0)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
+                     trt_layer_type_name(layer->type), (int)tactic);
+  *state = NULL;
+  *workspace_bytes = 0;
+  return TRT_STATUS_OK;
+}
+
+static void copy_destroy(void *state) {
+  (void)state;
+}
+
+/* ---- concat --------------------------------------------------------------- */
+
+static int concat_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
+                               const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
+                               int max_tactics) {
+  (void)env;
+  const trt_concat_params_t *params = layer->params;
+  if (!params) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "Concat: missing parameters");
+    return 0;
+  }
+  if (params->in_place)
+    return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "concat_in_place");
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  for (int i = 0; i < layer->nb_inputs; i++) {
+    const trt_tensor_t *x = trt_layer_input(network, layer, i);
+    if (x && x->view_parent != layer->outputs[0] && trt_cuda_tensor_strided(network, x)) {
+      trt_error(TRT_STATUS_UNSUPPORTED, "Concat: input '%s' is a strided view of another tensor",
+                x->name);
+      return 0;
+    }
+  }
+  if (trt_cuda_tensor_strided(network, y)) {
+    trt_error(TRT_STATUS_UNSUPPORTED, "Concat: output '%s' is a strided view", y->name);
+    return 0;
+  }
+  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "concat_copy");
+}
+
+static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
+                                   const trt_layer_t *layer, int32_t tactic,
+                                   const void *const *inputs, void *const *outputs,
+                                   trt_cuda_env_t *env) {
+  (void)state, (void)tactic;
+  const trt_concat_params_t *params = layer->params;
+  if (params->in_place)
+    return TRT_STATUS_OK;
+  const trt_tensor_t *output = trt_layer_output(network, layer, 0);
+  int axis = trt_normalize_axis(params->axis, output->dims.nb_dims);
+  if (axis < 0)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "Concat: axis %d is out of range", params->axis);
+  int64_t outer;
+  size_t inner_bytes;
+  outer_and_inner(output, axis, &outer, &inner_bytes);
+  size_t out_chunk = (size_t)output->dims.d[axis] * inner_bytes;
+  uint8_t *dst = outputs[0];
+  size_t offset = 0;
+  for (int i = 0; i < layer->nb_inputs; i++) {
+    const trt_tensor_t *input = trt_layer_input(network, layer, i);
+    size_t chunk = (size_t)input->dims.d[axis] * inner_bytes;
+    bool placed = input->view_parent == layer->outputs[0];
+    if (chunk && outer > 0 && !placed && inputs[i] != dst + offset)
+      TRT_CUDA_CHECK(cudaMemcpy2DAsync(dst + offset, out_chunk, inputs[i], chunk, chunk,
+                                       (size_t)outer, cudaMemcpyDeviceToDevice, env->stream));
+    offset += chunk;
+  }
+  return TRT_STATUS_OK;
+}
+
+const trt_cuda_layer_ops_t trt_cuda_concat_ops = {
+    .list_tactics = concat_list_tactics,
+    .create = copy_create,
+    .enqueue = concat_enqueue,
+    .destroy = copy_destroy,
+};
+
+/* ---- split ---------------------------------------------------------------- */
+
+static int split_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
+                              const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
+                              int max_tactics) {
+  (void)env;
+  if (!layer->params || !trt_layer_input(network, layer, 0)) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "Split: missing input or parameters");
+    return 0;
+  }
+  if (trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
+    return 0;
+  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "split_copy");
+}
+
+static trt_status_t split_enqueue(void *state, const trt_network_t *network,
+                                  const trt_layer_t *layer, int32_t tactic,
+                                  const void *const *inputs, void *const *outputs,
+                                  trt_cuda_env_t *env) {
+  (void)state, (void)tactic;
+  const trt_split_params_t *params = layer->params;
+  const trt_tensor_t *input = trt_layer_input(network, layer, 0);
+  int axis = trt_normalize_axis(params->axis, input->dims.nb_dims);
+  if (axis < 0)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "Split: axis %d is out of range", params->axis);
+  int64_t outer;
+  size_t inner_bytes;
+  outer_and_inner(input, axis, &outer, &inner_bytes);
+  size_t in_chunk = (size_t)input->dims.d[axis] * inner_bytes;
+  const uint8_t *src = inputs[0];
+  size_t offset = 0;
+  for (int i = 0; i < layer->nb_outputs; i++) {
+    const trt_tensor_t *output = trt_layer_output(network, layer, i);
+    size_t chunk = (size_t)output->dims.d[axis] * inner_bytes;
+    if (chunk && outer > 0 && outputs[i])
+      TRT_CUDA_CHECK(cudaMemcpy2DAsync(outputs[i], chunk, src + offset, in_chunk, chunk,
+                                       (size_t)outer, cudaMemcpyDeviceToDevice, env->stream));
+    offset += chunk;
+  }
+  return TRT_STATUS_OK;
+}
+
+const trt_cuda_layer_ops_t trt_cuda_split_ops = {
+    .list_tactics = split_list_tactics,
+    .create = copy_create,
+    .enqueue = split_enqueue,
+    .destroy = copy_destroy,
+};

@@ -1,0 +1,410 @@
+/* CUDA execution contexts: each owns a stream, library handles, a
+ * workspace, the activation arena and every layer's state, and launches the
+ * engine's layers on its stream.
+ *
+ * Streams: the context always runs on its own stream (the library handles
+ * are bound to it). When the caller passes another stream, the context's
+ * work waits for what was enqueued there before (an event), and the
+ * caller's stream waits for the context's work (another event): to the
+ * caller the engine runs on its stream.
+ *
+ * Batches below the maximum run at the maximum on staging buffers owned by
+ * the context: the first `batch` items of each batched input are copied in,
+ * the rest of the buffer holds zeros (set once) or earlier items, which
+ * only occupy the unused batch slots, and the first `batch` items of each
+ * batched output are copied out. Correct for networks whose batch items are
+ * independent, which is what a batch dimension means here.
+ *
+ * CUDA graphs: with trt_context_set_use_graph the launches of one enqueue
+ * (staging copies included) are captured and the graph is replayed while
+ * the batch and the bindings stay the same. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cuda/cuda_engine.h"
+
+struct trt_cuda_context {
+  const trt_engine_t *engine;
+  trt_cuda_env_t env;
+  void *arena;
+  void **states;   /* per layer */
+  bool *created;   /* per layer: destroy its state */
+  void **addresses; /* per tensor, for the current run */
+  const void **inputs;
+  int max_inputs;
+  void **staging;      /* per binding: device buffer at the maximum batch, or NULL */
+  void **run_bindings; /* per binding: what the network reads and writes this run */
+  cudaEvent_t entry, exit; /* following a caller's stream */
+  cudaEvent_t *layer_events; /* nb_layers + 1, made when a profiler is first used */
+  bool use_graph;
+  cudaGraphExec_t graph;
+  void **graph_bindings; /* the caller's bindings the graph was captured with */
+  int graph_batch;
+};
+
+static size_t tensor_bytes(const trt_tensor_t *tensor) {
+  return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
+}
+
+static const trt_tensor_t *binding_tensor(const trt_engine_t *engine, int b) {
+  return &engine->full.network->tensors[engine->full.binding_tensors[b]];
+}
+
+/* Bytes of one batch item of a batched binding (its dims are at max batch). */
+static size_t item_bytes(const trt_engine_t *engine, int b) {
+  return tensor_bytes(binding_tensor(engine, b)) / (size_t)engine->max_batch;
+}
+
+/* ---- creation ------------------------------------------------------------ */
+
+static trt_status_t grow_workspace(trt_cuda_env_t *env, size_t bytes) {
+  if (bytes <= env->workspace_bytes)
+    return TRT_STATUS_OK;
+  if (env->workspace)
+    TRT_CUDA_CHECK(cudaFree(env->workspace));
+  env->workspace = NULL;
+  env->workspace_bytes = 0;
+  TRT_CUDA_CHECK(cudaMalloc(&env->workspace, bytes));
+  env->workspace_bytes = bytes;
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t create_layers(trt_cuda_context_t *cc) {
+  const trt_engine_t *engine = cc->engine;
+  const trt_network_t *network = engine->full.network;
+  for (int l = 0; l < network->nb_layers; l++) {
+    const trt_layer_t *layer = &network->layers[l];
+    const trt_cuda_layer_ops_t *ops = trt_cuda_layer_ops(layer->type);
+    if (!ops)
+      return trt_error(TRT_STATUS_UNSUPPORTED, "layer '%s' (%s): no CUDA implementation",
+                       layer->name, trt_layer_type_name(layer->type));
+    size_t workspace = 0;
+    trt_status_t status = ops->create(network, layer, engine->cuda->tactics[l], &cc->env,
+                                      &cc->states[l], &workspace);
+    if (status != TRT_STATUS_OK)
+      return trt_error_prefix(status, "layer '%s' (%s): ", layer->name,
+                              trt_layer_type_name(layer->type));
+    cc->created[l] = true;
+    status = grow_workspace(&cc->env, workspace);
+    if (status != TRT_STATUS_OK)
+      return status;
+    if (layer->nb_inputs > cc->max_inputs)
+      cc->max_inputs = layer->nb_inputs;
+  }
+  cc->inputs = calloc((size_t)cc->max_inputs + 1, sizeof(void *));
+  if (!cc->inputs)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating a context");
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t context_setup(trt_cuda_context_t *cc) {
+  const trt_engine_t *engine = cc->engine;
+  const trt_network_t *network = engine->full.network;
+  size_t layers = (size_t)(network->nb_layers ? network->nb_layers : 1);
+  size_t bindings = (size_t)engine->nb_bindings + 1;
+  cc->states = calloc(layers, sizeof(void *));
+  cc->created = calloc(layers, sizeof(bool));
+  cc->addresses = calloc((size_t)network->nb_tensors + 1, sizeof(void *));
+  cc->staging = calloc(bindings, sizeof(void *));
+  cc->run_bindings = calloc(bindings, sizeof(void *));
+  cc->graph_bindings = calloc(bindings, sizeof(void *));
+  if (!cc->states || !cc->created || !cc->addresses || !cc->staging || !cc->run_bindings ||
+      !cc->graph_bindings)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating a context");
+  trt_status_t status =
+      trt_cuda_env_init(&cc->env, engine->cuda->device, engine->config.allow_tf32);
+  if (status != TRT_STATUS_OK)
+    return status;
+  TRT_CUDA_CHECK(cudaEventCreateWithFlags(&cc->entry, cudaEventDisableTiming));
+  TRT_CUDA_CHECK(cudaEventCreateWithFlags(&cc->exit, cudaEventDisableTiming));
+  size_t arena_bytes = engine->full.plan.arena_bytes;
+  if (arena_bytes) {
+    cudaError_t error = cudaMalloc(&cc->arena, arena_bytes);
+    if (error != cudaSuccess) {
+      cc->arena = NULL;
+      return trt_error(TRT_STATUS_OUT_OF_MEMORY, "%.1f MiB of activations on the device: %s",
+                       arena_bytes / 1048576.0, cudaGetErrorString(error));
+    }
+  }
+  status = grow_workspace(&cc->env, engine->cuda->workspace_bytes);
+  if (status != TRT_STATUS_OK)
+    return status;
+  return create_layers(cc);
+}
+
+trt_status_t trt_cuda_context_create(trt_context_t *context) {
+  if (!context->engine->cuda)
+    return trt_error(TRT_STATUS_INTERNAL_ERROR, "a CUDA engine without its CUDA part");
+  trt_cuda_context_t *cc = calloc(1, sizeof(*cc));
+  if (!cc)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating a context");
+  cc->engine = context->engine;
+  context->cuda = cc;
+  return context_setup(cc);
+}
+
+static void drop_graph(trt_cuda_context_t *cc) {
+  if (cc->graph)
+    (void)cudaGraphExecDestroy(cc->graph);
+  cc->graph = NULL;
+}
+
+void trt_cuda_context_destroy(trt_cuda_context_t *cc) {
+  if (!cc)
+    return;
+  const trt_engine_t *engine = cc->engine;
+  (void)cudaSetDevice(engine->cuda->device);
+  if (cc->env.stream)
+    (void)cudaStreamSynchronize(cc->env.stream);
+  drop_graph(cc);
+  const trt_network_t *network = engine->full.network;
+  for (int l = 0; cc->created && l < network->nb_layers; l++) {
+    const trt_cuda_layer_ops_t *ops = trt_cuda_layer_ops(network->layers[l].type);
+    if (cc->created[l] && ops && ops->destroy)
+      ops->destroy(cc->states[l]);
+  }
+  if (cc->layer_events)
+    for (int e = 0; e <= network->nb_layers; e++)
+      if (cc->layer_events[e])
+        (void)cudaEventDestroy(cc->layer_events[e]);
+  for (int b = 0; cc->staging && b < engine->nb_bindings; b++)
+    if (cc->staging[b])
+      (void)cudaFree(cc->staging[b]);
+  if (cc->entry)
+    (void)cudaEventDestroy(cc->entry);
+  if (cc->exit)
+    (void)cudaEventDestroy(cc->exit);
+  if (cc->arena)
+    (void)cudaFree(cc->arena);
+  trt_cuda_env_release(&cc->env);
+  free(cc->layer_events);
+  free(cc->states);
+  free(cc->created);
+  free(cc->addresses);
+  free(cc->inputs);
+  free(cc->staging);
+  free(cc->run_bindings);
+  free(cc->graph_bindings);
+  free(cc);
+}
+
+void trt_context_set_use_graph(trt_context_t *context, bool use_graph) {
+  if (!context || !context->cuda)
+    return;
+  context->cuda->use_graph = use_graph;
+  if (!use_graph)
+    drop_graph(context->cuda);
+}
+
+/* ---- one run --------------------------------------------------------------- */
+
+/* Chooses the buffers the network runs on: the caller's, or staging buffers
+ * (allocated and zeroed once, before any capture) for a smaller batch. */
+static trt_status_t prepare_bindings(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+  const trt_engine_t *engine = cc->engine;
+  for (int b = 0; b < engine->nb_bindings; b++) {
+    cc->run_bindings[b] = bindings[b];
+    if (batch == engine->max_batch || !engine->binding_has_batch[b])
+      continue;
+    if (!cc->staging[b]) {
+      size_t bytes = tensor_bytes(binding_tensor(engine, b));
+      TRT_CUDA_CHECK(cudaMalloc(&cc->staging[b], bytes ? bytes : 1));
+      TRT_CUDA_CHECK(cudaMemset(cc->staging[b], 0, bytes));
+    }
+    cc->run_bindings[b] = cc->staging[b];
+  }
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t stage_inputs(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+  const trt_engine_t *engine = cc->engine;
+  for (int b = 0; b < engine->nb_bindings; b++)
+    if (engine->binding_is_input[b] && cc->run_bindings[b] != bindings[b])
+      TRT_CUDA_CHECK(cudaMemcpyAsync(cc->run_bindings[b], bindings[b],
+                                     (size_t)batch * item_bytes(engine, b),
+                                     cudaMemcpyDeviceToDevice, cc->env.stream));
+  return TRT_STATUS_OK;
+}
+
+/* Outputs no layer writes (constants, inputs passed through), then the
+ * staged outputs back to the caller. */
+static trt_status_t finish_outputs(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+  const trt_engine_t *engine = cc->engine;
+  const trt_network_t *network = engine->full.network;
+  for (int b = 0; b < engine->nb_bindings; b++) {
+    int t = engine->full.binding_tensors[b];
+    if (engine->binding_is_input[b] || network->tensors[t].producer >= 0)
+      continue;
+    const void *source = engine->cuda->constant_addresses[t];
+    for (int i = 0; !source && i < engine->nb_bindings; i++)
+      if (engine->binding_is_input[i] && engine->full.binding_tensors[i] == t)
+        source = cc->run_bindings[i];
+    if (source && source != cc->run_bindings[b])
+      TRT_CUDA_CHECK(cudaMemcpyAsync(cc->run_bindings[b], source,
+                                     tensor_bytes(&network->tensors[t]),
+                                     cudaMemcpyDeviceToDevice, cc->env.stream));
+  }
+  for (int b = 0; b < engine->nb_bindings; b++)
+    if (!engine->binding_is_input[b] && cc->run_bindings[b] != bindings[b])
+      TRT_CUDA_CHECK(cudaMemcpyAsync(bindings[b], cc->run_bindings[b],
+                                     (size_t)batch * item_bytes(engine, b),
+                                     cudaMemcpyDeviceToDevice, cc->env.stream));
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
+  const trt_engine_t *engine = cc->engine;
+  const trt_network_t *network = engine->full.network;
+  memset(cc->addresses, 0, (size_t)network->nb_tensors * sizeof(void *));
+  for (int b = 0; b < engine->nb_bindings; b++) {
+    int t = engine->full.binding_tensors[b];
+    if (engine->binding_is_input[b] || network->tensors[t].producer >= 0)
+      cc->addresses[t] = cc->run_bindings[b];
+  }
+  trt_status_t status = trt_cuda_resolve_addresses(network, &engine->full.plan,
+                                                   engine->cuda->constant_addresses, cc->arena,
+                                                   cc->addresses);
+  void *outputs[TRT_MAX_LAYER_OUTPUTS];
+  for (int l = 0; status == TRT_STATUS_OK && l < network->nb_layers; l++) {
+    const trt_layer_t *layer = &network->layers[l];
+    for (int i = 0; i < layer->nb_inputs; i++)
+      cc->inputs[i] = layer->inputs[i] < 0 ? NULL : cc->addresses[layer->inputs[i]];
+    for (int o = 0; o < layer->nb_outputs; o++)
+      outputs[o] = cc->addresses[layer->outputs[o]];
+    if (profile)
+      TRT_CUDA_CHECK(cudaEventRecord(cc->layer_events[l], cc->env.stream));
+    status = trt_cuda_layer_ops(layer->type)
+                 ->enqueue(cc->states[l], network, layer, engine->cuda->tactics[l], cc->inputs,
+                           outputs, &cc->env);
+    if (status != TRT_STATUS_OK)
+      trt_error_prefix(status, "layer '%s' (%s): ", layer->name, trt_layer_type_name(layer->type));
+  }
+  if (status == TRT_STATUS_OK && profile)
+    TRT_CUDA_CHECK(cudaEventRecord(cc->layer_events[network->nb_layers], cc->env.stream));
+  return status;
+}
+
+static trt_status_t launch_all(trt_cuda_context_t *cc, int batch, void *const *bindings,
+                               bool profile) {
+  trt_status_t status = stage_inputs(cc, batch, bindings);
+  if (status == TRT_STATUS_OK)
+    status = launch_layers(cc, profile);
+  if (status == TRT_STATUS_OK)
+    status = finish_outputs(cc, batch, bindings);
+  return status;
+}
+
+static bool graph_matches(const trt_cuda_context_t *cc, int batch, void *const *bindings) {
+  if (!cc->graph || cc->graph_batch != batch)
+    return false;
+  for (int b = 0; b < cc->engine->nb_bindings; b++)
+    if (cc->graph_bindings[b] != bindings[b])
+      return false;
+  return true;
+}
+
+static trt_status_t capture_graph(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+  drop_graph(cc);
+  TRT_CUDA_CHECK(cudaStreamBeginCapture(cc->env.stream, cudaStreamCaptureModeThreadLocal));
+  trt_status_t status = launch_all(cc, batch, bindings, false);
+  cudaGraph_t graph = NULL;
+  cudaError_t error = cudaStreamEndCapture(cc->env.stream, &graph);
+  if (status == TRT_STATUS_OK && error != cudaSuccess)
+    status = trt_error(TRT_STATUS_CUDA_ERROR, "capturing a CUDA graph: %s",
+                       cudaGetErrorString(error));
+  if (status == TRT_STATUS_OK) {
+    error = cudaGraphInstantiate(&cc->graph, graph, 0);
+    if (error != cudaSuccess) {
+      cc->graph = NULL;
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "instantiating a CUDA graph: %s",
+                         cudaGetErrorString(error));
+    }
+  }
+  if (graph)
+    (void)cudaGraphDestroy(graph);
+  if (status != TRT_STATUS_OK)
+    return status;
+  cc->graph_batch = batch;
+  memcpy(cc->graph_bindings, bindings, (size_t)cc->engine->nb_bindings * sizeof(void *));
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t ensure_layer_events(trt_cuda_context_t *cc) {
+  if (cc->layer_events)
+    return TRT_STATUS_OK;
+  int count = cc->engine->full.network->nb_layers + 1;
+  cc->layer_events = calloc((size_t)count, sizeof(cudaEvent_t));
+  if (!cc->layer_events)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for profiler events");
+  for (int e = 0; e < count; e++)
+    TRT_CUDA_CHECK(cudaEventCreate(&cc->layer_events[e]));
+  return TRT_STATUS_OK;
+}
+
+/* Waits for the run and reports each layer's time (events around it). */
+static trt_status_t report_profile(trt_context_t *context) {
+  trt_cuda_context_t *cc = context->cuda;
+  const trt_network_t *network = cc->engine->full.network;
+  TRT_CUDA_CHECK(cudaStreamSynchronize(cc->env.stream));
+  for (int l = 0; l < network->nb_layers; l++) {
+    float ms = 0;
+    TRT_CUDA_CHECK(cudaEventElapsedTime(&ms, cc->layer_events[l], cc->layer_events[l + 1]));
+    context->profiler(network->layers[l].name, ms, context->profiler_data);
+  }
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t run(trt_context_t *context, int batch, void *const *bindings) {
+  trt_cuda_context_t *cc = context->cuda;
+  bool profile = context->profiler != NULL;
+  trt_status_t status = prepare_bindings(cc, batch, bindings);
+  if (status == TRT_STATUS_OK && profile)
+    status = ensure_layer_events(cc);
+  if (status != TRT_STATUS_OK)
+    return status;
+  if (!cc->use_graph || profile)
+    return launch_all(cc, batch, bindings, profile);
+  if (!graph_matches(cc, batch, bindings)) {
+    status = capture_graph(cc, batch, bindings);
+    if (status != TRT_STATUS_OK)
+      return status;
+  }
+  TRT_CUDA_CHECK(cudaGraphLaunch(cc->graph, cc->env.stream));
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_cuda_context_enqueue(trt_context_t *context, int batch, void *const *bindings,
+                                      void *stream) {
+  trt_cuda_context_t *cc = context->cuda;
+  const trt_engine_t *engine = cc->engine;
+  if (!engine->batch_dynamic)
+    batch = engine->max_batch;
+  else if (batch < 1 || batch > engine->max_batch)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "batch %d is outside 1..%d (the built maximum)",
+                     batch, engine->max_batch);
+  TRT_CUDA_CHECK(cudaSetDevice(engine->cuda->device));
+  cudaStream_t caller = (cudaStream_t)stream;
+  bool follow = caller && caller != cc->env.stream;
+  if (follow) {
+    TRT_CUDA_CHECK(cudaEventRecord(cc->entry, caller));
+    TRT_CUDA_CHECK(cudaStreamWaitEvent(cc->env.stream, cc->entry, 0));
+  }
+  trt_status_t status = run(context, batch, bindings);
+  if (follow) {
+    /* Even after a failure: the caller's later work must not race ours. */
+    cudaError_t error = cudaEventRecord(cc->exit, cc->env.stream);
+    if (error == cudaSuccess)
+      error = cudaStreamWaitEvent(caller, cc->exit, 0);
+    if (status == TRT_STATUS_OK && error != cudaSuccess)
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "joining the caller's stream: %s",
+                         cudaGetErrorString(error));
+  }
+  if (status == TRT_STATUS_OK && context->profiler)
+    status = report_profile(context);
+  return status;
+}
+
+trt_status_t trt_cuda_context_synchronize(trt_context_t *context) {
+  TRT_CUDA_CHECK(cudaStreamSynchronize(context->cuda->env.stream));
+  return TRT_STATUS_OK;
+}

@@ -1,0 +1,88 @@
+/* CUDA pooling (kernels/pooling.cu): max and average, 1 to 3 spatial dims,
+ * dilation, asymmetric pads, ceil_mode (already in the output dims),
+ * count_include_pad, global; as engine/cpu/pooling.c. The output may be a
+ * strided view. One tactic. */
+#include "cuda/cuda_layer_util.h"
+#include "kernels/pooling.cuh"
+
+static trt_kpool_t pool_geometry(const trt_network_t *network, const trt_layer_t *layer,
+                                 bool *global) {
+  const trt_pooling_params_t *params = layer->params;
+  const trt_dims_t *x = &trt_layer_input(network, layer, 0)->dims;
+  const trt_dims_t *y = &trt_layer_output(network, layer, 0)->dims;
+  trt_kpool_t g = {.planes = x->d[0] * x->d[1]};
+  const int nb_spatial = x->nb_dims - 2, first = 3 - nb_spatial;
+  for (int i = 0; i < 3; i++) {
+    const int axis = i - first;
+    const bool present = axis >= 0;
+    g.in[i] = present ? x->d[2 + axis] : 1;
+    g.out[i] = present ? y->d[2 + axis] : 1;
+    g.kernel[i] = present ? params->kernel[axis] : 1;
+    g.stride[i] = present ? params->stride[axis] : 1;
+    g.dilation[i] = present ? params->dilation[axis] : 1;
+    g.pad_begin[i] = present ? params->pad_begin[axis] : 0;
+    g.pad_end[i] = present ? params->pad_end[axis] : 0;
+  }
+  g.is_max = params->kind == TRT_POOLING_MAX;
+  g.count_include_pad = params->count_include_pad;
+  bool whole = g.out[0] * g.out[1] * g.out[2] == 1;
+  for (int i = 0; i < 3; i++)
+    whole = whole && g.kernel[i] == g.in[i] && !g.pad_begin[i] && !g.pad_end[i];
+  *global = params->global || whole;
+  return g;
+}
+
+static int pooling_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
+                                const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
+                                int max_tactics) {
+  (void)env;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  if (!x || !layer->params) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "Pooling: missing input or parameters");
+    return 0;
+  }
+  if (x->type != TRT_DATA_TYPE_FLOAT32 || x->dims.nb_dims < 3 || x->dims.nb_dims > 5) {
+    trt_error(TRT_STATUS_UNSUPPORTED, "Pooling: %s input of rank %d is not supported",
+              trt_data_type_name(x->type), x->dims.nb_dims);
+    return 0;
+  }
+  if (trt_cuda_require_contiguous(network, layer, false) != TRT_STATUS_OK)
+    return 0;
+  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "pooling_direct");
+}
+
+static trt_status_t pooling_create(const trt_network_t *network, const trt_layer_t *layer,
+                                   int32_t tactic, trt_cuda_env_t *env, void **state,
+                                   size_t *workspace_bytes) {
+  (void)network, (void)layer, (void)env;
+  if (tactic != 0)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Pooling: unknown tactic %d", (int)tactic);
+  *state = NULL;
+  *workspace_bytes = 0;
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t pooling_enqueue(void *state, const trt_network_t *network,
+                                    const trt_layer_t *layer, int32_t tactic,
+                                    const void *const *inputs, void *const *outputs,
+                                    trt_cuda_env_t *env) {
+  (void)state, (void)tactic;
+  bool global;
+  trt_kpool_t g = pool_geometry(network, layer, &global);
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  TRT_LAUNCH_CHECK(trt_launch_pooling(inputs[0], outputs[0], g, global,
+                                      trt_cuda_output_view(network, y), env->stream));
+  return TRT_STATUS_OK;
+}
+
+static void pooling_destroy(void *state) {
+  (void)state;
+}
+
+const trt_cuda_layer_ops_t trt_cuda_pooling_ops = {
+    .list_tactics = pooling_list_tactics,
+    .format_weights = NULL,
+    .create = pooling_create,
+    .enqueue = pooling_enqueue,
+    .destroy = pooling_destroy,
+};

@@ -1,0 +1,124 @@
+/* CUDA reductions (kernels/reduce.cu): mean, sum, max, min, prod over any
+ * axes of float32/int32/int64 data, as engine/cpu/reduce.c. Axes come from
+ * trt_reduce_resolve_axes (the parameters or the constant axes input); the
+ * dims are merged exactly as on the CPU so no permutation is needed. One
+ * tactic. */
+#include "cuda/cuda_layer_util.h"
+#include "kernels/reduce.cuh"
+#include "layers/layers.h"
+
+static trt_kreduce_t reduce_plan(const trt_dims_t *dims, const bool *reduced) {
+  int64_t sizes[TRT_MAX_DIMS], strides[TRT_MAX_DIMS];
+  bool group_reduced[TRT_MAX_DIMS];
+  int nb_groups = 0;
+  int64_t stride = 1;
+  for (int i = dims->nb_dims - 1; i >= 0; i--) {
+    int64_t d = dims->d[i];
+    if (d != 1) {
+      if (nb_groups > 0 && group_reduced[nb_groups - 1] == reduced[i]) {
+        sizes[nb_groups - 1] *= d;
+      } else {
+        sizes[nb_groups] = d;
+        strides[nb_groups] = stride;
+        group_reduced[nb_groups] = reduced[i];
+        nb_groups++;
+      }
+    }
+    stride *= d;
+  }
+  trt_kreduce_t plan = {.reduced_count = 1};
+  for (int g = nb_groups - 1; g >= 0; g--) {
+    if (group_reduced[g]) {
+      plan.reduced_size[plan.nb_reduced] = sizes[g];
+      plan.reduced_stride[plan.nb_reduced++] = strides[g];
+      plan.reduced_count *= sizes[g];
+    } else {
+      plan.kept_size[plan.nb_kept] = sizes[g];
+      plan.kept_stride[plan.nb_kept++] = strides[g];
+    }
+  }
+  return plan;
+}
+
+static int reduce_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
+                               const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
+                               int max_tactics) {
+  (void)env;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  if (!x || !layer->params) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "Reduce: missing input or parameters");
+    return 0;
+  }
+  if (x->type != TRT_DATA_TYPE_FLOAT32 && x->type != TRT_DATA_TYPE_INT32 &&
+      x->type != TRT_DATA_TYPE_INT64) {
+    trt_error(TRT_STATUS_UNSUPPORTED, "Reduce: input type %s is not supported",
+              trt_data_type_name(x->type));
+    return 0;
+  }
+  bool reduced[TRT_MAX_DIMS], noop;
+  if (trt_reduce_resolve_axes(network, layer, x->dims.nb_dims, reduced, &noop) != TRT_STATUS_OK)
+    return 0;
+  if (trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
+    return 0;
+  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "reduce_direct");
+}
+
+typedef struct {
+  bool noop;
+  trt_kreduce_t plan;
+} reduce_state_t;
+
+static trt_status_t reduce_create(const trt_network_t *network, const trt_layer_t *layer,
+                                  int32_t tactic, trt_cuda_env_t *env, void **state,
+                                  size_t *workspace_bytes) {
+  (void)env;
+  if (tactic != 0)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Reduce: unknown tactic %d", (int)tactic);
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  bool reduced[TRT_MAX_DIMS], noop;
+  trt_status_t status = trt_reduce_resolve_axes(network, layer, x->dims.nb_dims, reduced, &noop);
+  if (status != TRT_STATUS_OK)
+    return status;
+  reduce_state_t *s = calloc(1, sizeof(*s));
+  if (!s)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "Reduce: out of memory");
+  s->noop = noop;
+  if (!noop)
+    s->plan = reduce_plan(&x->dims, reduced);
+  *state = s;
+  *workspace_bytes = 0;
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t reduce_enqueue(void *state, const trt_network_t *network,
+                                   const trt_layer_t *layer, int32_t tactic,
+                                   const void *const *inputs, void *const *outputs,
+                                   trt_cuda_env_t *env) {
+  (void)tactic;
+  const reduce_state_t *s = state;
+  const trt_reduce_params_t *params = layer->params;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  if (s->noop) {
+    size_t bytes = (size_t)trt_dims_volume(&x->dims) * trt_data_type_size(x->type);
+    if (bytes && outputs[0] != inputs[0])
+      TRT_CUDA_CHECK(cudaMemcpyAsync(outputs[0], inputs[0], bytes, cudaMemcpyDeviceToDevice,
+                                     env->stream));
+    return TRT_STATUS_OK;
+  }
+  TRT_LAUNCH_CHECK(trt_launch_reduce(inputs[0], outputs[0], (int)x->type, (int)params->kind,
+                                     s->plan, trt_dims_volume(&y->dims), env->stream));
+  return TRT_STATUS_OK;
+}
+
+static void reduce_destroy(void *state) {
+  free(state);
+}
+
+const trt_cuda_layer_ops_t trt_cuda_reduce_ops = {
+    .list_tactics = reduce_list_tactics,
+    .format_weights = NULL,
+    .create = reduce_create,
+    .enqueue = reduce_enqueue,
+    .destroy = reduce_destroy,
+};

@@ -1,0 +1,177 @@
+/* CUDA shuffle family: Reshape (a device-to-device copy, nothing when the
+ * runtime aliased the buffers; the output may be a strided view) and
+ * Transpose (kernels/transpose.cu, any element size), as
+ * engine/cpu/shuffle.c. One tactic each. */
+#include "cuda/cuda_layer_util.h"
+#include "kernels/transpose.cuh"
+
+/* Copies a contiguous tensor into `output`'s place, which may be a strided
+ * view (blocks of `inner` elements `stride` apart). Shared with shape_ops.c
+ * through cuda_layer_util.h's declaration. */
+trt_status_t trt_cuda_copy_to_output(const trt_network_t *network, const trt_tensor_t *output,
+                                     const void *src, void *dst, cudaStream_t stream) {
+  size_t element = trt_data_type_size(output->type);
+  int64_t volume = trt_dims_volume(&output->dims);
+  if (volume <= 0 || src == dst)
+    return TRT_STATUS_OK;
+  if (!trt_cuda_tensor_strided(network, output)) {
+    TRT_CUDA_CHECK(cudaMemcpyAsync(dst, src, (size_t)volume * element, cudaMemcpyDeviceToDevice,
+                                   stream));
+    return TRT_STATUS_OK;
+  }
+  trt_view_layout_t layout = trt_tensor_view_layout(network, output);
+  TRT_CUDA_CHECK(cudaMemcpy2DAsync(dst, (size_t)layout.stride * element, src,
+                                   (size_t)layout.inner * element,
+                                   (size_t)layout.inner * element, (size_t)layout.outer,
+                                   cudaMemcpyDeviceToDevice, stream));
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t none_create(const trt_network_t *network, const trt_layer_t *layer,
+                                int32_t tactic, trt_cuda_env_t *env, void **state,
+                                size_t *workspace_bytes) {
+  (void)network, (void)env;
+  if (tactic != 0)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
+                     trt_layer_type_name(layer->type), (int)tactic);
+  *state = NULL;
+  *workspace_bytes = 0;
+  return TRT_STATUS_OK;
+}
+
+static void free_destroy(void *state) {
+  free(state);
+}
+
+/* ---- reshape -------------------------------------------------------------- */
+
+static int reshape_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
+                                const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
+                                int max_tactics) {
+  (void)env;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  if (!x || trt_cuda_tensor_strided(network, x)) {
+    trt_error(TRT_STATUS_UNSUPPORTED, "Reshape: the input is missing or a strided view");
+    return 0;
+  }
+  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "reshape_copy");
+}
+
+static trt_status_t reshape_enqueue(void *state, const trt_network_t *network,
+                                    const trt_layer_t *layer, int32_t tactic,
+                                    const void *const *inputs, void *const *outputs,
+                                    trt_cuda_env_t *env) {
+  (void)state, (void)tactic;
+  return trt_cuda_copy_to_output(network, trt_layer_output(network, layer, 0), inputs[0],
+                                 outputs[0], env->stream);
+}
+
+const trt_cuda_layer_ops_t trt_cuda_reshape_ops = {
+    .list_tactics = reshape_list_tactics,
+    .create = none_create,
+    .enqueue = reshape_enqueue,
+    .destroy = free_destroy,
+};
+
+/* ---- transpose ------------------------------------------------------------ */
+
+/* Size-1 axes dropped, runs of input axes that stay adjacent merged. */
+static trt_ktranspose_t transpose_plan(const trt_dims_t *in, const int *perm) {
+  trt_ktranspose_t plan = {0};
+  int64_t group_size[TRT_MAX_DIMS];
+  int group_first_source[TRT_MAX_DIMS], group_of_source[TRT_MAX_DIMS];
+  int nb_groups = 0, previous_source = -2;
+  for (int i = 0; i < in->nb_dims; i++) {
+    int source = perm[i];
+    if (in->d[source] == 1) {
+      group_of_source[source] = -1;
+      continue;
+    }
+    if (source == previous_source + 1 && nb_groups > 0) {
+      group_size[nb_groups - 1] *= in->d[source];
+    } else {
+      group_first_source[nb_groups] = source;
+      group_size[nb_groups++] = in->d[source];
+    }
+    group_of_source[source] = nb_groups - 1;
+    previous_source = source;
+  }
+  int64_t stride = 1;
+  for (int source = in->nb_dims - 1; source >= 0; source--) {
+    int group = group_of_source[source];
+    if (group < 0 || group_first_source[group] != source)
+      continue;
+    plan.in_strides[group] = stride;
+    stride *= group_size[group];
+  }
+  plan.rank = nb_groups;
+  for (int g = 0; g < nb_groups; g++)
+    plan.out_dims[g] = group_size[g];
+  if (nb_groups == 0) {
+    plan.rank = 1;
+    plan.out_dims[0] = 1;
+    plan.in_strides[0] = 1;
+  }
+  return plan;
+}
+
+static int transpose_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
+                                  const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
+                                  int max_tactics) {
+  (void)env;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  if (!x || !layer->params) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "Transpose: missing input or parameters");
+    return 0;
+  }
+  size_t element = trt_data_type_size(x->type);
+  if (element != 1 && element != 2 && element != 4 && element != 8) {
+    trt_error(TRT_STATUS_UNSUPPORTED, "Transpose: %s elements are not supported",
+              trt_data_type_name(x->type));
+    return 0;
+  }
+  if (trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
+    return 0;
+  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "transpose_tiled");
+}
+
+static trt_status_t transpose_create(const trt_network_t *network, const trt_layer_t *layer,
+                                     int32_t tactic, trt_cuda_env_t *env, void **state,
+                                     size_t *workspace_bytes) {
+  (void)env;
+  if (tactic != 0)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Transpose: unknown tactic %d", (int)tactic);
+  const trt_transpose_params_t *params = layer->params;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  int rank = x->dims.nb_dims, perm[TRT_MAX_DIMS];
+  for (int i = 0; i < rank; i++)
+    perm[i] = params->nb_perm ? params->perm[i] : rank - 1 - i;
+  trt_ktranspose_t *plan = malloc(sizeof(*plan));
+  if (!plan)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "Transpose: out of memory");
+  *plan = transpose_plan(&x->dims, perm);
+  *state = plan;
+  *workspace_bytes = 0;
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t transpose_enqueue(void *state, const trt_network_t *network,
+                                      const trt_layer_t *layer, int32_t tactic,
+                                      const void *const *inputs, void *const *outputs,
+                                      trt_cuda_env_t *env) {
+  (void)tactic;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  if (trt_dims_volume(&x->dims) <= 0)
+    return TRT_STATUS_OK;
+  const trt_ktranspose_t *plan = state;
+  TRT_LAUNCH_CHECK(trt_launch_transpose(inputs[0], outputs[0], (int)trt_data_type_size(x->type),
+                                        *plan, env->stream));
+  return TRT_STATUS_OK;
+}
+
+const trt_cuda_layer_ops_t trt_cuda_transpose_ops = {
+    .list_tactics = transpose_list_tactics,
+    .create = transpose_create,
+    .enqueue = transpose_enqueue,
+    .destroy = free_destroy,
+};

@@ -1,0 +1,71 @@
+/* CUDA unary layer (kernels/pointwise.cu): every activation kind on float32,
+ * Relu/Abs/Neg/None on int32 and int64, as engine/cpu/unary.c. The output
+ * may be a strided view. Tactics: 0 scalar, 1 float4 (float32, contiguous,
+ * a multiple of 4 elements). */
+#include "cuda/cuda_layer_util.h"
+#include "kernels/pointwise.cuh"
+
+enum { UNARY_TACTIC_SCALAR = 0, UNARY_TACTIC_VEC4 = 1 };
+
+static int unary_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
+                              const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
+                              int max_tactics) {
+  (void)env;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  if (!x || !layer->params) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "Unary: missing input or parameters");
+    return 0;
+  }
+  if (x->type != TRT_DATA_TYPE_FLOAT32 && x->type != TRT_DATA_TYPE_INT32 &&
+      x->type != TRT_DATA_TYPE_INT64) {
+    trt_error(TRT_STATUS_UNSUPPORTED, "Unary: input type %s is not supported",
+              trt_data_type_name(x->type));
+    return 0;
+  }
+  if (trt_cuda_require_contiguous(network, layer, false) != TRT_STATUS_OK)
+    return 0;
+  int count = trt_cuda_tactic_add(tactics, max_tactics, 0, UNARY_TACTIC_SCALAR, "unary_scalar");
+  if (x->type == TRT_DATA_TYPE_FLOAT32 && !trt_cuda_tensor_strided(network, y) &&
+      trt_dims_volume(&x->dims) % 4 == 0)
+    count = trt_cuda_tactic_add(tactics, max_tactics, count, UNARY_TACTIC_VEC4, "unary_vec4");
+  return count;
+}
+
+static trt_status_t unary_create(const trt_network_t *network, const trt_layer_t *layer,
+                                 int32_t tactic, trt_cuda_env_t *env, void **state,
+                                 size_t *workspace_bytes) {
+  (void)network, (void)layer, (void)env;
+  if (tactic != UNARY_TACTIC_SCALAR && tactic != UNARY_TACTIC_VEC4)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Unary: unknown tactic %d", (int)tactic);
+  *state = NULL;
+  *workspace_bytes = 0;
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t unary_enqueue(void *state, const trt_network_t *network,
+                                  const trt_layer_t *layer, int32_t tactic,
+                                  const void *const *inputs, void *const *outputs,
+                                  trt_cuda_env_t *env) {
+  (void)state;
+  const trt_unary_params_t *params = layer->params;
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  TRT_LAUNCH_CHECK(trt_launch_unary(inputs[0], outputs[0], trt_dims_volume(&x->dims), (int)x->type,
+                                    (int)params->op.kind, params->op.alpha, params->op.beta,
+                                    trt_cuda_output_view(network, y),
+                                    tactic == UNARY_TACTIC_VEC4, env->stream));
+  return TRT_STATUS_OK;
+}
+
+static void unary_destroy(void *state) {
+  (void)state;
+}
+
+const trt_cuda_layer_ops_t trt_cuda_unary_ops = {
+    .list_tactics = unary_list_tactics,
+    .format_weights = NULL,
+    .create = unary_create,
+    .enqueue = unary_enqueue,
+    .destroy = unary_destroy,
+};

@@ -1,0 +1,45 @@
+/* Graph helpers shared by the passes. Passes drop layers with
+ * trt_pass_drop_layer() while they sweep (indices stay valid); the manager
+ * compacts and re-sorts after each pass. */
+#ifndef TRT_PASS_UTIL_H
+#define TRT_PASS_UTIL_H
+
+#include "passes/pass_manager.h"
+
+/* Counts one rewrite and, when logging, logs "pass: message". */
+void trt_pass_note(trt_pass_stats_t *stats, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A dropped layer keeps its slot until compaction but reads and writes
+ * nothing; sweeps skip it. */
+void trt_pass_drop_layer(trt_layer_t *layer);
+static inline bool trt_pass_dropped(const trt_layer_t *layer) { return layer->nb_outputs == 0; }
+/* Removes dropped layers and tensors nothing refers to; fixes producers. */
+trt_status_t trt_pass_compact(trt_network_t *network);
+
+/* How many times live layers read `tensor`. */
+int trt_pass_read_count(const trt_network_t *network, int tensor);
+/* The one live layer that reads `tensor`, once; -1 when none or several. */
+int trt_pass_only_reader(const trt_network_t *network, int tensor);
+/* A layer's output that may disappear into a fusion: produced by a layer,
+ * not a network output, not a view or a view's parent. */
+bool trt_pass_is_internal(const trt_network_t *network, int tensor);
+/* Internal and read by exactly one layer (once): returns that layer or -1. */
+int trt_pass_fusible_reader(const trt_network_t *network, int tensor);
+/* Rewires every live read of `from` to `to`. */
+void trt_pass_replace_reads(trt_network_t *network, int from, int to);
+/* Makes `layer`'s output `index` the tensor `tensor` (which now has `layer`
+ * as producer); the old output tensor is left unproduced and unread. */
+void trt_pass_set_output(trt_network_t *network, int layer, int index, int tensor);
+
+/* Appends " + suffix" to the layer's name. */
+trt_status_t trt_pass_append_name(trt_layer_t *layer, const char *suffix);
+/* Adds a float constant named after `base` (made unique); -1 on error. */
+int trt_pass_add_float_constant(trt_network_t *network, const char *base, const trt_dims_t *dims,
+                                const float *data);
+
+/* Whether a constant of `dims` broadcasts to one value per channel (axis 1)
+ * of a rank-`rank` tensor with `channels` channels, or is a single value. */
+bool trt_pass_per_channel(const trt_dims_t *dims, int rank, int64_t channels);
+
+#endif

@@ -1,0 +1,1174 @@
+/**
+ * SECTION:element-trtinfer
+ * @title: trtinfer
+ *
+ * Runs a neural network with the trtinfer engine on every frame (or one
+ * frame in `interval + 1`) and attaches its outputs to the frame as a
+ * GstTrtTensorMeta (see gsttrttensormeta.h). Video passes through unchanged.
+ *
+ * On the NULL to READY change the element loads `engine-file` when it holds
+ * an engine built from this model with these options, otherwise builds one
+ * from `model-file` (posting progress messages) and writes it to
+ * `engine-file` for next time. Frames are converted, resized and normalized
+ * to the network input, batched up to `batch-size` frames (a partial batch
+ * runs after `batch-timeout`, at EOS and on other serialized events) and
+ * leave in their order with their timestamps.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc num-buffers=100 ! \
+ *     trtinfer model-file=model.onnx engine-file=model.plan ! fakesink
+ * ]|
+ * Builds (first run) or loads (later runs) an engine for model.onnx and runs
+ * it on 100 test frames. Add `GST_DEBUG=trtinfer:5` to see each frame's
+ * tensors.
+ */
+#include "gsttrtinfer.h"
+
+#include <gst/video/video.h>
+#include <trt/trt.h>
+
+#include "gsttrtbatch.h"
+#include "trtmodel.h"
+#include "trtpreprocess.h"
+
+GST_DEBUG_CATEGORY (gst_trt_infer_debug);
+#define GST_CAT_DEFAULT gst_trt_infer_debug
+
+/* ---- enum property types ------------------------------------------------ */
+
+#define GST_TYPE_TRT_INFER_PRECISION (gst_trt_infer_precision_get_type ())
+static GType
+gst_trt_infer_precision_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {TRT_PRECISION_FP32, "32-bit floating point", "fp32"},
+    {TRT_PRECISION_FP16, "16-bit floating point (CUDA backend)", "fp16"},
+    {TRT_PRECISION_INT8, "8-bit integer with calibration (CUDA backend)", "int8"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstTrtInferPrecision", values));
+  return type;
+}
+
+#define GST_TYPE_TRT_INFER_BACKEND (gst_trt_infer_backend_get_type ())
+static GType
+gst_trt_infer_backend_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {TRT_BACKEND_AUTO, "CUDA when a usable GPU is present, else the CPU", "auto"},
+    {TRT_BACKEND_CPU, "CPU reference backend", "cpu"},
+    {TRT_BACKEND_CUDA, "CUDA backend", "cuda"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstTrtInferBackend", values));
+  return type;
+}
+
+#define GST_TYPE_TRT_INFER_CHANNEL_ORDER (gst_trt_infer_channel_order_get_type ())
+static GType
+gst_trt_infer_channel_order_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TRT_CHANNEL_ORDER_RGB, "Red, green, blue planes", "rgb"},
+    {GST_TRT_CHANNEL_ORDER_BGR, "Blue, green, red planes", "bgr"},
+    {GST_TRT_CHANNEL_ORDER_GRAY, "One luma plane (1-channel models)", "gray"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstTrtInferChannelOrder", values));
+  return type;
+}
+
+/* ---- properties ---------------------------------------------------------- */
+
+enum {
+  PROP_0,
+  PROP_MODEL_FILE,
+  PROP_WEIGHTS_FILE,
+  PROP_ENGINE_FILE,
+  PROP_OUTPUT_NAMES,
+  PROP_INPUT_NAME,
+  PROP_BATCH_SIZE,
+  PROP_BATCH_TIMEOUT,
+  PROP_PRECISION,
+  PROP_CALIBRATION_CACHE,
+  PROP_DEVICE_ID,
+  PROP_BACKEND,
+  PROP_INTERVAL,
+  PROP_MEAN,
+  PROP_STD,
+  PROP_SCALE,
+  PROP_OFFSETS,
+  PROP_CHANNEL_ORDER,
+  PROP_KEEP_ASPECT_RATIO,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+};
+
+#define DEFAULT_PROP_BATCH_SIZE 1
+#define DEFAULT_PROP_BATCH_TIMEOUT 0
+#define DEFAULT_PROP_PRECISION TRT_PRECISION_FP32
+#define DEFAULT_PROP_DEVICE_ID -1
+#define DEFAULT_PROP_BACKEND TRT_BACKEND_AUTO
+#define DEFAULT_PROP_INTERVAL 0
+#define DEFAULT_PROP_MEAN 0.0f
+#define DEFAULT_PROP_STD 1.0f
+#define DEFAULT_PROP_SCALE (1.0f / 255.0f)
+#define DEFAULT_PROP_OFFSETS 0.0f
+#define DEFAULT_PROP_CHANNEL_ORDER GST_TRT_CHANNEL_ORDER_RGB
+#define DEFAULT_PROP_KEEP_ASPECT_RATIO FALSE
+#define DEFAULT_PROP_WIDTH 0
+#define DEFAULT_PROP_HEIGHT 0
+#define MAX_BATCH_SIZE 1024
+
+/* A per-channel value list: one value for every channel, or one each. */
+typedef struct {
+  guint count;                  /* 0: the default */
+  gfloat values[3];
+} ChannelValues;
+
+struct _GstTrtInfer {
+  GstBaseTransform parent;
+
+  /* properties, under the object lock */
+  gchar *model_file;
+  gchar *weights_file;
+  gchar *engine_file;
+  gchar **output_names;
+  gchar *input_name;
+  guint batch_size;
+  guint batch_timeout;          /* microseconds; 0: wait for a full batch */
+  trt_precision_t precision;
+  gchar *calibration_cache;
+  gint device_id;
+  trt_backend_t backend;
+  guint interval;
+  ChannelValues mean, std, offsets;
+  gfloat scale;
+  GstTrtChannelOrder channel_order;
+  gboolean keep_aspect_ratio;
+  guint width, height;
+  gboolean engine_stale;        /* an engine property changed since loading */
+
+  /* the engine: set and cleared by state changes */
+  trt_engine_t *engine;
+  GstTrtModelInfo info;
+
+  /* streaming, under the sink pad's stream lock */
+  GstTrtBatch *batch;
+  GstTrtPreprocessConfig preprocess;
+  GstVideoInfo video_info;
+  gboolean negotiated;
+  guint skip_left;              /* frames to pass before the next inference */
+  GstFlowReturn timer_flow;     /* result of the timer thread's last push */
+  guint64 timeout_us;
+
+  /* batch-timeout: a thread that runs a partial batch when it is due */
+  GThread *timer;
+  GMutex timer_lock;
+  GCond timer_cond;
+  gboolean timer_quit;
+  gint64 deadline;              /* monotonic microseconds; 0: none */
+};
+
+#define gst_trt_infer_parent_class parent_class
+G_DEFINE_TYPE (GstTrtInfer, gst_trt_infer, GST_TYPE_BASE_TRANSFORM);
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trtinfer, "trtinfer", GST_RANK_NONE,
+    GST_TYPE_TRT_INFER,
+    GST_DEBUG_CATEGORY_INIT (gst_trt_infer_debug, "trtinfer", 0, "trtinfer element"));
+
+#define VIDEO_FORMATS "{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, NV12, I420, GRAY8 }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
+
+static void gst_trt_infer_finalize (GObject * object);
+static void gst_trt_infer_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_trt_infer_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_trt_infer_change_state (GstElement * element,
+    GstStateChange transition);
+static gboolean gst_trt_infer_set_caps (GstBaseTransform * trans, GstCaps * incaps,
+    GstCaps * outcaps);
+static gboolean gst_trt_infer_sink_event (GstBaseTransform * trans, GstEvent * event);
+static gboolean gst_trt_infer_query (GstBaseTransform * trans, GstPadDirection direction,
+    GstQuery * query);
+static gboolean gst_trt_infer_propose_allocation (GstBaseTransform * trans,
+    GstQuery * decide_query, GstQuery * query);
+static GstFlowReturn gst_trt_infer_submit_input_buffer (GstBaseTransform * trans,
+    gboolean is_discont, GstBuffer * input);
+static GstFlowReturn gst_trt_infer_generate_output (GstBaseTransform * trans,
+    GstBuffer ** outbuf);
+
+static GParamSpec *
+channel_values_spec (const gchar * name, const gchar * blurb, gfloat default_value)
+{
+  return gst_param_spec_array (name, name, blurb,
+      g_param_spec_float ("value", "value", "One channel's value", -G_MAXFLOAT, G_MAXFLOAT,
+          default_value, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS),
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+}
+
+static void
+gst_trt_infer_class_init (GstTrtInferClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags ready = flags | GST_PARAM_MUTABLE_READY;
+
+  gobject_class->finalize = gst_trt_infer_finalize;
+  gobject_class->set_property = gst_trt_infer_set_property;
+  gobject_class->get_property = gst_trt_infer_get_property;
+
+  g_object_class_install_property (gobject_class, PROP_MODEL_FILE,
+      g_param_spec_string ("model-file", "Model file",
+          "Network to build the engine from: ONNX (.onnx) or Caffe deploy (.prototxt)", NULL, ready));
+  g_object_class_install_property (gobject_class, PROP_WEIGHTS_FILE,
+      g_param_spec_string ("weights-file", "Weights file",
+          "Trained weights of a Caffe deploy model-file (.caffemodel)", NULL, ready));
+  g_object_class_install_property (gobject_class, PROP_ENGINE_FILE,
+      g_param_spec_string ("engine-file", "Engine file",
+          "Plan file caching the built engine: loaded when it was built from this "
+          "model with these options, else (re)built and written", NULL, ready));
+  g_object_class_install_property (gobject_class, PROP_OUTPUT_NAMES,
+      gst_param_spec_array ("output-names", "Output names",
+          "Tensors to report, in this order, e.g. \"<probs,boxes>\" (default: the "
+          "model's outputs); intermediate tensors may be named",
+          g_param_spec_string ("name", "name", "A tensor name", NULL,
+              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), ready));
+  g_object_class_install_property (gobject_class, PROP_INPUT_NAME,
+      g_param_spec_string ("input-name", "Input name",
+          "Network input that receives the frames (default: the model's only input)",
+          NULL, ready));
+  g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint ("batch-size", "Batch size",
+          "Frames inferred together (ONNX models need a dynamic batch dimension; "
+          "Caffe models are built for it)",
+          1, MAX_BATCH_SIZE, DEFAULT_PROP_BATCH_SIZE, ready));
+  g_object_class_install_property (gobject_class, PROP_BATCH_TIMEOUT,
+      g_param_spec_uint ("batch-timeout", "Batch timeout",
+          "Microseconds a partial batch waits for more frames before it runs "
+          "(0: until the batch is full, EOS or a serialized event)",
+          0, G_MAXUINT, DEFAULT_PROP_BATCH_TIMEOUT, ready));
+  g_object_class_install_property (gobject_class, PROP_PRECISION,
+      g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for",
+          GST_TYPE_TRT_INFER_PRECISION, DEFAULT_PROP_PRECISION, ready));
+  g_object_class_install_property (gobject_class, PROP_CALIBRATION_CACHE,
+      g_param_spec_string ("calibration-cache", "Calibration cache",
+          "INT8 calibration cache file (precision=int8)", NULL, ready));
+  g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
+      g_param_spec_int ("device-id", "Device ID", "CUDA device ordinal (-1: the default)",
+          -1, G_MAXINT, DEFAULT_PROP_DEVICE_ID, ready));
+  g_object_class_install_property (gobject_class, PROP_BACKEND,
+      g_param_spec_enum ("backend", "Backend", "Where the engine runs",
+          GST_TYPE_TRT_INFER_BACKEND, DEFAULT_PROP_BACKEND, ready));
+  g_object_class_install_property (gobject_class, PROP_INTERVAL,
+      g_param_spec_uint ("interval", "Interval",
+          "Frames passed without inference between two inferred frames",
+          0, G_MAXUINT, DEFAULT_PROP_INTERVAL, flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MEAN,
+      channel_values_spec ("mean", "Per-channel value subtracted after scaling: "
+          "y = ((x - offsets) * scale - mean) / std, x in 0..255; one value or one per "
+          "channel, e.g. \"<0.485,0.456,0.406>\" (default 0)", DEFAULT_PROP_MEAN));
+  g_object_class_install_property (gobject_class, PROP_STD,
+      channel_values_spec ("std", "Per-channel divisor after subtracting mean, e.g. "
+          "\"<0.229,0.224,0.225>\" (default 1)", DEFAULT_PROP_STD));
+  g_object_class_install_property (gobject_class, PROP_SCALE,
+      g_param_spec_float ("scale", "Scale",
+          "Factor applied to pixel values (0..255) after subtracting offsets",
+          -G_MAXFLOAT, G_MAXFLOAT, DEFAULT_PROP_SCALE, ready));
+  g_object_class_install_property (gobject_class, PROP_OFFSETS,
+      channel_values_spec ("offsets", "Per-channel value subtracted from pixel values "
+          "(0..255) before scaling, e.g. \"<123.7,116.3,103.5>\" (default 0)",
+          DEFAULT_PROP_OFFSETS));
+  g_object_class_install_property (gobject_class, PROP_CHANNEL_ORDER,
+      g_param_spec_enum ("channel-order", "Channel order",
+          "Order of the colour planes of the network input",
+          GST_TYPE_TRT_INFER_CHANNEL_ORDER, DEFAULT_PROP_CHANNEL_ORDER, ready));
+  g_object_class_install_property (gobject_class, PROP_KEEP_ASPECT_RATIO,
+      g_param_spec_boolean ("keep-aspect-ratio", "Keep aspect ratio",
+          "Scale frames without distortion and pad the rest (centred, value 0)",
+          DEFAULT_PROP_KEEP_ASPECT_RATIO, ready));
+  g_object_class_install_property (gobject_class, PROP_WIDTH,
+      g_param_spec_uint ("width", "Width",
+          "Network input width for models that leave it dynamic (0: the model's)",
+          0, G_MAXINT, DEFAULT_PROP_WIDTH, ready));
+  g_object_class_install_property (gobject_class, PROP_HEIGHT,
+      g_param_spec_uint ("height", "Height",
+          "Network input height for models that leave it dynamic (0: the model's)",
+          0, G_MAXINT, DEFAULT_PROP_HEIGHT, ready));
+
+  gst_element_class_set_static_metadata (element_class, "TensorRT-style inference",
+      "Filter/Effect/Video", "Runs a neural network on video frames and attaches "
+      "its output tensors as meta", "trtinfer developers");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_trt_infer_change_state);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_trt_infer_set_caps);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_trt_infer_sink_event);
+  trans_class->query = GST_DEBUG_FUNCPTR (gst_trt_infer_query);
+  trans_class->propose_allocation = GST_DEBUG_FUNCPTR (gst_trt_infer_propose_allocation);
+  trans_class->submit_input_buffer = GST_DEBUG_FUNCPTR (gst_trt_infer_submit_input_buffer);
+  trans_class->generate_output = GST_DEBUG_FUNCPTR (gst_trt_infer_generate_output);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_PRECISION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_BACKEND, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_CHANNEL_ORDER, 0);
+}
+
+/* Batching holds buffers, which GstBaseTransform's one-in-one-out
+ * transform() cannot express. The element overrides the two halves of the
+ * base class's chain instead: submit_input_buffer() takes the frame (the
+ * parent's handles QoS and keeps it in queued_buf), generate_output()
+ * preprocesses it into the batch and hands back the buffers that are ready,
+ * one per call; the base class calls it until it returns none and pushes
+ * each. Buffers are the input buffers themselves (writable for the meta), so
+ * the element is in passthrough: allocation queries go downstream, caps are
+ * the same on both pads. A partial batch is run by the serialized events
+ * (EOS, caps, segment, gap) and by a timer thread (batch-timeout), both
+ * under the sink pad's stream lock so that order is kept. */
+static void
+gst_trt_infer_init (GstTrtInfer * self)
+{
+  self->batch_size = DEFAULT_PROP_BATCH_SIZE;
+  self->batch_timeout = DEFAULT_PROP_BATCH_TIMEOUT;
+  self->precision = DEFAULT_PROP_PRECISION;
+  self->device_id = DEFAULT_PROP_DEVICE_ID;
+  self->backend = DEFAULT_PROP_BACKEND;
+  self->interval = DEFAULT_PROP_INTERVAL;
+  self->scale = DEFAULT_PROP_SCALE;
+  self->channel_order = DEFAULT_PROP_CHANNEL_ORDER;
+  self->keep_aspect_ratio = DEFAULT_PROP_KEEP_ASPECT_RATIO;
+  self->width = DEFAULT_PROP_WIDTH;
+  self->height = DEFAULT_PROP_HEIGHT;
+  gst_trt_model_info_clear (&self->info);
+  g_mutex_init (&self->timer_lock);
+  g_cond_init (&self->timer_cond);
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+static void
+gst_trt_infer_finalize (GObject * object)
+{
+  GstTrtInfer *self = GST_TRT_INFER (object);
+
+  g_free (self->model_file);
+  g_free (self->weights_file);
+  g_free (self->engine_file);
+  g_strfreev (self->output_names);
+  g_free (self->input_name);
+  g_free (self->calibration_cache);
+  gst_trt_batch_free (self->batch);
+  trt_engine_destroy (self->engine);
+  gst_trt_model_info_clear (&self->info);
+  g_mutex_clear (&self->timer_lock);
+  g_cond_clear (&self->timer_cond);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* ---- property helpers ---------------------------------------------------- */
+
+static gboolean
+value_to_float (const GValue * value, gfloat * out)
+{
+  GValue number = G_VALUE_INIT;
+
+  g_value_init (&number, G_TYPE_DOUBLE);
+  if (!g_value_transform (value, &number))
+    return FALSE;
+  *out = (gfloat) g_value_get_double (&number);
+  return TRUE;
+}
+
+static void
+set_channel_values (GstTrtInfer * self, ChannelValues * out, const gchar * name,
+    const GValue * value)
+{
+  guint count = gst_value_array_get_size (value);
+  ChannelValues parsed = { 0, {0} };
+
+  if (count > 3) {
+    GST_WARNING_OBJECT (self, "%s: %u values, at most 3 (one per channel); ignored",
+        name, count);
+    return;
+  }
+  for (guint i = 0; i < count; i++) {
+    if (!value_to_float (gst_value_array_get_value (value, i), &parsed.values[i])) {
+      GST_WARNING_OBJECT (self, "%s: value %u is not a number; ignored", name, i);
+      return;
+    }
+  }
+  parsed.count = count;
+  *out = parsed;
+}
+
+static void
+get_channel_values (const ChannelValues * in, gfloat default_value, GValue * value)
+{
+  GValue item = G_VALUE_INIT;
+
+  g_value_init (&item, G_TYPE_FLOAT);
+  for (guint i = 0; i < MAX (in->count, 1); i++) {
+    g_value_set_float (&item, in->count ? in->values[i] : default_value);
+    gst_value_array_append_value (value, &item);
+  }
+  g_value_unset (&item);
+}
+
+static gchar **
+strv_from_array (const GValue * value)
+{
+  guint count = gst_value_array_get_size (value);
+  gchar **names;
+
+  if (count == 0)
+    return NULL;
+  names = g_new0 (gchar *, count + 1);
+  for (guint i = 0; i < count; i++) {
+    const GValue *item = gst_value_array_get_value (value, i);
+    names[i] = G_VALUE_HOLDS_STRING (item) ? g_value_dup_string (item)
+        : g_strdup_value_contents (item);
+  }
+  return names;
+}
+
+static void
+gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstTrtInfer *self = GST_TRT_INFER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL_FILE:
+      g_free (self->model_file);
+      self->model_file = g_value_dup_string (value);
+      break;
+    case PROP_WEIGHTS_FILE:
+      g_free (self->weights_file);
+      self->weights_file = g_value_dup_string (value);
+      break;
+    case PROP_ENGINE_FILE:
+      g_free (self->engine_file);
+      self->engine_file = g_value_dup_string (value);
+      break;
+    case PROP_OUTPUT_NAMES:
+      g_strfreev (self->output_names);
+      self->output_names = strv_from_array (value);
+      break;
+    case PROP_INPUT_NAME:
+      g_free (self->input_name);
+      self->input_name = g_value_dup_string (value);
+      break;
+    case PROP_BATCH_SIZE:
+      self->batch_size = g_value_get_uint (value);
+      break;
+    case PROP_BATCH_TIMEOUT:
+      self->batch_timeout = g_value_get_uint (value);
+      break;
+    case PROP_PRECISION:
+      self->precision = g_value_get_enum (value);
+      break;
+    case PROP_CALIBRATION_CACHE:
+      g_free (self->calibration_cache);
+      self->calibration_cache = g_value_dup_string (value);
+      break;
+    case PROP_DEVICE_ID:
+      self->device_id = g_value_get_int (value);
+      break;
+    case PROP_BACKEND:
+      self->backend = g_value_get_enum (value);
+      break;
+    case PROP_INTERVAL:
+      self->interval = g_value_get_uint (value);
+      break;
+    case PROP_MEAN:
+      set_channel_values (self, &self->mean, "mean", value);
+      break;
+    case PROP_STD:
+      set_channel_values (self, &self->std, "std", value);
+      break;
+    case PROP_SCALE:
+      self->scale = g_value_get_float (value);
+      break;
+    case PROP_OFFSETS:
+      set_channel_values (self, &self->offsets, "offsets", value);
+      break;
+    case PROP_CHANNEL_ORDER:
+      self->channel_order = g_value_get_enum (value);
+      break;
+    case PROP_KEEP_ASPECT_RATIO:
+      self->keep_aspect_ratio = g_value_get_boolean (value);
+      break;
+    case PROP_WIDTH:
+      self->width = g_value_get_uint (value);
+      break;
+    case PROP_HEIGHT:
+      self->height = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  /* Properties the engine depends on take effect at the next READY->PAUSED. */
+  switch (prop_id) {
+    case PROP_MODEL_FILE: case PROP_WEIGHTS_FILE: case PROP_ENGINE_FILE:
+    case PROP_OUTPUT_NAMES: case PROP_INPUT_NAME: case PROP_BATCH_SIZE:
+    case PROP_PRECISION: case PROP_CALIBRATION_CACHE: case PROP_DEVICE_ID:
+    case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT:
+      self->engine_stale = TRUE;
+      break;
+    default:
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstTrtInfer *self = GST_TRT_INFER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_MODEL_FILE:
+      g_value_set_string (value, self->model_file);
+      break;
+    case PROP_WEIGHTS_FILE:
+      g_value_set_string (value, self->weights_file);
+      break;
+    case PROP_ENGINE_FILE:
+      g_value_set_string (value, self->engine_file);
+      break;
+    case PROP_OUTPUT_NAMES:
+      for (gchar ** name = self->output_names; name && *name; name++) {
+        GValue item = G_VALUE_INIT;
+        g_value_init (&item, G_TYPE_STRING);
+        g_value_set_string (&item, *name);
+        gst_value_array_append_and_take_value (value, &item);
+      }
+      break;
+    case PROP_INPUT_NAME:
+      g_value_set_string (value, self->input_name);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint (value, self->batch_size);
+      break;
+    case PROP_BATCH_TIMEOUT:
+      g_value_set_uint (value, self->batch_timeout);
+      break;
+    case PROP_PRECISION:
+      g_value_set_enum (value, self->precision);
+      break;
+    case PROP_CALIBRATION_CACHE:
+      g_value_set_string (value, self->calibration_cache);
+      break;
+    case PROP_DEVICE_ID:
+      g_value_set_int (value, self->device_id);
+      break;
+    case PROP_BACKEND:
+      g_value_set_enum (value, self->backend);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval);
+      break;
+    case PROP_MEAN:
+      get_channel_values (&self->mean, DEFAULT_PROP_MEAN, value);
+      break;
+    case PROP_STD:
+      get_channel_values (&self->std, DEFAULT_PROP_STD, value);
+      break;
+    case PROP_SCALE:
+      g_value_set_float (value, self->scale);
+      break;
+    case PROP_OFFSETS:
+      get_channel_values (&self->offsets, DEFAULT_PROP_OFFSETS, value);
+      break;
+    case PROP_CHANNEL_ORDER:
+      g_value_set_enum (value, self->channel_order);
+      break;
+    case PROP_KEEP_ASPECT_RATIO:
+      g_value_set_boolean (value, self->keep_aspect_ratio);
+      break;
+    case PROP_WIDTH:
+      g_value_set_uint (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_uint (value, self->height);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- loading the engine ---------------------------------------------------- */
+
+static void
+post_error (GstTrtInfer * self, const GError * error, const gchar * debug)
+{
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR, error->domain,
+      error->code, g_strdup (error->message), g_strdup (debug), __FILE__, GST_FUNCTION,
+      __LINE__);
+}
+
+static void
+on_model_progress (GstTrtModelStage stage, const gchar * text, gpointer user_data)
+{
+  GstTrtInfer *self = GST_TRT_INFER (user_data);
+  GstProgressType type = GST_PROGRESS_TYPE_CONTINUE;
+
+  switch (stage) {
+    case GST_TRT_MODEL_STAGE_BUILD_START:
+      type = GST_PROGRESS_TYPE_START;
+      break;
+    case GST_TRT_MODEL_STAGE_BUILD_PARSED:
+      type = GST_PROGRESS_TYPE_CONTINUE;
+      break;
+    case GST_TRT_MODEL_STAGE_BUILD_DONE:
+      type = GST_PROGRESS_TYPE_COMPLETE;
+      break;
+    case GST_TRT_MODEL_STAGE_BUILD_FAILED:
+      type = GST_PROGRESS_TYPE_ERROR;
+      break;
+  }
+  GST_INFO_OBJECT (self, "%s", text);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_progress (GST_OBJECT (self), type, "build-engine", text));
+}
+
+static void
+on_model_warning (const gchar * text, const gchar * debug, gpointer user_data)
+{
+  GstTrtInfer *self = GST_TRT_INFER (user_data);
+
+  GST_ELEMENT_WARNING (self, RESOURCE, FAILED, ("%s", text), ("%s", debug));
+}
+
+static void
+close_engine (GstTrtInfer * self)
+{
+  g_clear_pointer (&self->batch, gst_trt_batch_free);
+  g_clear_pointer (&self->engine, trt_engine_destroy);
+  gst_trt_model_info_clear (&self->info);
+}
+
+static gboolean
+open_engine (GstTrtInfer * self)
+{
+  static const GstTrtModelCallbacks callbacks = { on_model_progress, on_model_warning };
+  GstTrtModelOptions options = { 0 };
+  GError *error = NULL;
+
+  close_engine (self);
+
+  /* Copy what loading needs, then load without holding the lock. */
+  GST_OBJECT_LOCK (self);
+  options.model_file = g_strdup (self->model_file);
+  options.weights_file = g_strdup (self->weights_file);
+  options.engine_file = g_strdup (self->engine_file);
+  options.calibration_cache = g_strdup (self->calibration_cache);
+  options.input_name = g_strdup (self->input_name);
+  options.output_names = g_strdupv (self->output_names);
+  options.batch_size = self->batch_size;
+  options.width = self->width;
+  options.height = self->height;
+  options.precision = self->precision;
+  options.backend = self->backend;
+  options.device_id = self->device_id;
+  self->engine_stale = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  self->engine = gst_trt_model_load (&options, &callbacks, self, &self->info, &error);
+  if (self->engine)
+    self->batch = gst_trt_batch_new (self->engine, &self->info, &error);
+  if (!self->batch) {
+    post_error (self, error, trt_last_error ());
+    g_error_free (error);
+    close_engine (self);
+    gst_trt_model_options_clear (&options);
+    return FALSE;
+  }
+
+  GST_INFO_OBJECT (self, "%s engine (%s backend): input %ux%ux%u, %u outputs, %u frames "
+      "per inference", self->info.loaded_from_plan ? "loaded" : "built",
+      trt_backend_name (trt_engine_backend (self->engine)), self->info.channels,
+      self->info.height, self->info.width, self->info.num_outputs, self->info.capacity);
+  if (options.batch_size > self->info.capacity)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("batch-size is %u but the model's input has a fixed batch of %u: frames are "
+            "inferred %u at a time", options.batch_size, self->info.capacity,
+            self->info.capacity), (NULL));
+  if (options.precision != TRT_PRECISION_FP32
+      && trt_engine_backend (self->engine) == TRT_BACKEND_CPU)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+        ("precision fp16 and int8 need the CUDA backend: the CPU backend runs in fp32"),
+        (NULL));
+  gst_trt_model_options_clear (&options);
+  return TRUE;
+}
+
+/* The preprocessing of the properties, checked against the network input. */
+static gboolean
+configure_preprocess (GstTrtInfer * self)
+{
+  GstTrtPreprocessConfig *config = &self->preprocess;
+  const gchar *bad = NULL;
+  guint count = 0;
+
+  gst_trt_preprocess_config_init (config);
+  config->width = self->info.width;
+  config->height = self->info.height;
+  config->channels = self->info.channels;
+
+  GST_OBJECT_LOCK (self);
+  config->order = self->channel_order;
+  config->keep_aspect_ratio = self->keep_aspect_ratio;
+  config->scale = self->scale;
+  struct {
+    const gchar *name;
+    const ChannelValues *values;
+    gfloat *out;
+  } lists[] = {
+    {"mean", &self->mean, config->mean},
+    {"std", &self->std, config->std},
+    {"offsets", &self->offsets, config->offsets},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (lists) && !bad; i++) {
+    const ChannelValues *v = lists[i].values;
+    if (v->count == 0)
+      continue;
+    if (v->count != 1 && v->count != config->channels) {
+      bad = lists[i].name;
+      count = v->count;
+      break;
+    }
+    for (guint c = 0; c < 3; c++)
+      lists[i].out[c] = v->values[v->count == 1 ? 0 : MIN (c, v->count - 1)];
+  }
+  self->timeout_us = self->batch_timeout;
+  GST_OBJECT_UNLOCK (self);
+
+  if (bad) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("%s has %u values: give one, or one per channel of the network input (%u)",
+            bad, count, config->channels), (NULL));
+    return FALSE;
+  }
+  for (guint c = 0; c < config->channels; c++) {
+    if (config->std[c] == 0.0f) {
+      GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("std must not be 0"), (NULL));
+      return FALSE;
+    }
+  }
+  if (config->channels == 3 && config->order == GST_TRT_CHANNEL_ORDER_GRAY) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("channel-order=gray needs a network input with 1 channel; this one has 3: use "
+            "rgb or bgr"), (NULL));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- batch-timeout thread --------------------------------------------------- */
+
+static GstFlowReturn drain (GstTrtInfer * self);
+
+static void
+arm_timer (GstTrtInfer * self)
+{
+  g_mutex_lock (&self->timer_lock);
+  self->deadline = g_get_monotonic_time () + (gint64) self->timeout_us;
+  g_cond_signal (&self->timer_cond);
+  g_mutex_unlock (&self->timer_lock);
+}
+
+static void
+disarm_timer (GstTrtInfer * self)
+{
+  g_mutex_lock (&self->timer_lock);
+  self->deadline = 0;
+  g_mutex_unlock (&self->timer_lock);
+}
+
+static gpointer
+timer_thread (gpointer data)
+{
+  GstTrtInfer *self = GST_TRT_INFER (data);
+  GstPad *sinkpad = GST_BASE_TRANSFORM_SINK_PAD (self);
+
+  g_mutex_lock (&self->timer_lock);
+  while (!self->timer_quit) {
+    if (self->deadline == 0) {
+      g_cond_wait (&self->timer_cond, &self->timer_lock);
+      continue;
+    }
+    if (g_cond_wait_until (&self->timer_cond, &self->timer_lock, self->deadline)
+        || self->deadline == 0 || g_get_monotonic_time () < self->deadline)
+      continue;
+    /* Due: take the stream lock (never while holding timer_lock) and check
+     * again, since a full batch or an event may have run it meanwhile. */
+    g_mutex_unlock (&self->timer_lock);
+    GST_PAD_STREAM_LOCK (sinkpad);
+    g_mutex_lock (&self->timer_lock);
+    gboolean due = !self->timer_quit && self->deadline != 0
+        && g_get_monotonic_time () >= self->deadline;
+    g_mutex_unlock (&self->timer_lock);
+    if (due && !GST_PAD_IS_FLUSHING (sinkpad)) {
+      GST_DEBUG_OBJECT (self, "batch-timeout: running a partial batch of %u",
+          gst_trt_batch_filled (self->batch));
+      GstFlowReturn ret = drain (self);
+      if (ret != GST_FLOW_OK)
+        self->timer_flow = ret;
+    }
+    GST_PAD_STREAM_UNLOCK (sinkpad);
+    g_mutex_lock (&self->timer_lock);
+  }
+  g_mutex_unlock (&self->timer_lock);
+  return NULL;
+}
+
+static void
+start_timer (GstTrtInfer * self)
+{
+  if (self->timeout_us == 0 || gst_trt_batch_capacity (self->batch) <= 1)
+    return;
+  self->timer_quit = FALSE;
+  self->deadline = 0;
+  self->timer = g_thread_new ("trtinfer-timer", timer_thread, self);
+}
+
+static void
+stop_timer (GstTrtInfer * self)
+{
+  if (!self->timer)
+    return;
+  g_mutex_lock (&self->timer_lock);
+  self->timer_quit = TRUE;
+  g_cond_signal (&self->timer_cond);
+  g_mutex_unlock (&self->timer_lock);
+  g_thread_join (self->timer);
+  self->timer = NULL;
+}
+
+/* ---- state --------------------------------------------------------------- */
+
+static GstStateChangeReturn
+gst_trt_infer_change_state (GstElement * element, GstStateChange transition)
+{
+  GstTrtInfer *self = GST_TRT_INFER (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!open_engine (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:{
+      GST_OBJECT_LOCK (self);
+      gboolean stale = self->engine_stale;
+      GST_OBJECT_UNLOCK (self);
+      if (stale && !open_engine (self))
+        return GST_STATE_CHANGE_FAILURE;
+      if (!configure_preprocess (self))
+        return GST_STATE_CHANGE_FAILURE;
+      self->negotiated = FALSE;
+      self->skip_left = 0;
+      self->timer_flow = GST_FLOW_OK;
+      gst_trt_batch_clear (self->batch);
+      break;
+    }
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      stop_timer (self);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    return ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      start_timer (self);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_trt_batch_clear (self->batch);
+      disarm_timer (self);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      close_engine (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* ---- streaming ------------------------------------------------------------ */
+
+static gboolean
+gst_trt_infer_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * outcaps)
+{
+  GstTrtInfer *self = GST_TRT_INFER (trans);
+  GstVideoInfo info;
+
+  (void) outcaps;
+  if (!gst_video_info_from_caps (&info, incaps)
+      || !gst_trt_preprocess_format_supported (GST_VIDEO_INFO_FORMAT (&info))) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Unsupported input: trtinfer takes raw video in " VIDEO_FORMATS),
+        ("caps %" GST_PTR_FORMAT, incaps));
+    return FALSE;
+  }
+  self->video_info = info;
+  self->negotiated = TRUE;
+  GST_DEBUG_OBJECT (self, "input %s %dx%d -> network %ux%ux%u",
+      gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)),
+      GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info), self->info.channels,
+      self->info.height, self->info.width);
+  return TRUE;
+}
+
+static GstFlowReturn
+run_batch (GstTrtInfer * self)
+{
+  GError *error = NULL;
+
+  disarm_timer (self);
+  if (!gst_trt_batch_run (self->batch, GST_OBJECT (self), &error)) {
+    post_error (self, error, NULL);
+    g_error_free (error);
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+/* Runs the partial batch and pushes every buffer; the stream lock is held. */
+static GstFlowReturn
+drain (GstTrtInfer * self)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstBuffer *buffer;
+
+  if (!self->batch)
+    return GST_FLOW_OK;
+  if (gst_trt_batch_has_pending (self->batch))
+    ret = run_batch (self);
+  while ((buffer = gst_trt_batch_pop_ready (self->batch))) {
+    if (ret == GST_FLOW_OK)
+      ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), buffer);
+    else
+      gst_buffer_unref (buffer);
+  }
+  return ret;
+}
+
+static GstFlowReturn
+add_frame (GstTrtInfer * self, GstBuffer * buffer)
+{
+  GstTrtPreprocessGeometry geometry;
+  GstVideoFrame frame;
+  guint interval;
+  gfloat *slot;
+
+  GST_OBJECT_LOCK (self);
+  interval = self->interval;
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->skip_left > 0) {
+    self->skip_left--;
+    gst_trt_batch_append (self->batch, buffer, NULL);
+    return GST_FLOW_OK;
+  }
+  self->skip_left = interval;
+
+  slot = gst_trt_batch_next_slot (self->batch);
+  g_assert (slot != NULL);      /* a full batch runs at once */
+  if (!gst_video_frame_map (&frame, &self->video_info, buffer, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map an input frame"),
+        ("buffer of %" G_GSIZE_FORMAT " bytes for %s %dx%d", gst_buffer_get_size (buffer),
+            gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&self->video_info)),
+            GST_VIDEO_INFO_WIDTH (&self->video_info),
+            GST_VIDEO_INFO_HEIGHT (&self->video_info)));
+    gst_buffer_unref (buffer);
+    return GST_FLOW_ERROR;
+  }
+  gboolean ok = gst_trt_preprocess_frame (&self->preprocess, &frame, slot, &geometry);
+  gst_video_frame_unmap (&frame);
+  if (!ok) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("Could not preprocess an input frame"),
+        (NULL));
+    gst_buffer_unref (buffer);
+    return GST_FLOW_ERROR;
+  }
+
+  gst_trt_batch_append (self->batch, buffer, &geometry);
+  if (gst_trt_batch_filled (self->batch) == gst_trt_batch_capacity (self->batch))
+    return run_batch (self);
+  if (gst_trt_batch_filled (self->batch) == 1 && self->timer)
+    arm_timer (self);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+gst_trt_infer_submit_input_buffer (GstBaseTransform * trans, gboolean is_discont,
+    GstBuffer * input)
+{
+  GstTrtInfer *self = GST_TRT_INFER (trans);
+
+  /* In passthrough the base class does not check negotiation itself. */
+  if (G_UNLIKELY (!self->negotiated)) {
+    gst_buffer_unref (input);
+    if (GST_PAD_IS_FLUSHING (GST_BASE_TRANSFORM_SINK_PAD (trans)))
+      return GST_FLOW_FLUSHING;
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("No input format was negotiated: trtinfer takes raw video in " VIDEO_FORMATS),
+        ("a buffer arrived before accepted caps"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (G_UNLIKELY (self->timer_flow != GST_FLOW_OK)) {
+    GstFlowReturn ret = self->timer_flow;
+    self->timer_flow = GST_FLOW_OK;
+    if (ret != GST_FLOW_FLUSHING) {
+      gst_buffer_unref (input);
+      return ret;
+    }
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->submit_input_buffer (trans, is_discont,
+      input);
+}
+
+static GstFlowReturn
+gst_trt_infer_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
+{
+  GstTrtInfer *self = GST_TRT_INFER (trans);
+  GstBuffer *input = trans->queued_buf;
+
+  *outbuf = NULL;
+  trans->queued_buf = NULL;
+  if (input) {
+    GstFlowReturn ret = add_frame (self, input);
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
+  *outbuf = gst_trt_batch_pop_ready (self->batch);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_trt_infer_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstTrtInfer *self = GST_TRT_INFER (trans);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_STOP:
+      disarm_timer (self);
+      if (self->batch)
+        gst_trt_batch_clear (self->batch);
+      self->skip_left = 0;
+      self->timer_flow = GST_FLOW_OK;
+      break;
+    case GST_EVENT_EOS:
+    case GST_EVENT_CAPS:
+    case GST_EVENT_SEGMENT:
+    case GST_EVENT_GAP:
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_SEGMENT_DONE:
+      /* Frames before the event leave before it. */
+      drain (self);
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+/* The latency batching adds: a frame may wait for batch-size - 1 more
+ * frames, or for batch-timeout, whichever comes first. */
+static GstClockTime
+batch_latency (GstTrtInfer * self)
+{
+  guint capacity = self->batch ? gst_trt_batch_capacity (self->batch) : 1;
+  GstClockTime wait = GST_CLOCK_TIME_NONE;
+
+  if (capacity <= 1)
+    return 0;
+  if (self->timeout_us > 0)
+    wait = self->timeout_us * GST_USECOND;
+  if (self->negotiated && GST_VIDEO_INFO_FPS_N (&self->video_info) > 0) {
+    GstClockTime frames = gst_util_uint64_scale (capacity - 1,
+        GST_VIDEO_INFO_FPS_D (&self->video_info) * GST_SECOND,
+        GST_VIDEO_INFO_FPS_N (&self->video_info));
+    wait = GST_CLOCK_TIME_IS_VALID (wait) ? MIN (wait, frames) : frames;
+  }
+  return GST_CLOCK_TIME_IS_VALID (wait) ? wait : 0;
+}
+
+static gboolean
+gst_trt_infer_query (GstBaseTransform * trans, GstPadDirection direction,
+    GstQuery * query)
+{
+  GstTrtInfer *self = GST_TRT_INFER (trans);
+  gboolean ret;
+
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN)
+    drain (self);
+
+  ret = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction, query);
+
+  if (ret && direction == GST_PAD_SRC && GST_QUERY_TYPE (query) == GST_QUERY_LATENCY) {
+    gboolean live;
+    GstClockTime min, max, added = batch_latency (self);
+
+    gst_query_parse_latency (query, &live, &min, &max);
+    min += added;
+    if (GST_CLOCK_TIME_IS_VALID (max))
+      max += added;
+    GST_DEBUG_OBJECT (self, "batching adds %" GST_TIME_FORMAT " of latency",
+        GST_TIME_ARGS (added));
+    gst_query_set_latency (query, live, min, max);
+  }
+  return ret;
+}
+
+/* Upstream's pool must cover the frames a batch holds. */
+static gboolean
+gst_trt_infer_propose_allocation (GstBaseTransform * trans, GstQuery * decide_query,
+    GstQuery * query)
+{
+  GstTrtInfer *self = GST_TRT_INFER (trans);
+  guint held = self->batch ? gst_trt_batch_capacity (self->batch) : 1;
+
+  if (!GST_BASE_TRANSFORM_CLASS (parent_class)->propose_allocation (trans, decide_query,
+          query))
+    return FALSE;
+  for (guint i = 0; held > 1 && i < gst_query_get_n_allocation_pools (query); i++) {
+    GstBufferPool *pool;
+    guint size, min, max;
+
+    gst_query_parse_nth_allocation_pool (query, i, &pool, &size, &min, &max);
+    min += held;
+    if (max != 0 && max < min)
+      max = min;
+    gst_query_set_nth_allocation_pool (query, i, pool, size, min, max);
+    if (pool)
+      gst_object_unref (pool);
+  }
+  return TRUE;
+}

@@ -1,0 +1,13 @@
+/* The trtinfer plugin: registers its elements. */
+#include "gsttrtinfer.h"
+
+
+static gboolean
+plugin_init (GstPlugin * plugin)
+{
+  return GST_ELEMENT_REGISTER (trtinfer, plugin);
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, trtinfer,
+    "Neural network inference with the trtinfer engine", plugin_init, VERSION,
+    "MIT", PACKAGE, "trtinfer")

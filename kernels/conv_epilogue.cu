@@ -1,0 +1,241 @@
+/* Convolution helpers: the strided epilogue, explicit padding and the direct
+ * depthwise convolution (see conv_epilogue.cuh). */
+#include "conv_epilogue.cuh"
+
+namespace {
+
+constexpr int kThreads = 256;
+
+/* trt_activation_apply() of the engine, kind for kind (layers/unary.c). */
+__device__ __forceinline__ float activate(int kind, float x, float alpha, float beta) {
+  switch (kind) {
+  case 0: return x;                                        /* NONE */
+  case 1: return x < 0.0f ? 0.0f : x;                      /* RELU */
+  case 2: return x < 0.0f ? alpha * x : x;                 /* LEAKY_RELU */
+  case 3: return x < 0.0f ? alpha * expm1f(x) : x;         /* ELU */
+  case 4: return 1.0f / (1.0f + expf(-x));                 /* SIGMOID */
+  case 5: return tanhf(x);                                 /* TANH */
+  case 6: {                                                /* CLIP */
+    const float y = x < alpha ? alpha : x;
+    return y > beta ? beta : y;
+  }
+  case 7: {                                                /* HARD_SIGMOID */
+    float y = alpha * x + beta;
+    y = y < 0.0f ? 0.0f : y;
+    return y > 1.0f ? 1.0f : y;
+  }
+  case 8: {                                                /* HARD_SWISH */
+    float gate = x * (1.0f / 6.0f) + 0.5f;
+    gate = gate < 0.0f ? 0.0f : gate;
+    gate = gate > 1.0f ? 1.0f : gate;
+    return x * gate;
+  }
+  case 9: return erff(x);                                  /* ERF */
+  case 10: return sqrtf(x);                                /* SQRT */
+  case 11: return expf(x);                                 /* EXP */
+  case 12: return logf(x);                                 /* LOG */
+  case 13: return fabsf(x);                                /* ABS */
+  case 14: return -x;                                      /* NEG */
+  case 15: return 1.0f / x;                                /* RECIPROCAL */
+  case 16: return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x)); /* SOFTPLUS */
+  default: return __int_as_float(0x7fc00000);              /* NaN, as the CPU */
+  }
+}
+
+struct Index5 {
+  int64_t i[TRT_CONV_RANK];
+};
+
+__device__ __forceinline__ Index5 unravel(int64_t linear, const int64_t *dims) {
+  Index5 index;
+  for (int d = TRT_CONV_RANK - 1; d > 0; d--) {
+    index.i[d] = linear % dims[d];
+    linear /= dims[d];
+  }
+  index.i[0] = linear;
+  return index;
+}
+
+__device__ __forceinline__ int64_t offset(const Index5 &index, const int64_t *strides) {
+  int64_t result = 0;
+  for (int d = 0; d < TRT_CONV_RANK; d++)
+    result += index.i[d] * strides[d];
+  return result;
+}
+
+int64_t volume(const int64_t *dims) {
+  int64_t count = 1;
+  for (int d = 0; d < TRT_CONV_RANK; d++)
+    count *= dims[d];
+  return count;
+}
+
+/* Whether `strides` are the packed strides of `dims` (size-1 dims ignored). */
+bool is_packed(const int64_t *dims, const int64_t *strides) {
+  int64_t expected = 1;
+  for (int d = TRT_CONV_RANK - 1; d >= 0; d--) {
+    if (dims[d] != 1 && strides[d] != expected)
+      return false;
+    expected *= dims[d];
+  }
+  return true;
+}
+
+unsigned grid_for(int64_t count) {
+  int64_t blocks = (count + kThreads - 1) / kThreads;
+  const int64_t cap = 65535L * 16; /* grid-stride loops cover the rest */
+  return (unsigned)(blocks < cap ? blocks : cap);
+}
+
+/* kPacked: every operand is packed like dims, so the linear index serves
+ * them all and only the bias index needs a division. */
+template <bool kPacked>
+__global__ void epilogue_kernel(const trt_conv_epilogue_t args, int64_t count, int64_t bias_inner) {
+  for (int64_t linear = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; linear < count;
+       linear += (int64_t)gridDim.x * blockDim.x) {
+    float value;
+    if (kPacked) {
+      value = args.src_scale * args.src[linear];
+      if (args.bias)
+        value += args.bias[(linear / bias_inner) % args.dims[args.bias_axis]];
+      if (args.residual)
+        value += args.residual[linear];
+      args.dst[linear] = activate(args.activation, value, args.alpha, args.beta);
+    } else {
+      const Index5 index = unravel(linear, args.dims);
+      value = args.src_scale * args.src[offset(index, args.src_strides)];
+      if (args.bias)
+        value += args.bias[index.i[args.bias_axis]];
+      if (args.residual)
+        value += args.residual[offset(index, args.residual_strides)];
+      args.dst[offset(index, args.dst_strides)] =
+          activate(args.activation, value, args.alpha, args.beta);
+    }
+  }
+}
+
+__global__ void pad_kernel(const trt_conv_pad_t args, Index5 padded, int64_t count) {
+  for (int64_t linear = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; linear < count;
+       linear += (int64_t)gridDim.x * blockDim.x) {
+    Index5 index = unravel(linear, padded.i);
+    bool inside = true;
+    for (int d = 0; d < 3; d++) {
+      index.i[2 + d] -= args.pad_begin[d];
+      inside = inside && index.i[2 + d] >= 0 && index.i[2 + d] < args.dims[2 + d];
+    }
+    args.dst[linear] = inside ? args.src[offset(index, args.src_strides)] : 0.0f;
+  }
+}
+
+/* One thread per output element. kK > 0: a 2-D kK x kK kernel (D == 1),
+ * unrolled; 0: any kernel. */
+template <int kK>
+__global__ void depthwise_kernel(const trt_depthwise_conv_t args, int64_t count) {
+  const int64_t multiplier = args.out_channels / args.in_channels;
+  const int64_t dims[TRT_CONV_RANK] = {args.batch, args.out_channels, args.out[0], args.out[1],
+                                       args.out[2]};
+  for (int64_t linear = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; linear < count;
+       linear += (int64_t)gridDim.x * blockDim.x) {
+    const Index5 o = unravel(linear, dims);
+    const int64_t channel = o.i[1];
+    const float *x =
+        args.x + o.i[0] * args.x_strides[0] + (channel / multiplier) * args.x_strides[1];
+    float sum = 0.0f;
+    if (kK > 0) {
+      const float *w = args.w + channel * kK * kK;
+      const int64_t h0 = o.i[3] * args.stride[1] - args.pad[1];
+      const int64_t w0 = o.i[4] * args.stride[2] - args.pad[2];
+#pragma unroll
+      for (int kh = 0; kh < kK; kh++) {
+        const int64_t ih = h0 + kh * args.dilation[1];
+        if (ih < 0 || ih >= args.in[1])
+          continue;
+        const float *row = x + ih * args.x_strides[3];
+#pragma unroll
+        for (int kw = 0; kw < kK; kw++) {
+          const int64_t iw = w0 + kw * args.dilation[2];
+          if (iw >= 0 && iw < args.in[2])
+            sum = fmaf(__ldg(&w[kh * kK + kw]), __ldg(&row[iw * args.x_strides[4]]), sum);
+        }
+      }
+    } else {
+      const float *w = args.w + channel * args.kernel[0] * args.kernel[1] * args.kernel[2];
+      for (int64_t kd = 0; kd < args.kernel[0]; kd++) {
+        const int64_t id = o.i[2] * args.stride[0] - args.pad[0] + kd * args.dilation[0];
+        if (id < 0 || id >= args.in[0])
+          continue;
+        for (int64_t kh = 0; kh < args.kernel[1]; kh++) {
+          const int64_t ih = o.i[3] * args.stride[1] - args.pad[1] + kh * args.dilation[1];
+          if (ih < 0 || ih >= args.in[1])
+            continue;
+          const float *row = x + id * args.x_strides[2] + ih * args.x_strides[3];
+          const float *taps = w + (kd * args.kernel[1] + kh) * args.kernel[2];
+          for (int64_t kw = 0; kw < args.kernel[2]; kw++) {
+            const int64_t iw = o.i[4] * args.stride[2] - args.pad[2] + kw * args.dilation[2];
+            if (iw >= 0 && iw < args.in[2])
+              sum = fmaf(__ldg(&taps[kw]), __ldg(&row[iw * args.x_strides[4]]), sum);
+          }
+        }
+      }
+    }
+    if (args.bias)
+      sum += args.bias[channel];
+    if (args.residual)
+      sum += args.residual[offset(o, args.residual_strides)];
+    args.y[offset(o, args.y_strides)] = activate(args.activation, sum, args.alpha, args.beta);
+  }
+}
+
+} // namespace
+
+extern "C" cudaError_t trt_launch_conv_epilogue(const trt_conv_epilogue_t *args,
+                                                cudaStream_t stream) {
+  const int64_t count = volume(args->dims);
+  if (count <= 0)
+    return cudaSuccess;
+  if (args->bias_axis < 0 || args->bias_axis >= TRT_CONV_RANK)
+    return cudaErrorInvalidValue;
+  int64_t bias_inner = 1;
+  for (int d = args->bias_axis + 1; d < TRT_CONV_RANK; d++)
+    bias_inner *= args->dims[d];
+  const bool packed = is_packed(args->dims, args->src_strides) &&
+                      is_packed(args->dims, args->dst_strides) &&
+                      (!args->residual || is_packed(args->dims, args->residual_strides));
+  if (packed)
+    epilogue_kernel<true><<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
+  else
+    epilogue_kernel<false><<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t trt_launch_conv_pad(const trt_conv_pad_t *args, cudaStream_t stream) {
+  Index5 padded;
+  padded.i[0] = args->dims[0];
+  padded.i[1] = args->dims[1];
+  for (int d = 0; d < 3; d++)
+    padded.i[2 + d] = args->dims[2 + d] + args->pad_begin[d] + args->pad_end[d];
+  const int64_t count = volume(padded.i);
+  if (count <= 0)
+    return cudaSuccess;
+  pad_kernel<<<grid_for(count), kThreads, 0, stream>>>(*args, padded, count);
+  return cudaGetLastError();
+}
+
+extern "C" cudaError_t trt_launch_depthwise_conv(const trt_depthwise_conv_t *args,
+                                                 cudaStream_t stream) {
+  const int64_t count =
+      args->batch * args->out_channels * args->out[0] * args->out[1] * args->out[2];
+  if (count <= 0)
+    return cudaSuccess;
+  if (args->in_channels <= 0 || args->out_channels % args->in_channels != 0)
+    return cudaErrorInvalidValue;
+  const bool flat = args->kernel[0] == 1 && args->in[0] == 1 && args->out[0] == 1 &&
+                    args->pad[0] == 0 && args->kernel[1] == args->kernel[2];
+  if (flat && args->kernel[1] == 3)
+    depthwise_kernel<3><<<grid_for(count), kThreads, 0, stream>>>(*args, count);
+  else if (flat && args->kernel[1] == 5)
+    depthwise_kernel<5><<<grid_for(count), kThreads, 0, stream>>>(*args, count);
+  else
+    depthwise_kernel<0><<<grid_for(count), kThreads, 0, stream>>>(*args, count);
+  return cudaGetLastError();
+}

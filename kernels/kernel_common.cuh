@@ -1,0 +1,112 @@
+/* What several kernel families share: the description of an output that is
+ * a view (blocks of contiguous elements at a stride, see the engine's
+ * trt_tensor_view_layout), data type codes, and in CUDA code grid helpers
+ * and warp/block reductions. Plain C structs, passed to launchers by value. */
+#ifndef TRT_KERNELS_KERNEL_COMMON_CUH
+#define TRT_KERNELS_KERNEL_COMMON_CUH
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#define TRT_KERNEL_MAX_DIMS 8
+
+/* Element i of a logically contiguous output lives at
+ * (i / inner) * stride + i % inner. A contiguous output has inner == stride
+ * (any value > 0); launchers then skip the index arithmetic. */
+typedef struct {
+  int64_t inner;
+  int64_t stride;
+} trt_kview_t;
+
+/* Element types the kernels know; the same values as trt_data_type_t. */
+enum {
+  TRT_KTYPE_FLOAT32 = 0,
+  TRT_KTYPE_FLOAT16,
+  TRT_KTYPE_FLOAT64,
+  TRT_KTYPE_INT8,
+  TRT_KTYPE_UINT8,
+  TRT_KTYPE_INT32,
+  TRT_KTYPE_INT64,
+  TRT_KTYPE_BOOL
+};
+
+#ifdef __CUDACC__
+
+#include <math.h>
+
+namespace trtk {
+
+constexpr int kThreads = 256;
+
+__host__ __device__ inline bool view_strided(trt_kview_t v) {
+  return v.inner != v.stride && v.inner > 0;
+}
+
+__device__ __forceinline__ int64_t view_index(trt_kview_t v, int64_t i) {
+  return (i / v.inner) * v.stride + i % v.inner;
+}
+
+/* Blocks for a grid-stride loop over n items, capped so that huge tensors
+ * loop instead of overflowing the grid. */
+inline unsigned grid_for(int64_t n, int threads = kThreads) {
+  int64_t blocks = (n + threads - 1) / threads;
+  if (blocks < 1)
+    blocks = 1;
+  if (blocks > 65535LL * 16)
+    blocks = 65535LL * 16;
+  return (unsigned)blocks;
+}
+
+__device__ __forceinline__ int64_t global_thread() {
+  return blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+}
+
+__device__ __forceinline__ int64_t grid_threads() {
+  return (int64_t)gridDim.x * blockDim.x;
+}
+
+template <typename T> __device__ __forceinline__ T warp_sum(T v) {
+  for (int offset = 16; offset > 0; offset >>= 1)
+    v += __shfl_xor_sync(0xffffffffu, v, offset);
+  return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+  for (int offset = 16; offset > 0; offset >>= 1) {
+    float other = __shfl_xor_sync(0xffffffffu, v, offset);
+    v = other > v ? other : v;
+  }
+  return v;
+}
+
+/* Sum over the block (blockDim.x a multiple of 32, at most 1024); every
+ * thread gets the result. `scratch` holds 32 values. */
+template <typename T> __device__ T block_sum(T v, T *scratch) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  v = warp_sum(v);
+  __syncthreads(); /* scratch may still be read from a previous call */
+  if (lane == 0)
+    scratch[warp] = v;
+  __syncthreads();
+  const int warps = blockDim.x >> 5;
+  v = lane < warps ? scratch[lane] : T(0);
+  return warp_sum(v);
+}
+
+__device__ inline float block_max(float v, float *scratch) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  v = warp_max(v);
+  __syncthreads();
+  if (lane == 0)
+    scratch[warp] = v;
+  __syncthreads();
+  const int warps = blockDim.x >> 5;
+  v = lane < warps ? scratch[lane] : -INFINITY;
+  return warp_max(v);
+}
+
+} // namespace trtk
+
+#endif
+
+#endif

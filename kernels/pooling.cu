@@ -1,0 +1,139 @@
+/* Pooling kernels, computing what engine/cpu/pooling.c does: window taps in
+ * the same order, float sums, NaN propagating through max, the average's
+ * divisor counting taps inside the input (or inside the explicitly padded
+ * input with count_include_pad). Global pooling sums in double. */
+#include "pooling.cuh"
+
+namespace {
+
+__device__ __forceinline__ int64_t taps_within(int64_t start, int64_t kernel, int64_t dilation,
+                                               int64_t lo, int64_t hi) {
+  int64_t count = 0;
+  for (int64_t t = 0; t < kernel; t++) {
+    const int64_t position = start + t * dilation;
+    count += position >= lo && position < hi;
+  }
+  return count;
+}
+
+template <bool kStrided>
+__global__ void pool_window_kernel(const float *__restrict__ x, float *__restrict__ y,
+                                   trt_kpool_t g, int64_t total, trt_kview_t view) {
+  const int64_t out_plane = g.out[0] * g.out[1] * g.out[2];
+  const int64_t in_plane = g.in[0] * g.in[1] * g.in[2];
+  for (int64_t i = trtk::global_thread(); i < total; i += trtk::grid_threads()) {
+    const int64_t plane = i / out_plane;
+    int64_t rest = i % out_plane;
+    const int64_t ow = rest % g.out[2];
+    rest /= g.out[2];
+    const int64_t oh = rest % g.out[1];
+    const int64_t od = rest / g.out[1];
+    const int64_t start[3] = {od * g.stride[0] - g.pad_begin[0], oh * g.stride[1] - g.pad_begin[1],
+                              ow * g.stride[2] - g.pad_begin[2]};
+    const float *xp = x + plane * in_plane;
+    float max = -INFINITY, sum = 0.0f;
+    int64_t count = 0;
+    for (int64_t kd = 0; kd < g.kernel[0]; kd++) {
+      const int64_t id = start[0] + kd * g.dilation[0];
+      if (id < 0 || id >= g.in[0])
+        continue;
+      for (int64_t kh = 0; kh < g.kernel[1]; kh++) {
+        const int64_t ih = start[1] + kh * g.dilation[1];
+        if (ih < 0 || ih >= g.in[1])
+          continue;
+        const float *row = xp + (id * g.in[1] + ih) * g.in[2];
+        for (int64_t kw = 0; kw < g.kernel[2]; kw++) {
+          const int64_t iw = start[2] + kw * g.dilation[2];
+          if (iw < 0 || iw >= g.in[2])
+            continue;
+          const float value = __ldg(row + iw);
+          max = (value > max || isnan(value)) ? value : max;
+          sum += value;
+          count++;
+        }
+      }
+    }
+    float result;
+    if (g.is_max) {
+      result = max;
+    } else {
+      if (g.count_include_pad) {
+        count = 1;
+        for (int k = 0; k < 3; k++)
+          count *= taps_within(start[k], g.kernel[k], g.dilation[k], -g.pad_begin[k],
+                               g.in[k] + g.pad_end[k]);
+      }
+      result = count > 0 ? sum / (float)count : 0.0f;
+    }
+    y[kStrided ? trtk::view_index(view, i) : i] = result;
+  }
+}
+
+/* Global pooling, one warp per plane (kWarps planes per block) or one block
+ * per plane for large planes. */
+template <bool kPerWarp>
+__global__ void pool_global_kernel(const float *__restrict__ x, float *__restrict__ y,
+                                   int64_t planes, int64_t size, int is_max, trt_kview_t view) {
+  __shared__ double sums[32];
+  __shared__ float maxima[32];
+  const int lanes = kPerWarp ? 32 : blockDim.x;
+  const int lane = kPerWarp ? (threadIdx.x & 31) : threadIdx.x;
+  const int64_t first = kPerWarp ? blockIdx.x * (int64_t)(blockDim.x / 32) + threadIdx.x / 32
+                                 : (int64_t)blockIdx.x;
+  const int64_t step = kPerWarp ? (int64_t)gridDim.x * (blockDim.x / 32) : (int64_t)gridDim.x;
+  for (int64_t plane = first; plane < planes; plane += step) {
+    const float *xp = x + plane * size;
+    float max = -INFINITY;
+    double sum = 0;
+    bool nan = false;
+    for (int64_t i = lane; i < size; i += lanes) {
+      const float v = __ldg(xp + i);
+      nan = nan || isnan(v);
+      max = v > max ? v : max;
+      sum += v;
+    }
+    float result;
+    if (is_max) {
+      const bool any_nan = kPerWarp ? __any_sync(0xffffffffu, nan) : __syncthreads_or(nan);
+      max = kPerWarp ? trtk::warp_max(max) : trtk::block_max(max, maxima);
+      result = any_nan ? NAN : max;
+    } else {
+      sum = kPerWarp ? trtk::warp_sum(sum) : trtk::block_sum(sum, sums);
+      result = size > 0 ? (float)sum / (float)size : 0.0f;
+    }
+    if (lane == 0)
+      y[trtk::view_strided(view) ? trtk::view_index(view, plane) : plane] = result;
+  }
+}
+
+} // namespace
+
+extern "C" cudaError_t trt_launch_pooling(const float *x, float *y, trt_kpool_t g, int global,
+                                          trt_kview_t view, cudaStream_t stream) {
+  if (g.planes <= 0)
+    return cudaSuccess;
+  if (global) {
+    const int64_t size = g.in[0] * g.in[1] * g.in[2];
+    if (size >= 8192 && g.planes < 2048) {
+      const unsigned blocks = (unsigned)(g.planes < 65535 ? g.planes : 65535);
+      pool_global_kernel<false><<<blocks, 512, 0, stream>>>(x, y, g.planes, size, g.is_max, view);
+    } else {
+      const int warps = trtk::kThreads / 32;
+      int64_t blocks = (g.planes + warps - 1) / warps;
+      blocks = blocks > 65535 * 16 ? 65535 * 16 : blocks;
+      pool_global_kernel<true><<<(unsigned)blocks, trtk::kThreads, 0, stream>>>(
+          x, y, g.planes, size, g.is_max, view);
+    }
+    return cudaGetLastError();
+  }
+  const int64_t total = g.planes * g.out[0] * g.out[1] * g.out[2];
+  if (total <= 0)
+    return cudaSuccess;
+  if (trtk::view_strided(view))
+    pool_window_kernel<true><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total,
+                                                                                   view);
+  else
+    pool_window_kernel<false><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g,
+                                                                                    total, view);
+  return cudaGetLastError();
+}

@@ -1,0 +1,32 @@
+/* Pooling kernels: max and average over 1 to 3 spatial dims (seen as 3-D
+ * with leading size-1 dims), NCHW float32, the output optionally a strided
+ * view. */
+#ifndef TRT_KERNELS_POOLING_CUH
+#define TRT_KERNELS_POOLING_CUH
+
+#include <cuda_runtime.h>
+#include <stdint.h>
+
+#include "kernel_common.cuh"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+  int64_t planes; /* N * C */
+  int64_t in[3], out[3], kernel[3], stride[3], dilation[3], pad_begin[3], pad_end[3];
+  int is_max;
+  int count_include_pad;
+} trt_kpool_t;
+
+/* Windowed pooling with explicit geometry (ceil_mode is already in `out`);
+ * `global` reduces each whole plane to one value instead. */
+cudaError_t trt_launch_pooling(const float *x, float *y, trt_kpool_t pool, int global,
+                               trt_kview_t view, cudaStream_t stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

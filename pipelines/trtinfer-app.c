@@ -1,0 +1,120 @@
+/* trtinfer-app: embeds trtinfer in a pipeline and prints, for every frame
+ * that reaches the appsink, the tensors of its GstTrtTensorMeta.
+ *
+ *   trtinfer-app model.onnx                    # videotestsrc, 10 frames
+ *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! decodebin" 100
+ *   trtinfer-app model.onnx "v4l2src device=/dev/video0" 100
+ *
+ * The element is found like any plugin: install it, or point
+ * GST_PLUGIN_PATH at the build's gst/ folder. */
+#include <stdlib.h>
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+
+#include "gsttrttensormeta.h"
+
+static void
+print_frame (GstBuffer * buffer, guint index)
+{
+  GstTrtTensorMeta *meta = gst_trt_tensor_meta_get (buffer);
+
+  g_print ("frame %u pts %" GST_TIME_FORMAT ":", index,
+      GST_TIME_ARGS (GST_BUFFER_PTS (buffer)));
+  if (!meta) {
+    g_print (" no tensors (not inferred)\n");
+    return;
+  }
+  g_print (" network %ux%u, frame %ux%u, scale %.3fx%.3f, pad %.0f,%.0f\n",
+      meta->network_width, meta->network_height, meta->source_width,
+      meta->source_height, meta->scale_x, meta->scale_y, meta->pad_x, meta->pad_y);
+  for (gsize i = 0; i < meta->num_tensors; i++) {
+    const GstTrtTensor *tensor = meta->tensors[i];
+    GstMapInfo map;
+
+    g_print ("  %-12s %s [", g_quark_to_string (tensor->id),
+        gst_trt_tensor_data_type_name (tensor->data_type));
+    for (gsize d = 0; d < tensor->num_dims; d++)
+      g_print ("%s%" G_GSIZE_FORMAT, d ? "x" : "", tensor->dims[d]);
+    g_print ("]");
+    if (tensor->data_type == GST_TRT_TENSOR_DATA_TYPE_FLOAT32
+        && gst_buffer_map (tensor->data, &map, GST_MAP_READ)) {
+      const gfloat *values = (const gfloat *) map.data;
+      gsize count = map.size / sizeof (gfloat), best = 0;
+      for (gsize v = 0; v < count; v++)
+        if (values[v] > values[best])
+          best = v;
+      g_print (" first:");
+      for (gsize v = 0; v < count && v < 6; v++)
+        g_print (" %.4g", values[v]);
+      if (count > 0)
+        g_print ("%s max %.4g at %" G_GSIZE_FORMAT, count > 6 ? " ..." : "", values[best],
+            best);
+      gst_buffer_unmap (tensor->data, &map);
+    }
+    g_print ("\n");
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  GError *error = NULL;
+  gst_init (&argc, &argv);
+
+  if (argc < 2) {
+    g_printerr ("usage: %s MODEL.onnx [SOURCE-PIPELINE] [FRAMES] [TRTINFER-PROPERTIES]\n"
+        "  SOURCE-PIPELINE defaults to videotestsrc; FRAMES to 10\n", argv[0]);
+    return 2;
+  }
+  const gchar *source = argc > 2 ? argv[2] : "videotestsrc";
+  gint frames = argc > 3 ? atoi (argv[3]) : 10;
+  const gchar *extra = argc > 4 ? argv[4] : "";
+  gchar *model = g_strescape (argv[1], NULL);
+  gchar *description = g_strdup_printf ("%s ! videoconvert ! "
+      "video/x-raw,format={RGB,BGR,RGBA,BGRA,RGBx,BGRx,NV12,I420,GRAY8} ! "
+      "trtinfer name=infer model-file=\"%s\" %s ! appsink name=sink sync=false",
+      source, model, extra);
+  g_free (model);
+
+  GstElement *pipeline = gst_parse_launch (description, &error);
+  g_free (description);
+  if (!pipeline) {
+    g_printerr ("could not create the pipeline: %s\n", error->message);
+    g_error_free (error);
+    return 1;
+  }
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+
+  int status = 0;
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    status = 1;
+  } else {
+    for (gint i = 0; frames <= 0 || i < frames; i++) {
+      GstSample *sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
+      if (!sample)
+        break;                  /* EOS or error */
+      print_frame (gst_sample_get_buffer (sample), (guint) i);
+      gst_sample_unref (sample);
+    }
+  }
+
+  /* Report an error if the pipeline posted one. */
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  if (message) {
+    gchar *debug = NULL;
+    gst_message_parse_error (message, &error, &debug);
+    g_printerr ("error from %s: %s\n%s\n", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
+        error->message, debug ? debug : "");
+    g_clear_error (&error);
+    g_free (debug);
+    gst_message_unref (message);
+    status = 1;
+  }
+  gst_object_unref (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  return status;
+}

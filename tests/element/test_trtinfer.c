@@ -1,0 +1,874 @@
+/* The trtinfer element on the CPU backend: tensor meta, input formats,
+ * batching, interval, the engine cache, state cycles and errors. Models are
+ * the tiny ones of data/ (make_models.py). */
+#include <malloc.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/video/video.h>
+#include <trt/trt.h>
+
+#include "gsttrttensormeta.h"
+#include "trtpreprocess.h"
+
+static gchar *
+data_path (const gchar * name)
+{
+  const gchar *dir = g_getenv ("TRTINFER_TEST_DATA");
+  fail_unless (dir != NULL, "TRTINFER_TEST_DATA is not set");
+  return g_build_filename (dir, name, NULL);
+}
+
+/* A frame of deterministic pseudo-random bytes. */
+static GstBuffer *
+random_frame (const GstVideoInfo * info, guint seed, GstClockTime pts)
+{
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (info), NULL);
+  GstMapInfo map;
+  guint32 state = 2654435761u * (seed + 1);
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  for (gsize i = 0; i < map.size; i++) {
+    state = state * 1664525u + 1013904223u;
+    map.data[i] = (guint8) (state >> 24);
+  }
+  gst_buffer_unmap (buffer, &map);
+  GST_BUFFER_PTS (buffer) = pts;
+  GST_BUFFER_DURATION (buffer) = 40 * GST_MSECOND;
+  return buffer;
+}
+
+static GstHarness *
+harness_new (const gchar * model, const gchar * properties, const gchar * caps)
+{
+  gchar *path = data_path (model);
+  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu %s", path,
+      properties ? properties : "");
+  GstHarness *h = gst_harness_new_parse (launch);
+
+  gst_harness_set_src_caps_str (h, caps);
+  g_free (launch);
+  g_free (path);
+  return h;
+}
+
+static GstTrtTensorMeta *
+meta_of (GstBuffer * buffer)
+{
+  GstTrtTensorMeta *meta = gst_trt_tensor_meta_get (buffer);
+  fail_unless (meta != NULL, "buffer %" GST_TIME_FORMAT " has no tensor meta",
+      GST_TIME_ARGS (GST_BUFFER_PTS (buffer)));
+  return meta;
+}
+
+/* ---- the engine run directly, for reference values -------------------- */
+
+typedef struct {
+  trt_engine_t *engine;
+  trt_context_t *context;
+} Reference;
+
+static void
+reference_open (Reference * ref, const gchar * model, guint width, guint height)
+{
+  gchar *path = data_path (model);
+  trt_network_t *network = trt_network_create ();
+  trt_builder_config_t config;
+
+  fail_unless_equals_int (trt_onnx_parse (network, path), TRT_STATUS_OK);
+  if (width) {
+    int input = trt_network_input (network, 0);
+    trt_dims_t dims = trt_network_tensor_dims (network, input);
+    dims.d[2] = height;
+    dims.d[3] = width;
+    fail_unless_equals_int (trt_network_set_input_dims (network,
+            trt_network_tensor_name (network, input), &dims), TRT_STATUS_OK);
+  }
+  trt_builder_config_init (&config);
+  config.backend = TRT_BACKEND_CPU;
+  fail_unless_equals_int (trt_engine_build (network, &config, &ref->engine), TRT_STATUS_OK);
+  fail_unless_equals_int (trt_context_create (ref->engine, &ref->context), TRT_STATUS_OK);
+  trt_network_destroy (network);
+  g_free (path);
+}
+
+static void
+reference_close (Reference * ref)
+{
+  trt_context_destroy (ref->context);
+  trt_engine_destroy (ref->engine);
+}
+
+/* Preprocesses @buffer as the element does and runs the engine on it; checks
+ * every tensor of @meta against the engine's outputs. */
+static void
+check_against_engine (Reference * ref, const GstVideoInfo * info, GstBuffer * buffer,
+    const GstTrtTensorMeta * meta, const GstTrtPreprocessConfig * config, gfloat tolerance)
+{
+  int nb = trt_engine_num_bindings (ref->engine);
+  void **bindings = g_new0 (void *, nb);
+  trt_dims_t in_dims = trt_engine_binding_dims (ref->engine, 0);
+  GstVideoFrame frame;
+
+  bindings[0] = g_new0 (gfloat, trt_dims_volume (&in_dims));
+  fail_unless (gst_video_frame_map (&frame, (GstVideoInfo *) info, buffer, GST_MAP_READ));
+  fail_unless (gst_trt_preprocess_frame (config, &frame, bindings[0], NULL));
+  gst_video_frame_unmap (&frame);
+  for (int b = 1; b < nb; b++) {
+    trt_dims_t dims = trt_engine_binding_dims (ref->engine, b);
+    bindings[b] = g_new0 (gfloat, trt_dims_volume (&dims));
+  }
+  fail_unless_equals_int (trt_context_execute (ref->context, 1, bindings), TRT_STATUS_OK);
+
+  fail_unless_equals_int (meta->num_tensors, nb - 1);
+  for (int b = 1; b < nb; b++) {
+    const GstTrtTensor *tensor = meta->tensors[b - 1];
+    trt_dims_t dims = trt_engine_binding_dims (ref->engine, b);
+    GstMapInfo map;
+
+    fail_unless_equals_string (g_quark_to_string (tensor->id),
+        trt_engine_binding_name (ref->engine, b));
+    fail_unless_equals_int (tensor->data_type, GST_TRT_TENSOR_DATA_TYPE_FLOAT32);
+    fail_unless_equals_int (tensor->num_dims, dims.nb_dims);
+    for (int d = 0; d < dims.nb_dims; d++)
+      fail_unless_equals_uint64 (tensor->dims[d], (guint64) dims.d[d]);
+    fail_unless (gst_buffer_map (tensor->data, &map, GST_MAP_READ));
+    fail_unless_equals_uint64 (map.size, trt_dims_volume (&dims) * sizeof (gfloat));
+    const gfloat *got = (const gfloat *) map.data, *want = bindings[b];
+    for (gsize i = 0; i < map.size / sizeof (gfloat); i++)
+      fail_unless (fabsf (got[i] - want[i]) <= tolerance * (1.0f + fabsf (want[i])),
+          "%s[%zu]: element %g, engine %g", g_quark_to_string (tensor->id), i, got[i],
+          want[i]);
+    gst_buffer_unmap (tensor->data, &map);
+  }
+  for (int b = 0; b < nb; b++)
+    g_free (bindings[b]);
+  g_free (bindings);
+}
+
+/* ---- meta and formats ------------------------------------------------------ */
+
+static void
+default_config (GstTrtPreprocessConfig * config, guint w, guint h)
+{
+  gst_trt_preprocess_config_init (config);
+  config->width = w;
+  config->height = h;
+}
+
+GST_START_TEST (test_meta_values)
+{
+  GstHarness *h = harness_new ("classifier.onnx", NULL,
+      "video/x-raw,format=RGB,width=8,height=8,framerate=25/1");
+  GstVideoInfo info;
+  GstTrtPreprocessConfig config;
+  Reference ref;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 8, 8);
+  default_config (&config, 8, 8);
+  reference_open (&ref, "classifier.onnx", 0, 0);
+  for (guint i = 0; i < 5; i++) {
+    GstBuffer *in = random_frame (&info, i, i * 40 * GST_MSECOND);
+    GstBuffer *copy = gst_buffer_copy (in);
+    fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull (h);
+    GstTrtTensorMeta *meta = meta_of (out);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * 40 * GST_MSECOND);
+    fail_unless_equals_int (meta->num_tensors, 2);
+    fail_unless (gst_trt_tensor_meta_get_by_name (meta, "probs") != NULL);
+    fail_unless (gst_trt_tensor_meta_get_by_name (meta, "features") != NULL);
+    fail_unless_equals_int (meta->network_width, 8);
+    fail_unless_equals_int (meta->source_width, 8);
+    check_against_engine (&ref, &info, copy, meta, &config, 0.0f);
+
+    /* the meta follows copies of the buffer */
+    GstBuffer *dup = gst_buffer_copy (out);
+    GstTrtTensorMeta *dup_meta = meta_of (dup);
+    fail_unless_equals_int (dup_meta->num_tensors, 2);
+    fail_unless (dup_meta->tensors[0]->data == meta->tensors[0]->data);
+    gchar *dump = gst_trt_tensor_meta_to_string (dup_meta, 4);
+    fail_unless (strstr (dump, "probs: float32 1x4:") != NULL, "%s", dump);
+    g_free (dump);
+    gst_buffer_unref (dup);
+    gst_buffer_unref (copy);
+    gst_buffer_unref (out);
+  }
+  reference_close (&ref);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+static const gchar *format_names[] = {
+  "RGB", "BGR", "RGBA", "BGRA", "RGBx", "BGRx", "NV12", "I420", "GRAY8",
+};
+
+GST_START_TEST (test_formats)
+{
+  Reference ref;
+  GstTrtPreprocessConfig config;
+
+  reference_open (&ref, "classifier.onnx", 0, 0);
+  default_config (&config, 8, 8);
+  config.order = GST_TRT_CHANNEL_ORDER_BGR;
+  config.keep_aspect_ratio = TRUE;
+  for (gsize f = 0; f < G_N_ELEMENTS (format_names); f++) {
+    gchar *caps = g_strdup_printf ("video/x-raw,format=%s,width=22,height=14,"
+        "framerate=30/1", format_names[f]);
+    GstHarness *h = harness_new ("classifier.onnx", "channel-order=bgr keep-aspect-ratio=1",
+        caps);
+    GstVideoInfo info;
+
+    gst_video_info_set_format (&info, gst_video_format_from_string (format_names[f]), 22,
+        14);
+    GstBuffer *in = random_frame (&info, (guint) f, 0);
+    GstBuffer *copy = gst_buffer_copy (in);
+    fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull (h);
+    GstTrtTensorMeta *meta = meta_of (out);
+    fail_unless_equals_int (meta->source_width, 22);
+    fail_unless_equals_int (meta->source_height, 14);
+    fail_unless_equals_int (meta->pad_y, 1);    /* 22x14 -> 8x5 in 8x8 */
+    check_against_engine (&ref, &info, copy, meta, &config, 0.0f);
+    gst_buffer_unref (copy);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+    g_free (caps);
+  }
+  reference_close (&ref);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_gray_and_dynamic_size)
+{
+  /* a 1-channel model with a fixed batch of 1 */
+  GstHarness *h = harness_new ("gray.onnx", "scale=1.0",
+      "video/x-raw,format=GRAY8,width=6,height=6,framerate=30/1");
+  GstVideoInfo info;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_GRAY8, 6, 6);
+  GstBuffer *in = random_frame (&info, 7, 0);
+  GstMapInfo map, pix;
+  gst_buffer_map (in, &pix, GST_MAP_READ);
+  guint8 first = pix.data[0];
+  gst_buffer_unmap (in, &pix);
+  fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull (h);
+  const GstTrtTensor *tensor = gst_trt_tensor_meta_get_by_name (meta_of (out), "out");
+  fail_unless (tensor != NULL);
+  gst_buffer_map (tensor->data, &map, GST_MAP_READ);
+  /* out = 2 * x + 0.5 */
+  fail_unless (fabsf (((gfloat *) map.data)[0] - (2.0f * first + 0.5f)) < 1e-3);
+  gst_buffer_unmap (tensor->data, &map);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+
+  /* a model whose height and width come from the properties */
+  h = harness_new ("dynamic_size.onnx", "width=12 height=10",
+      "video/x-raw,format=NV12,width=24,height=20,framerate=30/1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_NV12, 24, 20);
+  Reference ref;
+  GstTrtPreprocessConfig config;
+  reference_open (&ref, "dynamic_size.onnx", 12, 10);
+  default_config (&config, 12, 10);
+  in = random_frame (&info, 3, 0);
+  GstBuffer *copy = gst_buffer_copy (in);
+  fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  tensor = gst_trt_tensor_meta_get_by_name (meta_of (out), "heat");
+  fail_unless_equals_int (tensor->num_dims, 4);
+  fail_unless_equals_int (tensor->dims[2], 10);
+  fail_unless_equals_int (tensor->dims[3], 12);
+  check_against_engine (&ref, &info, copy, meta_of (out), &config, 0.0f);
+  reference_close (&ref);
+  gst_buffer_unref (copy);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_output_names)
+{
+  /* a subset, in the given order, and an intermediate tensor */
+  GstHarness *h = harness_new ("classifier.onnx", "output-names=\"<probs,pooled>\"",
+      "video/x-raw,format=RGB,width=8,height=8,framerate=30/1");
+  GstVideoInfo info;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 8, 8);
+  fail_unless_equals_int (gst_harness_push (h, random_frame (&info, 1, 0)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull (h);
+  GstTrtTensorMeta *meta = meta_of (out);
+  fail_unless_equals_int (meta->num_tensors, 2);
+  fail_unless_equals_string (g_quark_to_string (meta->tensors[0]->id), "probs");
+  fail_unless_equals_string (g_quark_to_string (meta->tensors[1]->id), "pooled");
+  fail_unless_equals_int (meta->tensors[1]->num_dims, 4);       /* 1x4x1x1 */
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+/* ---- batching ------------------------------------------------------------ */
+
+static void
+push_frames (GstHarness * h, const GstVideoInfo * info, guint first, guint count)
+{
+  for (guint i = first; i < first + count; i++)
+    fail_unless_equals_int (gst_harness_push (h, random_frame (info, i,
+                i * 40 * GST_MSECOND)), GST_FLOW_OK);
+}
+
+static void
+pull_frames (GstHarness * h, guint first, guint count, guint batch_size)
+{
+  for (guint i = first; i < first + count; i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    fail_unless (out != NULL);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * 40 * GST_MSECOND);
+    fail_unless_equals_uint64 (GST_BUFFER_DURATION (out), 40 * GST_MSECOND);
+    if (batch_size)
+      fail_unless_equals_int (meta_of (out)->batch_size, batch_size);
+    gst_buffer_unref (out);
+  }
+}
+
+GST_START_TEST (test_batching_full_and_eos)
+{
+  GstHarness *h = harness_new ("classifier.onnx", "batch-size=4",
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  GstVideoInfo info;
+  Reference ref;
+  GstTrtPreprocessConfig config;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+  push_frames (h, &info, 0, 3);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+  push_frames (h, &info, 3, 1);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 4);
+
+  /* values of a frame inferred in a batch equal a single run */
+  reference_open (&ref, "classifier.onnx", 0, 0);
+  default_config (&config, 8, 8);
+  for (guint i = 0; i < 4; i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    GstTrtTensorMeta *meta = meta_of (out);
+    GstBuffer *in = random_frame (&info, i, 0);
+    fail_unless_equals_int (meta->batch_size, 4);
+    fail_unless_equals_int (meta->batch_index, i);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * 40 * GST_MSECOND);
+    check_against_engine (&ref, &info, in, meta, &config, 1e-5f);
+    gst_buffer_unref (in);
+    gst_buffer_unref (out);
+  }
+  reference_close (&ref);
+
+  /* a partial batch leaves at EOS, before the EOS event */
+  push_frames (h, &info, 4, 2);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 4);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  pull_frames (h, 4, 2, 2);
+  GstEvent *event;
+  gboolean saw_eos = FALSE;
+  while ((event = gst_harness_try_pull_event (h))) {
+    saw_eos |= GST_EVENT_TYPE (event) == GST_EVENT_EOS;
+    gst_event_unref (event);
+  }
+  fail_unless (saw_eos);
+
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_batching_flush)
+{
+  GstHarness *h = harness_new ("classifier.onnx", "batch-size=4",
+      "video/x-raw,format=BGRx,width=8,height=8,framerate=25/1");
+  GstVideoInfo info;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGRx, 8, 8);
+  push_frames (h, &info, 0, 3);
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  GstSegment segment;
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  /* the flushed frames are gone; the next batch is whole */
+  push_frames (h, &info, 10, 4);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 4);
+  pull_frames (h, 10, 4, 4);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_batching_timeout)
+{
+  GstHarness *h = harness_new ("classifier.onnx", "batch-size=4 batch-timeout=30000",
+      "video/x-raw,format=I420,width=8,height=8,framerate=25/1");
+  GstVideoInfo info;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, 8, 8);
+  gint64 start = g_get_monotonic_time ();
+  push_frames (h, &info, 0, 2);
+  /* gst_harness_pull waits for the timer thread to push */
+  pull_frames (h, 0, 2, 2);
+  gint64 waited = g_get_monotonic_time () - start;
+  fail_unless (waited >= 30000, "left after %" G_GINT64_FORMAT " us", waited);
+
+  /* latency: upstream's plus the timeout (shorter than 3 frames at 25 fps) */
+  gst_harness_set_upstream_latency (h, 10 * GST_MSECOND);
+  fail_unless_equals_uint64 (gst_harness_query_latency (h), 40 * GST_MSECOND);
+  gst_harness_teardown (h);
+
+  /* without a timeout, a frame may wait for 3 more at 25 fps */
+  h = harness_new ("classifier.onnx", "batch-size=4",
+      "video/x-raw,format=I420,width=8,height=8,framerate=25/1");
+  push_frames (h, &info, 0, 1);
+  gst_harness_set_upstream_latency (h, 0);
+  fail_unless_equals_uint64 (gst_harness_query_latency (h), 120 * GST_MSECOND);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_interval)
+{
+  GstHarness *h = harness_new ("classifier.onnx", "interval=2 batch-size=2",
+      "video/x-raw,format=RGBA,width=8,height=8,framerate=25/1");
+  GstVideoInfo info;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGBA, 8, 8);
+  push_frames (h, &info, 0, 7);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  for (guint i = 0; i < 7; i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    gboolean inferred = i % 3 == 0;
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * 40 * GST_MSECOND);
+    fail_unless_equals_int (gst_trt_tensor_meta_get (out) != NULL, inferred);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
+/* ---- engine cache --------------------------------------------------------- */
+
+typedef struct {
+  gboolean built;
+  gboolean warned;
+  gchar *warning;
+  gboolean failed;
+  gchar *error;
+} StartResult;
+
+static void
+start_result_clear (StartResult * r)
+{
+  g_free (r->warning);
+  g_free (r->error);
+  memset (r, 0, sizeof (*r));
+}
+
+/* Takes @element NULL -> READY -> NULL and reports what its bus said. */
+static GstStateChangeReturn
+start_element (GstElement * element, StartResult * result)
+{
+  GstBus *bus = gst_bus_new ();
+  GstMessage *message;
+  GstStateChangeReturn ret;
+
+  memset (result, 0, sizeof (*result));
+  gst_element_set_bus (element, bus);
+  ret = gst_element_set_state (element, GST_STATE_READY);
+  while ((message = gst_bus_pop (bus))) {
+    GError *error = NULL;
+    switch (GST_MESSAGE_TYPE (message)) {
+      case GST_MESSAGE_PROGRESS:{
+        GstProgressType type;
+        gst_message_parse_progress (message, &type, NULL, NULL);
+        result->built |= type == GST_PROGRESS_TYPE_START;
+        break;
+      }
+      case GST_MESSAGE_WARNING:
+        gst_message_parse_warning (message, &error, NULL);
+        result->warned = TRUE;
+        g_free (result->warning);
+        result->warning = g_strdup (error->message);
+        break;
+      case GST_MESSAGE_ERROR:
+        gst_message_parse_error (message, &error, NULL);
+        result->failed = TRUE;
+        g_free (result->error);
+        result->error = g_strdup_printf ("%s|%s|%d", error->message,
+            g_quark_to_string (error->domain), error->code);
+        break;
+      default:
+        break;
+    }
+    g_clear_error (&error);
+    gst_message_unref (message);
+  }
+  gst_element_set_state (element, GST_STATE_NULL);
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (bus);
+  return ret;
+}
+
+static void
+copy_file (const gchar * from, const gchar * to)
+{
+  gchar *contents;
+  gsize length;
+  fail_unless (g_file_get_contents (from, &contents, &length, NULL));
+  fail_unless (g_file_set_contents (to, contents, length, NULL));
+  g_free (contents);
+}
+
+/* probs of one fixed frame, with the engine the element ends up with */
+static void
+first_probs (const gchar * model, const gchar * engine, gfloat probs[4])
+{
+  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" engine-file=\"%s\"", model,
+      engine);
+  GstHarness *h = gst_harness_new_parse (launch);
+  GstVideoInfo info;
+  GstMapInfo map;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=RGB,width=8,height=8");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 8, 8);
+  fail_unless_equals_int (gst_harness_push (h, random_frame (&info, 5, 0)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull (h);
+  const GstTrtTensor *tensor = gst_trt_tensor_meta_get_by_name (meta_of (out), "probs");
+  gst_buffer_map (tensor->data, &map, GST_MAP_READ);
+  memcpy (probs, map.data, 4 * sizeof (gfloat));
+  gst_buffer_unmap (tensor->data, &map);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+  g_free (launch);
+}
+
+GST_START_TEST (test_engine_cache)
+{
+  gchar *dir = g_dir_make_tmp ("trtinfer-test-XXXXXX", NULL);
+  gchar *model = g_build_filename (dir, "model.onnx", NULL);
+  gchar *plan = g_build_filename (dir, "model.plan", NULL);
+  gchar *v1 = data_path ("classifier.onnx"), *v2 = data_path ("classifier_v2.onnx");
+  GstElement *element = gst_element_factory_make ("trtinfer", NULL);
+  StartResult r;
+  gfloat built[4], loaded[4], rebuilt[4];
+
+  copy_file (v1, model);
+  g_object_set (element, "model-file", model, "engine-file", plan, NULL);
+
+  /* build once and write the plan */
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (r.built && !r.warned && !r.failed);
+  fail_unless (g_file_test (plan, G_FILE_TEST_IS_REGULAR));
+  start_result_clear (&r);
+
+  /* load it next time */
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (!r.built && !r.warned && !r.failed, "built %d warned %d", r.built, r.warned);
+  start_result_clear (&r);
+  first_probs (model, plan, loaded);
+  first_probs (model, NULL, built);
+  fail_unless (memcmp (built, loaded, sizeof built) == 0);
+
+  /* options are part of the key: another batch size is another engine */
+  g_object_set (element, "batch-size", 2, NULL);
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (r.built && r.warned);
+  start_result_clear (&r);
+  g_object_set (element, "batch-size", 1, NULL);
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  start_result_clear (&r);
+
+  /* a changed model makes the plan stale: rebuilt with a warning */
+  copy_file (v2, model);
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (r.built && r.warned && !r.failed);
+  fail_unless (strstr (r.warning, "rebuilding") != NULL, "%s", r.warning);
+  start_result_clear (&r);
+  first_probs (model, plan, rebuilt);
+  fail_if (memcmp (built, rebuilt, sizeof built) == 0, "the new model gave the old results");
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (!r.built && !r.warned);
+  start_result_clear (&r);
+
+  /* a corrupt plan: rebuilt with a warning, never loaded */
+  gchar *contents;
+  gsize length;
+  fail_unless (g_file_get_contents (plan, &contents, &length, NULL));
+  contents[length / 2] ^= 0x5a;
+  fail_unless (g_file_set_contents (plan, contents, length, NULL));
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (r.built && r.warned && !r.failed);
+  start_result_clear (&r);
+  /* and a truncated one */
+  fail_unless (g_file_set_contents (plan, contents, 10, NULL));
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (r.built && r.warned && !r.failed);
+  start_result_clear (&r);
+  g_free (contents);
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (!r.built && !r.warned);
+  start_result_clear (&r);
+
+  /* a plan alone (no model-file) loads; a missing one is an error */
+  g_object_set (element, "model-file", NULL, NULL);
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (!r.built && !r.failed);
+  start_result_clear (&r);
+  g_unlink (plan);
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_FAILURE);
+  fail_unless (r.failed && strstr (r.error, "does not exist") != NULL);
+  start_result_clear (&r);
+
+  gst_object_unref (element);
+  g_unlink (model);
+  g_rmdir (dir);
+  g_free (v1);
+  g_free (v2);
+  g_free (plan);
+  g_free (model);
+  g_free (dir);
+}
+GST_END_TEST;
+
+/* ---- errors ------------------------------------------------------------- */
+
+static void
+expect_start_error (const gchar * model, const gchar * property, const gchar * value,
+    const gchar * expected, GQuark domain)
+{
+  GstElement *element = gst_element_factory_make ("trtinfer", NULL);
+  gchar *path = model ? data_path (model) : NULL;
+  StartResult r;
+
+  if (path)
+    g_object_set (element, "model-file", path, NULL);
+  if (property)
+    gst_util_set_object_arg (G_OBJECT (element), property, value);
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_FAILURE);
+  fail_unless (r.failed);
+  fail_unless (strstr (r.error, expected) != NULL, "'%s' does not say '%s'", r.error,
+      expected);
+  fail_unless (strstr (r.error, g_quark_to_string (domain)) != NULL, "%s", r.error);
+  start_result_clear (&r);
+  gst_object_unref (element);
+  g_free (path);
+}
+
+GST_START_TEST (test_errors)
+{
+  expect_start_error ("no-such-model.onnx", NULL, NULL,
+      "no-such-model.onnx' does not exist", GST_RESOURCE_ERROR);
+  expect_start_error (NULL, NULL, NULL, "set model-file", GST_RESOURCE_ERROR);
+  expect_start_error ("unsupported.onnx", NULL, NULL, "'det1' (Det): unsupported",
+      GST_LIBRARY_ERROR);
+  expect_start_error ("../make_models.py", NULL, NULL, "unknown model format",
+      GST_RESOURCE_ERROR);
+  expect_start_error ("dynamic_size.onnx", NULL, NULL, "set the height property",
+      GST_RESOURCE_ERROR);
+  expect_start_error ("gray.onnx", "width", "5", "fixes the width", GST_RESOURCE_ERROR);
+  expect_start_error ("classifier.onnx", "output-names", "<nope>",
+      "no tensor named 'nope'", GST_RESOURCE_ERROR);
+  expect_start_error ("classifier.onnx", "input-name", "nope", "no input named 'nope'",
+      GST_RESOURCE_ERROR);
+  expect_start_error ("classifier.onnx", "backend", "cuda", "CUDA backend",
+      GST_LIBRARY_ERROR);
+}
+GST_END_TEST;
+
+GST_START_TEST (test_preprocess_settings_errors)
+{
+  /* checked on READY -> PAUSED, against the network input */
+  const gchar *cases[][3] = {
+    {"classifier.onnx", "mean=\"<1,2>\"", "mean has 2 values"},
+    {"classifier.onnx", "channel-order=gray", "channel-order=gray"},
+    {"classifier.onnx", "std=\"<0>\"", "std must not be 0"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *path = data_path (cases[i][0]);
+    gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" %s", path, cases[i][1]);
+    GstElement *element = gst_parse_launch (launch, NULL);
+    GstBus *bus = gst_bus_new ();
+    gst_element_set_bus (element, bus);
+    fail_unless_equals_int (gst_element_set_state (element, GST_STATE_PAUSED),
+        GST_STATE_CHANGE_FAILURE);
+    GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    fail_unless (message != NULL);
+    GError *error = NULL;
+    gst_message_parse_error (message, &error, NULL);
+    fail_unless (strstr (error->message, cases[i][2]) != NULL, "%s", error->message);
+    g_error_free (error);
+    gst_message_unref (message);
+    gst_element_set_state (element, GST_STATE_NULL);
+    gst_element_set_bus (element, NULL);
+    gst_object_unref (bus);
+    gst_object_unref (element);
+    g_free (launch);
+    g_free (path);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST (test_impossible_caps)
+{
+  gchar *path = data_path ("classifier.onnx");
+
+  /* YUY2 is not in the pad templates: the caps event is refused and
+   * buffers come back not-negotiated */
+  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\"", path);
+  GstHarness *h = gst_harness_new_parse (launch);
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=YUY2,width=8,height=8");
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_new_allocate (NULL, 128, NULL)),
+      GST_FLOW_NOT_NEGOTIATED);
+  gst_harness_teardown (h);
+  g_free (launch);
+
+  /* in a launch line, the link itself fails and says which caps */
+  GError *error = NULL;
+  launch = g_strdup_printf ("videotestsrc ! video/x-raw,format=YUY2 ! "
+      "trtinfer model-file=\"%s\" ! fakesink", path);
+  GstElement *pipeline = gst_parse_launch_full (launch, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
+      &error);
+  fail_unless (pipeline == NULL);
+  fail_unless (error != NULL);
+  fail_unless (strstr (error->message, "can't handle caps") != NULL, "%s", error->message);
+  fail_unless (strstr (error->message, "YUY2") != NULL, "%s", error->message);
+  g_error_free (error);
+  g_free (launch);
+
+  /* a buffer before any caps: the element says what it takes */
+  GstElement *element = gst_element_factory_make ("trtinfer", NULL);
+  GstBus *bus = gst_bus_new ();
+  g_object_set (element, "model-file", path, NULL);
+  gst_element_set_bus (element, bus);
+  h = gst_harness_new_with_element (element, "sink", "src");
+  GstSegment segment;
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_stream_start ("s")));
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  fail_unless_equals_int (gst_harness_push (h, gst_buffer_new_allocate (NULL, 128, NULL)),
+      GST_FLOW_NOT_NEGOTIATED);
+  GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (message != NULL);
+  gst_message_parse_error (message, &error, NULL);
+  fail_unless (error->domain == GST_CORE_ERROR);
+  fail_unless (strstr (error->message, "No input format was negotiated") != NULL);
+  fail_unless (strstr (error->message, "NV12") != NULL);
+  g_error_free (error);
+  gst_message_unref (message);
+  gst_harness_teardown (h);
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (element);
+  gst_object_unref (bus);
+  g_free (path);
+}
+GST_END_TEST;
+
+/* ---- state cycles ---------------------------------------------------------- */
+
+static GstTracer *
+leaks_tracer (void)
+{
+  GList *tracers = gst_tracing_get_active_tracers ();
+  GstTracer *found = NULL;
+  for (GList * l = tracers; l; l = l->next)
+    if (!found && g_str_equal (G_OBJECT_TYPE_NAME (l->data), "GstLeaksTracer"))
+      found = gst_object_ref (l->data);
+  g_list_free_full (tracers, gst_object_unref);
+  return found;
+}
+
+static guint
+live_objects (GstTracer * tracer)
+{
+  GstStructure *info = NULL;
+  g_signal_emit_by_name (tracer, "get-live-objects", &info);
+  const GValue *list = gst_structure_get_value (info, "live-objects-list");
+  guint count = gst_value_list_get_size (list);
+  gst_structure_free (info);
+  return count;
+}
+
+static void
+cycle (const gchar * launch)
+{
+  GstElement *pipeline = gst_parse_launch (launch, NULL);
+  fail_unless (pipeline != NULL);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *message = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (message && GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS);
+  gst_message_unref (message);
+  gst_object_unref (bus);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipeline);
+}
+
+GST_START_TEST (test_state_cycles)
+{
+  gchar *path = data_path ("classifier.onnx");
+  gchar *launch = g_strdup_printf ("videotestsrc num-buffers=3 ! "
+      "video/x-raw,format=NV12,width=32,height=24 ! "
+      "trtinfer model-file=\"%s\" batch-size=2 batch-timeout=1000 ! fakesink", path);
+  GstTracer *tracer = leaks_tracer ();
+
+  cycle (launch);               /* class and type set-up happen once */
+#ifdef __GLIBC__
+  struct mallinfo2 before = mallinfo2 ();
+#endif
+  /* Streaming threads drop their last references just after the state
+   * change returns: let them settle before counting. */
+  g_usleep (200 * 1000);
+  guint live_before = tracer ? live_objects (tracer) : 0;
+  for (guint i = 0; i < 100; i++)
+    cycle (launch);
+  if (tracer) {
+    guint live_after = 0;
+    for (guint wait = 0; wait < 40; wait++) {
+      g_usleep (50 * 1000);
+      live_after = live_objects (tracer);
+      if (live_after == live_before)
+        break;
+    }
+    fail_unless_equals_int (live_after, live_before);
+    gst_object_unref (tracer);
+  }
+#ifdef __GLIBC__
+  struct mallinfo2 after = mallinfo2 ();
+  /* 100 engines of a few kB each would show; allocator noise does not. */
+  fail_unless (after.uordblks < before.uordblks + 256 * 1024,
+      "heap grew by %zu bytes over 100 cycles", after.uordblks - before.uordblks);
+#endif
+  g_free (launch);
+  g_free (path);
+}
+GST_END_TEST;
+
+static Suite *
+trtinfer_suite (void)
+{
+  Suite *s = suite_create ("trtinfer");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 300);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_meta_values);
+  tcase_add_test (tc, test_formats);
+  tcase_add_test (tc, test_gray_and_dynamic_size);
+  tcase_add_test (tc, test_output_names);
+  tcase_add_test (tc, test_batching_full_and_eos);
+  tcase_add_test (tc, test_batching_flush);
+  tcase_add_test (tc, test_batching_timeout);
+  tcase_add_test (tc, test_interval);
+  tcase_add_test (tc, test_engine_cache);
+  tcase_add_test (tc, test_errors);
+  tcase_add_test (tc, test_preprocess_settings_errors);
+  tcase_add_test (tc, test_impossible_caps);
+  tcase_add_test (tc, test_state_cycles);
+  return s;
+}
+
+GST_CHECK_MAIN (trtinfer);
