@@ -16,6 +16,9 @@
  *   engine/cuda/resize.c         trt_cuda_resize_ops
  *   engine/cuda/gather.c         trt_cuda_gather_ops
  *   engine/cuda/shape_ops.c      trt_cuda_cast_ops, trt_cuda_identity_ops
+ *   engine/cuda/logic.c          trt_cuda_compare_ops, trt_cuda_logic_ops, trt_cuda_where_ops
+ *   engine/cuda/indexing.c       trt_cuda_arg_reduce_ops, trt_cuda_gather_elements_ops,
+ *                                trt_cuda_tile_ops, trt_cuda_expand_ops, trt_cuda_trilu_ops
  *
  * (the same families as engine/cpu/). Shape and ConstantOfShape always fold
  * at build time and have no CUDA implementation.
@@ -54,5 +57,13 @@ extern const trt_cuda_layer_ops_t trt_cuda_resize_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_gather_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_cast_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_identity_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_compare_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_logic_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_where_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_arg_reduce_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_gather_elements_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_tile_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_expand_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_trilu_ops;
 
 #endif

@@ -93,6 +93,28 @@
 #define CAST_OPS NULL
 #define IDENTITY_OPS NULL
 #endif
+#ifdef TRT_CUDA_HAVE_LOGIC
+#define COMPARE_OPS &trt_cuda_compare_ops
+#define LOGIC_OPS &trt_cuda_logic_ops
+#define WHERE_OPS &trt_cuda_where_ops
+#else
+#define COMPARE_OPS NULL
+#define LOGIC_OPS NULL
+#define WHERE_OPS NULL
+#endif
+#ifdef TRT_CUDA_HAVE_INDEXING
+#define ARG_REDUCE_OPS &trt_cuda_arg_reduce_ops
+#define GATHER_ELEMENTS_OPS &trt_cuda_gather_elements_ops
+#define TILE_OPS &trt_cuda_tile_ops
+#define EXPAND_OPS &trt_cuda_expand_ops
+#define TRILU_OPS &trt_cuda_trilu_ops
+#else
+#define ARG_REDUCE_OPS NULL
+#define GATHER_ELEMENTS_OPS NULL
+#define TILE_OPS NULL
+#define EXPAND_OPS NULL
+#define TRILU_OPS NULL
+#endif
 
 static const trt_cuda_layer_ops_t *const cuda_layer_ops[] = {
     [TRT_LAYER_CONVOLUTION] = CONVOLUTION_OPS,
@@ -120,6 +142,14 @@ static const trt_cuda_layer_ops_t *const cuda_layer_ops[] = {
     [TRT_LAYER_SHAPE] = NULL,             /* always folded at build time */
     [TRT_LAYER_CONSTANT_OF_SHAPE] = NULL, /* always folded at build time */
     [TRT_LAYER_IDENTITY] = IDENTITY_OPS,
+    [TRT_LAYER_COMPARE] = COMPARE_OPS,
+    [TRT_LAYER_LOGIC] = LOGIC_OPS,
+    [TRT_LAYER_WHERE] = WHERE_OPS,
+    [TRT_LAYER_ARG_REDUCE] = ARG_REDUCE_OPS,
+    [TRT_LAYER_GATHER_ELEMENTS] = GATHER_ELEMENTS_OPS,
+    [TRT_LAYER_TILE] = TILE_OPS,
+    [TRT_LAYER_EXPAND] = EXPAND_OPS,
+    [TRT_LAYER_TRILU] = TRILU_OPS,
 };
 
 static_assert(sizeof(cuda_layer_ops) / sizeof(cuda_layer_ops[0]) == TRT_LAYER_COUNT,
