@@ -5,10 +5,15 @@
  *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! decodebin" 100
  *   trtinfer-app model.onnx "v4l2src device=/dev/video0" 100
  *
+ * With TRTINFER_APP_DUMP=DIR in the environment it also writes the tensors
+ * of the first inferred frame to DIR/<tensor name>.bin (raw, as in the meta),
+ * for tools that draw or check results.
+ *
  * The element is found like any plugin: install it, or point
  * GST_PLUGIN_PATH at the build's gst/ folder. */
 #include <stdlib.h>
 
+#include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
@@ -56,6 +61,39 @@ print_frame (GstBuffer * buffer, guint index)
   }
 }
 
+/* Writes each tensor's bytes to DIR/<name>.bin; the name's '/' become '_'. */
+static gboolean
+dump_tensors (const GstTrtTensorMeta * meta, const gchar * dir)
+{
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    g_printerr ("cannot create %s\n", dir);
+    return FALSE;
+  }
+  for (gsize i = 0; i < meta->num_tensors; i++) {
+    const GstTrtTensor *tensor = meta->tensors[i];
+    gchar *name = g_strdelimit (g_strdup (g_quark_to_string (tensor->id)), "/\\", '_');
+    gchar *file = g_strdup_printf ("%s.bin", name);
+    gchar *path = g_build_filename (dir, file, NULL);
+    GstMapInfo map;
+    GError *error = NULL;
+    gboolean written = gst_buffer_map (tensor->data, &map, GST_MAP_READ)
+        && g_file_set_contents (path, (const gchar *) map.data, map.size, &error);
+    if (written) {
+      gst_buffer_unmap (tensor->data, &map);
+      g_print ("  wrote %s\n", path);
+    } else {
+      g_printerr ("cannot write %s: %s\n", path, error ? error->message : "map failed");
+      g_clear_error (&error);
+    }
+    g_free (path);
+    g_free (file);
+    g_free (name);
+    if (!written)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -86,6 +124,8 @@ main (int argc, char **argv)
   }
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
 
+  const gchar *dump_dir = g_getenv ("TRTINFER_APP_DUMP");
+  gboolean dumped = FALSE;
   int status = 0;
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     status = 1;
@@ -94,7 +134,14 @@ main (int argc, char **argv)
       GstSample *sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
       if (!sample)
         break;                  /* EOS or error */
-      print_frame (gst_sample_get_buffer (sample), (guint) i);
+      GstBuffer *buffer = gst_sample_get_buffer (sample);
+      print_frame (buffer, (guint) i);
+      GstTrtTensorMeta *meta = gst_trt_tensor_meta_get (buffer);
+      if (dump_dir && !dumped && meta) {
+        dumped = TRUE;
+        if (!dump_tensors (meta, dump_dir))
+          status = 1;
+      }
       gst_sample_unref (sample);
     }
   }

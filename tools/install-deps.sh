@@ -8,6 +8,8 @@ packages=(
   build-essential meson ninja-build pkg-config
   protobuf-c-compiler libprotobuf-c-dev
   libglib2.0-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   python3 python3-numpy python3-opencv python3-onnx
   libonnx-testdata
   ca-certificates

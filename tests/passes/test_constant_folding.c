@@ -1,6 +1,7 @@
 /* Constant folding as a pass: a layer left with constant inputs after shape
  * inference (here added afterwards, as a rewrite might) is evaluated. */
 #include "pass_test_util.h"
+#include "passes/pass_util.h"
 
 int main(void) {
   trt_network_t *net = trt_network_create();
