@@ -69,7 +69,8 @@ trt_status_t trt_memory_plan_build(const trt_network_t *network, trt_memory_plan
     if (tensor->view_parent < 0)
       continue;
     slot_of[t] = slot_of[owner_of(network, t)];
-    if (slot_of[t] >= 0 && tensor->producer >= 0 && tensor->producer < lives[slot_of[t]].first_layer)
+    if (slot_of[t] >= 0 && tensor->producer >= 0 &&
+        tensor->producer < lives[slot_of[t]].first_layer)
       lives[slot_of[t]].first_layer = tensor->producer;
   }
   for (int l = 0; l < network->nb_layers; l++) {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "giexec_gpu.h"
 #include "trt/trt.h"
 
 enum { EXIT_RUNTIME_FAILURE = 1, EXIT_USAGE = 2 };
@@ -38,6 +39,9 @@ typedef struct {
   const char *caffemodel_path;
   const char *save_weights_path;
   const char *engine_path;
+  const char *load_engine_path;
+  const char *export_times_path;
+  const char *timing_cache_path;
   const char *calib_path;
   const char *export_dir;
   const char *no_fusion; /* optimizer passes to switch off */
@@ -61,6 +65,9 @@ typedef struct {
   bool int8;
   bool verbose;
   bool host_time;
+  bool dump_profile;
+  bool use_cuda_graph;
+  int warmup_ms;
   bool help;
 } giexec_options_t;
 
@@ -72,6 +79,7 @@ static void options_init(giexec_options_t *options) {
   options->avg_runs = 10;
   options->workspace_mib = 16;
   options->seed = 1;
+  options->warmup_ms = 200;
 }
 
 /* ---- the flag table ----------------------------------------------------- */
@@ -143,9 +151,21 @@ static const option_spec_t option_specs[] = {
   {"calib", OPTION_PATH, MEMBER(calib_path), 0, NULL, true, "<file>",
    "INT8 calibration cache (planned)"},
   {"engine", OPTION_PATH, MEMBER(engine_path), 0, NULL, true, "<file>",
-   "save the engine as a plan file (planned)"},
+   "save the built engine as a plan file"},
+  {"loadEngine", OPTION_PATH, MEMBER(load_engine_path), 0, NULL, true, "<file>",
+   "run a plan file instead of building (no model needed)"},
+  {"timingCacheFile", OPTION_PATH, MEMBER(timing_cache_path), 0, NULL, true, "<file>",
+   "CUDA tactic timing cache, read before and written after the build"},
   {"hostTime", OPTION_SWITCH, MEMBER(host_time), 0, NULL, false, NULL,
-   "time with the host clock (what giexec does at present anyway)"},
+   "GPU: report host walltime per run instead of GPU compute time (CPU: always host)"},
+  {"warmUp", OPTION_INT, MEMBER(warmup_ms), 0, NULL, true, "ms",
+   "GPU: run this long before timing (default 200)"},
+  {"useCudaGraph", OPTION_SWITCH, MEMBER(use_cuda_graph), 0, NULL, false, NULL,
+   "GPU: capture the engine's launches in a CUDA graph and replay it"},
+  {"dumpProfile", OPTION_SWITCH, MEMBER(dump_profile), 0, NULL, false, NULL,
+   "print per-layer times after the timed runs"},
+  {"exportTimes", OPTION_PATH, MEMBER(export_times_path), 0, NULL, true, "<file.json>",
+   "GPU: write every timed run's times as JSON"},
   {"noFusion", OPTION_PATH, MEMBER(no_fusion), 0, NULL, true, "<pass,...>",
    "switch optimizer passes off (names as --verbose logs them, or all)"},
   {"verbose", OPTION_SWITCH, MEMBER(verbose), 0, NULL, false, NULL,
@@ -357,35 +377,33 @@ static int check_planned_features(const giexec_options_t *options) {
                     "(planned with --int8)\n");
     return EXIT_USAGE;
   }
-  if (options->engine_path) {
-    fprintf(stderr, "giexec: --engine: plan files are not available yet (planned)\n");
-    return EXIT_USAGE;
-  }
-  if (!options->onnx_path && !options->deploy_path)
-    return usage_error("no model: give --onnx=<file> or --deploy=<file>");
+  if (options->load_engine_path && (options->onnx_path || options->deploy_path))
+    return usage_error("--loadEngine runs a plan: give no --onnx or --deploy with it");
+  if (!options->onnx_path && !options->deploy_path && !options->load_engine_path)
+    return usage_error("no model: give --onnx=<file>, --deploy=<file> or --loadEngine=<file>");
   return 0;
 }
 
-/* giexec fills and reads bindings on the host; until the engine API can stage
- * device memory, "auto" therefore means the CPU backend. */
-static trt_backend_t resolve_backend(trt_backend_t requested) {
-  return requested == TRT_BACKEND_AUTO ? TRT_BACKEND_CPU : requested;
-}
+/* "auto" is the engine's to resolve (CUDA when a GPU is usable). */
+static trt_backend_t resolve_backend(trt_backend_t requested) { return requested; }
 
 static void print_configuration(const giexec_options_t *options) {
   if (options->deploy_path)
     printf("deploy: %s\nmodel: %s\n", options->deploy_path,
            options->caffemodel_path ? options->caffemodel_path : "(random weights)");
-  else
+  else if (options->onnx_path)
     printf("onnx: %s\n", options->onnx_path);
+  if (options->load_engine_path)
+    printf("loadEngine: %s\n", options->load_engine_path);
+  if (options->engine_path)
+    printf("engine: %s\n", options->engine_path);
   for (int i = 0; i < options->nb_output_names; i++)
     printf("output: %s\n", options->output_names[i]);
   for (int i = 0; i < options->nb_shapes; i++)
     printf("shapes: %s:%s\n", options->shapes[i].name, options->shapes[i].value);
   for (int i = 0; i < options->nb_input_files; i++)
     printf("loadInputs: %s:%s\n", options->input_files[i].name, options->input_files[i].value);
-  printf("backend: %s", trt_backend_name(resolve_backend(options->backend)));
-  printf(options->backend == TRT_BACKEND_AUTO ? " (auto)\n" : "\n");
+  printf("backend: %s\n", trt_backend_name(resolve_backend(options->backend)));
   printf("batch: %d\niterations: %d\navgRuns: %d\nworkspace: %d MiB\nseed: %d\n",
          options->batch, options->iterations, options->avg_runs, options->workspace_mib,
          options->seed);
@@ -401,8 +419,7 @@ static void print_configuration(const giexec_options_t *options) {
       printf("note: --threads=%d only affects the CPU backend\n", options->threads);
   }
   if (options->host_time)
-    printf("note: --hostTime: timings are host wall-clock times "
-           "(the only clock giexec uses at present)\n");
+    printf("note: --hostTime: the Timing: line reports host wall-clock times\n");
 }
 
 /* ---- element access ----------------------------------------------------- */
@@ -504,13 +521,18 @@ typedef struct {
   trt_engine_t *engine;
   trt_context_t *context;
   int nb_bindings;
-  void **bindings;
+  void **bindings;           /* host memory (page-locked for CUDA engines) */
   int64_t *binding_elements; /* at the batch that runs */
+  bool pinned;
 } giexec_session_t;
 
 static void session_destroy(giexec_session_t *session) {
-  for (int i = 0; i < session->nb_bindings && session->bindings; i++)
-    free(session->bindings[i]);
+  for (int i = 0; i < session->nb_bindings && session->bindings; i++) {
+    if (session->pinned)
+      trt_host_free_pinned(session->bindings[i]);
+    else
+      free(session->bindings[i]);
+  }
   free(session->bindings);
   free(session->binding_elements);
   if (session->context)
@@ -587,6 +609,8 @@ static int apply_output_names(trt_network_t *network, const giexec_options_t *op
 }
 
 static int load_network(giexec_session_t *session, const giexec_options_t *options) {
+  if (options->load_engine_path)
+    return 0; /* a plan holds its network */
   session->network = trt_network_create();
   if (!session->network)
     return engine_failure("creating the network");
@@ -628,21 +652,29 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
       trt_builder_config_disable_passes(&config, options->no_fusion) != TRT_STATUS_OK)
     return usage_error("--noFusion: %s", trt_last_error());
 
+  config.timing_cache_path = options->timing_cache_path;
+  if (options->device_given && trt_set_device(options->device) != TRT_STATUS_OK &&
+      options->backend == TRT_BACKEND_CUDA)
+    return engine_failure("--device");
+
   struct timespec start, end;
   clock_gettime(CLOCK_MONOTONIC, &start);
-  trt_status_t status = trt_engine_build(session->network, &config, &session->engine);
+  trt_status_t status =
+      options->load_engine_path
+          ? trt_engine_load(options->load_engine_path, NULL, &config, &session->engine)
+          : trt_engine_build(session->network, &config, &session->engine);
   clock_gettime(CLOCK_MONOTONIC, &end);
   if (status != TRT_STATUS_OK)
-    return engine_failure("building the engine");
-  if (trt_engine_backend(session->engine) != TRT_BACKEND_CPU) {
-    fprintf(stderr, "giexec: the %s engine needs device bindings, which giexec cannot stage yet "
-                    "(the engine API has no device memory calls); use --backend=cpu\n",
-            trt_backend_name(trt_engine_backend(session->engine)));
-    return EXIT_RUNTIME_FAILURE;
+    return engine_failure(options->load_engine_path ? "loading the engine" : "building the engine");
+  if (options->engine_path) {
+    if (trt_engine_save(session->engine, options->engine_path, NULL) != TRT_STATUS_OK)
+      return engine_failure("--engine");
+    printf("Engine saved to %s\n", options->engine_path);
   }
   double build_ms = (double)(end.tv_sec - start.tv_sec) * 1e3 +
                     (double)(end.tv_nsec - start.tv_nsec) / 1e6;
-  printf("Engine built in %.1f ms: backend %s, %d layers, %.2f MiB of activations\n", build_ms,
+  printf("Engine %s in %.1f ms: backend %s, %d layers, %.2f MiB of activations\n",
+         options->load_engine_path ? "loaded" : "built", build_ms,
          trt_backend_name(trt_engine_backend(session->engine)),
          trt_engine_num_layers(session->engine),
          (double)trt_engine_activation_bytes(session->engine) / (1024.0 * 1024.0));
@@ -660,6 +692,7 @@ static trt_dims_t binding_run_dims(const trt_engine_t *engine, int binding, int 
 }
 
 static int allocate_bindings(giexec_session_t *session, int batch) {
+  session->pinned = trt_engine_backend(session->engine) == TRT_BACKEND_CUDA;
   session->nb_bindings = trt_engine_num_bindings(session->engine);
   session->bindings = calloc((size_t)session->nb_bindings + 1, sizeof(void *));
   session->binding_elements = calloc((size_t)session->nb_bindings + 1, sizeof(int64_t));
@@ -673,7 +706,13 @@ static int allocate_bindings(giexec_session_t *session, int batch) {
     size_t element_size = trt_data_type_size(trt_engine_binding_type(session->engine, i));
     size_t bytes = (size_t)trt_dims_volume(&max_dims) * element_size;
     session->binding_elements[i] = trt_dims_volume(&run_dims);
-    session->bindings[i] = calloc(1, bytes > 0 ? bytes : 1);
+    if (session->pinned) {
+      if (trt_host_malloc_pinned(&session->bindings[i], bytes) != TRT_STATUS_OK)
+        return engine_failure("page-locked host memory for the bindings");
+      memset(session->bindings[i], 0, bytes);
+    } else {
+      session->bindings[i] = calloc(1, bytes > 0 ? bytes : 1);
+    }
     if (!session->bindings[i]) {
       fprintf(stderr, "giexec: out of memory for binding '%s' (%zu bytes)\n",
               trt_engine_binding_name(session->engine, i), bytes);
@@ -833,6 +872,32 @@ static int run_timed(giexec_session_t *session, const giexec_options_t *options)
   return status;
 }
 
+/* The GPU path (giexec_gpu.c): host bindings copied in and out every run. */
+static int run_timed_gpu(giexec_session_t *session, const giexec_options_t *options) {
+  size_t *run_bytes = calloc((size_t)session->nb_bindings + 1, sizeof(size_t));
+  if (!run_bytes) {
+    fprintf(stderr, "giexec: out of memory\n");
+    return EXIT_RUNTIME_FAILURE;
+  }
+  for (int i = 0; i < session->nb_bindings; i++)
+    run_bytes[i] = (size_t)session->binding_elements[i] *
+                   trt_data_type_size(trt_engine_binding_type(session->engine, i));
+  giexec_gpu_options_t gpu = {
+      .batch = options->batch,
+      .iterations = options->iterations,
+      .avg_runs = options->avg_runs,
+      .warmup_ms = options->warmup_ms,
+      .host_time = options->host_time,
+      .use_graph = options->use_cuda_graph,
+      .dump_profile = options->dump_profile,
+      .export_times_path = options->export_times_path,
+  };
+  int status = giexec_gpu_run(session->engine, session->context, session->bindings, run_bytes,
+                              &gpu);
+  free(run_bytes);
+  return status;
+}
+
 /* ---- outputs ------------------------------------------------------------ */
 
 static void print_outputs(const giexec_session_t *session, int batch) {
@@ -938,7 +1003,13 @@ static int run_giexec(const giexec_options_t *options) {
   if (status == 0)
     status = fill_inputs(&session, options);
   if (status == 0)
-    status = run_timed(&session, options);
+    status = trt_engine_backend(session.engine) == TRT_BACKEND_CUDA
+                 ? run_timed_gpu(&session, options)
+                 : run_timed(&session, options);
+  if (status == 0 && options->dump_profile &&
+      trt_engine_backend(session.engine) != TRT_BACKEND_CUDA)
+    status = giexec_dump_profile(session.context, options->batch, session.bindings,
+                                 options->avg_runs);
   if (status == 0)
     print_outputs(&session, options->batch);
   if (status == 0 && options->export_dir)

@@ -17,7 +17,8 @@ static bool activation_of(const trt_network_t *network, const trt_layer_t *layer
       layer->inputs[0] == input &&
       ((const trt_elementwise_params_t *)layer->params)->kind == TRT_ELEMENTWISE_PRELU) {
     const trt_tensor_t *slope = trt_layer_input(network, layer, 1);
-    if (!slope->data || slope->type != TRT_DATA_TYPE_FLOAT32 || trt_dims_volume(&slope->dims) != 1 ||
+    if (!slope->data || slope->type != TRT_DATA_TYPE_FLOAT32 ||
+        trt_dims_volume(&slope->dims) != 1 ||
         slope->dims.nb_dims > network->tensors[input].dims.nb_dims)
       return false;
     *activation = (trt_activation_t){TRT_ACTIVATION_LEAKY_RELU, *(const float *)slope->data, 0};

@@ -17,7 +17,8 @@
 static bool affine_of(const trt_network_t *network, const trt_layer_t *layer, int conv_out,
                       int64_t channels, double *scale, double *shift) {
   const trt_tensor_t *y = &network->tensors[conv_out];
-  if (layer->nb_outputs != 1 || !trt_dims_equal(&trt_layer_output(network, layer, 0)->dims, &y->dims))
+  if (layer->nb_outputs != 1 ||
+      !trt_dims_equal(&trt_layer_output(network, layer, 0)->dims, &y->dims))
     return false;
   if (layer->type == TRT_LAYER_BATCH_NORM) {
     const trt_tensor_t *p[4];

@@ -18,7 +18,7 @@
 typedef enum {
   TRT_PASS_DEAD_LAYERS = 0,    /* layers nothing reads */
   TRT_PASS_CONSTANT_FOLDING,   /* layers whose inputs are all constant */
-  TRT_PASS_NOOP_REMOVAL,       /* Identity/Dropout, same-type Cast, cancelling reshapes/transposes */
+  TRT_PASS_NOOP_REMOVAL,       /* Identity/Dropout, same-type Cast, cancelling reshape pairs */
   TRT_PASS_BATCHNORM_FOLDING,  /* BatchNorm and per-channel Mul/Add (Scale) into the convolution */
   TRT_PASS_GEMM_BIAS_FUSION,   /* 2-D MatMul + bias Add into Gemm */
   TRT_PASS_RESIDUAL_FUSION,    /* convolution + Add of a same-shaped tensor */

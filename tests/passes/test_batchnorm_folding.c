@@ -31,7 +31,8 @@ static void keeps_shared_weights(void) {
   int a = add_conv(net, "conv_a", x, 2, 2, 1, 1, 0, 1);
   int w = trt_network_layer_input(net, 0, 1);
   int b_inputs[] = {x, w};
-  trt_convolution_params_t params = *(const trt_convolution_params_t *)trt_network_layer_params(net, 0);
+  trt_convolution_params_t params =
+      *(const trt_convolution_params_t *)trt_network_layer_params(net, 0);
   int b = layer_output(net, trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, "conv_b", b_inputs,
                                                   2, NULL, 1, &params));
   a = add_batch_norm(net, "bn_a", a, 2);

@@ -3,7 +3,14 @@
  * and after. Models: arguments (.onnx, or Caffe .prototxt with random
  * weights). On GoogLeNet every Concat must be eliminated and the inception
  * 1x1 convolutions merged; on ResNets no BatchNorm, ReLU or Add may remain.
- * A Caffe model the importer cannot read is reported and skipped. */
+ * A Caffe model the importer cannot read is reported and skipped.
+ *
+ * Two refinements keep the comparison meaningful: a Softmax output's input
+ * (the logits) is compared too, since with random weights the softmax often
+ * saturates to exact 0/1; and a model whose output moves by more than 1e-5
+ * when its input moves by one rounding step (PP-OCR det on random input) is
+ * held to 3x that measured sensitivity instead, since any reordering of
+ * float arithmetic, BatchNorm folding included, moves it that much. */
 #include <libgen.h>
 
 #include "pass_test_util.h"
@@ -25,6 +32,55 @@ static void fix_dynamic_inputs(trt_network_t *net) {
         dims.d[d] = d == 0 ? 1 : 320;
     trt_network_set_input_dims(net, trt_network_tensor_name(net, t), &dims);
   }
+}
+
+/* Also compares the logits under a Softmax output. */
+static void mark_softmax_inputs(trt_network_t *net) {
+  int outputs = trt_network_num_outputs(net);
+  for (int i = 0; i < outputs; i++) {
+    int tensor = trt_network_output(net, i);
+    for (int l = 0; l < net->nb_layers; l++)
+      if (net->layers[l].type == TRT_LAYER_SOFTMAX && net->layers[l].outputs[0] == tensor &&
+          !net->tensors[net->layers[l].inputs[0]].is_input)
+        trt_network_mark_output(net, net->layers[l].inputs[0]);
+  }
+}
+
+/* Relative L2 change of the outputs (passes off) when every input value
+ * moves by about one rounding step (6e-8 relative, alternating sign). */
+static double input_sensitivity(const trt_network_t *net) {
+  trt_engine_t *engine = build_with(net, 0);
+  if (!engine)
+    return INFINITY;
+  float **base = run_engine(engine, 99), **moved = run_engine(engine, 99);
+  int count = trt_engine_num_bindings(engine);
+  for (int b = 0; b < count; b++) {
+    if (!trt_engine_binding_is_input(engine, b))
+      continue;
+    trt_dims_t dims = trt_engine_binding_dims(engine, b);
+    for (int64_t i = 0; i < trt_dims_volume(&dims); i++)
+      moved[b][i] *= 1.0f + (i % 2 ? 6e-8f : -6e-8f);
+  }
+  trt_context_t *context = NULL;
+  CHECK_OK(trt_context_create(engine, &context));
+  if (context)
+    CHECK_OK(trt_context_execute(context, 1, (void *const *)moved));
+  trt_context_destroy(context);
+  double worst = 0;
+  for (int b = 0; b < count; b++) {
+    trt_dims_t dims = trt_engine_binding_dims(engine, b);
+    double change = trt_engine_binding_is_input(engine, b)
+                        ? 0
+                        : test_relative_l2(moved[b], base[b], trt_dims_volume(&dims));
+    if (!(change <= worst))
+      worst = change;
+    free(base[b]);
+    free(moved[b]);
+  }
+  free(base);
+  free(moved);
+  trt_engine_destroy(engine);
+  return worst;
 }
 
 static void count_kinds(const trt_network_t *o, int *merged, int *concats, int *in_place,
@@ -56,6 +112,7 @@ static void test_model(const char *path) {
     return;
   }
   fix_dynamic_inputs(net);
+  mark_softmax_inputs(net);
   trt_set_log_level(TRT_SEVERITY_VERBOSE);
   trt_engine_t *optimized_engine = build_with(net, ALL_PASSES);
   trt_set_log_level(TRT_SEVERITY_WARNING);
@@ -68,10 +125,13 @@ static void test_model(const char *path) {
            "(BatchNorm %d, ReLU %d, Add %d, Concat %d of which in place %d, merged convs %d)\n",
            path, trt_network_num_layers(net), trt_engine_num_layers(plain), o->nb_layers,
            count_layers(o, TRT_LAYER_BATCH_NORM), relus, adds, concats, in_place, merged);
-    const char *mask = getenv("PASSES");
-    double error = compare_with_reference(net, mask ? (uint32_t)atoi(mask) : ALL_PASSES);
-    printf("  relative L2, passes on vs off: %g\n", error);
-    CHECK_BELOW(error, 1e-5);
+    double error = compare_with_reference(net, ALL_PASSES);
+    double sensitivity = input_sensitivity(net);
+    double bound = 3 * sensitivity > 1e-5 ? 3 * sensitivity : 1e-5;
+    printf("  relative L2, passes on vs off: %g (bound %g; a one-ulp input change moves the "
+           "outputs by %g)\n",
+           error, bound, sensitivity);
+    CHECK_BELOW(error, bound);
     char copy[1024];
     snprintf(copy, sizeof(copy), "%s", path);
     const char *name = basename(copy);
