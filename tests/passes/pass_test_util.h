@@ -140,7 +140,13 @@ static inline const trt_layer_t *find_layer(const trt_network_t *net, const char
   return NULL;
 }
 
-/* Runs `engine` on inputs from a fixed seed; returns the output buffers. */
+/* A real input for the first binding (a rendered image), used instead of
+ * random numbers when set and its size matches. */
+static const float *given_input;
+static int64_t given_input_count;
+
+/* Runs `engine` on inputs from a fixed seed (or the given input); returns
+ * the output buffers. */
 static inline float **run_engine(const trt_engine_t *engine, uint64_t seed) {
   int count = trt_engine_num_bindings(engine);
   void **bindings = calloc((size_t)count, sizeof(void *));
@@ -151,6 +157,8 @@ static inline float **run_engine(const trt_engine_t *engine, uint64_t seed) {
     bindings[b] = trt_engine_binding_is_input(engine, b)
                       ? (void *)test_random_floats(&rng, volume, -1.0f, 1.0f)
                       : calloc((size_t)(volume ? volume : 1), sizeof(float));
+    if (b == 0 && given_input && given_input_count == volume)
+      memcpy(bindings[b], given_input, (size_t)volume * sizeof(float));
   }
   trt_context_t *context = NULL;
   CHECK_OK(trt_context_create(engine, &context));

@@ -16,5 +16,13 @@ fi
 for model in "$root"/models/downloads/ppocr/*.onnx "$root"/../shared/models/caffe/*.prototxt; do
   [ -f "$model" ] && set -- "$@" "$model"
 done
+# PP-OCR also on its real inputs (rendered text), where 1e-5 holds strictly.
+ppocr="$root/models/downloads/ppocr"
+if [ -f "$ppocr/det.onnx" ] &&
+  /usr/bin/python3 "$root/models/make_inputs.py" "$out/ppocr-inputs" >/dev/null 2>&1; then
+  set -- "$@" "$ppocr/det.onnx:$out/ppocr-inputs/det.bin:1x3x640x640" \
+    "$ppocr/rec.onnx:$out/ppocr-inputs/rec.bin:1x3x48x320" \
+    "$ppocr/cls.onnx:$out/ppocr-inputs/cls.bin:1x3x48x192"
+fi
 [ $# -eq 0 ] && exit 77
 exec "$test_models" "$@"
