@@ -37,11 +37,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda/cuda_backend.h"
-#if __has_include("cuda/cuda_layers.h")
 #include "cuda/cuda_layers.h"
-#endif
 #include "kernels/conv_epilogue.cuh"
+
+/* kernels/conv_epilogue.cu numbers activations as trt_activation_kind_t. */
+_Static_assert(TRT_ACTIVATION_RELU == 1 && TRT_ACTIVATION_CLIP == 6 &&
+                   TRT_ACTIVATION_HARD_SWISH == 8 && TRT_ACTIVATION_SOFTPLUS == 16,
+               "activation numbering changed: update kernels/conv_epilogue.cu");
 
 enum {
   TACTIC_FUSED = 100,     /* + cuDNN forward algorithm */

@@ -26,10 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda/cuda_backend.h"
-#if __has_include("cuda/cuda_layers.h")
 #include "cuda/cuda_layers.h"
-#endif
 #include "kernels/conv_epilogue.cuh"
 
 enum {

@@ -1,7 +1,7 @@
 /* Runs ONNX's own per-operator conformance tests (Debian's libonnx-testdata)
  * on the CPU backend.
  *
- *   onnx_conformance [root] [--filter=conv] [--no-fork]
+ *   onnx_conformance [root] [--filter=conv] [--no-fork] [--backend=cpu|cuda]
  *
  * root defaults to $ONNX_TESTDATA, then /usr/share/libonnx-testdata/data;
  * when it is absent the program exits 77 (meson's "skipped"). Each test is a
@@ -38,6 +38,10 @@
 #define ATOL 1e-7
 
 #define TEST_TIMEOUT_SECONDS 120
+
+/* --backend: the CPU reference by default; cuda runs on the GPU with the
+ * bindings staged in device memory. */
+static trt_backend_t backend = TRT_BACKEND_CPU;
 #define MESSAGE_SIZE 2048
 #define MAX_TENSORS 64
 
@@ -476,7 +480,7 @@ static test_result_t prepare_network(data_set_run_t *run, const trt_network_t *p
 static test_result_t build_engine(data_set_run_t *run, const char *model_path) {
   trt_builder_config_t config;
   trt_builder_config_init(&config);
-  config.backend = TRT_BACKEND_CPU;
+  config.backend = backend;
   config.max_batch = 1;
   trt_status_t status = trt_engine_build(run->network, &config, &run->engine);
   if (status != TRT_STATUS_OK)
@@ -493,6 +497,34 @@ static const tensor_file_t *file_for_binding(const trt_network_t *parsed,
     if (strcmp(trt_network_tensor_name(parsed, trt_network_input(parsed, i)), name) == 0)
       return run->file_of_input[i];
   return NULL;
+}
+
+/* CUDA engines: copies of the host bindings on the device, run, outputs
+ * copied back. */
+static trt_status_t execute_on_device(data_set_run_t *run, int nb_bindings) {
+  void *device[2 * MAX_TENSORS] = {0};
+  trt_status_t status = TRT_STATUS_OK;
+  for (int b = 0; b < nb_bindings && status == TRT_STATUS_OK; b++) {
+    trt_dims_t dims = trt_engine_binding_dims(run->engine, b);
+    size_t bytes = (size_t)trt_dims_volume(&dims) *
+                   trt_data_type_size(trt_engine_binding_type(run->engine, b));
+    status = trt_device_malloc(&device[b], bytes);
+    if (status == TRT_STATUS_OK)
+      status = trt_memcpy_host_to_device(device[b], run->bindings[b], bytes, NULL);
+  }
+  if (status == TRT_STATUS_OK)
+    status = trt_context_execute(run->context, 1, device);
+  for (int b = 0; b < nb_bindings && status == TRT_STATUS_OK; b++) {
+    if (trt_engine_binding_is_input(run->engine, b))
+      continue;
+    trt_dims_t dims = trt_engine_binding_dims(run->engine, b);
+    size_t bytes = (size_t)trt_dims_volume(&dims) *
+                   trt_data_type_size(trt_engine_binding_type(run->engine, b));
+    status = trt_memcpy_device_to_host(run->bindings[b], device[b], bytes, NULL);
+  }
+  for (int b = 0; b < nb_bindings; b++)
+    trt_device_free(device[b]);
+  return status;
 }
 
 static test_result_t bind_and_execute(data_set_run_t *run, const trt_network_t *parsed,
@@ -526,7 +558,9 @@ static test_result_t bind_and_execute(data_set_run_t *run, const trt_network_t *
       run->owned[b] = true;
     }
   }
-  trt_status_t status = trt_context_execute(run->context, 1, run->bindings);
+  trt_status_t status = trt_engine_backend(run->engine) == TRT_BACKEND_CUDA
+                            ? execute_on_device(run, nb_bindings)
+                            : trt_context_execute(run->context, 1, run->bindings);
   if (status != TRT_STATUS_OK)
     return engine_result(status, "execute", model_path);
   return make_result(OUTCOME_PASS, "%s", "");
@@ -817,13 +851,20 @@ static int parse_arguments(int argc, char **argv, runner_options_t *options) {
   for (int i = 1; i < argc; i++) {
     if (strncmp(argv[i], "--filter=", 9) == 0) {
       options->filter = argv[i] + 9;
+    } else if (strncmp(argv[i], "--backend=", 10) == 0) {
+      if (trt_backend_parse(argv[i] + 10, &backend) != TRT_STATUS_OK) {
+        fprintf(stderr, "onnx_conformance: %s\n", trt_last_error());
+        return 2;
+      }
     } else if (strcmp(argv[i], "--no-fork") == 0) {
       options->isolate = false;
     } else if (strcmp(argv[i], "--help") == 0) {
-      printf("Usage: onnx_conformance [root] [--filter=<substring>] [--no-fork]\n"
+      printf("Usage: onnx_conformance [root] [--filter=<substring>] [--no-fork] "
+             "[--backend=cpu|cuda]\n"
              "  root        ONNX test data (default $ONNX_TESTDATA, then %s)\n"
              "  --filter    run only tests whose folder/name contains the substring\n"
-             "  --no-fork   run tests in this process (for a debugger)\n",
+             "  --no-fork   run tests in this process (for a debugger)\n"
+             "  --backend   cpu (default) or cuda (exits 77 without a GPU)\n",
              DEFAULT_TESTDATA_ROOT);
       return 0;
     } else if (argv[i][0] == '-') {
@@ -836,11 +877,38 @@ static int parse_arguments(int argc, char **argv, runner_options_t *options) {
   return -1;
 }
 
+/* Asks in a child process when tests will fork: CUDA must not be
+ * initialized in a parent whose children use it. */
+static bool gpu_usable(bool in_child) {
+  int count = 0;
+  if (!in_child) {
+    if (trt_cuda_device_count(&count) == TRT_STATUS_OK)
+      return true;
+    printf("no GPU: %s\n", trt_last_error());
+    return false;
+  }
+  fflush(stdout);
+  pid_t child = fork();
+  if (child == 0) {
+    if (trt_cuda_device_count(&count) == TRT_STATUS_OK)
+      _exit(0);
+    printf("no GPU: %s\n", trt_last_error());
+    fflush(stdout);
+    _exit(EXIT_SKIPPED);
+  }
+  int wait_status = 0;
+  if (child < 0 || waitpid(child, &wait_status, 0) != child)
+    return false;
+  return WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+}
+
 int main(int argc, char **argv) {
   runner_options_t options;
   int exit_code = parse_arguments(argc, argv, &options);
   if (exit_code >= 0)
     return exit_code;
+  if (backend == TRT_BACKEND_CUDA && !gpu_usable(options.isolate))
+    return EXIT_SKIPPED;
   if (!is_directory(options.root)) {
     printf("ONNX test data not found at %s (install libonnx-testdata, or pass the root or set "
            "ONNX_TESTDATA); skipping\n", options.root);

@@ -1,0 +1,226 @@
+/* GPU test helpers (gpu_util.h). */
+#include "gpu_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gpu_require(void) {
+  int count = 0;
+  if (trt_cuda_device_count(&count) != TRT_STATUS_OK) {
+    printf("no GPU: %s\n", trt_last_error());
+    exit(GPU_EXIT_SKIPPED);
+  }
+  char text[512];
+  if (trt_cuda_device_describe(0, text, sizeof(text)) == TRT_STATUS_OK)
+    printf("GPU: %s\n", text);
+}
+
+static size_t binding_bytes(const trt_engine_t *engine, int b, int batch) {
+  trt_dims_t dims = trt_engine_binding_dims(engine, b);
+  if (trt_engine_binding_has_batch(engine, b) && dims.nb_dims > 0)
+    dims.d[0] = batch;
+  return (size_t)trt_dims_volume(&dims) * trt_data_type_size(trt_engine_binding_type(engine, b));
+}
+
+trt_status_t gpu_bindings_alloc(const trt_engine_t *engine, gpu_bindings_t *bindings) {
+  memset(bindings, 0, sizeof(*bindings));
+  int count = trt_engine_num_bindings(engine);
+  bindings->host = calloc((size_t)count + 1, sizeof(void *));
+  bindings->max_bytes = calloc((size_t)count + 1, sizeof(size_t));
+  if (!bindings->host || !bindings->max_bytes)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory");
+  bindings->nb_bindings = count;
+  for (int b = 0; b < count; b++) {
+    bindings->max_bytes[b] = binding_bytes(engine, b, trt_engine_max_batch(engine));
+    bindings->host[b] = calloc(1, bindings->max_bytes[b] + 1);
+    if (!bindings->host[b])
+      return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory");
+  }
+  return TRT_STATUS_OK;
+}
+
+void gpu_bindings_free(gpu_bindings_t *bindings) {
+  for (int b = 0; bindings->host && b < bindings->nb_bindings; b++)
+    free(bindings->host[b]);
+  free(bindings->host);
+  free(bindings->max_bytes);
+  memset(bindings, 0, sizeof(*bindings));
+}
+
+static uint64_t next_random(uint64_t *state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void gpu_bindings_fill_inputs(const trt_engine_t *engine, gpu_bindings_t *bindings,
+                              uint64_t seed) {
+  uint64_t state = seed;
+  for (int b = 0; b < bindings->nb_bindings; b++) {
+    if (!trt_engine_binding_is_input(engine, b))
+      continue;
+    trt_data_type_t type = trt_engine_binding_type(engine, b);
+    size_t count = bindings->max_bytes[b] / trt_data_type_size(type);
+    for (size_t i = 0; i < count; i++) {
+      uint64_t r = next_random(&state);
+      if (type == TRT_DATA_TYPE_FLOAT32)
+        ((float *)bindings->host[b])[i] = (float)((double)(r >> 11) / 9007199254740992.0 * 2 - 1);
+      else if (type == TRT_DATA_TYPE_BOOL)
+        ((uint8_t *)bindings->host[b])[i] = (uint8_t)(r & 1);
+    }
+  }
+}
+
+void gpu_bindings_copy_inputs(const trt_engine_t *engine, gpu_bindings_t *to,
+                              const gpu_bindings_t *from) {
+  for (int b = 0; b < to->nb_bindings; b++)
+    if (trt_engine_binding_is_input(engine, b))
+      memcpy(to->host[b], from->host[b], to->max_bytes[b]);
+}
+
+trt_status_t gpu_run_host(const trt_engine_t *engine, trt_context_t *context, int batch,
+                          gpu_bindings_t *bindings) {
+  if (trt_engine_backend(engine) != TRT_BACKEND_CUDA)
+    return trt_context_execute(context, batch, bindings->host);
+  int count = bindings->nb_bindings;
+  void **device = calloc((size_t)count + 1, sizeof(void *));
+  if (!device)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory");
+  trt_status_t status = TRT_STATUS_OK;
+  for (int b = 0; b < count && status == TRT_STATUS_OK; b++) {
+    status = trt_device_malloc(&device[b], bindings->max_bytes[b]);
+    if (status == TRT_STATUS_OK)
+      status = trt_memset_device(device[b], 0xff, bindings->max_bytes[b], NULL); /* NaN */
+    if (status == TRT_STATUS_OK && trt_engine_binding_is_input(engine, b))
+      status = trt_memcpy_host_to_device(device[b], bindings->host[b],
+                                         binding_bytes(engine, b, batch), NULL);
+  }
+  if (status == TRT_STATUS_OK)
+    status = trt_context_execute(context, batch, device);
+  for (int b = 0; b < count && status == TRT_STATUS_OK; b++)
+    if (!trt_engine_binding_is_input(engine, b))
+      status = trt_memcpy_device_to_host(bindings->host[b], device[b],
+                                         binding_bytes(engine, b, batch), NULL);
+  for (int b = 0; b < count; b++)
+    trt_device_free(device[b]);
+  free(device);
+  return status;
+}
+
+static double element(trt_data_type_t type, const void *data, size_t i) {
+  switch (type) {
+  case TRT_DATA_TYPE_FLOAT32: return ((const float *)data)[i];
+  case TRT_DATA_TYPE_FLOAT64: return ((const double *)data)[i];
+  case TRT_DATA_TYPE_INT8: return ((const int8_t *)data)[i];
+  case TRT_DATA_TYPE_UINT8: return ((const uint8_t *)data)[i];
+  case TRT_DATA_TYPE_BOOL: return ((const uint8_t *)data)[i] != 0;
+  case TRT_DATA_TYPE_INT32: return ((const int32_t *)data)[i];
+  case TRT_DATA_TYPE_INT64: return (double)((const int64_t *)data)[i];
+  default: return 0;
+  }
+}
+
+double gpu_compare_outputs(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
+                           const gpu_bindings_t *expected, char *worst, size_t worst_size) {
+  double worst_error = 0;
+  snprintf(worst, worst_size, "-");
+  for (int b = 0; b < actual->nb_bindings; b++) {
+    if (trt_engine_binding_is_input(engine, b))
+      continue;
+    trt_data_type_t type = trt_engine_binding_type(engine, b);
+    bool is_float = type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_FLOAT64;
+    size_t count = binding_bytes(engine, b, batch) / trt_data_type_size(type);
+    double diff = 0, norm = 0;
+    for (size_t i = 0; i < count; i++) {
+      double a = element(type, actual->host[b], i), e = element(type, expected->host[b], i);
+      if (isnan(a) && isnan(e))
+        continue;
+      if (isinf(a) && isinf(e) && (a > 0) == (e > 0))
+        continue;
+      if (!is_float && a != e) {
+        diff = INFINITY;
+        break;
+      }
+      diff += (a - e) * (a - e);
+      norm += e * e;
+    }
+    double error = diff == 0 ? 0 : (isnan(diff) ? INFINITY : sqrt(diff / (norm > 0 ? norm : 1)));
+    if (isnan(error))
+      error = INFINITY;
+    if (error >= worst_error) {
+      worst_error = error;
+      snprintf(worst, worst_size, "%s", trt_engine_binding_name(engine, b));
+    }
+  }
+  return worst_error;
+}
+
+static trt_status_t build(const trt_network_t *network, trt_backend_t backend, int max_batch,
+                          trt_engine_t **engine, trt_context_t **context) {
+  trt_builder_config_t config;
+  trt_builder_config_init(&config);
+  config.backend = backend;
+  config.max_batch = max_batch;
+  config.allow_tf32 = false;
+  trt_status_t status = trt_engine_build(network, &config, engine);
+  if (status == TRT_STATUS_OK)
+    status = trt_context_create(*engine, context);
+  return status;
+}
+
+bool gpu_compare_backends(const char *name, const trt_network_t *network, int max_batch,
+                          int batch, double tolerance) {
+  trt_engine_t *cpu = NULL, *cuda = NULL;
+  trt_context_t *cpu_context = NULL, *cuda_context = NULL;
+  gpu_bindings_t expected = {0}, actual = {0};
+  char message[1024] = "";
+  double error = INFINITY;
+  char worst[256] = "-";
+  trt_status_t status = build(network, TRT_BACKEND_CPU, max_batch, &cpu, &cpu_context);
+  if (status != TRT_STATUS_OK)
+    snprintf(message, sizeof(message), "CPU build: %s", trt_last_error());
+  if (status == TRT_STATUS_OK) {
+    status = build(network, TRT_BACKEND_CUDA, max_batch, &cuda, &cuda_context);
+    if (status != TRT_STATUS_OK)
+      snprintf(message, sizeof(message), "CUDA build: %s", trt_last_error());
+  }
+  if (status == TRT_STATUS_OK) {
+    status = gpu_bindings_alloc(cpu, &expected);
+    if (status == TRT_STATUS_OK)
+      status = gpu_bindings_alloc(cuda, &actual);
+    if (status == TRT_STATUS_OK && expected.nb_bindings != actual.nb_bindings)
+      status = trt_error(TRT_STATUS_INTERNAL_ERROR, "binding counts differ");
+    if (status != TRT_STATUS_OK)
+      snprintf(message, sizeof(message), "bindings: %s", trt_last_error());
+  }
+  if (status == TRT_STATUS_OK) {
+    gpu_bindings_fill_inputs(cpu, &expected, 12345);
+    gpu_bindings_copy_inputs(cpu, &actual, &expected);
+    status = gpu_run_host(cpu, cpu_context, batch, &expected);
+    if (status != TRT_STATUS_OK)
+      snprintf(message, sizeof(message), "CPU run: %s", trt_last_error());
+  }
+  if (status == TRT_STATUS_OK) {
+    status = gpu_run_host(cuda, cuda_context, batch, &actual);
+    if (status != TRT_STATUS_OK)
+      snprintf(message, sizeof(message), "CUDA run: %s", trt_last_error());
+  }
+  if (status == TRT_STATUS_OK)
+    error = gpu_compare_outputs(cuda, batch, &actual, &expected, worst, sizeof(worst));
+  bool pass = status == TRT_STATUS_OK && error <= tolerance;
+  if (status == TRT_STATUS_OK)
+    snprintf(message, sizeof(message), "rel L2 %.3g (limit %.1g, worst output %s)", error,
+             tolerance, worst);
+  printf("%-4s %-40s %s\n", pass ? "ok" : "FAIL", name, message);
+  fflush(stdout);
+  gpu_bindings_free(&expected);
+  gpu_bindings_free(&actual);
+  trt_context_destroy(cpu_context);
+  trt_context_destroy(cuda_context);
+  trt_engine_destroy(cpu);
+  trt_engine_destroy(cuda);
+  return pass;
+}

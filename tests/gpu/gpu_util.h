@@ -1,0 +1,50 @@
+/* Shared by the GPU test programs: skipping without a GPU, running engines
+ * on host data whatever their backend, and comparing CUDA with the CPU. */
+#ifndef TRT_GPU_UTIL_H
+#define TRT_GPU_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trt/trt.h"
+
+#define GPU_EXIT_SKIPPED 77
+
+/* Exits 77 with "no GPU: <reason>" when no CUDA device is usable. */
+void gpu_require(void);
+
+/* Host buffers for every binding of `engine` at its maximum batch. */
+typedef struct {
+  int nb_bindings;
+  void **host;
+  size_t *max_bytes;
+} gpu_bindings_t;
+
+trt_status_t gpu_bindings_alloc(const trt_engine_t *engine, gpu_bindings_t *bindings);
+void gpu_bindings_free(gpu_bindings_t *bindings);
+/* Fills inputs: floats uniform in [-1, 1] from `seed`, integers 0, bools 0/1. */
+void gpu_bindings_fill_inputs(const trt_engine_t *engine, gpu_bindings_t *bindings,
+                              uint64_t seed);
+/* Copies inputs from `from` (same engine bindings layout). */
+void gpu_bindings_copy_inputs(const trt_engine_t *engine, gpu_bindings_t *to,
+                              const gpu_bindings_t *from);
+
+/* Runs `context` on host bindings: directly on the CPU, staged through
+ * device memory for CUDA. */
+trt_status_t gpu_run_host(const trt_engine_t *engine, trt_context_t *context, int batch,
+                          gpu_bindings_t *bindings);
+
+/* Worst relative L2 error over the outputs (integers and bools must match
+ * exactly, else the result is INFINITY; NaN matches NaN). Elements at
+ * `batch` only. */
+double gpu_compare_outputs(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
+                           const gpu_bindings_t *expected, char *worst, size_t worst_size);
+
+/* Builds `network` for the CPU and for CUDA (TF32 off), runs both at
+ * `batch` (max `max_batch`) on the same inputs and checks the outputs'
+ * relative L2 error against `tolerance`. Prints one line; returns true on a
+ * pass. */
+bool gpu_compare_backends(const char *name, const trt_network_t *network, int max_batch,
+                          int batch, double tolerance);
+
+#endif
