@@ -38,6 +38,8 @@ __device__ __forceinline__ float activate(int kind, float x, float alpha, float 
   case 14: return -x;                                      /* NEG */
   case 15: return 1.0f / x;                                /* RECIPROCAL */
   case 16: return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x)); /* SOFTPLUS */
+  case 17: return alpha * x + beta;                        /* SCALE_SHIFT */
+  case 18: return powf(x, alpha);                          /* POWER */
   default: return __int_as_float(0x7fc00000);              /* NaN, as the CPU */
   }
 }

@@ -7,7 +7,7 @@ namespace {
 
 enum ActivationKind {
   kNone = 0, kRelu, kLeakyRelu, kElu, kSigmoid, kTanh, kClip, kHardSigmoid, kHardSwish, kErf,
-  kSqrt, kExp, kLog, kAbs, kNeg, kReciprocal, kSoftplus
+  kSqrt, kExp, kLog, kAbs, kNeg, kReciprocal, kSoftplus, kScaleShift, kPower
 };
 
 __device__ __forceinline__ float activate(int kind, float x, float alpha, float beta) {
@@ -40,6 +40,8 @@ __device__ __forceinline__ float activate(int kind, float x, float alpha, float 
   case kNeg: return -x;
   case kReciprocal: return 1.0f / x;
   case kSoftplus: return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x));
+  case kScaleShift: return alpha * x + beta;
+  case kPower: return powf(x, alpha);
   default: return x;
   }
 }
@@ -93,6 +95,33 @@ __global__ void unary_vec4_kernel(const float4 *x, float4 *y, int64_t count4, in
   }
 }
 
+__device__ __forceinline__ float activate_chain(const trt_kchain_t &chain, float x) {
+  for (int s = 0; s < chain.nb_steps; s++)
+    x = activate(chain.steps[s].kind, x, chain.steps[s].alpha, chain.steps[s].beta);
+  return x;
+}
+
+template <bool kStrided>
+__global__ void unary_chain_kernel(const float *x, float *y, int64_t count, trt_kchain_t chain,
+                                   trt_kview_t view) {
+  for (int64_t i = trtk::global_thread(); i < count; i += trtk::grid_threads()) {
+    const float value = activate_chain(chain, x[i]);
+    y[kStrided ? trtk::view_index(view, i) : i] = value;
+  }
+}
+
+__global__ void unary_chain_vec4_kernel(const float4 *x, float4 *y, int64_t count4,
+                                        trt_kchain_t chain) {
+  for (int64_t i = trtk::global_thread(); i < count4; i += trtk::grid_threads()) {
+    float4 v = x[i];
+    v.x = activate_chain(chain, v.x);
+    v.y = activate_chain(chain, v.y);
+    v.z = activate_chain(chain, v.z);
+    v.w = activate_chain(chain, v.w);
+    y[i] = v;
+  }
+}
+
 template <typename T>
 cudaError_t launch_unary(const void *x, void *y, int64_t count, int kind, float alpha, float beta,
                          trt_kview_t view, cudaStream_t stream) {
@@ -141,4 +170,26 @@ extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, i
   default:
     return cudaErrorInvalidValue;
   }
+}
+
+extern "C" cudaError_t trt_launch_unary_chain(const float *x, float *y, int64_t count,
+                                              trt_kchain_t chain, trt_kview_t view, int vectorized,
+                                              cudaStream_t stream) {
+  if (count <= 0)
+    return cudaSuccess;
+  if (chain.nb_steps < 1 || chain.nb_steps > TRT_KMAX_UNARY_CHAIN)
+    return cudaErrorInvalidValue;
+  if (vectorized && !trtk::view_strided(view) && count % 4 == 0 &&
+      ((uintptr_t)x | (uintptr_t)y) % 16 == 0) {
+    unary_chain_vec4_kernel<<<trtk::grid_for(count / 4), trtk::kThreads, 0, stream>>>(
+        (const float4 *)x, (float4 *)y, count / 4, chain);
+    return cudaGetLastError();
+  }
+  if (trtk::view_strided(view))
+    unary_chain_kernel<true><<<trtk::grid_for(count), trtk::kThreads, 0, stream>>>(x, y, count,
+                                                                                   chain, view);
+  else
+    unary_chain_kernel<false><<<trtk::grid_for(count), trtk::kThreads, 0, stream>>>(x, y, count,
+                                                                                    chain, view);
+  return cudaGetLastError();
 }

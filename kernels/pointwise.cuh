@@ -26,6 +26,24 @@ cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type, in
                              float alpha, float beta, trt_kview_t view, int vectorized,
                              cudaStream_t stream);
 
+/* A fused chain of activations (the engine's trt_unary_params_t: op, then
+ * its nb_then steps), applied in order, each rounded to float. */
+#define TRT_KMAX_UNARY_CHAIN 8
+typedef struct {
+  int kind;
+  float alpha;
+  float beta;
+} trt_kactivation_t;
+typedef struct {
+  int nb_steps; /* 1 to TRT_KMAX_UNARY_CHAIN */
+  trt_kactivation_t steps[TRT_KMAX_UNARY_CHAIN];
+} trt_kchain_t;
+
+/* The unary layer with a chain, float32 only; otherwise as
+ * trt_launch_unary. */
+cudaError_t trt_launch_unary_chain(const float *x, float *y, int64_t count, trt_kchain_t chain,
+                                   trt_kview_t view, int vectorized, cudaStream_t stream);
+
 #ifdef __cplusplus
 }
 #endif

@@ -93,6 +93,10 @@ activation_span_body(const trt_activation_t *activation, float *data, int64_t n)
       data[i] = data[i] * gate;
     }
     break;
+  case TRT_ACTIVATION_SCALE_SHIFT:
+    for (int64_t i = 0; i < n; i++)
+      data[i] = alpha * data[i] + beta;
+    break;
   default:
     for (int64_t i = 0; i < n; i++)
       data[i] = trt_activation_apply(activation, data[i]);

@@ -2,15 +2,20 @@
  *
  * One plain loop per kind, with the kind switch outside the loop, so that gcc
  * vectorizes the arithmetic ones at -O3. Each loop computes exactly what
- * trt_activation_apply() defines. */
+ * trt_activation_apply() defines. A fused chain (params.nb_then > 0) runs
+ * step by step over blocks small enough to stay in L1, between two separate
+ * buffers so that no step's loop reads what it writes. */
 #include <math.h>
 
 #include "cpu/cpu_layers.h"
 
 /* Below this many elements a chunk is not worth a thread. */
 #define UNARY_GRAIN 16384
+/* Elements per block of a chain: two 4 KiB buffers. */
+#define UNARY_CHAIN_BLOCK 1024
 
 typedef struct {
+  const trt_unary_params_t *params;
   trt_activation_t op;
   trt_data_type_t type;
   const void *x;
@@ -70,6 +75,10 @@ static void unary_float_range(const trt_activation_t *op, const float *x,
       y[i] = x[i] * gate;
     }
     break;
+  case TRT_ACTIVATION_SCALE_SHIFT:
+    for (int64_t i = 0; i < n; i++)
+      y[i] = alpha * x[i] + beta;
+    break;
   default:
     /* Transcendental kinds: libm per element. */
     for (int64_t i = 0; i < n; i++)
@@ -106,6 +115,22 @@ static void unary_float_range(const trt_activation_t *op, const float *x,
 DEFINE_UNARY_INT_RANGE(unary_int32_range, int32_t, uint32_t)
 DEFINE_UNARY_INT_RANGE(unary_int64_range, int64_t, uint64_t)
 
+/* op, then every step of the chain, over x[0..n) into y. */
+static void unary_float_chain(const trt_unary_params_t *params, const float *x, float *y,
+                              int64_t n) {
+  float buffers[2][UNARY_CHAIN_BLOCK];
+  for (int64_t begin = 0; begin < n; begin += UNARY_CHAIN_BLOCK) {
+    int64_t count = n - begin < UNARY_CHAIN_BLOCK ? n - begin : UNARY_CHAIN_BLOCK;
+    const float *source = x + begin;
+    for (int s = 0; s <= params->nb_then; s++) {
+      const trt_activation_t *step = s == 0 ? &params->op : &params->then[s - 1];
+      float *target = s == params->nb_then ? y + begin : buffers[s % 2];
+      unary_float_range(step, source, target, count);
+      source = target;
+    }
+  }
+}
+
 static void unary_chunk(void *arg, int64_t begin, int64_t end, int thread) {
   (void)thread;
   const unary_job_t *job = arg;
@@ -119,8 +144,12 @@ static void unary_chunk(void *arg, int64_t begin, int64_t end, int thread) {
                       end - begin);
     break;
   default:
-    unary_float_range(&job->op, (const float *)job->x + begin, (float *)job->y + begin,
-                      end - begin);
+    if (job->params->nb_then > 0)
+      unary_float_chain(job->params, (const float *)job->x + begin, (float *)job->y + begin,
+                        end - begin);
+    else
+      unary_float_range(&job->op, (const float *)job->x + begin, (float *)job->y + begin,
+                        end - begin);
     break;
   }
 }
@@ -140,7 +169,11 @@ trt_status_t trt_cpu_unary(const trt_network_t *network, const trt_layer_t *laye
   if (count < 0)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "input dims are not known");
 
-  unary_job_t job = {params->op, input->type, inputs[0], outputs[0]};
+  if (params->nb_then < 0 || params->nb_then >= TRT_MAX_UNARY_CHAIN ||
+      (params->nb_then > 0 && input->type != TRT_DATA_TYPE_FLOAT32))
+    return trt_error(TRT_STATUS_UNSUPPORTED, "a unary chain of %d steps on %s",
+                     (int)params->nb_then + 1, trt_data_type_name(input->type));
+  unary_job_t job = {params, params->op, input->type, inputs[0], outputs[0]};
   trt_cpu_parallel_for(cpu, count, UNARY_GRAIN, unary_chunk, &job);
   return TRT_STATUS_OK;
 }

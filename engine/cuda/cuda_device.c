@@ -12,7 +12,10 @@
 #include "trt/runtime.h"
 
 /* The kernels number activations the way the engine does. */
-_Static_assert(TRT_ACTIVATION_SOFTPLUS == 16, "kernels/pointwise.cu numbers activations too");
+_Static_assert(TRT_ACTIVATION_POWER == 18 && TRT_ACTIVATION_COUNT == 19,
+               "kernels/pointwise.cu and conv_epilogue.cu number activations too");
+_Static_assert(TRT_MAX_UNARY_CHAIN == TRT_KMAX_UNARY_CHAIN,
+               "kernels/pointwise.cuh sizes unary chains as the engine does");
 
 trt_status_t trt_cuda_device_count(int *count) {
   *count = 0;

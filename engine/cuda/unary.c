@@ -51,6 +51,17 @@ static trt_status_t unary_enqueue(void *state, const trt_network_t *network,
   const trt_unary_params_t *params = layer->params;
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  if (params->nb_then > 0) { /* a chain fused by the optimizer: float32 only */
+    trt_kchain_t chain = {.nb_steps = 1 + params->nb_then};
+    for (int s = 0; s < chain.nb_steps && s < TRT_KMAX_UNARY_CHAIN; s++) {
+      const trt_activation_t *step = s == 0 ? &params->op : &params->then[s - 1];
+      chain.steps[s] = (trt_kactivation_t){(int)step->kind, step->alpha, step->beta};
+    }
+    TRT_LAUNCH_CHECK(trt_launch_unary_chain(inputs[0], outputs[0], trt_dims_volume(&x->dims),
+                                            chain, trt_cuda_output_view(network, y),
+                                            tactic == UNARY_TACTIC_VEC4, env->stream));
+    return TRT_STATUS_OK;
+  }
   TRT_LAUNCH_CHECK(trt_launch_unary(inputs[0], outputs[0], trt_dims_volume(&x->dims), (int)x->type,
                                     (int)params->op.kind, params->op.alpha, params->op.beta,
                                     trt_cuda_output_view(network, y),

@@ -22,6 +22,8 @@ static const char *const activation_names[] = {
     [TRT_ACTIVATION_NEG] = "Neg",
     [TRT_ACTIVATION_RECIPROCAL] = "Reciprocal",
     [TRT_ACTIVATION_SOFTPLUS] = "Softplus",
+    [TRT_ACTIVATION_SCALE_SHIFT] = "ScaleShift",
+    [TRT_ACTIVATION_POWER] = "Power",
 };
 
 _Static_assert(sizeof(activation_names) / sizeof(activation_names[0]) == TRT_ACTIVATION_COUNT,
@@ -82,6 +84,12 @@ float trt_activation_apply(const trt_activation_t *activation, float x) {
   case TRT_ACTIVATION_SOFTPLUS:
     /* log(1 + e^x) without overflow for large x. */
     return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x));
+  case TRT_ACTIVATION_SCALE_SHIFT:
+    /* The optimizer sets alpha = +-1 or beta = -0, so a fused multiply-add
+     * rounds exactly as the one Mul, Add or Sub it replaces. */
+    return alpha * x + beta;
+  case TRT_ACTIVATION_POWER:
+    return powf(x, alpha);
   case TRT_ACTIVATION_COUNT:
     break;
   }
@@ -99,6 +107,13 @@ trt_status_t trt_unary_infer(trt_network_t *network, trt_layer_t *layer) {
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing unary parameters");
   if ((int)params->op.kind < 0 || params->op.kind >= TRT_ACTIVATION_COUNT)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "invalid unary kind %d", (int)params->op.kind);
+  if (params->nb_then < 0 || params->nb_then >= TRT_MAX_UNARY_CHAIN)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unary chain of %d steps after the first (at "
+                     "most %d)", (int)params->nb_then, TRT_MAX_UNARY_CHAIN - 1);
+  for (int s = 0; s < params->nb_then; s++)
+    if ((int)params->then[s].kind < 0 || params->then[s].kind >= TRT_ACTIVATION_COUNT)
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "invalid unary kind %d in step %d",
+                       (int)params->then[s].kind, s + 1);
   if (layer->nb_inputs != 1 || layer->nb_outputs != 1)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "expected 1 input and 1 output, got %d and %d",
                      layer->nb_inputs, layer->nb_outputs);
@@ -108,7 +123,7 @@ trt_status_t trt_unary_infer(trt_network_t *network, trt_layer_t *layer) {
 
   bool type_ok = input->type == TRT_DATA_TYPE_FLOAT32;
   if ((input->type == TRT_DATA_TYPE_INT32 || input->type == TRT_DATA_TYPE_INT64) &&
-      unary_accepts_integers(params->op.kind))
+      unary_accepts_integers(params->op.kind) && params->nb_then == 0)
     type_ok = true;
   if (!type_ok)
     return trt_error(TRT_STATUS_UNSUPPORTED, "input type %s is not supported by %s",

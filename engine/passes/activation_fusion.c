@@ -1,7 +1,10 @@
 /* Activation fusion: a (de)convolution (plain, with bias or residual) or a Gemm
  * followed by an activation takes it over; the CPU backend applies it in
- * the GEMM epilogue. Any Unary op fuses (trt_activation_apply defines them
- * all), and so does PRelu with a single constant slope (as LeakyRelu). */
+ * the GEMM epilogue. Any single-step Unary fuses (trt_activation_apply
+ * defines every kind), so does PRelu with a single constant slope (as
+ * LeakyRelu), and so does an Elementwise with a scalar constant that one
+ * step computes exactly (x*c, x+c, ... as ScaleShift; see
+ * trt_pass_pointwise_steps). */
 #include "passes/pass_util.h"
 
 /* The activation `layer` applies to its first input; false when none. */
@@ -10,8 +13,16 @@ static bool activation_of(const trt_network_t *network, const trt_layer_t *layer
   if (layer->nb_outputs != 1)
     return false;
   if (layer->type == TRT_LAYER_UNARY && layer->nb_inputs == 1) {
-    *activation = ((const trt_unary_params_t *)layer->params)->op;
-    return activation->kind != TRT_ACTIVATION_NONE;
+    const trt_unary_params_t *params = layer->params;
+    *activation = params->op;
+    return activation->kind != TRT_ACTIVATION_NONE && params->nb_then == 0;
+  }
+  trt_activation_t steps[TRT_MAX_UNARY_CHAIN];
+  int variable = -1;
+  if (layer->type == TRT_LAYER_ELEMENTWISE &&
+      trt_pass_pointwise_steps(network, layer, &variable, steps) == 1 && variable == input) {
+    *activation = steps[0];
+    return true;
   }
   if (layer->type == TRT_LAYER_ELEMENTWISE && layer->nb_inputs == 2 &&
       layer->inputs[0] == input &&

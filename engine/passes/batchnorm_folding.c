@@ -1,8 +1,11 @@
-/* BatchNorm and Scale folding: a convolution followed by BatchNorm, or by
- * a multiply / add / subtract / divide with a per-channel (or scalar)
- * constant (Caffe's Scale and Bias layers import as those), becomes one
- * convolution with rescaled weights and a shifted bias:
+/* BatchNorm and Scale folding: a convolution or deconvolution followed by
+ * BatchNorm, or by a multiply / add / subtract / divide with a per-channel
+ * (or scalar) constant (Caffe's Scale and Bias layers import as those),
+ * becomes one layer with rescaled weights and a shifted bias:
  *   W'[o] = W[o] * s[o],  b'[o] = b[o] * s[o] + t[o].
+ * Output channel o indexes dim 0 of a convolution's weights [C_out, ...];
+ * a deconvolution's are [C_in, C_out/group, k...], so there o is the group
+ * of the input channel times C_out/group plus the index along dim 1.
  * New weight constants are made, since weights may be shared. */
 #include <math.h>
 #include <stdio.h>
@@ -67,15 +70,32 @@ static bool affine_of(const trt_network_t *network, const trt_layer_t *layer, in
   return true;
 }
 
-/* A plain convolution whose weights and bias are constants. */
+/* A plain (de)convolution whose weights and bias are constants. */
 static bool foldable_conv(const trt_network_t *network, const trt_layer_t *layer) {
-  if (layer->type != TRT_LAYER_CONVOLUTION || layer->nb_outputs != 1 || layer->nb_inputs > 3)
+  if ((layer->type != TRT_LAYER_CONVOLUTION && layer->type != TRT_LAYER_DECONVOLUTION) ||
+      layer->nb_outputs != 1 || layer->nb_inputs > 3)
     return false;
   const trt_convolution_params_t *params = layer->params;
   const trt_tensor_t *w = trt_layer_input(network, layer, 1);
   const trt_tensor_t *b = trt_layer_input(network, layer, 2);
   return params->activation.kind == TRT_ACTIVATION_NONE && w && w->data &&
-         w->type == TRT_DATA_TYPE_FLOAT32 && (!b || (b->data && b->type == TRT_DATA_TYPE_FLOAT32));
+         w->type == TRT_DATA_TYPE_FLOAT32 && w->dims.nb_dims >= 2 &&
+         (!b || (b->data && b->type == TRT_DATA_TYPE_FLOAT32));
+}
+
+/* The output channel weight element i scales with; `channels` is C_out. */
+static int64_t weight_channel(const trt_layer_t *layer, const trt_dims_t *w_dims,
+                              int64_t channels, int64_t i) {
+  int64_t inner = 1; /* elements per index of dim 1 */
+  for (int d = 2; d < w_dims->nb_dims; d++)
+    inner *= w_dims->d[d];
+  if (layer->type == TRT_LAYER_CONVOLUTION)
+    return i / (inner * w_dims->d[1]);
+  const trt_convolution_params_t *params = layer->params;
+  int64_t group = params->group > 0 ? params->group : 1;
+  int64_t in_per_group = w_dims->d[0] / group, out_per_group = channels / group;
+  int64_t in_channel = i / (inner * w_dims->d[1]), out_in_group = i / inner % w_dims->d[1];
+  return in_channel / in_per_group * out_per_group + out_in_group;
 }
 
 /* Replaces the conv's weights and bias with folded copies. */
@@ -84,18 +104,19 @@ static trt_status_t rescale(trt_network_t *network, int conv, const double *scal
   trt_layer_t *layer = &network->layers[conv];
   const trt_tensor_t *w = trt_layer_input(network, layer, 1);
   const trt_tensor_t *b = trt_layer_input(network, layer, 2);
-  int64_t channels = w->dims.d[0], per_channel = trt_dims_volume(&w->dims) / channels;
-  float *weights = malloc((size_t)(channels * per_channel) * sizeof(float));
+  int64_t channels = trt_layer_output(network, layer, 0)->dims.d[1];
+  int64_t volume = trt_dims_volume(&w->dims);
+  float *weights = malloc((size_t)volume * sizeof(float));
   float *bias = malloc((size_t)channels * sizeof(float));
   if (!weights || !bias) {
     free(weights);
     free(bias);
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory folding into '%s'", layer->name);
   }
+  for (int64_t i = 0; i < volume; i++)
+    weights[i] = (float)(((const float *)w->data)[i] *
+                         scale[weight_channel(layer, &w->dims, channels, i)]);
   for (int64_t c = 0; c < channels; c++) {
-    for (int64_t i = 0; i < per_channel; i++)
-      weights[c * per_channel + i] =
-          (float)(((const float *)w->data)[c * per_channel + i] * scale[c]);
     double old_bias = b ? ((const float *)b->data)[c] : 0.0;
     bias[c] = (float)(old_bias * scale[c] + shift[c]);
   }
@@ -129,7 +150,7 @@ trt_status_t trt_pass_batchnorm_folding(trt_network_t *network, trt_pass_stats_t
            foldable_conv(network, &network->layers[l])) {
       int conv_out = network->layers[l].outputs[0];
       int reader = trt_pass_fusible_reader(network, conv_out);
-      int64_t channels = trt_layer_input(network, &network->layers[l], 1)->dims.d[0];
+      int64_t channels = network->tensors[conv_out].dims.d[1];
       double *scale = malloc((size_t)channels * 2 * sizeof(double));
       if (!scale)
         return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory folding");

@@ -9,11 +9,12 @@
  *   residual-fusion                before activation fusion: ResNet's
  *                                  relu(bn(conv) + shortcut) needs the Add
  *                                  absorbed first, then the ReLU on top;
- *   activation-fusion              conv/Gemm + activation;
+ *   activation-fusion              conv/Gemm + activation (one, its slot);
+ *   pointwise-fusion               after it, so that conv -> relu -> mul
+ *                                  keeps the relu in the conv and only what
+ *                                  is left becomes a Unary chain;
  *   conv-merging                   compares finished (fused) convolutions;
- *   concat-elimination             last: views pin memory layout.
- * Pointwise fusion of unary chains is not a pass: trt_unary_params_t holds
- * one op, and chains fused into convolutions are covered above. */
+ *   concat-elimination             last: views pin memory layout. */
 #include "passes/pass_manager.h"
 
 #include <string.h>
@@ -28,6 +29,7 @@ static const trt_pass_t pipeline[] = {
     {TRT_PASS_GEMM_BIAS_FUSION, "gemm-bias-fusion", trt_pass_gemm_bias_fusion},
     {TRT_PASS_RESIDUAL_FUSION, "residual-fusion", trt_pass_residual_fusion},
     {TRT_PASS_ACTIVATION_FUSION, "activation-fusion", trt_pass_activation_fusion},
+    {TRT_PASS_POINTWISE_FUSION, "pointwise-fusion", trt_pass_pointwise_fusion},
     {TRT_PASS_CONV_MERGING, "conv-merging", trt_pass_conv_merging},
     {TRT_PASS_CONCAT_ELIMINATION, "concat-elimination", trt_pass_concat_elimination},
 };

@@ -23,6 +23,7 @@ typedef enum {
   TRT_PASS_GEMM_BIAS_FUSION,   /* 2-D MatMul + bias Add into Gemm */
   TRT_PASS_RESIDUAL_FUSION,    /* convolution + Add of a same-shaped tensor */
   TRT_PASS_ACTIVATION_FUSION,  /* convolution / Gemm + activation */
+  TRT_PASS_POINTWISE_FUSION,   /* chains of Unary / scalar Elementwise into one Unary */
   TRT_PASS_CONV_MERGING,       /* convolutions reading one tensor into one wide convolution */
   TRT_PASS_CONCAT_ELIMINATION, /* producers write into their slice of the Concat output */
   TRT_PASS_COUNT
@@ -60,6 +61,7 @@ trt_status_t trt_pass_batchnorm_folding(trt_network_t *network, trt_pass_stats_t
 trt_status_t trt_pass_gemm_bias_fusion(trt_network_t *network, trt_pass_stats_t *stats);
 trt_status_t trt_pass_residual_fusion(trt_network_t *network, trt_pass_stats_t *stats);
 trt_status_t trt_pass_activation_fusion(trt_network_t *network, trt_pass_stats_t *stats);
+trt_status_t trt_pass_pointwise_fusion(trt_network_t *network, trt_pass_stats_t *stats);
 trt_status_t trt_pass_conv_merging(trt_network_t *network, trt_pass_stats_t *stats);
 trt_status_t trt_pass_concat_elimination(trt_network_t *network, trt_pass_stats_t *stats);
 

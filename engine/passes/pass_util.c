@@ -1,6 +1,7 @@
 /* Graph helpers shared by the passes. */
 #include "passes/pass_util.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,4 +132,76 @@ bool trt_pass_per_channel(const trt_dims_t *dims, int rank, int64_t channels) {
   /* Right-aligned broadcasting: the channel count must sit on axis 1. */
   int channel_axis = dims->nb_dims - (rank - 1);
   return channel_axis >= 0 && dims->d[channel_axis] == channels;
+}
+
+/* The one step an Elementwise with scalar constant `c` computes, the
+ * variable operand first or not; false when no step is exact. Multiplying
+ * adds -0 and shifting multiplies by +-1, which change nothing, so the step
+ * rounds once like the operation it replaces. */
+static bool scalar_step(trt_elementwise_kind_t kind, float c, bool variable_first,
+                        trt_activation_t *step) {
+  switch (kind) {
+  case TRT_ELEMENTWISE_ADD: *step = (trt_activation_t){TRT_ACTIVATION_SCALE_SHIFT, 1.0f, c}; break;
+  case TRT_ELEMENTWISE_MUL:
+    *step = (trt_activation_t){TRT_ACTIVATION_SCALE_SHIFT, c, -0.0f};
+    break;
+  case TRT_ELEMENTWISE_SUB:
+    *step = variable_first ? (trt_activation_t){TRT_ACTIVATION_SCALE_SHIFT, 1.0f, -c}
+                           : (trt_activation_t){TRT_ACTIVATION_SCALE_SHIFT, -1.0f, c};
+    break;
+  case TRT_ELEMENTWISE_DIV: {
+    /* x / 2^k == x * 2^-k exactly (one rounding of the same real value);
+     * other divisors would round differently. */
+    int exponent;
+    float inverse = 1.0f / c;
+    if (!variable_first || !isnormal(c) || !isnormal(inverse) ||
+        fabsf(frexpf(c, &exponent)) != 0.5f)
+      return false;
+    *step = (trt_activation_t){TRT_ACTIVATION_SCALE_SHIFT, inverse, -0.0f};
+    break;
+  }
+  case TRT_ELEMENTWISE_POW:
+    if (!variable_first)
+      return false;
+    *step = (trt_activation_t){TRT_ACTIVATION_POWER, c, 0.0f};
+    break;
+  default: return false;
+  }
+  return true;
+}
+
+int trt_pass_pointwise_steps(const trt_network_t *network, const trt_layer_t *layer, int *input,
+                             trt_activation_t *steps) {
+  if (trt_pass_dropped(layer) || layer->nb_outputs != 1 || layer->nb_inputs < 1)
+    return 0;
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  if (layer->type == TRT_LAYER_UNARY && layer->nb_inputs == 1) {
+    const trt_unary_params_t *params = layer->params;
+    const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+    if (!x || x->type != TRT_DATA_TYPE_FLOAT32 || y->type != TRT_DATA_TYPE_FLOAT32 ||
+        params->nb_then < 0 || params->nb_then >= TRT_MAX_UNARY_CHAIN)
+      return 0;
+    *input = layer->inputs[0];
+    steps[0] = params->op;
+    for (int s = 0; s < params->nb_then; s++)
+      steps[s + 1] = params->then[s];
+    return 1 + params->nb_then;
+  }
+  if (layer->type != TRT_LAYER_ELEMENTWISE || layer->nb_inputs != 2)
+    return 0;
+  const trt_tensor_t *a = trt_layer_input(network, layer, 0);
+  const trt_tensor_t *b = trt_layer_input(network, layer, 1);
+  if (!a || !b || (a->data != NULL) == (b->data != NULL))
+    return 0;
+  bool variable_first = b->data != NULL;
+  const trt_tensor_t *x = variable_first ? a : b, *c = variable_first ? b : a;
+  if (x->type != TRT_DATA_TYPE_FLOAT32 || c->type != TRT_DATA_TYPE_FLOAT32 ||
+      y->type != TRT_DATA_TYPE_FLOAT32 || trt_dims_volume(&c->dims) != 1 ||
+      c->dims.nb_dims > x->dims.nb_dims || !trt_dims_equal(&x->dims, &y->dims))
+    return 0;
+  trt_elementwise_kind_t kind = ((const trt_elementwise_params_t *)layer->params)->kind;
+  if (!scalar_step(kind, *(const float *)c->data, variable_first, &steps[0]))
+    return 0;
+  *input = layer->inputs[variable_first ? 0 : 1];
+  return 1;
 }

@@ -42,4 +42,14 @@ int trt_pass_add_float_constant(trt_network_t *network, const char *base, const 
  * of a rank-`rank` tensor with `channels` channels, or is a single value. */
 bool trt_pass_per_channel(const trt_dims_t *dims, int rank, int64_t channels);
 
+/* The activation steps a pointwise layer applies to its one variable
+ * input (returned in `*input`): a float32 Unary's op and chain, or an
+ * Elementwise of a float32 tensor and a float32 scalar constant that one
+ * step computes exactly: x*c, c*x, x+c, c+x, x-c, c-x (SCALE_SHIFT), x/c for
+ * c a power of two (SCALE_SHIFT by 1/c), x^c (POWER). Returns the number
+ * of steps (at most TRT_MAX_UNARY_CHAIN), 0 when the layer is none of these
+ * or its output differs from its input in type or dims. */
+int trt_pass_pointwise_steps(const trt_network_t *network, const trt_layer_t *layer, int *input,
+                             trt_activation_t *steps);
+
 #endif

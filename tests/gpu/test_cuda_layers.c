@@ -318,12 +318,33 @@ static void test_elementwise(void) {
     run_elementwise(label, (trt_elementwise_kind_t)kind, TRT_DATA_TYPE_INT64, DIMS(7, 9),
                     TRT_DATA_TYPE_INT64, DIMS(7, 9), EXACT, 0);
   }
-  run_elementwise("pow float^int32", TRT_ELEMENTWISE_POW, TRT_DATA_TYPE_FLOAT32, DIMS(3, 5),
-                  TRT_DATA_TYPE_INT32, DIMS(5), 1e-5, 0);
-  run_elementwise("pow int32^float", TRT_ELEMENTWISE_POW, TRT_DATA_TYPE_INT32, DIMS(3, 5),
-                  TRT_DATA_TYPE_FLOAT32, DIMS(3, 5), EXACT, 0);
-  run_elementwise("pow int64^int32", TRT_ELEMENTWISE_POW, TRT_DATA_TYPE_INT64, DIMS(2, 5),
-                  TRT_DATA_TYPE_INT32, DIMS(1), EXACT, 0);
+  /* Mixed-type Pow: small constant exponents keep results finite and exact. */
+  const int32_t exponents[] = {-2, -1, 0, 1, 3};
+  const float fractions[] = {0.5f, 1.0f, 2.0f, 0.0f, 1.5f};
+  const int64_t three = 3;
+  trt_dims_t five = DIMS(5), one = DIMS(1);
+  struct {
+    const char *label;
+    trt_data_type_t a_type, b_type;
+    const void *b;
+    trt_dims_t b_dims;
+    double tolerance;
+  } mixed[] = {
+      {"pow float^int32", TRT_DATA_TYPE_FLOAT32, TRT_DATA_TYPE_INT32, exponents, five, 1e-5},
+      {"pow int32^float", TRT_DATA_TYPE_INT32, TRT_DATA_TYPE_FLOAT32, fractions, five, EXACT},
+      {"pow int64^int64", TRT_DATA_TYPE_INT64, TRT_DATA_TYPE_INT64, &three, one, EXACT},
+  };
+  for (int i = 0; i < 3; i++) {
+    trt_network_t *n = trt_network_create();
+    int inputs[2] = {input(n, "a", mixed[i].a_type, DIMS(3, 5)),
+                     trt_network_add_constant(n, "b", mixed[i].b_type, &mixed[i].b_dims,
+                                              mixed[i].b)};
+    trt_elementwise_params_t p = {TRT_ELEMENTWISE_POW};
+    if (add_layer(n, mixed[i].label, TRT_LAYER_ELEMENTWISE, &p, inputs, 2, 1))
+      run(n, mixed[i].label, mixed[i].tolerance);
+    else
+      trt_network_destroy(n);
+  }
   run_elementwise("add into a view", TRT_ELEMENTWISE_ADD, TRT_DATA_TYPE_FLOAT32, DIMS(2, 3, 5),
                   TRT_DATA_TYPE_FLOAT32, DIMS(3, 1), 1e-5, 8);
   run_elementwise("mul per-channel into a view", TRT_ELEMENTWISE_MUL, TRT_DATA_TYPE_FLOAT32,
@@ -351,17 +372,18 @@ static void test_pooling(void) {
       {"maxpool 3-D", DIMS(1, 3, 7, 9, 8),
        {TRT_POOLING_MAX, false, 3, {2, 3, 2}, {2, 2, 1}, {1, 1, 1}, {0, 1, 0}, {1, 1, 1}, true,
         false, 0}},
-      {"global avgpool 7x7", DIMS(4, 33, 7, 7), {TRT_POOLING_AVERAGE, true}},
-      {"global maxpool 9x11", DIMS(3, 5, 9, 11), {TRT_POOLING_MAX, true}},
-      {"global avgpool 100x100", DIMS(1, 3, 100, 100), {TRT_POOLING_AVERAGE, true}},
-      {"global maxpool 1-D", DIMS(2, 9, 300), {TRT_POOLING_MAX, true}},
+      {"global avgpool 7x7", DIMS(4, 33, 7, 7), {.kind = TRT_POOLING_AVERAGE, .global = true}},
+      {"global maxpool 9x11", DIMS(3, 5, 9, 11), {.kind = TRT_POOLING_MAX, .global = true}},
+      {"global avgpool 100x100", DIMS(1, 3, 100, 100), {.kind = TRT_POOLING_AVERAGE, .global = true}},
+      {"global maxpool 1-D", DIMS(2, 9, 300), {.kind = TRT_POOLING_MAX, .global = true}},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     run_single(cases[i].label, TRT_LAYER_POOLING, &cases[i].p, TRT_DATA_TYPE_FLOAT32, cases[i].x,
                1e-5);
-  trt_pooling_params_t max = {TRT_POOLING_MAX, false, 2, {2, 2}, {2, 2}, {1, 1}};
+  trt_pooling_params_t max = {
+      .kind = TRT_POOLING_MAX, .nb_spatial = 2, .kernel = {2, 2}, .stride = {2, 2}};
   run_single_view("maxpool into a view", TRT_LAYER_POOLING, &max, DIMS(2, 3, 9, 8), 10, 4, 1e-5);
-  trt_pooling_params_t global = {TRT_POOLING_AVERAGE, true};
+  trt_pooling_params_t global = {.kind = TRT_POOLING_AVERAGE, .global = true};
   run_single_view("global avgpool into a view", TRT_LAYER_POOLING, &global, DIMS(3, 6, 5, 5), 9,
                   0, 1e-5);
 }
@@ -518,7 +540,7 @@ static void test_shuffle(void) {
     run(n, "reshape 2x3x4 -> 4x6", EXACT);
   else
     trt_network_destroy(n);
-  trt_reshape_params_t flatten = {TRT_RESHAPE_FLATTEN, false, 1};
+  trt_reshape_params_t flatten = {.mode = TRT_RESHAPE_FLATTEN, .axis = 1};
   run_single("flatten int64", TRT_LAYER_RESHAPE, &flatten, TRT_DATA_TYPE_INT64, DIMS(3, 2, 5),
              EXACT);
   n = single("flatten into a view", TRT_LAYER_RESHAPE, &flatten, TRT_DATA_TYPE_FLOAT32,
@@ -585,7 +607,7 @@ static void test_concat_split(void) {
     run(n, "split sizes 2,3,1", EXACT);
   else
     trt_network_destroy(n);
-  trt_split_params_t equal = {-1, 2, 0};
+  trt_split_params_t equal = {.axis = -1, .nb_outputs = 2};
   n = trt_network_create();
   x = input(n, "x", TRT_DATA_TYPE_UINT8, DIMS(3, 4, 7));
   if (add_layer(n, "split equal uint8 last axis", TRT_LAYER_SPLIT, &equal, &x, 1, 2))
@@ -610,7 +632,7 @@ static void run_slice(const char *label, trt_data_type_t type, trt_dims_t x, int
 static void run_pad(const char *label, trt_data_type_t type, trt_dims_t x, trt_pad_mode_t mode,
                     const int64_t *pads, bool value_input) {
   trt_network_t *n = trt_network_create();
-  trt_pad_params_t p = {mode, 0.25f};
+  trt_pad_params_t p = {.mode = mode, .value = 0.25f};
   int rank = x.nb_dims;
   int inputs[3] = {input(n, "x", type, x), const_i64(n, "pads", 2 * rank, pads), -1};
   if (value_input) {
@@ -682,10 +704,12 @@ static void test_resize(void) {
   const float up2[] = {1, 1, 2, 2}, odd[] = {1, 1, 1.5f, 0.6f}, up3[] = {1, 1, 3};
   const int64_t sizes[] = {2, 3, 11, 4};
   const float roi[] = {0, 0, 0.1f, 0.2f, 1, 1, 0.9f, 1.3f};
-  trt_resize_params_t nearest = {TRT_RESIZE_NEAREST, TRT_RESIZE_COORD_ASYMMETRIC,
-                                 TRT_RESIZE_FLOOR, -0.75f};
-  trt_resize_params_t linear = {TRT_RESIZE_LINEAR, TRT_RESIZE_COORD_HALF_PIXEL, 0, -0.75f};
-  trt_resize_params_t cubic = {TRT_RESIZE_CUBIC, TRT_RESIZE_COORD_ALIGN_CORNERS, 0, -0.5f};
+  trt_resize_params_t nearest = {.mode = TRT_RESIZE_NEAREST,
+                                 .coord = TRT_RESIZE_COORD_ASYMMETRIC,
+                                 .nearest = TRT_RESIZE_FLOOR};
+  trt_resize_params_t linear = {.mode = TRT_RESIZE_LINEAR, .coord = TRT_RESIZE_COORD_HALF_PIXEL};
+  trt_resize_params_t cubic = {.mode = TRT_RESIZE_CUBIC, .coord = TRT_RESIZE_COORD_ALIGN_CORNERS,
+                               .cubic_coeff_a = -0.5f};
   trt_dims_t x = DIMS(2, 3, 7, 9);
   run_resize("resize nearest 2x asymmetric floor", TRT_DATA_TYPE_FLOAT32, x, nearest, up2, NULL,
              NULL, false, 0);
@@ -719,8 +743,9 @@ static void test_resize(void) {
   linear.extrapolation_value = -7.5f;
   run_resize("resize linear tf_crop_and_resize", TRT_DATA_TYPE_FLOAT32, x, linear, NULL, sizes,
              roi, false, 0);
-  trt_resize_params_t upsample = {TRT_RESIZE_NEAREST, TRT_RESIZE_COORD_ASYMMETRIC,
-                                  TRT_RESIZE_FLOOR, -0.75f};
+  trt_resize_params_t upsample = {.mode = TRT_RESIZE_NEAREST,
+                                  .coord = TRT_RESIZE_COORD_ASYMMETRIC,
+                                  .nearest = TRT_RESIZE_FLOOR};
   run_resize("upsample legacy scales input", TRT_DATA_TYPE_FLOAT32, x, upsample, up2, NULL, NULL,
              true, 0);
   linear.coord = TRT_RESIZE_COORD_HALF_PIXEL;

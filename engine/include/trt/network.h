@@ -113,6 +113,8 @@ typedef enum {
   TRT_ACTIVATION_NEG,
   TRT_ACTIVATION_RECIPROCAL,
   TRT_ACTIVATION_SOFTPLUS,
+  TRT_ACTIVATION_SCALE_SHIFT,  /* alpha * x + beta (pointwise fusion of x*c, x+c, c-x, ...) */
+  TRT_ACTIVATION_POWER,        /* powf(x, alpha), as Elementwise Pow with a scalar exponent */
   TRT_ACTIVATION_COUNT
 } trt_activation_kind_t;
 
@@ -165,8 +167,15 @@ typedef struct {
   int auto_pad;           /* as trt_convolution_params_t.auto_pad */
 } trt_pooling_params_t;
 
+#define TRT_MAX_UNARY_CHAIN 8
+
+/* y = then[nb_then-1](... then[0](op(x))): one op as imported; the
+ * pointwise fusion pass appends up to TRT_MAX_UNARY_CHAIN - 1 further steps
+ * (float32 only), each rounded to float as the unfused layers were. */
 typedef struct {
   trt_activation_t op;
+  int32_t nb_then;
+  trt_activation_t then[TRT_MAX_UNARY_CHAIN - 1];
 } trt_unary_params_t;
 
 typedef enum {

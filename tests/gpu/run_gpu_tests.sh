@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Runs every GPU test and the GPU benchmark on the GPU machine, from the
+# bundle that tools/build-gpu.sh made here:
+#
+#   tests/gpu/run_gpu_tests.sh OUTDIR [STEP...]
+#
+# STEPs (default: all, in this order): layers plan threads models conformance bench.
+# Writes OUTDIR/tests.log (every test's output), OUTDIR/bench.md and
+# OUTDIR/bench.log (the benchmark), OUTDIR/summary.txt (the table printed
+# last). Set TRT_GPU_BUNDLE to use a bundle elsewhere (default
+# build-gpu/bundle). A step whose program exits 77 or whose data is absent
+# is SKIPPED with the reason.
+set -uo pipefail
+
+[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|threads|models|conformance|bench]..." >&2; exit 2; }
+outdir="$1"
+shift
+steps=("$@")
+[[ ${#steps[@]} -gt 0 ]] || steps=(layers plan threads models conformance bench)
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bundle="${TRT_GPU_BUNDLE:-$root/build-gpu/bundle}"
+bin="$bundle/bin"
+mkdir -p "$outdir"
+outdir="$(cd "$outdir" && pwd)"
+log="$outdir/tests.log"
+summary="$outdir/summary.txt"
+: >"$log"
+: >"$summary"
+export LD_LIBRARY_PATH="$bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+if [[ ! -x "$bin/giexec" ]]; then
+  echo "no bundle at $bundle: run tools/build-gpu.sh where the project is built" | tee "$summary"
+  exit 1
+fi
+{ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || true; } >>"$log"
+
+failures=0
+# run NAME COMMAND...: logs the output, records PASS/FAIL/SKIPPED with the last line.
+run() {
+  local name="$1"
+  shift
+  echo "=== $name: $*" >>"$log"
+  local start=$SECONDS status=0
+  "$@" >>"$log" 2>&1 || status=$?
+  local last
+  last="$(tail -n 1 "$log" | cut -c1-100)"
+  local verdict=PASS
+  if [[ $status == 77 ]]; then verdict=SKIPPED; elif [[ $status != 0 ]]; then verdict=FAIL; failures=$((failures + 1)); fi
+  printf '%-28s %-8s %5ss  %s\n' "$name" "$verdict" $((SECONDS - start)) "$last" >>"$summary"
+}
+skip() { printf '%-28s %-8s %5ss  %s\n' "$1" SKIPPED 0 "$2" >>"$summary"; }
+
+models="$work/torchvision"
+have_torchvision() { [[ -f "$models/resnet50.onnx" ]]; }
+export_models() {
+  have_torchvision && return 0
+  run export_torchvision python3 "$root/tests/gpu/export_torchvision.py" "$models"
+}
+
+for step in "${steps[@]}"; do
+  case "$step" in
+  layers)
+    run gpu_layers_vs_cpu "$bin/test_gpu_layers"
+    for name in test_cuda_layers test_cuda_conv test_cuda_matmul; do
+      [[ -x "$bin/$name" ]] && run "$name" "$bin/$name"
+    done
+    ;;
+  plan) run gpu_plan "$bin/test_gpu_plan" "$bundle/data/conv_relu_pool.onnx" 2 ;;
+  threads) run gpu_threads_8 "$bin/test_gpu_threads" "$bundle/data/conv_relu_pool.onnx" 3 50 ;;
+  models)
+    export_models
+    if have_torchvision; then
+      run torchvision_b1 "$bin/test_gpu_models" --batch=1 "$models/resnet50.onnx" \
+        "$models/mobilenet_v2.onnx" "$models/googlenet.onnx"
+      run torchvision_plan_r50 "$bin/test_gpu_plan" "$models/resnet50.onnx" 4
+      run torchvision_threads_mnv2 "$bin/test_gpu_threads" "$models/mobilenet_v2.onnx" 4 10
+    else
+      skip torchvision "export failed (see tests.log)"
+    fi
+    if [[ -f "$bundle/models/ppocr/det.onnx" ]]; then
+      run ppocr "$bin/test_gpu_models" "$bundle/models/ppocr/det.onnx:x=1x3x640x640" \
+        "$bundle/models/ppocr/cls.onnx:x=1x3x48x192" "$bundle/models/ppocr/rec.onnx:x=1x3x48x320"
+    else
+      skip ppocr "models/downloads/ppocr was not in the bundle"
+    fi
+    caffe=("$bundle"/models/caffe/*.prototxt)
+    if [[ -f "${caffe[0]}" ]]; then
+      run caffe "$bin/test_gpu_models" "${caffe[@]}"
+    else
+      skip caffe "no Caffe prototxts in the bundle"
+    fi
+    ;;
+  conformance)
+    if [[ -f "$bundle/data/onnx-testdata.tar.xz" ]]; then
+      mkdir -p "$work/onnx" && tar -C "$work/onnx" -xJf "$bundle/data/onnx-testdata.tar.xz"
+      run onnx_conformance_cuda "$bin/onnx_conformance" "$work/onnx" --backend=cuda
+    else
+      skip onnx_conformance_cuda "no ONNX test data in the bundle"
+    fi
+    ;;
+  bench)
+    export_models
+    if have_torchvision; then
+      run bench python3 "$root/bench/gpu_vs_pytorch.py" --giexec "$bin/giexec" \
+        --models "$models" --out "$outdir/bench.md" --log "$outdir/bench.log"
+    else
+      skip bench "no exported models"
+    fi
+    ;;
+  *) echo "unknown step '$step'" >&2; exit 2 ;;
+  esac
+done
+
+{
+  echo
+  echo "GPU test summary ($(date -u +%Y-%m-%dT%H:%MZ)):"
+  printf '%-28s %-8s %6s  %s\n' step result time "last line"
+  cat "$summary"
+} | tee "$summary.tmp"
+mv "$summary.tmp" "$summary"
+[[ $failures == 0 ]]

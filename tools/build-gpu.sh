@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the GPU test bundle here (no GPU needed) for the GPU machine:
+#
+#   tools/build-gpu.sh [BUILD_DIR]        (default: build-gpu)
+#
+# Configures BUILD_DIR with the CUDA backend (sm_90 code + compute_80 PTX,
+# cudart static, cuDNN and cuBLAS dynamic, no GStreamer), builds giexec, the
+# conformance runner and tests/gpu, and gathers in BUILD_DIR/bundle what the
+# GPU machine needs to run tests/gpu/run_gpu_tests.sh: the programs
+# (stripped), libraries it may lack (protobuf-c, cudart), the PP-OCR models,
+# the shared Caffe prototxts and ONNX's conformance data (compressed). Carry
+# BUILD_DIR/bundle (tens of MiB) to the GPU machine; nothing else is needed.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-build-gpu}"
+cd "$root"
+
+nvcc_path="$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)"
+[[ -x "$nvcc_path" ]] || { echo "build-gpu: nvcc not found (PATH or /usr/local/cuda)" >&2; exit 1; }
+export PATH="$(dirname "$nvcc_path"):$PATH"
+
+if [[ ! -f "$build/build.ninja" ]]; then
+  meson setup "$build" -Dcuda=enabled -Dgstreamer=disabled -Dtests=true -Dbuildtype=release \
+    "-Dgpu_gencode=-gencode=arch=compute_90,code=sm_90 -gencode=arch=compute_80,code=compute_80"
+fi
+programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_layers
+          tests/gpu/test_gpu_plan tests/gpu/test_gpu_threads tests/gpu/test_gpu_models)
+for name in test_cuda_layers test_cuda_conv test_cuda_matmul; do
+  [[ -f tests/gpu/$name.c ]] && programs+=("tests/gpu/$name")
+done
+ninja -C "$build" "${programs[@]}"
+
+bundle="$build/bundle"
+rm -rf "$bundle"
+mkdir -p "$bundle/bin" "$bundle/lib" "$bundle/models/caffe" "$bundle/models/ppocr" "$bundle/data"
+for program in "${programs[@]}"; do
+  cp "$build/$program" "$bundle/bin/"
+  strip "$bundle/bin/$(basename "$program")"
+done
+# Shared libraries the GPU machine may not have (it has CUDA 13, cuDNN, cuBLAS).
+for library in libprotobuf-c.so.1 libcudart.so.13; do
+  found="$(ldd "$build/tools/giexec" | awk -v l="$library" '$1 == l {print $3}')"
+  [[ -n "$found" ]] && cp -L "$found" "$bundle/lib/"
+done
+cp tests/data/onnx/conv_relu_pool.onnx "$bundle/data/"
+[[ -d models/downloads/ppocr ]] && cp models/downloads/ppocr/*.onnx "$bundle/models/ppocr/"
+[[ -d ../shared/models/caffe ]] && cp ../shared/models/caffe/*.prototxt "$bundle/models/caffe/"
+testdata="${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}"
+if [[ -d "$testdata" ]]; then
+  tar -C "$testdata" -cJf "$bundle/data/onnx-testdata.tar.xz" node pytorch-converted \
+    pytorch-operator simple
+fi
+du -sh "$bundle"
+echo "bundle ready: $bundle (run: tests/gpu/run_gpu_tests.sh OUTDIR on the GPU machine)"
