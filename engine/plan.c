@@ -3,20 +3,27 @@
  *
  *   magic "TRTPLAN\0" | u32 format version | str library version
  *   u32 backend | str device | u32 precision | u32 tf32 | u32 max batch
- *   u64 workspace | str cache key | network | u64 FNV-1a checksum of all before
+ *   u64 workspace | u32 disabled passes | str cache key | network
+ *   u64 FNV-1a checksum of all before
  *
  * The network is the source network as given to the builder; loading
- * specializes it again, which on the CPU backend is shape inference and
- * folding only. Numbers are stored in the machine's byte order: plans are
- * made for the machine that builds them, like TensorRT's.
+ * specializes it again, which on the CPU backend is shape inference,
+ * folding and the optimizer passes the builder ran. Numbers are stored in
+ * the machine's byte order: plans are made for the machine that builds
+ * them, like TensorRT's.
  *
- * Format 2 is the CUDA backend's: the device is the GPU's name, and the
- * network part is `u64 size | backend section | optimized network`, the
- * section (cuda/cuda_plan.c) holding the compute capability, library
+ * The CUDA backend has a format of its own: the device is the GPU's name,
+ * and the network part is `u64 size | backend section | optimized network`,
+ * the section (cuda/cuda_plan.c) holding the compute capability, library
  * versions, bindings, the tactic per layer and the memory plan, the network
  * being the specialized one with weights already formatted for their
  * tactics; loading checks the section against this GPU and libraries and
- * runs no build step. CPU plans keep format 1. */
+ * runs no build step.
+ *
+ * Formats 3 (CPU) and 4 (CUDA) replace 1 and 2: the header gained the
+ * optimizer passes the builder had switched off, so that a CPU plan, which
+ * runs the passes again on load, builds the same network; and unary
+ * parameters gained their fused chain. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +35,8 @@
 #include "trt/trt.h"
 
 #define PLAN_MAGIC "TRTPLAN"
-#define PLAN_FORMAT_VERSION 1u      /* CPU plans */
-#define PLAN_FORMAT_VERSION_CUDA 2u /* CUDA plans: a backend section, the optimized network */
+#define PLAN_FORMAT_VERSION 3u      /* CPU plans */
+#define PLAN_FORMAT_VERSION_CUDA 4u /* CUDA plans: a backend section, the optimized network */
 #define PLAN_CPU_DEVICE "cpu"
 
 /* ---- writing ------------------------------------------------------------- */
@@ -141,6 +148,7 @@ trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_
   put_u32(&w, engine->config.allow_tf32 ? 1u : 0u);
   put_u32(&w, (uint32_t)engine->max_batch);
   put_u64(&w, engine->config.workspace);
+  put_u32(&w, engine->config.disabled_passes);
   put_string(&w, cache_key);
   if (cuda) {
     put_u64(&w, section_size);
@@ -391,6 +399,7 @@ static trt_status_t check_header(reader_t *r, const char *expected_key,
   built->allow_tf32 = take_u32(r) != 0;
   built->max_batch = (int)take_u32(r);
   built->workspace = take_u64(r);
+  built->disabled_passes = take_u32(r);
   char *key = take_string(r);
   if (!device || !key)
     status = damaged("truncated header");

@@ -106,7 +106,8 @@ __global__ void instance_norm_kernel(const float *__restrict__ x, const float *s
     double mean, variance;
     row_moments<kPerWarp>(xp, plane, scratch, &mean, &variance);
     const double multiplier = scale[c] / sqrt(variance + epsilon);
-    const float m = (float)multiplier, shift = (float)__dadd_rn(bias[c], -__dmul_rn(mean, multiplier));
+    const float m = (float)multiplier;
+    const float shift = (float)__dadd_rn(bias[c], -__dmul_rn(mean, multiplier));
     for (int64_t i = G::lane(); i < plane; i += G::lanes())
       yp[i] = __fadd_rn(__fmul_rn(xp[i], m), shift);
   }

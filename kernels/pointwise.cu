@@ -56,14 +56,16 @@ template <typename T, typename U> __device__ __forceinline__ T activate_int(int 
   }
 }
 
-__device__ __forceinline__ float apply(int kind, float x, float alpha, float beta) {
-  return activate(kind, x, alpha, beta);
+__device__ __forceinline__ float apply(const trt_kchain_t &chain, float x) {
+  for (int s = 0; s < chain.nb_steps; s++)
+    x = activate(chain.steps[s].kind, x, chain.steps[s].alpha, chain.steps[s].beta);
+  return x;
 }
-__device__ __forceinline__ int32_t apply(int kind, int32_t x, float, float) {
-  return activate_int<int32_t, uint32_t>(kind, x);
+__device__ __forceinline__ int32_t apply(const trt_kchain_t &chain, int32_t x) {
+  return activate_int<int32_t, uint32_t>(chain.steps[0].kind, x);
 }
-__device__ __forceinline__ int64_t apply(int kind, int64_t x, float, float) {
-  return activate_int<int64_t, uint64_t>(kind, x);
+__device__ __forceinline__ int64_t apply(const trt_kchain_t &chain, int64_t x) {
+  return activate_int<int64_t, uint64_t>(chain.steps[0].kind, x);
 }
 
 __global__ void activation_kernel(const float *__restrict__ x, float *__restrict__ y, int64_t count,
@@ -75,63 +77,35 @@ __global__ void activation_kernel(const float *__restrict__ x, float *__restrict
 
 /* x and y may alias (in place): no __restrict__. */
 template <typename T, bool kStrided>
-__global__ void unary_kernel(const T *x, T *y, int64_t count, int kind, float alpha, float beta,
+__global__ void unary_kernel(const T *x, T *y, int64_t count, trt_kchain_t chain,
                              trt_kview_t view) {
   for (int64_t i = trtk::global_thread(); i < count; i += trtk::grid_threads()) {
-    const T value = apply(kind, x[i], alpha, beta);
+    const T value = apply(chain, x[i]);
     y[kStrided ? trtk::view_index(view, i) : i] = value;
   }
 }
 
-__global__ void unary_vec4_kernel(const float4 *x, float4 *y, int64_t count4, int kind,
-                                  float alpha, float beta) {
+__global__ void unary_vec4_kernel(const float4 *x, float4 *y, int64_t count4, trt_kchain_t chain) {
   for (int64_t i = trtk::global_thread(); i < count4; i += trtk::grid_threads()) {
     float4 v = x[i];
-    v.x = activate(kind, v.x, alpha, beta);
-    v.y = activate(kind, v.y, alpha, beta);
-    v.z = activate(kind, v.z, alpha, beta);
-    v.w = activate(kind, v.w, alpha, beta);
-    y[i] = v;
-  }
-}
-
-__device__ __forceinline__ float activate_chain(const trt_kchain_t &chain, float x) {
-  for (int s = 0; s < chain.nb_steps; s++)
-    x = activate(chain.steps[s].kind, x, chain.steps[s].alpha, chain.steps[s].beta);
-  return x;
-}
-
-template <bool kStrided>
-__global__ void unary_chain_kernel(const float *x, float *y, int64_t count, trt_kchain_t chain,
-                                   trt_kview_t view) {
-  for (int64_t i = trtk::global_thread(); i < count; i += trtk::grid_threads()) {
-    const float value = activate_chain(chain, x[i]);
-    y[kStrided ? trtk::view_index(view, i) : i] = value;
-  }
-}
-
-__global__ void unary_chain_vec4_kernel(const float4 *x, float4 *y, int64_t count4,
-                                        trt_kchain_t chain) {
-  for (int64_t i = trtk::global_thread(); i < count4; i += trtk::grid_threads()) {
-    float4 v = x[i];
-    v.x = activate_chain(chain, v.x);
-    v.y = activate_chain(chain, v.y);
-    v.z = activate_chain(chain, v.z);
-    v.w = activate_chain(chain, v.w);
+    v.x = apply(chain, v.x);
+    v.y = apply(chain, v.y);
+    v.z = apply(chain, v.z);
+    v.w = apply(chain, v.w);
     y[i] = v;
   }
 }
 
 template <typename T>
-cudaError_t launch_unary(const void *x, void *y, int64_t count, int kind, float alpha, float beta,
+cudaError_t launch_unary(const void *x, void *y, int64_t count, const trt_kchain_t &chain,
                          trt_kview_t view, cudaStream_t stream) {
   const unsigned blocks = trtk::grid_for(count);
   if (trtk::view_strided(view))
-    unary_kernel<T, true><<<blocks, trtk::kThreads, 0, stream>>>(
-        (const T *)x, (T *)y, count, kind, alpha, beta, view);
+    unary_kernel<T, true><<<blocks, trtk::kThreads, 0, stream>>>((const T *)x, (T *)y, count,
+                                                                 chain, view);
   else
-    unary_kernel<T, false><<<blocks, trtk::kThreads, 0, stream>>>(
-        (const T *)x, (T *)y, count, kind, alpha, beta, view);
+    unary_kernel<T, false><<<blocks, trtk::kThreads, 0, stream>>>((const T *)x, (T *)y, count,
+                                                                  chain, view);
   return cudaGetLastError();
 }
 
@@ -149,47 +123,34 @@ extern "C" cudaError_t trt_launch_activation(const float *x, float *y, int64_t c
   return cudaGetLastError();
 }
 
-extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type, int kind,
-                                        float alpha, float beta, trt_kview_t view,
-                                        int vectorized, cudaStream_t stream) {
+extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type,
+                                        trt_kchain_t chain, trt_kview_t view, int vectorized,
+                                        cudaStream_t stream) {
   if (count <= 0)
     return cudaSuccess;
+  if (chain.nb_steps < 1 || chain.nb_steps > TRT_KMAX_UNARY_CHAIN ||
+      (type != TRT_KTYPE_FLOAT32 && chain.nb_steps != 1))
+    return cudaErrorInvalidValue;
   switch (type) {
   case TRT_KTYPE_FLOAT32:
     if (vectorized && !trtk::view_strided(view) && count % 4 == 0 &&
         ((uintptr_t)x | (uintptr_t)y) % 16 == 0) {
       unary_vec4_kernel<<<trtk::grid_for(count / 4), trtk::kThreads, 0, stream>>>(
-          (const float4 *)x, (float4 *)y, count / 4, kind, alpha, beta);
+          (const float4 *)x, (float4 *)y, count / 4, chain);
       return cudaGetLastError();
     }
-    return launch_unary<float>(x, y, count, kind, alpha, beta, view, stream);
+    return launch_unary<float>(x, y, count, chain, view, stream);
   case TRT_KTYPE_INT32:
-    return launch_unary<int32_t>(x, y, count, kind, alpha, beta, view, stream);
+    return launch_unary<int32_t>(x, y, count, chain, view, stream);
   case TRT_KTYPE_INT64:
-    return launch_unary<int64_t>(x, y, count, kind, alpha, beta, view, stream);
+    return launch_unary<int64_t>(x, y, count, chain, view, stream);
   default:
     return cudaErrorInvalidValue;
   }
 }
 
 extern "C" cudaError_t trt_launch_unary_chain(const float *x, float *y, int64_t count,
-                                              trt_kchain_t chain, trt_kview_t view, int vectorized,
-                                              cudaStream_t stream) {
-  if (count <= 0)
-    return cudaSuccess;
-  if (chain.nb_steps < 1 || chain.nb_steps > TRT_KMAX_UNARY_CHAIN)
-    return cudaErrorInvalidValue;
-  if (vectorized && !trtk::view_strided(view) && count % 4 == 0 &&
-      ((uintptr_t)x | (uintptr_t)y) % 16 == 0) {
-    unary_chain_vec4_kernel<<<trtk::grid_for(count / 4), trtk::kThreads, 0, stream>>>(
-        (const float4 *)x, (float4 *)y, count / 4, chain);
-    return cudaGetLastError();
-  }
-  if (trtk::view_strided(view))
-    unary_chain_kernel<true><<<trtk::grid_for(count), trtk::kThreads, 0, stream>>>(x, y, count,
-                                                                                   chain, view);
-  else
-    unary_chain_kernel<false><<<trtk::grid_for(count), trtk::kThreads, 0, stream>>>(x, y, count,
-                                                                                    chain, view);
-  return cudaGetLastError();
+                                              trt_kchain_t chain, trt_kview_t view,
+                                              int vectorized, cudaStream_t stream) {
+  return trt_launch_unary(x, y, count, TRT_KTYPE_FLOAT32, chain, view, vectorized, stream);
 }

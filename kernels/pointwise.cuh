@@ -18,16 +18,8 @@ extern "C" {
 cudaError_t trt_launch_activation(const float *x, float *y, int64_t count, int kind, float alpha,
                                   float beta, cudaStream_t stream);
 
-/* The unary layer: `type` is TRT_KTYPE_FLOAT32, _INT32 or _INT64; the
- * output element i goes to view position i. `vectorized` asks for float4
- * accesses (float32, contiguous output, count % 4 == 0 and 16-byte aligned
- * pointers; otherwise the scalar kernel runs). */
-cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type, int kind,
-                             float alpha, float beta, trt_kview_t view, int vectorized,
-                             cudaStream_t stream);
-
-/* A fused chain of activations (the engine's trt_unary_params_t: op, then
- * its nb_then steps), applied in order, each rounded to float. */
+/* A chain of activations (the engine's trt_unary_params_t: op, then its
+ * nb_then steps), applied in order, each result rounded to float. */
 #define TRT_KMAX_UNARY_CHAIN 8
 typedef struct {
   int kind;
@@ -39,8 +31,15 @@ typedef struct {
   trt_kactivation_t steps[TRT_KMAX_UNARY_CHAIN];
 } trt_kchain_t;
 
-/* The unary layer with a chain, float32 only; otherwise as
- * trt_launch_unary. */
+/* The unary layer: `type` is TRT_KTYPE_FLOAT32, _INT32 or _INT64 (integers:
+ * one step of Relu, Abs, Neg or None); output element i goes to view
+ * position i. `vectorized` asks for float4 accesses (float32, contiguous
+ * output, count % 4 == 0 and 16-byte aligned pointers; otherwise the scalar
+ * kernel runs). x may be y. */
+cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type, trt_kchain_t chain,
+                             trt_kview_t view, int vectorized, cudaStream_t stream);
+
+/* trt_launch_unary on float32 data. */
 cudaError_t trt_launch_unary_chain(const float *x, float *y, int64_t count, trt_kchain_t chain,
                                    trt_kview_t view, int vectorized, cudaStream_t stream);
 

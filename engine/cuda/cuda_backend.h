@@ -51,7 +51,11 @@ typedef struct {
    * pointers (NULL for omitted optional inputs; constants are in device
    * memory too). An output that is a view (network_internal.h) points at its
    * first element; layers whose type writes views read the view's stride
-   * with trt_tensor_view_layout(). */
+   * with trt_tensor_view_layout(). Strided output views are written by
+   * pooling, unary, elementwise, batch norm, resize, reshape and identity
+   * (trt_cuda_writes_strided_views() in cuda_layer_util.h lists them);
+   * those families' list_tactics reject strided inputs, the others reject
+   * strided inputs and outputs with a message. */
   trt_status_t (*enqueue)(void *state, const trt_network_t *network, const trt_layer_t *layer,
                           int32_t tactic, const void *const *inputs, void *const *outputs,
                           trt_cuda_env_t *env);

@@ -20,6 +20,26 @@ static inline int trt_cuda_tactic_add(trt_cuda_tactic_t *tactics, int max_tactic
   return count + 1;
 }
 
+/* Whether the CUDA implementation of `type` can write its output as a
+ * strided view (outer blocks at a stride, made by concat elimination): the
+ * output kernels take the view's layout from trt_tensor_view_layout(). The
+ * other types (convolution's own support aside) reject strided outputs in
+ * list_tactics; contiguous views (outer dims 1) work with every type. */
+static inline bool trt_cuda_writes_strided_views(trt_layer_type_t type) {
+  switch (type) {
+  case TRT_LAYER_POOLING:
+  case TRT_LAYER_UNARY:
+  case TRT_LAYER_ELEMENTWISE:
+  case TRT_LAYER_BATCH_NORM:
+  case TRT_LAYER_RESIZE:
+  case TRT_LAYER_RESHAPE:
+  case TRT_LAYER_IDENTITY:
+    return true;
+  default:
+    return false;
+  }
+}
+
 /* Whether a tensor's elements are not one contiguous run (a view with
  * several blocks at a stride larger than the block). */
 static inline bool trt_cuda_tensor_strided(const trt_network_t *network,

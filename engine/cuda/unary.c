@@ -1,7 +1,8 @@
 /* CUDA unary layer (kernels/pointwise.cu): every activation kind on float32,
  * Relu/Abs/Neg/None on int32 and int64, as engine/cpu/unary.c. The output
- * may be a strided view. Tactics: 0 scalar, 1 float4 (float32, contiguous,
- * a multiple of 4 elements). */
+ * may be a strided view; a chain fused by the pointwise pass (float32) runs
+ * in the same kernel, each step rounded to float. Tactics: 0 scalar, 1
+ * float4 (float32, contiguous, a multiple of 4 elements). */
 #include "cuda/cuda_layer_util.h"
 #include "kernels/pointwise.cuh"
 
@@ -21,6 +22,13 @@ static int unary_list_tactics(const trt_network_t *network, const trt_layer_t *l
       x->type != TRT_DATA_TYPE_INT64) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Unary: input type %s is not supported",
               trt_data_type_name(x->type));
+    return 0;
+  }
+  const trt_unary_params_t *params = layer->params;
+  if (params->nb_then < 0 || params->nb_then >= TRT_MAX_UNARY_CHAIN ||
+      (params->nb_then > 0 && x->type != TRT_DATA_TYPE_FLOAT32)) {
+    trt_error(TRT_STATUS_UNSUPPORTED, "Unary: a chain of %d steps on %s is not supported",
+              (int)params->nb_then + 1, trt_data_type_name(x->type));
     return 0;
   }
   if (trt_cuda_require_contiguous(network, layer, false) != TRT_STATUS_OK)
@@ -51,20 +59,14 @@ static trt_status_t unary_enqueue(void *state, const trt_network_t *network,
   const trt_unary_params_t *params = layer->params;
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  if (params->nb_then > 0) { /* a chain fused by the optimizer: float32 only */
-    trt_kchain_t chain = {.nb_steps = 1 + params->nb_then};
-    for (int s = 0; s < chain.nb_steps && s < TRT_KMAX_UNARY_CHAIN; s++) {
-      const trt_activation_t *step = s == 0 ? &params->op : &params->then[s - 1];
-      chain.steps[s] = (trt_kactivation_t){(int)step->kind, step->alpha, step->beta};
-    }
-    TRT_LAUNCH_CHECK(trt_launch_unary_chain(inputs[0], outputs[0], trt_dims_volume(&x->dims),
-                                            chain, trt_cuda_output_view(network, y),
-                                            tactic == UNARY_TACTIC_VEC4, env->stream));
-    return TRT_STATUS_OK;
+  /* op, then the chain the pointwise fusion pass appended (float32 only). */
+  trt_kchain_t chain = {.nb_steps = 1 + params->nb_then};
+  for (int s = 0; s < chain.nb_steps && s < TRT_KMAX_UNARY_CHAIN; s++) {
+    const trt_activation_t *step = s == 0 ? &params->op : &params->then[s - 1];
+    chain.steps[s] = (trt_kactivation_t){(int)step->kind, step->alpha, step->beta};
   }
   TRT_LAUNCH_CHECK(trt_launch_unary(inputs[0], outputs[0], trt_dims_volume(&x->dims), (int)x->type,
-                                    (int)params->op.kind, params->op.alpha, params->op.beta,
-                                    trt_cuda_output_view(network, y),
+                                    chain, trt_cuda_output_view(network, y),
                                     tactic == UNARY_TACTIC_VEC4, env->stream));
   return TRT_STATUS_OK;
 }

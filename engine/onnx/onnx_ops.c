@@ -640,7 +640,7 @@ static trt_status_t add_unary(trt_onnx_importer_t *importer, const Onnx__NodePro
   trt_status_t status;
   if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
     return status;
-  trt_unary_params_t params = {{kind, alpha, beta}};
+  trt_unary_params_t params = {.op = {kind, alpha, beta}};
   return add_node_layer(importer, node, TRT_LAYER_UNARY, &input, 1, &params);
 }
 
@@ -712,7 +712,7 @@ static trt_status_t import_selu(trt_onnx_importer_t *importer, const Onnx__NodeP
       (status = attr_float(node, "alpha", 1.67326319217681884765625f, &alpha)) ||
       (status = attr_float(node, "gamma", 1.05070102214813232421875f, &gamma)))
     return status;
-  trt_unary_params_t elu_params = {{TRT_ACTIVATION_ELU, alpha, 0.0f}};
+  trt_unary_params_t elu_params = {.op = {TRT_ACTIVATION_ELU, alpha, 0.0f}};
   trt_dims_t scalar = {0};
   if ((status = add_helper_layer(importer, node, "elu", TRT_LAYER_UNARY, &input, 1, &elu_params,
                                  &elu)) ||
@@ -729,7 +729,7 @@ static trt_status_t import_softsign(trt_onnx_importer_t *importer, const Onnx__N
   trt_status_t status;
   if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
     return status;
-  trt_unary_params_t abs_params = {{TRT_ACTIVATION_ABS, 0.0f, 0.0f}};
+  trt_unary_params_t abs_params = {.op = {TRT_ACTIVATION_ABS, 0.0f, 0.0f}};
   trt_dims_t scalar = {0};
   float one_value = 1.0f;
   if ((status = add_helper_layer(importer, node, "abs", TRT_LAYER_UNARY, &input, 1, &abs_params,
@@ -769,7 +769,7 @@ static trt_status_t import_clip(trt_onnx_importer_t *importer, const Onnx__NodeP
   if ((status = check_input_count(node, 1, bounds_as_inputs ? 3 : 1)) ||
       (status = get_input(importer, node, 0, &input)))
     return status;
-  trt_unary_params_t params = {{TRT_ACTIVATION_CLIP, -INFINITY, INFINITY}};
+  trt_unary_params_t params = {.op = {TRT_ACTIVATION_CLIP, -INFINITY, INFINITY}};
   if (!bounds_as_inputs) {
     if ((status = attr_float(node, "min", -INFINITY, &params.op.alpha)) ||
         (status = attr_float(node, "max", INFINITY, &params.op.beta)))

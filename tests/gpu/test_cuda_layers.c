@@ -1,9 +1,13 @@
 /* Every CUDA layer type except convolution, deconvolution, MatMul and Gemm
- * against the CPU reference: one-layer networks on odd shapes, several
- * parameter combinations each, every tactic. FP32 compute layers: relative
- * L2 <= 1e-5; data movement, casts and integer results: exact. Outputs that
- * are views (concat elimination) are checked for pooling, unary,
- * elementwise, batch norm, resize, reshape and identity.
+ * (pooling, unary and fused unary chains, elementwise, the normalizations,
+ * softmax, reduce, reshape, transpose, concat, split, slice, pad, resize,
+ * gather, cast, identity, compare, logic, where, ArgMax/ArgMin,
+ * GatherElements, tile, expand, trilu) against the CPU reference: one-layer
+ * networks on odd shapes, several parameter combinations each, every
+ * tactic. FP32 compute layers: relative L2 <= 1e-5; data movement, casts
+ * and integer results: exact. Outputs that are views (concat elimination)
+ * are checked for pooling, unary, elementwise, batch norm, resize, reshape
+ * and identity.
  *
  * Float networks run through gpu_layer_check.h (which also catches writes
  * outside a view); networks with other data types through check_typed()
@@ -254,12 +258,15 @@ static void test_unary(void) {
   const float alphas[TRT_ACTIVATION_COUNT] = {[TRT_ACTIVATION_LEAKY_RELU] = 0.1f,
                                               [TRT_ACTIVATION_ELU] = 1.3f,
                                               [TRT_ACTIVATION_CLIP] = -0.3f,
-                                              [TRT_ACTIVATION_HARD_SIGMOID] = 0.2f};
+                                              [TRT_ACTIVATION_HARD_SIGMOID] = 0.2f,
+                                              [TRT_ACTIVATION_SCALE_SHIFT] = -1.0f,
+                                              [TRT_ACTIVATION_POWER] = 2.0f};
   const float betas[TRT_ACTIVATION_COUNT] = {[TRT_ACTIVATION_CLIP] = 0.4f,
-                                             [TRT_ACTIVATION_HARD_SIGMOID] = 0.5f};
+                                             [TRT_ACTIVATION_HARD_SIGMOID] = 0.5f,
+                                             [TRT_ACTIVATION_SCALE_SHIFT] = 0.75f};
   char label[96];
   for (int kind = 0; kind < TRT_ACTIVATION_COUNT; kind++) {
-    trt_unary_params_t p = {{(trt_activation_kind_t)kind, alphas[kind], betas[kind]}};
+    trt_unary_params_t p = {.op = {(trt_activation_kind_t)kind, alphas[kind], betas[kind]}};
     snprintf(label, sizeof label, "unary %s 2x3x5x7", trt_activation_name(p.op.kind));
     run_single(label, TRT_LAYER_UNARY, &p, TRT_DATA_TYPE_FLOAT32, DIMS(2, 3, 5, 7), 1e-5);
     snprintf(label, sizeof label, "unary %s 4x6x8", trt_activation_name(p.op.kind));
@@ -268,15 +275,32 @@ static void test_unary(void) {
   const trt_activation_kind_t int_kinds[] = {TRT_ACTIVATION_NONE, TRT_ACTIVATION_RELU,
                                              TRT_ACTIVATION_ABS, TRT_ACTIVATION_NEG};
   for (int i = 0; i < 4; i++) {
-    trt_unary_params_t p = {{int_kinds[i], 0, 0}};
+    trt_unary_params_t p = {.op = {int_kinds[i], 0, 0}};
     snprintf(label, sizeof label, "unary %s int32", trt_activation_name(int_kinds[i]));
     run_single(label, TRT_LAYER_UNARY, &p, TRT_DATA_TYPE_INT32, DIMS(3, 37), EXACT);
     snprintf(label, sizeof label, "unary %s int64", trt_activation_name(int_kinds[i]));
     run_single(label, TRT_LAYER_UNARY, &p, TRT_DATA_TYPE_INT64, DIMS(5, 11), EXACT);
   }
-  trt_unary_params_t sigmoid = {{TRT_ACTIVATION_SIGMOID, 0, 0}};
+  trt_unary_params_t sigmoid = {.op = {TRT_ACTIVATION_SIGMOID, 0, 0}};
   run_single_view("unary sigmoid into a view", TRT_LAYER_UNARY, &sigmoid, DIMS(2, 3, 5), 7, 2,
                   1e-5);
+  /* Chains made by pointwise fusion. */
+  trt_unary_params_t chain = {.op = {TRT_ACTIVATION_SCALE_SHIFT, 2.0f, -0.0f},
+                              .nb_then = 3,
+                              .then = {{TRT_ACTIVATION_RELU, 0, 0},
+                                       {TRT_ACTIVATION_SCALE_SHIFT, 1.0f, 0.5f},
+                                       {TRT_ACTIVATION_TANH, 0, 0}}};
+  run_single("unary chain of 4", TRT_LAYER_UNARY, &chain, TRT_DATA_TYPE_FLOAT32, DIMS(3, 7, 11),
+             1e-5);
+  run_single("unary chain of 4 (vec4 shape)", TRT_LAYER_UNARY, &chain, TRT_DATA_TYPE_FLOAT32,
+             DIMS(2, 8, 8), 1e-5);
+  trt_unary_params_t longest = {.op = {TRT_ACTIVATION_SIGMOID, 0, 0},
+                                .nb_then = TRT_MAX_UNARY_CHAIN - 1};
+  for (int s = 0; s < TRT_MAX_UNARY_CHAIN - 1; s++)
+    longest.then[s] = (trt_activation_t){s % 2 ? TRT_ACTIVATION_EXP : TRT_ACTIVATION_HARD_SWISH,
+                                         0, 0};
+  run_single_view("unary longest chain into a view", TRT_LAYER_UNARY, &longest, DIMS(2, 3, 5), 6,
+                  3, 1e-5);
 }
 
 static void run_elementwise(const char *label, trt_elementwise_kind_t kind, trt_data_type_t a_type,
@@ -374,7 +398,8 @@ static void test_pooling(void) {
         false, 0}},
       {"global avgpool 7x7", DIMS(4, 33, 7, 7), {.kind = TRT_POOLING_AVERAGE, .global = true}},
       {"global maxpool 9x11", DIMS(3, 5, 9, 11), {.kind = TRT_POOLING_MAX, .global = true}},
-      {"global avgpool 100x100", DIMS(1, 3, 100, 100), {.kind = TRT_POOLING_AVERAGE, .global = true}},
+      {"global avgpool 100x100", DIMS(1, 3, 100, 100),
+       {.kind = TRT_POOLING_AVERAGE, .global = true}},
       {"global maxpool 1-D", DIMS(2, 9, 300), {.kind = TRT_POOLING_MAX, .global = true}},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -450,7 +475,7 @@ static void test_normalization(void) {
   trt_lrn_params_t lrn5 = {5, 1e-4f, 0.75f, 1.0f}, lrn2 = {2, 0.3f, 0.5f, 2.0f};
   run_single("lrn size 5", TRT_LAYER_LRN, &lrn5, TRT_DATA_TYPE_FLOAT32, DIMS(2, 7, 5, 6), 1e-5);
   run_single("lrn size 2", TRT_LAYER_LRN, &lrn2, TRT_DATA_TYPE_FLOAT32, DIMS(1, 4, 3, 3), 1e-5);
-  run_single("lrn size 3 rank 3", TRT_LAYER_LRN, &lrn5, TRT_DATA_TYPE_FLOAT32, DIMS(2, 9, 11),
+  run_single("lrn size 5 rank 3", TRT_LAYER_LRN, &lrn5, TRT_DATA_TYPE_FLOAT32, DIMS(2, 9, 11),
              1e-5);
 }
 
@@ -583,7 +608,8 @@ static void test_concat_split(void) {
     int k = axis < 0 ? axis + 3 : axis;
     b.d[k] = 5;
     c.d[k] = 1;
-    int inputs[3] = {input(n, "a", TRT_DATA_TYPE_FLOAT32, a), input(n, "b", TRT_DATA_TYPE_FLOAT32, b),
+    int inputs[3] = {input(n, "a", TRT_DATA_TYPE_FLOAT32, a),
+                     input(n, "b", TRT_DATA_TYPE_FLOAT32, b),
                      input(n, "c", TRT_DATA_TYPE_FLOAT32, c)};
     trt_concat_params_t p = {axis, false};
     if (add_layer(n, label, TRT_LAYER_CONCAT, &p, inputs, 3, 1))
@@ -805,6 +831,120 @@ static void test_cast_identity(void) {
   run_single_view("identity into a view", TRT_LAYER_IDENTITY, NULL, DIMS(2, 3, 5), 4, 1, EXACT);
 }
 
+/* ---- comparisons, logic, indexing ------------------------------------------ */
+
+static void run_two(const char *label, trt_layer_type_t type, const void *params,
+                    trt_data_type_t a_type, trt_dims_t a, trt_data_type_t b_type, trt_dims_t b) {
+  trt_network_t *n = trt_network_create();
+  int inputs[2] = {input(n, "a", a_type, a), input(n, "b", b_type, b)};
+  if (add_layer(n, label, type, params, inputs, 2, 1))
+    run(n, label, EXACT);
+  else
+    trt_network_destroy(n);
+}
+
+/* A layer of data input x and one constant int64 vector. */
+static void run_with_vector(const char *label, trt_layer_type_t type, const void *params,
+                            trt_data_type_t x_type, trt_dims_t x, int count,
+                            const int64_t *values) {
+  trt_network_t *n = trt_network_create();
+  int inputs[2] = {input(n, "x", x_type, x), const_i64(n, "vector", count, values)};
+  if (add_layer(n, label, type, params, inputs, 2, 1))
+    run(n, label, EXACT);
+  else
+    trt_network_destroy(n);
+}
+
+static void test_logic(void) {
+  static const char *const compare_names[] = {"equal", "less", "less_or_equal", "greater",
+                                              "greater_or_equal"};
+  const trt_data_type_t types[] = {TRT_DATA_TYPE_FLOAT32, TRT_DATA_TYPE_FLOAT64,
+                                   TRT_DATA_TYPE_INT8,    TRT_DATA_TYPE_UINT8,
+                                   TRT_DATA_TYPE_INT32,   TRT_DATA_TYPE_INT64,
+                                   TRT_DATA_TYPE_BOOL};
+  char label[96];
+  for (int kind = 0; kind < TRT_COMPARE_COUNT; kind++)
+    for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+      trt_compare_params_t p = {(trt_compare_kind_t)kind};
+      snprintf(label, sizeof label, "compare %s %s", compare_names[kind],
+               trt_data_type_name(types[t]));
+      run_two(label, TRT_LAYER_COMPARE, &p, types[t], DIMS(3, 4, 5), types[t], DIMS(4, 1));
+    }
+  static const char *const logic_names[] = {"and", "or", "xor"};
+  for (int kind = 0; kind < 3; kind++) {
+    trt_logic_params_t p = {(trt_logic_kind_t)kind};
+    snprintf(label, sizeof label, "logic %s", logic_names[kind]);
+    run_two(label, TRT_LAYER_LOGIC, &p, TRT_DATA_TYPE_BOOL, DIMS(2, 3, 4), TRT_DATA_TYPE_BOOL,
+            DIMS(3, 1));
+  }
+  trt_logic_params_t not_params = {TRT_LOGIC_NOT};
+  run_single("logic not", TRT_LAYER_LOGIC, &not_params, TRT_DATA_TYPE_BOOL, DIMS(5, 7), EXACT);
+  const trt_data_type_t where_types[] = {TRT_DATA_TYPE_FLOAT32, TRT_DATA_TYPE_INT64,
+                                         TRT_DATA_TYPE_FLOAT16, TRT_DATA_TYPE_UINT8};
+  for (int t = 0; t < 4; t++) {
+    trt_network_t *n = trt_network_create();
+    int inputs[3] = {input(n, "condition", TRT_DATA_TYPE_BOOL, DIMS(3, 1, 5)),
+                     input(n, "x", where_types[t], DIMS(1, 4, 5)),
+                     input(n, "y", where_types[t], DIMS(3, 4, 1))};
+    snprintf(label, sizeof label, "where %s", trt_data_type_name(where_types[t]));
+    if (add_layer(n, label, TRT_LAYER_WHERE, NULL, inputs, 3, 1))
+      run(n, label, EXACT);
+    else
+      trt_network_destroy(n);
+  }
+}
+
+static void test_indexing(void) {
+  trt_arg_reduce_params_t argmax = {true, 1, true, false}, argmin_last = {false, -1, false, true};
+  trt_arg_reduce_params_t argmax_first = {true, 0, false, false};
+  run_single("argmax axis 1 keep_dims", TRT_LAYER_ARG_REDUCE, &argmax, TRT_DATA_TYPE_FLOAT32,
+             DIMS(3, 7, 5), EXACT);
+  run_single("argmin last index int32", TRT_LAYER_ARG_REDUCE, &argmin_last, TRT_DATA_TYPE_INT32,
+             DIMS(4, 3, 9), EXACT);
+  run_single("argmax axis 0 uint8", TRT_LAYER_ARG_REDUCE, &argmax_first, TRT_DATA_TYPE_UINT8,
+             DIMS(6, 10), EXACT);
+  run_single("argmin last index int64", TRT_LAYER_ARG_REDUCE, &argmin_last, TRT_DATA_TYPE_INT64,
+             DIMS(5, 40), EXACT);
+
+  const int64_t picks[] = {3, 0, -1, 2, 1, -4, 0, 0, 3, 2, 1, -2, 3, 0, 1};
+  for (int axis = 0; axis < 2; axis++) {
+    trt_network_t *n = trt_network_create();
+    trt_dims_t idx = DIMS(3, 5);
+    int32_t narrow[15];
+    for (int i = 0; i < 15; i++)
+      narrow[i] = (int32_t)picks[i];
+    int inputs[2] = {input(n, "data", axis ? TRT_DATA_TYPE_INT64 : TRT_DATA_TYPE_FLOAT32,
+                           DIMS(4, 5)),
+                     trt_network_add_constant(n, "indices",
+                                              axis ? TRT_DATA_TYPE_INT32 : TRT_DATA_TYPE_INT64,
+                                              &idx, axis ? (const void *)narrow : picks)};
+    trt_gather_params_t p = {axis};
+    const char *label = axis ? "gather_elements axis 1 int32" : "gather_elements axis 0";
+    if (add_layer(n, label, TRT_LAYER_GATHER_ELEMENTS, &p, inputs, 2, 1))
+      run(n, label, EXACT);
+    else
+      trt_network_destroy(n);
+  }
+
+  const int64_t repeats[] = {2, 3}, repeats3[] = {1, 4, 2};
+  run_with_vector("tile 2x3", TRT_LAYER_TILE, NULL, TRT_DATA_TYPE_FLOAT32, DIMS(2, 3), 2, repeats);
+  run_with_vector("tile int8 1,4,2", TRT_LAYER_TILE, NULL, TRT_DATA_TYPE_INT8, DIMS(2, 1, 3), 3,
+                  repeats3);
+  const int64_t shape[] = {2, 1, 4}, shape2[] = {3, 1};
+  run_with_vector("expand 3x1 to 2x3x4", TRT_LAYER_EXPAND, NULL, TRT_DATA_TYPE_FLOAT32,
+                  DIMS(3, 1), 3, shape);
+  run_with_vector("expand float16 1x5 by 3x1", TRT_LAYER_EXPAND, NULL, TRT_DATA_TYPE_FLOAT16,
+                  DIMS(1, 5), 2, shape2);
+
+  trt_trilu_params_t upper = {true}, lower = {false};
+  run_single("trilu upper", TRT_LAYER_TRILU, &upper, TRT_DATA_TYPE_FLOAT32, DIMS(2, 5, 7), EXACT);
+  const int64_t k_minus1[] = {-1}, k_two[] = {2};
+  run_with_vector("trilu lower k=-1", TRT_LAYER_TRILU, &lower, TRT_DATA_TYPE_FLOAT32,
+                  DIMS(3, 6, 4), 1, k_minus1);
+  run_with_vector("trilu upper k=2 int64", TRT_LAYER_TRILU, &upper, TRT_DATA_TYPE_INT64,
+                  DIMS(2, 4, 6), 1, k_two);
+}
+
 int main(void) {
   int skip = gpu_harness_open(&gpu);
   if (skip)
@@ -821,6 +961,8 @@ int main(void) {
   test_resize();
   test_gather();
   test_cast_identity();
+  test_logic();
+  test_indexing();
   printf("%d tactic runs checked\n", gpu.checked);
   gpu_harness_close(&gpu);
   return test_finish("test_cuda_layers");

@@ -62,7 +62,7 @@ static inline int add_conv(trt_network_t *net, const char *name, int x, int64_t 
 
 static inline int add_unary(trt_network_t *net, const char *name, int x,
                             trt_activation_kind_t kind, float alpha, float beta) {
-  trt_unary_params_t params = {{kind, alpha, beta}};
+  trt_unary_params_t params = {.op = {kind, alpha, beta}};
   return layer_output(net, trt_network_add_layer(net, TRT_LAYER_UNARY, name, &x, 1, NULL, 1,
                                                  &params));
 }

@@ -11,14 +11,15 @@ static void fuses_every_kind(void) {
     int y = add_conv(net, "conv", x, 3, 4, 3, 1, 1, 1);
     float alpha = kind == TRT_ACTIVATION_CLIP ? 0.0f : 0.2f;
     float beta = kind == TRT_ACTIVATION_CLIP ? 0.5f : 0.5f;
-    if (kind == TRT_ACTIVATION_SQRT || kind == TRT_ACTIVATION_LOG) /* keep the domain valid */
+    bool via_abs = kind == TRT_ACTIVATION_SQRT || kind == TRT_ACTIVATION_LOG ||
+                   kind == TRT_ACTIVATION_POWER;
+    if (via_abs) /* keep the domain valid */
       y = add_unary(net, "abs", y, TRT_ACTIVATION_ABS, 0, 0);
     y = add_unary(net, "act", y, (trt_activation_kind_t)kind, alpha, beta);
     trt_network_mark_output(net, y);
     trt_engine_t *engine = optimize_and_check(net, pass);
     if (engine) {
       const trt_network_t *o = optimized(engine);
-      bool via_abs = kind == TRT_ACTIVATION_SQRT || kind == TRT_ACTIVATION_LOG;
       CHECK(o->nb_layers == (via_abs ? 2 : 1));
       const trt_layer_t *conv = find_layer(o, via_abs ? "conv + abs" : "conv + act");
       CHECK(conv && ((const trt_convolution_params_t *)conv->params)->activation.kind ==
@@ -61,6 +62,41 @@ static void fuses_gemm_and_prelu(void) {
   trt_network_destroy(net);
 }
 
+/* A Gemm followed by x * c takes it as ScaleShift; a fused Unary chain
+ * (two steps) does not fit a convolution's one activation. */
+static void fuses_scalar_ops_not_chains(void) {
+  trt_network_t *net = trt_network_create();
+  int64_t ad[] = {3, 5}, bd[] = {5, 4}, one[] = {1};
+  trt_dims_t a_dims = trt_dims_make(2, ad);
+  int a = trt_network_add_input(net, "a", TRT_DATA_TYPE_FLOAT32, &a_dims);
+  int inputs[] = {a, add_random_constant(net, "b", trt_dims_make(2, bd), -1, 1)};
+  trt_gemm_params_t gemm = {.alpha = 1, .beta = 1};
+  int y = layer_output(net, trt_network_add_layer(net, TRT_LAYER_GEMM, "fc", inputs, 2, NULL, 1,
+                                                  &gemm));
+  int half = add_random_constant(net, "half", trt_dims_make(1, one), 0.5f, 0.5f);
+  y = add_binary(net, "scale", TRT_ELEMENTWISE_MUL, half, y);
+  trt_network_mark_output(net, y);
+  int x = add_input4(net, "x", 1, 2, 4, 4);
+  int z = add_conv(net, "conv", x, 2, 2, 1, 1, 0, 1);
+  trt_unary_params_t chain = {.op = {TRT_ACTIVATION_RELU, 0, 0},
+                              .nb_then = 1,
+                              .then = {{TRT_ACTIVATION_TANH, 0, 0}}};
+  z = layer_output(net, trt_network_add_layer(net, TRT_LAYER_UNARY, "relu_tanh", &z, 1, NULL, 1,
+                                              &chain));
+  trt_network_mark_output(net, z);
+  trt_engine_t *engine = optimize_and_check(net, pass);
+  if (engine) {
+    const trt_network_t *o = optimized(engine);
+    CHECK(o->nb_layers == 3);
+    const trt_layer_t *fc = find_layer(o, "fc + scale");
+    CHECK(fc && ((const trt_gemm_params_t *)fc->params)->activation.kind ==
+                    TRT_ACTIVATION_SCALE_SHIFT);
+    CHECK(find_layer(o, "relu_tanh") != NULL);
+    trt_engine_destroy(engine);
+  }
+  trt_network_destroy(net);
+}
+
 /* Must not fuse: the conv output is a network output, or read twice; a
  * per-channel PRelu; a second activation on an already fused conv. */
 static void refuses(void) {
@@ -94,6 +130,7 @@ static void refuses(void) {
 int main(void) {
   fuses_every_kind();
   fuses_gemm_and_prelu();
+  fuses_scalar_ops_not_chains();
   refuses();
   return test_finish("passes/activation_fusion");
 }

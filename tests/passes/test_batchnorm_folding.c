@@ -24,6 +24,44 @@ static void folds_batch_norm_and_scale(void) {
   trt_network_destroy(net);
 }
 
+/* Deconvolution weights are [C_in, C_out/group, k, k]: the scale runs
+ * along dim 1 within each group. Grouped (C_out/group != C_in/group) and
+ * plain, with and without a bias. */
+static void folds_into_deconvolution(void) {
+  const int64_t groups[] = {1, 2};
+  for (int g = 0; g < 2; g++) {
+    int64_t group = groups[g], c_in = 4, c_out = 6;
+    trt_network_t *net = trt_network_create();
+    int x = add_input4(net, "x", 2, c_in, 5, 4);
+    int w = add_random_constant(net, "deconv.w", dims4(c_in, c_out / group, 3, 3), -0.5f, 0.5f);
+    int64_t cd[] = {c_out};
+    int b = add_random_constant(net, "deconv.b", trt_dims_make(1, cd), -0.5f, 0.5f);
+    trt_convolution_params_t params = {.nb_spatial = 2, .group = group};
+    for (int i = 0; i < 2; i++) {
+      params.kernel[i] = 3;
+      params.stride[i] = 2;
+      params.dilation[i] = 1;
+      params.pad_begin[i] = params.pad_end[i] = 1;
+      params.output_padding[i] = 1;
+    }
+    int inputs[] = {x, w, b};
+    int y = layer_output(net, trt_network_add_layer(net, TRT_LAYER_DECONVOLUTION, "deconv",
+                                                    inputs, g == 0 ? 2 : 3, NULL, 1, &params));
+    y = add_batch_norm(net, "bn", y, c_out);
+    int scale = add_random_constant(net, "s", dims4(1, c_out, 1, 1), 0.5f, 2.0f);
+    y = add_binary(net, "scale", TRT_ELEMENTWISE_MUL, y, scale);
+    trt_network_mark_output(net, y);
+    trt_engine_t *engine = optimize_and_check(net, pass);
+    if (engine) {
+      CHECK(optimized(engine)->nb_layers == 1);
+      const trt_layer_t *deconv = find_layer(optimized(engine), "deconv + bn + scale");
+      CHECK(deconv && deconv->type == TRT_LAYER_DECONVOLUTION && deconv->nb_inputs == 3);
+      trt_engine_destroy(engine);
+    }
+    trt_network_destroy(net);
+  }
+}
+
 /* Shared weights stay intact for the other reader. */
 static void keeps_shared_weights(void) {
   trt_network_t *net = trt_network_create();
@@ -75,6 +113,7 @@ static void refuses(void) {
 
 int main(void) {
   folds_batch_norm_and_scale();
+  folds_into_deconvolution();
   keeps_shared_weights();
   refuses();
   return test_finish("passes/batchnorm_folding");

@@ -37,6 +37,47 @@ static void run(const trt_engine_t *engine, const float *x, float *y, int batch)
   trt_context_destroy(context);
 }
 
+/* A plan restores the passes its builder switched off: x -> relu -> tanh
+ * stays two layers with pointwise fusion off, becomes one with it on. */
+static void keeps_disabled_passes(void) {
+  for (int disabled = 0; disabled < 2; disabled++) {
+    trt_network_t *network = trt_network_create();
+    int64_t x_dims[] = {2, 3};
+    trt_dims_t xd = trt_dims_make(2, x_dims);
+    int x = trt_network_add_input(network, "x", TRT_DATA_TYPE_FLOAT32, &xd);
+    trt_unary_params_t relu = {.op = {TRT_ACTIVATION_RELU, 0, 0}};
+    trt_unary_params_t tanh_op = {.op = {TRT_ACTIVATION_TANH, 0, 0}};
+    int r = trt_network_layer_output(
+        network, trt_network_add_layer(network, TRT_LAYER_UNARY, "relu", &x, 1, NULL, 1, &relu),
+        0);
+    int y = trt_network_layer_output(
+        network, trt_network_add_layer(network, TRT_LAYER_UNARY, "tanh", &r, 1, NULL, 1, &tanh_op),
+        0);
+    trt_network_mark_output(network, y);
+    trt_builder_config_t config;
+    trt_builder_config_init(&config);
+    config.backend = TRT_BACKEND_CPU;
+    if (disabled)
+      CHECK_OK(trt_builder_config_disable_passes(&config, "pointwise-fusion"));
+    trt_engine_t *built = NULL, *loaded = NULL;
+    CHECK_OK(trt_engine_build(network, &config, &built));
+    trt_network_destroy(network);
+    void *plan = NULL;
+    size_t size = 0;
+    if (built)
+      CHECK_OK(trt_engine_serialize(built, "key", &plan, &size));
+    if (plan)
+      CHECK_OK(trt_engine_deserialize(plan, size, "key", NULL, &loaded));
+    if (built && loaded) {
+      CHECK(trt_engine_num_layers(built) == (disabled ? 2 : 1));
+      CHECK(trt_engine_num_layers(loaded) == trt_engine_num_layers(built));
+    }
+    trt_engine_destroy(loaded);
+    trt_engine_destroy(built);
+    free(plan);
+  }
+}
+
 int main(void) {
   trt_network_t *network = make_network();
   trt_builder_config_t config;
@@ -104,5 +145,6 @@ int main(void) {
   free(plan);
   free(x);
   trt_engine_destroy(built);
+  keeps_disabled_passes();
   return test_finish("plan");
 }

@@ -25,6 +25,8 @@ static double reference(trt_activation_kind_t kind, double alpha, double beta, d
   case TRT_ACTIVATION_NEG: return -x;
   case TRT_ACTIVATION_RECIPROCAL: return 1 / x;
   case TRT_ACTIVATION_SOFTPLUS: return log(1 + exp(x));
+  case TRT_ACTIVATION_SCALE_SHIFT: return alpha * x + beta;
+  case TRT_ACTIVATION_POWER: return pow(x, alpha);
   default: return NAN;
   }
 }
@@ -52,9 +54,10 @@ static void test_float_kind(trt_activation_kind_t kind, const trt_dims_t *dims, 
   int64_t count = trt_dims_volume(dims);
   test_rng_t rng = test_rng(seed);
   float *x = test_random_floats(&rng, count, -5.0f, 5.0f);
-  /* Log and Sqrt need positive input, Reciprocal none near zero. */
+  /* Log, Sqrt and Power need positive input, Reciprocal none near zero. */
   for (int64_t i = 0; i < count; i++) {
-    if (kind == TRT_ACTIVATION_LOG || kind == TRT_ACTIVATION_SQRT)
+    if (kind == TRT_ACTIVATION_LOG || kind == TRT_ACTIVATION_SQRT ||
+        kind == TRT_ACTIVATION_POWER)
       x[i] = fabsf(x[i]) + 0.01f;
     if (kind == TRT_ACTIVATION_RECIPROCAL)
       x[i] = x[i] < 0 ? x[i] - 0.1f : x[i] + 0.1f;
@@ -156,6 +159,60 @@ static void test_integers(void) {
   }
 }
 
+/* A fused chain equals its steps applied one by one, bit for bit, across
+ * block and thread boundaries (the count is no multiple of either). */
+static void test_chain(void) {
+  int64_t d[] = {3, 1001, 7};
+  trt_dims_t dims = trt_dims_make(3, d);
+  trt_unary_params_t params = {.op = {TRT_ACTIVATION_SCALE_SHIFT, 0.5f, -0.0f},
+                               .nb_then = 5,
+                               .then = {{TRT_ACTIVATION_SCALE_SHIFT, 1.0f, 0.25f},
+                                        {TRT_ACTIVATION_RELU, 0, 0},
+                                        {TRT_ACTIVATION_POWER, 0.5f, 0},
+                                        {TRT_ACTIVATION_TANH, 0, 0},
+                                        {TRT_ACTIVATION_SCALE_SHIFT, -1.0f, 3.0f}}};
+  trt_network_t *network = trt_network_create();
+  int x = trt_network_add_input(network, "x", TRT_DATA_TYPE_FLOAT32, &dims);
+  int layer = trt_network_add_layer(network, TRT_LAYER_UNARY, "chain", &x, 1, NULL, 1, &params);
+  CHECK_OK(trt_network_mark_output(network, trt_network_layer_output(network, layer, 0)));
+  CHECK_OK(trt_network_infer_shapes(network));
+  int64_t count = trt_dims_volume(&dims);
+  test_rng_t rng = test_rng(5);
+  float *input = test_random_floats(&rng, count, -4.0f, 4.0f);
+  float *y = malloc((size_t)count * sizeof(float));
+  for (int threads = 1; threads <= 3; threads += 2) {
+    CHECK_OK(test_run_layer(network, 0, (const void *[]){input}, (void *[]){y}, threads));
+    int64_t mismatches = 0;
+    for (int64_t i = 0; i < count; i++) {
+      float expected = trt_activation_apply(&params.op, input[i]);
+      for (int s = 0; s < params.nb_then; s++)
+        expected = trt_activation_apply(&params.then[s], expected);
+      mismatches += expected != y[i];
+    }
+    CHECK(mismatches == 0);
+  }
+  trt_network_destroy(network);
+  free(input);
+  free(y);
+
+  /* Too long a chain; a chain on integers. */
+  params.nb_then = TRT_MAX_UNARY_CHAIN;
+  network = trt_network_create();
+  x = trt_network_add_input(network, "x", TRT_DATA_TYPE_FLOAT32, &dims);
+  trt_network_add_layer(network, TRT_LAYER_UNARY, "long", &x, 1, NULL, 1, &params);
+  CHECK(trt_network_infer_shapes(network) == TRT_STATUS_INVALID_ARGUMENT);
+  CHECK(strstr(trt_last_error(), "at most 7") != NULL);
+  trt_network_destroy(network);
+  params = (trt_unary_params_t){.op = {TRT_ACTIVATION_RELU, 0, 0},
+                                .nb_then = 1,
+                                .then = {{TRT_ACTIVATION_NEG, 0, 0}}};
+  network = trt_network_create();
+  x = trt_network_add_input(network, "x", TRT_DATA_TYPE_INT32, &dims);
+  trt_network_add_layer(network, TRT_LAYER_UNARY, "int_chain", &x, 1, NULL, 1, &params);
+  CHECK(trt_network_infer_shapes(network) == TRT_STATUS_UNSUPPORTED);
+  trt_network_destroy(network);
+}
+
 static void test_errors(void) {
   int64_t d[] = {2, 3};
   trt_dims_t dims = trt_dims_make(2, d);
@@ -177,6 +234,7 @@ int main(void) {
   test_all_float_kinds();
   test_activation_edges();
   test_integers();
+  test_chain();
   test_errors();
   return test_finish("test_unary");
 }

@@ -38,7 +38,8 @@ typedef struct {
   int cpu_threads;      /* 0: one per online core */
   bool verbose;         /* log each build step at TRT_SEVERITY_VERBOSE */
   /* Optimizer passes switched off: bit i is pass i of the default pipeline
-   * (set from names with trt_builder_config_disable_passes). 0: all run. */
+   * (set from names with trt_builder_config_disable_passes). 0: all run.
+   * Plan files store it with the other build options. */
   uint32_t disabled_passes;
   /* CUDA: a file of tactic choices keyed by layer signature and GPU, read
    * before and written after a build so rebuilds skip timing (NULL: none). */
