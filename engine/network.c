@@ -542,8 +542,10 @@ trt_network_t *trt_network_clone(const trt_network_t *network) {
   }
   copy->nb_inputs = network->nb_inputs;
   copy->nb_outputs = network->nb_outputs;
-  memcpy(copy->inputs, network->inputs, (size_t)network->nb_inputs * sizeof(int));
-  memcpy(copy->outputs, network->outputs, (size_t)network->nb_outputs * sizeof(int));
+  if (network->nb_inputs)
+    memcpy(copy->inputs, network->inputs, (size_t)network->nb_inputs * sizeof(int));
+  if (network->nb_outputs)
+    memcpy(copy->outputs, network->outputs, (size_t)network->nb_outputs * sizeof(int));
   return copy;
 
 out_of_memory:

@@ -2,7 +2,7 @@
  * where it does not belong.
  *
  *   magic "TRTPLAN\0" | u32 format version | str library version
- *   u32 backend | str device | u32 precision | u32 tf32 | u32 max batch
+ *   u32 backend | str device | u32 precision | u32 flags (1 tf32, 2 lossy) | u32 max batch
  *   u64 workspace | u32 disabled passes | str cache key | network
  *   u64 FNV-1a checksum of all before
  *
@@ -145,7 +145,10 @@ trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_
   put_u32(&w, (uint32_t)engine->backend);
   put_string(&w, device);
   put_u32(&w, (uint32_t)engine->config.precision);
-  put_u32(&w, engine->config.allow_tf32 ? 1u : 0u);
+  /* Precision flags: bit 0 TF32, bit 1 lossy tactics (plans from before
+   * bit 1 existed read as lossy tactics off, which is what they had). */
+  put_u32(&w, (engine->config.allow_tf32 ? 1u : 0u) |
+                  (engine->config.allow_lossy_tactics ? 2u : 0u));
   put_u32(&w, (uint32_t)engine->max_batch);
   put_u64(&w, engine->config.workspace);
   put_u32(&w, engine->config.disabled_passes);
@@ -396,7 +399,9 @@ static trt_status_t check_header(reader_t *r, const char *expected_key,
   built->backend = (trt_backend_t)take_u32(r);
   char *device = take_string(r);
   built->precision = (trt_precision_t)take_u32(r);
-  built->allow_tf32 = take_u32(r) != 0;
+  uint32_t precision_flags = take_u32(r);
+  built->allow_tf32 = (precision_flags & 1u) != 0;
+  built->allow_lossy_tactics = (precision_flags & 2u) != 0;
   built->max_batch = (int)take_u32(r);
   built->workspace = take_u64(r);
   built->disabled_passes = take_u32(r);

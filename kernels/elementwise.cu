@@ -77,7 +77,15 @@ __device__ __forceinline__ int64_t binary(int kind, int64_t a, int64_t b) {
 __device__ __forceinline__ void store_pow(float *y, double value) {
   *y = (float)value;
 }
+/* Integer results: snapped to an integer within 1e-12 relative, then
+ * truncated, exactly as engine/cpu/elementwise.c does (CUDA's pow may land
+ * an ulp below an exact integer result; see pow_snap_integral there). */
 __device__ __forceinline__ int64_t truncate_double(double value) {
+  if (!isnan(value) && !isinf(value)) {
+    const double nearest = rint(value);
+    if (fabs(value - nearest) <= 1e-12 * fmax(1.0, fabs(nearest)))
+      value = nearest;
+  }
   return isnan(value) ? 0 : value >= 9.2e18 ? INT64_MAX : value <= -9.2e18 ? INT64_MIN
                                                                           : (int64_t)value;
 }

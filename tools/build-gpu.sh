@@ -7,8 +7,10 @@
 # cudart static, cuDNN and cuBLAS dynamic, no GStreamer), builds giexec, the
 # conformance runner and tests/gpu, and gathers in BUILD_DIR/bundle what the
 # GPU machine needs to run tests/gpu/run_gpu_tests.sh: the programs
-# (stripped), libraries it may lack (protobuf-c, cudart), the PP-OCR models,
-# the shared Caffe prototxts and ONNX's conformance data (compressed). Carry
+# (stripped), libraries it may lack (protobuf-c, cudart), the PP-OCR models
+# and their rendered inputs (models/make_inputs.py: det.bin etc., 6 MiB;
+# needs /usr/bin/python3 with numpy and OpenCV, skipped with a note
+# otherwise), the shared Caffe prototxts and ONNX's conformance data (compressed). Carry
 # BUILD_DIR/bundle (tens of MiB) to the GPU machine; nothing else is needed.
 set -euo pipefail
 
@@ -45,6 +47,16 @@ for library in libprotobuf-c.so.1 libcudart.so.13; do
 done
 cp tests/data/onnx/conv_relu_pool.onnx "$bundle/data/"
 [[ -d models/downloads/ppocr ]] && cp models/downloads/ppocr/*.onnx "$bundle/models/ppocr/"
+# Real inputs for PP-OCR (det on random noise is too sensitive to compare
+# backends meaningfully): rendered here, where OpenCV is, small enough to carry.
+if [[ -f "$bundle/models/ppocr/det.onnx" ]]; then
+  if /usr/bin/python3 -c 'import cv2, numpy' 2>/dev/null; then
+    /usr/bin/python3 models/make_inputs.py "$bundle/models/ppocr/inputs" >/dev/null
+    rm -f "$bundle/models/ppocr/inputs/"*.png
+  else
+    echo "build-gpu: no numpy/OpenCV for /usr/bin/python3: PP-OCR runs on random inputs only" >&2
+  fi
+fi
 [[ -d ../shared/models/caffe ]] && cp ../shared/models/caffe/*.prototxt "$bundle/models/caffe/"
 testdata="${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}"
 if [[ -d "$testdata" ]]; then

@@ -173,8 +173,23 @@ static double load_as_double(trt_data_type_t type, const void *data, int64_t i) 
   }
 }
 
+/* An integer result of a mixed-type Pow, before truncation: a value within
+ * 1e-12 (relative) of an integer is taken as that integer. ONNX's reference
+ * (numpy: power in double, then astype) truncates, and truncation turns a
+ * last-ulp difference below an exact integer (pow(4, 0.5) = 1.9999...)
+ * into a whole unit. glibc's pow is correctly rounded, CUDA's double pow
+ * is within 2 ulp: the snap makes both backends give the exact integer
+ * whenever the true result is one, and changes nothing else that a double
+ * can tell apart from an integer at this size. kernels/elementwise.cu does
+ * the same. */
+static double pow_snap_integral(double value) {
+  double nearest = nearbyint(value);
+  return fabs(value - nearest) <= 1e-12 * fmax(1.0, fabs(nearest)) ? nearest : value;
+}
+
 /* Pow whose exponent type differs from the base's: computed in double and
- * stored as the base type (integers truncated, as numpy's astype does). */
+ * stored as the base type (integers snapped as above, then truncated, as
+ * numpy's astype does). */
 static void pow_mixed_run(trt_data_type_t a_type, const void *pa, bool a_step,
                           trt_data_type_t b_type, const void *pb, bool b_step,
                           void *y, int64_t n) {
@@ -185,6 +200,7 @@ static void pow_mixed_run(trt_data_type_t a_type, const void *pa, bool a_step,
       ((float *)y)[i] = (float)value;
       continue;
     }
+    value = pow_snap_integral(value);
     /* Out-of-range or NaN conversions to an integer are undefined: clamp. */
     int64_t truncated = isnan(value) ? 0 : value >= 9.2e18 ? INT64_MAX
                                          : value <= -9.2e18 ? INT64_MIN : (int64_t)value;

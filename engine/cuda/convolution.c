@@ -569,12 +569,28 @@ static const char *bwd_algo_name(int algo) {
   return algo >= 0 && algo < CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT ? names[algo] : "unknown";
 }
 
+/* Algorithms that are not exact up to FP32 rounding: FFT (the transform's
+ * rounding is spread over every output and grows with the tile) and
+ * non-fused Winograd (F(4x4,3x3) and larger: transform constants that
+ * amplify rounding). On random-weight AlexNet they moved the logits by
+ * ~1e-4 relative; they are listed only with allow_lossy_tactics. Fused
+ * Winograd (F(2x2,3x3), exact-in-binary constants) and the GEMM and direct
+ * algorithms stay. */
+static bool algo_is_lossy(bool deconv, int algo) {
+  if (deconv)
+    return algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT ||
+           algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING ||
+           algo == CUDNN_CONVOLUTION_BWD_DATA_ALGO_WINOGRAD_NONFUSED;
+  return algo == CUDNN_CONVOLUTION_FWD_ALGO_FFT || algo == CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING ||
+         algo == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED;
+}
+
 static void state_free(conv_state_t *s) {
   if (!s)
     return;
   destroy_descriptors(s);
   if (s->zero_bias)
-    cudaFree(s->zero_bias);
+    trt_cuda_free(s->zero_bias);
   free(s);
 }
 
@@ -615,6 +631,9 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
       deconv ? CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT : CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
   if (cudnn_ok && supported_algos(s, env, supported, nb_algos) != TRT_STATUS_OK)
     cudnn_ok = false;
+  for (int algo = 0; cudnn_ok && !env->allow_lossy_tactics && algo < nb_algos; algo++)
+    if (supported[algo] && algo_is_lossy(deconv, algo))
+      supported[algo] = false;
   /* The builder drops those whose workspace (create's answer) exceeds its
    * limit; here only what cuDNN cannot run at all goes. */
   for (int algo = 0; cudnn_ok && algo < nb_algos; algo++) {

@@ -26,6 +26,10 @@ typedef struct {
   void *workspace; /* the largest any layer asked for, shared in turn */
   size_t workspace_bytes;
   bool allow_tf32;
+  /* Tactics whose FP32 results are not within FP32 rounding of the direct
+   * computation (cuDNN's FFT and non-fused Winograd algorithms): listed
+   * only when the builder config allows them (allow_lossy_tactics). */
+  bool allow_lossy_tactics;
 } trt_cuda_env_t;
 
 #define TRT_CUDA_MAX_TACTICS 32
@@ -61,6 +65,23 @@ typedef struct {
                           trt_cuda_env_t *env);
   void (*destroy)(void *state);
 } trt_cuda_layer_ops_t;
+
+/* CUDA graph capture and device-wide synchronization (cuda_device.c).
+ *
+ * Freeing device or pinned memory (cudaFree, cudaFreeHost) synchronizes the
+ * whole device, and a device-wide synchronization while any stream of the
+ * process is capturing invalidates that capture whatever its mode (the
+ * capture then fails with "operation failed due to a previous error during
+ * capture", cuDNN with CUDNN_STATUS_EXECUTION_FAILED). Contexts hold this
+ * process-wide lock while they capture (rarely: once per context, see
+ * cuda_engine.c), and every free the engine makes, its public memory
+ * helpers included, takes it, so the engine's own frees never break a
+ * capture on another thread. Replays are not serialized. */
+void trt_cuda_capture_lock(void);
+void trt_cuda_capture_unlock(void);
+/* cudaFree / cudaFreeHost under that lock (NULL is a no-op). */
+cudaError_t trt_cuda_free(void *pointer);
+cudaError_t trt_cuda_free_host(void *pointer);
 
 /* The CUDA implementation of a layer type (cuda/cuda_registry.c), NULL when
  * there is none. */

@@ -64,7 +64,7 @@ static void builder_release(builder_t *b) {
   if (b->stop)
     (void)cudaEventDestroy(b->stop);
   if (b->noise)
-    (void)cudaFree(b->noise);
+    (void)trt_cuda_free(b->noise);
   trt_cuda_env_release(&b->env);
   trt_timing_cache_destroy(b->cache);
   memset(b, 0, sizeof(*b));
@@ -77,6 +77,7 @@ static trt_status_t builder_init(builder_t *b, trt_engine_t *engine) {
       trt_cuda_env_init(&b->env, engine->cuda->device, engine->config.allow_tf32);
   if (status != TRT_STATUS_OK)
     return status;
+  b->env.allow_lossy_tactics = engine->config.allow_lossy_tactics;
   status = make_noise(b);
   if (status != TRT_STATUS_OK)
     return status;
@@ -90,7 +91,7 @@ static trt_status_t ensure_workspace(trt_cuda_env_t *env, size_t bytes) {
     return TRT_STATUS_OK;
   if (env->workspace) {
     TRT_CUDA_CHECK(cudaStreamSynchronize(env->stream));
-    TRT_CUDA_CHECK(cudaFree(env->workspace));
+    TRT_CUDA_CHECK(trt_cuda_free(env->workspace));
   }
   env->workspace = NULL;
   env->workspace_bytes = 0;
@@ -112,7 +113,7 @@ static void layer_copy_release(layer_copy_t *copy) {
   if (copy->network)
     for (int t = 0; t < copy->network->nb_tensors; t++)
       if (copy->allocations[t])
-        (void)cudaFree(copy->allocations[t]);
+        (void)trt_cuda_free(copy->allocations[t]);
   free(copy->addresses);
   free(copy->allocations);
   trt_network_destroy(copy->network);
@@ -422,7 +423,7 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
     count = TRT_CUDA_MAX_TACTICS;
   char key[TRT_TIMING_KEY_SIZE];
   trt_timing_cache_key(network, layer, b->engine->cuda->device_name, b->engine->config.allow_tf32,
-                       key, sizeof(key));
+                       b->engine->config.allow_lossy_tactics, key, sizeof(key));
   int32_t chosen = -1;
   const char *how = "";
   char log[2048];

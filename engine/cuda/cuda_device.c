@@ -1,5 +1,6 @@
 /* CUDA device discovery and library versions, for choosing a backend and
  * for the plan-file header. Built only when the CUDA backend is enabled. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,32 @@ _Static_assert(TRT_ACTIVATION_POWER == 18 && TRT_ACTIVATION_COUNT == 19,
                "kernels/pointwise.cu and conv_epilogue.cu number activations too");
 _Static_assert(TRT_MAX_UNARY_CHAIN == TRT_KMAX_UNARY_CHAIN,
                "kernels/pointwise.cuh sizes unary chains as the engine does");
+
+/* ---- capture lock (cuda_backend.h) ---------------------------------------- */
+
+static pthread_mutex_t capture_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void trt_cuda_capture_lock(void) { (void)pthread_mutex_lock(&capture_mutex); }
+
+void trt_cuda_capture_unlock(void) { (void)pthread_mutex_unlock(&capture_mutex); }
+
+cudaError_t trt_cuda_free(void *pointer) {
+  if (!pointer)
+    return cudaSuccess;
+  trt_cuda_capture_lock();
+  cudaError_t error = cudaFree(pointer);
+  trt_cuda_capture_unlock();
+  return error;
+}
+
+cudaError_t trt_cuda_free_host(void *pointer) {
+  if (!pointer)
+    return cudaSuccess;
+  trt_cuda_capture_lock();
+  cudaError_t error = cudaFreeHost(pointer);
+  trt_cuda_capture_unlock();
+  return error;
+}
 
 trt_status_t trt_cuda_device_count(int *count) {
   *count = 0;
@@ -119,6 +146,6 @@ void trt_cuda_env_release(trt_cuda_env_t *env) {
   if (env->stream)
     (void)cudaStreamDestroy(env->stream);
   if (env->workspace)
-    (void)cudaFree(env->workspace);
+    (void)trt_cuda_free(env->workspace);
   memset(env, 0, sizeof(*env));
 }

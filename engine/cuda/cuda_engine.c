@@ -15,9 +15,46 @@
  * batched output are copied out. Correct for networks whose batch items are
  * independent, which is what a batch dimension means here.
  *
- * CUDA graphs: with trt_context_set_use_graph the launches of one enqueue
- * (staging copies included) are captured and the graph is replayed while
- * the batch and the bindings stay the same. */
+ * CUDA graphs (trt_context_set_use_graph): the graph holds the network's
+ * launches only, and runs on buffers the context owns: in graph mode every
+ * binding goes through a staging buffer (at the maximum batch), the
+ * caller's inputs are copied in before the replay and the outputs copied
+ * out after it, outside the graph. The graph therefore depends on nothing
+ * the caller passes, neither the bindings nor the batch (the network always
+ * runs at the maximum), and is captured once per context, not whenever the
+ * caller's buffers move (which, with buffers allocated per frame, would be
+ * every run). The cost is one device-to-device copy per binding, small
+ * next to the network.
+ *
+ * Capture is fragile, so it is made rare and never on the path of a
+ * result:
+ *  - the first graph-mode enqueue runs the network eagerly on the staging
+ *    buffers (the warm-up: cuDNN and cuBLAS pick kernels, load modules
+ *    lazily and make their internal allocations outside any capture), then
+ *    captures the same launches; the capture executes nothing, so this
+ *    enqueue's outputs come from the eager run whatever becomes of it;
+ *  - enqueue itself never allocates, frees or synchronizes: staging buffers
+ *    are allocated and zeroed (asynchronously, on the context's stream)
+ *    before the first capture, and every launch goes to the context's
+ *    non-blocking stream;
+ *  - a capture can still be invalidated by another thread of the process
+ *    that synchronizes the whole device meanwhile (cudaDeviceSynchronize,
+ *    and cudaFree/cudaFreeHost, which synchronize implicitly: CUDA forbids
+ *    that while any stream is capturing, whatever the capture mode). The
+ *    capture holds the process-wide lock of cuda_backend.h, which every
+ *    free the engine makes (trt_device_free and trt_host_free_pinned
+ *    included) also takes, so the engine's own frees and other contexts'
+ *    captures cannot interleave with it; an application's own cudaFree on
+ *    another thread still can;
+ *  - when a capture fails anyway, a warning is logged, the enqueue (which
+ *    already ran eagerly) succeeds, the next enqueue runs eagerly and
+ *    captures again, and after GRAPH_MAX_FAILURES failed captures the
+ *    context stays eager for good (another warning). Inference never fails
+ *    because of a graph.
+ * The capture mode stays cudaStreamCaptureModeThreadLocal: the capturing
+ * thread makes no unsafe call of its own (checked by the mode, a violation
+ * fails the capture and falls back as above), and other threads' unrelated
+ * calls are not its business. Relaxed would only hide such violations. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,10 +74,12 @@ struct trt_cuda_context {
   cudaEvent_t entry, exit; /* following a caller's stream */
   cudaEvent_t *layer_events; /* nb_layers + 1, made when a profiler is first used */
   bool use_graph;
-  cudaGraphExec_t graph;
-  void **graph_bindings; /* the caller's bindings the graph was captured with */
-  int graph_batch;
+  cudaGraphExec_t graph; /* the network's launches on the staging buffers */
+  int graph_failures;    /* failed captures since graphs were switched on */
 };
+
+/* Failed captures after which a context stops trying (and stays eager). */
+#define GRAPH_MAX_FAILURES 3
 
 static size_t tensor_bytes(const trt_tensor_t *tensor) {
   return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
@@ -61,7 +100,7 @@ static trt_status_t grow_workspace(trt_cuda_env_t *env, size_t bytes) {
   if (bytes <= env->workspace_bytes)
     return TRT_STATUS_OK;
   if (env->workspace)
-    TRT_CUDA_CHECK(cudaFree(env->workspace));
+    TRT_CUDA_CHECK(trt_cuda_free(env->workspace));
   env->workspace = NULL;
   env->workspace_bytes = 0;
   TRT_CUDA_CHECK(cudaMalloc(&env->workspace, bytes));
@@ -107,9 +146,7 @@ static trt_status_t context_setup(trt_cuda_context_t *cc) {
   cc->addresses = calloc((size_t)network->nb_tensors + 1, sizeof(void *));
   cc->staging = calloc(bindings, sizeof(void *));
   cc->run_bindings = calloc(bindings, sizeof(void *));
-  cc->graph_bindings = calloc(bindings, sizeof(void *));
-  if (!cc->states || !cc->created || !cc->addresses || !cc->staging || !cc->run_bindings ||
-      !cc->graph_bindings)
+  if (!cc->states || !cc->created || !cc->addresses || !cc->staging || !cc->run_bindings)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating a context");
   trt_status_t status =
       trt_cuda_env_init(&cc->env, engine->cuda->device, engine->config.allow_tf32);
@@ -169,13 +206,13 @@ void trt_cuda_context_destroy(trt_cuda_context_t *cc) {
         (void)cudaEventDestroy(cc->layer_events[e]);
   for (int b = 0; cc->staging && b < engine->nb_bindings; b++)
     if (cc->staging[b])
-      (void)cudaFree(cc->staging[b]);
+      (void)trt_cuda_free(cc->staging[b]);
   if (cc->entry)
     (void)cudaEventDestroy(cc->entry);
   if (cc->exit)
     (void)cudaEventDestroy(cc->exit);
   if (cc->arena)
-    (void)cudaFree(cc->arena);
+    (void)trt_cuda_free(cc->arena);
   trt_cuda_env_release(&cc->env);
   free(cc->layer_events);
   free(cc->states);
@@ -184,32 +221,44 @@ void trt_cuda_context_destroy(trt_cuda_context_t *cc) {
   free(cc->inputs);
   free(cc->staging);
   free(cc->run_bindings);
-  free(cc->graph_bindings);
   free(cc);
 }
 
 void trt_context_set_use_graph(trt_context_t *context, bool use_graph) {
   if (!context || !context->cuda)
     return;
-  context->cuda->use_graph = use_graph;
-  if (!use_graph)
-    drop_graph(context->cuda);
+  trt_cuda_context_t *cc = context->cuda;
+  if (cc->use_graph != use_graph) {
+    drop_graph(cc);
+    cc->graph_failures = 0;
+  }
+  cc->use_graph = use_graph;
 }
 
 /* ---- one run --------------------------------------------------------------- */
 
+/* Bytes of binding `b` for `batch` items (all of it when it has no batch
+ * dimension). */
+static size_t run_bytes(const trt_engine_t *engine, int b, int batch) {
+  return engine->binding_has_batch[b] ? (size_t)batch * item_bytes(engine, b)
+                                      : tensor_bytes(binding_tensor(engine, b));
+}
+
 /* Chooses the buffers the network runs on: the caller's, or staging buffers
- * (allocated and zeroed once, before any capture) for a smaller batch. */
-static trt_status_t prepare_bindings(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+ * for a smaller batch, or for every binding when `stage_all` (graph mode).
+ * A staging buffer is allocated once, and zeroed on the context's stream
+ * (asynchronously: nothing here synchronizes), before any capture. */
+static trt_status_t prepare_bindings(trt_cuda_context_t *cc, int batch, void *const *bindings,
+                                     bool stage_all) {
   const trt_engine_t *engine = cc->engine;
   for (int b = 0; b < engine->nb_bindings; b++) {
     cc->run_bindings[b] = bindings[b];
-    if (batch == engine->max_batch || !engine->binding_has_batch[b])
+    if (!stage_all && (batch == engine->max_batch || !engine->binding_has_batch[b]))
       continue;
     if (!cc->staging[b]) {
       size_t bytes = tensor_bytes(binding_tensor(engine, b));
       TRT_CUDA_CHECK(cudaMalloc(&cc->staging[b], bytes ? bytes : 1));
-      TRT_CUDA_CHECK(cudaMemset(cc->staging[b], 0, bytes));
+      TRT_CUDA_CHECK(cudaMemsetAsync(cc->staging[b], 0, bytes ? bytes : 1, cc->env.stream));
     }
     cc->run_bindings[b] = cc->staging[b];
   }
@@ -220,15 +269,14 @@ static trt_status_t stage_inputs(trt_cuda_context_t *cc, int batch, void *const 
   const trt_engine_t *engine = cc->engine;
   for (int b = 0; b < engine->nb_bindings; b++)
     if (engine->binding_is_input[b] && cc->run_bindings[b] != bindings[b])
-      TRT_CUDA_CHECK(cudaMemcpyAsync(cc->run_bindings[b], bindings[b],
-                                     (size_t)batch * item_bytes(engine, b),
+      TRT_CUDA_CHECK(cudaMemcpyAsync(cc->run_bindings[b], bindings[b], run_bytes(engine, b, batch),
                                      cudaMemcpyDeviceToDevice, cc->env.stream));
   return TRT_STATUS_OK;
 }
 
-/* Outputs no layer writes (constants, inputs passed through), then the
- * staged outputs back to the caller. */
-static trt_status_t finish_outputs(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+/* Outputs no layer writes (constants, inputs passed through), on the
+ * buffers the network runs on: part of the graph. */
+static trt_status_t fill_unwritten_outputs(trt_cuda_context_t *cc) {
   const trt_engine_t *engine = cc->engine;
   const trt_network_t *network = engine->full.network;
   for (int b = 0; b < engine->nb_bindings; b++) {
@@ -244,10 +292,15 @@ static trt_status_t finish_outputs(trt_cuda_context_t *cc, int batch, void *cons
                                      tensor_bytes(&network->tensors[t]),
                                      cudaMemcpyDeviceToDevice, cc->env.stream));
   }
+  return TRT_STATUS_OK;
+}
+
+/* The staged outputs back to the caller: never part of the graph. */
+static trt_status_t unstage_outputs(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+  const trt_engine_t *engine = cc->engine;
   for (int b = 0; b < engine->nb_bindings; b++)
     if (!engine->binding_is_input[b] && cc->run_bindings[b] != bindings[b])
-      TRT_CUDA_CHECK(cudaMemcpyAsync(bindings[b], cc->run_bindings[b],
-                                     (size_t)batch * item_bytes(engine, b),
+      TRT_CUDA_CHECK(cudaMemcpyAsync(bindings[b], cc->run_bindings[b], run_bytes(engine, b, batch),
                                      cudaMemcpyDeviceToDevice, cc->env.stream));
   return TRT_STATUS_OK;
 }
@@ -284,34 +337,38 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
   return status;
 }
 
-static trt_status_t launch_all(trt_cuda_context_t *cc, int batch, void *const *bindings,
-                               bool profile) {
-  trt_status_t status = stage_inputs(cc, batch, bindings);
+/* What the graph holds: the network on cc->run_bindings. */
+static trt_status_t launch_network(trt_cuda_context_t *cc, bool profile) {
+  trt_status_t status = launch_layers(cc, profile);
   if (status == TRT_STATUS_OK)
-    status = launch_layers(cc, profile);
-  if (status == TRT_STATUS_OK)
-    status = finish_outputs(cc, batch, bindings);
+    status = fill_unwritten_outputs(cc);
   return status;
 }
 
-static bool graph_matches(const trt_cuda_context_t *cc, int batch, void *const *bindings) {
-  if (!cc->graph || cc->graph_batch != batch)
-    return false;
-  for (int b = 0; b < cc->engine->nb_bindings; b++)
-    if (cc->graph_bindings[b] != bindings[b])
-      return false;
-  return true;
-}
-
-static trt_status_t capture_graph(trt_cuda_context_t *cc, int batch, void *const *bindings) {
+/* Captures launch_network (on the staging buffers) into cc->graph. Holds
+ * the process-wide capture lock throughout (cuda_backend.h). On failure
+ * cc->graph stays NULL, the stream has left capture mode and the error
+ * the failure left for cudaGetLastError is cleared; trt_last_error() says
+ * what failed. Nothing captured is executed, so a failure loses no work. */
+static trt_status_t capture_graph(trt_cuda_context_t *cc) {
   drop_graph(cc);
-  TRT_CUDA_CHECK(cudaStreamBeginCapture(cc->env.stream, cudaStreamCaptureModeThreadLocal));
-  trt_status_t status = launch_all(cc, batch, bindings, false);
+  trt_cuda_capture_lock();
+  cudaError_t error = cudaStreamBeginCapture(cc->env.stream, cudaStreamCaptureModeThreadLocal);
+  trt_status_t status = TRT_STATUS_OK;
   cudaGraph_t graph = NULL;
-  cudaError_t error = cudaStreamEndCapture(cc->env.stream, &graph);
-  if (status == TRT_STATUS_OK && error != cudaSuccess)
-    status = trt_error(TRT_STATUS_CUDA_ERROR, "capturing a CUDA graph: %s",
+  if (error != cudaSuccess) {
+    status = trt_error(TRT_STATUS_CUDA_ERROR, "beginning a CUDA graph capture: %s",
                        cudaGetErrorString(error));
+  } else {
+    status = launch_network(cc, false);
+    error = cudaStreamEndCapture(cc->env.stream, &graph);
+    if (status == TRT_STATUS_OK && error != cudaSuccess)
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "capturing a CUDA graph: %s",
+                         cudaGetErrorString(error));
+  }
+  trt_cuda_capture_unlock();
+  if (status == TRT_STATUS_OK && !graph)
+    status = trt_error(TRT_STATUS_CUDA_ERROR, "capturing a CUDA graph: no graph came back");
   if (status == TRT_STATUS_OK) {
     error = cudaGraphInstantiate(&cc->graph, graph, 0);
     if (error != cudaSuccess) {
@@ -322,10 +379,33 @@ static trt_status_t capture_graph(trt_cuda_context_t *cc, int batch, void *const
   }
   if (graph)
     (void)cudaGraphDestroy(graph);
-  if (status != TRT_STATUS_OK)
+  if (status != TRT_STATUS_OK) {
+    /* A failed capture's errors are not sticky; leave none behind for the
+     * next check on this thread to misreport. */
+    (void)cudaGetLastError();
+    cc->graph = NULL;
+  }
+  return status;
+}
+
+/* Graph mode, after the inputs are staged: replay, or run eagerly and then
+ * try to capture (see the top of the file). Fails only when the eager run
+ * or a replay does, never because a capture did. */
+static trt_status_t run_graph_mode(trt_cuda_context_t *cc) {
+  if (cc->graph) {
+    TRT_CUDA_CHECK(cudaGraphLaunch(cc->graph, cc->env.stream));
+    return TRT_STATUS_OK;
+  }
+  trt_status_t status = launch_network(cc, false); /* this run's results; the warm-up */
+  if (status != TRT_STATUS_OK || cc->graph_failures >= GRAPH_MAX_FAILURES)
     return status;
-  cc->graph_batch = batch;
-  memcpy(cc->graph_bindings, bindings, (size_t)cc->engine->nb_bindings * sizeof(void *));
+  if (capture_graph(cc) != TRT_STATUS_OK) {
+    cc->graph_failures++;
+    bool giving_up = cc->graph_failures >= GRAPH_MAX_FAILURES;
+    trt_log(TRT_SEVERITY_WARNING,
+            "CUDA graph capture failed (%s); this context runs without a graph %s",
+            trt_last_error(), giving_up ? "from now on" : "until the next attempt");
+  }
   return TRT_STATUS_OK;
 }
 
@@ -357,20 +437,17 @@ static trt_status_t report_profile(trt_context_t *context) {
 static trt_status_t run(trt_context_t *context, int batch, void *const *bindings) {
   trt_cuda_context_t *cc = context->cuda;
   bool profile = context->profiler != NULL;
-  trt_status_t status = prepare_bindings(cc, batch, bindings);
+  bool graph_mode = cc->use_graph && !profile;
+  trt_status_t status = prepare_bindings(cc, batch, bindings, graph_mode);
   if (status == TRT_STATUS_OK && profile)
     status = ensure_layer_events(cc);
-  if (status != TRT_STATUS_OK)
-    return status;
-  if (!cc->use_graph || profile)
-    return launch_all(cc, batch, bindings, profile);
-  if (!graph_matches(cc, batch, bindings)) {
-    status = capture_graph(cc, batch, bindings);
-    if (status != TRT_STATUS_OK)
-      return status;
-  }
-  TRT_CUDA_CHECK(cudaGraphLaunch(cc->graph, cc->env.stream));
-  return TRT_STATUS_OK;
+  if (status == TRT_STATUS_OK)
+    status = stage_inputs(cc, batch, bindings);
+  if (status == TRT_STATUS_OK)
+    status = graph_mode ? run_graph_mode(cc) : launch_network(cc, profile);
+  if (status == TRT_STATUS_OK)
+    status = unstage_outputs(cc, batch, bindings);
+  return status;
 }
 
 trt_status_t trt_cuda_context_enqueue(trt_context_t *context, int batch, void *const *bindings,

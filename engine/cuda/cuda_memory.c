@@ -41,7 +41,7 @@ void trt_cuda_engine_destroy(trt_cuda_engine_t *cuda) {
     return;
   if (cuda->constants) {
     (void)cudaSetDevice(cuda->device);
-    (void)cudaFree(cuda->constants);
+    (void)trt_cuda_free(cuda->constants);
   }
   free(cuda->tactics);
   free(cuda->layer_workspace);
@@ -195,7 +195,7 @@ trt_status_t trt_device_malloc(void **pointer, size_t bytes) {
 
 void trt_device_free(void *pointer) {
   if (pointer)
-    (void)cudaFree(pointer);
+    (void)trt_cuda_free(pointer);
 }
 
 trt_status_t trt_host_malloc_pinned(void **pointer, size_t bytes) {
@@ -212,7 +212,7 @@ trt_status_t trt_host_malloc_pinned(void **pointer, size_t bytes) {
 
 void trt_host_free_pinned(void *pointer) {
   if (pointer)
-    (void)cudaFreeHost(pointer);
+    (void)trt_cuda_free_host(pointer);
 }
 
 static trt_status_t copy(void *to, const void *from, size_t bytes, enum cudaMemcpyKind kind,

@@ -165,7 +165,7 @@ static void resize_destroy(void *state) {
   if (!s)
     return;
   if (s->device_tables)
-    cudaFree(s->device_tables);
+    trt_cuda_free(s->device_tables);
   free(s);
 }
 

@@ -25,6 +25,9 @@ typedef struct {
 
 /* 0 when ready; 77 (the skip code) after printing "no GPU: <reason>". */
 static int gpu_harness_open(gpu_harness_t *gpu) {
+  /* Progress goes to stdout, failures to stderr: line-buffer stdout so a
+   * log that takes both keeps each failure next to its case. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   memset(gpu, 0, sizeof *gpu);
   int count = 0;
   if (trt_cuda_device_count(&count) != TRT_STATUS_OK || count < 1) {
@@ -43,6 +46,9 @@ static int gpu_harness_open(gpu_harness_t *gpu) {
     return 77;
   }
   env->allow_tf32 = false;
+  /* Every tactic is checked, the lossy ones (FFT, non-fused Winograd) too,
+   * at each test's own tolerance. */
+  env->allow_lossy_tactics = true;
   return 0;
 }
 

@@ -47,4 +47,25 @@ double gpu_compare_outputs(const trt_engine_t *engine, int batch, const gpu_bind
 bool gpu_compare_backends(const char *name, const trt_network_t *network, int max_batch,
                           int batch, double tolerance);
 
+#define GPU_MAX_SOFTMAX_PAIRS 8
+
+/* What gpu_compare_backends_ex adds. */
+typedef struct {
+  /* Raw little-endian float32 data for the network's first input (its
+   * whole size at `batch`), or NULL for random inputs. */
+  const char *input_file;
+  /* Softmax outputs whose input (the logits) is an output too. The logits
+   * are held to the tolerance; the probabilities to the tolerance plus
+   * what the logits' error explains: to first order a softmax moves each
+   * probability p_i by p_i (dz_i - sum_j p_j dz_j), so its relative L2
+   * error is at most 2 max|dz|, however small the logits' relative error
+   * (large logits make a tiny relative error a visible one). */
+  int nb_softmax;
+  const char *softmax_output[GPU_MAX_SOFTMAX_PAIRS];
+  const char *softmax_logits[GPU_MAX_SOFTMAX_PAIRS];
+} gpu_compare_options_t;
+
+bool gpu_compare_backends_ex(const char *name, const trt_network_t *network, int max_batch,
+                             int batch, double tolerance, const gpu_compare_options_t *options);
+
 #endif

@@ -82,6 +82,16 @@ for step in "${steps[@]}"; do
     if [[ -f "$bundle/models/ppocr/det.onnx" ]]; then
       run ppocr "$bin/test_gpu_models" "$bundle/models/ppocr/det.onnx:x=1x3x640x640" \
         "$bundle/models/ppocr/cls.onnx:x=1x3x48x192" "$bundle/models/ppocr/rec.onnx:x=1x3x48x320"
+      inputs="$bundle/models/ppocr/inputs"
+      if [[ -f "$inputs/det.bin" ]]; then
+        # The rendered page and text line (models/make_inputs.py), as in use.
+        run ppocr_rendered "$bin/test_gpu_models" \
+          "$bundle/models/ppocr/det.onnx:x=1x3x640x640:$inputs/det.bin" \
+          "$bundle/models/ppocr/cls.onnx:x=1x3x48x192:$inputs/cls.bin" \
+          "$bundle/models/ppocr/rec.onnx:x=1x3x48x320:$inputs/rec.bin"
+      else
+        skip ppocr_rendered "no rendered inputs in the bundle (tools/build-gpu.sh needs OpenCV)"
+      fi
     else
       skip ppocr "models/downloads/ppocr was not in the bundle"
     fi

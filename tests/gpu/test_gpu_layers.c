@@ -425,7 +425,13 @@ static void indexing_cases(void) {
     trt_unary_params_t p = {.op = {TRT_ACTIVATION_RELU, 0, 0}};
     int y = add_layer(network, TRT_LAYER_UNARY, &x, 1, 1, &p);
     trt_network_unmark_output(network, y);
-    add_layer(network, TRT_LAYER_IDENTITY, &y, 1, 1, NULL);
+    /* Not add_layer: its layers are all named "layer", and a second one
+     * would name its output "layer:0" again, which the network refuses
+     * (the identity then had no output and the network none). */
+    int identity = trt_network_add_layer(network, TRT_LAYER_IDENTITY, "identity", &y, 1, NULL, 1,
+                                         NULL);
+    if (identity >= 0)
+      trt_network_mark_output(network, trt_network_layer_output(network, identity, 0));
     check("identity", network, 1, 1);
   }
   if (selected("compare less")) {

@@ -2,9 +2,18 @@
  *
  *   test_gpu_models [--tolerance=1e-4] [--batch=N] MODEL...
  *
- * MODEL is model.onnx[:input=1x3x224x224] (an input's dims fixed when the
- * model leaves them dynamic; the first dimension -1 keeps it as the batch)
- * or deploy.prototxt (Caffe, random weights). Exits 77 without a GPU. */
+ * MODEL is model.onnx[:input=1x3x224x224[:data.bin]] (an input's dims fixed
+ * when the model leaves them dynamic; the first dimension -1 keeps it as
+ * the batch; data.bin: raw float32 for the first input, e.g. PP-OCR det on
+ * the page models/make_inputs.py renders, instead of random values) or
+ * deploy.prototxt (Caffe, random weights).
+ *
+ * Where an output is a Softmax, its input (the logits) is compared too:
+ * with random weights a softmax often saturates to exact 0/1, which hides
+ * any difference, or sits on large logits, which turns a tiny relative
+ * difference into a visible one. The logits are held to the tolerance, the
+ * probabilities to the tolerance plus what the logits' difference explains
+ * (gpu_util.h). Exits 77 without a GPU. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +25,43 @@ static bool ends_with(const char *text, const char *suffix) {
   return a >= b && strcmp(text + a - b, suffix) == 0;
 }
 
-static bool load(const char *spec, trt_network_t *network) {
+/* Marks the input of each Softmax output as an output too and records the
+ * pair. */
+static void mark_softmax_logits(trt_network_t *network, gpu_compare_options_t *options) {
+  int outputs = trt_network_num_outputs(network);
+  for (int i = 0; i < outputs; i++) {
+    int tensor = trt_network_output(network, i);
+    for (int l = 0; l < trt_network_num_layers(network); l++) {
+      if (trt_network_layer_type(network, l) != TRT_LAYER_SOFTMAX ||
+          trt_network_layer_output(network, l, 0) != tensor)
+        continue;
+      int logits = trt_network_layer_input(network, l, 0);
+      bool is_input = false;
+      for (int k = 0; k < trt_network_num_inputs(network); k++)
+        is_input = is_input || trt_network_input(network, k) == logits;
+      if (is_input || options->nb_softmax >= GPU_MAX_SOFTMAX_PAIRS ||
+          trt_network_mark_output(network, logits) != TRT_STATUS_OK)
+        continue;
+      options->softmax_output[options->nb_softmax] = trt_network_tensor_name(network, tensor);
+      options->softmax_logits[options->nb_softmax] = trt_network_tensor_name(network, logits);
+      options->nb_softmax++;
+    }
+  }
+}
+
+static bool load(const char *spec, trt_network_t *network, char *input_file,
+                 size_t input_file_size) {
   char path[4096];
   snprintf(path, sizeof(path), "%s", spec);
+  input_file[0] = '\0';
   char *shape = strchr(path, ':');
   if (shape)
     *shape++ = '\0';
+  char *data = shape ? strchr(shape, ':') : NULL;
+  if (data) {
+    *data++ = '\0';
+    snprintf(input_file, input_file_size, "%s", data);
+  }
   trt_status_t status;
   if (ends_with(path, ".prototxt")) {
     trt_caffe_options_t options;
@@ -61,8 +101,14 @@ int main(int argc, char **argv) {
     }
     trt_network_t *network = trt_network_create();
     run++;
-    if (!load(argv[i], network) ||
-        !gpu_compare_backends(argv[i], network, batch, batch, tolerance))
+    char input_file[4096];
+    gpu_compare_options_t options = {0};
+    bool ok = load(argv[i], network, input_file, sizeof(input_file));
+    if (ok) {
+      options.input_file = input_file[0] ? input_file : NULL;
+      mark_softmax_logits(network, &options);
+    }
+    if (!ok || !gpu_compare_backends_ex(argv[i], network, batch, batch, tolerance, &options))
       failed++;
     trt_network_destroy(network);
   }

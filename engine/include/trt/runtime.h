@@ -35,6 +35,12 @@ typedef struct {
   size_t workspace;     /* bytes of scratch a layer may use */
   trt_precision_t precision;
   bool allow_tf32;
+  /* CUDA, FP32: also consider convolution algorithms that trade accuracy
+   * for speed (cuDNN's FFT, FFT tiling and non-fused Winograd, whose FP32
+   * results can differ from the direct computation by 1e-4 relative and
+   * more). Off by default: an FP32 engine stays within FP32 rounding of
+   * the CPU reference, as TensorRT's does. Plan files store it. */
+  bool allow_lossy_tactics;
   int cpu_threads;      /* 0: one per online core */
   bool verbose;         /* log each build step at TRT_SEVERITY_VERBOSE */
   /* Optimizer passes switched off: bit i is pass i of the default pipeline
