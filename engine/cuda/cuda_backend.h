@@ -75,8 +75,10 @@ typedef struct {
  * capture", cuDNN with CUDNN_STATUS_EXECUTION_FAILED). Contexts hold this
  * process-wide lock while they capture (rarely: once per context, see
  * cuda_engine.c), and every free the engine makes, its public memory
- * helpers included, takes it, so the engine's own frees never break a
- * capture on another thread. Replays are not serialized. */
+ * helpers included, takes it, as do the creation and destruction of the
+ * library handles and of a context's layer states (cuDNN and cuBLAS free
+ * memory inside), so the engine's own frees never break a capture on
+ * another thread. Replays are not serialized. The lock is recursive. */
 void trt_cuda_capture_lock(void);
 void trt_cuda_capture_unlock(void);
 /* cudaFree / cudaFreeHost under that lock (NULL is a no-op). */

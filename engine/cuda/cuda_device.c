@@ -20,9 +20,23 @@ _Static_assert(TRT_MAX_UNARY_CHAIN == TRT_KMAX_UNARY_CHAIN,
 
 /* ---- capture lock (cuda_backend.h) ---------------------------------------- */
 
-static pthread_mutex_t capture_mutex = PTHREAD_MUTEX_INITIALIZER;
+/* Recursive: context creation and destruction hold it around steps that
+ * take it again (frees, library handles). */
+static pthread_mutex_t capture_mutex;
+static pthread_once_t capture_mutex_once = PTHREAD_ONCE_INIT;
 
-void trt_cuda_capture_lock(void) { (void)pthread_mutex_lock(&capture_mutex); }
+static void capture_mutex_init(void) {
+  pthread_mutexattr_t attributes;
+  (void)pthread_mutexattr_init(&attributes);
+  (void)pthread_mutexattr_settype(&attributes, PTHREAD_MUTEX_RECURSIVE);
+  (void)pthread_mutex_init(&capture_mutex, &attributes);
+  (void)pthread_mutexattr_destroy(&attributes);
+}
+
+void trt_cuda_capture_lock(void) {
+  (void)pthread_once(&capture_mutex_once, capture_mutex_init);
+  (void)pthread_mutex_lock(&capture_mutex);
+}
 
 void trt_cuda_capture_unlock(void) { (void)pthread_mutex_unlock(&capture_mutex); }
 
@@ -122,13 +136,18 @@ static trt_status_t env_create(trt_cuda_env_t *env) {
   return TRT_STATUS_OK;
 }
 
+/* Under the capture lock (cuda_backend.h): creating and destroying cuDNN
+ * and cuBLAS handles allocates and frees device memory inside the
+ * libraries, where the engine's own frees cannot take the lock. */
 trt_status_t trt_cuda_env_init(trt_cuda_env_t *env, int device, bool allow_tf32) {
   memset(env, 0, sizeof(*env));
   env->device = device;
   env->allow_tf32 = allow_tf32;
+  trt_cuda_capture_lock();
   trt_status_t status = env_create(env);
   if (status != TRT_STATUS_OK)
     trt_cuda_env_release(env);
+  trt_cuda_capture_unlock();
   return status;
 }
 
@@ -137,6 +156,7 @@ trt_status_t trt_cuda_env_init(trt_cuda_env_t *env, int device, bool allow_tf32)
 void trt_cuda_env_release(trt_cuda_env_t *env) {
   if (env->stream)
     (void)cudaStreamSynchronize(env->stream);
+  trt_cuda_capture_lock();
   if (env->cublas_lt)
     (void)cublasLtDestroy(env->cublas_lt);
   if (env->cublas)
@@ -147,5 +167,6 @@ void trt_cuda_env_release(trt_cuda_env_t *env) {
     (void)cudaStreamDestroy(env->stream);
   if (env->workspace)
     (void)trt_cuda_free(env->workspace);
+  trt_cuda_capture_unlock();
   memset(env, 0, sizeof(*env));
 }

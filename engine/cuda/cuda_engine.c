@@ -166,7 +166,12 @@ static trt_status_t context_setup(trt_cuda_context_t *cc) {
   status = grow_workspace(&cc->env, engine->cuda->workspace_bytes);
   if (status != TRT_STATUS_OK)
     return status;
-  return create_layers(cc);
+  /* Layer states allocate (and cuDNN may free) device memory: not while
+   * another context captures (cuda_backend.h). */
+  trt_cuda_capture_lock();
+  status = create_layers(cc);
+  trt_cuda_capture_unlock();
+  return status;
 }
 
 trt_status_t trt_cuda_context_create(trt_context_t *context) {
@@ -195,6 +200,7 @@ void trt_cuda_context_destroy(trt_cuda_context_t *cc) {
     (void)cudaStreamSynchronize(cc->env.stream);
   drop_graph(cc);
   const trt_network_t *network = engine->full.network;
+  trt_cuda_capture_lock(); /* cuda_backend.h: frees inside the libraries */
   for (int l = 0; cc->created && l < network->nb_layers; l++) {
     const trt_cuda_layer_ops_t *ops = trt_cuda_layer_ops(network->layers[l].type);
     if (cc->created[l] && ops && ops->destroy)
@@ -213,6 +219,7 @@ void trt_cuda_context_destroy(trt_cuda_context_t *cc) {
     (void)cudaEventDestroy(cc->exit);
   if (cc->arena)
     (void)trt_cuda_free(cc->arena);
+  trt_cuda_capture_unlock();
   trt_cuda_env_release(&cc->env);
   free(cc->layer_events);
   free(cc->states);
