@@ -41,6 +41,11 @@ struct _GstTrtBatch {
   GQueue pending;               /* of Pending */
   GQueue ready;                 /* of GstBuffer */
   gpointer *scratch;            /* per binding: memory of outputs not reported */
+  /* CUDA engines read and write device memory: every binding gets a device
+   * buffer, and each batch is staged through them on the batch's stream.
+   * (Preprocessing on the GPU, with no host copy, is a later step.) */
+  gpointer *device_bindings;    /* NULL for a CPU engine */
+  void *stream;
 };
 
 static gboolean
@@ -57,6 +62,49 @@ map_data_type (trt_data_type_t type, GstTrtTensorDataType * out)
     case TRT_DATA_TYPE_BOOL: *out = GST_TRT_TENSOR_DATA_TYPE_BOOL; return TRUE;
     default: return FALSE;
   }
+}
+
+static gsize
+binding_bytes (const trt_engine_t * engine, gint binding)
+{
+  trt_dims_t dims = trt_engine_binding_dims (engine, binding);
+  int64_t volume = trt_dims_volume (&dims);
+  return (gsize) MAX (volume, 1) * MAX (trt_data_type_size (trt_engine_binding_type (engine,
+              binding)), 1);
+}
+
+static gboolean
+allocate_device_bindings (GstTrtBatch * batch, const trt_engine_t * engine, GError ** error)
+{
+  batch->device_bindings = g_new0 (gpointer, batch->num_bindings);
+  gboolean ok = trt_stream_create (&batch->stream) == TRT_STATUS_OK;
+  for (gint b = 0; ok && b < batch->num_bindings; b++)
+    ok = trt_device_malloc (&batch->device_bindings[b], binding_bytes (engine, b))
+        == TRT_STATUS_OK;
+  if (!ok)
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+        "Could not set up GPU buffers for a batch of %u: %s", batch->capacity,
+        trt_last_error ());
+  return ok;
+}
+
+/* Runs the engine on device copies of `bindings` (host memory). */
+static trt_status_t
+execute_on_device (GstTrtBatch * batch, guint count, void *const *bindings)
+{
+  gsize input_bytes = (gsize) count * batch->item_floats * sizeof (gfloat);
+  trt_status_t status = trt_memcpy_host_to_device (batch->device_bindings[batch->input_binding],
+      bindings[batch->input_binding], input_bytes, batch->stream);
+  if (status == TRT_STATUS_OK)
+    status = trt_context_enqueue (batch->context, (int) count, batch->device_bindings,
+        batch->stream);
+  for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_outputs; i++) {
+    const Output *out = &batch->outputs[i];
+    status = trt_memcpy_device_to_host (bindings[out->binding],
+        batch->device_bindings[out->binding], out->total_bytes, batch->stream);
+  }
+  trt_status_t synced = trt_stream_synchronize (batch->stream);
+  return status != TRT_STATUS_OK ? status : synced;
 }
 
 GstTrtBatch *
@@ -122,12 +170,13 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
     for (guint i = 0; i < info->num_outputs; i++)
       used |= info->output_bindings[i] == b;
     if (!used) {
-      trt_dims_t dims = trt_engine_binding_dims (engine, b);
-      int64_t volume = trt_dims_volume (&dims);
-      batch->scratch[b] = g_malloc0 ((gsize) MAX (volume, 1)
-          * MAX (trt_data_type_size (trt_engine_binding_type (engine, b)), 1));
+      batch->scratch[b] = g_malloc0 (binding_bytes (engine, b));
     }
   }
+
+  if (trt_engine_backend (engine) == TRT_BACKEND_CUDA
+      && !allocate_device_bindings (batch, engine, error))
+    goto failed;
 
   if (trt_context_create (engine, &batch->context) != TRT_STATUS_OK) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
@@ -165,6 +214,11 @@ gst_trt_batch_free (GstTrtBatch * batch)
     return;
   gst_trt_batch_clear (batch);
   trt_context_destroy (batch->context);
+  for (gint b = 0; batch->device_bindings && b < batch->num_bindings; b++)
+    trt_device_free (batch->device_bindings[b]);
+  g_free (batch->device_bindings);
+  if (batch->stream)
+    trt_stream_destroy (batch->stream);
   for (gint b = 0; batch->scratch && b < batch->num_bindings; b++)
     g_free (batch->scratch[b]);
   g_free (batch->scratch);
@@ -279,7 +333,10 @@ gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error)
       if (!bindings[b])
         bindings[b] = batch->scratch[b];
     GST_LOG_OBJECT (log_object, "running a batch of %u", count);
-    if (trt_context_execute (batch->context, (int) count, bindings) != TRT_STATUS_OK) {
+    trt_status_t status = batch->device_bindings
+        ? execute_on_device (batch, count, bindings)
+        : trt_context_execute (batch->context, (int) count, bindings);
+    if (status != TRT_STATUS_OK) {
       g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
           "Inference failed on a batch of %u: %s", count, trt_last_error ());
       ok = FALSE;
