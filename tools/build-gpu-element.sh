@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the trtinfer plugin with the CUDA backend and gathers what the GPU
+# machine needs to run it (it has CUDA but no GStreamer: carry .gst-bundle
+# from ../shared/device/gst-bundle.sh too):
+#
+#   tools/build-gpu-element.sh [BUILD_DIR]     (default: build-gpu-gst)
+#
+# Gives BUILD_DIR/element-bundle: the plugin, the tensor meta library, the
+# example application, libprotobuf-c, PP-OCR det and a rendered text page.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-build-gpu-gst}"
+cd "$root"
+if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
+  export PATH="/usr/local/cuda/bin:$PATH"
+fi
+if [[ ! -f "$build/build.ninja" ]]; then
+  meson setup "$build" -Dcuda=enabled -Dgstreamer=enabled -Dtests=false -Dbuildtype=release \
+    "-Dgpu_gencode=-gencode=arch=compute_90,code=sm_90 -gencode=arch=compute_80,code=compute_80"
+fi
+ninja -C "$build" gst/libgsttrtinfer.so gst/trtinfer-app
+bundle="$build/element-bundle"
+rm -rf "$bundle"
+mkdir -p "$bundle/plugins" "$bundle/lib" "$bundle/bin" "$bundle/data"
+cp "$build/gst/libgsttrtinfer.so" "$bundle/plugins/"
+cp -L "$build"/gst/tensormeta/libgsttrttensormeta-1.0.so.0 "$bundle/lib/"
+cp "$build/gst/trtinfer-app" "$bundle/bin/"
+strip "$bundle/plugins/"*.so "$bundle/lib/"*.so* "$bundle/bin/"*
+cp -L "$(ldd "$build/gst/libgsttrtinfer.so" | awk '$1 == "libprotobuf-c.so.1" {print $3}')" \
+  "$bundle/lib/"
+bash models/fetch_models.sh models/downloads >/dev/null
+cp models/downloads/ppocr/det.onnx "$bundle/data/"
+/usr/bin/python3 models/make_inputs.py "$build/inputs" >/dev/null
+cp "$build/inputs/det.png" "$bundle/data/"
+du -sh "$bundle"
