@@ -615,10 +615,13 @@ static int load_network(giexec_session_t *session, const giexec_options_t *optio
   if (!session->network)
     return engine_failure("creating the network");
   if (options->deploy_path) {
-    /* Caffe: --output names blobs; the importer drops what they do not need. */
+    /* Caffe: --output names blobs; the importer drops what they do not need.
+     * As in the original giexec the batch is --batch, whatever the deploy
+     * file's first input dimension says. */
     trt_caffe_options_t caffe_options;
     trt_caffe_options_init(&caffe_options);
     caffe_options.seed = (uint64_t)options->seed;
+    caffe_options.batch_size = options->batch;
     caffe_options.outputs = options->output_names;
     caffe_options.nb_outputs = options->nb_output_names;
     if (trt_caffe_parse(session->network, options->deploy_path, options->caffemodel_path,
