@@ -32,6 +32,7 @@
 
 #include "engine_internal.h"
 #include "layer_registry.h"
+#include "plan_io.h"
 #include "trt/trt.h"
 
 #define PLAN_MAGIC "TRTPLAN"
@@ -41,86 +42,45 @@
 
 /* ---- writing ------------------------------------------------------------- */
 
-typedef struct {
-  unsigned char *data;
-  size_t size, capacity;
-  bool failed;
-} writer_t;
-
-static void put(writer_t *w, const void *bytes, size_t count) {
-  if (w->failed)
-    return;
-  if (w->size + count > w->capacity) {
-    size_t grown = w->capacity ? w->capacity * 2 : 4096;
-    while (grown < w->size + count)
-      grown *= 2;
-    unsigned char *larger = realloc(w->data, grown);
-    if (!larger) {
-      w->failed = true;
-      return;
-    }
-    w->data = larger;
-    w->capacity = grown;
-  }
-  memcpy(w->data + w->size, bytes, count);
-  w->size += count;
-}
-
-static void put_u32(writer_t *w, uint32_t value) { put(w, &value, sizeof(value)); }
-static void put_u64(writer_t *w, uint64_t value) { put(w, &value, sizeof(value)); }
-
-static void put_string(writer_t *w, const char *text) {
-  uint32_t length = (uint32_t)strlen(text ? text : "");
-  put_u32(w, length);
-  put(w, text ? text : "", length);
-}
-
-static uint64_t fnv1a(const unsigned char *data, size_t size) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < size; i++)
-    hash = (hash ^ data[i]) * 0x100000001b3ull;
-  return hash;
-}
-
 static size_t tensor_bytes(const trt_tensor_t *tensor) {
   return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
 }
 
-static void put_network(writer_t *w, const trt_network_t *network) {
-  put_u32(w, (uint32_t)network->nb_tensors);
+static void put_network(trt_plan_writer_t *w, const trt_network_t *network) {
+  trt_plan_put_u32(w, (uint32_t)network->nb_tensors);
   for (int t = 0; t < network->nb_tensors; t++) {
     const trt_tensor_t *tensor = &network->tensors[t];
-    put_string(w, tensor->name);
-    put_u32(w, (uint32_t)tensor->type);
-    put_u32(w, (uint32_t)tensor->dims.nb_dims);
+    trt_plan_put_string(w, tensor->name);
+    trt_plan_put_u32(w, (uint32_t)tensor->type);
+    trt_plan_put_u32(w, (uint32_t)tensor->dims.nb_dims);
     for (int d = 0; d < tensor->dims.nb_dims; d++)
-      put_u64(w, (uint64_t)tensor->dims.d[d]);
-    put_u32(w, (uint32_t)tensor->view_parent);
-    put_u32(w, (uint32_t)tensor->view_axis);
-    put_u64(w, (uint64_t)tensor->view_offset);
-    put_u32(w, tensor->data ? 1u : 0u);
+      trt_plan_put_u64(w, (uint64_t)tensor->dims.d[d]);
+    trt_plan_put_u32(w, (uint32_t)tensor->view_parent);
+    trt_plan_put_u32(w, (uint32_t)tensor->view_axis);
+    trt_plan_put_u64(w, (uint64_t)tensor->view_offset);
+    trt_plan_put_u32(w, tensor->data ? 1u : 0u);
     if (tensor->data) {
-      put_u64(w, tensor_bytes(tensor));
-      put(w, tensor->data, tensor_bytes(tensor));
+      trt_plan_put_u64(w, tensor_bytes(tensor));
+      trt_plan_put(w, tensor->data, tensor_bytes(tensor));
     }
   }
-  put_u32(w, (uint32_t)network->nb_layers);
+  trt_plan_put_u32(w, (uint32_t)network->nb_layers);
   for (int l = 0; l < network->nb_layers; l++) {
     const trt_layer_t *layer = &network->layers[l];
     size_t params_size = trt_layer_descriptor(layer->type)->params_size;
-    put_u32(w, (uint32_t)layer->type);
-    put_string(w, layer->name);
-    put_u32(w, (uint32_t)layer->nb_inputs);
-    put(w, layer->inputs, (size_t)layer->nb_inputs * sizeof(int));
-    put_u32(w, (uint32_t)layer->nb_outputs);
-    put(w, layer->outputs, (size_t)layer->nb_outputs * sizeof(int));
-    put_u64(w, params_size);
-    put(w, layer->params, params_size);
+    trt_plan_put_u32(w, (uint32_t)layer->type);
+    trt_plan_put_string(w, layer->name);
+    trt_plan_put_u32(w, (uint32_t)layer->nb_inputs);
+    trt_plan_put(w, layer->inputs, (size_t)layer->nb_inputs * sizeof(int));
+    trt_plan_put_u32(w, (uint32_t)layer->nb_outputs);
+    trt_plan_put(w, layer->outputs, (size_t)layer->nb_outputs * sizeof(int));
+    trt_plan_put_u64(w, params_size);
+    trt_plan_put(w, layer->params, params_size);
   }
-  put_u32(w, (uint32_t)network->nb_inputs);
-  put(w, network->inputs, (size_t)network->nb_inputs * sizeof(int));
-  put_u32(w, (uint32_t)network->nb_outputs);
-  put(w, network->outputs, (size_t)network->nb_outputs * sizeof(int));
+  trt_plan_put_u32(w, (uint32_t)network->nb_inputs);
+  trt_plan_put(w, network->inputs, (size_t)network->nb_inputs * sizeof(int));
+  trt_plan_put_u32(w, (uint32_t)network->nb_outputs);
+  trt_plan_put(w, network->outputs, (size_t)network->nb_outputs * sizeof(int));
 }
 
 trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_key, void **data,
@@ -138,31 +98,31 @@ trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_
     if (status != TRT_STATUS_OK)
       return status;
   }
-  writer_t w = {0};
-  put(&w, PLAN_MAGIC, sizeof(PLAN_MAGIC));
-  put_u32(&w, cuda ? PLAN_FORMAT_VERSION_CUDA : PLAN_FORMAT_VERSION);
-  put_string(&w, trt_version_string());
-  put_u32(&w, (uint32_t)engine->backend);
-  put_string(&w, device);
-  put_u32(&w, (uint32_t)engine->config.precision);
+  trt_plan_writer_t w = {0};
+  trt_plan_put(&w, PLAN_MAGIC, sizeof(PLAN_MAGIC));
+  trt_plan_put_u32(&w, cuda ? PLAN_FORMAT_VERSION_CUDA : PLAN_FORMAT_VERSION);
+  trt_plan_put_string(&w, trt_version_string());
+  trt_plan_put_u32(&w, (uint32_t)engine->backend);
+  trt_plan_put_string(&w, device);
+  trt_plan_put_u32(&w, (uint32_t)engine->config.precision);
   /* Precision flags: bit 0 TF32, bit 1 lossy tactics (plans from before
    * bit 1 existed read as lossy tactics off, which is what they had). */
-  put_u32(&w, (engine->config.allow_tf32 ? 1u : 0u) |
-                  (engine->config.allow_lossy_tactics ? 2u : 0u));
-  put_u32(&w, (uint32_t)engine->max_batch);
-  put_u64(&w, engine->config.workspace);
-  put_u32(&w, engine->config.disabled_passes);
-  put_string(&w, cache_key);
+  trt_plan_put_u32(&w, (engine->config.allow_tf32 ? 1u : 0u) |
+                           (engine->config.allow_lossy_tactics ? 2u : 0u));
+  trt_plan_put_u32(&w, (uint32_t)engine->max_batch);
+  trt_plan_put_u64(&w, engine->config.workspace);
+  trt_plan_put_u32(&w, engine->config.disabled_passes);
+  trt_plan_put_string(&w, cache_key);
   if (cuda) {
-    put_u64(&w, section_size);
-    put(&w, section, section_size);
+    trt_plan_put_u64(&w, section_size);
+    trt_plan_put(&w, section, section_size);
     free(section);
     put_network(&w, engine->full.network);
   } else {
     put_network(&w, engine->source);
   }
-  uint64_t checksum = w.failed ? 0 : fnv1a(w.data, w.size);
-  put_u64(&w, checksum);
+  uint64_t checksum = w.failed ? 0 : trt_plan_checksum(w.data, w.size);
+  trt_plan_put_u64(&w, checksum);
   if (w.failed) {
     free(w.data);
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory serializing the engine");
@@ -202,80 +162,34 @@ trt_status_t trt_engine_save(const trt_engine_t *engine, const char *path, const
 
 /* ---- reading ------------------------------------------------------------- */
 
-typedef struct {
-  const unsigned char *data;
-  size_t size, offset;
-  bool truncated;
-} reader_t;
-
-static bool take(reader_t *r, void *out, size_t count) {
-  if (r->truncated || count > r->size - r->offset) {
-    r->truncated = true;
-    if (out)
-      memset(out, 0, count);
-    return false;
-  }
-  if (out)
-    memcpy(out, r->data + r->offset, count);
-  r->offset += count;
-  return true;
-}
-
-static uint32_t take_u32(reader_t *r) {
-  uint32_t value = 0;
-  take(r, &value, sizeof(value));
-  return value;
-}
-
-static uint64_t take_u64(reader_t *r) {
-  uint64_t value = 0;
-  take(r, &value, sizeof(value));
-  return value;
-}
-
-/* A malloc'd, NUL-terminated copy; NULL when truncated or out of memory. */
-static char *take_string(reader_t *r) {
-  uint32_t length = take_u32(r);
-  if (r->truncated || length > r->size - r->offset) {
-    r->truncated = true;
-    return NULL;
-  }
-  char *text = malloc((size_t)length + 1);
-  if (!text)
-    return NULL;
-  take(r, text, length);
-  text[length] = '\0';
-  return text;
-}
-
 static trt_status_t damaged(const char *what) {
   return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: %s", what);
 }
 
-static trt_status_t take_tensors(reader_t *r, trt_network_t *network) {
-  uint32_t count = take_u32(r);
+static trt_status_t take_tensors(trt_plan_reader_t *r, trt_network_t *network) {
+  uint32_t count = trt_plan_take_u32(r);
   for (uint32_t t = 0; t < count && !r->truncated; t++) {
-    char *name = take_string(r);
+    char *name = trt_plan_take_string(r);
     trt_dims_t dims = {0};
-    uint32_t type = take_u32(r);
-    dims.nb_dims = (int32_t)take_u32(r);
+    uint32_t type = trt_plan_take_u32(r);
+    dims.nb_dims = (int32_t)trt_plan_take_u32(r);
     if (!name || dims.nb_dims < -1 || dims.nb_dims > TRT_MAX_DIMS || type >= TRT_DATA_TYPE_COUNT) {
       free(name);
       return damaged("bad tensor record");
     }
     for (int d = 0; d < dims.nb_dims; d++)
-      dims.d[d] = (int64_t)take_u64(r);
-    int32_t view_parent = (int32_t)take_u32(r);
-    int32_t view_axis = (int32_t)take_u32(r);
-    int64_t view_offset = (int64_t)take_u64(r);
+      dims.d[d] = (int64_t)trt_plan_take_u64(r);
+    int32_t view_parent = (int32_t)trt_plan_take_u32(r);
+    int32_t view_axis = (int32_t)trt_plan_take_u32(r);
+    int64_t view_offset = (int64_t)trt_plan_take_u64(r);
     if (view_parent < -1 || view_parent >= (int32_t)count || view_axis < 0 ||
         view_axis >= TRT_MAX_DIMS) {
       free(name);
       return damaged("bad view record");
     }
     int index;
-    if (take_u32(r)) {
-      uint64_t bytes = take_u64(r);
+    if (trt_plan_take_u32(r)) {
+      uint64_t bytes = trt_plan_take_u64(r);
       if (r->truncated || bytes > r->size - r->offset) {
         free(name);
         return damaged("constant data runs past the end");
@@ -309,31 +223,31 @@ static bool valid_indices(const int *indices, uint32_t count, int nb_tensors, bo
   return true;
 }
 
-static trt_status_t take_layers(reader_t *r, trt_network_t *network) {
-  uint32_t count = take_u32(r);
+static trt_status_t take_layers(trt_plan_reader_t *r, trt_network_t *network) {
+  uint32_t count = trt_plan_take_u32(r);
   for (uint32_t l = 0; l < count && !r->truncated; l++) {
-    uint32_t type = take_u32(r);
-    char *name = take_string(r);
+    uint32_t type = trt_plan_take_u32(r);
+    char *name = trt_plan_take_string(r);
     const trt_layer_descriptor_t *descriptor = trt_layer_descriptor((trt_layer_type_t)type);
-    uint32_t nb_inputs = take_u32(r);
+    uint32_t nb_inputs = trt_plan_take_u32(r);
     if (!name || !descriptor || nb_inputs > 4096) {
       free(name);
       return damaged("bad layer record");
     }
     int inputs[4096];
     int outputs[TRT_MAX_LAYER_OUTPUTS];
-    take(r, inputs, nb_inputs * sizeof(int));
-    uint32_t nb_outputs = take_u32(r);
+    trt_plan_take(r, inputs, nb_inputs * sizeof(int));
+    uint32_t nb_outputs = trt_plan_take_u32(r);
     if (nb_outputs < 1 || nb_outputs > TRT_MAX_LAYER_OUTPUTS) {
       free(name);
       return damaged("bad layer output count");
     }
-    take(r, outputs, nb_outputs * sizeof(int));
-    uint64_t params_size = take_u64(r);
+    trt_plan_take(r, outputs, nb_outputs * sizeof(int));
+    uint64_t params_size = trt_plan_take_u64(r);
     unsigned char params[1024];
     bool params_fit = params_size == descriptor->params_size && params_size <= sizeof(params);
     if (params_fit)
-      take(r, params, params_size);
+      trt_plan_take(r, params, params_size);
     if (r->truncated || !params_fit ||
         !valid_indices(inputs, nb_inputs, network->nb_tensors, true) ||
         !valid_indices(outputs, nb_outputs, network->nb_tensors, false)) {
@@ -350,12 +264,12 @@ static trt_status_t take_layers(reader_t *r, trt_network_t *network) {
   return r->truncated ? damaged("truncated in the layer list") : TRT_STATUS_OK;
 }
 
-static trt_status_t take_index_list(reader_t *r, trt_network_t *network, bool inputs) {
-  uint32_t count = take_u32(r);
+static trt_status_t take_index_list(trt_plan_reader_t *r, trt_network_t *network, bool inputs) {
+  uint32_t count = trt_plan_take_u32(r);
   if (r->truncated || count > (uint32_t)network->nb_tensors)
     return damaged("bad binding list");
   for (uint32_t i = 0; i < count; i++) {
-    int32_t tensor = (int32_t)take_u32(r);
+    int32_t tensor = (int32_t)trt_plan_take_u32(r);
     if (r->truncated || tensor < 0 || tensor >= network->nb_tensors)
       return damaged("bad binding index");
     if (inputs) {
@@ -374,17 +288,17 @@ static trt_status_t take_index_list(reader_t *r, trt_network_t *network, bool in
   return TRT_STATUS_OK;
 }
 
-static trt_status_t check_header(reader_t *r, const char *expected_key,
+static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
                                  const trt_builder_config_t *config, trt_builder_config_t *built) {
   char magic[sizeof(PLAN_MAGIC)];
-  if (!take(r, magic, sizeof(magic)) || memcmp(magic, PLAN_MAGIC, sizeof(magic)) != 0)
+  if (!trt_plan_take(r, magic, sizeof(magic)) || memcmp(magic, PLAN_MAGIC, sizeof(magic)) != 0)
     return trt_error(TRT_STATUS_PARSE_ERROR, "not a trtinfer plan (bad magic)");
-  uint32_t format = take_u32(r);
+  uint32_t format = trt_plan_take_u32(r);
   if (format != PLAN_FORMAT_VERSION && format != PLAN_FORMAT_VERSION_CUDA)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
                      "plan format version %u, this library reads %u and %u", format,
                      PLAN_FORMAT_VERSION, PLAN_FORMAT_VERSION_CUDA);
-  char *version = take_string(r);
+  char *version = trt_plan_take_string(r);
   trt_status_t status = TRT_STATUS_OK;
   if (!version)
     status = damaged("truncated header");
@@ -396,16 +310,16 @@ static trt_status_t check_header(reader_t *r, const char *expected_key,
   if (status != TRT_STATUS_OK)
     return status;
   trt_builder_config_init(built);
-  built->backend = (trt_backend_t)take_u32(r);
-  char *device = take_string(r);
-  built->precision = (trt_precision_t)take_u32(r);
-  uint32_t precision_flags = take_u32(r);
+  built->backend = (trt_backend_t)trt_plan_take_u32(r);
+  char *device = trt_plan_take_string(r);
+  built->precision = (trt_precision_t)trt_plan_take_u32(r);
+  uint32_t precision_flags = trt_plan_take_u32(r);
   built->allow_tf32 = (precision_flags & 1u) != 0;
   built->allow_lossy_tactics = (precision_flags & 2u) != 0;
-  built->max_batch = (int)take_u32(r);
-  built->workspace = take_u64(r);
-  built->disabled_passes = take_u32(r);
-  char *key = take_string(r);
+  built->max_batch = (int)trt_plan_take_u32(r);
+  built->workspace = trt_plan_take_u64(r);
+  built->disabled_passes = trt_plan_take_u32(r);
+  char *key = trt_plan_take_string(r);
   if (!device || !key)
     status = damaged("truncated header");
   else if (built->backend !=
@@ -432,7 +346,7 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
   *engine = NULL;
   if (size < sizeof(PLAN_MAGIC) + sizeof(uint64_t))
     return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: only %zu bytes", size);
-  reader_t r = {data, size - sizeof(uint64_t), 0, false};
+  trt_plan_reader_t r = {data, size - sizeof(uint64_t), 0, false};
   trt_builder_config_t built;
   trt_status_t status = check_header(&r, expected_key, config, &built);
   if (status != TRT_STATUS_OK)
@@ -440,13 +354,13 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
   uint64_t stored_checksum;
   memcpy(&stored_checksum, (const unsigned char *)data + size - sizeof(uint64_t),
          sizeof(stored_checksum));
-  if (stored_checksum != fnv1a(data, size - sizeof(uint64_t)))
+  if (stored_checksum != trt_plan_checksum(data, size - sizeof(uint64_t)))
     return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: checksum mismatch "
                      "(truncated or modified file)");
   const void *section = NULL;
   uint64_t section_size = 0;
   if (built.backend == TRT_BACKEND_CUDA) {
-    section_size = take_u64(&r);
+    section_size = trt_plan_take_u64(&r);
     if (r.truncated || section_size > r.size - r.offset)
       return damaged("the backend section runs past the end");
     section = r.data + r.offset;

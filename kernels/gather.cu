@@ -41,11 +41,8 @@ extern "C" cudaError_t trt_launch_gather(const void *data, const void *indices,
   if (total <= 0)
     return cudaSuccess;
   const bool wide = indices_are_int64 != 0;
-  switch (element_size) {
-  case 1: return launch_typed<uint8_t>(data, indices, wide, y, dim, count, inner, total, stream);
-  case 2: return launch_typed<uint16_t>(data, indices, wide, y, dim, count, inner, total, stream);
-  case 4: return launch_typed<uint32_t>(data, indices, wide, y, dim, count, inner, total, stream);
-  case 8: return launch_typed<uint64_t>(data, indices, wide, y, dim, count, inner, total, stream);
-  default: return cudaErrorInvalidValue;
-  }
+  return trtk::by_element_size(element_size, [&](auto element) {
+    return launch_typed<decltype(element)>(data, indices, wide, y, dim, count, inner, total,
+                                           stream);
+  });
 }

@@ -121,13 +121,6 @@ cudaError_t launch_trilu(const void *x, void *y, int64_t count, int64_t rows, in
   return cudaGetLastError();
 }
 
-int64_t volume(const int64_t *dims, int rank) {
-  int64_t total = 1;
-  for (int d = 0; d < rank; d++)
-    total *= dims[d];
-  return total;
-}
-
 } // namespace
 
 extern "C" cudaError_t trt_launch_arg_reduce(const void *x, int64_t *y, int type, int max,
@@ -152,31 +145,23 @@ extern "C" cudaError_t trt_launch_gather_elements(const void *data, const void *
                                                   int indices_are_int64, void *y,
                                                   int element_size, trt_kgather_elements_t plan,
                                                   cudaStream_t stream) {
-  const int64_t count = volume(plan.dims, plan.rank);
+  const int64_t count = trtk::volume(plan.dims, plan.rank);
   if (count <= 0)
     return cudaSuccess;
   const bool wide = indices_are_int64 != 0;
-  switch (element_size) {
-  case 1: return launch_gather_elements<uint8_t>(data, indices, wide, y, plan, count, stream);
-  case 2: return launch_gather_elements<uint16_t>(data, indices, wide, y, plan, count, stream);
-  case 4: return launch_gather_elements<uint32_t>(data, indices, wide, y, plan, count, stream);
-  case 8: return launch_gather_elements<uint64_t>(data, indices, wide, y, plan, count, stream);
-  default: return cudaErrorInvalidValue;
-  }
+  return trtk::by_element_size(element_size, [&](auto element) {
+    return launch_gather_elements<decltype(element)>(data, indices, wide, y, plan, count, stream);
+  });
 }
 
 extern "C" cudaError_t trt_launch_replicate(const void *x, void *y, int element_size,
                                             trt_kreplicate_t plan, cudaStream_t stream) {
-  const int64_t count = volume(plan.out_dims, plan.rank);
+  const int64_t count = trtk::volume(plan.out_dims, plan.rank);
   if (count <= 0)
     return cudaSuccess;
-  switch (element_size) {
-  case 1: return launch_replicate<uint8_t>(x, y, plan, count, stream);
-  case 2: return launch_replicate<uint16_t>(x, y, plan, count, stream);
-  case 4: return launch_replicate<uint32_t>(x, y, plan, count, stream);
-  case 8: return launch_replicate<uint64_t>(x, y, plan, count, stream);
-  default: return cudaErrorInvalidValue;
-  }
+  return trtk::by_element_size(element_size, [&](auto element) {
+    return launch_replicate<decltype(element)>(x, y, plan, count, stream);
+  });
 }
 
 extern "C" cudaError_t trt_launch_trilu(const void *x, void *y, int element_size, int64_t count,
@@ -186,14 +171,8 @@ extern "C" cudaError_t trt_launch_trilu(const void *x, void *y, int element_size
   if (count <= 0 || rows <= 0 || columns <= 0)
     return cudaSuccess;
   const bool u = upper != 0, wide = k_is_int64 != 0;
-  switch (element_size) {
-  case 1: return launch_trilu<uint8_t>(x, y, count, rows, columns, u, k_ptr, wide, k_value, stream);
-  case 2:
-    return launch_trilu<uint16_t>(x, y, count, rows, columns, u, k_ptr, wide, k_value, stream);
-  case 4:
-    return launch_trilu<uint32_t>(x, y, count, rows, columns, u, k_ptr, wide, k_value, stream);
-  case 8:
-    return launch_trilu<uint64_t>(x, y, count, rows, columns, u, k_ptr, wide, k_value, stream);
-  default: return cudaErrorInvalidValue;
-  }
+  return trtk::by_element_size(element_size, [&](auto element) {
+    return launch_trilu<decltype(element)>(x, y, count, rows, columns, u, k_ptr, wide, k_value,
+                                           stream);
+  });
 }

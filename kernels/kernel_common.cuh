@@ -57,6 +57,27 @@ inline unsigned grid_for(int64_t n, int threads = kThreads) {
   return (unsigned)blocks;
 }
 
+/* The product of the first `rank` dims. */
+__host__ __device__ inline int64_t volume(const int64_t *dims, int rank) {
+  int64_t total = 1;
+  for (int d = 0; d < rank; d++)
+    total *= dims[d];
+  return total;
+}
+
+/* For kernels that move raw elements: returns launch(T()) with T the
+ * unsigned integer of `element_size` (1, 2, 4 or 8) bytes, else
+ * cudaErrorInvalidValue. */
+template <typename Launch> cudaError_t by_element_size(int element_size, Launch &&launch) {
+  switch (element_size) {
+  case 1: return launch(uint8_t());
+  case 2: return launch(uint16_t());
+  case 4: return launch(uint32_t());
+  case 8: return launch(uint64_t());
+  default: return cudaErrorInvalidValue;
+  }
+}
+
 __device__ __forceinline__ int64_t global_thread() {
   return blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
 }

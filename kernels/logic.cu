@@ -135,11 +135,7 @@ extern "C" cudaError_t trt_launch_where(const uint8_t *condition, const void *x,
                                         int64_t count, cudaStream_t stream) {
   if (count <= 0)
     return cudaSuccess;
-  switch (element_size) {
-  case 1: return launch_where<uint8_t>(condition, x, y_in, y, plan, count, stream);
-  case 2: return launch_where<uint16_t>(condition, x, y_in, y, plan, count, stream);
-  case 4: return launch_where<uint32_t>(condition, x, y_in, y, plan, count, stream);
-  case 8: return launch_where<uint64_t>(condition, x, y_in, y, plan, count, stream);
-  default: return cudaErrorInvalidValue;
-  }
+  return trtk::by_element_size(element_size, [&](auto element) {
+    return launch_where<decltype(element)>(condition, x, y_in, y, plan, count, stream);
+  });
 }

@@ -73,43 +73,28 @@ cudaError_t launch_pad(const void *x, void *y, const void *fill, const trt_kpad_
   return cudaGetLastError();
 }
 
-int64_t volume(const int64_t *dims, int rank) {
-  int64_t total = 1;
-  for (int d = 0; d < rank; d++)
-    total *= dims[d];
-  return total;
-}
-
 } // namespace
 
 extern "C" cudaError_t trt_launch_slice(const void *x, void *y, int element_size,
                                         trt_kslice_t plan, cudaStream_t stream) {
   if (plan.rank < 0 || plan.rank > TRT_KERNEL_MAX_DIMS)
     return cudaErrorInvalidValue;
-  const int64_t total = volume(plan.dims, plan.rank);
+  const int64_t total = trtk::volume(plan.dims, plan.rank);
   if (total <= 0)
     return cudaSuccess;
-  switch (element_size) {
-  case 1: return launch_slice<uint8_t>(x, y, plan, total, stream);
-  case 2: return launch_slice<uint16_t>(x, y, plan, total, stream);
-  case 4: return launch_slice<uint32_t>(x, y, plan, total, stream);
-  case 8: return launch_slice<uint64_t>(x, y, plan, total, stream);
-  default: return cudaErrorInvalidValue;
-  }
+  return trtk::by_element_size(element_size, [&](auto element) {
+    return launch_slice<decltype(element)>(x, y, plan, total, stream);
+  });
 }
 
 extern "C" cudaError_t trt_launch_pad(const void *x, void *y, const void *fill, int element_size,
                                       trt_kpad_t plan, cudaStream_t stream) {
   if (plan.rank < 0 || plan.rank > TRT_KERNEL_MAX_DIMS)
     return cudaErrorInvalidValue;
-  const int64_t total = volume(plan.out_dims, plan.rank);
+  const int64_t total = trtk::volume(plan.out_dims, plan.rank);
   if (total <= 0)
     return cudaSuccess;
-  switch (element_size) {
-  case 1: return launch_pad<uint8_t>(x, y, fill, plan, total, stream);
-  case 2: return launch_pad<uint16_t>(x, y, fill, plan, total, stream);
-  case 4: return launch_pad<uint32_t>(x, y, fill, plan, total, stream);
-  case 8: return launch_pad<uint64_t>(x, y, fill, plan, total, stream);
-  default: return cudaErrorInvalidValue;
-  }
+  return trtk::by_element_size(element_size, [&](auto element) {
+    return launch_pad<decltype(element)>(x, y, fill, plan, total, stream);
+  });
 }

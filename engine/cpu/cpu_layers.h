@@ -3,6 +3,8 @@
 #ifndef TRT_CPU_LAYERS_H
 #define TRT_CPU_LAYERS_H
 
+#include <string.h>
+
 #include "cpu/cpu_context.h"
 #include "network_internal.h"
 
@@ -82,5 +84,17 @@ trt_status_t trt_cpu_expand(const trt_network_t *network, const trt_layer_t *lay
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
 trt_status_t trt_cpu_trilu(const trt_network_t *network, const trt_layer_t *layer,
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+
+/* Copies one element of `size` bytes; the fixed sizes compile to single
+ * loads and stores in the data-movement layers' inner loops. */
+static inline void trt_cpu_copy_element(uint8_t *dst, const uint8_t *src, size_t size) {
+  switch (size) {
+  case 1: *dst = *src; break;
+  case 2: memcpy(dst, src, 2); break;
+  case 4: memcpy(dst, src, 4); break;
+  case 8: memcpy(dst, src, 8); break;
+  default: memcpy(dst, src, size); break;
+  }
+}
 
 #endif

@@ -7,14 +7,10 @@
 #include <math.h>
 
 #include "cpu/cpu_layers.h"
+#include "layers/layers.h"
 
 typedef struct {
-  int64_t planes;
-  int64_t in[3], out[3], kernel[3], stride[3], dilation[3], pad_begin[3], pad_end[3];
-} pool_geometry_t;
-
-typedef struct {
-  const pool_geometry_t *geometry;
+  const trt_pooling_geometry_t *geometry;
   const trt_pooling_params_t *params;
   const float *x;
   float *y;
@@ -22,26 +18,6 @@ typedef struct {
 
 static int64_t volume3(const int64_t *d) {
   return d[0] * d[1] * d[2];
-}
-
-static pool_geometry_t make_geometry(const trt_network_t *network, const trt_layer_t *layer) {
-  const trt_pooling_params_t *params = layer->params;
-  const trt_dims_t *x = &trt_layer_input(network, layer, 0)->dims;
-  const trt_dims_t *y = &trt_layer_output(network, layer, 0)->dims;
-  pool_geometry_t g = {.planes = x->d[0] * x->d[1]};
-  const int nb_spatial = x->nb_dims - 2, first = 3 - nb_spatial;
-  for (int i = 0; i < 3; i++) {
-    const int axis = i - first;
-    const bool present = axis >= 0;
-    g.in[i] = present ? x->d[2 + axis] : 1;
-    g.out[i] = present ? y->d[2 + axis] : 1;
-    g.kernel[i] = present ? params->kernel[axis] : 1;
-    g.stride[i] = present ? params->stride[axis] : 1;
-    g.dilation[i] = present ? params->dilation[axis] : 1;
-    g.pad_begin[i] = present ? params->pad_begin[axis] : 0;
-    g.pad_end[i] = present ? params->pad_end[axis] : 0;
-  }
-  return g;
 }
 
 /* Taps of one axis' window starting at `start` that land in [lo, hi). */
@@ -55,7 +31,7 @@ static int64_t taps_within(int64_t start, int64_t kernel, int64_t dilation, int6
   return count;
 }
 
-static float pool_window(const pool_geometry_t *g, const trt_pooling_params_t *params,
+static float pool_window(const trt_pooling_geometry_t *g, const trt_pooling_params_t *params,
                          const float *x, int64_t od, int64_t oh, int64_t ow) {
   const int64_t start[3] = {od * g->stride[0] - g->pad_begin[0],
                             oh * g->stride[1] - g->pad_begin[1],
@@ -98,7 +74,7 @@ static float pool_window(const pool_geometry_t *g, const trt_pooling_params_t *p
 static void pool_task(void *arg, int64_t begin, int64_t end, int thread) {
   (void)thread;
   const pool_job_t *job = arg;
-  const pool_geometry_t *g = job->geometry;
+  const trt_pooling_geometry_t *g = job->geometry;
   const int64_t in_plane = volume3(g->in), out_plane = volume3(g->out);
   for (int64_t plane = begin; plane < end; plane++) {
     const float *x = job->x + plane * in_plane;
@@ -142,13 +118,10 @@ trt_status_t trt_cpu_pooling(const trt_network_t *network, const trt_layer_t *la
                      trt_data_type_name(x->type));
   if (!inputs[0])
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: missing input data", op);
-  const pool_geometry_t g = make_geometry(network, layer);
+  trt_pooling_geometry_t g;
+  const bool global = trt_pooling_geometry(network, layer, &g);
   pool_job_t job = {&g, params, inputs[0], outputs[0]};
   const int64_t out_plane = volume3(g.out);
-  const bool global =
-      params->global || (out_plane == 1 && g.kernel[0] == g.in[0] && g.kernel[1] == g.in[1] &&
-                         g.kernel[2] == g.in[2] && !g.pad_begin[0] && !g.pad_begin[1] &&
-                         !g.pad_begin[2] && !g.pad_end[0] && !g.pad_end[1] && !g.pad_end[2]);
   const int64_t grain = out_plane > 4096 ? 1 : 16;
   trt_cpu_parallel_for(cpu, g.planes, grain, global ? global_pool_task : pool_task, &job);
   return TRT_STATUS_OK;

@@ -1,7 +1,7 @@
 /* CPU reference for the reduce family.
  *
  * Dims of size 1 are dropped and neighbouring dims that are both kept or both
- * reduced merged, so [N,C,H,W] reduced over H and W becomes N*C contiguous
+ * reduced merged (trt_reduce_group_dims), so [N,C,H,W] reduced over H and W becomes N*C contiguous
  * rows of H*W. Each output element then walks its reduced elements: an
  * odometer over the outer reduced groups around one strided inner loop.
  * Floats accumulate in double, integers in int64 (wrapping). */
@@ -18,46 +18,8 @@ typedef struct {
   trt_data_type_t type;
   const void *x;
   void *y;
-  int nb_kept, nb_reduced;
-  int64_t kept_size[TRT_MAX_DIMS], kept_stride[TRT_MAX_DIMS];
-  int64_t reduced_size[TRT_MAX_DIMS], reduced_stride[TRT_MAX_DIMS];
-  int64_t reduced_count;
+  trt_reduce_groups_t groups;
 } reduce_job_t;
-
-static void reduce_plan(reduce_job_t *job, const trt_dims_t *dims, const bool *reduced) {
-  int64_t sizes[TRT_MAX_DIMS], strides[TRT_MAX_DIMS];
-  bool group_reduced[TRT_MAX_DIMS];
-  int nb_groups = 0;
-  int64_t stride = 1;
-  /* From the innermost dim outwards, so strides are known as we go. */
-  for (int i = dims->nb_dims - 1; i >= 0; i--) {
-    int64_t d = dims->d[i];
-    if (d != 1) {
-      if (nb_groups > 0 && group_reduced[nb_groups - 1] == reduced[i]) {
-        sizes[nb_groups - 1] *= d;
-      } else {
-        sizes[nb_groups] = d;
-        strides[nb_groups] = stride;
-        group_reduced[nb_groups] = reduced[i];
-        nb_groups++;
-      }
-    }
-    stride *= d;
-  }
-  /* Groups were collected innermost first; store them outermost first. */
-  job->nb_kept = job->nb_reduced = 0;
-  job->reduced_count = 1;
-  for (int g = nb_groups - 1; g >= 0; g--) {
-    if (group_reduced[g]) {
-      job->reduced_size[job->nb_reduced] = sizes[g];
-      job->reduced_stride[job->nb_reduced++] = strides[g];
-      job->reduced_count *= sizes[g];
-    } else {
-      job->kept_size[job->nb_kept] = sizes[g];
-      job->kept_stride[job->nb_kept++] = strides[g];
-    }
-  }
-}
 
 /* Folds `n` floats `stride` apart into `acc`. */
 static double fold_floats(trt_reduce_kind_t kind, const float *x, int64_t n, int64_t stride,
@@ -106,19 +68,20 @@ static int64_t fold_ints(trt_reduce_kind_t kind, trt_data_type_t type, const voi
 static void reduce_chunk(void *arg, int64_t begin, int64_t end, int thread) {
   (void)thread;
   const reduce_job_t *job = arg;
+  const trt_reduce_groups_t *groups = &job->groups;
   const size_t element = trt_data_type_size(job->type);
   const bool is_float = job->type == TRT_DATA_TYPE_FLOAT32;
   /* The innermost reduced group is the inner loop; the others an odometer. */
-  const int nb_outer = job->nb_reduced > 0 ? job->nb_reduced - 1 : 0;
-  const int64_t inner_n = job->nb_reduced > 0 ? job->reduced_size[nb_outer] : 1;
-  const int64_t inner_stride = job->nb_reduced > 0 ? job->reduced_stride[nb_outer] : 1;
-  const int64_t runs = inner_n > 0 ? job->reduced_count / inner_n : 0;
+  const int nb_outer = groups->nb_reduced > 0 ? groups->nb_reduced - 1 : 0;
+  const int64_t inner_n = groups->nb_reduced > 0 ? groups->reduced_size[nb_outer] : 1;
+  const int64_t inner_stride = groups->nb_reduced > 0 ? groups->reduced_stride[nb_outer] : 1;
+  const int64_t runs = inner_n > 0 ? groups->reduced_count / inner_n : 0;
 
   for (int64_t o = begin; o < end; o++) {
     int64_t base = 0, rest = o;
-    for (int g = job->nb_kept - 1; g >= 0; g--) {
-      base += (rest % job->kept_size[g]) * job->kept_stride[g];
-      rest /= job->kept_size[g];
+    for (int g = groups->nb_kept - 1; g >= 0; g--) {
+      base += (rest % groups->kept_size[g]) * groups->kept_stride[g];
+      rest /= groups->kept_size[g];
     }
     double float_acc = 0;
     int64_t int_acc = 0;
@@ -134,22 +97,22 @@ static void reduce_chunk(void *arg, int64_t begin, int64_t end, int thread) {
     for (int64_t run = 0; run < runs; run++) {
       int64_t offset = base;
       for (int g = 0; g < nb_outer; g++)
-        offset += index[g] * job->reduced_stride[g];
+        offset += index[g] * groups->reduced_stride[g];
       const void *x = (const char *)job->x + offset * (int64_t)element;
       if (is_float)
         float_acc = fold_floats(job->kind, x, inner_n, inner_stride, float_acc);
       else
         int_acc = fold_ints(job->kind, job->type, x, inner_n, inner_stride, int_acc);
       for (int g = nb_outer - 1; g >= 0; g--) { /* advance the odometer */
-        if (++index[g] < job->reduced_size[g])
+        if (++index[g] < groups->reduced_size[g])
           break;
         index[g] = 0;
       }
     }
 
     if (job->kind == TRT_REDUCE_MEAN) {
-      float_acc /= (double)job->reduced_count; /* 0/0 = NaN for an empty set */
-      int_acc = job->reduced_count > 0 ? int_acc / job->reduced_count : 0;
+      float_acc /= (double)groups->reduced_count; /* 0/0 = NaN for an empty set */
+      int_acc = groups->reduced_count > 0 ? int_acc / groups->reduced_count : 0;
     }
     if (is_float)
       ((float *)job->y)[o] = (float)float_acc;
@@ -189,9 +152,11 @@ trt_status_t trt_cpu_reduce(const trt_network_t *network, const trt_layer_t *lay
   }
 
   reduce_job_t job = {.kind = params->kind, .type = x->type, .x = inputs[0], .y = outputs[0]};
-  reduce_plan(&job, &x->dims, reduced);
-  int64_t grain = job.reduced_count >= REDUCE_GRAIN_ELEMENTS
-                      ? 1 : REDUCE_GRAIN_ELEMENTS / (job.reduced_count > 0 ? job.reduced_count : 1);
+  trt_reduce_group_dims(&x->dims, reduced, &job.groups);
+  int64_t reduced_count = job.groups.reduced_count;
+  int64_t grain = reduced_count >= REDUCE_GRAIN_ELEMENTS
+                      ? 1
+                      : REDUCE_GRAIN_ELEMENTS / (reduced_count > 0 ? reduced_count : 1);
   trt_cpu_parallel_for(cpu, output_count, grain, reduce_chunk, &job);
   return TRT_STATUS_OK;
 }

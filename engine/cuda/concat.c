@@ -8,29 +8,9 @@
 /* Slabs before `axis` and bytes of one slab after it. */
 static void outer_and_inner(const trt_tensor_t *tensor, int axis, int64_t *outer,
                             size_t *inner_bytes) {
-  *outer = 1;
-  for (int d = 0; d < axis; d++)
-    *outer *= tensor->dims.d[d];
-  int64_t inner = 1;
-  for (int d = axis + 1; d < tensor->dims.nb_dims; d++)
-    inner *= tensor->dims.d[d];
+  int64_t inner;
+  trt_cuda_axis_extent(&tensor->dims, axis, outer, &inner);
   *inner_bytes = (size_t)inner * trt_data_type_size(tensor->type);
-}
-
-static trt_status_t copy_create(const trt_network_t *network, const trt_layer_t *layer,
-                                int32_t tactic, trt_cuda_env_t *env, void **state,
-                                size_t *workspace_bytes) {
-  (void)network, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
-                     trt_layer_type_name(layer->type), (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
-}
-
-static void copy_destroy(void *state) {
-  (void)state;
 }
 
 /* ---- concat --------------------------------------------------------------- */
@@ -92,12 +72,8 @@ static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_concat_ops = {
-    .list_tactics = concat_list_tactics,
-    .create = copy_create,
-    .enqueue = concat_enqueue,
-    .destroy = copy_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_concat_ops =
+    TRT_CUDA_STATELESS_OPS(concat_list_tactics, concat_enqueue);
 
 /* ---- split ---------------------------------------------------------------- */
 
@@ -109,9 +85,7 @@ static int split_list_tactics(const trt_network_t *network, const trt_layer_t *l
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Split: missing input or parameters");
     return 0;
   }
-  if (trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
-    return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "split_copy");
+  return trt_cuda_list_single(network, layer, true, tactics, max_tactics, "split_copy");
 }
 
 static trt_status_t split_enqueue(void *state, const trt_network_t *network,
@@ -141,9 +115,5 @@ static trt_status_t split_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_split_ops = {
-    .list_tactics = split_list_tactics,
-    .create = copy_create,
-    .enqueue = split_enqueue,
-    .destroy = copy_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_split_ops =
+    TRT_CUDA_STATELESS_OPS(split_list_tactics, split_enqueue);

@@ -1,6 +1,7 @@
 /* Small helpers that the CUDA layer family files share: listing tactics,
- * checking which tensors are strided views, describing an output view to
- * the kernels. Header-only. */
+ * the create/destroy of layers without run-time state, checking which
+ * tensors are strided views, describing an output view and dims to the
+ * kernels. The functions that are not one-liners are in cuda_layer_util.c. */
 #ifndef TRT_CUDA_LAYER_UTIL_H
 #define TRT_CUDA_LAYER_UTIL_H
 
@@ -98,5 +99,73 @@ trt_status_t trt_cuda_copy_to_output(const trt_network_t *network, const trt_ten
                                      const void *src, void *dst, cudaStream_t stream);
 
 #define TRT_CUDA_TYPE_BIT(type) (1u << (type))
+
+/* Lists the family's only tactic (id 0, `name`) unless an input, or with
+ * `outputs_too` an output, is a strided view (then 0, message set, as
+ * trt_cuda_require_contiguous). */
+int trt_cuda_list_single(const trt_network_t *network, const trt_layer_t *layer, bool outputs_too,
+                         trt_cuda_tactic_t *tactics, int max_tactics, const char *name);
+
+/* `create` and `destroy` of the families whose layers keep no run-time
+ * state and need no workspace: the state stays NULL. The first accepts
+ * tactic 0 only, the second the pointwise pair below. */
+trt_status_t trt_cuda_create_stateless(const trt_network_t *network, const trt_layer_t *layer,
+                                       int32_t tactic, trt_cuda_env_t *env, void **state,
+                                       size_t *workspace_bytes);
+trt_status_t trt_cuda_create_scalar_or_vec4(const trt_network_t *network, const trt_layer_t *layer,
+                                            int32_t tactic, trt_cuda_env_t *env, void **state,
+                                            size_t *workspace_bytes);
+void trt_cuda_destroy_stateless(void *state);
+
+/* The ops table of a family with a single stateless tactic. */
+#define TRT_CUDA_STATELESS_OPS(list_tactics_fn, enqueue_fn)                                        \
+  {                                                                                                \
+    .list_tactics = (list_tactics_fn), .create = trt_cuda_create_stateless,                        \
+    .enqueue = (enqueue_fn), .destroy = trt_cuda_destroy_stateless                                 \
+  }
+
+/* Tactics of the pointwise families (unary, elementwise): one element per
+ * thread, or float4 loads and stores. */
+enum { TRT_CUDA_TACTIC_SCALAR = 0, TRT_CUDA_TACTIC_VEC4 = 1 };
+
+/* Whether the kernels that move raw elements (1, 2, 4 or 8 bytes) take
+ * `type`. */
+static inline bool trt_cuda_element_size_ok(trt_data_type_t type) {
+  size_t size = trt_data_type_size(type);
+  return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+/* Elements before `axis` (outer, the product of the dims before it) and
+ * after it (inner) of `dims`. */
+static inline void trt_cuda_axis_extent(const trt_dims_t *dims, int axis, int64_t *outer,
+                                        int64_t *inner) {
+  *outer = *inner = 1;
+  for (int d = 0; d < axis; d++)
+    *outer *= dims->d[d];
+  for (int d = axis + 1; d < dims->nb_dims; d++)
+    *inner *= dims->d[d];
+}
+
+/* Element strides of a contiguous tensor of `dims`. */
+static inline void trt_cuda_contiguous_strides(const trt_dims_t *dims, int64_t *strides) {
+  int64_t stride = 1;
+  for (int d = dims->nb_dims - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= dims->d[d];
+  }
+}
+
+/* Element strides of the operand `in` along `out`'s dims (numpy
+ * broadcasting: right-aligned), 0 where broadcast. */
+static inline void trt_cuda_broadcast_strides(const trt_dims_t *in, const trt_dims_t *out,
+                                              int64_t *strides) {
+  int64_t stride = 1;
+  for (int i = out->nb_dims - 1; i >= 0; i--) {
+    int j = i - (out->nb_dims - in->nb_dims);
+    int64_t d = j >= 0 ? in->d[j] : 1;
+    strides[i] = d == 1 ? 0 : stride;
+    stride *= d;
+  }
+}
 
 #endif

@@ -14,42 +14,11 @@
 #include <string.h>
 
 #include "cuda/cuda_engine.h"
+#include "plan_io.h"
 
 #define SECTION_TAG 0x41445543u /* "CUDA" */
 
 /* ---- writing ------------------------------------------------------------- */
-
-typedef struct {
-  unsigned char *data;
-  size_t size, capacity;
-  bool failed;
-} writer_t;
-
-static void put(writer_t *w, const void *bytes, size_t count) {
-  if (w->failed || !count)
-    return;
-  if (w->size + count > w->capacity) {
-    size_t grown = w->capacity ? w->capacity * 2 : 1024;
-    while (grown < w->size + count)
-      grown *= 2;
-    unsigned char *larger = realloc(w->data, grown);
-    if (!larger) {
-      w->failed = true;
-      return;
-    }
-    w->data = larger;
-    w->capacity = grown;
-  }
-  memcpy(w->data + w->size, bytes, count);
-  w->size += count;
-}
-
-static void put_u32(writer_t *w, uint32_t value) { put(w, &value, sizeof(value)); }
-static void put_u64(writer_t *w, uint64_t value) { put(w, &value, sizeof(value)); }
-static void put_string(writer_t *w, const char *text) {
-  put_u32(w, (uint32_t)strlen(text));
-  put(w, text, strlen(text));
-}
 
 trt_status_t trt_cuda_plan_device_name(const trt_engine_t *engine, char *name, size_t size) {
   if (!engine->cuda)
@@ -67,32 +36,32 @@ trt_status_t trt_cuda_plan_section(const trt_engine_t *engine, void **data, size
   trt_status_t status = trt_cuda_versions(&versions);
   if (status != TRT_STATUS_OK)
     return status;
-  writer_t w = {0};
-  put_u32(&w, SECTION_TAG);
-  put_string(&w, cuda->device_name);
-  put_u32(&w, (uint32_t)cuda->cc_major);
-  put_u32(&w, (uint32_t)cuda->cc_minor);
-  put_u32(&w, (uint32_t)versions.cuda_runtime);
-  put_u64(&w, versions.cudnn);
-  put_u32(&w, (uint32_t)versions.cublas);
-  put_u32(&w, engine->batch_dynamic ? 1u : 0u);
-  put_u32(&w, (uint32_t)engine->nb_bindings);
+  trt_plan_writer_t w = {0};
+  trt_plan_put_u32(&w, SECTION_TAG);
+  trt_plan_put_string(&w, cuda->device_name);
+  trt_plan_put_u32(&w, (uint32_t)cuda->cc_major);
+  trt_plan_put_u32(&w, (uint32_t)cuda->cc_minor);
+  trt_plan_put_u32(&w, (uint32_t)versions.cuda_runtime);
+  trt_plan_put_u64(&w, versions.cudnn);
+  trt_plan_put_u32(&w, (uint32_t)versions.cublas);
+  trt_plan_put_u32(&w, engine->batch_dynamic ? 1u : 0u);
+  trt_plan_put_u32(&w, (uint32_t)engine->nb_bindings);
   for (int b = 0; b < engine->nb_bindings; b++) {
-    put_string(&w, engine->binding_names[b]);
-    put_u32(&w, engine->binding_is_input[b] ? 1u : 0u);
-    put_u32(&w, engine->binding_has_batch[b] ? 1u : 0u);
+    trt_plan_put_string(&w, engine->binding_names[b]);
+    trt_plan_put_u32(&w, engine->binding_is_input[b] ? 1u : 0u);
+    trt_plan_put_u32(&w, engine->binding_has_batch[b] ? 1u : 0u);
   }
-  put_u32(&w, (uint32_t)cuda->nb_layers);
+  trt_plan_put_u32(&w, (uint32_t)cuda->nb_layers);
   for (int l = 0; l < cuda->nb_layers; l++) {
-    put_u32(&w, (uint32_t)cuda->tactics[l]);
-    put_u64(&w, cuda->layer_workspace[l]);
+    trt_plan_put_u32(&w, (uint32_t)cuda->tactics[l]);
+    trt_plan_put_u64(&w, cuda->layer_workspace[l]);
   }
-  put_u64(&w, cuda->workspace_bytes);
-  put_u64(&w, full->plan.arena_bytes);
-  put_u64(&w, full->plan.naive_bytes);
-  put_u32(&w, (uint32_t)full->network->nb_tensors);
+  trt_plan_put_u64(&w, cuda->workspace_bytes);
+  trt_plan_put_u64(&w, full->plan.arena_bytes);
+  trt_plan_put_u64(&w, full->plan.naive_bytes);
+  trt_plan_put_u32(&w, (uint32_t)full->network->nb_tensors);
   for (int t = 0; t < full->network->nb_tensors; t++)
-    put_u64(&w, full->plan.offsets ? full->plan.offsets[t] : SIZE_MAX);
+    trt_plan_put_u64(&w, full->plan.offsets ? full->plan.offsets[t] : SIZE_MAX);
   if (w.failed) {
     free(w.data);
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory serializing the CUDA engine");
@@ -104,47 +73,6 @@ trt_status_t trt_cuda_plan_section(const trt_engine_t *engine, void **data, size
 
 /* ---- reading ------------------------------------------------------------- */
 
-typedef struct {
-  const unsigned char *data;
-  size_t size, offset;
-  bool truncated;
-} reader_t;
-
-static void take(reader_t *r, void *out, size_t count) {
-  if (r->truncated || count > r->size - r->offset) {
-    r->truncated = true;
-    memset(out, 0, count);
-    return;
-  }
-  memcpy(out, r->data + r->offset, count);
-  r->offset += count;
-}
-
-static uint32_t take_u32(reader_t *r) {
-  uint32_t value;
-  take(r, &value, sizeof(value));
-  return value;
-}
-
-static uint64_t take_u64(reader_t *r) {
-  uint64_t value;
-  take(r, &value, sizeof(value));
-  return value;
-}
-
-/* Copies a string into `text` (truncating to `size`); false when damaged. */
-static bool take_string(reader_t *r, char *text, size_t size) {
-  uint32_t length = take_u32(r);
-  if (r->truncated || length > r->size - r->offset || length >= size) {
-    r->truncated = true;
-    return false;
-  }
-  memcpy(text, r->data + r->offset, length);
-  text[length] = '\0';
-  r->offset += length;
-  return true;
-}
-
 static trt_status_t damaged(const char *what) {
   return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: CUDA section: %s", what);
 }
@@ -155,14 +83,14 @@ static void format_version(uint64_t version, char *text, size_t size) {
 }
 
 /* The GPU and the libraries: each check says what differs. */
-static trt_status_t check_target(reader_t *r, int device) {
+static trt_status_t check_target(trt_plan_reader_t *r, int device) {
   char name[256], here[256];
-  if (take_u32(r) != SECTION_TAG || !take_string(r, name, sizeof(name)))
+  if (trt_plan_take_u32(r) != SECTION_TAG || !trt_plan_take_string_to(r, name, sizeof(name)))
     return damaged("bad tag");
-  int major = (int)take_u32(r), minor = (int)take_u32(r);
-  int cuda_runtime = (int)take_u32(r);
-  uint64_t cudnn = take_u64(r);
-  int cublas = (int)take_u32(r);
+  int major = (int)trt_plan_take_u32(r), minor = (int)trt_plan_take_u32(r);
+  int cuda_runtime = (int)trt_plan_take_u32(r);
+  uint64_t cudnn = trt_plan_take_u64(r);
+  int cublas = (int)trt_plan_take_u32(r);
   if (r->truncated)
     return damaged("truncated");
   trt_status_t status = trt_cuda_check_device(device);
@@ -205,10 +133,10 @@ static trt_status_t check_target(reader_t *r, int device) {
   return TRT_STATUS_OK;
 }
 
-static trt_status_t take_bindings(reader_t *r, trt_engine_t *engine) {
+static trt_status_t take_bindings(trt_plan_reader_t *r, trt_engine_t *engine) {
   const trt_network_t *network = engine->full.network;
-  engine->batch_dynamic = take_u32(r) != 0;
-  uint32_t count = take_u32(r);
+  engine->batch_dynamic = trt_plan_take_u32(r) != 0;
+  uint32_t count = trt_plan_take_u32(r);
   if (r->truncated || count != (uint32_t)(network->nb_inputs + network->nb_outputs))
     return damaged("binding count does not match the network");
   engine->binding_names = calloc(count + 1, sizeof(char *));
@@ -221,13 +149,13 @@ static trt_status_t take_bindings(reader_t *r, trt_engine_t *engine) {
   engine->nb_bindings = (int)count;
   for (uint32_t b = 0; b < count; b++) {
     char name[4096];
-    if (!take_string(r, name, sizeof(name)))
+    if (!trt_plan_take_string_to(r, name, sizeof(name)))
       return damaged("bad binding name");
     engine->binding_names[b] = strdup(name);
     if (!engine->binding_names[b])
       return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
-    engine->binding_is_input[b] = take_u32(r) != 0;
-    engine->binding_has_batch[b] = take_u32(r) != 0;
+    engine->binding_is_input[b] = trt_plan_take_u32(r) != 0;
+    engine->binding_has_batch[b] = trt_plan_take_u32(r) != 0;
     int t = trt_network_find_tensor(network, name);
     if (r->truncated || t < 0)
       return damaged("a binding names no tensor of the network");
@@ -236,35 +164,35 @@ static trt_status_t take_bindings(reader_t *r, trt_engine_t *engine) {
   return TRT_STATUS_OK;
 }
 
-static trt_status_t take_tactics(reader_t *r, trt_engine_t *engine) {
+static trt_status_t take_tactics(trt_plan_reader_t *r, trt_engine_t *engine) {
   trt_cuda_engine_t *cuda = engine->cuda;
   const trt_network_t *network = engine->full.network;
-  if (take_u32(r) != (uint32_t)network->nb_layers || r->truncated)
+  if (trt_plan_take_u32(r) != (uint32_t)network->nb_layers || r->truncated)
     return damaged("layer count does not match the network");
   for (int l = 0; l < network->nb_layers; l++) {
-    cuda->tactics[l] = (int32_t)take_u32(r);
-    cuda->layer_workspace[l] = take_u64(r);
+    cuda->tactics[l] = (int32_t)trt_plan_take_u32(r);
+    cuda->layer_workspace[l] = trt_plan_take_u64(r);
     const trt_layer_t *layer = &network->layers[l];
     if (!trt_cuda_layer_ops(layer->type))
       return trt_error(TRT_STATUS_UNSUPPORTED, "layer '%s' (%s): no CUDA implementation in this "
                        "library", layer->name, trt_layer_type_name(layer->type));
   }
-  cuda->workspace_bytes = take_u64(r);
+  cuda->workspace_bytes = trt_plan_take_u64(r);
   return r->truncated ? damaged("truncated in the tactics") : TRT_STATUS_OK;
 }
 
-static trt_status_t take_memory_plan(reader_t *r, trt_engine_t *engine) {
+static trt_status_t take_memory_plan(trt_plan_reader_t *r, trt_engine_t *engine) {
   trt_specialization_t *full = &engine->full;
-  full->plan.arena_bytes = take_u64(r);
-  full->plan.naive_bytes = take_u64(r);
-  uint32_t count = take_u32(r);
+  full->plan.arena_bytes = trt_plan_take_u64(r);
+  full->plan.naive_bytes = trt_plan_take_u64(r);
+  uint32_t count = trt_plan_take_u32(r);
   if (r->truncated || count != (uint32_t)full->network->nb_tensors)
     return damaged("tensor count of the memory plan does not match the network");
   full->plan.offsets = malloc(((size_t)count + 1) * sizeof(size_t));
   if (!full->plan.offsets)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
   for (uint32_t t = 0; t < count; t++) {
-    uint64_t offset = take_u64(r);
+    uint64_t offset = trt_plan_take_u64(r);
     const trt_tensor_t *tensor = &full->network->tensors[t];
     size_t bytes = (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
     if (offset != (uint64_t)SIZE_MAX &&
@@ -277,7 +205,7 @@ static trt_status_t take_memory_plan(reader_t *r, trt_engine_t *engine) {
   return TRT_STATUS_OK;
 }
 
-static trt_status_t fill_engine(reader_t *r, trt_engine_t *engine) {
+static trt_status_t fill_engine(trt_plan_reader_t *r, trt_engine_t *engine) {
   trt_status_t status = take_bindings(r, engine);
   if (status == TRT_STATUS_OK)
     status = trt_cuda_engine_alloc(engine, engine->config.device);
@@ -293,7 +221,7 @@ static trt_status_t fill_engine(reader_t *r, trt_engine_t *engine) {
 trt_status_t trt_cuda_engine_from_plan(trt_network_t *network, const trt_builder_config_t *built,
                                        const void *section, size_t size, trt_engine_t **engine_out) {
   *engine_out = NULL;
-  reader_t r = {section, size, 0, false};
+  trt_plan_reader_t r = {section, size, 0, false};
   trt_status_t status = check_target(&r, built->device);
   if (status != TRT_STATUS_OK) {
     trt_network_destroy(network);

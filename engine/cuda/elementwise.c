@@ -6,25 +6,11 @@
 #include "cuda/cuda_layer_util.h"
 #include "kernels/elementwise.cuh"
 
-enum { ELEMENTWISE_TACTIC_SCALAR = 0, ELEMENTWISE_TACTIC_VEC4 = 1 };
-
-/* Element strides of `in` along `out`'s dims (right-aligned), 0 where
- * broadcast. */
-static void broadcast_strides(const trt_dims_t *in, const trt_dims_t *out, int64_t *strides) {
-  int64_t stride = 1;
-  for (int i = out->nb_dims - 1; i >= 0; i--) {
-    int j = i - (out->nb_dims - in->nb_dims);
-    int64_t d = j >= 0 ? in->d[j] : 1;
-    strides[i] = d == 1 ? 0 : stride;
-    stride *= d;
-  }
-}
-
 static trt_kbroadcast_t broadcast_plan(const trt_dims_t *a, const trt_dims_t *b,
                                        const trt_dims_t *out) {
   int64_t sa[TRT_MAX_DIMS], sb[TRT_MAX_DIMS];
-  broadcast_strides(a, out, sa);
-  broadcast_strides(b, out, sb);
+  trt_cuda_broadcast_strides(a, out, sa);
+  trt_cuda_broadcast_strides(b, out, sb);
   trt_kbroadcast_t plan = {0};
   int n = 0;
   for (int i = 0; i < out->nb_dims; i++) {
@@ -75,24 +61,13 @@ static int elementwise_list_tactics(const trt_network_t *network, const trt_laye
   }
   if (trt_cuda_require_contiguous(network, layer, false) != TRT_STATUS_OK)
     return 0;
-  int count = trt_cuda_tactic_add(tactics, max_tactics, 0, ELEMENTWISE_TACTIC_SCALAR,
-                                  "elementwise_scalar");
+  int count =
+      trt_cuda_tactic_add(tactics, max_tactics, 0, TRT_CUDA_TACTIC_SCALAR, "elementwise_scalar");
   if (a->type == TRT_DATA_TYPE_FLOAT32 && b->type == TRT_DATA_TYPE_FLOAT32 &&
       !trt_cuda_tensor_strided(network, y) && trt_dims_volume(&y->dims) % 4 == 0)
-    count = trt_cuda_tactic_add(tactics, max_tactics, count, ELEMENTWISE_TACTIC_VEC4,
-                                "elementwise_vec4");
+    count =
+        trt_cuda_tactic_add(tactics, max_tactics, count, TRT_CUDA_TACTIC_VEC4, "elementwise_vec4");
   return count;
-}
-
-static trt_status_t elementwise_create(const trt_network_t *network, const trt_layer_t *layer,
-                                       int32_t tactic, trt_cuda_env_t *env, void **state,
-                                       size_t *workspace_bytes) {
-  (void)network, (void)layer, (void)env;
-  if (tactic != ELEMENTWISE_TACTIC_SCALAR && tactic != ELEMENTWISE_TACTIC_VEC4)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Elementwise: unknown tactic %d", (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
 }
 
 static trt_status_t elementwise_enqueue(void *state, const trt_network_t *network,
@@ -108,21 +83,16 @@ static trt_status_t elementwise_enqueue(void *state, const trt_network_t *networ
   if (count <= 0)
     return TRT_STATUS_OK;
   trt_kbroadcast_t plan = broadcast_plan(&a->dims, &b->dims, &y->dims);
-  TRT_LAUNCH_CHECK(trt_launch_elementwise(inputs[0], (int)a->type, inputs[1], (int)b->type,
-                                          outputs[0], count, (int)params->kind, plan,
-                                          trt_cuda_output_view(network, y),
-                                          tactic == ELEMENTWISE_TACTIC_VEC4, env->stream));
+  TRT_LAUNCH_CHECK(trt_launch_elementwise(
+      inputs[0], (int)a->type, inputs[1], (int)b->type, outputs[0], count, (int)params->kind, plan,
+      trt_cuda_output_view(network, y), tactic == TRT_CUDA_TACTIC_VEC4, env->stream));
   return TRT_STATUS_OK;
-}
-
-static void elementwise_destroy(void *state) {
-  (void)state;
 }
 
 const trt_cuda_layer_ops_t trt_cuda_elementwise_ops = {
     .list_tactics = elementwise_list_tactics,
     .format_weights = NULL,
-    .create = elementwise_create,
+    .create = trt_cuda_create_scalar_or_vec4,
     .enqueue = elementwise_enqueue,
-    .destroy = elementwise_destroy,
+    .destroy = trt_cuda_destroy_stateless,
 };

@@ -15,27 +15,13 @@ static int gather_list_tactics(const trt_network_t *network, const trt_layer_t *
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Gather: missing inputs or parameters");
     return 0;
   }
-  size_t size = trt_data_type_size(data->type);
-  if ((size != 1 && size != 2 && size != 4 && size != 8) ||
+  if (!trt_cuda_element_size_ok(data->type) ||
       (indices->type != TRT_DATA_TYPE_INT32 && indices->type != TRT_DATA_TYPE_INT64)) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Gather: %s data with %s indices is not supported",
               trt_data_type_name(data->type), trt_data_type_name(indices->type));
     return 0;
   }
-  if (trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
-    return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "gather_direct");
-}
-
-static trt_status_t gather_create(const trt_network_t *network, const trt_layer_t *layer,
-                                  int32_t tactic, trt_cuda_env_t *env, void **state,
-                                  size_t *workspace_bytes) {
-  (void)network, (void)layer, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Gather: unknown tactic %d", (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
+  return trt_cuda_list_single(network, layer, true, tactics, max_tactics, "gather_direct");
 }
 
 static trt_status_t gather_enqueue(void *state, const trt_network_t *network,
@@ -49,11 +35,8 @@ static trt_status_t gather_enqueue(void *state, const trt_network_t *network,
   int axis = trt_normalize_axis(params->axis, data->dims.nb_dims);
   if (axis < 0)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "Gather: axis %d is out of range", params->axis);
-  int64_t outer = 1, inner = 1;
-  for (int d = 0; d < axis; d++)
-    outer *= data->dims.d[d];
-  for (int d = axis + 1; d < data->dims.nb_dims; d++)
-    inner *= data->dims.d[d];
+  int64_t outer, inner;
+  trt_cuda_axis_extent(&data->dims, axis, &outer, &inner);
   TRT_LAUNCH_CHECK(trt_launch_gather(inputs[0], inputs[1], indices->type == TRT_DATA_TYPE_INT64,
                                      outputs[0], (int)trt_data_type_size(data->type), outer,
                                      data->dims.d[axis], trt_dims_volume(&indices->dims), inner,
@@ -61,14 +44,5 @@ static trt_status_t gather_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-static void gather_destroy(void *state) {
-  (void)state;
-}
-
-const trt_cuda_layer_ops_t trt_cuda_gather_ops = {
-    .list_tactics = gather_list_tactics,
-    .format_weights = NULL,
-    .create = gather_create,
-    .enqueue = gather_enqueue,
-    .destroy = gather_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_gather_ops =
+    TRT_CUDA_STATELESS_OPS(gather_list_tactics, gather_enqueue);

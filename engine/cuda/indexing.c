@@ -6,8 +6,7 @@
 #include "kernels/indexing.cuh"
 
 static bool element_size_ok(const trt_tensor_t *tensor) {
-  size_t size = tensor ? trt_data_type_size(tensor->type) : 0;
-  return size == 1 || size == 2 || size == 4 || size == 8;
+  return tensor && trt_cuda_element_size_ok(tensor->type);
 }
 
 static int list_one(const trt_network_t *network, const trt_layer_t *layer,
@@ -17,25 +16,7 @@ static int list_one(const trt_network_t *network, const trt_layer_t *layer,
               trt_layer_type_name(layer->type));
     return 0;
   }
-  if (trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
-    return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, name);
-}
-
-static trt_status_t plain_create(const trt_network_t *network, const trt_layer_t *layer,
-                                 int32_t tactic, trt_cuda_env_t *env, void **state,
-                                 size_t *workspace_bytes) {
-  (void)network, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
-                     trt_layer_type_name(layer->type), (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
-}
-
-static void plain_destroy(void *state) {
-  (void)state;
+  return trt_cuda_list_single(network, layer, true, tactics, max_tactics, name);
 }
 
 /* ---- ArgMax / ArgMin ------------------------------------------------------ */
@@ -60,23 +41,16 @@ static trt_status_t arg_reduce_enqueue(void *state, const trt_network_t *network
   int axis = trt_normalize_axis(params->axis, x->dims.nb_dims);
   if (axis < 0)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "ArgReduce: axis %d is out of range", params->axis);
-  int64_t outer = 1, inner = 1;
-  for (int i = 0; i < axis; i++)
-    outer *= x->dims.d[i];
-  for (int i = axis + 1; i < x->dims.nb_dims; i++)
-    inner *= x->dims.d[i];
+  int64_t outer, inner;
+  trt_cuda_axis_extent(&x->dims, axis, &outer, &inner);
   TRT_LAUNCH_CHECK(trt_launch_arg_reduce(inputs[0], outputs[0], (int)x->type, params->max,
                                          params->select_last_index, outer, x->dims.d[axis], inner,
                                          env->stream));
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_arg_reduce_ops = {
-    .list_tactics = arg_reduce_list_tactics,
-    .create = plain_create,
-    .enqueue = arg_reduce_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_arg_reduce_ops =
+    TRT_CUDA_STATELESS_OPS(arg_reduce_list_tactics, arg_reduce_enqueue);
 
 /* ---- GatherElements ------------------------------------------------------- */
 
@@ -104,12 +78,9 @@ static trt_status_t gather_elements_enqueue(void *state, const trt_network_t *ne
   if (plan.axis < 0)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "GatherElements: axis %d is out of range",
                      params->axis);
-  int64_t stride = 1;
-  for (int d = rank - 1; d >= 0; d--) {
+  for (int d = 0; d < rank; d++)
     plan.dims[d] = indices->dims.d[d];
-    plan.data_strides[d] = stride;
-    stride *= data->dims.d[d];
-  }
+  trt_cuda_contiguous_strides(&data->dims, plan.data_strides);
   plan.axis_size = data->dims.d[plan.axis];
   TRT_LAUNCH_CHECK(trt_launch_gather_elements(inputs[0], inputs[1],
                                               indices->type == TRT_DATA_TYPE_INT64, outputs[0],
@@ -118,12 +89,8 @@ static trt_status_t gather_elements_enqueue(void *state, const trt_network_t *ne
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_gather_elements_ops = {
-    .list_tactics = gather_elements_list_tactics,
-    .create = plain_create,
-    .enqueue = gather_elements_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_gather_elements_ops =
+    TRT_CUDA_STATELESS_OPS(gather_elements_list_tactics, gather_elements_enqueue);
 
 /* ---- Tile and Expand ------------------------------------------------------ */
 
@@ -160,19 +127,11 @@ static trt_status_t replicate_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_tile_ops = {
-    .list_tactics = replicate_list_tactics,
-    .create = plain_create,
-    .enqueue = replicate_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_tile_ops =
+    TRT_CUDA_STATELESS_OPS(replicate_list_tactics, replicate_enqueue);
 
-const trt_cuda_layer_ops_t trt_cuda_expand_ops = {
-    .list_tactics = replicate_list_tactics,
-    .create = plain_create,
-    .enqueue = replicate_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_expand_ops =
+    TRT_CUDA_STATELESS_OPS(replicate_list_tactics, replicate_enqueue);
 
 /* ---- Trilu ---------------------------------------------------------------- */
 
@@ -206,9 +165,5 @@ static trt_status_t trilu_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_trilu_ops = {
-    .list_tactics = trilu_list_tactics,
-    .create = plain_create,
-    .enqueue = trilu_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_trilu_ops =
+    TRT_CUDA_STATELESS_OPS(trilu_list_tactics, trilu_enqueue);

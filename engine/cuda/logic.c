@@ -13,15 +13,8 @@ static trt_kbroadcast3_t broadcast3(const trt_network_t *network, const trt_laye
     plan.dims[d] = out->d[d];
   for (int k = 0; k < layer->nb_inputs && k < 3; k++) {
     const trt_tensor_t *input = trt_layer_input(network, layer, k);
-    if (!input)
-      continue;
-    int64_t stride = 1;
-    for (int i = out->nb_dims - 1; i >= 0; i--) {
-      int j = i - (out->nb_dims - input->dims.nb_dims);
-      int64_t d = j >= 0 ? input->dims.d[j] : 1;
-      plan.strides[k][i] = d == 1 ? 0 : stride;
-      stride *= d;
-    }
+    if (input)
+      trt_cuda_broadcast_strides(&input->dims, out, plan.strides[k]);
   }
   return plan;
 }
@@ -35,26 +28,9 @@ static int list_broadcast(const trt_network_t *network, const trt_layer_t *layer
                 trt_layer_type_name(layer->type), i);
       return 0;
     }
-  if (trt_layer_output(network, layer, 0)->dims.nb_dims > TRT_MAX_DIMS ||
-      trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
+  if (trt_layer_output(network, layer, 0)->dims.nb_dims > TRT_MAX_DIMS)
     return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, name);
-}
-
-static trt_status_t plain_create(const trt_network_t *network, const trt_layer_t *layer,
-                                 int32_t tactic, trt_cuda_env_t *env, void **state,
-                                 size_t *workspace_bytes) {
-  (void)network, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
-                     trt_layer_type_name(layer->type), (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
-}
-
-static void plain_destroy(void *state) {
-  (void)state;
+  return trt_cuda_list_single(network, layer, true, tactics, max_tactics, name);
 }
 
 /* ---- compare -------------------------------------------------------------- */
@@ -85,12 +61,8 @@ static trt_status_t compare_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_compare_ops = {
-    .list_tactics = compare_list_tactics,
-    .create = plain_create,
-    .enqueue = compare_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_compare_ops =
+    TRT_CUDA_STATELESS_OPS(compare_list_tactics, compare_enqueue);
 
 /* ---- logic ---------------------------------------------------------------- */
 
@@ -121,12 +93,8 @@ static trt_status_t logic_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_logic_ops = {
-    .list_tactics = logic_list_tactics,
-    .create = plain_create,
-    .enqueue = logic_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_logic_ops =
+    TRT_CUDA_STATELESS_OPS(logic_list_tactics, logic_enqueue);
 
 /* ---- where ---------------------------------------------------------------- */
 
@@ -135,8 +103,7 @@ static int where_list_tactics(const trt_network_t *network, const trt_layer_t *l
                               int max_tactics) {
   (void)env;
   const trt_tensor_t *x = trt_layer_input(network, layer, 1);
-  size_t size = x ? trt_data_type_size(x->type) : 0;
-  if (size != 1 && size != 2 && size != 4 && size != 8) {
+  if (!x || !trt_cuda_element_size_ok(x->type)) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Where: missing input or unsupported element size");
     return 0;
   }
@@ -155,9 +122,5 @@ static trt_status_t where_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_where_ops = {
-    .list_tactics = where_list_tactics,
-    .create = plain_create,
-    .enqueue = where_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_where_ops =
+    TRT_CUDA_STATELESS_OPS(where_list_tactics, where_enqueue);

@@ -38,26 +38,9 @@ static void channel_layout(const trt_dims_t *dims, int64_t *batch, int64_t *chan
 static int list_one(const trt_network_t *network, const trt_layer_t *layer,
                     trt_cuda_tactic_t *tactics, int max_tactics, int nb_required,
                     bool output_views, const char *name) {
-  if (check_float_inputs(network, layer, nb_required) != TRT_STATUS_OK ||
-      trt_cuda_require_contiguous(network, layer, !output_views) != TRT_STATUS_OK)
+  if (check_float_inputs(network, layer, nb_required) != TRT_STATUS_OK)
     return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, name);
-}
-
-static trt_status_t norm_create(const trt_network_t *network, const trt_layer_t *layer,
-                                int32_t tactic, trt_cuda_env_t *env, void **state,
-                                size_t *workspace_bytes) {
-  (void)network, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
-                     trt_layer_type_name(layer->type), (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
-}
-
-static void norm_destroy(void *state) {
-  (void)state;
+  return trt_cuda_list_single(network, layer, !output_views, tactics, max_tactics, name);
 }
 
 /* ---- batch norm ---------------------------------------------------------- */
@@ -85,12 +68,8 @@ static trt_status_t batch_norm_enqueue(void *state, const trt_network_t *network
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_batch_norm_ops = {
-    .list_tactics = batch_norm_list_tactics,
-    .create = norm_create,
-    .enqueue = batch_norm_enqueue,
-    .destroy = norm_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_batch_norm_ops =
+    TRT_CUDA_STATELESS_OPS(batch_norm_list_tactics, batch_norm_enqueue);
 
 /* ---- instance norm ------------------------------------------------------- */
 
@@ -115,12 +94,8 @@ static trt_status_t instance_norm_enqueue(void *state, const trt_network_t *netw
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_instance_norm_ops = {
-    .list_tactics = instance_norm_list_tactics,
-    .create = norm_create,
-    .enqueue = instance_norm_enqueue,
-    .destroy = norm_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_instance_norm_ops =
+    TRT_CUDA_STATELESS_OPS(instance_norm_list_tactics, instance_norm_enqueue);
 
 /* ---- layer norm ---------------------------------------------------------- */
 
@@ -181,12 +156,8 @@ static trt_status_t layer_norm_enqueue(void *state, const trt_network_t *network
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_layer_norm_ops = {
-    .list_tactics = layer_norm_list_tactics,
-    .create = norm_create,
-    .enqueue = layer_norm_enqueue,
-    .destroy = norm_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_layer_norm_ops =
+    TRT_CUDA_STATELESS_OPS(layer_norm_list_tactics, layer_norm_enqueue);
 
 /* ---- LRN ------------------------------------------------------------------ */
 
@@ -216,9 +187,4 @@ static trt_status_t lrn_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_lrn_ops = {
-    .list_tactics = lrn_list_tactics,
-    .create = norm_create,
-    .enqueue = lrn_enqueue,
-    .destroy = norm_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_lrn_ops = TRT_CUDA_STATELESS_OPS(lrn_list_tactics, lrn_enqueue);

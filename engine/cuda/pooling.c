@@ -2,35 +2,17 @@
  * dilation, asymmetric pads, ceil_mode (already in the output dims),
  * count_include_pad, global; as engine/cpu/pooling.c. The output may be a
  * strided view. One tactic. */
+#include <stddef.h>
+#include <string.h>
+
 #include "cuda/cuda_layer_util.h"
 #include "kernels/pooling.cuh"
+#include "layers/layers.h"
 
-static trt_kpool_t pool_geometry(const trt_network_t *network, const trt_layer_t *layer,
-                                 bool *global) {
-  const trt_pooling_params_t *params = layer->params;
-  const trt_dims_t *x = &trt_layer_input(network, layer, 0)->dims;
-  const trt_dims_t *y = &trt_layer_output(network, layer, 0)->dims;
-  trt_kpool_t g = {.planes = x->d[0] * x->d[1]};
-  const int nb_spatial = x->nb_dims - 2, first = 3 - nb_spatial;
-  for (int i = 0; i < 3; i++) {
-    const int axis = i - first;
-    const bool present = axis >= 0;
-    g.in[i] = present ? x->d[2 + axis] : 1;
-    g.out[i] = present ? y->d[2 + axis] : 1;
-    g.kernel[i] = present ? params->kernel[axis] : 1;
-    g.stride[i] = present ? params->stride[axis] : 1;
-    g.dilation[i] = present ? params->dilation[axis] : 1;
-    g.pad_begin[i] = present ? params->pad_begin[axis] : 0;
-    g.pad_end[i] = present ? params->pad_end[axis] : 0;
-  }
-  g.is_max = params->kind == TRT_POOLING_MAX;
-  g.count_include_pad = params->count_include_pad;
-  bool whole = g.out[0] * g.out[1] * g.out[2] == 1;
-  for (int i = 0; i < 3; i++)
-    whole = whole && g.kernel[i] == g.in[i] && !g.pad_begin[i] && !g.pad_end[i];
-  *global = params->global || whole;
-  return g;
-}
+/* The kernel's plan starts with the engine's geometry, field for field. */
+_Static_assert(offsetof(trt_kpool_t, pad_end) == offsetof(trt_pooling_geometry_t, pad_end) &&
+                   offsetof(trt_kpool_t, is_max) == sizeof(trt_pooling_geometry_t),
+               "trt_kpool_t must start with trt_pooling_geometry_t's fields");
 
 static int pooling_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
                                 const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
@@ -67,8 +49,12 @@ static trt_status_t pooling_enqueue(void *state, const trt_network_t *network,
                                     const void *const *inputs, void *const *outputs,
                                     trt_cuda_env_t *env) {
   (void)state, (void)tactic;
-  bool global;
-  trt_kpool_t g = pool_geometry(network, layer, &global);
+  const trt_pooling_params_t *params = layer->params;
+  trt_pooling_geometry_t geometry;
+  bool global = trt_pooling_geometry(network, layer, &geometry);
+  trt_kpool_t g = {.is_max = params->kind == TRT_POOLING_MAX,
+                   .count_include_pad = params->count_include_pad};
+  memcpy(&g, &geometry, sizeof(geometry));
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
   TRT_LAUNCH_CHECK(trt_launch_pooling(inputs[0], outputs[0], g, global,
                                       trt_cuda_output_view(network, y), env->stream));

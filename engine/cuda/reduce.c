@@ -1,44 +1,21 @@
 /* CUDA reductions (kernels/reduce.cu): mean, sum, max, min, prod over any
  * axes of float32/int32/int64 data, as engine/cpu/reduce.c. Axes come from
  * trt_reduce_resolve_axes (the parameters or the constant axes input); the
- * dims are merged exactly as on the CPU so no permutation is needed. One
- * tactic. */
+ * dims are merged by trt_reduce_group_dims as on the CPU, so no permutation
+ * is needed. One tactic. */
+#include <stddef.h>
+#include <string.h>
+
 #include "cuda/cuda_layer_util.h"
 #include "kernels/reduce.cuh"
 #include "layers/layers.h"
 
-static trt_kreduce_t reduce_plan(const trt_dims_t *dims, const bool *reduced) {
-  int64_t sizes[TRT_MAX_DIMS], strides[TRT_MAX_DIMS];
-  bool group_reduced[TRT_MAX_DIMS];
-  int nb_groups = 0;
-  int64_t stride = 1;
-  for (int i = dims->nb_dims - 1; i >= 0; i--) {
-    int64_t d = dims->d[i];
-    if (d != 1) {
-      if (nb_groups > 0 && group_reduced[nb_groups - 1] == reduced[i]) {
-        sizes[nb_groups - 1] *= d;
-      } else {
-        sizes[nb_groups] = d;
-        strides[nb_groups] = stride;
-        group_reduced[nb_groups] = reduced[i];
-        nb_groups++;
-      }
-    }
-    stride *= d;
-  }
-  trt_kreduce_t plan = {.reduced_count = 1};
-  for (int g = nb_groups - 1; g >= 0; g--) {
-    if (group_reduced[g]) {
-      plan.reduced_size[plan.nb_reduced] = sizes[g];
-      plan.reduced_stride[plan.nb_reduced++] = strides[g];
-      plan.reduced_count *= sizes[g];
-    } else {
-      plan.kept_size[plan.nb_kept] = sizes[g];
-      plan.kept_stride[plan.nb_kept++] = strides[g];
-    }
-  }
-  return plan;
-}
+/* The kernel's plan is the engine's grouping of the dims, field for field. */
+_Static_assert(
+    TRT_KERNEL_MAX_DIMS == TRT_MAX_DIMS && sizeof(trt_kreduce_t) == sizeof(trt_reduce_groups_t) &&
+        offsetof(trt_kreduce_t, reduced_size) == offsetof(trt_reduce_groups_t, reduced_size) &&
+        offsetof(trt_kreduce_t, reduced_count) == offsetof(trt_reduce_groups_t, reduced_count),
+    "trt_kreduce_t must mirror trt_reduce_groups_t");
 
 static int reduce_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
                                const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
@@ -83,8 +60,11 @@ static trt_status_t reduce_create(const trt_network_t *network, const trt_layer_
   if (!s)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "Reduce: out of memory");
   s->noop = noop;
-  if (!noop)
-    s->plan = reduce_plan(&x->dims, reduced);
+  if (!noop) {
+    trt_reduce_groups_t groups;
+    trt_reduce_group_dims(&x->dims, reduced, &groups);
+    memcpy(&s->plan, &groups, sizeof(groups));
+  }
   *state = s;
   *workspace_bytes = 0;
   return TRT_STATUS_OK;

@@ -5,22 +5,6 @@
 #include "cuda/cuda_layer_util.h"
 #include "kernels/cast.cuh"
 
-static trt_status_t plain_create(const trt_network_t *network, const trt_layer_t *layer,
-                                 int32_t tactic, trt_cuda_env_t *env, void **state,
-                                 size_t *workspace_bytes) {
-  (void)network, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
-                     trt_layer_type_name(layer->type), (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
-}
-
-static void plain_destroy(void *state) {
-  (void)state;
-}
-
 /* ---- cast ----------------------------------------------------------------- */
 
 static int cast_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
@@ -38,9 +22,8 @@ static int cast_list_tactics(const trt_network_t *network, const trt_layer_t *la
     trt_error(TRT_STATUS_UNSUPPORTED, "Cast: unknown data type");
     return 0;
   }
-  if (trt_cuda_require_contiguous(network, layer, x->type != y->type) != TRT_STATUS_OK)
-    return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "cast_direct");
+  return trt_cuda_list_single(network, layer, x->type != y->type, tactics, max_tactics,
+                              "cast_direct");
 }
 
 static trt_status_t cast_enqueue(void *state, const trt_network_t *network,
@@ -57,12 +40,8 @@ static trt_status_t cast_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_cast_ops = {
-    .list_tactics = cast_list_tactics,
-    .create = plain_create,
-    .enqueue = cast_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_cast_ops =
+    TRT_CUDA_STATELESS_OPS(cast_list_tactics, cast_enqueue);
 
 /* ---- identity ------------------------------------------------------------- */
 
@@ -74,9 +53,7 @@ static int identity_list_tactics(const trt_network_t *network, const trt_layer_t
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Identity: missing input");
     return 0;
   }
-  if (trt_cuda_require_contiguous(network, layer, false) != TRT_STATUS_OK)
-    return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "identity_copy");
+  return trt_cuda_list_single(network, layer, false, tactics, max_tactics, "identity_copy");
 }
 
 static trt_status_t identity_enqueue(void *state, const trt_network_t *network,
@@ -88,9 +65,5 @@ static trt_status_t identity_enqueue(void *state, const trt_network_t *network,
                                  outputs[0], env->stream);
 }
 
-const trt_cuda_layer_ops_t trt_cuda_identity_ops = {
-    .list_tactics = identity_list_tactics,
-    .create = plain_create,
-    .enqueue = identity_enqueue,
-    .destroy = plain_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_identity_ops =
+    TRT_CUDA_STATELESS_OPS(identity_list_tactics, identity_enqueue);

@@ -4,6 +4,7 @@
  * engine/cpu/shuffle.c. One tactic each. */
 #include "cuda/cuda_layer_util.h"
 #include "kernels/transpose.cuh"
+#include "layers/layers.h"
 
 /* Copies a contiguous tensor into `output`'s place, which may be a strided
  * view (blocks of `inner` elements `stride` apart). Shared with shape_ops.c
@@ -75,45 +76,7 @@ const trt_cuda_layer_ops_t trt_cuda_reshape_ops = {
 
 /* ---- transpose ------------------------------------------------------------ */
 
-/* Size-1 axes dropped, runs of input axes that stay adjacent merged. */
-static trt_ktranspose_t transpose_plan(const trt_dims_t *in, const int *perm) {
-  trt_ktranspose_t plan = {0};
-  int64_t group_size[TRT_MAX_DIMS];
-  int group_first_source[TRT_MAX_DIMS], group_of_source[TRT_MAX_DIMS];
-  int nb_groups = 0, previous_source = -2;
-  for (int i = 0; i < in->nb_dims; i++) {
-    int source = perm[i];
-    if (in->d[source] == 1) {
-      group_of_source[source] = -1;
-      continue;
-    }
-    if (source == previous_source + 1 && nb_groups > 0) {
-      group_size[nb_groups - 1] *= in->d[source];
-    } else {
-      group_first_source[nb_groups] = source;
-      group_size[nb_groups++] = in->d[source];
-    }
-    group_of_source[source] = nb_groups - 1;
-    previous_source = source;
-  }
-  int64_t stride = 1;
-  for (int source = in->nb_dims - 1; source >= 0; source--) {
-    int group = group_of_source[source];
-    if (group < 0 || group_first_source[group] != source)
-      continue;
-    plan.in_strides[group] = stride;
-    stride *= group_size[group];
-  }
-  plan.rank = nb_groups;
-  for (int g = 0; g < nb_groups; g++)
-    plan.out_dims[g] = group_size[g];
-  if (nb_groups == 0) {
-    plan.rank = 1;
-    plan.out_dims[0] = 1;
-    plan.in_strides[0] = 1;
-  }
-  return plan;
-}
+_Static_assert(TRT_KERNEL_MAX_DIMS == TRT_MAX_DIMS, "transpose plans of the same rank");
 
 static int transpose_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
                                   const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
@@ -143,13 +106,10 @@ static trt_status_t transpose_create(const trt_network_t *network, const trt_lay
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Transpose: unknown tactic %d", (int)tactic);
   const trt_transpose_params_t *params = layer->params;
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
-  int rank = x->dims.nb_dims, perm[TRT_MAX_DIMS];
-  for (int i = 0; i < rank; i++)
-    perm[i] = params->nb_perm ? params->perm[i] : rank - 1 - i;
-  trt_ktranspose_t *plan = malloc(sizeof(*plan));
+  trt_ktranspose_t *plan = calloc(1, sizeof(*plan));
   if (!plan)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "Transpose: out of memory");
-  *plan = transpose_plan(&x->dims, perm);
+  plan->rank = trt_transpose_simplify(&x->dims, params, plan->out_dims, plan->in_strides);
   *state = plan;
   *workspace_bytes = 0;
   return TRT_STATUS_OK;

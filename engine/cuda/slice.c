@@ -8,11 +8,6 @@
 #include "cuda/cuda_layer_util.h"
 #include "kernels/slice.cuh"
 
-static bool element_size_ok(trt_data_type_t type) {
-  size_t size = trt_data_type_size(type);
-  return size == 1 || size == 2 || size == 4 || size == 8;
-}
-
 /* Fails unless inputs first..last (those present) are constants. */
 static trt_status_t require_constants(const trt_network_t *network, const trt_layer_t *layer,
                                       int first, int last) {
@@ -24,14 +19,6 @@ static trt_status_t require_constants(const trt_network_t *network, const trt_la
                        "time", trt_layer_type_name(layer->type), tensor->name);
   }
   return TRT_STATUS_OK;
-}
-
-static void strides_of(const trt_dims_t *dims, int64_t *strides) {
-  int64_t stride = 1;
-  for (int d = dims->nb_dims - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= dims->d[d];
-  }
 }
 
 static void plan_destroy(void *state) {
@@ -49,15 +36,14 @@ static int slice_list_tactics(const trt_network_t *network, const trt_layer_t *l
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Slice: missing data or starts");
     return 0;
   }
-  if (!element_size_ok(x->type)) {
+  if (!trt_cuda_element_size_ok(x->type)) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Slice: %s data is not supported",
               trt_data_type_name(x->type));
     return 0;
   }
-  if (require_constants(network, layer, 1, 4) != TRT_STATUS_OK ||
-      trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
+  if (require_constants(network, layer, 1, 4) != TRT_STATUS_OK)
     return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "slice_gather");
+  return trt_cuda_list_single(network, layer, true, tactics, max_tactics, "slice_gather");
 }
 
 static trt_status_t slice_create(const trt_network_t *network, const trt_layer_t *layer,
@@ -92,7 +78,7 @@ static trt_status_t slice_create(const trt_network_t *network, const trt_layer_t
     int64_t last_valid = step[axis] > 0 ? dim : dim - 1;
     first[axis] = start < 0 ? 0 : start > last_valid ? last_valid : start;
   }
-  strides_of(&data->dims, in_strides);
+  trt_cuda_contiguous_strides(&data->dims, in_strides);
   trt_kslice_t *plan = calloc(1, sizeof(*plan));
   if (!plan)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "Slice: out of memory");
@@ -158,16 +144,15 @@ static int pad_list_tactics(const trt_network_t *network, const trt_layer_t *lay
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Pad: missing data or parameters");
     return 0;
   }
-  if (!element_size_ok(x->type)) {
+  if (!trt_cuda_element_size_ok(x->type)) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Pad: %s data is not supported",
               trt_data_type_name(x->type));
     return 0;
   }
   if (require_constants(network, layer, 1, 1) != TRT_STATUS_OK ||
-      require_constants(network, layer, 3, 3) != TRT_STATUS_OK ||
-      trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
+      require_constants(network, layer, 3, 3) != TRT_STATUS_OK)
     return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "pad_gather");
+  return trt_cuda_list_single(network, layer, true, tactics, max_tactics, "pad_gather");
 }
 
 static trt_status_t pad_create(const trt_network_t *network, const trt_layer_t *layer,

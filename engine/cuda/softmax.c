@@ -47,20 +47,7 @@ static int softmax_list_tactics(const trt_network_t *network, const trt_layer_t 
     trt_error(TRT_STATUS_SHAPE_ERROR, "Softmax: axis is out of range");
     return 0;
   }
-  if (trt_cuda_require_contiguous(network, layer, true) != TRT_STATUS_OK)
-    return 0;
-  return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "softmax_direct");
-}
-
-static trt_status_t softmax_create(const trt_network_t *network, const trt_layer_t *layer,
-                                   int32_t tactic, trt_cuda_env_t *env, void **state,
-                                   size_t *workspace_bytes) {
-  (void)network, (void)layer, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Softmax: unknown tactic %d", (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
+  return trt_cuda_list_single(network, layer, true, tactics, max_tactics, "softmax_direct");
 }
 
 static trt_status_t softmax_enqueue(void *state, const trt_network_t *network,
@@ -77,14 +64,5 @@ static trt_status_t softmax_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-static void softmax_destroy(void *state) {
-  (void)state;
-}
-
-const trt_cuda_layer_ops_t trt_cuda_softmax_ops = {
-    .list_tactics = softmax_list_tactics,
-    .format_weights = NULL,
-    .create = softmax_create,
-    .enqueue = softmax_enqueue,
-    .destroy = softmax_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_softmax_ops =
+    TRT_CUDA_STATELESS_OPS(softmax_list_tactics, softmax_enqueue);

@@ -6,8 +6,6 @@
 #include "cuda/cuda_layer_util.h"
 #include "kernels/pointwise.cuh"
 
-enum { UNARY_TACTIC_SCALAR = 0, UNARY_TACTIC_VEC4 = 1 };
-
 static int unary_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
                               const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
                               int max_tactics) {
@@ -33,22 +31,11 @@ static int unary_list_tactics(const trt_network_t *network, const trt_layer_t *l
   }
   if (trt_cuda_require_contiguous(network, layer, false) != TRT_STATUS_OK)
     return 0;
-  int count = trt_cuda_tactic_add(tactics, max_tactics, 0, UNARY_TACTIC_SCALAR, "unary_scalar");
+  int count = trt_cuda_tactic_add(tactics, max_tactics, 0, TRT_CUDA_TACTIC_SCALAR, "unary_scalar");
   if (x->type == TRT_DATA_TYPE_FLOAT32 && !trt_cuda_tensor_strided(network, y) &&
       trt_dims_volume(&x->dims) % 4 == 0)
-    count = trt_cuda_tactic_add(tactics, max_tactics, count, UNARY_TACTIC_VEC4, "unary_vec4");
+    count = trt_cuda_tactic_add(tactics, max_tactics, count, TRT_CUDA_TACTIC_VEC4, "unary_vec4");
   return count;
-}
-
-static trt_status_t unary_create(const trt_network_t *network, const trt_layer_t *layer,
-                                 int32_t tactic, trt_cuda_env_t *env, void **state,
-                                 size_t *workspace_bytes) {
-  (void)network, (void)layer, (void)env;
-  if (tactic != UNARY_TACTIC_SCALAR && tactic != UNARY_TACTIC_VEC4)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Unary: unknown tactic %d", (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
 }
 
 static trt_status_t unary_enqueue(void *state, const trt_network_t *network,
@@ -67,18 +54,14 @@ static trt_status_t unary_enqueue(void *state, const trt_network_t *network,
   }
   TRT_LAUNCH_CHECK(trt_launch_unary(inputs[0], outputs[0], trt_dims_volume(&x->dims), (int)x->type,
                                     chain, trt_cuda_output_view(network, y),
-                                    tactic == UNARY_TACTIC_VEC4, env->stream));
+                                    tactic == TRT_CUDA_TACTIC_VEC4, env->stream));
   return TRT_STATUS_OK;
-}
-
-static void unary_destroy(void *state) {
-  (void)state;
 }
 
 const trt_cuda_layer_ops_t trt_cuda_unary_ops = {
     .list_tactics = unary_list_tactics,
     .format_weights = NULL,
-    .create = unary_create,
+    .create = trt_cuda_create_scalar_or_vec4,
     .enqueue = unary_enqueue,
-    .destroy = unary_destroy,
+    .destroy = trt_cuda_destroy_stateless,
 };

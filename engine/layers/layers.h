@@ -37,6 +37,68 @@ trt_status_t trt_identity_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_reduce_resolve_axes(const trt_network_t *network, const trt_layer_t *layer,
                                      int rank, bool reduced[TRT_MAX_DIMS], bool *noop);
 
+/* A Reduce layer's input as groups of merged dims, outermost first, each
+ * kept or reduced, with its element stride: size-1 dims dropped, neighbours
+ * both kept or both reduced merged. Output element o (an index over the kept
+ * groups) reduces reduced_count elements. The CUDA kernel's trt_kreduce_t
+ * has the same fields. */
+typedef struct {
+  int nb_kept, nb_reduced;
+  int64_t kept_size[TRT_MAX_DIMS], kept_stride[TRT_MAX_DIMS];
+  int64_t reduced_size[TRT_MAX_DIMS], reduced_stride[TRT_MAX_DIMS];
+  int64_t reduced_count;
+} trt_reduce_groups_t;
+
+void trt_reduce_group_dims(const trt_dims_t *dims, const bool reduced[TRT_MAX_DIMS],
+                           trt_reduce_groups_t *groups);
+
+/* A pooling layer's window geometry once shapes are known, seen as 3-D
+ * (leading size-1 dims for 1 or 2 spatial dims). The CUDA kernel's
+ * trt_kpool_t starts with the same fields. */
+typedef struct {
+  int64_t planes; /* N * C */
+  int64_t in[3], out[3], kernel[3], stride[3], dilation[3], pad_begin[3], pad_end[3];
+} trt_pooling_geometry_t;
+
+/* Fills `geometry`; returns whether the layer pools each whole plane into one
+ * value (global pooling, or a window covering the unpadded input). */
+bool trt_pooling_geometry(const trt_network_t *network, const trt_layer_t *layer,
+                          trt_pooling_geometry_t *geometry);
+
+/* A Transpose layer's problem simplified: size-1 axes dropped and runs of
+ * input axes that stay adjacent in the output merged, so that NCHW -> NHWC
+ * becomes [N, C, HW] -> [N, HW, C] and an identity 1-D. Fills the output's
+ * dims and, for each output axis, its element stride in the input; returns
+ * the simplified rank (at least 1). */
+int trt_transpose_simplify(const trt_dims_t *in, const trt_transpose_params_t *params,
+                           int64_t out_dims[TRT_MAX_DIMS], int64_t in_strides[TRT_MAX_DIMS]);
+
+/* A Resize layer's tap tables: for every output index of every axis, which
+ * input elements contribute ("taps") and with which weights, with ONNX's
+ * coordinate transformations. An output element is the sum over all tap
+ * combinations of the product of weights. */
+typedef struct {
+  int nb_taps;      /* 1 on an axis that maps every index onto itself */
+  int64_t *offsets; /* [out_dim][nb_taps] input element offsets (index * stride) */
+  double *weights;  /* [out_dim][nb_taps] */
+  uint8_t *outside; /* [out_dim] 1 where tf_crop_and_resize extrapolates */
+} trt_resize_axis_t;
+
+typedef struct {
+  int first; /* the first axis that is not an identity; rank when none is */
+  int64_t in_strides[TRT_MAX_DIMS];
+  trt_resize_axis_t axes[TRT_MAX_DIMS];
+  uint8_t *memory; /* one allocation: all offsets, then weights, then flags */
+  size_t bytes;
+} trt_resize_tables_t;
+
+/* Builds the tables (free them with trt_resize_tables_free). `operands` are
+ * the layer's input buffers on the host; with NULL, or a NULL entry, the
+ * operand's constant data is read. */
+trt_status_t trt_resize_tables_build(const trt_network_t *network, const trt_layer_t *layer,
+                                     const void *const *operands, trt_resize_tables_t *tables);
+void trt_resize_tables_free(trt_resize_tables_t *tables);
+
 /* logic.c: comparisons, logic, Where; numpy broadcasting of two shapes. */
 trt_status_t trt_broadcast_dims(const trt_dims_t *a, const trt_dims_t *b, trt_dims_t *out);
 trt_status_t trt_compare_infer(trt_network_t *network, trt_layer_t *layer);

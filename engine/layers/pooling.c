@@ -98,3 +98,28 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
   y->dims = out;
   return TRT_STATUS_OK;
 }
+
+bool trt_pooling_geometry(const trt_network_t *network, const trt_layer_t *layer,
+                          trt_pooling_geometry_t *geometry) {
+  const trt_pooling_params_t *params = layer->params;
+  const trt_dims_t *x = &trt_layer_input(network, layer, 0)->dims;
+  const trt_dims_t *y = &trt_layer_output(network, layer, 0)->dims;
+  trt_pooling_geometry_t g = {.planes = x->d[0] * x->d[1]};
+  const int nb_spatial = x->nb_dims - 2, first = 3 - nb_spatial;
+  for (int i = 0; i < 3; i++) {
+    const int axis = i - first;
+    const bool present = axis >= 0;
+    g.in[i] = present ? x->d[2 + axis] : 1;
+    g.out[i] = present ? y->d[2 + axis] : 1;
+    g.kernel[i] = present ? params->kernel[axis] : 1;
+    g.stride[i] = present ? params->stride[axis] : 1;
+    g.dilation[i] = present ? params->dilation[axis] : 1;
+    g.pad_begin[i] = present ? params->pad_begin[axis] : 0;
+    g.pad_end[i] = present ? params->pad_end[axis] : 0;
+  }
+  *geometry = g;
+  bool whole = g.out[0] * g.out[1] * g.out[2] == 1;
+  for (int i = 0; i < 3; i++)
+    whole = whole && g.kernel[i] == g.in[i] && !g.pad_begin[i] && !g.pad_end[i];
+  return params->global || whole;
+}

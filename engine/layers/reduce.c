@@ -50,6 +50,41 @@ trt_status_t trt_reduce_resolve_axes(const trt_network_t *network, const trt_lay
   return TRT_STATUS_OK;
 }
 
+void trt_reduce_group_dims(const trt_dims_t *dims, const bool reduced[TRT_MAX_DIMS],
+                           trt_reduce_groups_t *groups) {
+  int64_t sizes[TRT_MAX_DIMS], strides[TRT_MAX_DIMS];
+  bool group_reduced[TRT_MAX_DIMS];
+  int nb_groups = 0;
+  int64_t stride = 1;
+  /* From the innermost dim outwards, so strides are known as we go. */
+  for (int i = dims->nb_dims - 1; i >= 0; i--) {
+    int64_t d = dims->d[i];
+    if (d != 1) {
+      if (nb_groups > 0 && group_reduced[nb_groups - 1] == reduced[i]) {
+        sizes[nb_groups - 1] *= d;
+      } else {
+        sizes[nb_groups] = d;
+        strides[nb_groups] = stride;
+        group_reduced[nb_groups] = reduced[i];
+        nb_groups++;
+      }
+    }
+    stride *= d;
+  }
+  /* Groups were collected innermost first; store them outermost first. */
+  *groups = (trt_reduce_groups_t){.reduced_count = 1};
+  for (int g = nb_groups - 1; g >= 0; g--) {
+    if (group_reduced[g]) {
+      groups->reduced_size[groups->nb_reduced] = sizes[g];
+      groups->reduced_stride[groups->nb_reduced++] = strides[g];
+      groups->reduced_count *= sizes[g];
+    } else {
+      groups->kept_size[groups->nb_kept] = sizes[g];
+      groups->kept_stride[groups->nb_kept++] = strides[g];
+    }
+  }
+}
+
 trt_status_t trt_reduce_infer(trt_network_t *network, trt_layer_t *layer) {
   const trt_reduce_params_t *params = layer->params;
   if (!params || (int)params->kind < 0 || params->kind > TRT_REDUCE_PROD)

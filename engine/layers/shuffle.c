@@ -214,6 +214,11 @@ trt_status_t trt_reshape_infer(trt_network_t *network, trt_layer_t *layer) {
   return TRT_STATUS_OK;
 }
 
+/* The input axis that output axis `i` takes (no perm: the axes reversed). */
+static int transpose_source(const trt_transpose_params_t *params, int rank, int i) {
+  return params->nb_perm ? params->perm[i] : rank - 1 - i;
+}
+
 trt_status_t trt_transpose_infer(trt_network_t *network, trt_layer_t *layer) {
   const trt_transpose_params_t *params = layer->params;
   const trt_tensor_t *input = trt_layer_input(network, layer, 0);
@@ -228,7 +233,7 @@ trt_status_t trt_transpose_infer(trt_network_t *network, trt_layer_t *layer) {
   trt_dims_t out = {.nb_dims = rank};
   bool used[TRT_MAX_DIMS] = {false};
   for (int i = 0; i < rank; i++) {
-    int source = params->nb_perm ? params->perm[i] : rank - 1 - i;
+    int source = transpose_source(params, rank, i);
     if (source < 0 || source >= rank || used[source])
       return trt_error(TRT_STATUS_SHAPE_ERROR, "perm is not a permutation of 0..%d", rank - 1);
     used[source] = true;
@@ -238,4 +243,45 @@ trt_status_t trt_transpose_infer(trt_network_t *network, trt_layer_t *layer) {
   output->type = input->type;
   output->dims = out;
   return TRT_STATUS_OK;
+}
+
+int trt_transpose_simplify(const trt_dims_t *in, const trt_transpose_params_t *params,
+                           int64_t out_dims[TRT_MAX_DIMS], int64_t in_strides[TRT_MAX_DIMS]) {
+  /* Merge: walk the output axes; an output axis whose source follows the
+   * previous output axis's source in the input joins that group. */
+  int64_t group_size[TRT_MAX_DIMS];
+  int group_first_source[TRT_MAX_DIMS], group_of_source[TRT_MAX_DIMS];
+  int nb_groups = 0, previous_source = -2;
+  for (int i = 0; i < in->nb_dims; i++) {
+    int source = transpose_source(params, in->nb_dims, i);
+    if (in->d[source] == 1) {
+      group_of_source[source] = -1;
+      continue;
+    }
+    if (source == previous_source + 1 && nb_groups > 0) {
+      group_size[nb_groups - 1] *= in->d[source];
+    } else {
+      group_first_source[nb_groups] = source;
+      group_size[nb_groups++] = in->d[source];
+    }
+    group_of_source[source] = nb_groups - 1;
+    previous_source = source;
+  }
+  /* Input strides of each group: groups ordered by their first input axis. */
+  int64_t stride = 1;
+  for (int source = in->nb_dims - 1; source >= 0; source--) {
+    int group = group_of_source[source];
+    if (group < 0 || group_first_source[group] != source)
+      continue;
+    in_strides[group] = stride;
+    stride *= group_size[group];
+  }
+  for (int g = 0; g < nb_groups; g++)
+    out_dims[g] = group_size[g];
+  if (nb_groups == 0) { /* all size-1 axes: one element */
+    out_dims[0] = 1;
+    in_strides[0] = 1;
+    return 1;
+  }
+  return nb_groups;
 }

@@ -91,16 +91,20 @@ static trt_status_t expect_attribute_type(const Onnx__AttributeProto *attribute,
   return TRT_STATUS_OK;
 }
 
+/* The attribute `name` checked to be of `type`; *attribute is NULL when the
+ * node has none. */
+static trt_status_t typed_attribute(const Onnx__NodeProto *node, const char *name, int type,
+                                    const Onnx__AttributeProto **attribute) {
+  *attribute = find_attribute(node, name);
+  return *attribute ? expect_attribute_type(*attribute, type) : TRT_STATUS_OK;
+}
+
 static trt_status_t attr_int(const Onnx__NodeProto *node, const char *name, int64_t fallback,
                              int64_t *value) {
-  const Onnx__AttributeProto *attribute = find_attribute(node, name);
-  *value = fallback;
-  if (!attribute)
-    return TRT_STATUS_OK;
+  const Onnx__AttributeProto *attribute;
   trt_status_t status =
-      expect_attribute_type(attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT);
-  if (!status)
-    *value = attribute->i;
+      typed_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT, &attribute);
+  *value = attribute && !status ? attribute->i : fallback;
   return status;
 }
 
@@ -127,34 +131,39 @@ static trt_status_t attr_int32(const Onnx__NodeProto *node, const char *name, in
 
 static trt_status_t attr_float(const Onnx__NodeProto *node, const char *name, float fallback,
                                float *value) {
-  const Onnx__AttributeProto *attribute = find_attribute(node, name);
-  *value = fallback;
-  if (!attribute)
-    return TRT_STATUS_OK;
+  const Onnx__AttributeProto *attribute;
   trt_status_t status =
-      expect_attribute_type(attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT);
-  if (!status)
-    *value = attribute->f;
+      typed_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT, &attribute);
+  *value = attribute && !status ? attribute->f : fallback;
   return status;
+}
+
+/* A repeated attribute (INTS or FLOATS) of at most `max` values; `*count`
+ * is 0 when absent. */
+static trt_status_t list_attribute(const Onnx__NodeProto *node, const char *name, int type, int max,
+                                   const Onnx__AttributeProto **attribute, int *count) {
+  *count = 0;
+  trt_status_t status = typed_attribute(node, name, type, attribute);
+  if (status || !*attribute)
+    return status;
+  size_t n = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS ? (*attribute)->n_ints
+                                                                 : (*attribute)->n_floats;
+  if (n > (size_t)max)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "attribute '%s' has %zu values, at most %d supported",
+                     name, n, max);
+  *count = (int)n;
+  return TRT_STATUS_OK;
 }
 
 /* An INTS attribute of at most `max` values; `*count` is 0 when absent. */
 static trt_status_t attr_ints(const Onnx__NodeProto *node, const char *name, int64_t *values,
                               int max, int *count) {
-  const Onnx__AttributeProto *attribute = find_attribute(node, name);
-  *count = 0;
-  if (!attribute)
-    return TRT_STATUS_OK;
-  trt_status_t status =
-      expect_attribute_type(attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
-  if (status)
-    return status;
-  if (attribute->n_ints > (size_t)max)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "attribute '%s' has %zu values, at most %d supported",
-                     name, attribute->n_ints, max);
-  memcpy(values, attribute->ints, attribute->n_ints * sizeof(int64_t));
-  *count = (int)attribute->n_ints;
-  return TRT_STATUS_OK;
+  const Onnx__AttributeProto *attribute;
+  trt_status_t status = list_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS, max,
+                                       &attribute, count);
+  if (*count)
+    memcpy(values, attribute->ints, (size_t)*count * sizeof(int64_t));
+  return status;
 }
 
 /* attr_ints into int32_t (axes, perm). */
@@ -179,33 +188,23 @@ static trt_status_t attr_ints32(const Onnx__NodeProto *node, const char *name, i
 
 static trt_status_t attr_floats(const Onnx__NodeProto *node, const char *name, float *values,
                                 int max, int *count) {
-  const Onnx__AttributeProto *attribute = find_attribute(node, name);
-  *count = 0;
-  if (!attribute)
-    return TRT_STATUS_OK;
-  trt_status_t status =
-      expect_attribute_type(attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS);
-  if (status)
-    return status;
-  if (attribute->n_floats > (size_t)max)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "attribute '%s' has %zu values, at most %d supported",
-                     name, attribute->n_floats, max);
-  memcpy(values, attribute->floats, attribute->n_floats * sizeof(float));
-  *count = (int)attribute->n_floats;
-  return TRT_STATUS_OK;
+  const Onnx__AttributeProto *attribute;
+  trt_status_t status = list_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS,
+                                       max, &attribute, count);
+  if (*count)
+    memcpy(values, attribute->floats, (size_t)*count * sizeof(float));
+  return status;
 }
 
 /* A STRING attribute that must be one of `choices` (NULL-terminated);
  * `*index` is its position, `fallback` when the attribute is absent. */
 static trt_status_t attr_choice(const Onnx__NodeProto *node, const char *name,
                                 const char *const *choices, int fallback, int *index) {
-  const Onnx__AttributeProto *attribute = find_attribute(node, name);
-  *index = fallback;
-  if (!attribute)
-    return TRT_STATUS_OK;
+  const Onnx__AttributeProto *attribute;
   trt_status_t status =
-      expect_attribute_type(attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
-  if (status)
+      typed_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING, &attribute);
+  *index = fallback;
+  if (status || !attribute)
     return status;
   const ProtobufCBinaryData *text = &attribute->s;
   for (int i = 0; choices[i]; i++) {
@@ -265,6 +264,14 @@ static trt_status_t get_inputs(trt_onnx_importer_t *importer, const Onnx__NodePr
   return TRT_STATUS_OK;
 }
 
+/* Checks the input count (check_input_count), then looks up the tensors of
+ * the first `count` inputs. */
+static trt_status_t node_inputs(trt_onnx_importer_t *importer, const Onnx__NodeProto *node, int min,
+                                int max, int *tensors, int count) {
+  trt_status_t status = check_input_count(node, min, max);
+  return status ? status : get_inputs(importer, node, tensors, count);
+}
+
 /* Number of inputs once trailing omitted ones are dropped. */
 static int trim_inputs(const int *tensors, int count) {
   while (count > 1 && tensors[count - 1] < 0)
@@ -319,6 +326,14 @@ static trt_status_t add_node_layer(trt_onnx_importer_t *importer, const Onnx__No
   const char *output = node->output[0];
   return add_layer(importer, type, trt_onnx_node_name(node), inputs, nb_inputs, &output, 1, params,
                    NULL);
+}
+
+/* A node of exactly `count` inputs (at most 3) that becomes one layer. */
+static trt_status_t add_plain_node(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
+                                   trt_layer_type_t type, int count, const void *params) {
+  int inputs[3];
+  trt_status_t status = node_inputs(importer, node, count, count, inputs, count);
+  return status ? status : add_node_layer(importer, node, type, inputs, count, params);
 }
 
 /* Adds a constant for an operand given as an attribute (opset < 10 Slice's
@@ -398,6 +413,13 @@ static trt_status_t constant_scalar_input(trt_onnx_importer_t *importer,
   return TRT_STATUS_OK;
 }
 
+/* Defines importer `function` as a call of `helper` with the importer, the
+ * node and the other arguments: the variants of an op family. */
+#define IMPORT_VIA(function, helper, ...)                                                          \
+  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
+    return helper(importer, node, __VA_ARGS__);                                                    \
+  }
+
 /* ---- convolution and pooling ------------------------------------------- */
 
 static const char *const auto_pad_names[] = {"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID", NULL};
@@ -408,6 +430,19 @@ typedef struct {
   int64_t kernel[3], stride[3], dilation[3], pad_begin[3], pad_end[3];
   int auto_pad;
 } window_t;
+
+/* Sets the window fields of convolution or pooling parameters (the same
+ * names in both) from a parsed window_t. */
+#define COPY_WINDOW(params, window)                                                                \
+  do {                                                                                             \
+    (params)->nb_spatial = (window)->nb_spatial;                                                   \
+    memcpy((params)->kernel, (window)->kernel, sizeof((params)->kernel));                          \
+    memcpy((params)->stride, (window)->stride, sizeof((params)->stride));                          \
+    memcpy((params)->dilation, (window)->dilation, sizeof((params)->dilation));                    \
+    memcpy((params)->pad_begin, (window)->pad_begin, sizeof((params)->pad_begin));                 \
+    memcpy((params)->pad_end, (window)->pad_end, sizeof((params)->pad_end));                       \
+    (params)->auto_pad = (window)->auto_pad;                                                       \
+  } while (0)
 
 /* Spatial kernel size from constant weights (kernel_shape is optional for
  * Conv), or 0 dims when the weights' shape is not known yet. */
@@ -532,20 +567,14 @@ static trt_status_t import_convolution(trt_onnx_importer_t *importer, const Onnx
                                        bool transposed) {
   int inputs[3];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 3)) || (status = get_inputs(importer, node, inputs, 3)))
+  if ((status = node_inputs(importer, node, 2, 3, inputs, 3)))
     return status;
   window_t window;
   if ((status = parse_window(importer, node, inputs[1], &window)))
     return status;
 
   trt_convolution_params_t params = {0};
-  params.nb_spatial = window.nb_spatial;
-  memcpy(params.kernel, window.kernel, sizeof(params.kernel));
-  memcpy(params.stride, window.stride, sizeof(params.stride));
-  memcpy(params.dilation, window.dilation, sizeof(params.dilation));
-  memcpy(params.pad_begin, window.pad_begin, sizeof(params.pad_begin));
-  memcpy(params.pad_end, window.pad_end, sizeof(params.pad_end));
-  params.auto_pad = window.auto_pad;
+  COPY_WINDOW(&params, &window);
   params.activation.kind = TRT_ACTIVATION_NONE;
   if ((status = attr_int(node, "group", 1, &params.group)))
     return status;
@@ -563,20 +592,14 @@ static trt_status_t import_convolution(trt_onnx_importer_t *importer, const Onnx
                         trim_inputs(inputs, 3), &params);
 }
 
-static trt_status_t import_conv(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_convolution(importer, node, false);
-}
-
-static trt_status_t import_conv_transpose(trt_onnx_importer_t *importer,
-                                          const Onnx__NodeProto *node) {
-  return import_convolution(importer, node, true);
-}
+IMPORT_VIA(import_conv, import_convolution, false)
+IMPORT_VIA(import_conv_transpose, import_convolution, true)
 
 static trt_status_t import_pool(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                                 trt_pooling_kind_t kind) {
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)) ||
       (status = reject_used_outputs(importer, node, 1, "Indices")))
     return status;
   window_t window;
@@ -584,13 +607,7 @@ static trt_status_t import_pool(trt_onnx_importer_t *importer, const Onnx__NodeP
     return status;
   trt_pooling_params_t params = {0};
   params.kind = kind;
-  params.nb_spatial = window.nb_spatial;
-  memcpy(params.kernel, window.kernel, sizeof(params.kernel));
-  memcpy(params.stride, window.stride, sizeof(params.stride));
-  memcpy(params.dilation, window.dilation, sizeof(params.dilation));
-  memcpy(params.pad_begin, window.pad_begin, sizeof(params.pad_begin));
-  memcpy(params.pad_end, window.pad_end, sizeof(params.pad_end));
-  params.auto_pad = window.auto_pad;
+  COPY_WINDOW(&params, &window);
   int64_t ceil_mode, count_include_pad;
   if ((status = attr_int(node, "ceil_mode", 0, &ceil_mode)) ||
       (status = attr_int(node, "count_include_pad", 0, &count_include_pad)))
@@ -600,55 +617,31 @@ static trt_status_t import_pool(trt_onnx_importer_t *importer, const Onnx__NodeP
   return add_node_layer(importer, node, TRT_LAYER_POOLING, &input, 1, &params);
 }
 
-static trt_status_t import_max_pool(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_pool(importer, node, TRT_POOLING_MAX);
-}
-
-static trt_status_t import_average_pool(trt_onnx_importer_t *importer,
-                                        const Onnx__NodeProto *node) {
-  return import_pool(importer, node, TRT_POOLING_AVERAGE);
-}
+IMPORT_VIA(import_max_pool, import_pool, TRT_POOLING_MAX)
+IMPORT_VIA(import_average_pool, import_pool, TRT_POOLING_AVERAGE)
 
 /* Global pools leave nb_spatial 0: the window is the input's spatial size. */
 static trt_status_t import_global_pool(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                                        trt_pooling_kind_t kind) {
-  int input;
-  trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
-    return status;
   trt_pooling_params_t params = {0};
   params.kind = kind;
   params.global = true;
-  return add_node_layer(importer, node, TRT_LAYER_POOLING, &input, 1, &params);
+  return add_plain_node(importer, node, TRT_LAYER_POOLING, 1, &params);
 }
 
-static trt_status_t import_global_average_pool(trt_onnx_importer_t *importer,
-                                               const Onnx__NodeProto *node) {
-  return import_global_pool(importer, node, TRT_POOLING_AVERAGE);
-}
-
-static trt_status_t import_global_max_pool(trt_onnx_importer_t *importer,
-                                           const Onnx__NodeProto *node) {
-  return import_global_pool(importer, node, TRT_POOLING_MAX);
-}
+IMPORT_VIA(import_global_average_pool, import_global_pool, TRT_POOLING_AVERAGE)
+IMPORT_VIA(import_global_max_pool, import_global_pool, TRT_POOLING_MAX)
 
 /* ---- activations and unary math ---------------------------------------- */
 
 static trt_status_t add_unary(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                               trt_activation_kind_t kind, float alpha, float beta) {
-  int input;
-  trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
-    return status;
   trt_unary_params_t params = {.op = {kind, alpha, beta}};
-  return add_node_layer(importer, node, TRT_LAYER_UNARY, &input, 1, &params);
+  return add_plain_node(importer, node, TRT_LAYER_UNARY, 1, &params);
 }
 
 /* Importers for unary ops without attributes. */
-#define IMPORT_UNARY(function, kind)                                                               \
-  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
-    return add_unary(importer, node, kind, 0.0f, 0.0f);                                            \
-  }
+#define IMPORT_UNARY(function, kind) IMPORT_VIA(function, add_unary, kind, 0.0f, 0.0f)
 
 IMPORT_UNARY(import_relu, TRT_ACTIVATION_RELU)
 IMPORT_UNARY(import_sigmoid, TRT_ACTIVATION_SIGMOID)
@@ -685,9 +678,7 @@ static trt_status_t import_hard_sigmoid(trt_onnx_importer_t *importer,
 }
 
 /* HardSwish(x) = x * HardSigmoid(x) with ONNX's fixed alpha 1/6, beta 0.5. */
-static trt_status_t import_hard_swish(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return add_unary(importer, node, TRT_ACTIVATION_HARD_SWISH, 1.0f / 6.0f, 0.5f);
-}
+IMPORT_VIA(import_hard_swish, add_unary, TRT_ACTIVATION_HARD_SWISH, 1.0f / 6.0f, 0.5f)
 
 /* Adds `kind`(a, b) as a helper layer "<node>/<suffix>" (last: the node's
  * own layer and output). */
@@ -708,7 +699,7 @@ static trt_status_t import_selu(trt_onnx_importer_t *importer, const Onnx__NodeP
   float alpha, gamma;
   int input, elu, gamma_tensor;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)) ||
       (status = attr_float(node, "alpha", 1.67326319217681884765625f, &alpha)) ||
       (status = attr_float(node, "gamma", 1.05070102214813232421875f, &gamma)))
     return status;
@@ -727,7 +718,7 @@ static trt_status_t import_selu(trt_onnx_importer_t *importer, const Onnx__NodeP
 static trt_status_t import_softsign(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input, magnitude, one, denominator;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)))
     return status;
   trt_unary_params_t abs_params = {.op = {TRT_ACTIVATION_ABS, 0.0f, 0.0f}};
   trt_dims_t scalar = {0};
@@ -766,8 +757,7 @@ static trt_status_t import_clip(trt_onnx_importer_t *importer, const Onnx__NodeP
   bool bounds_as_inputs = importer->opset >= 11;
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, bounds_as_inputs ? 3 : 1)) ||
-      (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, bounds_as_inputs ? 3 : 1, &input, 1)))
     return status;
   trt_unary_params_t params = {.op = {TRT_ACTIVATION_CLIP, -INFINITY, INFINITY}};
   if (!bounds_as_inputs) {
@@ -894,31 +884,25 @@ static trt_status_t add_binary(trt_onnx_importer_t *importer, const Onnx__NodePr
                                trt_elementwise_kind_t kind) {
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) ||
-      (status = get_inputs(importer, node, inputs, 2)) ||
+  if ((status = node_inputs(importer, node, 2, 2, inputs, 2)) ||
       (status = legacy_broadcast_operands(importer, node, inputs)))
     return status;
   trt_elementwise_params_t params = {kind};
   return add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, inputs, 2, &params);
 }
 
-#define IMPORT_BINARY(function, kind)                                                              \
-  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
-    return add_binary(importer, node, kind);                                                       \
-  }
-
-IMPORT_BINARY(import_add, TRT_ELEMENTWISE_ADD)
-IMPORT_BINARY(import_sub, TRT_ELEMENTWISE_SUB)
-IMPORT_BINARY(import_mul, TRT_ELEMENTWISE_MUL)
-IMPORT_BINARY(import_div, TRT_ELEMENTWISE_DIV)
-IMPORT_BINARY(import_pow, TRT_ELEMENTWISE_POW)
+IMPORT_VIA(import_add, add_binary, TRT_ELEMENTWISE_ADD)
+IMPORT_VIA(import_sub, add_binary, TRT_ELEMENTWISE_SUB)
+IMPORT_VIA(import_mul, add_binary, TRT_ELEMENTWISE_MUL)
+IMPORT_VIA(import_div, add_binary, TRT_ELEMENTWISE_DIV)
+IMPORT_VIA(import_pow, add_binary, TRT_ELEMENTWISE_POW)
 
 /* PRelu before opset 7: a 1-D slope of C values applies along axis 1 (the
  * channels), not numpy's last axis; from 7 the slope broadcasts like numpy. */
 static trt_status_t import_prelu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
+  if ((status = node_inputs(importer, node, 2, 2, inputs, 2)))
     return status;
   const trt_tensor_t *slope = &importer->network->tensors[inputs[1]];
   if (importer->opset < 7 && import_time_rank(importer, inputs[1]) == 1 && slope->dims.d[0] != 1 &&
@@ -973,28 +957,17 @@ static trt_status_t import_variadic(trt_onnx_importer_t *importer, const Onnx__N
   return add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, operands, 2, &params);
 }
 
-static trt_status_t import_sum(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_variadic(importer, node, TRT_ELEMENTWISE_ADD, false);
-}
-
-static trt_status_t import_min(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_variadic(importer, node, TRT_ELEMENTWISE_MIN, false);
-}
-
-static trt_status_t import_max(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_variadic(importer, node, TRT_ELEMENTWISE_MAX, false);
-}
-
-static trt_status_t import_mean(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_variadic(importer, node, TRT_ELEMENTWISE_ADD, true);
-}
+IMPORT_VIA(import_sum, import_variadic, TRT_ELEMENTWISE_ADD, false)
+IMPORT_VIA(import_min, import_variadic, TRT_ELEMENTWISE_MIN, false)
+IMPORT_VIA(import_max, import_variadic, TRT_ELEMENTWISE_MAX, false)
+IMPORT_VIA(import_mean, import_variadic, TRT_ELEMENTWISE_ADD, true)
 
 /* ---- matrix products ---------------------------------------------------- */
 
 static trt_status_t import_gemm(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[3];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 3)) || (status = get_inputs(importer, node, inputs, 3)))
+  if ((status = node_inputs(importer, node, 2, 3, inputs, 3)))
     return status;
   trt_gemm_params_t params = {0};
   int64_t transpose_a, transpose_b;
@@ -1010,11 +983,7 @@ static trt_status_t import_gemm(trt_onnx_importer_t *importer, const Onnx__NodeP
 }
 
 static trt_status_t import_matmul(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  int inputs[2];
-  trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
-    return status;
-  return add_node_layer(importer, node, TRT_LAYER_MATMUL, inputs, 2, NULL);
+  return add_plain_node(importer, node, TRT_LAYER_MATMUL, 2, NULL);
 }
 
 /* ---- normalization ------------------------------------------------------ */
@@ -1022,8 +991,7 @@ static trt_status_t import_matmul(trt_onnx_importer_t *importer, const Onnx__Nod
 static trt_status_t import_batch_norm(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[5];
   trt_status_t status;
-  if ((status = check_input_count(node, 5, 5)) ||
-      (status = get_inputs(importer, node, inputs, 5)) ||
+  if ((status = node_inputs(importer, node, 5, 5, inputs, 5)) ||
       (status = reject_used_outputs(importer, node, 1, "training statistics")) ||
       (status = reject_training_mode(importer, node)))
     return status;
@@ -1046,7 +1014,7 @@ static trt_status_t import_instance_norm(trt_onnx_importer_t *importer,
                                          const Onnx__NodeProto *node) {
   int inputs[3];
   trt_status_t status;
-  if ((status = check_input_count(node, 3, 3)) || (status = get_inputs(importer, node, inputs, 3)))
+  if ((status = node_inputs(importer, node, 3, 3, inputs, 3)))
     return status;
   trt_norm_params_t params = {0};
   if ((status = attr_float(node, "epsilon", 1e-5f, &params.epsilon)))
@@ -1073,7 +1041,7 @@ static void name_outputs(const Onnx__NodeProto *node, int nb_outputs, const char
 static trt_status_t import_layer_norm(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[3];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 3)) || (status = get_inputs(importer, node, inputs, 3)))
+  if ((status = node_inputs(importer, node, 2, 3, inputs, 3)))
     return status;
   if (node->n_output > 3)
     return trt_error(TRT_STATUS_PARSE_ERROR, "expected at most 3 outputs, got %zu",
@@ -1101,7 +1069,7 @@ static trt_status_t import_layer_norm(trt_onnx_importer_t *importer, const Onnx_
 static trt_status_t import_lrn(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)))
     return status;
   trt_lrn_params_t params = {0};
   if ((status = attr_required_int(node, "size", &params.size)) ||
@@ -1120,7 +1088,7 @@ static trt_status_t import_softmax_common(trt_onnx_importer_t *importer,
                                           const Onnx__NodeProto *node, bool log) {
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)))
     return status;
   trt_softmax_params_t params = {0};
   params.log = log;
@@ -1130,13 +1098,8 @@ static trt_status_t import_softmax_common(trt_onnx_importer_t *importer,
   return add_node_layer(importer, node, TRT_LAYER_SOFTMAX, &input, 1, &params);
 }
 
-static trt_status_t import_softmax(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_softmax_common(importer, node, false);
-}
-
-static trt_status_t import_log_softmax(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_softmax_common(importer, node, true);
-}
+IMPORT_VIA(import_softmax, import_softmax_common, false)
+IMPORT_VIA(import_log_softmax, import_softmax_common, true)
 
 /* ---- reductions --------------------------------------------------------- */
 
@@ -1146,8 +1109,7 @@ static trt_status_t import_reduce(trt_onnx_importer_t *importer, const Onnx__Nod
   bool axes_input = kind == TRT_REDUCE_SUM && importer->opset >= 13;
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 1, axes_input ? 2 : 1)) ||
-      (status = get_inputs(importer, node, inputs, 2)))
+  if ((status = node_inputs(importer, node, 1, axes_input ? 2 : 1, inputs, 2)))
     return status;
   trt_reduce_params_t params = {0};
   params.kind = kind;
@@ -1163,23 +1125,18 @@ static trt_status_t import_reduce(trt_onnx_importer_t *importer, const Onnx__Nod
   return add_node_layer(importer, node, TRT_LAYER_REDUCE, inputs, trim_inputs(inputs, 2), &params);
 }
 
-#define IMPORT_REDUCE(function, kind)                                                              \
-  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
-    return import_reduce(importer, node, kind);                                                    \
-  }
-
-IMPORT_REDUCE(import_reduce_mean, TRT_REDUCE_MEAN)
-IMPORT_REDUCE(import_reduce_sum, TRT_REDUCE_SUM)
-IMPORT_REDUCE(import_reduce_max, TRT_REDUCE_MAX)
-IMPORT_REDUCE(import_reduce_min, TRT_REDUCE_MIN)
-IMPORT_REDUCE(import_reduce_prod, TRT_REDUCE_PROD)
+IMPORT_VIA(import_reduce_mean, import_reduce, TRT_REDUCE_MEAN)
+IMPORT_VIA(import_reduce_sum, import_reduce, TRT_REDUCE_SUM)
+IMPORT_VIA(import_reduce_max, import_reduce, TRT_REDUCE_MAX)
+IMPORT_VIA(import_reduce_min, import_reduce, TRT_REDUCE_MIN)
+IMPORT_VIA(import_reduce_prod, import_reduce, TRT_REDUCE_PROD)
 
 /* ---- shuffles ----------------------------------------------------------- */
 
 static trt_status_t import_flatten(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)))
     return status;
   trt_reshape_params_t params = {0};
   params.mode = TRT_RESHAPE_FLATTEN;
@@ -1195,8 +1152,7 @@ static trt_status_t import_reshape(trt_onnx_importer_t *importer, const Onnx__No
   if (importer->opset < 5) {
     int64_t shape[TRT_MAX_DIMS];
     int count;
-    if ((status = check_input_count(node, 1, 1)) ||
-        (status = get_input(importer, node, 0, &inputs[0])) ||
+    if ((status = node_inputs(importer, node, 1, 1, &inputs[0], 1)) ||
         (status = attr_ints(node, "shape", shape, TRT_MAX_DIMS, &count)))
       return status;
     if (!find_attribute(node, "shape"))
@@ -1205,8 +1161,7 @@ static trt_status_t import_reshape(trt_onnx_importer_t *importer, const Onnx__No
     if ((status = add_helper_constant(importer, node, "shape", TRT_DATA_TYPE_INT64, &dims, shape,
                                       &inputs[1])))
       return status;
-  } else if ((status = check_input_count(node, 2, 2)) ||
-             (status = get_inputs(importer, node, inputs, 2))) {
+  } else if ((status = node_inputs(importer, node, 2, 2, inputs, 2))) {
     return status;
   }
   trt_reshape_params_t params = {0};
@@ -1225,8 +1180,8 @@ static trt_status_t import_squeeze_common(trt_onnx_importer_t *importer,
   bool axes_input = importer->opset >= 13;
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, axes_input && unsqueeze ? 2 : 1, axes_input ? 2 : 1)) ||
-      (status = get_inputs(importer, node, inputs, 2)))
+  if ((status = node_inputs(importer, node, axes_input && unsqueeze ? 2 : 1, axes_input ? 2 : 1,
+                            inputs, 2)))
     return status;
   trt_reshape_params_t params = {0};
   params.mode = mode;
@@ -1239,18 +1194,13 @@ static trt_status_t import_squeeze_common(trt_onnx_importer_t *importer,
   return add_node_layer(importer, node, TRT_LAYER_RESHAPE, inputs, trim_inputs(inputs, 2), &params);
 }
 
-static trt_status_t import_squeeze(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_squeeze_common(importer, node, TRT_RESHAPE_SQUEEZE);
-}
-
-static trt_status_t import_unsqueeze(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_squeeze_common(importer, node, TRT_RESHAPE_UNSQUEEZE);
-}
+IMPORT_VIA(import_squeeze, import_squeeze_common, TRT_RESHAPE_SQUEEZE)
+IMPORT_VIA(import_unsqueeze, import_squeeze_common, TRT_RESHAPE_UNSQUEEZE)
 
 static trt_status_t import_transpose(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)))
     return status;
   trt_transpose_params_t params = {0};
   if ((status = attr_ints32(node, "perm", params.perm, TRT_MAX_DIMS, &params.nb_perm)))
@@ -1288,8 +1238,7 @@ static trt_status_t import_split(trt_onnx_importer_t *importer, const Onnx__Node
   bool split_input = importer->opset >= 13 || (importer->opset < 2 && node->n_input > 1);
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 1, split_input ? 2 : 1)) ||
-      (status = get_inputs(importer, node, inputs, 2)))
+  if ((status = node_inputs(importer, node, 1, split_input ? 2 : 1, inputs, 2)))
     return status;
   int nb_outputs = (int)node->n_output;
   if (nb_outputs > TRT_MAX_LAYER_OUTPUTS)
@@ -1321,13 +1270,11 @@ static trt_status_t import_slice(trt_onnx_importer_t *importer, const Onnx__Node
   int inputs[5] = {-1, -1, -1, -1, -1};
   trt_status_t status;
   if (importer->opset >= 10) {
-    if ((status = check_input_count(node, 3, 5)) ||
-        (status = get_inputs(importer, node, inputs, 5)))
+    if ((status = node_inputs(importer, node, 3, 5, inputs, 5)))
       return status;
     return add_node_layer(importer, node, TRT_LAYER_SLICE, inputs, trim_inputs(inputs, 5), NULL);
   }
-  if ((status = check_input_count(node, 1, 1)) ||
-      (status = get_input(importer, node, 0, &inputs[0])))
+  if ((status = node_inputs(importer, node, 1, 1, &inputs[0], 1)))
     return status;
   static const char *const names[] = {"starts", "ends", "axes"};
   int64_t values[3][TRT_MAX_DIMS];
@@ -1362,13 +1309,11 @@ static trt_status_t import_pad(trt_onnx_importer_t *importer, const Onnx__NodePr
   params.mode = (trt_pad_mode_t)mode;
   int inputs[3];
   if (importer->opset >= 11) {
-    if ((status = check_input_count(node, 2, 3)) ||
-        (status = get_inputs(importer, node, inputs, 3)))
+    if ((status = node_inputs(importer, node, 2, 3, inputs, 3)))
       return status;
     return add_node_layer(importer, node, TRT_LAYER_PAD, inputs, trim_inputs(inputs, 3), &params);
   }
-  if ((status = check_input_count(node, 1, 1)) ||
-      (status = get_input(importer, node, 0, &inputs[0])))
+  if ((status = node_inputs(importer, node, 1, 1, &inputs[0], 1)))
     return status;
   /* Pad-1 called the attribute `paddings`. */
   const char *pads_name = importer->opset < 2 ? "paddings" : "pads";
@@ -1387,33 +1332,35 @@ static trt_status_t import_pad(trt_onnx_importer_t *importer, const Onnx__NodePr
 
 static const char *const resize_mode_names[] = {"nearest", "linear", "cubic", NULL};
 
+/* Upsample and Resize-10 parameters: asymmetric coordinates, floor rounding. */
+static trt_resize_params_t legacy_resize_params(trt_resize_mode_t mode) {
+  return (trt_resize_params_t){.mode = mode,
+                               .coord = TRT_RESIZE_COORD_ASYMMETRIC,
+                               .nearest = TRT_RESIZE_FLOOR,
+                               .cubic_coeff_a = -0.75f};
+}
+
 /* Upsample (opset 7-9) and Resize-10: nearest/linear with asymmetric
  * coordinates and floor rounding; scales from the attribute (Upsample 7-8)
  * or input 1, passed on as input 2 like later Resize versions. */
 static trt_status_t import_upsample_like(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                                          bool scales_attribute) {
   static const char *const legacy_modes[] = {"nearest", "linear", NULL};
-  trt_resize_params_t params = {0};
   int mode;
   trt_status_t status = attr_choice(node, "mode", legacy_modes, TRT_RESIZE_NEAREST, &mode);
   if (status)
     return status;
-  params.mode = (trt_resize_mode_t)mode;
-  params.coord = TRT_RESIZE_COORD_ASYMMETRIC;
-  params.nearest = TRT_RESIZE_FLOOR;
-  params.cubic_coeff_a = -0.75f;
+  trt_resize_params_t params = legacy_resize_params((trt_resize_mode_t)mode);
   int inputs[3] = {-1, -1, -1};
   if (scales_attribute) {
-    if ((status = check_input_count(node, 1, 1)) ||
-        (status = get_input(importer, node, 0, &inputs[0])) ||
+    if ((status = node_inputs(importer, node, 1, 1, &inputs[0], 1)) ||
         (status = attr_floats(node, "scales", params.scales, TRT_MAX_DIMS, &params.nb_scales)))
       return status;
     if (params.nb_scales == 0)
       return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'scales' is required");
     return add_node_layer(importer, node, TRT_LAYER_RESIZE, inputs, 1, &params);
   }
-  if ((status = check_input_count(node, 2, 2)) ||
-      (status = get_input(importer, node, 0, &inputs[0])) ||
+  if ((status = node_inputs(importer, node, 2, 2, &inputs[0], 1)) ||
       (status = get_input(importer, node, 1, &inputs[2])))
     return status;
   return add_node_layer(importer, node, TRT_LAYER_RESIZE, inputs, 3, &params);
@@ -1423,19 +1370,16 @@ static trt_status_t import_upsample_like(trt_onnx_importer_t *importer, const On
  * mode "nearest" or "bilinear"; otherwise as Upsample-7. */
 static trt_status_t import_upsample_1(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   static const char *const modes[] = {"nearest", "bilinear", NULL};
-  trt_resize_params_t params = {0};
   int mode, input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)) ||
       (status = attr_choice(node, "mode", modes, 0, &mode)))
     return status;
   if (!find_attribute(node, "height_scale") || !find_attribute(node, "width_scale"))
     return trt_error(TRT_STATUS_PARSE_ERROR,
                      "attributes 'height_scale' and 'width_scale' are required");
-  params.mode = mode == 0 ? TRT_RESIZE_NEAREST : TRT_RESIZE_LINEAR;
-  params.coord = TRT_RESIZE_COORD_ASYMMETRIC;
-  params.nearest = TRT_RESIZE_FLOOR;
-  params.cubic_coeff_a = -0.75f;
+  trt_resize_params_t params =
+      legacy_resize_params(mode == 0 ? TRT_RESIZE_NEAREST : TRT_RESIZE_LINEAR);
   params.nb_scales = 4;
   params.scales[0] = params.scales[1] = 1.0f;
   if ((status = attr_float(node, "height_scale", 1.0f, &params.scales[2])) ||
@@ -1482,7 +1426,7 @@ static trt_status_t import_resize(trt_onnx_importer_t *importer, const Onnx__Nod
   params.coord = (trt_resize_coord_t)coord;
   params.nearest = (trt_resize_nearest_t)nearest;
   params.exclude_outside = exclude_outside != 0;
-  if ((status = check_input_count(node, 1, 4)) || (status = get_inputs(importer, node, inputs, 4)))
+  if ((status = node_inputs(importer, node, 1, 4, inputs, 4)))
     return status;
   if (inputs[2] < 0 && inputs[3] < 0)
     return trt_error(TRT_STATUS_PARSE_ERROR, "one of the inputs 'scales' and 'sizes' is required");
@@ -1494,7 +1438,7 @@ static trt_status_t import_resize(trt_onnx_importer_t *importer, const Onnx__Nod
 static trt_status_t import_gather(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
+  if ((status = node_inputs(importer, node, 2, 2, inputs, 2)))
     return status;
   trt_gather_params_t params = {0};
   if ((status = attr_int32(node, "axis", 0, &params.axis)))
@@ -1522,7 +1466,7 @@ static trt_status_t import_cast(trt_onnx_importer_t *importer, const Onnx__NodeP
   int input;
   int64_t to = 0;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)) ||
       (status = importer->opset < 6 ? cast_target_from_name(node, &to)
                                     : attr_required_int(node, "to", &to)))
     return status;
@@ -1535,7 +1479,7 @@ static trt_status_t import_cast(trt_onnx_importer_t *importer, const Onnx__NodeP
 static trt_status_t import_shape(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)))
     return status;
   trt_shape_params_t params;
   if ((status = attr_int(node, "start", 0, &params.start)) ||
@@ -1545,11 +1489,7 @@ static trt_status_t import_shape(trt_onnx_importer_t *importer, const Onnx__Node
 }
 
 static trt_status_t import_identity(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  int input;
-  trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
-    return status;
-  return add_node_layer(importer, node, TRT_LAYER_IDENTITY, &input, 1, NULL);
+  return add_plain_node(importer, node, TRT_LAYER_IDENTITY, 1, NULL);
 }
 
 /* Dropout at inference is the identity; its mask cannot be produced. */
@@ -1557,8 +1497,7 @@ static trt_status_t import_dropout(trt_onnx_importer_t *importer, const Onnx__No
   int input;
   double training_mode;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, importer->opset >= 12 ? 3 : 1)) ||
-      (status = get_input(importer, node, 0, &input)) ||
+  if ((status = node_inputs(importer, node, 1, importer->opset >= 12 ? 3 : 1, &input, 1)) ||
       (status = reject_used_outputs(importer, node, 1, "mask")) ||
       (status = reject_training_mode(importer, node)) ||
       (status = constant_scalar_input(importer, node, 2, 0.0, &training_mode)))
@@ -1636,7 +1575,7 @@ static trt_status_t import_constant_of_shape(trt_onnx_importer_t *importer,
                                              const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)))
     return status;
   trt_constant_of_shape_params_t params = {TRT_DATA_TYPE_FLOAT32, 0.0};
   const Onnx__AttributeProto *value = find_attribute(node, "value");
@@ -1669,18 +1608,14 @@ static trt_status_t add_broadcast_binary(trt_onnx_importer_t *importer,
                                          const void *params) {
   int inputs[2];
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) ||
-      (status = get_inputs(importer, node, inputs, 2)) ||
+  if ((status = node_inputs(importer, node, 2, 2, inputs, 2)) ||
       (status = legacy_broadcast_operands(importer, node, inputs)))
     return status;
   return add_node_layer(importer, node, type, inputs, 2, params);
 }
 
 #define IMPORT_COMPARE(function, kind)                                                             \
-  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
-    trt_compare_params_t params = {kind};                                                          \
-    return add_broadcast_binary(importer, node, TRT_LAYER_COMPARE, &params);                       \
-  }
+  IMPORT_VIA(function, add_broadcast_binary, TRT_LAYER_COMPARE, &(trt_compare_params_t){kind})
 
 IMPORT_COMPARE(import_equal, TRT_COMPARE_EQUAL)
 IMPORT_COMPARE(import_less, TRT_COMPARE_LESS)
@@ -1689,30 +1624,19 @@ IMPORT_COMPARE(import_greater, TRT_COMPARE_GREATER)
 IMPORT_COMPARE(import_greater_or_equal, TRT_COMPARE_GREATER_OR_EQUAL)
 
 #define IMPORT_LOGIC(function, kind)                                                               \
-  static trt_status_t function(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {       \
-    trt_logic_params_t params = {kind};                                                            \
-    return add_broadcast_binary(importer, node, TRT_LAYER_LOGIC, &params);                         \
-  }
+  IMPORT_VIA(function, add_broadcast_binary, TRT_LAYER_LOGIC, &(trt_logic_params_t){kind})
 
 IMPORT_LOGIC(import_and, TRT_LOGIC_AND)
 IMPORT_LOGIC(import_or, TRT_LOGIC_OR)
 IMPORT_LOGIC(import_xor, TRT_LOGIC_XOR)
 
 static trt_status_t import_not(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  int input;
-  trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)))
-    return status;
   trt_logic_params_t params = {TRT_LOGIC_NOT};
-  return add_node_layer(importer, node, TRT_LAYER_LOGIC, &input, 1, &params);
+  return add_plain_node(importer, node, TRT_LAYER_LOGIC, 1, &params);
 }
 
 static trt_status_t import_where(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  int inputs[3];
-  trt_status_t status;
-  if ((status = check_input_count(node, 3, 3)) || (status = get_inputs(importer, node, inputs, 3)))
-    return status;
-  return add_node_layer(importer, node, TRT_LAYER_WHERE, inputs, 3, NULL);
+  return add_plain_node(importer, node, TRT_LAYER_WHERE, 3, NULL);
 }
 
 /* ---- indexing ------------------------------------------------------------ */
@@ -1724,7 +1648,7 @@ static trt_status_t import_arg_reduce(trt_onnx_importer_t *importer, const Onnx_
   int64_t keep_dims, select_last_index;
   trt_arg_reduce_params_t params = {0};
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 1)) || (status = get_input(importer, node, 0, &input)) ||
+  if ((status = node_inputs(importer, node, 1, 1, &input, 1)) ||
       (status = attr_int32(node, "axis", 0, &params.axis)) ||
       (status = attr_int(node, "keepdims", 1, &keep_dims)) ||
       (status = attr_int(node, "select_last_index", 0, &select_last_index)))
@@ -1735,21 +1659,15 @@ static trt_status_t import_arg_reduce(trt_onnx_importer_t *importer, const Onnx_
   return add_node_layer(importer, node, TRT_LAYER_ARG_REDUCE, &input, 1, &params);
 }
 
-static trt_status_t import_arg_max(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_arg_reduce(importer, node, true);
-}
-
-static trt_status_t import_arg_min(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  return import_arg_reduce(importer, node, false);
-}
+IMPORT_VIA(import_arg_max, import_arg_reduce, true)
+IMPORT_VIA(import_arg_min, import_arg_reduce, false)
 
 static trt_status_t import_gather_elements(trt_onnx_importer_t *importer,
                                            const Onnx__NodeProto *node) {
   int inputs[2];
   trt_gather_params_t params = {0};
   trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) ||
-      (status = get_inputs(importer, node, inputs, 2)) ||
+  if ((status = node_inputs(importer, node, 2, 2, inputs, 2)) ||
       (status = attr_int32(node, "axis", 0, &params.axis)))
     return status;
   return add_node_layer(importer, node, TRT_LAYER_GATHER_ELEMENTS, inputs, 2, &params);
@@ -1761,27 +1679,18 @@ static trt_status_t import_tile(trt_onnx_importer_t *importer, const Onnx__NodeP
   if (importer->opset < 6)
     return trt_error(TRT_STATUS_UNSUPPORTED,
                      "Tile-1 (inputs 'tiles' and 'axis') is not supported; use opset 6 or later");
-  int inputs[2];
-  trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
-    return status;
-  return add_node_layer(importer, node, TRT_LAYER_TILE, inputs, 2, NULL);
+  return add_plain_node(importer, node, TRT_LAYER_TILE, 2, NULL);
 }
 
 static trt_status_t import_expand(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
-  int inputs[2];
-  trt_status_t status;
-  if ((status = check_input_count(node, 2, 2)) || (status = get_inputs(importer, node, inputs, 2)))
-    return status;
-  return add_node_layer(importer, node, TRT_LAYER_EXPAND, inputs, 2, NULL);
+  return add_plain_node(importer, node, TRT_LAYER_EXPAND, 2, NULL);
 }
 
 static trt_status_t import_trilu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[2];
   int64_t upper;
   trt_status_t status;
-  if ((status = check_input_count(node, 1, 2)) ||
-      (status = get_inputs(importer, node, inputs, 2)) ||
+  if ((status = node_inputs(importer, node, 1, 2, inputs, 2)) ||
       (status = attr_int(node, "upper", 1, &upper)))
     return status;
   trt_trilu_params_t params = {upper != 0};
