@@ -67,6 +67,8 @@ typedef struct {
   bool host_time;
   bool dump_profile;
   bool use_cuda_graph;
+  bool allow_lossy_tactics;
+  bool allow_tf32;
   int warmup_ms;
   bool help;
 } giexec_options_t;
@@ -162,6 +164,10 @@ static const option_spec_t option_specs[] = {
    "GPU: run this long before timing (default 200)"},
   {"useCudaGraph", OPTION_SWITCH, MEMBER(use_cuda_graph), 0, NULL, false, NULL,
    "GPU: capture the engine's launches in a CUDA graph and replay it"},
+  {"allowLossyTactics", OPTION_SWITCH, MEMBER(allow_lossy_tactics), 0, NULL, false, NULL,
+   "GPU: also time cuDNN's approximate algorithms (FFT, non-fused Winograd)"},
+  {"allowTF32", OPTION_SWITCH, MEMBER(allow_tf32), 0, NULL, false, NULL,
+   "GPU: let FP32 layers use TF32 tensor cores"},
   {"dumpProfile", OPTION_SWITCH, MEMBER(dump_profile), 0, NULL, false, NULL,
    "print per-layer times after the timed runs"},
   {"exportTimes", OPTION_PATH, MEMBER(export_times_path), 0, NULL, true, "<file.json>",
@@ -649,6 +655,8 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
   config.device = options->device;
   config.max_batch = options->batch;
   config.workspace = (size_t)options->workspace_mib << 20;
+  config.allow_lossy_tactics = options->allow_lossy_tactics;
+  config.allow_tf32 = options->allow_tf32;
   config.cpu_threads = options->threads;
   config.verbose = options->verbose;
   if (options->no_fusion &&
