@@ -8,6 +8,8 @@
 #include <cuda_runtime.h>
 #include <stdint.h>
 
+#include "kernel_types.h"
+
 #define TRT_KERNEL_MAX_DIMS 8
 
 /* Element i of a logically contiguous output lives at
@@ -17,18 +19,6 @@ typedef struct {
   int64_t inner;
   int64_t stride;
 } trt_kview_t;
-
-/* Element types the kernels know; the same values as trt_data_type_t. */
-enum {
-  TRT_KTYPE_FLOAT32 = 0,
-  TRT_KTYPE_FLOAT16,
-  TRT_KTYPE_FLOAT64,
-  TRT_KTYPE_INT8,
-  TRT_KTYPE_UINT8,
-  TRT_KTYPE_INT32,
-  TRT_KTYPE_INT64,
-  TRT_KTYPE_BOOL
-};
 
 #ifdef __CUDACC__
 

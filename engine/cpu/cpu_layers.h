@@ -97,4 +97,13 @@ static inline void trt_cpu_copy_element(uint8_t *dst, const uint8_t *src, size_t
   }
 }
 
+/* Row-major element strides of `dims`. */
+static inline void trt_cpu_contiguous_strides(const trt_dims_t *dims, int64_t *strides) {
+  int64_t stride = 1;
+  for (int i = dims->nb_dims - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= dims->d[i];
+  }
+}
+
 #endif

@@ -8,15 +8,6 @@
 
 #define INDEXING_GRAIN 16384
 
-/* Row-major element strides of `dims`. */
-static void contiguous_strides(const trt_dims_t *dims, int64_t *strides) {
-  int64_t stride = 1;
-  for (int i = dims->nb_dims - 1; i >= 0; i--) {
-    strides[i] = stride;
-    stride *= dims->d[i];
-  }
-}
-
 /* ---- ArgMax / ArgMin ----------------------------------------------------- */
 
 typedef struct {
@@ -85,7 +76,7 @@ trt_status_t trt_cpu_gather_elements(const trt_network_t *network, const trt_lay
   int axis = trt_normalize_axis(params->axis, rank);
   size_t size = trt_data_type_size(data->type);
   int64_t data_strides[TRT_MAX_DIMS];
-  contiguous_strides(&data->dims, data_strides);
+  trt_cpu_contiguous_strides(&data->dims, data_strides);
   int64_t count = trt_dims_volume(&indices->dims), axis_size = data->dims.d[axis];
   for (int64_t i = 0; i < count; i++) {
     int64_t index = trt_cpu_element_int(indices->type, inputs[1], i);
@@ -146,7 +137,7 @@ static trt_status_t replicate(const trt_network_t *network, const trt_layer_t *l
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   replicate_job_t job = {inputs[0], outputs[0], trt_data_type_size(x->type), x->dims,
                          trt_layer_output(network, layer, 0)->dims, {0}};
-  contiguous_strides(&job.in_dims, job.in_strides);
+  trt_cpu_contiguous_strides(&job.in_dims, job.in_strides);
   trt_cpu_parallel_for(cpu, trt_dims_volume(&job.out_dims), INDEXING_GRAIN, replicate_range, &job);
   return TRT_STATUS_OK;
 }

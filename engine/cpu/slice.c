@@ -18,24 +18,6 @@ static int64_t read_int(const void *data, trt_data_type_t type, int64_t i) {
   return type == TRT_DATA_TYPE_INT32 ? ((const int32_t *)data)[i] : ((const int64_t *)data)[i];
 }
 
-static void copy_element(uint8_t *dst, const uint8_t *src, size_t size) {
-  switch (size) {
-  case 1: *dst = *src; break;
-  case 2: memcpy(dst, src, 2); break;
-  case 4: memcpy(dst, src, 4); break;
-  case 8: memcpy(dst, src, 8); break;
-  default: memcpy(dst, src, size); break;
-  }
-}
-
-static void strides_of(const trt_dims_t *dims, int64_t *strides) {
-  int64_t stride = 1;
-  for (int d = dims->nb_dims - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= dims->d[d];
-  }
-}
-
 trt_status_t trt_cpu_slice(const trt_network_t *network, const trt_layer_t *layer,
                            const void *const *inputs, void *const *outputs,
                            trt_cpu_context_t *cpu) {
@@ -68,7 +50,7 @@ trt_status_t trt_cpu_slice(const trt_network_t *network, const trt_layer_t *laye
     first[axis] = start < 0 ? 0 : start > last_valid ? last_valid : start;
   }
   int64_t in_strides[TRT_MAX_DIMS];
-  strides_of(&data->dims, in_strides);
+  trt_cpu_contiguous_strides(&data->dims, in_strides);
   size_t element_size = trt_data_type_size(data->type);
   const uint8_t *src = inputs[0];
   uint8_t *dst = outputs[0];
@@ -87,7 +69,7 @@ trt_status_t trt_cpu_slice(const trt_network_t *network, const trt_layer_t *laye
       memcpy(row_dst, row_src, (size_t)row_length * element_size);
     } else {
       for (int64_t i = 0; i < row_length; i++)
-        copy_element(row_dst + (size_t)i * element_size,
+        trt_cpu_copy_element(row_dst + (size_t)i * element_size,
                      row_src + (ptrdiff_t)(i * last_step) * (ptrdiff_t)element_size,
                      element_size);
     }
@@ -169,7 +151,7 @@ trt_status_t trt_cpu_pad(const trt_network_t *network, const trt_layer_t *layer,
     store_value(params->value, data->type, fill);
 
   int64_t in_strides[TRT_MAX_DIMS];
-  strides_of(&data->dims, in_strides);
+  trt_cpu_contiguous_strides(&data->dims, in_strides);
   const uint8_t *src = inputs[0];
   uint8_t *dst = outputs[0];
   int last = rank - 1;
@@ -189,7 +171,7 @@ trt_status_t trt_cpu_pad(const trt_network_t *network, const trt_layer_t *layer,
       const uint8_t *element = (offset < 0 || source < 0)
                                    ? fill
                                    : src + (size_t)(offset + source) * element_size;
-      copy_element(row_dst + (size_t)i * element_size, element, element_size);
+      trt_cpu_copy_element(row_dst + (size_t)i * element_size, element, element_size);
     }
     for (int d = last - 1; d >= 0; d--) {
       if (++index[d] < output->dims.d[d])

@@ -98,6 +98,13 @@ static inline bool trt_cuda_type_in(trt_data_type_t type, unsigned allowed) {
 trt_status_t trt_cuda_copy_to_output(const trt_network_t *network, const trt_tensor_t *output,
                                      const void *src, void *dst, cudaStream_t stream);
 
+/* The enqueue of the layers that only copy: input 0 into output 0's place
+ * through trt_cuda_copy_to_output (Reshape, Identity). */
+trt_status_t trt_cuda_copy_enqueue(void *state, const trt_network_t *network,
+                                   const trt_layer_t *layer, int32_t tactic,
+                                   const void *const *inputs, void *const *outputs,
+                                   trt_cuda_env_t *env);
+
 #define TRT_CUDA_TYPE_BIT(type) (1u << (type))
 
 /* Lists the family's only tactic (id 0, `name`) unless an input, or with

@@ -43,7 +43,7 @@ static int list_one(const trt_network_t *network, const trt_layer_t *layer,
   return trt_cuda_list_single(network, layer, !output_views, tactics, max_tactics, name);
 }
 
-/* ---- batch norm ---------------------------------------------------------- */
+/* ---- batch norm and instance norm ---------------------------------------- */
 
 static int batch_norm_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
                                    const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
@@ -52,27 +52,6 @@ static int batch_norm_list_tactics(const trt_network_t *network, const trt_layer
   return list_one(network, layer, tactics, max_tactics, 5, true, "batch_norm_direct");
 }
 
-static trt_status_t batch_norm_enqueue(void *state, const trt_network_t *network,
-                                       const trt_layer_t *layer, int32_t tactic,
-                                       const void *const *inputs, void *const *outputs,
-                                       trt_cuda_env_t *env) {
-  (void)state, (void)tactic;
-  const trt_norm_params_t *params = layer->params;
-  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
-  int64_t batch, channels, plane;
-  channel_layout(&x->dims, &batch, &channels, &plane);
-  TRT_LAUNCH_CHECK(trt_launch_batch_norm(
-      inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], outputs[0], batch, channels, plane,
-      params->epsilon, trt_cuda_output_view(network, trt_layer_output(network, layer, 0)),
-      env->stream));
-  return TRT_STATUS_OK;
-}
-
-const trt_cuda_layer_ops_t trt_cuda_batch_norm_ops =
-    TRT_CUDA_STATELESS_OPS(batch_norm_list_tactics, batch_norm_enqueue);
-
-/* ---- instance norm ------------------------------------------------------- */
-
 static int instance_norm_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
                                       const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics,
                                       int max_tactics) {
@@ -80,22 +59,42 @@ static int instance_norm_list_tactics(const trt_network_t *network, const trt_la
   return list_one(network, layer, tactics, max_tactics, 3, false, "instance_norm_direct");
 }
 
-static trt_status_t instance_norm_enqueue(void *state, const trt_network_t *network,
-                                          const trt_layer_t *layer, int32_t tactic,
-                                          const void *const *inputs, void *const *outputs,
-                                          trt_cuda_env_t *env) {
+/* The enqueue of the per-channel layers (batch norm, instance norm, LRN):
+ * x is (batch, channels, plane). */
+static trt_status_t channel_norm_enqueue(void *state, const trt_network_t *network,
+                                         const trt_layer_t *layer, int32_t tactic,
+                                         const void *const *inputs, void *const *outputs,
+                                         trt_cuda_env_t *env) {
   (void)state, (void)tactic;
-  const trt_norm_params_t *params = layer->params;
+  const trt_norm_params_t *norm = layer->params;
+  const trt_lrn_params_t *lrn = layer->params;
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   int64_t batch, channels, plane;
   channel_layout(&x->dims, &batch, &channels, &plane);
-  TRT_LAUNCH_CHECK(trt_launch_instance_norm(inputs[0], inputs[1], inputs[2], outputs[0], batch,
-                                            channels, plane, params->epsilon, env->stream));
+  switch (layer->type) {
+  case TRT_LAYER_BATCH_NORM:
+    TRT_LAUNCH_CHECK(trt_launch_batch_norm(
+        inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], outputs[0], batch, channels, plane,
+        norm->epsilon, trt_cuda_output_view(network, trt_layer_output(network, layer, 0)),
+        env->stream));
+    break;
+  case TRT_LAYER_INSTANCE_NORM:
+    TRT_LAUNCH_CHECK(trt_launch_instance_norm(inputs[0], inputs[1], inputs[2], outputs[0], batch,
+                                              channels, plane, norm->epsilon, env->stream));
+    break;
+  default: /* TRT_LAYER_LRN */
+    TRT_LAUNCH_CHECK(trt_launch_lrn(inputs[0], outputs[0], batch, channels, plane, lrn->size,
+                                    lrn->alpha, lrn->beta, lrn->bias, env->stream));
+    break;
+  }
   return TRT_STATUS_OK;
 }
 
+const trt_cuda_layer_ops_t trt_cuda_batch_norm_ops =
+    TRT_CUDA_STATELESS_OPS(batch_norm_list_tactics, channel_norm_enqueue);
+
 const trt_cuda_layer_ops_t trt_cuda_instance_norm_ops =
-    TRT_CUDA_STATELESS_OPS(instance_norm_list_tactics, instance_norm_enqueue);
+    TRT_CUDA_STATELESS_OPS(instance_norm_list_tactics, channel_norm_enqueue);
 
 /* ---- layer norm ---------------------------------------------------------- */
 
@@ -173,18 +172,5 @@ static int lrn_list_tactics(const trt_network_t *network, const trt_layer_t *lay
   return list_one(network, layer, tactics, max_tactics, 1, false, "lrn_direct");
 }
 
-static trt_status_t lrn_enqueue(void *state, const trt_network_t *network,
-                                const trt_layer_t *layer, int32_t tactic,
-                                const void *const *inputs, void *const *outputs,
-                                trt_cuda_env_t *env) {
-  (void)state, (void)tactic;
-  const trt_lrn_params_t *params = layer->params;
-  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
-  int64_t batch, channels, plane;
-  channel_layout(&x->dims, &batch, &channels, &plane);
-  TRT_LAUNCH_CHECK(trt_launch_lrn(inputs[0], outputs[0], batch, channels, plane, params->size,
-                                  params->alpha, params->beta, params->bias, env->stream));
-  return TRT_STATUS_OK;
-}
-
-const trt_cuda_layer_ops_t trt_cuda_lrn_ops = TRT_CUDA_STATELESS_OPS(lrn_list_tactics, lrn_enqueue);
+const trt_cuda_layer_ops_t trt_cuda_lrn_ops =
+    TRT_CUDA_STATELESS_OPS(lrn_list_tactics, channel_norm_enqueue);

@@ -56,14 +56,5 @@ static int identity_list_tactics(const trt_network_t *network, const trt_layer_t
   return trt_cuda_list_single(network, layer, false, tactics, max_tactics, "identity_copy");
 }
 
-static trt_status_t identity_enqueue(void *state, const trt_network_t *network,
-                                     const trt_layer_t *layer, int32_t tactic,
-                                     const void *const *inputs, void *const *outputs,
-                                     trt_cuda_env_t *env) {
-  (void)state, (void)tactic;
-  return trt_cuda_copy_to_output(network, trt_layer_output(network, layer, 0), inputs[0],
-                                 outputs[0], env->stream);
-}
-
 const trt_cuda_layer_ops_t trt_cuda_identity_ops =
-    TRT_CUDA_STATELESS_OPS(identity_list_tactics, identity_enqueue);
+    TRT_CUDA_STATELESS_OPS(identity_list_tactics, trt_cuda_copy_enqueue);

@@ -8,7 +8,7 @@
 
 /* Copies a contiguous tensor into `output`'s place, which may be a strided
  * view (blocks of `inner` elements `stride` apart). Shared with shape_ops.c
- * through cuda_layer_util.h's declaration. */
+ * through cuda_layer_util.h's declaration, as is the enqueue below. */
 trt_status_t trt_cuda_copy_to_output(const trt_network_t *network, const trt_tensor_t *output,
                                      const void *src, void *dst, cudaStream_t stream) {
   size_t element = trt_data_type_size(output->type);
@@ -28,16 +28,13 @@ trt_status_t trt_cuda_copy_to_output(const trt_network_t *network, const trt_ten
   return TRT_STATUS_OK;
 }
 
-static trt_status_t none_create(const trt_network_t *network, const trt_layer_t *layer,
-                                int32_t tactic, trt_cuda_env_t *env, void **state,
-                                size_t *workspace_bytes) {
-  (void)network, (void)env;
-  if (tactic != 0)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: unknown tactic %d",
-                     trt_layer_type_name(layer->type), (int)tactic);
-  *state = NULL;
-  *workspace_bytes = 0;
-  return TRT_STATUS_OK;
+trt_status_t trt_cuda_copy_enqueue(void *state, const trt_network_t *network,
+                                   const trt_layer_t *layer, int32_t tactic,
+                                   const void *const *inputs, void *const *outputs,
+                                   trt_cuda_env_t *env) {
+  (void)state, (void)tactic;
+  return trt_cuda_copy_to_output(network, trt_layer_output(network, layer, 0), inputs[0],
+                                 outputs[0], env->stream);
 }
 
 static void free_destroy(void *state) {
@@ -58,21 +55,8 @@ static int reshape_list_tactics(const trt_network_t *network, const trt_layer_t 
   return trt_cuda_tactic_add(tactics, max_tactics, 0, 0, "reshape_copy");
 }
 
-static trt_status_t reshape_enqueue(void *state, const trt_network_t *network,
-                                    const trt_layer_t *layer, int32_t tactic,
-                                    const void *const *inputs, void *const *outputs,
-                                    trt_cuda_env_t *env) {
-  (void)state, (void)tactic;
-  return trt_cuda_copy_to_output(network, trt_layer_output(network, layer, 0), inputs[0],
-                                 outputs[0], env->stream);
-}
-
-const trt_cuda_layer_ops_t trt_cuda_reshape_ops = {
-    .list_tactics = reshape_list_tactics,
-    .create = none_create,
-    .enqueue = reshape_enqueue,
-    .destroy = free_destroy,
-};
+const trt_cuda_layer_ops_t trt_cuda_reshape_ops =
+    TRT_CUDA_STATELESS_OPS(reshape_list_tactics, trt_cuda_copy_enqueue);
 
 /* ---- transpose ------------------------------------------------------------ */
 
@@ -87,8 +71,7 @@ static int transpose_list_tactics(const trt_network_t *network, const trt_layer_
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Transpose: missing input or parameters");
     return 0;
   }
-  size_t element = trt_data_type_size(x->type);
-  if (element != 1 && element != 2 && element != 4 && element != 8) {
+  if (!trt_cuda_element_size_ok(x->type)) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Transpose: %s elements are not supported",
               trt_data_type_name(x->type));
     return 0;

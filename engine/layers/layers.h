@@ -31,6 +31,12 @@ trt_status_t trt_shape_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_constant_of_shape_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_identity_infer(trt_network_t *network, trt_layer_t *layer);
 
+/* Shape operands (Reshape's shape, Slice's starts, Pad's pads) must have
+ * been folded to constants by the time a layer's shape is inferred; checks
+ * that `operand` is such a constant, an int32/int64 tensor of rank <= 1.
+ * In shuffle.c, shared with slice.c. */
+trt_status_t trt_shape_operand_check(const trt_tensor_t *operand);
+
 /* Helpers that a family's shape inference shares with its CPU reference. */
 
 /* Which of the input's `rank` dims a Reduce layer reduces (*noop: none). */

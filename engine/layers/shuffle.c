@@ -4,9 +4,7 @@
 
 #include "layers/layers.h"
 
-/* Shape operands must have been folded to constants by the time a layer's
- * shape is inferred; every such operand is an int32/int64 tensor of rank <= 1. */
-static trt_status_t check_int_operand(const trt_tensor_t *operand) {
+trt_status_t trt_shape_operand_check(const trt_tensor_t *operand) {
   if (!operand->data)
     return trt_error(TRT_STATUS_SHAPE_ERROR,
                      "shape operand '%s' is not constant once input shapes are fixed",
@@ -33,7 +31,7 @@ static trt_status_t reshape_from_tensor(const trt_tensor_t *input, const trt_ten
                                         bool allow_zero, trt_dims_t *out) {
   if (!shape)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "Reshape needs a shape input");
-  trt_status_t status = check_int_operand(shape);
+  trt_status_t status = trt_shape_operand_check(shape);
   if (status != TRT_STATUS_OK)
     return status;
   int64_t count = trt_dims_volume(&shape->dims);
@@ -114,7 +112,7 @@ static trt_status_t gather_axes(const trt_reshape_params_t *params, const trt_te
   *nb_axes = 0;
   if (!axes_input)
     return TRT_STATUS_OK;
-  trt_status_t status = check_int_operand(axes_input);
+  trt_status_t status = trt_shape_operand_check(axes_input);
   if (status != TRT_STATUS_OK)
     return status;
   int64_t count = trt_dims_volume(&axes_input->dims);

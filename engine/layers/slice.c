@@ -4,20 +4,6 @@
 
 #include "layers/layers.h"
 
-static trt_status_t check_int_operand(const trt_tensor_t *operand) {
-  if (!operand->data)
-    return trt_error(TRT_STATUS_SHAPE_ERROR,
-                     "shape operand '%s' is not constant once input shapes are fixed",
-                     operand->name);
-  if (operand->type != TRT_DATA_TYPE_INT64 && operand->type != TRT_DATA_TYPE_INT32)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "shape operand '%s' is %s, expected int64 or int32",
-                     operand->name, trt_data_type_name(operand->type));
-  if (operand->dims.nb_dims > 1)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "shape operand '%s' has rank %d, expected 1",
-                     operand->name, operand->dims.nb_dims);
-  return TRT_STATUS_OK;
-}
-
 static int64_t clamp64(int64_t value, int64_t lo, int64_t hi) {
   return value < lo ? lo : value > hi ? hi : value;
 }
@@ -36,7 +22,7 @@ trt_status_t trt_slice_infer(trt_network_t *network, trt_layer_t *layer) {
   for (int i = 0; i < 4; i++) {
     if (!operands[i])
       continue;
-    trt_status_t status = check_int_operand(operands[i]);
+    trt_status_t status = trt_shape_operand_check(operands[i]);
     if (status != TRT_STATUS_OK)
       return status;
     if (trt_dims_volume(&operands[i]->dims) != count)
@@ -107,9 +93,9 @@ trt_status_t trt_pad_infer(trt_network_t *network, trt_layer_t *layer) {
       end[i] = params->pads[rank + i];
     }
   } else if (pads) {
-    trt_status_t status = check_int_operand(pads);
+    trt_status_t status = trt_shape_operand_check(pads);
     if (status == TRT_STATUS_OK && axes)
-      status = check_int_operand(axes);
+      status = trt_shape_operand_check(axes);
     if (status != TRT_STATUS_OK)
       return status;
     /* Opset 18's axes input names the padded axes; otherwise all of them. */
