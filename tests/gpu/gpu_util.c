@@ -175,6 +175,21 @@ static int binding_named(const trt_engine_t *engine, const char *name) {
   return -1;
 }
 
+/* A float output whose reference is all zeros compares equal to anything
+ * that is also zero: the model carries no signal and the check means
+ * nothing, so it fails. */
+static bool reference_is_zero(const trt_engine_t *engine, int batch,
+                              const gpu_bindings_t *expected, int b) {
+  trt_data_type_t type = trt_engine_binding_type(engine, b);
+  if (type != TRT_DATA_TYPE_FLOAT32 && type != TRT_DATA_TYPE_FLOAT64)
+    return false;
+  size_t count = binding_bytes(engine, b, batch) / trt_data_type_size(type);
+  for (size_t i = 0; i < count; i++)
+    if (element(type, expected->host[b], i) != 0)
+      return false;
+  return count > 0;
+}
+
 /* Judges every output: returns true when all pass; `message` gets the
  * worst output's error, relative to its own limit. */
 static bool judge_outputs(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
@@ -202,6 +217,11 @@ static bool judge_outputs(const trt_engine_t *engine, int batch, const gpu_bindi
       }
     }
     bool ok = error <= limit;
+    if (reference_is_zero(engine, batch, expected, b)) {
+      ok = false;
+      snprintf(why, sizeof(why), " (the CPU reference is all zeros: no signal to compare)");
+      error = INFINITY;
+    }
     pass = pass && ok;
     double ratio = limit > 0 ? error / limit : error;
     if (!(ratio <= worst_ratio)) {
