@@ -45,14 +45,13 @@ void trt_specialization_release(trt_specialization_t *specialization) {
   memset(specialization, 0, sizeof(*specialization));
 }
 
-static trt_status_t set_batch(trt_network_t *network, const trt_engine_t *engine, int batch) {
+/* Gives every input's dynamic first dimension the batch size. */
+static void set_batch(trt_network_t *network, int batch) {
   for (int i = 0; i < network->nb_inputs; i++) {
     trt_tensor_t *input = &network->tensors[network->inputs[i]];
     if (input->dims.nb_dims > 0 && input->dims.d[0] < 0)
       input->dims.d[0] = batch;
   }
-  (void)engine;
-  return TRT_STATUS_OK;
 }
 
 trt_status_t trt_builder_config_disable_passes(trt_builder_config_t *config, const char *names) {
@@ -69,9 +68,8 @@ trt_status_t trt_specialize(const trt_engine_t *engine, int batch, trt_specializ
   out->network = trt_network_clone(engine->source);
   if (!out->network)
     return TRT_STATUS_OUT_OF_MEMORY;
-  trt_status_t status = set_batch(out->network, engine, batch);
-  if (status == TRT_STATUS_OK)
-    status = trt_network_infer_shapes(out->network);
+  set_batch(out->network, batch);
+  trt_status_t status = trt_network_infer_shapes(out->network);
   /* Only the engine's own specialization logs its passes: smaller batches
    * repeat the same rewrites. */
   if (status == TRT_STATUS_OK)
