@@ -61,25 +61,28 @@ static trt_status_t fold_layer(trt_network_t *network, trt_layer_t *layer,
   const trt_layer_descriptor_t *descriptor = trt_layer_descriptor(layer->type);
   if (!*cpu && !(*cpu = trt_cpu_context_create(1)))
     return TRT_STATUS_OUT_OF_MEMORY;
-  const void *inputs[TRT_MAX_LAYER_OUTPUTS + 8] = {0};
+  /* Any number of inputs folds (a Concat of many constant shape pieces). */
+  const void **inputs = calloc((size_t)(layer->nb_inputs ? layer->nb_inputs : 1), sizeof(void *));
   void *outputs[TRT_MAX_LAYER_OUTPUTS] = {0};
-  if (layer->nb_inputs > (int)(sizeof(inputs) / sizeof(inputs[0])))
-    return trt_error(TRT_STATUS_UNSUPPORTED, "too many inputs (%d) to fold", layer->nb_inputs);
+  if (!inputs)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory folding");
   for (int i = 0; i < layer->nb_inputs; i++) {
     const trt_tensor_t *input = trt_layer_input(network, layer, i);
     inputs[i] = input ? input->data : NULL;
   }
   for (int o = 0; o < layer->nb_outputs; o++) {
     trt_tensor_t *output = trt_layer_output(network, layer, o);
-    size_t bytes = (size_t)trt_dims_volume(&output->dims) * trt_data_type_size(output->type);
+    size_t bytes = trt_tensor_bytes(output);
     outputs[o] = malloc(bytes ? bytes : 1);
     if (!outputs[o]) {
       for (int k = 0; k < o; k++)
         free(outputs[k]);
+      free(inputs);
       return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory folding (%zu bytes)", bytes);
     }
   }
   trt_status_t status = descriptor->cpu_execute(network, layer, inputs, outputs, *cpu);
+  free(inputs);
   for (int o = 0; o < layer->nb_outputs; o++) {
     if (status == TRT_STATUS_OK)
       trt_layer_output(network, layer, o)->data = outputs[o];
