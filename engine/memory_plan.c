@@ -57,7 +57,7 @@ trt_status_t trt_memory_plan_build(const trt_network_t *network, trt_memory_plan
     const trt_tensor_t *tensor = &network->tensors[t];
     if (!in_arena(tensor))
       continue;
-    size_t bytes = (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
+    size_t bytes = trt_tensor_bytes(tensor);
     lifetime_t life = {t, align_up(bytes ? bytes : 1), tensor->producer, tensor->producer};
     slot_of[t] = nb_lives;
     lives[nb_lives++] = life;

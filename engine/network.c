@@ -144,11 +144,6 @@ static bool reserve(void **array, int *capacity, int needed, size_t element_size
   return true;
 }
 
-static size_t tensor_bytes(const trt_tensor_t *tensor) {
-  int64_t volume = trt_dims_volume(&tensor->dims);
-  return volume < 0 ? 0 : (size_t)volume * trt_data_type_size(tensor->type);
-}
-
 /* Appends a tensor; returns its index or -1 (error set). */
 static int add_tensor(trt_network_t *network, const char *name, trt_data_type_t type,
                       const trt_dims_t *dims) {
@@ -231,7 +226,7 @@ int trt_network_add_constant(trt_network_t *network, const char *name, trt_data_
   if (index < 0)
     return -1;
   trt_tensor_t *tensor = &network->tensors[index];
-  size_t bytes = tensor_bytes(tensor);
+  size_t bytes = trt_tensor_bytes(tensor);
   tensor->data = malloc(bytes ? bytes : 1);
   if (!tensor->data) {
     trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for constant '%s' (%zu bytes)", name, bytes);
@@ -494,7 +489,7 @@ static bool copy_tensor(trt_tensor_t *to, const trt_tensor_t *from) {
   to->name = strdup(from->name);
   to->data = NULL;
   if (from->data) {
-    size_t bytes = tensor_bytes(from);
+    size_t bytes = trt_tensor_bytes(from);
     to->data = malloc(bytes ? bytes : 1);
     if (to->data && bytes)
       memcpy(to->data, from->data, bytes);

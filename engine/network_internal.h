@@ -42,6 +42,12 @@ struct trt_network {
   int *outputs; /* in marking order */
 };
 
+/* Bytes of a tensor's data (0 while a dimension is unknown). */
+static inline size_t trt_tensor_bytes(const trt_tensor_t *tensor) {
+  int64_t volume = trt_dims_volume(&tensor->dims);
+  return volume < 0 ? 0 : (size_t)volume * trt_data_type_size(tensor->type);
+}
+
 static inline trt_tensor_t *trt_layer_input(const trt_network_t *network, const trt_layer_t *layer,
                                             int index) {
   if (index >= layer->nb_inputs || layer->inputs[index] < 0)

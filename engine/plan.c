@@ -42,10 +42,6 @@
 
 /* ---- writing ------------------------------------------------------------- */
 
-static size_t tensor_bytes(const trt_tensor_t *tensor) {
-  return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
-}
-
 static void put_network(trt_plan_writer_t *w, const trt_network_t *network) {
   trt_plan_put_u32(w, (uint32_t)network->nb_tensors);
   for (int t = 0; t < network->nb_tensors; t++) {
@@ -60,8 +56,8 @@ static void put_network(trt_plan_writer_t *w, const trt_network_t *network) {
     trt_plan_put_u64(w, (uint64_t)tensor->view_offset);
     trt_plan_put_u32(w, tensor->data ? 1u : 0u);
     if (tensor->data) {
-      trt_plan_put_u64(w, tensor_bytes(tensor));
-      trt_plan_put(w, tensor->data, tensor_bytes(tensor));
+      trt_plan_put_u64(w, trt_tensor_bytes(tensor));
+      trt_plan_put(w, tensor->data, trt_tensor_bytes(tensor));
     }
   }
   trt_plan_put_u32(w, (uint32_t)network->nb_layers);

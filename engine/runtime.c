@@ -130,10 +130,6 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static size_t tensor_bytes(const trt_tensor_t *tensor) {
-  return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
-}
-
 /* Where tensor `t` lives during this run: a view lives inside its parent,
  * at view_offset steps of the parent's stride along view_axis. */
 static void *tensor_address(const trt_context_t *context, const trt_specialization_t *spec,
@@ -201,7 +197,7 @@ static trt_status_t run_cpu(trt_context_t *context, const trt_specialization_t *
       if (engine->binding_is_input[i] && spec->binding_tensors[i] == t)
         source = bindings[i];
     if (source && source != bindings[b])
-      memcpy(bindings[b], source, tensor_bytes(tensor));
+      memcpy(bindings[b], source, trt_tensor_bytes(tensor));
   }
   free(binding_of_tensor);
   return status;

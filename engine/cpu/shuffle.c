@@ -10,7 +10,7 @@ trt_status_t trt_cpu_reshape(const trt_network_t *network, const trt_layer_t *la
                              trt_cpu_context_t *cpu) {
   (void)cpu;
   const trt_tensor_t *output = trt_layer_output(network, layer, 0);
-  size_t bytes = (size_t)trt_dims_volume(&output->dims) * trt_data_type_size(output->type);
+  size_t bytes = trt_tensor_bytes(output);
   if (bytes && outputs[0] != inputs[0])
     memcpy(outputs[0], inputs[0], bytes);
   return TRT_STATUS_OK;

@@ -31,10 +31,6 @@ static size_t align_up(size_t value) {
   return (value + TRT_CUDA_ALIGNMENT - 1) / TRT_CUDA_ALIGNMENT * TRT_CUDA_ALIGNMENT;
 }
 
-static size_t tensor_bytes(const trt_tensor_t *tensor) {
-  return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
-}
-
 static const char *layer_type_name(const trt_layer_t *layer) {
   return trt_layer_type_name(layer->type);
 }
@@ -195,7 +191,7 @@ static trt_status_t layer_copy_upload(builder_t *b, layer_copy_t *copy) {
     const trt_tensor_t *tensor = &network->tensors[t];
     if (tensor->view_parent >= 0)
       continue;
-    size_t bytes = tensor_bytes(tensor);
+    size_t bytes = trt_tensor_bytes(tensor);
     TRT_CUDA_CHECK(cudaMalloc(&copy->allocations[t], align_up(bytes ? bytes : 1)));
     copy->addresses[t] = copy->allocations[t];
     if (tensor->data) {

@@ -81,17 +81,13 @@ struct trt_cuda_context {
 /* Failed captures after which a context stops trying (and stays eager). */
 #define GRAPH_MAX_FAILURES 3
 
-static size_t tensor_bytes(const trt_tensor_t *tensor) {
-  return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
-}
-
 static const trt_tensor_t *binding_tensor(const trt_engine_t *engine, int b) {
   return &engine->full.network->tensors[engine->full.binding_tensors[b]];
 }
 
 /* Bytes of one batch item of a batched binding (its dims are at max batch). */
 static size_t item_bytes(const trt_engine_t *engine, int b) {
-  return tensor_bytes(binding_tensor(engine, b)) / (size_t)engine->max_batch;
+  return trt_tensor_bytes(binding_tensor(engine, b)) / (size_t)engine->max_batch;
 }
 
 /* ---- creation ------------------------------------------------------------ */
@@ -248,7 +244,7 @@ void trt_context_set_use_graph(trt_context_t *context, bool use_graph) {
  * dimension). */
 static size_t run_bytes(const trt_engine_t *engine, int b, int batch) {
   return engine->binding_has_batch[b] ? (size_t)batch * item_bytes(engine, b)
-                                      : tensor_bytes(binding_tensor(engine, b));
+                                      : trt_tensor_bytes(binding_tensor(engine, b));
 }
 
 /* Chooses the buffers the network runs on: the caller's, or staging buffers
@@ -263,7 +259,7 @@ static trt_status_t prepare_bindings(trt_cuda_context_t *cc, int batch, void *co
     if (!stage_all && (batch == engine->max_batch || !engine->binding_has_batch[b]))
       continue;
     if (!cc->staging[b]) {
-      size_t bytes = tensor_bytes(binding_tensor(engine, b));
+      size_t bytes = trt_tensor_bytes(binding_tensor(engine, b));
       TRT_CUDA_CHECK(cudaMalloc(&cc->staging[b], bytes ? bytes : 1));
       TRT_CUDA_CHECK(cudaMemsetAsync(cc->staging[b], 0, bytes ? bytes : 1, cc->env.stream));
     }
@@ -296,7 +292,7 @@ static trt_status_t fill_unwritten_outputs(trt_cuda_context_t *cc) {
         source = cc->run_bindings[i];
     if (source && source != cc->run_bindings[b])
       TRT_CUDA_CHECK(cudaMemcpyAsync(cc->run_bindings[b], source,
-                                     tensor_bytes(&network->tensors[t]),
+                                     trt_tensor_bytes(&network->tensors[t]),
                                      cudaMemcpyDeviceToDevice, cc->env.stream));
   }
   return TRT_STATUS_OK;

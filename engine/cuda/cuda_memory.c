@@ -13,10 +13,6 @@ static size_t align_up(size_t value) {
   return (value + TRT_CUDA_ALIGNMENT - 1) / TRT_CUDA_ALIGNMENT * TRT_CUDA_ALIGNMENT;
 }
 
-static size_t tensor_bytes(const trt_tensor_t *tensor) {
-  return (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
-}
-
 trt_status_t trt_cuda_engine_alloc(trt_engine_t *engine, int device) {
   trt_cuda_engine_t *cuda = calloc(1, sizeof(*cuda));
   if (!cuda)
@@ -72,10 +68,11 @@ trt_status_t trt_cuda_upload_constants(trt_engine_t *engine) {
   if (!needed)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory uploading constants");
   size_t total = 0;
-  for (int t = 0; t < network->nb_tensors; t++)
+  for (int t = 0; t < network->nb_tensors; t++) {
+    size_t bytes = trt_tensor_bytes(&network->tensors[t]);
     if (needed[t])
-      total += align_up(tensor_bytes(&network->tensors[t]) ? tensor_bytes(&network->tensors[t])
-                                                           : 1);
+      total += align_up(bytes ? bytes : 1);
+  }
   trt_status_t status = TRT_STATUS_OK;
   cudaError_t error = cudaSetDevice(cuda->device);
   if (error == cudaSuccess && total)
@@ -92,7 +89,7 @@ trt_status_t trt_cuda_upload_constants(trt_engine_t *engine) {
     if (!needed[t])
       continue;
     const trt_tensor_t *tensor = &network->tensors[t];
-    size_t bytes = tensor_bytes(tensor);
+    size_t bytes = trt_tensor_bytes(tensor);
     cuda->constant_addresses[t] = (char *)cuda->constants + offset;
     offset += align_up(bytes ? bytes : 1);
     if (bytes) {

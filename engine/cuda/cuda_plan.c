@@ -194,7 +194,7 @@ static trt_status_t take_memory_plan(trt_plan_reader_t *r, trt_engine_t *engine)
   for (uint32_t t = 0; t < count; t++) {
     uint64_t offset = trt_plan_take_u64(r);
     const trt_tensor_t *tensor = &full->network->tensors[t];
-    size_t bytes = (size_t)trt_dims_volume(&tensor->dims) * trt_data_type_size(tensor->type);
+    size_t bytes = trt_tensor_bytes(tensor);
     if (offset != (uint64_t)SIZE_MAX &&
         (offset > full->plan.arena_bytes || bytes > full->plan.arena_bytes - offset))
       return damaged("a tensor lies outside the activation arena");

@@ -80,7 +80,7 @@ static trt_status_t reduce_enqueue(void *state, const trt_network_t *network,
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
   if (s->noop) {
-    size_t bytes = (size_t)trt_dims_volume(&x->dims) * trt_data_type_size(x->type);
+    size_t bytes = trt_tensor_bytes(x);
     if (bytes && outputs[0] != inputs[0])
       TRT_CUDA_CHECK(cudaMemcpyAsync(outputs[0], inputs[0], bytes, cudaMemcpyDeviceToDevice,
                                      env->stream));

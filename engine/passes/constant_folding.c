@@ -34,7 +34,7 @@ static trt_status_t fold(trt_network_t *network, trt_layer_t *layer, trt_cpu_con
   trt_status_t status = TRT_STATUS_OK;
   for (int o = 0; o < layer->nb_outputs && status == TRT_STATUS_OK; o++) {
     const trt_tensor_t *output = trt_layer_output(network, layer, o);
-    size_t bytes = (size_t)trt_dims_volume(&output->dims) * trt_data_type_size(output->type);
+    size_t bytes = trt_tensor_bytes(output);
     if (!(outputs[o] = malloc(bytes ? bytes : 1)))
       status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory folding '%s'", layer->name);
   }
