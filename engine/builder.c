@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_internal.h"
+#include "backend.h"
 #include "passes/pass_manager.h"
 
 #define TRT_DEFAULT_WORKSPACE (256u << 20)
@@ -62,10 +62,11 @@ trt_status_t trt_builder_config_disable_passes(trt_builder_config_t *config, con
   return status;
 }
 
-trt_status_t trt_specialize(const trt_engine_t *engine, int batch, trt_specialization_t *out) {
+trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *source, int batch,
+                            trt_specialization_t *out) {
   memset(out, 0, sizeof(*out));
   out->batch = batch;
-  out->network = trt_network_clone(engine->source);
+  out->network = trt_network_clone(source);
   if (!out->network)
     return TRT_STATUS_OUT_OF_MEMORY;
   set_batch(out->network, batch);
@@ -94,8 +95,7 @@ trt_status_t trt_specialize(const trt_engine_t *engine, int batch, trt_specializ
   return status;
 }
 
-static trt_status_t record_bindings(trt_engine_t *engine) {
-  const trt_network_t *source = engine->source;
+static trt_status_t record_bindings(trt_engine_t *engine, const trt_network_t *source) {
   int count = source->nb_inputs + source->nb_outputs;
   if (source->nb_outputs == 0)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "the network has no outputs");
@@ -120,19 +120,12 @@ static trt_status_t record_bindings(trt_engine_t *engine) {
 }
 
 /* A binding has a batch dimension when its first dimension follows the
- * batch size: compare the batch-1 and maximum-batch specializations. */
-static trt_status_t find_batched_bindings(trt_engine_t *engine) {
+ * batch size: compare the batch-1 specialization (`single`, NULL when the
+ * maximum is 1) with the maximum-batch one. */
+static void find_batched_bindings(trt_engine_t *engine, const trt_specialization_t *single) {
   if (!engine->batch_dynamic)
-    return TRT_STATUS_OK;
-  trt_specialization_t single;
-  trt_status_t status = TRT_STATUS_OK;
-  const trt_specialization_t *reference = &engine->full;
-  if (engine->max_batch > 1) {
-    status = trt_specialize(engine, 1, &single);
-    if (status != TRT_STATUS_OK)
-      return status;
-    reference = &single;
-  }
+    return;
+  const trt_specialization_t *reference = single ? single : &engine->full;
   for (int b = 0; b < engine->nb_bindings; b++) {
     const trt_dims_t *at_max = &engine->full.network->tensors[engine->full.binding_tensors[b]].dims;
     const trt_dims_t *at_one = &reference->network->tensors[reference->binding_tensors[b]].dims;
@@ -140,38 +133,29 @@ static trt_status_t find_batched_bindings(trt_engine_t *engine) {
         at_max->nb_dims > 0 && at_one->nb_dims > 0 &&
         (engine->max_batch > 1 ? at_max->d[0] != at_one->d[0] : at_one->d[0] == 1);
   }
-  if (reference != &engine->full)
-    trt_specialization_release(&single);
-  return status;
 }
 
 /* AUTO means CUDA when the configured device is usable, else the CPU. */
 static trt_status_t choose_backend(trt_builder_config_t *config) {
-  switch (config->backend) {
-  case TRT_BACKEND_AUTO:
-    if (trt_cuda_check_device(config->device) == TRT_STATUS_OK) {
+  if (config->backend == TRT_BACKEND_AUTO) {
+    const trt_backend_ops_t *cuda = trt_backend_ops(TRT_BACKEND_CUDA);
+    if (cuda && cuda->check_device(config->device) == TRT_STATUS_OK) {
       config->backend = TRT_BACKEND_CUDA;
     } else {
-      trt_log(TRT_SEVERITY_INFO, "auto backend: %s; using the CPU", trt_last_error());
+      trt_log(TRT_SEVERITY_INFO, "auto backend: %s; using the CPU",
+              cuda ? trt_last_error() : "this build of trtinfer has no CUDA backend");
       config->backend = TRT_BACKEND_CPU;
     }
-    return TRT_STATUS_OK;
-  case TRT_BACKEND_CPU:
-    return TRT_STATUS_OK;
-  case TRT_BACKEND_CUDA:
-    if (trt_cuda_check_device(config->device) != TRT_STATUS_OK)
-      return trt_error_prefix(TRT_STATUS_NO_DEVICE, "the CUDA backend was asked for, but ");
-    return TRT_STATUS_OK;
   }
-  return trt_error(TRT_STATUS_INVALID_ARGUMENT, "invalid backend %d", (int)config->backend);
+  return trt_backend_check(config->backend, config->device);
 }
 
-static void log_build_summary(const trt_engine_t *engine) {
+static void log_build_summary(const trt_engine_t *engine, int source_layers) {
   const trt_specialization_t *full = &engine->full;
   trt_log(TRT_SEVERITY_INFO,
           "built %s engine: %d layers (of %d before folding and pruning), activations %.2f MiB "
           "(%.2f MiB without sharing), max batch %d",
-          trt_backend_name(engine->backend), full->network->nb_layers, engine->source->nb_layers,
+          trt_backend_name(engine->backend), full->network->nb_layers, source_layers,
           full->plan.arena_bytes / 1048576.0, full->plan.naive_bytes / 1048576.0,
           engine->max_batch);
   if (!engine->config.verbose)
@@ -200,28 +184,32 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
     trt_builder_config_init(&engine->config);
   trt_status_t status = choose_backend(&engine->config);
   engine->backend = engine->config.backend;
+  engine->ops = trt_backend_ops(engine->backend);
   engine->max_batch = engine->config.max_batch > 0 ? engine->config.max_batch : 1;
-  if (status == TRT_STATUS_OK) {
-    engine->source = trt_network_clone(network);
-    if (!engine->source)
-      status = TRT_STATUS_OUT_OF_MEMORY;
-  }
   if (status == TRT_STATUS_OK)
-    status = record_bindings(engine);
+    status = record_bindings(engine, network);
   if (status == TRT_STATUS_OK) {
     if (!engine->batch_dynamic)
       engine->max_batch = 1;
-    status = trt_specialize(engine, engine->max_batch, &engine->full);
+    status = trt_specialize(engine, network, engine->max_batch, &engine->full);
   }
-  if (status == TRT_STATUS_OK)
-    status = find_batched_bindings(engine);
-  if (status == TRT_STATUS_OK && engine->backend == TRT_BACKEND_CUDA)
-    status = trt_cuda_engine_build(engine); /* tactics, formatted weights, device constants */
+  /* The same network at batch 1 tells which bindings (and, for a backend
+   * that wants it, which tensors) follow the batch size. */
+  trt_specialization_t single = {0};
+  bool have_single = status == TRT_STATUS_OK && engine->batch_dynamic && engine->max_batch > 1;
+  if (have_single)
+    status = trt_specialize(engine, network, 1, &single);
+  if (status == TRT_STATUS_OK) {
+    find_batched_bindings(engine, have_single ? &single : NULL);
+    /* tactics, formatted weights, device constants */
+    status = engine->ops->build(engine, have_single ? single.network : NULL);
+  }
+  trt_specialization_release(&single);
   if (status != TRT_STATUS_OK) {
     trt_engine_destroy(engine);
     return status;
   }
-  log_build_summary(engine);
+  log_build_summary(engine, network->nb_layers);
   *engine_out = engine;
   return TRT_STATUS_OK;
 }
@@ -229,13 +217,19 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
 void trt_engine_destroy(trt_engine_t *engine) {
   if (!engine)
     return;
-  trt_cuda_engine_destroy(engine->cuda);
+  if (engine->ops && engine->impl)
+    engine->ops->destroy(engine);
   trt_specialization_release(&engine->full);
-  trt_network_destroy(engine->source);
   for (int b = 0; b < engine->nb_bindings; b++)
     free(engine->binding_names[b]);
   free(engine->binding_names);
   free(engine->binding_is_input);
   free(engine->binding_has_batch);
   free(engine);
+}
+
+size_t trt_engine_binding_bytes(const trt_engine_t *engine, int b, int batch) {
+  const trt_specialization_t *full = &engine->full;
+  size_t bytes = trt_tensor_bytes(&full->network->tensors[full->binding_tensors[b]]);
+  return engine->binding_has_batch[b] ? bytes / (size_t)engine->max_batch * (size_t)batch : bytes;
 }

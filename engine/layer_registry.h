@@ -1,10 +1,11 @@
-/* One table describes every layer type: its name, parameter struct, shape
- * inference and CPU reference. Adding a layer type means one entry in
- * layer_registry.c plus its files under layers/ and cpu/. */
+/* One table describes every layer type as the network sees it: its name,
+ * parameter struct and shape inference. How a backend runs a type is that
+ * backend's own table (cpu/cpu_registry.h, cuda/cuda_registry.c), so the IR
+ * names no backend. Adding a layer type means one entry here, its files
+ * under layers/, and one entry per backend table. */
 #ifndef TRT_LAYER_REGISTRY_H
 #define TRT_LAYER_REGISTRY_H
 
-#include "cpu/cpu_context.h"
 #include "network_internal.h"
 
 /* Checks the layer's inputs (count, types, dims, constant operands) and sets
@@ -12,18 +13,11 @@
  * prefixes "layer 'name' (Type): ". */
 typedef trt_status_t (*trt_layer_infer_fn)(trt_network_t *network, trt_layer_t *layer);
 
-/* Computes the layer's outputs from its inputs on the CPU. `inputs[i]` is
- * NULL for omitted optional inputs; dims and types are the network's. */
-typedef trt_status_t (*trt_cpu_execute_fn)(const trt_network_t *network, const trt_layer_t *layer,
-                                           const void *const *inputs, void *const *outputs,
-                                           trt_cpu_context_t *cpu);
-
 typedef struct {
   trt_layer_type_t type;
   const char *name;
   size_t params_size;
   trt_layer_infer_fn infer;
-  trt_cpu_execute_fn cpu_execute;
 } trt_layer_descriptor_t;
 
 /* NULL for an out-of-range type. */

@@ -11,7 +11,7 @@ typedef struct {
   int last_layer;  /* last reading layer */
 } lifetime_t;
 
-static bool in_arena(const trt_tensor_t *tensor) {
+bool trt_memory_plan_in_arena(const trt_tensor_t *tensor) {
   return !tensor->data && !tensor->is_input && !tensor->is_output && tensor->producer >= 0 &&
          tensor->view_parent < 0;
 }
@@ -55,7 +55,7 @@ trt_status_t trt_memory_plan_build(const trt_network_t *network, trt_memory_plan
     plan->offsets[t] = SIZE_MAX;
     slot_of[t] = -1;
     const trt_tensor_t *tensor = &network->tensors[t];
-    if (!in_arena(tensor))
+    if (!trt_memory_plan_in_arena(tensor))
       continue;
     size_t bytes = trt_tensor_bytes(tensor);
     lifetime_t life = {t, align_up(bytes ? bytes : 1), tensor->producer, tensor->producer};

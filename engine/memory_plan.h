@@ -17,5 +17,8 @@ typedef struct {
  * constants): liveness from layer order, then greedy first fit by size. */
 trt_status_t trt_memory_plan_build(const trt_network_t *network, trt_memory_plan_t *plan);
 void trt_memory_plan_release(trt_memory_plan_t *plan);
+/* Whether the plan gives `tensor` a place in the arena (else it lives in a
+ * binding, in its constant data or inside the parent of its view). */
+bool trt_memory_plan_in_arena(const trt_tensor_t *tensor);
 
 #endif

@@ -610,6 +610,31 @@ trt_status_t trt_network_sort(trt_network_t *network) {
   return status;
 }
 
+void trt_network_remove_layers(trt_network_t *network, trt_layer_filter_fn remove,
+                               void *user_data) {
+  int kept = 0;
+  for (int l = 0; l < network->nb_layers; l++) {
+    trt_layer_t *layer = &network->layers[l];
+    if (remove(network, layer, l, user_data))
+      free_layer(layer);
+    else
+      network->layers[kept++] = *layer;
+  }
+  network->nb_layers = kept;
+  for (int t = 0; t < network->nb_tensors; t++)
+    network->tensors[t].producer = -1;
+  for (int l = 0; l < kept; l++)
+    for (int o = 0; o < network->layers[l].nb_outputs; o++)
+      network->tensors[network->layers[l].outputs[o]].producer = l;
+}
+
+static bool layer_dead(const trt_network_t *network, const trt_layer_t *layer, int index,
+                       void *layer_live) {
+  (void)network;
+  (void)layer;
+  return !((const bool *)layer_live)[index];
+}
+
 trt_status_t trt_network_prune(trt_network_t *network) {
   int tensors = network->nb_tensors, layers = network->nb_layers;
   bool *tensor_used = calloc((size_t)(tensors ? tensors : 1), sizeof(bool));
@@ -642,18 +667,12 @@ trt_status_t trt_network_prune(trt_network_t *network) {
   /* Inputs stay even when unused: they are the network's interface. */
   for (int i = 0; i < network->nb_inputs; i++)
     tensor_used[network->inputs[i]] = true;
-  int kept_layers = 0;
-  for (int l = 0; l < layers; l++) {
-    if (layer_live[l]) {
-      /* Outputs of a live layer stay (a split's unused part is still written). */
-      for (int o = 0; o < network->layers[l].nb_outputs; o++)
-        tensor_used[network->layers[l].outputs[o]] = true;
-      network->layers[kept_layers++] = network->layers[l];
-    } else {
-      free_layer(&network->layers[l]);
-    }
-  }
-  network->nb_layers = kept_layers;
+  /* Outputs of a live layer stay (a split's unused part is still written). */
+  for (int l = 0; l < layers; l++)
+    for (int o = 0; layer_live[l] && o < network->layers[l].nb_outputs; o++)
+      tensor_used[network->layers[l].outputs[o]] = true;
+  trt_network_remove_layers(network, layer_dead, layer_live);
+  int kept_layers = network->nb_layers;
   int kept_tensors = 0;
   for (int t = 0; t < tensors; t++) {
     if (tensor_used[t]) {

@@ -99,6 +99,16 @@ static inline trt_view_layout_t trt_tensor_view_layout(const trt_network_t *netw
   return layout;
 }
 
+/* Removes (and frees) every layer for which `remove` is true, the others
+ * keeping their order, and renumbers tensors' producers: -1 for the
+ * outputs of a removed layer. Tensors stay. `remove` is asked once per
+ * layer, in order, with the layer's index before removal; it may look at
+ * that layer and at tensors, not at other layers (they may have moved). */
+typedef bool (*trt_layer_filter_fn)(const trt_network_t *network, const trt_layer_t *layer,
+                                    int index, void *user_data);
+void trt_network_remove_layers(trt_network_t *network, trt_layer_filter_fn remove,
+                               void *user_data);
+
 /* Removes layers whose outputs nothing reads (no layer, not a network
  * output) and tensors nothing refers to; renumbers what remains. */
 trt_status_t trt_network_prune(trt_network_t *network);

@@ -1,44 +1,38 @@
-/* Plan files: a built engine serialized with everything needed to refuse it
- * where it does not belong.
+/* Plan files: a built engine serialized with everything needed to run it
+ * without building, and to refuse it where it does not belong.
  *
  *   magic "TRTPLAN\0" | u32 format version | str library version
  *   u32 backend | str device | u32 precision | u32 flags (1 tf32, 2 lossy) | u32 max batch
- *   u64 workspace | u32 disabled passes | str cache key | network
+ *   u64 workspace | u32 disabled passes | str cache key
+ *   the optimized network at the maximum batch
+ *   u32 batch dynamic | u32 bindings, each: str name | u32 is input | u32 has batch
+ *   u64 arena bytes | u64 naive bytes | u32 tensors, each: u64 arena offset
+ *   u64 size | the backend's section (backend.h: plan_section, load)
  *   u64 FNV-1a checksum of all before
  *
- * The network is the source network as given to the builder; loading
- * specializes it again, which on the CPU backend is shape inference,
- * folding and the optimizer passes the builder ran. Numbers are stored in
- * the machine's byte order: plans are made for the machine that builds
- * them, like TensorRT's.
+ * Every backend's plan means the same: the engine as built, which loading
+ * takes as it is (no shape inference, folding, passes or planning; the
+ * backend's section holds what the backend chose, CUDA's tactics or the
+ * CPU's batch scaling, and is checked against this machine). Numbers are
+ * stored in the machine's byte order: plans are made for the machine that
+ * builds them, like TensorRT's.
  *
- * The CUDA backend has a format of its own: the device is the GPU's name,
- * and the network part is `u64 size | backend section | optimized network`,
- * the section (cuda/cuda_plan.c) holding the compute capability, library
- * versions, bindings, the tactic per layer and the memory plan, the network
- * being the specialized one with weights already formatted for their
- * tactics; loading checks the section against this GPU and libraries and
- * runs no build step.
- *
- * Formats 3 (CPU) and 4 (CUDA) replace 1 and 2: the header gained the
- * optimizer passes the builder had switched off, so that a CPU plan, which
- * runs the passes again on load, builds the same network; and unary
- * parameters gained their fused chain. */
+ * Format 5 replaces 3 (CPU plans held the source network and rebuilt it on
+ * load) and 4 (CUDA plans kept bindings and memory plan in their section). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "engine_internal.h"
+#include "backend.h"
+#include "file_util.h"
 #include "layer_registry.h"
 #include "plan_io.h"
 #include "trt/trt.h"
 
 #define PLAN_MAGIC "TRTPLAN"
-#define PLAN_FORMAT_VERSION 3u      /* CPU plans */
-#define PLAN_FORMAT_VERSION_CUDA 4u /* CUDA plans: a backend section, the optimized network */
-#define PLAN_CPU_DEVICE "cpu"
+#define PLAN_FORMAT_VERSION 5u
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -79,44 +73,54 @@ static void put_network(trt_plan_writer_t *w, const trt_network_t *network) {
   trt_plan_put(w, network->outputs, (size_t)network->nb_outputs * sizeof(int));
 }
 
+/* Bindings and the memory plan: what the engine adds to its network. */
+static void put_engine(trt_plan_writer_t *w, const trt_engine_t *engine) {
+  const trt_specialization_t *full = &engine->full;
+  trt_plan_put_u32(w, engine->batch_dynamic ? 1u : 0u);
+  trt_plan_put_u32(w, (uint32_t)engine->nb_bindings);
+  for (int b = 0; b < engine->nb_bindings; b++) {
+    trt_plan_put_string(w, engine->binding_names[b]);
+    trt_plan_put_u32(w, engine->binding_is_input[b] ? 1u : 0u);
+    trt_plan_put_u32(w, engine->binding_has_batch[b] ? 1u : 0u);
+  }
+  trt_plan_put_u64(w, full->plan.arena_bytes);
+  trt_plan_put_u64(w, full->plan.naive_bytes);
+  trt_plan_put_u32(w, (uint32_t)full->network->nb_tensors);
+  for (int t = 0; t < full->network->nb_tensors; t++)
+    trt_plan_put_u64(w, full->plan.offsets ? full->plan.offsets[t] : SIZE_MAX);
+}
+
 trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_key, void **data,
                                   size_t *size) {
   if (!engine || !data || !size)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_serialize: NULL argument");
-  bool cuda = engine->backend == TRT_BACKEND_CUDA;
-  char device[256] = PLAN_CPU_DEVICE;
+  char device[256];
   void *section = NULL;
   size_t section_size = 0;
-  if (cuda) {
-    trt_status_t status = trt_cuda_plan_device_name(engine, device, sizeof(device));
-    if (status == TRT_STATUS_OK)
-      status = trt_cuda_plan_section(engine, &section, &section_size);
-    if (status != TRT_STATUS_OK)
-      return status;
-  }
+  trt_status_t status = engine->ops->plan_device(engine, device, sizeof(device));
+  if (status == TRT_STATUS_OK)
+    status = engine->ops->plan_section(engine, &section, &section_size);
+  if (status != TRT_STATUS_OK)
+    return status;
   trt_plan_writer_t w = {0};
   trt_plan_put(&w, PLAN_MAGIC, sizeof(PLAN_MAGIC));
-  trt_plan_put_u32(&w, cuda ? PLAN_FORMAT_VERSION_CUDA : PLAN_FORMAT_VERSION);
+  trt_plan_put_u32(&w, PLAN_FORMAT_VERSION);
   trt_plan_put_string(&w, trt_version_string());
   trt_plan_put_u32(&w, (uint32_t)engine->backend);
   trt_plan_put_string(&w, device);
   trt_plan_put_u32(&w, (uint32_t)engine->config.precision);
-  /* Precision flags: bit 0 TF32, bit 1 lossy tactics (plans from before
-   * bit 1 existed read as lossy tactics off, which is what they had). */
+  /* Precision flags: bit 0 TF32, bit 1 lossy tactics. */
   trt_plan_put_u32(&w, (engine->config.allow_tf32 ? 1u : 0u) |
                            (engine->config.allow_lossy_tactics ? 2u : 0u));
   trt_plan_put_u32(&w, (uint32_t)engine->max_batch);
   trt_plan_put_u64(&w, engine->config.workspace);
   trt_plan_put_u32(&w, engine->config.disabled_passes);
   trt_plan_put_string(&w, cache_key);
-  if (cuda) {
-    trt_plan_put_u64(&w, section_size);
-    trt_plan_put(&w, section, section_size);
-    free(section);
-    put_network(&w, engine->full.network);
-  } else {
-    put_network(&w, engine->source);
-  }
+  put_network(&w, engine->full.network);
+  put_engine(&w, engine);
+  trt_plan_put_u64(&w, section_size);
+  trt_plan_put(&w, section, section_size);
+  free(section);
   uint64_t checksum = w.failed ? 0 : trt_plan_checksum(w.data, w.size);
   trt_plan_put_u64(&w, checksum);
   if (w.failed) {
@@ -134,24 +138,7 @@ trt_status_t trt_engine_save(const trt_engine_t *engine, const char *path, const
   trt_status_t status = trt_engine_serialize(engine, cache_key, &data, &size);
   if (status != TRT_STATUS_OK)
     return status;
-  size_t temporary_length = strlen(path) + 32;
-  char *temporary = malloc(temporary_length);
-  if (!temporary) {
-    free(data);
-    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory saving '%s'", path);
-  }
-  snprintf(temporary, temporary_length, "%s.tmp.%ld", path, (long)getpid());
-  FILE *file = fopen(temporary, "wb");
-  bool written = file && fwrite(data, 1, size, file) == size;
-  if (file && fclose(file) != 0)
-    written = false;
-  if (written && rename(temporary, path) == 0) {
-    status = TRT_STATUS_OK;
-  } else {
-    status = trt_error(TRT_STATUS_IO_ERROR, "cannot write plan '%s': %s", path, strerror(errno));
-    remove(temporary);
-  }
-  free(temporary);
+  status = trt_file_write_atomic(path, data, size);
   free(data);
   return status;
 }
@@ -284,16 +271,76 @@ static trt_status_t take_index_list(trt_plan_reader_t *r, trt_network_t *network
   return TRT_STATUS_OK;
 }
 
+static trt_status_t take_bindings(trt_plan_reader_t *r, trt_engine_t *engine) {
+  const trt_network_t *network = engine->full.network;
+  engine->batch_dynamic = trt_plan_take_u32(r) != 0;
+  uint32_t count = trt_plan_take_u32(r);
+  if (r->truncated || count != (uint32_t)(network->nb_inputs + network->nb_outputs))
+    return damaged("binding count does not match the network");
+  engine->binding_names = calloc(count + 1, sizeof(char *));
+  engine->binding_is_input = calloc(count + 1, sizeof(bool));
+  engine->binding_has_batch = calloc(count + 1, sizeof(bool));
+  engine->full.binding_tensors = calloc(count + 1, sizeof(int));
+  if (!engine->binding_names || !engine->binding_is_input || !engine->binding_has_batch ||
+      !engine->full.binding_tensors)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
+  engine->nb_bindings = (int)count;
+  for (uint32_t b = 0; b < count; b++) {
+    char name[4096];
+    if (!trt_plan_take_string_to(r, name, sizeof(name)))
+      return damaged("bad binding name");
+    engine->binding_names[b] = strdup(name);
+    if (!engine->binding_names[b])
+      return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
+    engine->binding_is_input[b] = trt_plan_take_u32(r) != 0;
+    engine->binding_has_batch[b] = trt_plan_take_u32(r) != 0;
+    int t = trt_network_find_tensor(network, name);
+    if (r->truncated || t < 0)
+      return damaged("a binding names no tensor of the network");
+    engine->full.binding_tensors[b] = t;
+  }
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t take_memory_plan(trt_plan_reader_t *r, trt_engine_t *engine) {
+  trt_specialization_t *full = &engine->full;
+  full->plan.arena_bytes = trt_plan_take_u64(r);
+  full->plan.naive_bytes = trt_plan_take_u64(r);
+  uint32_t count = trt_plan_take_u32(r);
+  if (r->truncated || count != (uint32_t)full->network->nb_tensors)
+    return damaged("tensor count of the memory plan does not match the network");
+  full->plan.offsets = malloc(((size_t)count + 1) * sizeof(size_t));
+  if (!full->plan.offsets)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
+  for (uint32_t t = 0; t < count; t++) {
+    uint64_t offset = trt_plan_take_u64(r);
+    const trt_tensor_t *tensor = &full->network->tensors[t];
+    size_t bytes = trt_tensor_bytes(tensor);
+    if (offset == (uint64_t)SIZE_MAX ? trt_memory_plan_in_arena(tensor)
+                                     : (offset > full->plan.arena_bytes ||
+                                        bytes > full->plan.arena_bytes - offset))
+      return damaged("a tensor lies outside the activation arena");
+    full->plan.offsets[t] = (size_t)offset;
+  }
+  return r->truncated ? damaged("truncated in the memory plan") : TRT_STATUS_OK;
+}
+
+/* What the engine adds to its network: bindings and the memory plan. */
+static trt_status_t take_engine(trt_plan_reader_t *r, trt_engine_t *engine) {
+  trt_status_t status = take_bindings(r, engine);
+  return status == TRT_STATUS_OK ? take_memory_plan(r, engine) : status;
+}
+
 static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
                                  const trt_builder_config_t *config, trt_builder_config_t *built) {
   char magic[sizeof(PLAN_MAGIC)];
   if (!trt_plan_take(r, magic, sizeof(magic)) || memcmp(magic, PLAN_MAGIC, sizeof(magic)) != 0)
     return trt_error(TRT_STATUS_PARSE_ERROR, "not a trtinfer plan (bad magic)");
   uint32_t format = trt_plan_take_u32(r);
-  if (format != PLAN_FORMAT_VERSION && format != PLAN_FORMAT_VERSION_CUDA)
+  if (format != PLAN_FORMAT_VERSION)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
-                     "plan format version %u, this library reads %u and %u", format,
-                     PLAN_FORMAT_VERSION, PLAN_FORMAT_VERSION_CUDA);
+                     "plan format version %u, this library reads %u: rebuild it", format,
+                     PLAN_FORMAT_VERSION);
   char *version = trt_plan_take_string(r);
   trt_status_t status = TRT_STATUS_OK;
   if (!version)
@@ -318,11 +365,11 @@ static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
   char *key = trt_plan_take_string(r);
   if (!device || !key)
     status = damaged("truncated header");
-  else if (built->backend !=
-           (format == PLAN_FORMAT_VERSION_CUDA ? TRT_BACKEND_CUDA : TRT_BACKEND_CPU))
+  else if (built->max_batch < 1)
+    status = damaged("bad maximum batch");
+  else if (built->backend == TRT_BACKEND_AUTO || !trt_backend_ops(built->backend))
     status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for the %s backend, which this "
-                       "library cannot load from a format %u plan",
-                       trt_backend_name(built->backend), format);
+                       "build of trtinfer does not have", trt_backend_name(built->backend));
   else if (config && config->backend != TRT_BACKEND_AUTO && config->backend != built->backend)
     status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for the %s backend, %s was asked for",
                        trt_backend_name(built->backend), trt_backend_name(config->backend));
@@ -353,15 +400,6 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
   if (stored_checksum != trt_plan_checksum(data, size - sizeof(uint64_t)))
     return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: checksum mismatch "
                      "(truncated or modified file)");
-  const void *section = NULL;
-  uint64_t section_size = 0;
-  if (built.backend == TRT_BACKEND_CUDA) {
-    section_size = trt_plan_take_u64(&r);
-    if (r.truncated || section_size > r.size - r.offset)
-      return damaged("the backend section runs past the end");
-    section = r.data + r.offset;
-    r.offset += section_size;
-  }
   trt_network_t *network = trt_network_create();
   if (!network)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
@@ -372,50 +410,49 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
     status = take_index_list(&r, network, true);
   if (status == TRT_STATUS_OK)
     status = take_index_list(&r, network, false);
-  if (status == TRT_STATUS_OK && r.offset != r.size)
-    status = damaged("trailing bytes after the network");
-  if (status == TRT_STATUS_OK) {
-    /* Run-time options come from the caller; build options from the plan. */
-    if (config)
-      built.cpu_threads = config->cpu_threads, built.verbose = config->verbose;
-    if (config)
-      built.device = config->device;
-    if (built.backend == TRT_BACKEND_CUDA) /* takes the network */
-      return trt_cuda_engine_from_plan(network, &built, section, (size_t)section_size, engine);
-    status = trt_engine_build(network, &built, engine);
+  if (status != TRT_STATUS_OK) {
+    trt_network_destroy(network);
+    return status;
   }
-  trt_network_destroy(network);
-  return status;
+  /* Run-time options come from the caller; build options from the plan. */
+  if (config) {
+    built.cpu_threads = config->cpu_threads;
+    built.verbose = config->verbose;
+    built.device = config->device;
+  }
+  built.timing_cache_path = NULL;
+  trt_engine_t *loaded = calloc(1, sizeof(*loaded));
+  if (!loaded) {
+    trt_network_destroy(network);
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
+  }
+  loaded->config = built;
+  loaded->backend = built.backend;
+  loaded->ops = trt_backend_ops(built.backend);
+  loaded->max_batch = built.max_batch;
+  loaded->full.batch = built.max_batch;
+  loaded->full.network = network;
+  status = take_engine(&r, loaded);
+  uint64_t section_size = trt_plan_take_u64(&r);
+  if (status == TRT_STATUS_OK && (r.truncated || section_size != r.size - r.offset))
+    status = damaged("the backend section does not end the plan");
+  if (status == TRT_STATUS_OK)
+    status = loaded->ops->load(loaded, r.data + r.offset, (size_t)section_size);
+  if (status != TRT_STATUS_OK) {
+    trt_engine_destroy(loaded);
+    return status;
+  }
+  *engine = loaded;
+  return TRT_STATUS_OK;
 }
 
 trt_status_t trt_engine_load(const char *path, const char *expected_key,
                              const trt_builder_config_t *config, trt_engine_t **engine) {
   if (!path || !engine)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_load: NULL argument");
-  FILE *file = fopen(path, "rb");
-  if (!file)
-    return trt_error(TRT_STATUS_IO_ERROR, "cannot open plan '%s': %s", path, strerror(errno));
-  unsigned char *data = NULL;
-  size_t size = 0, capacity = 0;
-  trt_status_t status = TRT_STATUS_OK;
-  for (;;) {
-    if (size == capacity) {
-      capacity = capacity ? capacity * 2 : 1 << 20;
-      unsigned char *larger = realloc(data, capacity);
-      if (!larger) {
-        status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory reading plan '%s'", path);
-        break;
-      }
-      data = larger;
-    }
-    size_t got = fread(data + size, 1, capacity - size, file);
-    size += got;
-    if (got == 0)
-      break;
-  }
-  if (status == TRT_STATUS_OK && ferror(file))
-    status = trt_error(TRT_STATUS_IO_ERROR, "cannot read plan '%s'", path);
-  fclose(file);
+  void *data = NULL;
+  size_t size = 0;
+  trt_status_t status = trt_file_read_all(path, &data, &size);
   if (status == TRT_STATUS_OK) {
     status = trt_engine_deserialize(data, size, expected_key, config, engine);
     if (status != TRT_STATUS_OK)

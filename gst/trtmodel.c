@@ -102,6 +102,9 @@ builder_config (const GstTrtModelOptions * options, trt_builder_config_t * confi
 
 /* ---- cache key ------------------------------------------------------------ */
 
+/* GLib reads the file: the element uses the engine's public headers only,
+ * and the engine's reader (trt_file_read_all) is internal. Plans are
+ * written atomically by trt_engine_save. */
 static gboolean
 hash_file (GChecksum * checksum, const gchar * label, const gchar * path, GError ** error)
 {

@@ -1,47 +1,15 @@
 /* Convolution helpers: the strided epilogue, explicit padding and the direct
  * depthwise convolution (see conv_epilogue.cuh). */
 #include "conv_epilogue.cuh"
+#include "numerics/activation.h"
 
 namespace {
 
 constexpr int kThreads = 256;
 
-/* trt_activation_apply() of the engine, kind for kind (layers/unary.c). */
+/* The engine's activations (trt_activation_kind_t), as the CPU computes them. */
 __device__ __forceinline__ float activate(int kind, float x, float alpha, float beta) {
-  switch (kind) {
-  case 0: return x;                                        /* NONE */
-  case 1: return x < 0.0f ? 0.0f : x;                      /* RELU */
-  case 2: return x < 0.0f ? alpha * x : x;                 /* LEAKY_RELU */
-  case 3: return x < 0.0f ? alpha * expm1f(x) : x;         /* ELU */
-  case 4: return 1.0f / (1.0f + expf(-x));                 /* SIGMOID */
-  case 5: return tanhf(x);                                 /* TANH */
-  case 6: {                                                /* CLIP */
-    const float y = x < alpha ? alpha : x;
-    return y > beta ? beta : y;
-  }
-  case 7: {                                                /* HARD_SIGMOID */
-    float y = alpha * x + beta;
-    y = y < 0.0f ? 0.0f : y;
-    return y > 1.0f ? 1.0f : y;
-  }
-  case 8: {                                                /* HARD_SWISH */
-    float gate = x * (1.0f / 6.0f) + 0.5f;
-    gate = gate < 0.0f ? 0.0f : gate;
-    gate = gate > 1.0f ? 1.0f : gate;
-    return x * gate;
-  }
-  case 9: return erff(x);                                  /* ERF */
-  case 10: return sqrtf(x);                                /* SQRT */
-  case 11: return expf(x);                                 /* EXP */
-  case 12: return logf(x);                                 /* LOG */
-  case 13: return fabsf(x);                                /* ABS */
-  case 14: return -x;                                      /* NEG */
-  case 15: return 1.0f / x;                                /* RECIPROCAL */
-  case 16: return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x)); /* SOFTPLUS */
-  case 17: return alpha * x + beta;                        /* SCALE_SHIFT */
-  case 18: return powf(x, alpha);                          /* POWER */
-  default: return __int_as_float(0x7fc00000);              /* NaN, as the CPU */
-  }
+  return trt_activation_eval((trt_activation_kind_t)kind, x, alpha, beta);
 }
 
 struct Index5 {

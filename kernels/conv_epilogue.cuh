@@ -10,9 +10,8 @@
  *     fused, any of 1 to 3 spatial dims.
  *
  * Shapes are N, C, D, H, W; missing spatial dims have size 1. Strides are in
- * elements. Activation kinds are trt_activation_kind_t values (the engine
- * checks the numbering at compile time). Launchers return the launch's
- * error. */
+ * elements. Activation kinds are trt_activation_kind_t values, computed by
+ * engine/numerics/activation.h. Launchers return the launch's error. */
 #ifndef TRT_KERNELS_CONV_EPILOGUE_CUH
 #define TRT_KERNELS_CONV_EPILOGUE_CUH
 

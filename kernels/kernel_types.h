@@ -1,5 +1,6 @@
-/* Element type codes the kernels know, in plain C so that host code built
- * without CUDA (engine/cpu) can share kernels/cast_rules.h. */
+/* Element type codes the kernels know: the values of trt_data_type_t
+ * (kernels/cast.cu checks), so that the kernels' launchers need no engine
+ * header. */
 #ifndef TRT_KERNELS_KERNEL_TYPES_H
 #define TRT_KERNELS_KERNEL_TYPES_H
 

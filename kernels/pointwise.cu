@@ -1,59 +1,12 @@
-/* Pointwise kernels. The activation kinds follow trt_activation_kind_t, in
- * the same order; the engine checks that order at compile time. Each kind
- * computes what trt_activation_apply() defines, NaN behaviour included. */
+/* Pointwise kernels. The activation kinds are trt_activation_kind_t values,
+ * computed by numerics/activation.h as on the CPU, NaN behaviour included. */
+#include "numerics/activation.h"
 #include "pointwise.cuh"
 
 namespace {
 
-enum ActivationKind {
-  kNone = 0, kRelu, kLeakyRelu, kElu, kSigmoid, kTanh, kClip, kHardSigmoid, kHardSwish, kErf,
-  kSqrt, kExp, kLog, kAbs, kNeg, kReciprocal, kSoftplus, kScaleShift, kPower
-};
-
 __device__ __forceinline__ float activate(int kind, float x, float alpha, float beta) {
-  switch (kind) {
-  case kRelu: return x < 0.0f ? 0.0f : x;
-  case kLeakyRelu: return x < 0.0f ? alpha * x : x;
-  case kElu: return x < 0.0f ? alpha * expm1f(x) : x;
-  case kSigmoid: return 1.0f / (1.0f + expf(-x));
-  case kTanh: return tanhf(x);
-  case kClip: {
-    float y = x < alpha ? alpha : x;
-    return y > beta ? beta : y;
-  }
-  case kHardSigmoid: {
-    float y = alpha * x + beta;
-    y = y < 0.0f ? 0.0f : y;
-    return y > 1.0f ? 1.0f : y;
-  }
-  case kHardSwish: {
-    float gate = x * (1.0f / 6.0f) + 0.5f;
-    gate = gate < 0.0f ? 0.0f : gate;
-    gate = gate > 1.0f ? 1.0f : gate;
-    return x * gate;
-  }
-  case kErf: return erff(x);
-  case kSqrt: return sqrtf(x);
-  case kExp: return expf(x);
-  case kLog: return logf(x);
-  case kAbs: return fabsf(x);
-  case kNeg: return -x;
-  case kReciprocal: return 1.0f / x;
-  case kSoftplus: return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x));
-  case kScaleShift: return alpha * x + beta;
-  case kPower: return powf(x, alpha);
-  default: return x;
-  }
-}
-
-/* Integers: Relu, Abs, Neg wrap through the unsigned type like the CPU. */
-template <typename T, typename U> __device__ __forceinline__ T activate_int(int kind, T x) {
-  switch (kind) {
-  case kRelu: return x < 0 ? T(0) : x;
-  case kAbs: return x < 0 ? (T)(U(0) - (U)x) : x;
-  case kNeg: return (T)(U(0) - (U)x);
-  default: return x;
-  }
+  return trt_activation_eval((trt_activation_kind_t)kind, x, alpha, beta);
 }
 
 __device__ __forceinline__ float apply(const trt_kchain_t &chain, float x) {
@@ -61,11 +14,12 @@ __device__ __forceinline__ float apply(const trt_kchain_t &chain, float x) {
     x = activate(chain.steps[s].kind, x, chain.steps[s].alpha, chain.steps[s].beta);
   return x;
 }
+/* Integers: Relu, Abs, Neg wrap through the unsigned type like the CPU. */
 __device__ __forceinline__ int32_t apply(const trt_kchain_t &chain, int32_t x) {
-  return activate_int<int32_t, uint32_t>(chain.steps[0].kind, x);
+  return trt_activation_eval_int32((trt_activation_kind_t)chain.steps[0].kind, x);
 }
 __device__ __forceinline__ int64_t apply(const trt_kchain_t &chain, int64_t x) {
-  return activate_int<int64_t, uint64_t>(chain.steps[0].kind, x);
+  return trt_activation_eval_int64((trt_activation_kind_t)chain.steps[0].kind, x);
 }
 
 __global__ void activation_kernel(const float *__restrict__ x, float *__restrict__ y, int64_t count,

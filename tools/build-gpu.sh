@@ -27,10 +27,8 @@ if [[ ! -f "$build/build.ninja" ]]; then
     "-Dgpu_gencode=-gencode=arch=compute_90,code=sm_90 -gencode=arch=compute_80,code=compute_80"
 fi
 programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_layers
-          tests/gpu/test_gpu_plan tests/gpu/test_gpu_threads tests/gpu/test_gpu_models)
-for name in test_cuda_layers test_cuda_conv test_cuda_matmul; do
-  [[ -f tests/gpu/$name.c ]] && programs+=("tests/gpu/$name")
-done
+          tests/gpu/test_gpu_plan tests/gpu/test_gpu_threads tests/gpu/test_gpu_models
+          tests/gpu/test_cuda_layers tests/gpu/test_cuda_conv tests/gpu/test_cuda_matmul)
 ninja -C "$build" "${programs[@]}"
 
 bundle="$build/bundle"

@@ -21,6 +21,8 @@
 #include <time.h>
 
 #include "giexec_gpu.h"
+#include "numerics/element.h"
+#include "numerics/half.h"
 #include "trt/trt.h"
 
 enum { EXIT_RUNTIME_FAILURE = 1, EXIT_USAGE = 2 };
@@ -430,68 +432,13 @@ static void print_configuration(const giexec_options_t *options) {
 
 /* ---- element access ----------------------------------------------------- */
 
-static float half_to_float(uint16_t half) {
-  uint32_t sign = (uint32_t)(half >> 15) << 31;
-  int exponent = (half >> 10) & 0x1f;
-  uint32_t mantissa = half & 0x3ff;
-  float magnitude;
-  if (exponent == 0)
-    magnitude = ldexpf((float)mantissa, -24);
-  else if (exponent == 31)
-    magnitude = mantissa ? NAN : INFINITY;
-  else
-    magnitude = ldexpf((float)(mantissa | 0x400), exponent - 25);
-  return sign ? -magnitude : magnitude;
-}
-
-/* Round to nearest even, through the float's bits. */
-static uint16_t float_to_half(float value) {
-  uint32_t bits;
-  memcpy(&bits, &value, sizeof(bits));
-  uint16_t sign = (uint16_t)((bits >> 16) & 0x8000);
-  int exponent = (int)((bits >> 23) & 0xff) - 127 + 15;
-  uint32_t mantissa = bits & 0x7fffff;
-  if (((bits >> 23) & 0xff) == 0xff)
-    return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  if (exponent >= 31)
-    return sign | 0x7c00;
-  if (exponent <= 0) {
-    if (exponent < -10)
-      return sign;
-    mantissa |= 0x800000;
-    int shift = 14 - exponent;
-    uint32_t rounded = (mantissa + (1u << (shift - 1)) - 1 + ((mantissa >> shift) & 1)) >> shift;
-    return sign | (uint16_t)rounded;
-  }
-  uint32_t rounded = mantissa + 0xfff + ((mantissa >> 13) & 1);
-  if (rounded & 0x800000) {
-    rounded = 0;
-    exponent++;
-    if (exponent >= 31)
-      return sign | 0x7c00;
-  }
-  return sign | (uint16_t)(exponent << 10) | (uint16_t)(rounded >> 13);
-}
-
-static double element_get(trt_data_type_t type, const void *data, int64_t index) {
-  switch (type) {
-  case TRT_DATA_TYPE_FLOAT32: return ((const float *)data)[index];
-  case TRT_DATA_TYPE_FLOAT16: return half_to_float(((const uint16_t *)data)[index]);
-  case TRT_DATA_TYPE_FLOAT64: return ((const double *)data)[index];
-  case TRT_DATA_TYPE_INT8: return ((const int8_t *)data)[index];
-  case TRT_DATA_TYPE_UINT8: return ((const uint8_t *)data)[index];
-  case TRT_DATA_TYPE_INT32: return ((const int32_t *)data)[index];
-  case TRT_DATA_TYPE_INT64: return (double)((const int64_t *)data)[index];
-  case TRT_DATA_TYPE_BOOL: return ((const uint8_t *)data)[index] != 0;
-  case TRT_DATA_TYPE_COUNT: break;
-  }
-  return 0.0;
-}
-
+/* Integers take the nearest value (the cast rules would truncate); float16
+ * rounds the value's float, not the double itself. Reading is
+ * trt_element_as_double (numerics/element.h). */
 static void element_set(trt_data_type_t type, void *data, int64_t index, double value) {
   switch (type) {
   case TRT_DATA_TYPE_FLOAT32: ((float *)data)[index] = (float)value; break;
-  case TRT_DATA_TYPE_FLOAT16: ((uint16_t *)data)[index] = float_to_half((float)value); break;
+  case TRT_DATA_TYPE_FLOAT16: ((uint16_t *)data)[index] = trt_half_from_float((float)value); break;
   case TRT_DATA_TYPE_FLOAT64: ((double *)data)[index] = value; break;
   case TRT_DATA_TYPE_INT8: ((int8_t *)data)[index] = (int8_t)lrint(value); break;
   case TRT_DATA_TYPE_UINT8: ((uint8_t *)data)[index] = (uint8_t)lrint(value); break;
@@ -924,7 +871,7 @@ static void print_outputs(const giexec_session_t *session, int batch) {
     if (shown > GIEXEC_PRINTED_VALUES)
       shown = GIEXEC_PRINTED_VALUES;
     for (int64_t j = 0; j < shown; j++) {
-      double value = element_get(type, session->bindings[i], j);
+      double value = trt_element_as_double(session->bindings[i], type, j);
       if (data_type_is_float(type))
         printf(" %.6g", value);
       else
@@ -958,7 +905,7 @@ static int write_output_file(const giexec_session_t *session, int binding, const
   }
   bool ok = true;
   for (int64_t i = 0; i < session->binding_elements[binding] && ok; i++) {
-    float value = (float)element_get(type, session->bindings[binding], i);
+    float value = (float)trt_element_as_double(session->bindings[binding], type, i);
     ok = fwrite(&value, sizeof(value), 1, file) == 1;
   }
   ok = (fclose(file) == 0) && ok;

@@ -1,62 +1,22 @@
 /* The NetParameter model: deploy text and caffemodel bytes read into the
  * same protobuf-c type, and a uniform view of a layer in either the current
  * (`layer {}`) or the legacy V1 (`layers {}`) format. */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "caffe/caffe_internal.h"
+#include "caffe/caffe_model.h"
 
-trt_status_t caffe_read_file(const char *path, char **data, size_t *size) {
-  *data = NULL;
-  *size = 0;
-  FILE *file = fopen(path, "rb");
-  if (!file)
-    return trt_error(TRT_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
-  char *buffer = NULL;
-  size_t length = 0, capacity = 0;
-  trt_status_t status = TRT_STATUS_OK;
-  for (;;) {
-    if (capacity - length < 65536) {
-      capacity = capacity ? 2 * capacity : 1 << 20;
-      char *larger = realloc(buffer, capacity + 1);
-      if (!larger) {
-        status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "%s: out of memory reading", path);
-        break;
-      }
-      buffer = larger;
-    }
-    size_t got = fread(buffer + length, 1, capacity - length, file);
-    length += got;
-    if (got == 0) {
-      if (ferror(file))
-        status = trt_error(TRT_STATUS_IO_ERROR, "%s: read error: %s", path, strerror(errno));
-      break;
-    }
-  }
-  fclose(file);
-  if (status != TRT_STATUS_OK) {
-    free(buffer);
-    return status;
-  }
-  buffer[length] = '\0';
-  *data = buffer;
-  *size = length;
-  return TRT_STATUS_OK;
-}
-
-trt_status_t caffe_net_parse_text(const char *text, size_t size, const char *name_for_errors,
-                                  Caffe__NetParameter **net, caffe_text_positions_t *positions) {
+trt_status_t trt_caffe_net_parse_text(const char *text, size_t size, const char *name_for_errors,
+                                      Caffe__NetParameter **net,
+                                      trt_caffe_text_positions_t *positions) {
   ProtobufCMessage *message = NULL;
-  trt_status_t status = caffe_text_parse(text, size, name_for_errors,
-                                         &caffe__net_parameter__descriptor, &message, positions);
+  trt_status_t status = trt_caffe_text_parse(
+      text, size, name_for_errors, &caffe__net_parameter__descriptor, &message, positions);
   *net = (Caffe__NetParameter *)message;
   return status;
 }
 
-trt_status_t caffe_net_parse_binary(const void *data, size_t size, const char *name_for_errors,
-                                    Caffe__NetParameter **net) {
+trt_status_t trt_caffe_net_parse_binary(const void *data, size_t size, const char *name_for_errors,
+                                        Caffe__NetParameter **net) {
   *net = caffe__net_parameter__unpack(NULL, size, data);
   if (!*net)
     return trt_error(TRT_STATUS_PARSE_ERROR,
@@ -66,7 +26,7 @@ trt_status_t caffe_net_parse_binary(const void *data, size_t size, const char *n
   return TRT_STATUS_OK;
 }
 
-size_t caffe_net_num_layers(const Caffe__NetParameter *net) {
+size_t trt_caffe_net_num_layers(const Caffe__NetParameter *net) {
   return net->n_layer ? net->n_layer : net->n_layers;
 }
 
@@ -144,9 +104,9 @@ static const Caffe__SliceParameter default_slice = CAFFE__SLICE_PARAMETER__INIT;
 
 #define PARAM_OR_DEFAULT(source, field, name) ((source)->field ? (source)->field : &default_##name)
 
-caffe_layer_t caffe_net_layer(const Caffe__NetParameter *net, size_t index,
-                              const caffe_text_positions_t *positions) {
-  caffe_layer_t view = {0};
+trt_caffe_layer_t trt_caffe_net_layer(const Caffe__NetParameter *net, size_t index,
+                                      const trt_caffe_text_positions_t *positions) {
+  trt_caffe_layer_t view = {0};
   const void *message;
   if (net->n_layer) {
     const Caffe__LayerParameter *layer = net->layer[index];
@@ -215,7 +175,7 @@ caffe_layer_t caffe_net_layer(const Caffe__NetParameter *net, size_t index,
   view.has_concat_axis = view.concat->has_axis;
   view.has_slice_axis = view.slice->has_axis;
   if (positions)
-    caffe_text_position_find(positions, message, &view.line, &view.column);
+    trt_caffe_text_position_find(positions, message, &view.line, &view.column);
   return view;
 }
 
@@ -224,7 +184,7 @@ static bool rule_matches_test(const Caffe__NetStateRule *rule) {
   return !rule->has_phase || rule->phase == CAFFE__PHASE__TEST;
 }
 
-bool caffe_net_layer_in_test_phase(const Caffe__NetParameter *net, size_t index) {
+bool trt_caffe_net_layer_in_test_phase(const Caffe__NetParameter *net, size_t index) {
   size_t n_include, n_exclude;
   Caffe__NetStateRule **include, **exclude;
   if (net->n_layer) {

@@ -38,7 +38,7 @@ typedef struct {
   int column;
   const char *file_name;
   token_t token; /* the current, not yet consumed, token */
-  caffe_text_positions_t *positions;
+  trt_caffe_text_positions_t *positions;
   int depth;
 } parser_t;
 
@@ -171,18 +171,18 @@ static trt_status_t expect(parser_t *parser, char punctuation) {
 }
 
 static trt_status_t record_position(parser_t *parser, const void *message, const token_t *at) {
-  caffe_text_positions_t *positions = parser->positions;
+  trt_caffe_text_positions_t *positions = parser->positions;
   if (!positions)
     return TRT_STATUS_OK;
   if (positions->count == positions->capacity) {
     size_t capacity = positions->capacity ? 2 * positions->capacity : 64;
-    caffe_text_position_t *items = realloc(positions->items, capacity * sizeof(*items));
+    trt_caffe_text_position_t *items = realloc(positions->items, capacity * sizeof(*items));
     if (!items)
       return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory reading %s", parser->file_name);
     positions->items = items;
     positions->capacity = capacity;
   }
-  positions->items[positions->count++] = (caffe_text_position_t){message, at->line, at->column};
+  positions->items[positions->count++] = (trt_caffe_text_position_t){message, at->line, at->column};
   return TRT_STATUS_OK;
 }
 
@@ -590,9 +590,10 @@ static trt_status_t parse_fields(parser_t *parser, ProtobufCMessage *message, ch
   return closing ? expect(parser, closing) : TRT_STATUS_OK;
 }
 
-trt_status_t caffe_text_parse(const char *text, size_t size, const char *file_name,
-                              const ProtobufCMessageDescriptor *descriptor,
-                              ProtobufCMessage **message, caffe_text_positions_t *positions) {
+trt_status_t trt_caffe_text_parse(const char *text, size_t size, const char *file_name,
+                                  const ProtobufCMessageDescriptor *descriptor,
+                                  ProtobufCMessage **message,
+                                  trt_caffe_text_positions_t *positions) {
   *message = NULL;
   parser_t parser = {.text = text, .size = size, .line = 1, .column = 1,
                      .file_name = file_name, .positions = positions};
@@ -618,8 +619,8 @@ trt_status_t caffe_text_parse(const char *text, size_t size, const char *file_na
   return TRT_STATUS_OK;
 }
 
-bool caffe_text_position_find(const caffe_text_positions_t *positions, const void *message,
-                              int *line, int *column) {
+bool trt_caffe_text_position_find(const trt_caffe_text_positions_t *positions, const void *message,
+                                  int *line, int *column) {
   for (size_t i = 0; positions && i < positions->count; i++) {
     if (positions->items[i].message == message) {
       *line = positions->items[i].line;
@@ -630,7 +631,7 @@ bool caffe_text_position_find(const caffe_text_positions_t *positions, const voi
   return false;
 }
 
-void caffe_text_positions_free(caffe_text_positions_t *positions) {
+void trt_caffe_text_positions_free(trt_caffe_text_positions_t *positions) {
   free(positions->items);
-  *positions = (caffe_text_positions_t){0};
+  *positions = (trt_caffe_text_positions_t){0};
 }

@@ -22,23 +22,24 @@ typedef struct {
   const void *message;
   int line;
   int column;
-} caffe_text_position_t;
+} trt_caffe_text_position_t;
 
 typedef struct {
-  caffe_text_position_t *items;
+  trt_caffe_text_position_t *items;
   size_t count;
   size_t capacity;
-} caffe_text_positions_t;
+} trt_caffe_text_positions_t;
 
 /* Parses `size` bytes of `text` into a new message of type `descriptor`.
  * `positions` (may be NULL) receives the position of every message. */
-trt_status_t caffe_text_parse(const char *text, size_t size, const char *file_name,
-                              const ProtobufCMessageDescriptor *descriptor,
-                              ProtobufCMessage **message, caffe_text_positions_t *positions);
+trt_status_t trt_caffe_text_parse(const char *text, size_t size, const char *file_name,
+                                  const ProtobufCMessageDescriptor *descriptor,
+                                  ProtobufCMessage **message,
+                                  trt_caffe_text_positions_t *positions);
 
 /* Line and column where `message` started; false when it was not recorded. */
-bool caffe_text_position_find(const caffe_text_positions_t *positions, const void *message,
-                              int *line, int *column);
-void caffe_text_positions_free(caffe_text_positions_t *positions);
+bool trt_caffe_text_position_find(const trt_caffe_text_positions_t *positions, const void *message,
+                                  int *line, int *column);
+void trt_caffe_text_positions_free(trt_caffe_text_positions_t *positions);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caffe/caffe_internal.h"
+#include "caffe/caffe_weights.h"
 
 /* splitmix64: tiny, well mixed, and the same on every platform. */
 static uint64_t next_random(uint64_t *state) {
@@ -29,33 +29,24 @@ static uint64_t hash_name(const char *name) {
   return hash;
 }
 
-static void fill_random(float *data, int64_t count, caffe_fill_t fill, int64_t fan_in,
+static void fill_random(float *data, int64_t count, trt_caffe_fill_t fill, int64_t fan_in,
                         uint64_t seed, const char *layer_name, int blob_index) {
   uint64_t state = seed ^ hash_name(layer_name) ^ ((uint64_t)(blob_index + 1) << 56);
   next_random(&state);
   float low = -0.1f, high = 0.1f;
   switch (fill) {
-  case CAFFE_FILL_WEIGHTS: {
+  case TRT_CAFFE_FILL_WEIGHTS: {
     /* He: variance 2 / fan_in; a uniform on [-a, a] has variance a^2 / 3. */
     float bound = sqrtf(6.0f / (float)(fan_in > 0 ? fan_in : 1));
     low = -bound, high = bound;
     break;
   }
-  case CAFFE_FILL_BIAS:
-  case CAFFE_FILL_MEAN:
-    break;
-  case CAFFE_FILL_SCALE:
-    low = 0.8f, high = 1.2f;
-    break;
-  case CAFFE_FILL_VARIANCE:
-    low = 0.5f, high = 1.5f;
-    break;
-  case CAFFE_FILL_SLOPE:
-    low = 0.05f, high = 0.3f;
-    break;
-  case CAFFE_FILL_ONE:
-    low = high = 1.0f;
-    break;
+  case TRT_CAFFE_FILL_BIAS:
+  case TRT_CAFFE_FILL_MEAN: break;
+  case TRT_CAFFE_FILL_SCALE: low = 0.8f, high = 1.2f; break;
+  case TRT_CAFFE_FILL_VARIANCE: low = 0.5f, high = 1.5f; break;
+  case TRT_CAFFE_FILL_SLOPE: low = 0.05f, high = 0.3f; break;
+  case TRT_CAFFE_FILL_ONE: low = high = 1.0f; break;
   }
   for (int64_t i = 0; i < count; i++)
     data[i] = low + (high - low) * next_uniform(&state);
@@ -112,30 +103,30 @@ static bool find_trained(const Caffe__NetParameter *weights, const char *name, s
   return false;
 }
 
-static trt_status_t copy_trained_blob(caffe_importer_t *importer, const caffe_blob_spec_t *spec,
-                                      int index, const Caffe__BlobProto *blob, float *data) {
+static trt_status_t copy_trained_blob(trt_caffe_importer_t *importer,
+                                      const trt_caffe_blob_spec_t *spec, int index,
+                                      const Caffe__BlobProto *blob, float *data) {
   char want[128], got[128];
   trt_dims_format(&spec->dims, want, sizeof(want));
   const trt_dims_t dims = blob_dims(blob);
   trt_dims_format(&dims, got, sizeof(got));
   if (!same_shape(&dims, &spec->dims))
-    return caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR,
-                             "%s: blob %d (%s) has shape %s, expected %s", importer->weights_name,
-                             index, spec->role, got, want);
+    return trt_caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR,
+                                 "%s: blob %d (%s) has shape %s, expected %s",
+                                 importer->weights_name, index, spec->role, got, want);
   const int64_t count = trt_dims_volume(&spec->dims);
   const size_t stored = blob->n_data ? blob->n_data : blob->n_double_data;
   if ((int64_t)stored != count)
-    return caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR,
-                             "%s: blob %d (%s) of shape %s holds %zu values, expected %lld",
-                             importer->weights_name, index, spec->role, got, stored,
-                             (long long)count);
+    return trt_caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR,
+                                 "%s: blob %d (%s) of shape %s holds %zu values, expected %lld",
+                                 importer->weights_name, index, spec->role, got, stored,
+                                 (long long)count);
   for (int64_t i = 0; i < count; i++)
     data[i] = blob->n_data ? blob->data[i] : (float)blob->double_data[i];
   return TRT_STATUS_OK;
 }
 
-static void describe_specs(const caffe_blob_spec_t *specs, int count, char *text,
-                                   size_t size) {
+static void describe_specs(const trt_caffe_blob_spec_t *specs, int count, char *text, size_t size) {
   size_t used = 0;
   text[0] = '\0';
   for (int i = 0; i < count && used < size; i++) {
@@ -145,11 +136,11 @@ static void describe_specs(const caffe_blob_spec_t *specs, int count, char *text
   }
 }
 
-trt_status_t caffe_layer_blobs(caffe_importer_t *importer, const caffe_blob_spec_t *specs,
-                               int count, float **data) {
+trt_status_t trt_caffe_layer_blobs(trt_caffe_importer_t *importer,
+                                   const trt_caffe_blob_spec_t *specs, int count, float **data) {
   float *owned[8] = {NULL};
   if (count > 8)
-    return caffe_layer_error(importer, TRT_STATUS_INTERNAL_ERROR, "too many blobs");
+    return trt_caffe_layer_error(importer, TRT_STATUS_INTERNAL_ERROR, "too many blobs");
   size_t nb_trained = 0;
   Caffe__BlobProto **trained = NULL;
   /* Layers without learned blobs (Scale by a second bottom) need no file entry. */
@@ -162,17 +153,18 @@ trt_status_t caffe_layer_blobs(caffe_importer_t *importer, const caffe_blob_spec
   if (from_file && nb_trained != (size_t)count) {
     char wanted[512];
     describe_specs(specs, count, wanted, sizeof(wanted));
-    return caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR,
-                             "%s has %zu blobs for this layer, expected %d (%s)",
-                             importer->weights_name, nb_trained, count, wanted);
+    return trt_caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR,
+                                 "%s has %zu blobs for this layer, expected %d (%s)",
+                                 importer->weights_name, nb_trained, count, wanted);
   }
   trt_status_t status = TRT_STATUS_OK;
   for (int i = 0; i < count && status == TRT_STATUS_OK; i++) {
     const int64_t volume = trt_dims_volume(&specs[i].dims);
     owned[i] = malloc((size_t)(volume > 0 ? volume : 1) * sizeof(float));
     if (!owned[i])
-      status = caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY,
-                                 "out of memory for blob %d (%lld values)", i, (long long)volume);
+      status =
+          trt_caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY,
+                                "out of memory for blob %d (%lld values)", i, (long long)volume);
     else if (from_file)
       status = copy_trained_blob(importer, &specs[i], i, trained[i], owned[i]);
     else
@@ -180,7 +172,7 @@ trt_status_t caffe_layer_blobs(caffe_importer_t *importer, const caffe_blob_spec
                   importer->layer->name, i);
   }
   if (status == TRT_STATUS_OK)
-    status = caffe_save_layer(importer, specs, count, owned);
+    status = trt_caffe_save_layer(importer, specs, count, owned);
   if (status != TRT_STATUS_OK) {
     for (int i = 0; i < count; i++)
       free(owned[i]);
@@ -212,28 +204,30 @@ static void free_strings(char **strings, size_t count) {
 }
 
 /* Takes ownership of data[0..count) on success. */
-trt_status_t caffe_save_layer(caffe_importer_t *importer, const caffe_blob_spec_t *specs,
-                              int count, float **data) {
-  const caffe_layer_t *layer = importer->layer;
+trt_status_t trt_caffe_save_layer(trt_caffe_importer_t *importer,
+                                  const trt_caffe_blob_spec_t *specs, int count, float **data) {
+  const trt_caffe_layer_t *layer = importer->layer;
   if (importer->nb_saved == importer->saved_capacity) {
     size_t capacity = importer->saved_capacity ? 2 * importer->saved_capacity : 64;
-    caffe_saved_layer_t *larger = realloc(importer->saved, capacity * sizeof(*larger));
+    trt_caffe_saved_layer_t *larger = realloc(importer->saved, capacity * sizeof(*larger));
     if (!larger)
-      return caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY, "out of memory");
+      return trt_caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY, "out of memory");
     importer->saved = larger;
     importer->saved_capacity = capacity;
   }
-  caffe_saved_layer_t saved = {.name = strdup(layer->name), .type = strdup(layer->type),
-                               .nb_bottoms = layer->nb_bottoms, .nb_tops = layer->nb_tops,
-                               .nb_blobs = (size_t)count};
+  trt_caffe_saved_layer_t saved = {.name = strdup(layer->name),
+                                   .type = strdup(layer->type),
+                                   .nb_bottoms = layer->nb_bottoms,
+                                   .nb_tops = layer->nb_tops,
+                                   .nb_blobs = (size_t)count};
   saved.bottoms = copy_strings(layer->bottoms, layer->nb_bottoms);
   saved.tops = copy_strings(layer->tops, layer->nb_tops);
   saved.dims = calloc((size_t)(count ? count : 1), sizeof(trt_dims_t));
   saved.data = calloc((size_t)(count ? count : 1), sizeof(float *));
   if (!saved.name || !saved.type || !saved.bottoms || !saved.tops || !saved.dims || !saved.data) {
     saved.nb_blobs = 0;
-    caffe_saved_layers_free(&saved, 1);
-    return caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY, "out of memory");
+    trt_caffe_saved_layers_free(&saved, 1);
+    return trt_caffe_layer_error(importer, TRT_STATUS_OUT_OF_MEMORY, "out of memory");
   }
   for (int i = 0; i < count; i++) {
     saved.dims[i] = specs[i].dims;
@@ -243,7 +237,7 @@ trt_status_t caffe_save_layer(caffe_importer_t *importer, const caffe_blob_spec_
   return TRT_STATUS_OK;
 }
 
-void caffe_saved_layers_free(caffe_saved_layer_t *saved, size_t count) {
+void trt_caffe_saved_layers_free(trt_caffe_saved_layer_t *saved, size_t count) {
   for (size_t l = 0; saved && l < count; l++) {
     free(saved[l].name);
     free(saved[l].type);

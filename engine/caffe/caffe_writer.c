@@ -1,14 +1,12 @@
 /* The caffemodel writer: a binary NetParameter with one LayerParameter per
  * imported layer (name, type, bottoms, tops and blobs with `shape` and float
- * `data`), the form Caffe's snapshots use and OpenCV reads. Written to a
- * temporary file and renamed, so no reader sees half a file. */
-#include <errno.h>
-#include <stdio.h>
+ * `data`), the form Caffe's snapshots use and OpenCV reads. Written
+ * atomically (trt_file_write_atomic), so no reader sees half a file. */
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "caffe/caffe_internal.h"
+#include "caffe.pb-c.h"
+#include "caffe/caffe_writer.h"
+#include "file_util.h"
 
 typedef struct {
   Caffe__NetParameter net;
@@ -31,7 +29,7 @@ static void arena_free(message_arena_t *arena) {
 
 /* Builds the message over the saved data (no copies of the floats). */
 static bool build_message(message_arena_t *arena, const char *net_name,
-                          const caffe_saved_layer_t *saved, size_t count) {
+                          const trt_caffe_saved_layer_t *saved, size_t count) {
   size_t total_blobs = 0;
   for (size_t l = 0; l < count; l++)
     total_blobs += saved[l].nb_blobs;
@@ -82,8 +80,8 @@ static bool build_message(message_arena_t *arena, const char *net_name,
   return true;
 }
 
-trt_status_t caffe_write_weights(const char *path, const char *net_name,
-                                 const caffe_saved_layer_t *saved, size_t count) {
+trt_status_t trt_caffe_write_weights(const char *path, const char *net_name,
+                                     const trt_caffe_saved_layer_t *saved, size_t count) {
   message_arena_t arena = {0};
   if (!build_message(&arena, net_name, saved, count)) {
     arena_free(&arena);
@@ -98,34 +96,7 @@ trt_status_t caffe_write_weights(const char *path, const char *net_name,
   caffe__net_parameter__pack(&arena.net, bytes);
   arena_free(&arena);
 
-  const size_t temp_size = strlen(path) + 32;
-  char *temp_path = malloc(temp_size);
-  if (!temp_path) {
-    free(bytes);
-    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory");
-  }
-  snprintf(temp_path, temp_size, "%s.tmp.%ld", path, (long)getpid());
-  trt_status_t status = TRT_STATUS_OK;
-  FILE *file = fopen(temp_path, "wb");
-  if (!file) {
-    status = trt_error(TRT_STATUS_IO_ERROR, "%s: cannot create: %s", temp_path, strerror(errno));
-  } else {
-    bool written = fwrite(bytes, 1, size, file) == size;
-    int saved_errno = errno;
-    if (fclose(file) != 0 && written) {
-      written = false;
-      saved_errno = errno;
-    }
-    if (!written)
-      status = trt_error(TRT_STATUS_IO_ERROR, "%s: write failed: %s", temp_path,
-                         strerror(saved_errno));
-    else if (rename(temp_path, path) != 0)
-      status = trt_error(TRT_STATUS_IO_ERROR, "cannot rename %s to %s: %s", temp_path, path,
-                         strerror(errno));
-    if (status != TRT_STATUS_OK)
-      remove(temp_path);
-  }
-  free(temp_path);
+  trt_status_t status = trt_file_write_atomic(path, bytes, size);
   free(bytes);
   return status;
 }

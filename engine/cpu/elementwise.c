@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cpu/cpu_layers.h"
+#include "numerics/element.h"
 
 #define ELEMENTWISE_GRAIN 16384
 
@@ -165,14 +166,6 @@ DEFINE_INT_HELPERS(int64_t, uint64_t, i64)
 DEFINE_INT_RUN(elementwise_int32_run, int32_t, uint32_t, i32)
 DEFINE_INT_RUN(elementwise_int64_run, int64_t, uint64_t, i64)
 
-static double load_as_double(trt_data_type_t type, const void *data, int64_t i) {
-  switch (type) {
-  case TRT_DATA_TYPE_INT32: return ((const int32_t *)data)[i];
-  case TRT_DATA_TYPE_INT64: return (double)((const int64_t *)data)[i];
-  default: return ((const float *)data)[i];
-  }
-}
-
 /* An integer result of a mixed-type Pow, before truncation: a value within
  * 1e-12 (relative) of an integer is taken as that integer. ONNX's reference
  * (numpy: power in double, then astype) truncates, and truncation turns a
@@ -194,8 +187,8 @@ static void pow_mixed_run(trt_data_type_t a_type, const void *pa, bool a_step,
                           trt_data_type_t b_type, const void *pb, bool b_step,
                           void *y, int64_t n) {
   for (int64_t i = 0; i < n; i++) {
-    double value = pow(load_as_double(a_type, pa, a_step ? i : 0),
-                       load_as_double(b_type, pb, b_step ? i : 0));
+    double value = pow(trt_element_as_double(pa, a_type, a_step ? i : 0),
+                       trt_element_as_double(pb, b_type, b_step ? i : 0));
     if (a_type == TRT_DATA_TYPE_FLOAT32) {
       ((float *)y)[i] = (float)value;
       continue;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numerics/activation.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define GEMM_HAVE_X86 1
@@ -57,7 +59,8 @@ bool trt_sgemm_uses_avx2(void) {
 
 /* ---- activation over a span -------------------------------------------- */
 
-/* Written so the compiler vectorizes the common kinds; compiled twice below,
+/* Written so the compiler vectorizes the common kinds (one loop per kind
+ * around numerics/activation.h's function for it); compiled twice below,
  * for the baseline ISA and for AVX2. */
 static inline __attribute__((always_inline)) void
 activation_span_body(const trt_activation_t *activation, float *data, int64_t n) {
@@ -66,40 +69,31 @@ activation_span_body(const trt_activation_t *activation, float *data, int64_t n)
   case TRT_ACTIVATION_NONE: break;
   case TRT_ACTIVATION_RELU:
     for (int64_t i = 0; i < n; i++)
-      data[i] = data[i] < 0.0f ? 0.0f : data[i];
+      data[i] = trt_activation_relu(data[i]);
     break;
   case TRT_ACTIVATION_LEAKY_RELU:
     for (int64_t i = 0; i < n; i++)
-      data[i] = data[i] < 0.0f ? data[i] * alpha : data[i];
+      data[i] = trt_activation_leaky_relu(data[i], alpha);
     break;
   case TRT_ACTIVATION_CLIP:
-    for (int64_t i = 0; i < n; i++) {
-      float x = data[i] < alpha ? alpha : data[i];
-      data[i] = x > beta ? beta : x;
-    }
+    for (int64_t i = 0; i < n; i++)
+      data[i] = trt_activation_clip(data[i], alpha, beta);
     break;
   case TRT_ACTIVATION_HARD_SIGMOID:
-    for (int64_t i = 0; i < n; i++) {
-      float y = alpha * data[i] + beta;
-      y = y < 0.0f ? 0.0f : y;
-      data[i] = y > 1.0f ? 1.0f : y;
-    }
+    for (int64_t i = 0; i < n; i++)
+      data[i] = trt_activation_hard_sigmoid(data[i], alpha, beta);
     break;
-  case TRT_ACTIVATION_HARD_SWISH: /* ONNX: x * max(0, min(1, x / 6 + 1 / 2)) */
-    for (int64_t i = 0; i < n; i++) {
-      float gate = data[i] * (1.0f / 6.0f) + 0.5f;
-      gate = gate < 0.0f ? 0.0f : gate;
-      gate = gate > 1.0f ? 1.0f : gate;
-      data[i] = data[i] * gate;
-    }
+  case TRT_ACTIVATION_HARD_SWISH:
+    for (int64_t i = 0; i < n; i++)
+      data[i] = trt_activation_hard_swish(data[i]);
     break;
   case TRT_ACTIVATION_SCALE_SHIFT:
     for (int64_t i = 0; i < n; i++)
-      data[i] = alpha * data[i] + beta;
+      data[i] = trt_activation_scale_shift(data[i], alpha, beta);
     break;
   default:
     for (int64_t i = 0; i < n; i++)
-      data[i] = trt_activation_apply(activation, data[i]);
+      data[i] = trt_activation_eval(activation->kind, data[i], alpha, beta);
     break;
   }
 }

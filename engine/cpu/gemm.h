@@ -60,8 +60,8 @@ void trt_sgemm_run(const trt_sgemm_t *gemm, void *workspace, trt_cpu_context_t *
  * cpu is NULL. Fails only when out of memory. */
 trt_status_t trt_sgemm(const trt_sgemm_t *gemm, trt_cpu_context_t *cpu);
 
-/* Applies `activation` to n floats in place, vectorized for the common
- * kinds and through trt_activation_apply() for the rest. */
+/* Applies `activation` to n floats in place (numerics/activation.h),
+ * vectorized for the common kinds. */
 void trt_activation_apply_span(const trt_activation_t *activation, float *data, int64_t n);
 
 /* True when the AVX2+FMA kernels run on this CPU (for benchmarks/tests). */

@@ -1,21 +1,9 @@
 /* CPU reference for the shape_ops family: Cast, Shape, ConstantOfShape and
  * Identity. */
-#include <assert.h>
 #include <string.h>
 
 #include "cpu/cpu_layers.h"
-#include "kernels/cast_rules.h"
-
-/* The cast rules take trt_data_type_t values as their TRT_KTYPE_ codes. */
-static_assert((int)TRT_KTYPE_FLOAT32 == TRT_DATA_TYPE_FLOAT32 &&
-                  (int)TRT_KTYPE_FLOAT16 == TRT_DATA_TYPE_FLOAT16 &&
-                  (int)TRT_KTYPE_FLOAT64 == TRT_DATA_TYPE_FLOAT64 &&
-                  (int)TRT_KTYPE_INT8 == TRT_DATA_TYPE_INT8 &&
-                  (int)TRT_KTYPE_UINT8 == TRT_DATA_TYPE_UINT8 &&
-                  (int)TRT_KTYPE_INT32 == TRT_DATA_TYPE_INT32 &&
-                  (int)TRT_KTYPE_INT64 == TRT_DATA_TYPE_INT64 &&
-                  (int)TRT_KTYPE_BOOL == TRT_DATA_TYPE_BOOL,
-              "TRT_KTYPE_ and trt_data_type_t values differ");
+#include "numerics/cast_rules.h"
 
 trt_status_t trt_cpu_cast(const trt_network_t *network, const trt_layer_t *layer,
                           const void *const *inputs, void *const *outputs,
@@ -67,7 +55,7 @@ trt_status_t trt_cpu_constant_of_shape(const trt_network_t *network, const trt_l
     return TRT_STATUS_OK;
   size_t element_size = trt_data_type_size(output->type);
   uint8_t *dst = outputs[0];
-  trt_cast_store_double(dst, output->type, 0, params->value);
+  trt_element_store_double(dst, output->type, 0, params->value);
   for (int64_t i = 1; i < count; i++)
     memcpy(dst + (size_t)i * element_size, dst, element_size);
   return TRT_STATUS_OK;

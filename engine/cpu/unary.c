@@ -1,13 +1,15 @@
 /* CPU reference for the unary family.
  *
  * One plain loop per kind, with the kind switch outside the loop, so that gcc
- * vectorizes the arithmetic ones at -O3. Each loop computes exactly what
- * trt_activation_apply() defines. A fused chain (params.nb_then > 0) runs
- * step by step over blocks small enough to stay in L1, between two separate
- * buffers so that no step's loop reads what it writes. */
+ * vectorizes the arithmetic ones at -O3. Each loop applies the kind's
+ * function from numerics/activation.h, as trt_activation_apply() does. A
+ * fused chain (params.nb_then > 0) runs step by step over blocks small
+ * enough to stay in L1, between two separate buffers so that no step's loop
+ * reads what it writes. */
 #include <math.h>
 
 #include "cpu/cpu_layers.h"
+#include "numerics/activation.h"
 
 /* Below this many elements a chunk is not worth a thread. */
 #define UNARY_GRAIN 16384
@@ -32,11 +34,11 @@ static void unary_float_range(const trt_activation_t *op, const float *x,
     break;
   case TRT_ACTIVATION_RELU:
     for (int64_t i = 0; i < n; i++)
-      y[i] = x[i] < 0.0f ? 0.0f : x[i];
+      y[i] = trt_activation_relu(x[i]);
     break;
   case TRT_ACTIVATION_LEAKY_RELU:
     for (int64_t i = 0; i < n; i++)
-      y[i] = x[i] < 0.0f ? alpha * x[i] : x[i];
+      y[i] = trt_activation_leaky_relu(x[i], alpha);
     break;
   case TRT_ACTIVATION_ABS:
     for (int64_t i = 0; i < n; i++)
@@ -55,55 +57,46 @@ static void unary_float_range(const trt_activation_t *op, const float *x,
       y[i] = sqrtf(x[i]);
     break;
   case TRT_ACTIVATION_CLIP:
-    for (int64_t i = 0; i < n; i++) {
-      float v = x[i] < alpha ? alpha : x[i];
-      y[i] = v > beta ? beta : v;
-    }
+    for (int64_t i = 0; i < n; i++)
+      y[i] = trt_activation_clip(x[i], alpha, beta);
     break;
   case TRT_ACTIVATION_HARD_SIGMOID:
-    for (int64_t i = 0; i < n; i++) {
-      float v = alpha * x[i] + beta;
-      v = v < 0.0f ? 0.0f : v;
-      y[i] = v > 1.0f ? 1.0f : v;
-    }
+    for (int64_t i = 0; i < n; i++)
+      y[i] = trt_activation_hard_sigmoid(x[i], alpha, beta);
     break;
   case TRT_ACTIVATION_HARD_SWISH:
-    for (int64_t i = 0; i < n; i++) {
-      float gate = x[i] * (1.0f / 6.0f) + 0.5f;
-      gate = gate < 0.0f ? 0.0f : gate;
-      gate = gate > 1.0f ? 1.0f : gate;
-      y[i] = x[i] * gate;
-    }
+    for (int64_t i = 0; i < n; i++)
+      y[i] = trt_activation_hard_swish(x[i]);
     break;
   case TRT_ACTIVATION_SCALE_SHIFT:
     for (int64_t i = 0; i < n; i++)
-      y[i] = alpha * x[i] + beta;
+      y[i] = trt_activation_scale_shift(x[i], alpha, beta);
     break;
   default:
     /* Transcendental kinds: libm per element. */
     for (int64_t i = 0; i < n; i++)
-      y[i] = trt_activation_apply(op, x[i]);
+      y[i] = trt_activation_eval(op->kind, x[i], alpha, beta);
     break;
   }
 }
 
-/* Integer kinds (Relu, Abs, Neg) go through unsigned arithmetic so that the
- * most negative value wraps instead of overflowing (undefined in C). */
-#define DEFINE_UNARY_INT_RANGE(name, type, utype)                                          \
+/* Integer kinds (Relu, Abs, Neg), which wrap the most negative value
+ * (numerics/activation.h). */
+#define DEFINE_UNARY_INT_RANGE(name, type, suffix)                                         \
   static void name(trt_activation_kind_t kind, const type *x, type *y,   \
                    int64_t n) {                                                            \
     switch (kind) {                                                                        \
     case TRT_ACTIVATION_RELU:                                                              \
       for (int64_t i = 0; i < n; i++)                                                      \
-        y[i] = x[i] < 0 ? 0 : x[i];                                                        \
+        y[i] = trt_activation_relu_##suffix(x[i]);                                         \
       break;                                                                               \
     case TRT_ACTIVATION_ABS:                                                               \
       for (int64_t i = 0; i < n; i++)                                                      \
-        y[i] = x[i] < 0 ? (type)(0u - (utype)x[i]) : x[i];                                 \
+        y[i] = trt_activation_abs_##suffix(x[i]);                                          \
       break;                                                                               \
     case TRT_ACTIVATION_NEG:                                                               \
       for (int64_t i = 0; i < n; i++)                                                      \
-        y[i] = (type)(0u - (utype)x[i]);                                                   \
+        y[i] = trt_activation_neg_##suffix(x[i]);                                          \
       break;                                                                               \
     default:                                                                               \
       for (int64_t i = 0; i < n; i++)                                                      \
@@ -112,8 +105,8 @@ static void unary_float_range(const trt_activation_t *op, const float *x,
     }                                                                                      \
   }
 
-DEFINE_UNARY_INT_RANGE(unary_int32_range, int32_t, uint32_t)
-DEFINE_UNARY_INT_RANGE(unary_int64_range, int64_t, uint64_t)
+DEFINE_UNARY_INT_RANGE(unary_int32_range, int32_t, int32)
+DEFINE_UNARY_INT_RANGE(unary_int64_range, int64_t, int64)
 
 /* op, then every step of the chain, over x[0..n) into y. */
 static void unary_float_chain(const trt_unary_params_t *params, const float *x, float *y,

@@ -31,19 +31,19 @@
  * result in the workspace and copying slices out would write and read every
  * output twice more and need a workspace as large as all outputs; the
  * per-output calls read the input once per output instead, which the L2
- * cache mostly absorbs for the 1x1 branches these merges come from. */
+ * cache mostly absorbs for the 1x1 branches these merges come from.
+ *
+ * This file holds the cuDNN descriptors, tactic listing and launches; the
+ * host-only geometry those rest on (shape checks, pads, the crop, which
+ * tactics the shape allows, the workspace layout) is in conv_geometry.c. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cuda/conv_geometry.h"
 #include "cuda/cuda_layers.h"
 #include "kernels/conv_epilogue.cuh"
-
-/* kernels/conv_epilogue.cu numbers activations as trt_activation_kind_t. */
-_Static_assert(TRT_ACTIVATION_RELU == 1 && TRT_ACTIVATION_CLIP == 6 &&
-                   TRT_ACTIVATION_HARD_SWISH == 8 && TRT_ACTIVATION_SOFTPLUS == 16,
-               "activation numbering changed: update kernels/conv_epilogue.cu");
 
 enum {
   TACTIC_FUSED = 100,     /* + cuDNN forward algorithm */
@@ -51,262 +51,10 @@ enum {
 };
 
 #define RANK TRT_CONV_RANK
-#define WORKSPACE_ALIGN 256
-
-/* ---- geometry ----------------------------------------------------------- */
-
-/* Everything about the layer's shape, spatial dims padded to D, H, W (the
- * missing leading ones have size 1). */
-typedef struct {
-  bool deconv;
-  const char *op;
-  const char *name;
-  int nb_spatial;
-  int64_t batch, in_channels, total_channels, group;
-  int64_t in[3], out[3], kernel[3], stride[3], dilation[3], pad_begin[3], pad_end[3];
-  int64_t output_padding[3];
-  int64_t x_dims[RANK], x_strides[RANK];
-  bool has_bias, has_residual;
-  int64_t residual_strides[RANK];
-  trt_activation_t activation;
-  int nb_outputs;
-  int64_t channels[TRT_MAX_LAYER_OUTPUTS], channel_offset[TRT_MAX_LAYER_OUTPUTS];
-  int64_t y_strides[TRT_MAX_LAYER_OUTPUTS][RANK];
-  /* Convolution: cuDNN's symmetric pad, and the explicit padding of the
-   * input that makes up the difference (explicit_pad when any). */
-  int64_t cudnn_pad[3], extra_begin[3], extra_end[3];
-  bool explicit_pad;
-  /* Deconvolution: the full result's spatial size when cropping. */
-  bool crop;
-  int64_t full[3];
-} conv_geometry_t;
-
-static int64_t min64(int64_t a, int64_t b) {
-  return a < b ? a : b;
-}
-static int64_t max64(int64_t a, int64_t b) {
-  return a > b ? a : b;
-}
-
-static void packed_strides(const int64_t *dims, int64_t *strides) {
-  int64_t stride = 1;
-  for (int d = RANK - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= dims[d];
-  }
-}
-
-/* A tensor's dims as N, C, D, H, W. */
-static void dims5(const trt_tensor_t *tensor, int64_t *dims) {
-  const int nb_spatial = tensor->dims.nb_dims - 2, first = 3 - nb_spatial;
-  dims[0] = tensor->dims.d[0];
-  dims[1] = tensor->dims.d[1];
-  for (int i = 0; i < 3; i++)
-    dims[2 + i] = i >= first ? tensor->dims.d[2 + i - first] : 1;
-}
-
-/* A tensor's element strides as N, C, D, H, W: a view's are its parent's
- * packed strides (network_internal.h), anything else's its own. */
-static void strides5(const trt_network_t *network, const trt_tensor_t *tensor, int64_t *strides) {
-  const trt_dims_t *dims =
-      tensor->view_parent >= 0 ? &network->tensors[tensor->view_parent].dims : &tensor->dims;
-  int64_t packed[TRT_MAX_DIMS], stride = 1;
-  for (int d = dims->nb_dims - 1; d >= 0; d--) {
-    packed[d] = stride;
-    stride *= dims->d[d];
-  }
-  const int nb_spatial = tensor->dims.nb_dims - 2, first = 3 - nb_spatial;
-  int64_t own[RANK];
-  dims5(tensor, own);
-  strides[0] = packed[0];
-  strides[1] = packed[1];
-  for (int i = 2; i >= 0; i--)
-    strides[2 + i] = i >= first ? packed[2 + i - first] : strides[3 + i] * own[3 + i];
-}
+_Static_assert(TRT_CONV_RANK == TRT_CONV_GEOMETRY_RANK, "conv_geometry.h and the kernels disagree");
 
 static bool fits_int(int64_t value) {
   return value >= 0 && value <= INT_MAX;
-}
-
-static trt_status_t analyze(const trt_network_t *network, const trt_layer_t *layer, bool deconv,
-                            conv_geometry_t *g) {
-  memset(g, 0, sizeof *g);
-  g->deconv = deconv;
-  g->op = deconv ? "Deconvolution" : "Convolution";
-  g->name = layer->name ? layer->name : "";
-  const trt_convolution_params_t *params = layer->params;
-  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
-  const trt_tensor_t *w = trt_layer_input(network, layer, 1);
-  const trt_tensor_t *b = trt_layer_input(network, layer, 2);
-  const trt_tensor_t *r = trt_layer_input(network, layer, 3);
-  if (!params || !x || !w || layer->nb_inputs > 4 || layer->nb_outputs < 1 ||
-      layer->nb_outputs > TRT_MAX_LAYER_OUTPUTS)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT,
-                     "%s '%s': expects x, w, [bias], [residual] and 1 to %d outputs", g->op,
-                     g->name, TRT_MAX_LAYER_OUTPUTS);
-  if (x->type != TRT_DATA_TYPE_FLOAT32 || w->type != TRT_DATA_TYPE_FLOAT32 ||
-      (b && b->type != TRT_DATA_TYPE_FLOAT32) || (r && r->type != TRT_DATA_TYPE_FLOAT32))
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': the CUDA backend runs FP32 only (input %s)",
-                     g->op, g->name, trt_data_type_name(x->type));
-  const int nb_spatial = x->dims.nb_dims - 2;
-  if (nb_spatial < 1 || nb_spatial > 3 || params->nb_spatial != nb_spatial ||
-      w->dims.nb_dims != x->dims.nb_dims)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s '%s': needs 1 to 3 spatial dims (input rank %d)",
-                     g->op, g->name, x->dims.nb_dims);
-  g->nb_spatial = nb_spatial;
-  g->group = params->group > 0 ? params->group : 1;
-  g->activation = params->activation;
-  if ((int)g->activation.kind < 0 || g->activation.kind >= TRT_ACTIVATION_COUNT)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s '%s': bad activation %d", g->op, g->name,
-                     (int)g->activation.kind);
-  dims5(x, g->x_dims);
-  strides5(network, x, g->x_strides);
-  g->batch = g->x_dims[0];
-  g->in_channels = g->x_dims[1];
-  const int first = 3 - nb_spatial;
-  for (int i = 0; i < 3; i++) {
-    const int axis = i - first;
-    const bool present = axis >= 0;
-    g->in[i] = g->x_dims[2 + i];
-    g->kernel[i] = present ? params->kernel[axis] : 1;
-    g->stride[i] = present ? params->stride[axis] : 1;
-    g->dilation[i] = present ? params->dilation[axis] : 1;
-    g->pad_begin[i] = present ? params->pad_begin[axis] : 0;
-    g->pad_end[i] = present ? params->pad_end[axis] : 0;
-    g->output_padding[i] = present && deconv ? params->output_padding[axis] : 0;
-    if (g->kernel[i] < 1 || g->stride[i] < 1 || g->dilation[i] < 1 || g->pad_begin[i] < 0 ||
-        g->pad_end[i] < 0)
-      return trt_error(TRT_STATUS_INVALID_ARGUMENT,
-                       "%s '%s': kernel, stride, dilation or pads not set (run shape inference)",
-                       g->op, g->name);
-  }
-
-  /* Outputs: same N and spatial dims, channels adding up to the weights'. */
-  g->nb_outputs = layer->nb_outputs;
-  const trt_tensor_t *y0 = trt_layer_output(network, layer, 0);
-  int64_t y_dims[RANK];
-  dims5(y0, y_dims);
-  for (int i = 0; i < 3; i++)
-    g->out[i] = y_dims[2 + i];
-  int64_t channel = 0;
-  for (int k = 0; k < g->nb_outputs; k++) {
-    const trt_tensor_t *y = trt_layer_output(network, layer, k);
-    int64_t dims[RANK];
-    dims5(y, dims);
-    if (y->type != TRT_DATA_TYPE_FLOAT32 || y->dims.nb_dims != x->dims.nb_dims ||
-        dims[0] != g->batch || dims[2] != g->out[0] || dims[3] != g->out[1] ||
-        dims[4] != g->out[2])
-      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s '%s': output %d's dims do not match output 0",
-                       g->op, g->name, k);
-    g->channels[k] = dims[1];
-    g->channel_offset[k] = channel;
-    channel += dims[1];
-    strides5(network, y, g->y_strides[k]);
-  }
-  g->total_channels = channel;
-  const int64_t weight_out = deconv ? w->dims.d[1] * g->group : w->dims.d[0];
-  const int64_t weight_in = deconv ? w->dims.d[0] : w->dims.d[1] * g->group;
-  if (weight_out != channel || weight_in != g->in_channels || g->in_channels % g->group != 0 ||
-      channel % g->group != 0)
-    return trt_error(TRT_STATUS_SHAPE_ERROR,
-                     "%s '%s': weights, group %lld and %lld input / %lld output channels disagree",
-                     g->op, g->name, (long long)g->group, (long long)g->in_channels,
-                     (long long)channel);
-  for (int i = 0; i < nb_spatial; i++)
-    if (w->dims.d[2 + i] != params->kernel[i])
-      return trt_error(TRT_STATUS_SHAPE_ERROR, "%s '%s': weights do not match kernel_shape", g->op,
-                       g->name);
-  if (g->nb_outputs > 1 && (deconv || g->group != 1))
-    return trt_error(TRT_STATUS_UNSUPPORTED,
-                     "%s '%s': several outputs need a convolution with group 1", g->op, g->name);
-  g->has_bias = b != NULL;
-  if (b && trt_dims_volume(&b->dims) != channel)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s '%s': bias has %lld values, expected %lld",
-                     g->op, g->name, (long long)trt_dims_volume(&b->dims), (long long)channel);
-  g->has_residual = r != NULL;
-  if (r) {
-    if (g->nb_outputs != 1 || !trt_dims_equal(&r->dims, &y0->dims))
-      return trt_error(TRT_STATUS_SHAPE_ERROR,
-                       "%s '%s': the residual must be shaped like the single output", g->op,
-                       g->name);
-    strides5(network, r, g->residual_strides);
-  }
-
-  /* How cuDNN runs it. */
-  for (int i = 0; i < 3; i++) {
-    const int64_t dilated = (g->kernel[i] - 1) * g->dilation[i] + 1;
-    if (!deconv) {
-      const int64_t symmetric = (g->in[i] + 2 * g->pad_begin[i] - dilated) / g->stride[i] + 1;
-      if (g->in[i] + 2 * g->pad_begin[i] >= dilated && symmetric == g->out[i]) {
-        g->cudnn_pad[i] = g->pad_begin[i];
-      } else {
-        g->cudnn_pad[i] = min64(g->pad_begin[i], g->pad_end[i]);
-        g->extra_begin[i] = g->pad_begin[i] - g->cudnn_pad[i];
-        g->extra_end[i] = g->pad_end[i] - g->cudnn_pad[i];
-        g->explicit_pad = true;
-      }
-    } else {
-      /* cuDNN pads dx by pad_begin on both sides: the forward geometry of
-       * the output must give back the input size. */
-      const int64_t excess = g->output_padding[i] + g->pad_begin[i] - g->pad_end[i];
-      if (excess < 0 || excess >= g->stride[i])
-        g->crop = true;
-    }
-  }
-  if (deconv && g->crop) {
-    for (int i = 0; i < 3; i++) {
-      const int64_t dilated = (g->kernel[i] - 1) * g->dilation[i] + 1;
-      const int64_t rest = max64(0, g->output_padding[i] - g->pad_end[i]);
-      if (rest >= g->stride[i])
-        return trt_error(TRT_STATUS_UNSUPPORTED,
-                         "%s '%s': output_padding %lld beyond pad_end %lld by a stride or more is "
-                         "not supported on the GPU",
-                         g->op, g->name, (long long)g->output_padding[i],
-                         (long long)g->pad_end[i]);
-      g->full[i] = g->stride[i] * (g->in[i] - 1) + dilated + rest;
-    }
-  }
-  return TRT_STATUS_OK;
-}
-
-static bool is_depthwise(const conv_geometry_t *g) {
-  return !g->deconv && g->nb_outputs == 1 && g->group == g->in_channels &&
-         g->total_channels % g->in_channels == 0;
-}
-
-/* Bytes of the explicitly padded input, the crop buffer. */
-static size_t align_up(size_t bytes) {
-  return (bytes + WORKSPACE_ALIGN - 1) & ~(size_t)(WORKSPACE_ALIGN - 1);
-}
-
-static void padded_dims(const conv_geometry_t *g, int64_t *dims) {
-  dims[0] = g->batch;
-  dims[1] = g->in_channels;
-  for (int i = 0; i < 3; i++)
-    dims[2 + i] = g->in[i] + g->extra_begin[i] + g->extra_end[i];
-}
-
-static void full_dims(const conv_geometry_t *g, int64_t *dims) {
-  dims[0] = g->batch;
-  dims[1] = g->total_channels;
-  for (int i = 0; i < 3; i++)
-    dims[2 + i] = g->full[i];
-}
-
-static size_t pad_bytes(const conv_geometry_t *g) {
-  if (!g->explicit_pad)
-    return 0;
-  int64_t dims[RANK];
-  padded_dims(g, dims);
-  return align_up((size_t)(dims[0] * dims[1] * dims[2] * dims[3] * dims[4]) * sizeof(float));
-}
-
-static size_t crop_bytes(const conv_geometry_t *g) {
-  if (!g->crop)
-    return 0;
-  int64_t dims[RANK];
-  full_dims(g, dims);
-  return align_up((size_t)(dims[0] * dims[1] * dims[2] * dims[3] * dims[4]) * sizeof(float));
 }
 
 /* ---- cuDNN descriptors -------------------------------------------------- */
@@ -318,7 +66,7 @@ typedef struct {
 } conv_part_t;
 
 typedef struct {
-  conv_geometry_t g;
+  trt_conv_geometry_t g;
   int32_t tactic;
   trt_dims_t x_dims; /* what the descriptors were made for */
   cudnnTensorDescriptor_t x;
@@ -357,11 +105,11 @@ static void destroy_descriptors(conv_state_t *s) {
 }
 
 /* cuDNN's rank (4 or 5) and which of our 5 dims it uses. */
-static int cudnn_rank(const conv_geometry_t *g) {
+static int cudnn_rank(const trt_conv_geometry_t *g) {
   return g->nb_spatial == 3 ? 5 : 4;
 }
 
-static trt_status_t set_tensor(const conv_geometry_t *g, cudnnTensorDescriptor_t desc,
+static trt_status_t set_tensor(const trt_conv_geometry_t *g, cudnnTensorDescriptor_t desc,
                                const int64_t *dims, const int64_t *strides) {
   static const int slots4[4] = {0, 1, 3, 4}, slots5[5] = {0, 1, 2, 3, 4};
   const int rank = cudnn_rank(g);
@@ -369,8 +117,7 @@ static trt_status_t set_tensor(const conv_geometry_t *g, cudnnTensorDescriptor_t
   int d[RANK], s[RANK];
   for (int i = 0; i < rank; i++) {
     if (!fits_int(dims[slots[i]]) || !fits_int(strides[slots[i]]) || dims[slots[i]] == 0)
-      return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': a dim or stride exceeds cuDNN's range",
-                       g->op, g->name);
+      return trt_error(TRT_STATUS_UNSUPPORTED, "a dim or stride exceeds cuDNN's range");
     d[i] = (int)dims[slots[i]];
     s[i] = strides[slots[i]] > 0 ? (int)strides[slots[i]] : 1;
   }
@@ -378,24 +125,24 @@ static trt_status_t set_tensor(const conv_geometry_t *g, cudnnTensorDescriptor_t
   return TRT_STATUS_OK;
 }
 
-static trt_status_t set_packed_tensor(const conv_geometry_t *g, cudnnTensorDescriptor_t desc,
+static trt_status_t set_packed_tensor(const trt_conv_geometry_t *g, cudnnTensorDescriptor_t desc,
                                       const int64_t *dims) {
   int64_t strides[RANK];
-  packed_strides(dims, strides);
+  trt_conv_packed_strides(dims, strides);
   return set_tensor(g, desc, dims, strides);
 }
 
 /* Makes every descriptor for the geometry (tactic decides the fused extras)
  * and checks that cuDNN's idea of the shapes agrees with ours. */
 static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env, bool fused) {
-  const conv_geometry_t *g = &s->g;
+  const trt_conv_geometry_t *g = &s->g;
   const int rank = cudnn_rank(g), nb = rank - 2, first = 3 - nb;
   TRT_CUDNN_CHECK(cudnnCreateTensorDescriptor(&s->x));
   TRT_CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&s->conv));
   trt_status_t status;
   if (g->explicit_pad) {
     int64_t dims[RANK];
-    padded_dims(g, dims);
+    trt_conv_geometry_padded_dims(g, dims);
     status = set_packed_tensor(g, s->x, dims);
   } else {
     status = set_tensor(g, s->x, g->x_dims, g->x_strides);
@@ -406,10 +153,9 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
   int pad[3], stride[3], dilation[3];
   for (int j = 0; j < nb; j++) {
     const int i = first + j;
-    const int64_t p = g->deconv ? (g->crop ? 0 : g->pad_begin[i]) : g->cudnn_pad[i];
+    const int64_t p = g->cudnn_pad[i];
     if (!fits_int(p) || !fits_int(g->stride[i]) || !fits_int(g->dilation[i]))
-      return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': parameters exceed cuDNN's range", g->op,
-                       g->name);
+      return trt_error(TRT_STATUS_UNSUPPORTED, "parameters exceed cuDNN's range");
     pad[j] = (int)p;
     stride[j] = (int)g->stride[i];
     dilation[j] = (int)g->dilation[i];
@@ -431,15 +177,14 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
     filter[1] = (int)(g->deconv ? g->total_channels / g->group : group_in);
     for (int j = 0; j < nb; j++) {
       if (!fits_int(g->kernel[first + j]))
-        return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': kernel exceeds cuDNN's range", g->op,
-                         g->name);
+        return trt_error(TRT_STATUS_UNSUPPORTED, "kernel exceeds cuDNN's range");
       filter[2 + j] = (int)g->kernel[first + j];
     }
     TRT_CUDNN_CHECK(
         cudnnSetFilterNdDescriptor(part->w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, rank, filter));
     int64_t y_dims[RANK] = {g->batch, g->channels[k], g->out[0], g->out[1], g->out[2]};
     if (g->crop) {
-      full_dims(g, y_dims);
+      trt_conv_geometry_full_dims(g, y_dims);
       status = set_packed_tensor(g, part->y, y_dims);
     } else {
       status = set_tensor(g, part->y, y_dims, g->y_strides[k]);
@@ -460,8 +205,8 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
     for (int i = 0; i < rank; i++)
       if (got[i] != expected[i])
         return trt_error(TRT_STATUS_INTERNAL_ERROR,
-                         "%s '%s': cuDNN computes output dim %d = %d, the network says %d", g->op,
-                         g->name, i, got[i], expected[i]);
+                         "cuDNN computes output dim %d = %d, the network says %d", i, got[i],
+                         expected[i]);
 
     if (fused) {
       TRT_CUDNN_CHECK(cudnnCreateTensorDescriptor(&part->bias));
@@ -487,16 +232,6 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
     }
   }
   return TRT_STATUS_OK;
-}
-
-/* Whether the fused cuDNN call can run the layer at all (any algorithm). */
-static bool fused_possible(const conv_geometry_t *g) {
-  if (g->deconv || (g->activation.kind != TRT_ACTIVATION_NONE &&
-                    g->activation.kind != TRT_ACTIVATION_RELU))
-    return false;
-  /* z is described like y: a residual must be laid out like the output. */
-  return !g->has_residual || memcmp(g->residual_strides, g->y_strides[0],
-                                    sizeof g->residual_strides) == 0;
 }
 
 /* Workspace of algorithm `algo` over every part; false when cuDNN refuses. */
@@ -615,9 +350,9 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
     return 0;
   }
   int count = 0;
-  trt_status_t status = analyze(network, layer, deconv, &s->g);
-  const conv_geometry_t *g = &s->g;
-  if (status == TRT_STATUS_OK && is_depthwise(g))
+  trt_status_t status = trt_conv_geometry_init(&s->g, network, layer, deconv);
+  const trt_conv_geometry_t *g = &s->g;
+  if (status == TRT_STATUS_OK && trt_conv_geometry_is_depthwise(g))
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE, "direct_depthwise", "");
 
   bool cudnn_ok = status == TRT_STATUS_OK;
@@ -643,7 +378,7 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
       add_tactic(tactics, max_tactics, &count, algo, deconv ? "cudnn_bwd_data_" : "cudnn_",
                  deconv ? bwd_algo_name(algo) : fwd_algo_name(algo));
   }
-  if (cudnn_ok && fused_possible(g)) {
+  if (cudnn_ok && trt_conv_geometry_fused_possible(g)) {
     for (int algo = 0; algo < nb_algos; algo++) {
       size_t bytes;
       if (!supported[algo] || (g->activation.kind == TRT_ACTIVATION_NONE &&
@@ -655,8 +390,7 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
     }
   }
   if (count == 0 && cudnn_ok)
-    trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': no cuDNN algorithm supports this shape", g->op,
-              g->name);
+    trt_error(TRT_STATUS_UNSUPPORTED, "no cuDNN algorithm supports this shape");
   state_free(s);
   return count;
 }
@@ -678,16 +412,15 @@ static int deconv_list_tactics(const trt_network_t *network, const trt_layer_t *
 static trt_status_t configure(conv_state_t *s, const trt_network_t *network,
                               const trt_layer_t *layer, const trt_cuda_env_t *env) {
   destroy_descriptors(s);
-  trt_status_t status = analyze(network, layer, s->g.deconv, &s->g);
+  trt_status_t status = trt_conv_geometry_init(&s->g, network, layer, s->g.deconv);
   if (status != TRT_STATUS_OK)
     return status;
-  const conv_geometry_t *g = &s->g;
+  const trt_conv_geometry_t *g = &s->g;
   s->x_dims = trt_layer_input(network, layer, 0)->dims;
   s->algo_workspace = 0;
   if (s->tactic == TACTIC_DEPTHWISE) {
-    if (!is_depthwise(g))
-      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s '%s': tactic %d needs a depthwise layer",
-                       g->op, g->name, s->tactic);
+    if (!trt_conv_geometry_is_depthwise(g))
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "tactic %d needs a depthwise layer", s->tactic);
     s->workspace = 0;
     return TRT_STATUS_OK;
   }
@@ -695,16 +428,15 @@ static trt_status_t configure(conv_state_t *s, const trt_network_t *network,
   const int algo = fused ? s->tactic - TACTIC_FUSED : s->tactic;
   const int nb_algos =
       g->deconv ? CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT : CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
-  if (algo < 0 || algo >= nb_algos || (fused && (g->deconv || !fused_possible(g))))
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s '%s': unknown or unusable tactic %d",
-                     g->op, g->name, s->tactic);
+  if (algo < 0 || algo >= nb_algos ||
+      (fused && (g->deconv || !trt_conv_geometry_fused_possible(g))))
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown or unusable tactic %d", s->tactic);
   status = make_descriptors(s, env, fused);
   if (status != TRT_STATUS_OK)
     return status;
   if (!algo_workspace(s, env, algo, &s->algo_workspace))
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': cuDNN does not support algorithm %d here",
-                     g->op, g->name, algo);
-  s->workspace = pad_bytes(g) + crop_bytes(g) + align_up(s->algo_workspace);
+    return trt_error(TRT_STATUS_UNSUPPORTED, "cuDNN does not support algorithm %d here", algo);
+  s->workspace = trt_conv_geometry_workspace_bytes(g, s->algo_workspace);
   return TRT_STATUS_OK;
 }
 
@@ -728,8 +460,7 @@ static trt_status_t create_common(const trt_network_t *network, const trt_layer_
     if (error == cudaSuccess)
       error = cudaStreamSynchronize(env->stream);
     if (error != cudaSuccess)
-      status = trt_error(TRT_STATUS_CUDA_ERROR, "%s '%s': zero bias: %s", s->g.op, s->g.name,
-                         cudaGetErrorString(error));
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "zero bias: %s", cudaGetErrorString(error));
   }
   if (status != TRT_STATUS_OK) {
     state_free(s);
@@ -761,7 +492,7 @@ static void conv_destroy(void *state) {
 /* act(y + bias + residual) in place on output k, when there is anything to do. */
 static trt_status_t epilogue_in_place(const conv_state_t *s, int k, const float *bias,
                                       const float *residual, float *y, cudaStream_t stream) {
-  const conv_geometry_t *g = &s->g;
+  const trt_conv_geometry_t *g = &s->g;
   if (!bias && !residual && g->activation.kind == TRT_ACTIVATION_NONE)
     return TRT_STATUS_OK;
   trt_conv_epilogue_t e = {
@@ -786,7 +517,7 @@ static trt_status_t epilogue_in_place(const conv_state_t *s, int k, const float 
 static trt_status_t enqueue_depthwise(const conv_state_t *s, const float *x, const float *w,
                                       const float *bias, const float *residual, float *y,
                                       cudaStream_t stream) {
-  const conv_geometry_t *g = &s->g;
+  const trt_conv_geometry_t *g = &s->g;
   trt_depthwise_conv_t args = {
       .batch = g->batch,
       .in_channels = g->in_channels,
@@ -821,8 +552,7 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
                                    trt_cuda_env_t *env) {
   conv_state_t *s = state;
   if (!s || s->tactic != tactic)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: enqueue without matching create",
-                     layer->name ? layer->name : "convolution");
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "enqueue without matching create");
   /* Same layer, other dims (a smaller batch): remake the descriptors. */
   const trt_tensor_t *x_tensor = trt_layer_input(network, layer, 0);
   if (!x_tensor || !trt_dims_equal(&x_tensor->dims, &s->x_dims)) {
@@ -830,28 +560,29 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
     if (status != TRT_STATUS_OK)
       return status;
   }
-  const conv_geometry_t *g = &s->g;
+  const trt_conv_geometry_t *g = &s->g;
   if (s->workspace > env->workspace_bytes || (s->workspace > 0 && !env->workspace))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
-                     "%s '%s': needs %zu bytes of workspace, the context has %zu", g->op, g->name,
-                     s->workspace, env->workspace ? env->workspace_bytes : 0);
+                     "needs %zu bytes of workspace, the context has %zu", s->workspace,
+                     env->workspace ? env->workspace_bytes : 0);
   const float *x = inputs[0], *w = inputs[1];
   const float *bias = layer->nb_inputs > 2 ? inputs[2] : NULL;
   const float *residual = layer->nb_inputs > 3 ? inputs[3] : NULL;
   if (!x || !w || (g->has_bias && !bias) || (g->has_residual && !residual))
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s '%s': missing input data", g->op, g->name);
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing input data");
   for (int k = 0; k < g->nb_outputs; k++)
     if (!outputs[k])
-      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s '%s': missing output %d", g->op, g->name,
-                       k);
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing output %d", k);
 
   if (tactic == TACTIC_DEPTHWISE)
     return enqueue_depthwise(s, x, w, bias, residual, outputs[0], env->stream);
 
   char *workspace = env->workspace;
   float *padded = (float *)workspace;
-  float *full = (float *)(workspace + pad_bytes(g));
-  void *algo_space = s->algo_workspace ? workspace + pad_bytes(g) + crop_bytes(g) : NULL;
+  float *full = (float *)(workspace + trt_conv_geometry_pad_bytes(g));
+  void *algo_space = s->algo_workspace ? workspace + trt_conv_geometry_pad_bytes(g) +
+                                             trt_conv_geometry_crop_bytes(g)
+                                       : NULL;
   TRT_CUDNN_CHECK(cudnnSetStream(env->cudnn, env->stream));
   if (g->explicit_pad) {
     trt_conv_pad_t pad = {.src = x, .dst = padded};
@@ -873,8 +604,8 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
     if (!g->crop)
       return epilogue_in_place(s, 0, bias, residual, outputs[0], env->stream);
     int64_t dims[RANK], strides[RANK];
-    full_dims(g, dims);
-    packed_strides(dims, strides);
+    trt_conv_geometry_full_dims(g, dims);
+    trt_conv_packed_strides(dims, strides);
     trt_conv_epilogue_t e = {
         .dims = {g->batch, g->total_channels, g->out[0], g->out[1], g->out[2]},
         .src = full + g->pad_begin[0] * strides[2] + g->pad_begin[1] * strides[3] +

@@ -70,7 +70,7 @@ static trt_status_t builder_init(builder_t *b, trt_engine_t *engine) {
   memset(b, 0, sizeof(*b));
   b->engine = engine;
   trt_status_t status =
-      trt_cuda_env_init(&b->env, engine->cuda->device, engine->config.allow_tf32);
+      trt_cuda_env_init(&b->env, trt_cuda_engine_of(engine)->device, engine->config.allow_tf32);
   if (status != TRT_STATUS_OK)
     return status;
   b->env.allow_lossy_tactics = engine->config.allow_lossy_tactics;
@@ -80,20 +80,6 @@ static trt_status_t builder_init(builder_t *b, trt_engine_t *engine) {
   TRT_CUDA_CHECK(cudaEventCreate(&b->start));
   TRT_CUDA_CHECK(cudaEventCreate(&b->stop));
   return trt_timing_cache_load(engine->config.timing_cache_path, &b->cache);
-}
-
-static trt_status_t ensure_workspace(trt_cuda_env_t *env, size_t bytes) {
-  if (bytes <= env->workspace_bytes)
-    return TRT_STATUS_OK;
-  if (env->workspace) {
-    TRT_CUDA_CHECK(cudaStreamSynchronize(env->stream));
-    TRT_CUDA_CHECK(trt_cuda_free(env->workspace));
-  }
-  env->workspace = NULL;
-  env->workspace_bytes = 0;
-  TRT_CUDA_CHECK(cudaMalloc(&env->workspace, bytes));
-  env->workspace_bytes = bytes;
-  return TRT_STATUS_OK;
 }
 
 /* ---- one layer alone ------------------------------------------------------ */
@@ -251,7 +237,7 @@ static trt_status_t time_tactic(builder_t *b, const trt_network_t *network,
     status = trt_error(TRT_STATUS_UNSUPPORTED, "needs %.1f MiB of workspace, above the limit",
                        *workspace / 1048576.0);
   if (status == TRT_STATUS_OK)
-    status = ensure_workspace(&b->env, *workspace);
+    status = trt_cuda_env_reserve_workspace(&b->env, *workspace);
   const void **inputs = NULL;
   void *outputs[TRT_MAX_LAYER_OUTPUTS];
   if (status == TRT_STATUS_OK) {
@@ -358,8 +344,9 @@ static trt_status_t commit_tactic(builder_t *b, int l, const trt_cuda_layer_ops_
     status = trt_error(TRT_STATUS_UNSUPPORTED, "tactic %d needs %.1f MiB of workspace, above the "
                        "limit of %.1f MiB", tactic, workspace / 1048576.0,
                        b->engine->config.workspace / 1048576.0);
-  b->engine->cuda->tactics[l] = tactic;
-  b->engine->cuda->layer_workspace[l] = workspace;
+  trt_cuda_engine_t *cuda = trt_cuda_engine_of(b->engine);
+  cuda->tactics[l] = tactic;
+  cuda->layer_workspace[l] = workspace;
   return status;
 }
 
@@ -418,7 +405,7 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
   if (count > TRT_CUDA_MAX_TACTICS)
     count = TRT_CUDA_MAX_TACTICS;
   char key[TRT_TIMING_KEY_SIZE];
-  trt_timing_cache_key(network, layer, b->engine->cuda->device_name, b->engine->config.allow_tf32,
+  trt_timing_cache_key(network, layer, trt_cuda_engine_of(b->engine)->device_name, b->engine->config.allow_tf32,
                        b->engine->config.allow_lossy_tactics, key, sizeof(key));
   int32_t chosen = -1;
   const char *how = "";
@@ -450,14 +437,14 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
   layer = &network->layers[l];
   trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s): tactic %s (%d, %s%s%s), workspace %.2f MiB", l,
           layer->name, layer_type_name(layer), tactic_name(tactics, count, chosen), (int)chosen,
-          how, log[0] ? "; " : "", log, b->engine->cuda->layer_workspace[l] / 1048576.0);
+          how, log[0] ? "; " : "", log, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
   return TRT_STATUS_OK;
 }
 
 /* ---- the engine ------------------------------------------------------------ */
 
 static void log_totals(const trt_engine_t *engine, const builder_t *b) {
-  const trt_cuda_engine_t *cuda = engine->cuda;
+  const trt_cuda_engine_t *cuda = trt_cuda_engine_of(engine);
   trt_log(TRT_SEVERITY_INFO,
           "CUDA engine for %s (sm_%d%d): %d layers; tactics: %d timed, %d from the timing cache, "
           "%d single; activations %.2f MiB (peak of the arena), workspace %.2f MiB (limit %.2f), "
@@ -474,19 +461,20 @@ trt_status_t trt_cuda_engine_build(trt_engine_t *engine) {
     status = trt_cuda_engine_alloc(engine, engine->config.device);
   if (status != TRT_STATUS_OK)
     return status;
+  trt_cuda_engine_t *cuda = trt_cuda_engine_of(engine);
   builder_t b;
   status = builder_init(&b, engine);
   if (status == TRT_STATUS_OK)
     trt_log(TRT_SEVERITY_VERBOSE, "choosing CUDA tactics on %s, workspace limit %.1f MiB",
-            engine->cuda->device_name, engine->config.workspace / 1048576.0);
+            cuda->device_name, engine->config.workspace / 1048576.0);
   trt_network_t *network = engine->full.network;
   for (int l = 0; status == TRT_STATUS_OK && l < network->nb_layers; l++) {
     status = choose_tactic(&b, l);
     if (status != TRT_STATUS_OK)
       trt_error_prefix(status, "layer '%s' (%s): ", network->layers[l].name,
                        layer_type_name(&network->layers[l]));
-    else if (engine->cuda->layer_workspace[l] > engine->cuda->workspace_bytes)
-      engine->cuda->workspace_bytes = engine->cuda->layer_workspace[l];
+    else if (cuda->layer_workspace[l] > cuda->workspace_bytes)
+      cuda->workspace_bytes = cuda->layer_workspace[l];
   }
   if (status == TRT_STATUS_OK)
     status = trt_cuda_upload_constants(engine);

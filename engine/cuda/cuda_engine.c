@@ -85,24 +85,8 @@ static const trt_tensor_t *binding_tensor(const trt_engine_t *engine, int b) {
   return &engine->full.network->tensors[engine->full.binding_tensors[b]];
 }
 
-/* Bytes of one batch item of a batched binding (its dims are at max batch). */
-static size_t item_bytes(const trt_engine_t *engine, int b) {
-  return trt_tensor_bytes(binding_tensor(engine, b)) / (size_t)engine->max_batch;
-}
 
 /* ---- creation ------------------------------------------------------------ */
-
-static trt_status_t grow_workspace(trt_cuda_env_t *env, size_t bytes) {
-  if (bytes <= env->workspace_bytes)
-    return TRT_STATUS_OK;
-  if (env->workspace)
-    TRT_CUDA_CHECK(trt_cuda_free(env->workspace));
-  env->workspace = NULL;
-  env->workspace_bytes = 0;
-  TRT_CUDA_CHECK(cudaMalloc(&env->workspace, bytes));
-  env->workspace_bytes = bytes;
-  return TRT_STATUS_OK;
-}
 
 static trt_status_t create_layers(trt_cuda_context_t *cc) {
   const trt_engine_t *engine = cc->engine;
@@ -114,13 +98,13 @@ static trt_status_t create_layers(trt_cuda_context_t *cc) {
       return trt_error(TRT_STATUS_UNSUPPORTED, "layer '%s' (%s): no CUDA implementation",
                        layer->name, trt_layer_type_name(layer->type));
     size_t workspace = 0;
-    trt_status_t status = ops->create(network, layer, engine->cuda->tactics[l], &cc->env,
+    trt_status_t status = ops->create(network, layer, trt_cuda_engine_of(engine)->tactics[l], &cc->env,
                                       &cc->states[l], &workspace);
     if (status != TRT_STATUS_OK)
       return trt_error_prefix(status, "layer '%s' (%s): ", layer->name,
                               trt_layer_type_name(layer->type));
     cc->created[l] = true;
-    status = grow_workspace(&cc->env, workspace);
+    status = trt_cuda_env_reserve_workspace(&cc->env, workspace);
     if (status != TRT_STATUS_OK)
       return status;
     if (layer->nb_inputs > cc->max_inputs)
@@ -145,7 +129,7 @@ static trt_status_t context_setup(trt_cuda_context_t *cc) {
   if (!cc->states || !cc->created || !cc->addresses || !cc->staging || !cc->run_bindings)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating a context");
   trt_status_t status =
-      trt_cuda_env_init(&cc->env, engine->cuda->device, engine->config.allow_tf32);
+      trt_cuda_env_init(&cc->env, trt_cuda_engine_of(engine)->device, engine->config.allow_tf32);
   if (status != TRT_STATUS_OK)
     return status;
   TRT_CUDA_CHECK(cudaEventCreateWithFlags(&cc->entry, cudaEventDisableTiming));
@@ -159,7 +143,7 @@ static trt_status_t context_setup(trt_cuda_context_t *cc) {
                        arena_bytes / 1048576.0, cudaGetErrorString(error));
     }
   }
-  status = grow_workspace(&cc->env, engine->cuda->workspace_bytes);
+  status = trt_cuda_env_reserve_workspace(&cc->env, trt_cuda_engine_of(engine)->workspace_bytes);
   if (status != TRT_STATUS_OK)
     return status;
   /* Layer states allocate (and cuDNN may free) device memory: not while
@@ -170,14 +154,14 @@ static trt_status_t context_setup(trt_cuda_context_t *cc) {
   return status;
 }
 
-trt_status_t trt_cuda_context_create(trt_context_t *context) {
-  if (!context->engine->cuda)
+static trt_status_t context_create(trt_context_t *context) {
+  if (!trt_cuda_engine_of(context->engine))
     return trt_error(TRT_STATUS_INTERNAL_ERROR, "a CUDA engine without its CUDA part");
   trt_cuda_context_t *cc = calloc(1, sizeof(*cc));
   if (!cc)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory creating a context");
   cc->engine = context->engine;
-  context->cuda = cc;
+  context->impl = cc;
   return context_setup(cc);
 }
 
@@ -187,11 +171,13 @@ static void drop_graph(trt_cuda_context_t *cc) {
   cc->graph = NULL;
 }
 
-void trt_cuda_context_destroy(trt_cuda_context_t *cc) {
+static void context_destroy(trt_context_t *context) {
+  trt_cuda_context_t *cc = trt_cuda_context_of(context);
+  context->impl = NULL;
   if (!cc)
     return;
   const trt_engine_t *engine = cc->engine;
-  (void)cudaSetDevice(engine->cuda->device);
+  (void)cudaSetDevice(trt_cuda_engine_of(engine)->device);
   if (cc->env.stream)
     (void)cudaStreamSynchronize(cc->env.stream);
   drop_graph(cc);
@@ -227,10 +213,8 @@ void trt_cuda_context_destroy(trt_cuda_context_t *cc) {
   free(cc);
 }
 
-void trt_context_set_use_graph(trt_context_t *context, bool use_graph) {
-  if (!context || !context->cuda)
-    return;
-  trt_cuda_context_t *cc = context->cuda;
+static void set_use_graph(trt_context_t *context, bool use_graph) {
+  trt_cuda_context_t *cc = trt_cuda_context_of(context);
   if (cc->use_graph != use_graph) {
     drop_graph(cc);
     cc->graph_failures = 0;
@@ -240,12 +224,6 @@ void trt_context_set_use_graph(trt_context_t *context, bool use_graph) {
 
 /* ---- one run --------------------------------------------------------------- */
 
-/* Bytes of binding `b` for `batch` items (all of it when it has no batch
- * dimension). */
-static size_t run_bytes(const trt_engine_t *engine, int b, int batch) {
-  return engine->binding_has_batch[b] ? (size_t)batch * item_bytes(engine, b)
-                                      : trt_tensor_bytes(binding_tensor(engine, b));
-}
 
 /* Chooses the buffers the network runs on: the caller's, or staging buffers
  * for a smaller batch, or for every binding when `stage_all` (graph mode).
@@ -272,7 +250,7 @@ static trt_status_t stage_inputs(trt_cuda_context_t *cc, int batch, void *const 
   const trt_engine_t *engine = cc->engine;
   for (int b = 0; b < engine->nb_bindings; b++)
     if (engine->binding_is_input[b] && cc->run_bindings[b] != bindings[b])
-      TRT_CUDA_CHECK(cudaMemcpyAsync(cc->run_bindings[b], bindings[b], run_bytes(engine, b, batch),
+      TRT_CUDA_CHECK(cudaMemcpyAsync(cc->run_bindings[b], bindings[b], trt_engine_binding_bytes(engine, b, batch),
                                      cudaMemcpyDeviceToDevice, cc->env.stream));
   return TRT_STATUS_OK;
 }
@@ -286,7 +264,7 @@ static trt_status_t fill_unwritten_outputs(trt_cuda_context_t *cc) {
     int t = engine->full.binding_tensors[b];
     if (engine->binding_is_input[b] || network->tensors[t].producer >= 0)
       continue;
-    const void *source = engine->cuda->constant_addresses[t];
+    const void *source = trt_cuda_engine_of(engine)->constant_addresses[t];
     for (int i = 0; !source && i < engine->nb_bindings; i++)
       if (engine->binding_is_input[i] && engine->full.binding_tensors[i] == t)
         source = cc->run_bindings[i];
@@ -303,7 +281,7 @@ static trt_status_t unstage_outputs(trt_cuda_context_t *cc, int batch, void *con
   const trt_engine_t *engine = cc->engine;
   for (int b = 0; b < engine->nb_bindings; b++)
     if (!engine->binding_is_input[b] && cc->run_bindings[b] != bindings[b])
-      TRT_CUDA_CHECK(cudaMemcpyAsync(bindings[b], cc->run_bindings[b], run_bytes(engine, b, batch),
+      TRT_CUDA_CHECK(cudaMemcpyAsync(bindings[b], cc->run_bindings[b], trt_engine_binding_bytes(engine, b, batch),
                                      cudaMemcpyDeviceToDevice, cc->env.stream));
   return TRT_STATUS_OK;
 }
@@ -318,7 +296,7 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
       cc->addresses[t] = cc->run_bindings[b];
   }
   trt_status_t status = trt_cuda_resolve_addresses(network, &engine->full.plan,
-                                                   engine->cuda->constant_addresses, cc->arena,
+                                                   trt_cuda_engine_of(engine)->constant_addresses, cc->arena,
                                                    cc->addresses);
   void *outputs[TRT_MAX_LAYER_OUTPUTS];
   for (int l = 0; status == TRT_STATUS_OK && l < network->nb_layers; l++) {
@@ -330,7 +308,7 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
     if (profile)
       TRT_CUDA_CHECK(cudaEventRecord(cc->layer_events[l], cc->env.stream));
     status = trt_cuda_layer_ops(layer->type)
-                 ->enqueue(cc->states[l], network, layer, engine->cuda->tactics[l], cc->inputs,
+                 ->enqueue(cc->states[l], network, layer, trt_cuda_engine_of(engine)->tactics[l], cc->inputs,
                            outputs, &cc->env);
     if (status != TRT_STATUS_OK)
       trt_error_prefix(status, "layer '%s' (%s): ", layer->name, trt_layer_type_name(layer->type));
@@ -426,7 +404,7 @@ static trt_status_t ensure_layer_events(trt_cuda_context_t *cc) {
 
 /* Waits for the run and reports each layer's time (events around it). */
 static trt_status_t report_profile(trt_context_t *context) {
-  trt_cuda_context_t *cc = context->cuda;
+  trt_cuda_context_t *cc = trt_cuda_context_of(context);
   const trt_network_t *network = cc->engine->full.network;
   TRT_CUDA_CHECK(cudaStreamSynchronize(cc->env.stream));
   for (int l = 0; l < network->nb_layers; l++) {
@@ -438,7 +416,7 @@ static trt_status_t report_profile(trt_context_t *context) {
 }
 
 static trt_status_t run(trt_context_t *context, int batch, void *const *bindings) {
-  trt_cuda_context_t *cc = context->cuda;
+  trt_cuda_context_t *cc = trt_cuda_context_of(context);
   bool profile = context->profiler != NULL;
   bool graph_mode = cc->use_graph && !profile;
   trt_status_t status = prepare_bindings(cc, batch, bindings, graph_mode);
@@ -453,16 +431,11 @@ static trt_status_t run(trt_context_t *context, int batch, void *const *bindings
   return status;
 }
 
-trt_status_t trt_cuda_context_enqueue(trt_context_t *context, int batch, void *const *bindings,
-                                      void *stream) {
-  trt_cuda_context_t *cc = context->cuda;
+static trt_status_t enqueue(trt_context_t *context, int batch, void *const *bindings,
+                            void *stream) {
+  trt_cuda_context_t *cc = trt_cuda_context_of(context);
   const trt_engine_t *engine = cc->engine;
-  if (!engine->batch_dynamic)
-    batch = engine->max_batch;
-  else if (batch < 1 || batch > engine->max_batch)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "batch %d is outside 1..%d (the built maximum)",
-                     batch, engine->max_batch);
-  TRT_CUDA_CHECK(cudaSetDevice(engine->cuda->device));
+  TRT_CUDA_CHECK(cudaSetDevice(trt_cuda_engine_of(engine)->device));
   cudaStream_t caller = (cudaStream_t)stream;
   bool follow = caller && caller != cc->env.stream;
   if (follow) {
@@ -484,7 +457,31 @@ trt_status_t trt_cuda_context_enqueue(trt_context_t *context, int batch, void *c
   return status;
 }
 
-trt_status_t trt_cuda_context_synchronize(trt_context_t *context) {
-  TRT_CUDA_CHECK(cudaStreamSynchronize(context->cuda->env.stream));
+static trt_status_t synchronize(trt_context_t *context) {
+  TRT_CUDA_CHECK(cudaStreamSynchronize(trt_cuda_context_of(context)->env.stream));
   return TRT_STATUS_OK;
 }
+
+/* ---- the backend's table (backend.h) --------------------------------------- */
+
+/* Smaller batches run at the maximum on staging buffers (see the top of
+ * this file), so the batch-1 network is not needed. */
+static trt_status_t build(trt_engine_t *engine, const trt_network_t *single) {
+  (void)single;
+  return trt_cuda_engine_build(engine);
+}
+
+const trt_backend_ops_t trt_cuda_backend = {
+    .id = TRT_BACKEND_CUDA,
+    .check_device = trt_cuda_check_device,
+    .build = build,
+    .destroy = trt_cuda_engine_destroy,
+    .plan_device = trt_cuda_plan_device_name,
+    .plan_section = trt_cuda_plan_section,
+    .load = trt_cuda_engine_load,
+    .context_create = context_create,
+    .context_destroy = context_destroy,
+    .enqueue = enqueue,
+    .synchronize = synchronize,
+    .set_use_graph = set_use_graph,
+};

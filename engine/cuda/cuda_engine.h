@@ -4,11 +4,22 @@
 #ifndef TRT_CUDA_ENGINE_H
 #define TRT_CUDA_ENGINE_H
 
+#include "backend.h"
 #include "cuda/cuda_backend.h"
-#include "engine_internal.h"
 
 /* Device allocations are aligned to this many bytes (cuDNN likes 256). */
 #define TRT_CUDA_ALIGNMENT 256
+
+typedef struct trt_cuda_engine trt_cuda_engine_t;
+typedef struct trt_cuda_context trt_cuda_context_t;
+
+/* engine->impl and context->impl of a CUDA engine. */
+static inline trt_cuda_engine_t *trt_cuda_engine_of(const trt_engine_t *engine) {
+  return (trt_cuda_engine_t *)engine->impl;
+}
+static inline trt_cuda_context_t *trt_cuda_context_of(const trt_context_t *context) {
+  return (trt_cuda_context_t *)context->impl;
+}
 
 struct trt_cuda_engine {
   int device;
@@ -27,6 +38,9 @@ struct trt_cuda_engine {
  * device set, a non-blocking stream, library handles bound to it. */
 trt_status_t trt_cuda_env_init(trt_cuda_env_t *env, int device, bool allow_tf32);
 void trt_cuda_env_release(trt_cuda_env_t *env);
+/* Grows env->workspace to at least `bytes` (never shrinks it), after the
+ * stream's work is done: the old contents are not kept. */
+trt_status_t trt_cuda_env_reserve_workspace(trt_cuda_env_t *env, size_t bytes);
 /* Name and compute capability of `device`. */
 trt_status_t trt_cuda_device_identity(int device, char *name, size_t size, int *major,
                                       int *minor);
@@ -50,5 +64,13 @@ trt_status_t trt_cuda_resolve_addresses(const trt_network_t *network,
                                         const trt_memory_plan_t *plan,
                                         void *const *constant_addresses, void *arena,
                                         void **addresses);
+
+/* The backend's entry points (the table trt_cuda_backend, cuda_engine.c). */
+trt_status_t trt_cuda_check_device(int device);                           /* cuda_device.c */
+trt_status_t trt_cuda_engine_build(trt_engine_t *engine);                  /* cuda_builder.c */
+void trt_cuda_engine_destroy(trt_engine_t *engine);                        /* cuda_memory.c */
+trt_status_t trt_cuda_plan_device_name(const trt_engine_t *engine, char *name, size_t size);
+trt_status_t trt_cuda_plan_section(const trt_engine_t *engine, void **data, size_t *size);
+trt_status_t trt_cuda_engine_load(trt_engine_t *engine, const void *section, size_t size);
 
 #endif

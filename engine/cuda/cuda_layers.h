@@ -23,12 +23,9 @@
  * (the same families as engine/cpu/). Shape and ConstantOfShape always fold
  * at build time and have no CUDA implementation.
  *
- * engine/meson.build compiles a family's file when it exists and defines
- * TRT_CUDA_HAVE_<FAMILY> (upper case) to 1 in the generated header
- * "cuda_families.h"; the registry (cuda_registry.c) refers only to the
- * tables of the families present, so a family not written yet leaves its
- * types without a CUDA implementation (the builder says so) and everything
- * still links. A family file must define every table listed for it. */
+ * engine/meson.build compiles every family's file (layer_families there)
+ * and the registry (cuda_registry.c) refers to every table listed here, so
+ * a family file must define each table listed for it. */
 #ifndef TRT_CUDA_LAYERS_H
 #define TRT_CUDA_LAYERS_H
 

@@ -17,7 +17,7 @@ trt_status_t trt_cuda_engine_alloc(trt_engine_t *engine, int device) {
   trt_cuda_engine_t *cuda = calloc(1, sizeof(*cuda));
   if (!cuda)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for the CUDA engine");
-  engine->cuda = cuda;
+  engine->impl = cuda;
   const trt_network_t *network = engine->full.network;
   cuda->device = device;
   cuda->nb_layers = network->nb_layers;
@@ -32,7 +32,9 @@ trt_status_t trt_cuda_engine_alloc(trt_engine_t *engine, int device) {
                                   &cuda->cc_major, &cuda->cc_minor);
 }
 
-void trt_cuda_engine_destroy(trt_cuda_engine_t *cuda) {
+void trt_cuda_engine_destroy(trt_engine_t *engine) {
+  trt_cuda_engine_t *cuda = trt_cuda_engine_of(engine);
+  engine->impl = NULL;
   if (!cuda)
     return;
   if (cuda->constants) {
@@ -62,7 +64,7 @@ static bool *constants_needed(const trt_network_t *network) {
 }
 
 trt_status_t trt_cuda_upload_constants(trt_engine_t *engine) {
-  trt_cuda_engine_t *cuda = engine->cuda;
+  trt_cuda_engine_t *cuda = trt_cuda_engine_of(engine);
   const trt_network_t *network = engine->full.network;
   bool *needed = constants_needed(network);
   if (!needed)

@@ -102,10 +102,10 @@ static int64_t view_offset(const trt_network_t *network, const trt_tensor_t *ten
   return trt_tensor_view_layout(network, tensor).offset;
 }
 
-static trt_status_t check_float(const mm_geometry_t *g, const trt_tensor_t *tensor) {
+static trt_status_t check_float(const trt_tensor_t *tensor) {
   if (tensor && tensor->type != TRT_DATA_TYPE_FLOAT32)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': the CUDA backend runs FP32 only (got %s)",
-                     g->op, g->name, trt_data_type_name(tensor->type));
+    return trt_error(TRT_STATUS_UNSUPPORTED, "the CUDA backend runs FP32 only (got %s)",
+                     trt_data_type_name(tensor->type));
   return TRT_STATUS_OK;
 }
 
@@ -165,18 +165,16 @@ static trt_status_t analyze_matmul(const trt_network_t *network, const trt_layer
   const trt_tensor_t *a = trt_layer_input(network, layer, 0);
   const trt_tensor_t *b = trt_layer_input(network, layer, 1);
   if (!a || !b || layer->nb_outputs != 1)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "MatMul '%s': expects inputs a, b, one output",
-                     g->name);
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "expects inputs a, b, one output");
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  trt_status_t status = check_float(g, a);
+  trt_status_t status = check_float(a);
   if (status == TRT_STATUS_OK)
-    status = check_float(g, b);
+    status = check_float(b);
   if (status != TRT_STATUS_OK)
     return status;
   const int ra = a->dims.nb_dims, rb = b->dims.nb_dims, ry = y->dims.nb_dims;
   if (ra < 1 || rb < 1)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "MatMul '%s': operands must have rank >= 1",
-                     g->name);
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "operands must have rank >= 1");
   int64_t as[TRT_MAX_DIMS], bs[TRT_MAX_DIMS], ys[TRT_MAX_DIMS];
   tensor_strides(network, a, as);
   tensor_strides(network, b, bs);
@@ -187,8 +185,8 @@ static trt_status_t analyze_matmul(const trt_network_t *network, const trt_layer
   const int64_t b_k = rb > 1 ? b->dims.d[rb - 2] : b->dims.d[0];
   const int nb = ry - (ra > 1) - (rb > 1);
   if (b_k != g->k || nb < 0)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "MatMul '%s': inner dims %lld and %lld differ",
-                     g->name, (long long)g->k, (long long)b_k);
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "inner dims %lld and %lld differ", (long long)g->k,
+                     (long long)b_k);
   g->alpha = 1.0f;
   g->lda = ra > 1 ? as[ra - 2] : max64(g->k, 1);
   g->ldb = rb > 1 ? bs[rb - 2] : 1;
@@ -219,20 +217,19 @@ static trt_status_t analyze_gemm(const trt_network_t *network, const trt_layer_t
   const trt_tensor_t *b = trt_layer_input(network, layer, 1);
   const trt_tensor_t *c = trt_layer_input(network, layer, 2);
   if (!params || !a || !b || layer->nb_outputs != 1 || layer->nb_inputs > 3)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Gemm '%s': expects inputs a, b, [c], one output",
-                     g->name);
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "expects inputs a, b, [c], one output");
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  trt_status_t status = check_float(g, a);
+  trt_status_t status = check_float(a);
   if (status == TRT_STATUS_OK)
-    status = check_float(g, b);
+    status = check_float(b);
   if (status == TRT_STATUS_OK)
-    status = check_float(g, c);
+    status = check_float(c);
   if (status != TRT_STATUS_OK)
     return status;
   if (a->dims.nb_dims != 2 || b->dims.nb_dims != 2 || y->dims.nb_dims != 2)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "Gemm '%s': A, B and Y must be 2-D", g->name);
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "A, B and Y must be 2-D");
   if ((int)params->activation.kind < 0 || params->activation.kind >= TRT_ACTIVATION_COUNT)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "Gemm '%s': bad activation %d", g->name,
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "bad activation %d",
                      (int)params->activation.kind);
   int64_t as[TRT_MAX_DIMS], bs[TRT_MAX_DIMS], ys[TRT_MAX_DIMS];
   tensor_strides(network, a, as);
@@ -245,8 +242,8 @@ static trt_status_t analyze_gemm(const trt_network_t *network, const trt_layer_t
   g->k = g->trans_a ? a->dims.d[0] : a->dims.d[1];
   const int64_t b_k = g->trans_b ? b->dims.d[1] : b->dims.d[0];
   if (b_k != g->k)
-    return trt_error(TRT_STATUS_SHAPE_ERROR, "Gemm '%s': inner dims %lld and %lld differ",
-                     g->name, (long long)g->k, (long long)b_k);
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "inner dims %lld and %lld differ", (long long)g->k,
+                     (long long)b_k);
   g->lda = as[0];
   g->ldb = bs[0];
   g->ldc = ys[0];
@@ -267,8 +264,8 @@ static trt_status_t analyze_gemm(const trt_network_t *network, const trt_layer_t
     g->c_row_stride = cd->nb_dims == 2 && cd->d[0] == g->m && g->m > 1 ? cs[0] : 0;
     if (cd->nb_dims > 2 || (cd->nb_dims >= 1 && cd->d[cd->nb_dims - 1] != g->n &&
                             cd->d[cd->nb_dims - 1] != 1))
-      return trt_error(TRT_STATUS_SHAPE_ERROR, "Gemm '%s': C does not broadcast to %lldx%lld",
-                       g->name, (long long)g->m, (long long)g->n);
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "C does not broadcast to %lldx%lld", (long long)g->m,
+                       (long long)g->n);
   }
   g->align_a = min_align(16, view_offset(network, a));
   g->align_b = min_align(16, view_offset(network, b));
@@ -289,8 +286,7 @@ static trt_status_t analyze(const trt_network_t *network, const trt_layer_t *lay
   if (g->empty)
     return TRT_STATUS_OK;
   if (g->k == 0)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': an inner dimension of 0 is not supported",
-                     g->op, g->name);
+    return trt_error(TRT_STATUS_UNSUPPORTED, "an inner dimension of 0 is not supported");
   /* Later matrices of a batch start at multiples of the strides. */
   g->align_a = min_align(g->align_a, g->stride_a);
   g->align_b = min_align(g->align_b, g->stride_b);
@@ -303,8 +299,7 @@ static trt_status_t analyze(const trt_network_t *network, const trt_layer_t *lay
   const int64_t values[] = {g->m, g->n, g->k, g->lda, g->ldb, g->ldc, g->count};
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
     if (values[i] > INT_MAX)
-      return trt_error(TRT_STATUS_UNSUPPORTED, "%s '%s': a dimension exceeds cuBLAS's int range",
-                       g->op, g->name);
+      return trt_error(TRT_STATUS_UNSUPPORTED, "a dimension exceeds cuBLAS's int range");
   return TRT_STATUS_OK;
 }
 
@@ -487,8 +482,7 @@ static trt_status_t configure(mm_state_t *s, const trt_network_t *network,
   if (s->tactic == TACTIC_CUBLAS || s->g.empty)
     return TRT_STATUS_OK;
   if (s->tactic < TACTIC_LT_FIRST || s->tactic >= TACTIC_LT_FIRST + LT_HEURISTICS)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s '%s': unknown tactic %d", s->g.op,
-                     s->g.name, s->tactic);
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown tactic %d", s->tactic);
   cublasLtMatmulHeuristicResult_t results[LT_HEURISTICS];
   int returned = 0;
   status = lt_prepare(s, env, results, &returned);
@@ -497,8 +491,8 @@ static trt_status_t configure(mm_state_t *s, const trt_network_t *network,
   const int index = s->tactic - TACTIC_LT_FIRST;
   if (index >= returned || results[index].state != CUBLAS_STATUS_SUCCESS)
     return trt_error(TRT_STATUS_UNSUPPORTED,
-                     "%s '%s': cuBLASLt gives %d heuristic results here, tactic %d needs #%d",
-                     s->g.op, s->g.name, returned, s->tactic, index);
+                     "cuBLASLt gives %d heuristic results here, tactic %d needs #%d", returned,
+                     s->tactic, index);
   s->algo = results[index].algo;
   s->workspace = results[index].workspaceSize;
   return TRT_STATUS_OK;
@@ -599,8 +593,7 @@ static trt_status_t mm_enqueue(void *state, const trt_network_t *network, const 
                                trt_cuda_env_t *env) {
   mm_state_t *s = state;
   if (!s || s->tactic != tactic)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: enqueue without matching create",
-                     layer->name ? layer->name : "matmul");
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "enqueue without matching create");
   /* Dims other than at create (a smaller batch): plan again. */
   mm_geometry_t now;
   trt_status_t status = analyze(network, layer, s->g.gemm, &now);
@@ -621,16 +614,14 @@ static trt_status_t mm_enqueue(void *state, const trt_network_t *network, const 
   const float *c = layer->nb_inputs > 2 ? inputs[2] : NULL;
   float *y = outputs[0];
   if (!a || !b || !y || (g->has_c && !c))
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s '%s': missing input or output data", g->op,
-                     g->name);
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing input or output data");
   if (s->workspace > env->workspace_bytes || (s->workspace && !env->workspace))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
-                     "%s '%s': needs %zu bytes of workspace, the context has %zu", g->op, g->name,
-                     s->workspace, env->workspace ? env->workspace_bytes : 0);
+                     "needs %zu bytes of workspace, the context has %zu", s->workspace,
+                     env->workspace ? env->workspace_bytes : 0);
   if (lt && (!aligned(a, g->align_a) || !aligned(b, g->align_b) || !aligned(y, g->align_c)))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
-                     "%s '%s': operands are less aligned than cuBLASLt was promised", g->op,
-                     g->name);
+                     "operands are less aligned than cuBLASLt was promised");
   TRT_CUBLAS_CHECK(cublasSetStream(env->cublas, env->stream));
   TRT_CUBLAS_CHECK(cublasSetMathMode(env->cublas, env->allow_tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
                                                                   : CUBLAS_DEFAULT_MATH));

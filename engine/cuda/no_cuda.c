@@ -1,7 +1,7 @@
-/* Builds without the CUDA backend: device queries say so, the backend's
- * entry points refuse with TRT_STATUS_NO_DEVICE, and the public device
- * helpers do the same. */
-#include "engine_internal.h"
+/* Builds without the CUDA backend: the backend registry has no CUDA entry
+ * (backend_registry.c); what is left are the public device queries and
+ * helpers of trt/runtime.h, which say so with TRT_STATUS_NO_DEVICE. */
+#include "trt/runtime.h"
 
 static trt_status_t no_cuda(const char *what) {
   return trt_error(TRT_STATUS_NO_DEVICE, "%s: this build of trtinfer has no CUDA backend", what);
@@ -16,60 +16,6 @@ trt_status_t trt_cuda_device_describe(int device, char *text, size_t size) {
   (void)text;
   (void)size;
   return trt_error(TRT_STATUS_NO_DEVICE, "CUDA device %d: built without CUDA", device);
-}
-
-/* ---- the backend's entry points (engine_internal.h) ----------------------- */
-
-trt_status_t trt_cuda_check_device(int device) {
-  return trt_error(TRT_STATUS_NO_DEVICE, "CUDA device %d: this build of trtinfer has no CUDA "
-                   "backend", device);
-}
-
-trt_status_t trt_cuda_engine_build(trt_engine_t *engine) {
-  (void)engine;
-  return no_cuda("building a CUDA engine");
-}
-
-void trt_cuda_engine_destroy(trt_cuda_engine_t *cuda) { (void)cuda; }
-
-trt_status_t trt_cuda_context_create(trt_context_t *context) {
-  (void)context;
-  return no_cuda("creating a CUDA context");
-}
-
-void trt_cuda_context_destroy(trt_cuda_context_t *cuda) { (void)cuda; }
-
-trt_status_t trt_cuda_context_enqueue(trt_context_t *context, int batch, void *const *bindings,
-                                      void *stream) {
-  (void)context, (void)batch, (void)bindings, (void)stream;
-  return no_cuda("trt_context_enqueue");
-}
-
-trt_status_t trt_cuda_context_synchronize(trt_context_t *context) {
-  (void)context;
-  return no_cuda("trt_context_synchronize");
-}
-
-trt_status_t trt_cuda_plan_device_name(const trt_engine_t *engine, char *name, size_t size) {
-  (void)engine, (void)name, (void)size;
-  return no_cuda("saving a CUDA plan");
-}
-
-trt_status_t trt_cuda_plan_section(const trt_engine_t *engine, void **data, size_t *size) {
-  (void)engine, (void)data, (void)size;
-  return no_cuda("saving a CUDA plan");
-}
-
-trt_status_t trt_cuda_engine_from_plan(trt_network_t *network, const trt_builder_config_t *built,
-                                       const void *section, size_t size, trt_engine_t **engine) {
-  (void)built, (void)section, (void)size;
-  *engine = NULL;
-  trt_network_destroy(network);
-  return no_cuda("loading a CUDA plan");
-}
-
-void trt_context_set_use_graph(trt_context_t *context, bool use_graph) {
-  (void)context, (void)use_graph;
 }
 
 /* ---- public device helpers (trt/runtime.h) -------------------------------- */

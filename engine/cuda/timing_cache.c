@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cuda/timing_cache.h"
+#include "file_util.h"
 #include "layer_registry.h"
 
 typedef struct {
@@ -107,26 +107,20 @@ trt_status_t trt_timing_cache_load(const char *path, trt_timing_cache_t **cache_
 }
 
 trt_status_t trt_timing_cache_save(const trt_timing_cache_t *cache, const char *path) {
-  size_t length = strlen(path) + 32;
-  char *temporary = malloc(length);
-  if (!temporary)
-    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory saving the timing cache");
-  snprintf(temporary, length, "%s.tmp.%ld", path, (long)getpid());
-  FILE *file = fopen(temporary, "w");
-  bool written = file != NULL;
-  for (int i = 0; written && i < cache->count; i++)
-    written = fprintf(file, "%s\t%d\t%.6f\n", cache->entries[i].key, (int)cache->entries[i].tactic,
-                      (double)cache->entries[i].milliseconds) > 0;
+  /* Formatted in memory, then written in one piece. */
+  char *text = NULL;
+  size_t size = 0;
+  FILE *file = open_memstream(&text, &size);
+  bool formatted = file != NULL;
+  for (int i = 0; formatted && i < cache->count; i++)
+    formatted = fprintf(file, "%s\t%d\t%.6f\n", cache->entries[i].key,
+                        (int)cache->entries[i].tactic, (double)cache->entries[i].milliseconds) > 0;
   if (file && fclose(file) != 0)
-    written = false;
-  trt_status_t status = TRT_STATUS_OK;
-  if (!written || rename(temporary, path) != 0) {
-    status = trt_error(TRT_STATUS_IO_ERROR, "cannot write timing cache '%s': %s", path,
-                       strerror(errno));
-    remove(temporary);
-  }
-  free(temporary);
-  return status;
+    formatted = false;
+  trt_status_t status = formatted ? trt_file_write_atomic(path, text, size)
+                                  : trt_error(TRT_STATUS_OUT_OF_MEMORY, "%s: out of memory", path);
+  free(text);
+  return status == TRT_STATUS_OK ? status : trt_error_prefix(status, "timing cache ");
 }
 
 static uint64_t fnv1a(uint64_t hash, const void *data, size_t size) {

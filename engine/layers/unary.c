@@ -1,8 +1,7 @@
-/* Shape inference for the unary family, and the scalar definition of every
- * activation kind that layers may fuse (trt_activation_apply). */
-#include <math.h>
-
+/* Shape inference for the unary family, the names of the activation kinds
+ * and trt_activation_apply (numerics/activation.h computes them). */
 #include "layers/layers.h"
+#include "numerics/activation.h"
 
 static const char *const activation_names[] = {
     [TRT_ACTIVATION_NONE] = "None",
@@ -35,65 +34,9 @@ const char *trt_activation_name(trt_activation_kind_t kind) {
   return activation_names[kind];
 }
 
-/* The comparisons are written so that NaN inputs stay NaN, as in numpy. */
+/* The one definition, shared with every backend: numerics/activation.h. */
 float trt_activation_apply(const trt_activation_t *activation, float x) {
-  const float alpha = activation->alpha, beta = activation->beta;
-  switch (activation->kind) {
-  case TRT_ACTIVATION_NONE:
-    return x;
-  case TRT_ACTIVATION_RELU:
-    return x < 0.0f ? 0.0f : x;
-  case TRT_ACTIVATION_LEAKY_RELU:
-    return x < 0.0f ? alpha * x : x;
-  case TRT_ACTIVATION_ELU:
-    return x < 0.0f ? alpha * expm1f(x) : x;
-  case TRT_ACTIVATION_SIGMOID:
-    return 1.0f / (1.0f + expf(-x));
-  case TRT_ACTIVATION_TANH:
-    return tanhf(x);
-  case TRT_ACTIVATION_CLIP: {
-    /* min > max gives max, as numpy.clip does. */
-    float y = x < alpha ? alpha : x;
-    return y > beta ? beta : y;
-  }
-  case TRT_ACTIVATION_HARD_SIGMOID: {
-    float y = alpha * x + beta;
-    y = y < 0.0f ? 0.0f : y;
-    return y > 1.0f ? 1.0f : y;
-  }
-  case TRT_ACTIVATION_HARD_SWISH: {
-    float gate = x * (1.0f / 6.0f) + 0.5f;
-    gate = gate < 0.0f ? 0.0f : gate;
-    gate = gate > 1.0f ? 1.0f : gate;
-    return x * gate;
-  }
-  case TRT_ACTIVATION_ERF:
-    return erff(x);
-  case TRT_ACTIVATION_SQRT:
-    return sqrtf(x);
-  case TRT_ACTIVATION_EXP:
-    return expf(x);
-  case TRT_ACTIVATION_LOG:
-    return logf(x);
-  case TRT_ACTIVATION_ABS:
-    return fabsf(x);
-  case TRT_ACTIVATION_NEG:
-    return -x;
-  case TRT_ACTIVATION_RECIPROCAL:
-    return 1.0f / x;
-  case TRT_ACTIVATION_SOFTPLUS:
-    /* log(1 + e^x) without overflow for large x. */
-    return x > 0.0f ? x + log1pf(expf(-x)) : log1pf(expf(x));
-  case TRT_ACTIVATION_SCALE_SHIFT:
-    /* The optimizer sets alpha = +-1 or beta = -0, so a fused multiply-add
-     * rounds exactly as the one Mul, Add or Sub it replaces. */
-    return alpha * x + beta;
-  case TRT_ACTIVATION_POWER:
-    return powf(x, alpha);
-  case TRT_ACTIVATION_COUNT:
-    break;
-  }
-  return NAN;
+  return trt_activation_eval(activation->kind, x, activation->alpha, activation->beta);
 }
 
 static bool unary_accepts_integers(trt_activation_kind_t kind) {

@@ -68,7 +68,7 @@ trt_status_t trt_onnx_attr_int(const Onnx__NodeProto *node, const char *name, in
   const Onnx__AttributeProto *attribute;
   trt_status_t status =
       typed_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT, &attribute);
-  *value = attribute && !status ? attribute->i : fallback;
+  *value = attribute && status == TRT_STATUS_OK ? attribute->i : fallback;
   return status;
 }
 
@@ -84,7 +84,7 @@ trt_status_t trt_onnx_attr_int32(const Onnx__NodeProto *node, const char *name, 
                                  int32_t *value) {
   int64_t wide;
   trt_status_t status = trt_onnx_attr_int(node, name, fallback, &wide);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   if (wide < INT32_MIN || wide > INT32_MAX)
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' value %lld is out of range", name,
@@ -98,7 +98,7 @@ trt_status_t trt_onnx_attr_float(const Onnx__NodeProto *node, const char *name, 
   const Onnx__AttributeProto *attribute;
   trt_status_t status =
       typed_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT, &attribute);
-  *value = attribute && !status ? attribute->f : fallback;
+  *value = attribute && status == TRT_STATUS_OK ? attribute->f : fallback;
   return status;
 }
 
@@ -108,7 +108,7 @@ static trt_status_t list_attribute(const Onnx__NodeProto *node, const char *name
                                    const Onnx__AttributeProto **attribute, int *count) {
   *count = 0;
   trt_status_t status = typed_attribute(node, name, type, attribute);
-  if (status || !*attribute)
+  if (status != TRT_STATUS_OK || !*attribute)
     return status;
   size_t n = type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS ? (*attribute)->n_ints
                                                                  : (*attribute)->n_floats;
@@ -138,7 +138,7 @@ trt_status_t trt_onnx_attr_ints32(const Onnx__NodeProto *node, const char *name,
   if (max > TRT_MAX_LAYER_OUTPUTS)
     max = TRT_MAX_LAYER_OUTPUTS;
   trt_status_t status = trt_onnx_attr_ints(node, name, wide, max, &n);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   for (int i = 0; i < n; i++) {
     if (wide[i] < INT32_MIN || wide[i] > INT32_MAX)
@@ -168,7 +168,7 @@ trt_status_t trt_onnx_attr_choice(const Onnx__NodeProto *node, const char *name,
   trt_status_t status =
       typed_attribute(node, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING, &attribute);
   *index = fallback;
-  if (status || !attribute)
+  if (status != TRT_STATUS_OK || !attribute)
     return status;
   const ProtobufCBinaryData *text = &attribute->s;
   for (int i = 0; choices[i]; i++) {

@@ -33,21 +33,24 @@ trt_status_t trt_onnx_import_leaky_relu(trt_onnx_importer_t *importer,
                                         const Onnx__NodeProto *node) {
   float alpha;
   trt_status_t status = trt_onnx_attr_float(node, "alpha", 0.01f, &alpha);
-  return status ? status : add_unary(importer, node, TRT_ACTIVATION_LEAKY_RELU, alpha, 0.0f);
+  return status != TRT_STATUS_OK
+             ? status
+             : add_unary(importer, node, TRT_ACTIVATION_LEAKY_RELU, alpha, 0.0f);
 }
 
 trt_status_t trt_onnx_import_elu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   float alpha;
   trt_status_t status = trt_onnx_attr_float(node, "alpha", 1.0f, &alpha);
-  return status ? status : add_unary(importer, node, TRT_ACTIVATION_ELU, alpha, 0.0f);
+  return status != TRT_STATUS_OK ? status
+                                 : add_unary(importer, node, TRT_ACTIVATION_ELU, alpha, 0.0f);
 }
 
 trt_status_t trt_onnx_import_hard_sigmoid(trt_onnx_importer_t *importer,
                                           const Onnx__NodeProto *node) {
   float alpha, beta;
   trt_status_t status;
-  if ((status = trt_onnx_attr_float(node, "alpha", 0.2f, &alpha)) ||
-      (status = trt_onnx_attr_float(node, "beta", 0.5f, &beta)))
+  if ((status = trt_onnx_attr_float(node, "alpha", 0.2f, &alpha)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "beta", 0.5f, &beta)) != TRT_STATUS_OK)
     return status;
   return add_unary(importer, node, TRT_ACTIVATION_HARD_SIGMOID, alpha, beta);
 }
@@ -74,16 +77,18 @@ trt_status_t trt_onnx_import_selu(trt_onnx_importer_t *importer, const Onnx__Nod
   float alpha, gamma;
   int input, elu, gamma_tensor;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) ||
-      (status = trt_onnx_attr_float(node, "alpha", 1.67326319217681884765625f, &alpha)) ||
-      (status = trt_onnx_attr_float(node, "gamma", 1.05070102214813232421875f, &gamma)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "alpha", 1.67326319217681884765625f, &alpha)) !=
+          TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "gamma", 1.05070102214813232421875f, &gamma)) !=
+          TRT_STATUS_OK)
     return status;
   trt_unary_params_t elu_params = {.op = {TRT_ACTIVATION_ELU, alpha, 0.0f}};
   trt_dims_t scalar = {0};
   if ((status = trt_onnx_add_helper_layer(importer, node, "elu", TRT_LAYER_UNARY, &input, 1,
-                                          &elu_params, &elu)) ||
+                                          &elu_params, &elu)) != TRT_STATUS_OK ||
       (status = trt_onnx_add_helper_constant(importer, node, "gamma", TRT_DATA_TYPE_FLOAT32,
-                                             &scalar, &gamma, &gamma_tensor)))
+                                             &scalar, &gamma, &gamma_tensor)) != TRT_STATUS_OK)
     return status;
   return add_elementwise_step(importer, node, NULL, TRT_ELEMENTWISE_MUL, elu, gamma_tensor, true,
                               NULL);
@@ -93,17 +98,17 @@ trt_status_t trt_onnx_import_selu(trt_onnx_importer_t *importer, const Onnx__Nod
 trt_status_t trt_onnx_import_softsign(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input, magnitude, one, denominator;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK)
     return status;
   trt_unary_params_t abs_params = {.op = {TRT_ACTIVATION_ABS, 0.0f, 0.0f}};
   trt_dims_t scalar = {0};
   float one_value = 1.0f;
   if ((status = trt_onnx_add_helper_layer(importer, node, "abs", TRT_LAYER_UNARY, &input, 1,
-                                          &abs_params, &magnitude)) ||
+                                          &abs_params, &magnitude)) != TRT_STATUS_OK ||
       (status = trt_onnx_add_helper_constant(importer, node, "one", TRT_DATA_TYPE_FLOAT32, &scalar,
-                                             &one_value, &one)) ||
+                                             &one_value, &one)) != TRT_STATUS_OK ||
       (status = add_elementwise_step(importer, node, "denominator", TRT_ELEMENTWISE_ADD, magnitude,
-                                     one, false, &denominator)))
+                                     one, false, &denominator)) != TRT_STATUS_OK)
     return status;
   return add_elementwise_step(importer, node, NULL, TRT_ELEMENTWISE_DIV, input, denominator, true,
                               NULL);
@@ -119,7 +124,7 @@ static trt_status_t import_clip_computed(trt_onnx_importer_t *importer, const On
   if (bounds[0] >= 0)
     status = add_elementwise_step(importer, node, "min", TRT_ELEMENTWISE_MAX, current, bounds[0],
                                   bounds[1] < 0, &current);
-  if (!status && bounds[1] >= 0)
+  if (status == TRT_STATUS_OK && bounds[1] >= 0)
     status = add_elementwise_step(importer, node, NULL, TRT_ELEMENTWISE_MIN, current, bounds[1],
                                   true, NULL);
   return status;
@@ -131,17 +136,18 @@ trt_status_t trt_onnx_import_clip(trt_onnx_importer_t *importer, const Onnx__Nod
   bool bounds_as_inputs = importer->opset >= 11;
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, bounds_as_inputs ? 3 : 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, bounds_as_inputs ? 3 : 1, &input, 1)) !=
+      TRT_STATUS_OK)
     return status;
   trt_unary_params_t params = {.op = {TRT_ACTIVATION_CLIP, -INFINITY, INFINITY}};
   if (!bounds_as_inputs) {
-    if ((status = trt_onnx_attr_float(node, "min", -INFINITY, &params.op.alpha)) ||
-        (status = trt_onnx_attr_float(node, "max", INFINITY, &params.op.beta)))
+    if ((status = trt_onnx_attr_float(node, "min", -INFINITY, &params.op.alpha)) != TRT_STATUS_OK ||
+        (status = trt_onnx_attr_float(node, "max", INFINITY, &params.op.beta)) != TRT_STATUS_OK)
       return status;
   } else {
     int bounds[2];
-    if ((status = trt_onnx_get_input(importer, node, 1, &bounds[0])) ||
-        (status = trt_onnx_get_input(importer, node, 2, &bounds[1])))
+    if ((status = trt_onnx_get_input(importer, node, 1, &bounds[0])) != TRT_STATUS_OK ||
+        (status = trt_onnx_get_input(importer, node, 2, &bounds[1])) != TRT_STATUS_OK)
       return status;
     bool computed_bounds = false;
     for (int i = 0; i < 2; i++)
@@ -149,8 +155,10 @@ trt_status_t trt_onnx_import_clip(trt_onnx_importer_t *importer, const Onnx__Nod
     if (computed_bounds)
       return import_clip_computed(importer, node, input, bounds);
     double min, max;
-    if ((status = trt_onnx_constant_scalar_input(importer, node, 1, -INFINITY, &min)) ||
-        (status = trt_onnx_constant_scalar_input(importer, node, 2, INFINITY, &max)))
+    if ((status = trt_onnx_constant_scalar_input(importer, node, 1, -INFINITY, &min)) !=
+            TRT_STATUS_OK ||
+        (status = trt_onnx_constant_scalar_input(importer, node, 2, INFINITY, &max)) !=
+            TRT_STATUS_OK)
       return status;
     params.op.alpha = (float)min;
     params.op.beta = (float)max;
@@ -217,19 +225,19 @@ static trt_status_t align_at_axis(trt_onnx_importer_t *importer, const Onnx__Nod
   trt_reshape_params_t reshape = {.mode = TRT_RESHAPE_FROM_TENSOR, .allow_zero = true};
   int tail, tail_length, tail_ones, shape_b, target[2], reshape_inputs[2] = {b, -1};
   if ((status = trt_onnx_add_helper_layer(importer, node, "broadcast_tail", TRT_LAYER_SHAPE, &a, 1,
-                                          &tail_window, &tail)) ||
+                                          &tail_window, &tail)) != TRT_STATUS_OK ||
       (status = trt_onnx_add_helper_layer(importer, node, "broadcast_tail_length", TRT_LAYER_SHAPE,
-                                          &tail, 1, &whole, &tail_length)) ||
+                                          &tail, 1, &whole, &tail_length)) != TRT_STATUS_OK ||
       (status =
            trt_onnx_add_helper_layer(importer, node, "broadcast_ones", TRT_LAYER_CONSTANT_OF_SHAPE,
-                                     &tail_length, 1, &ones, &tail_ones)) ||
+                                     &tail_length, 1, &ones, &tail_ones)) != TRT_STATUS_OK ||
       (status = trt_onnx_add_helper_layer(importer, node, "broadcast_shape", TRT_LAYER_SHAPE, &b, 1,
-                                          &whole, &shape_b)))
+                                          &whole, &shape_b)) != TRT_STATUS_OK)
     return status;
   target[0] = shape_b;
   target[1] = tail_ones;
   if ((status = trt_onnx_add_helper_layer(importer, node, "aligned_shape", TRT_LAYER_CONCAT, target,
-                                          2, &concat, &reshape_inputs[1])))
+                                          2, &concat, &reshape_inputs[1])) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_helper_layer(importer, node, "aligned", TRT_LAYER_RESHAPE, reshape_inputs, 2,
                                    &reshape, aligned);
@@ -245,8 +253,8 @@ static trt_status_t legacy_broadcast_operands(trt_onnx_importer_t *importer,
     return TRT_STATUS_OK;
   int64_t broadcast, axis;
   trt_status_t status;
-  if ((status = trt_onnx_attr_int(node, "broadcast", 0, &broadcast)) ||
-      (status = trt_onnx_attr_int(node, "axis", 0, &axis)))
+  if ((status = trt_onnx_attr_int(node, "broadcast", 0, &broadcast)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "axis", 0, &axis)) != TRT_STATUS_OK)
     return status;
   if (!broadcast || !trt_onnx_find_attribute(node, "axis"))
     return TRT_STATUS_OK;
@@ -259,8 +267,8 @@ static trt_status_t add_binary(trt_onnx_importer_t *importer, const Onnx__NodePr
                                trt_elementwise_kind_t kind) {
   int inputs[2];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) ||
-      (status = legacy_broadcast_operands(importer, node, inputs)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) != TRT_STATUS_OK ||
+      (status = legacy_broadcast_operands(importer, node, inputs)) != TRT_STATUS_OK)
     return status;
   trt_elementwise_params_t params = {kind};
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, inputs, 2, &params);
@@ -277,11 +285,12 @@ TRT_ONNX_IMPORT_VIA(trt_onnx_import_pow, add_binary, TRT_ELEMENTWISE_POW)
 trt_status_t trt_onnx_import_prelu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[2];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) != TRT_STATUS_OK)
     return status;
   const trt_tensor_t *slope = &importer->network->tensors[inputs[1]];
   if (importer->opset < 7 && import_time_rank(importer, inputs[1]) == 1 && slope->dims.d[0] != 1 &&
-      (status = align_at_axis(importer, node, inputs[0], inputs[1], 1, &inputs[1])))
+      (status = align_at_axis(importer, node, inputs[0], inputs[1], 1, &inputs[1])) !=
+          TRT_STATUS_OK)
     return status;
   trt_elementwise_params_t params = {TRT_ELEMENTWISE_PRELU};
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, inputs, 2, &params);
@@ -292,11 +301,11 @@ trt_status_t trt_onnx_import_prelu(trt_onnx_importer_t *importer, const Onnx__No
 static trt_status_t import_variadic(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                                     trt_elementwise_kind_t kind, bool mean) {
   trt_status_t status = trt_onnx_check_input_count(node, 1, -1);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   int count = (int)node->n_input;
   int current;
-  if ((status = trt_onnx_get_input(importer, node, 0, &current)))
+  if ((status = trt_onnx_get_input(importer, node, 0, &current)) != TRT_STATUS_OK)
     return status;
   if (count == 1)
     return trt_onnx_add_node_layer(importer, node, TRT_LAYER_IDENTITY, &current, 1, NULL);
@@ -304,7 +313,7 @@ static trt_status_t import_variadic(trt_onnx_importer_t *importer, const Onnx__N
   const char *node_name = trt_onnx_node_name(node);
   for (int i = 1; i < count; i++) {
     int operands[2] = {current, -1};
-    if ((status = trt_onnx_get_input(importer, node, i, &operands[1])))
+    if ((status = trt_onnx_get_input(importer, node, i, &operands[1])) != TRT_STATUS_OK)
       return status;
     if (operands[1] < 0)
       return trt_error(TRT_STATUS_PARSE_ERROR, "input %d is empty", i);
@@ -313,9 +322,10 @@ static trt_status_t import_variadic(trt_onnx_importer_t *importer, const Onnx__N
     char name[TRT_ONNX_NAME_SIZE];
     snprintf(name, sizeof(name), "%s/%d", node_name, i);
     int layer;
-    if ((status = trt_onnx_add_layer(
-             importer, TRT_LAYER_ELEMENTWISE, last ? node_name : name, operands, 2,
-             last ? (const char *const *)&node->output[0] : NULL, 1, &params, &layer)))
+    if ((status =
+             trt_onnx_add_layer(importer, TRT_LAYER_ELEMENTWISE, last ? node_name : name, operands,
+                                2, last ? (const char *const *)&node->output[0] : NULL, 1, &params,
+                                &layer)) != TRT_STATUS_OK)
       return status;
     current = trt_network_layer_output(importer->network, layer, 0);
   }
@@ -326,7 +336,7 @@ static trt_status_t import_variadic(trt_onnx_importer_t *importer, const Onnx__N
   trt_dims_t scalar = {0};
   int operands[2] = {current, -1};
   if ((status = trt_onnx_add_helper_constant(importer, node, "count", TRT_DATA_TYPE_FLOAT32,
-                                             &scalar, &divisor, &operands[1])))
+                                             &scalar, &divisor, &operands[1])) != TRT_STATUS_OK)
     return status;
   trt_elementwise_params_t params = {TRT_ELEMENTWISE_DIV};
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_ELEMENTWISE, operands, 2, &params);
@@ -342,14 +352,14 @@ TRT_ONNX_IMPORT_VIA(trt_onnx_import_mean, import_variadic, TRT_ELEMENTWISE_ADD, 
 trt_status_t trt_onnx_import_gemm(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[3];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)) != TRT_STATUS_OK)
     return status;
   trt_gemm_params_t params = {0};
   int64_t transpose_a, transpose_b;
-  if ((status = trt_onnx_attr_float(node, "alpha", 1.0f, &params.alpha)) ||
-      (status = trt_onnx_attr_float(node, "beta", 1.0f, &params.beta)) ||
-      (status = trt_onnx_attr_int(node, "transA", 0, &transpose_a)) ||
-      (status = trt_onnx_attr_int(node, "transB", 0, &transpose_b)))
+  if ((status = trt_onnx_attr_float(node, "alpha", 1.0f, &params.alpha)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "beta", 1.0f, &params.beta)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "transA", 0, &transpose_a)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "transB", 0, &transpose_b)) != TRT_STATUS_OK)
     return status;
   params.transpose_a = transpose_a != 0;
   params.transpose_b = transpose_b != 0;
@@ -370,18 +380,19 @@ static trt_status_t import_reduce(trt_onnx_importer_t *importer, const Onnx__Nod
   bool axes_input = kind == TRT_REDUCE_SUM && importer->opset >= 13;
   int inputs[2];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, axes_input ? 2 : 1, inputs, 2)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, axes_input ? 2 : 1, inputs, 2)) !=
+      TRT_STATUS_OK)
     return status;
   trt_reduce_params_t params = {0};
   params.kind = kind;
   int64_t keep_dims, noop;
-  if ((status = trt_onnx_attr_int(node, "keepdims", 1, &keep_dims)) ||
-      (status = trt_onnx_attr_int(node, "noop_with_empty_axes", 0, &noop)))
+  if ((status = trt_onnx_attr_int(node, "keepdims", 1, &keep_dims)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "noop_with_empty_axes", 0, &noop)) != TRT_STATUS_OK)
     return status;
   params.keep_dims = keep_dims != 0;
   params.noop_with_empty_axes = noop != 0;
-  if (!axes_input &&
-      (status = trt_onnx_attr_ints32(node, "axes", params.axes, TRT_MAX_DIMS, &params.nb_axes)))
+  if (!axes_input && (status = trt_onnx_attr_ints32(node, "axes", params.axes, TRT_MAX_DIMS,
+                                                    &params.nb_axes)) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_REDUCE, inputs,
                                  trt_onnx_trim_inputs(inputs, 2), &params);
@@ -401,8 +412,8 @@ static trt_status_t add_broadcast_binary(trt_onnx_importer_t *importer, const On
                                          trt_layer_type_t type, const void *params) {
   int inputs[2];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) ||
-      (status = legacy_broadcast_operands(importer, node, inputs)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) != TRT_STATUS_OK ||
+      (status = legacy_broadcast_operands(importer, node, inputs)) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, type, inputs, 2, params);
 }
@@ -442,10 +453,11 @@ static trt_status_t import_arg_reduce(trt_onnx_importer_t *importer, const Onnx_
   int64_t keep_dims, select_last_index;
   trt_arg_reduce_params_t params = {0};
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) ||
-      (status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)) ||
-      (status = trt_onnx_attr_int(node, "keepdims", 1, &keep_dims)) ||
-      (status = trt_onnx_attr_int(node, "select_last_index", 0, &select_last_index)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "keepdims", 1, &keep_dims)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "select_last_index", 0, &select_last_index)) !=
+          TRT_STATUS_OK)
     return status;
   params.max = max;
   params.keep_dims = keep_dims != 0;

@@ -51,7 +51,7 @@ static trt_status_t spatial_attr(const Onnx__NodeProto *node, const char *name, 
   int64_t given[6];
   int count;
   trt_status_t status = trt_onnx_attr_ints(node, name, given, 6, &count);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   if (count != 0 && count != nb_spatial)
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' has %d values, expected %d", name,
@@ -66,7 +66,7 @@ static trt_status_t parse_window(const trt_onnx_importer_t *importer, const Onnx
   memset(window, 0, sizeof(*window));
   int count;
   trt_status_t status = trt_onnx_attr_ints(node, "kernel_shape", window->kernel, 3, &count);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   if (count == 0) {
     count = kernel_from_weights(importer, weights, window->kernel);
@@ -81,13 +81,13 @@ static trt_status_t parse_window(const trt_onnx_importer_t *importer, const Onnx
     if (window->kernel[i] <= 0)
       return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'kernel_shape' has value %lld",
                        (long long)window->kernel[i]);
-  if ((status = spatial_attr(node, "strides", count, 1, window->stride)) ||
-      (status = spatial_attr(node, "dilations", count, 1, window->dilation)))
+  if ((status = spatial_attr(node, "strides", count, 1, window->stride)) != TRT_STATUS_OK ||
+      (status = spatial_attr(node, "dilations", count, 1, window->dilation)) != TRT_STATUS_OK)
     return status;
 
   int64_t pads[6];
   int nb_pads;
-  if ((status = trt_onnx_attr_ints(node, "pads", pads, 6, &nb_pads)))
+  if ((status = trt_onnx_attr_ints(node, "pads", pads, 6, &nb_pads)) != TRT_STATUS_OK)
     return status;
   if (nb_pads != 0 && nb_pads != 2 * count)
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'pads' has %d values, expected %d", nb_pads,
@@ -99,7 +99,7 @@ static trt_status_t parse_window(const trt_onnx_importer_t *importer, const Onnx
   /* auto_pad_names is in the order of TRT_AUTO_PAD_*. */
   status = trt_onnx_attr_choice(node, "auto_pad", auto_pad_names, TRT_AUTO_PAD_NOTSET,
                                 &window->auto_pad);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   if (window->auto_pad != TRT_AUTO_PAD_NOTSET) {
     memset(window->pad_begin, 0, sizeof(window->pad_begin));
@@ -117,7 +117,7 @@ static trt_status_t apply_output_shape(const trt_onnx_importer_t *importer,
   int64_t output_shape[5];
   int count;
   trt_status_t status = trt_onnx_attr_ints(node, "output_shape", output_shape, 5, &count);
-  if (status || count == 0)
+  if (status != TRT_STATUS_OK || count == 0)
     return status;
   int nb_spatial = params->nb_spatial;
   if (count != nb_spatial && count != nb_spatial + 2)
@@ -154,24 +154,24 @@ static trt_status_t import_convolution(trt_onnx_importer_t *importer, const Onnx
                                        bool transposed) {
   int inputs[3];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)) != TRT_STATUS_OK)
     return status;
   window_t window;
-  if ((status = parse_window(importer, node, inputs[1], &window)))
+  if ((status = parse_window(importer, node, inputs[1], &window)) != TRT_STATUS_OK)
     return status;
 
   trt_convolution_params_t params = {0};
   COPY_WINDOW(&params, &window);
   params.activation.kind = TRT_ACTIVATION_NONE;
-  if ((status = trt_onnx_attr_int(node, "group", 1, &params.group)))
+  if ((status = trt_onnx_attr_int(node, "group", 1, &params.group)) != TRT_STATUS_OK)
     return status;
   if (params.group < 1)
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'group' has value %lld",
                      (long long)params.group);
   if (transposed) {
-    if ((status =
-             spatial_attr(node, "output_padding", window.nb_spatial, 0, params.output_padding)) ||
-        (status = apply_output_shape(importer, node, inputs[0], &params)))
+    if ((status = spatial_attr(node, "output_padding", window.nb_spatial, 0,
+                               params.output_padding)) != TRT_STATUS_OK ||
+        (status = apply_output_shape(importer, node, inputs[0], &params)) != TRT_STATUS_OK)
       return status;
   }
   return trt_onnx_add_node_layer(importer, node,
@@ -186,18 +186,19 @@ static trt_status_t import_pool(trt_onnx_importer_t *importer, const Onnx__NodeP
                                 trt_pooling_kind_t kind) {
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) ||
-      (status = trt_onnx_reject_used_outputs(importer, node, 1, "Indices")))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK ||
+      (status = trt_onnx_reject_used_outputs(importer, node, 1, "Indices")) != TRT_STATUS_OK)
     return status;
   window_t window;
-  if ((status = parse_window(importer, node, -1, &window)))
+  if ((status = parse_window(importer, node, -1, &window)) != TRT_STATUS_OK)
     return status;
   trt_pooling_params_t params = {0};
   params.kind = kind;
   COPY_WINDOW(&params, &window);
   int64_t ceil_mode, count_include_pad;
-  if ((status = trt_onnx_attr_int(node, "ceil_mode", 0, &ceil_mode)) ||
-      (status = trt_onnx_attr_int(node, "count_include_pad", 0, &count_include_pad)))
+  if ((status = trt_onnx_attr_int(node, "ceil_mode", 0, &ceil_mode)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "count_include_pad", 0, &count_include_pad)) !=
+          TRT_STATUS_OK)
     return status;
   params.ceil_mode = ceil_mode != 0;
   params.count_include_pad = kind == TRT_POOLING_AVERAGE && count_include_pad != 0;
@@ -225,15 +226,16 @@ trt_status_t trt_onnx_import_batch_norm(trt_onnx_importer_t *importer,
                                         const Onnx__NodeProto *node) {
   int inputs[5];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 5, 5, inputs, 5)) ||
-      (status = trt_onnx_reject_used_outputs(importer, node, 1, "training statistics")) ||
-      (status = trt_onnx_reject_training_mode(importer, node)))
+  if ((status = trt_onnx_node_inputs(importer, node, 5, 5, inputs, 5)) != TRT_STATUS_OK ||
+      (status = trt_onnx_reject_used_outputs(importer, node, 1, "training statistics")) !=
+          TRT_STATUS_OK ||
+      (status = trt_onnx_reject_training_mode(importer, node)) != TRT_STATUS_OK)
     return status;
   trt_norm_params_t params = {0};
   int64_t spatial, training_mode;
-  if ((status = trt_onnx_attr_float(node, "epsilon", 1e-5f, &params.epsilon)) ||
-      (status = trt_onnx_attr_int(node, "spatial", 1, &spatial)) ||
-      (status = trt_onnx_attr_int(node, "training_mode", 0, &training_mode)))
+  if ((status = trt_onnx_attr_float(node, "epsilon", 1e-5f, &params.epsilon)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "spatial", 1, &spatial)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "training_mode", 0, &training_mode)) != TRT_STATUS_OK)
     return status;
   if (spatial != 1)
     return trt_error(TRT_STATUS_UNSUPPORTED, "attribute 'spatial' = %lld is not supported",
@@ -248,10 +250,10 @@ trt_status_t trt_onnx_import_instance_norm(trt_onnx_importer_t *importer,
                                            const Onnx__NodeProto *node) {
   int inputs[3];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 3, 3, inputs, 3)))
+  if ((status = trt_onnx_node_inputs(importer, node, 3, 3, inputs, 3)) != TRT_STATUS_OK)
     return status;
   trt_norm_params_t params = {0};
-  if ((status = trt_onnx_attr_float(node, "epsilon", 1e-5f, &params.epsilon)))
+  if ((status = trt_onnx_attr_float(node, "epsilon", 1e-5f, &params.epsilon)) != TRT_STATUS_OK)
     return status;
   params.axis = 1;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_INSTANCE_NORM, inputs, 3, &params);
@@ -263,15 +265,15 @@ trt_status_t trt_onnx_import_layer_norm(trt_onnx_importer_t *importer,
                                         const Onnx__NodeProto *node) {
   int inputs[3];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)) != TRT_STATUS_OK)
     return status;
   if (node->n_output > 3)
     return trt_error(TRT_STATUS_PARSE_ERROR, "expected at most 3 outputs, got %zu", node->n_output);
   trt_norm_params_t params = {0};
   int64_t stash_type;
-  if ((status = trt_onnx_attr_float(node, "epsilon", 1e-5f, &params.epsilon)) ||
-      (status = trt_onnx_attr_int32(node, "axis", -1, &params.axis)) ||
-      (status = trt_onnx_attr_int(node, "stash_type", 1, &stash_type)))
+  if ((status = trt_onnx_attr_float(node, "epsilon", 1e-5f, &params.epsilon)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int32(node, "axis", -1, &params.axis)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "stash_type", 1, &stash_type)) != TRT_STATUS_OK)
     return status;
   if (stash_type != ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT)
     return trt_error(TRT_STATUS_UNSUPPORTED,
@@ -290,13 +292,13 @@ trt_status_t trt_onnx_import_layer_norm(trt_onnx_importer_t *importer,
 trt_status_t trt_onnx_import_lrn(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK)
     return status;
   trt_lrn_params_t params = {0};
-  if ((status = trt_onnx_attr_required_int(node, "size", &params.size)) ||
-      (status = trt_onnx_attr_float(node, "alpha", 1e-4f, &params.alpha)) ||
-      (status = trt_onnx_attr_float(node, "beta", 0.75f, &params.beta)) ||
-      (status = trt_onnx_attr_float(node, "bias", 1.0f, &params.bias)))
+  if ((status = trt_onnx_attr_required_int(node, "size", &params.size)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "alpha", 1e-4f, &params.alpha)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "beta", 0.75f, &params.beta)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "bias", 1.0f, &params.bias)) != TRT_STATUS_OK)
     return status;
   if (params.size < 1)
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'size' has value %lld",
@@ -309,12 +311,13 @@ static trt_status_t import_softmax_common(trt_onnx_importer_t *importer,
                                           const Onnx__NodeProto *node, bool log) {
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK)
     return status;
   trt_softmax_params_t params = {0};
   params.log = log;
   params.coerce_2d = importer->opset < 13;
-  if ((status = trt_onnx_attr_int32(node, "axis", params.coerce_2d ? 1 : -1, &params.axis)))
+  if ((status = trt_onnx_attr_int32(node, "axis", params.coerce_2d ? 1 : -1, &params.axis)) !=
+      TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_SOFTMAX, &input, 1, &params);
 }
@@ -342,21 +345,21 @@ static trt_status_t import_upsample_like(trt_onnx_importer_t *importer, const On
   static const char *const legacy_modes[] = {"nearest", "linear", NULL};
   int mode;
   trt_status_t status = trt_onnx_attr_choice(node, "mode", legacy_modes, TRT_RESIZE_NEAREST, &mode);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   trt_resize_params_t params = legacy_resize_params((trt_resize_mode_t)mode);
   int inputs[3] = {-1, -1, -1};
   if (scales_attribute) {
-    if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)) ||
-        (status =
-             trt_onnx_attr_floats(node, "scales", params.scales, TRT_MAX_DIMS, &params.nb_scales)))
+    if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)) != TRT_STATUS_OK ||
+        (status = trt_onnx_attr_floats(node, "scales", params.scales, TRT_MAX_DIMS,
+                                       &params.nb_scales)) != TRT_STATUS_OK)
       return status;
     if (params.nb_scales == 0)
       return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'scales' is required");
     return trt_onnx_add_node_layer(importer, node, TRT_LAYER_RESIZE, inputs, 1, &params);
   }
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, &inputs[0], 1)) ||
-      (status = trt_onnx_get_input(importer, node, 1, &inputs[2])))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, &inputs[0], 1)) != TRT_STATUS_OK ||
+      (status = trt_onnx_get_input(importer, node, 1, &inputs[2])) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_RESIZE, inputs, 3, &params);
 }
@@ -367,8 +370,8 @@ static trt_status_t import_upsample_1(trt_onnx_importer_t *importer, const Onnx_
   static const char *const modes[] = {"nearest", "bilinear", NULL};
   int mode, input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) ||
-      (status = trt_onnx_attr_choice(node, "mode", modes, 0, &mode)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_choice(node, "mode", modes, 0, &mode)) != TRT_STATUS_OK)
     return status;
   if (!trt_onnx_find_attribute(node, "height_scale") ||
       !trt_onnx_find_attribute(node, "width_scale"))
@@ -378,8 +381,9 @@ static trt_status_t import_upsample_1(trt_onnx_importer_t *importer, const Onnx_
       legacy_resize_params(mode == 0 ? TRT_RESIZE_NEAREST : TRT_RESIZE_LINEAR);
   params.nb_scales = 4;
   params.scales[0] = params.scales[1] = 1.0f;
-  if ((status = trt_onnx_attr_float(node, "height_scale", 1.0f, &params.scales[2])) ||
-      (status = trt_onnx_attr_float(node, "width_scale", 1.0f, &params.scales[3])))
+  if ((status = trt_onnx_attr_float(node, "height_scale", 1.0f, &params.scales[2])) !=
+          TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "width_scale", 1.0f, &params.scales[3])) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_RESIZE, &input, 1, &params);
 }
@@ -409,21 +413,23 @@ trt_status_t trt_onnx_import_resize(trt_onnx_importer_t *importer, const Onnx__N
   int inputs[4];
   trt_status_t status;
   /* The name lists follow the order of the trt_resize_* enums. */
-  if ((status = trt_onnx_attr_choice(node, "mode", resize_mode_names, TRT_RESIZE_NEAREST, &mode)) ||
+  if ((status = trt_onnx_attr_choice(node, "mode", resize_mode_names, TRT_RESIZE_NEAREST, &mode)) !=
+          TRT_STATUS_OK ||
       (status = trt_onnx_attr_choice(node, "coordinate_transformation_mode", coord_names,
-                                     TRT_RESIZE_COORD_HALF_PIXEL, &coord)) ||
+                                     TRT_RESIZE_COORD_HALF_PIXEL, &coord)) != TRT_STATUS_OK ||
       (status = trt_onnx_attr_choice(node, "nearest_mode", nearest_names,
-                                     TRT_RESIZE_ROUND_PREFER_FLOOR, &nearest)) ||
-      (status = trt_onnx_attr_float(node, "cubic_coeff_a", -0.75f, &params.cubic_coeff_a)) ||
-      (status = trt_onnx_attr_int(node, "exclude_outside", 0, &exclude_outside)) ||
-      (status =
-           trt_onnx_attr_float(node, "extrapolation_value", 0.0f, &params.extrapolation_value)))
+                                     TRT_RESIZE_ROUND_PREFER_FLOOR, &nearest)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "cubic_coeff_a", -0.75f, &params.cubic_coeff_a)) !=
+          TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "exclude_outside", 0, &exclude_outside)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "extrapolation_value", 0.0f,
+                                    &params.extrapolation_value)) != TRT_STATUS_OK)
     return status;
   params.mode = (trt_resize_mode_t)mode;
   params.coord = (trt_resize_coord_t)coord;
   params.nearest = (trt_resize_nearest_t)nearest;
   params.exclude_outside = exclude_outside != 0;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 4, inputs, 4)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 4, inputs, 4)) != TRT_STATUS_OK)
     return status;
   if (inputs[2] < 0 && inputs[3] < 0)
     return trt_error(TRT_STATUS_PARSE_ERROR, "one of the inputs 'scales' and 'sizes' is required");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "network_internal.h"
+#include "numerics/element.h"
 #include "onnx/onnx_import.h"
 #include "onnx/onnx_internal.h"
 
@@ -12,11 +13,11 @@
 trt_status_t trt_onnx_import_flatten(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK)
     return status;
   trt_reshape_params_t params = {0};
   params.mode = TRT_RESHAPE_FLATTEN;
-  if ((status = trt_onnx_attr_int32(node, "axis", 1, &params.axis)))
+  if ((status = trt_onnx_attr_int32(node, "axis", 1, &params.axis)) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_RESHAPE, &input, 1, &params);
 }
@@ -28,22 +29,22 @@ trt_status_t trt_onnx_import_reshape(trt_onnx_importer_t *importer, const Onnx__
   if (importer->opset < 5) {
     int64_t shape[TRT_MAX_DIMS];
     int count;
-    if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)) ||
-        (status = trt_onnx_attr_ints(node, "shape", shape, TRT_MAX_DIMS, &count)))
+    if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)) != TRT_STATUS_OK ||
+        (status = trt_onnx_attr_ints(node, "shape", shape, TRT_MAX_DIMS, &count)) != TRT_STATUS_OK)
       return status;
     if (!trt_onnx_find_attribute(node, "shape"))
       return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'shape' is required");
     trt_dims_t dims = {1, {count}};
     if ((status = trt_onnx_add_helper_constant(importer, node, "shape", TRT_DATA_TYPE_INT64, &dims,
-                                               shape, &inputs[1])))
+                                               shape, &inputs[1])) != TRT_STATUS_OK)
       return status;
-  } else if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2))) {
+  } else if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) != TRT_STATUS_OK) {
     return status;
   }
   trt_reshape_params_t params = {0};
   params.mode = TRT_RESHAPE_FROM_TENSOR;
   int64_t allow_zero;
-  if ((status = trt_onnx_attr_int(node, "allowzero", 0, &allow_zero)))
+  if ((status = trt_onnx_attr_int(node, "allowzero", 0, &allow_zero)) != TRT_STATUS_OK)
     return status;
   params.allow_zero = allow_zero != 0;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_RESHAPE, inputs, 2, &params);
@@ -57,12 +58,13 @@ static trt_status_t import_squeeze_common(trt_onnx_importer_t *importer,
   int inputs[2];
   trt_status_t status;
   if ((status = trt_onnx_node_inputs(importer, node, axes_input && unsqueeze ? 2 : 1,
-                                     axes_input ? 2 : 1, inputs, 2)))
+                                     axes_input ? 2 : 1, inputs, 2)) != TRT_STATUS_OK)
     return status;
   trt_reshape_params_t params = {0};
   params.mode = mode;
   if (!axes_input) {
-    if ((status = trt_onnx_attr_ints32(node, "axes", params.axes, TRT_MAX_DIMS, &params.nb_axes)))
+    if ((status = trt_onnx_attr_ints32(node, "axes", params.axes, TRT_MAX_DIMS, &params.nb_axes)) !=
+        TRT_STATUS_OK)
       return status;
     if (unsqueeze && params.nb_axes == 0)
       return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'axes' is required");
@@ -77,17 +79,18 @@ TRT_ONNX_IMPORT_VIA(trt_onnx_import_unsqueeze, import_squeeze_common, TRT_RESHAP
 trt_status_t trt_onnx_import_transpose(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK)
     return status;
   trt_transpose_params_t params = {0};
-  if ((status = trt_onnx_attr_ints32(node, "perm", params.perm, TRT_MAX_DIMS, &params.nb_perm)))
+  if ((status = trt_onnx_attr_ints32(node, "perm", params.perm, TRT_MAX_DIMS, &params.nb_perm)) !=
+      TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_TRANSPOSE, &input, 1, &params);
 }
 
 trt_status_t trt_onnx_import_concat(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   trt_status_t status = trt_onnx_check_input_count(node, 1, -1);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   int count = (int)node->n_input;
   int *inputs = malloc((size_t)count * sizeof(int));
@@ -97,12 +100,13 @@ trt_status_t trt_onnx_import_concat(trt_onnx_importer_t *importer, const Onnx__N
   /* Concat-1 defaults axis to 1; it is required since opset 4. */
   if (!trt_onnx_find_attribute(node, "axis") && importer->opset >= 4)
     status = trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'axis' is required");
-  if (!status && !(status = trt_onnx_get_inputs(importer, node, inputs, count)) &&
-      !(status = trt_onnx_attr_int32(node, "axis", 1, &params.axis))) {
-    for (int i = 0; i < count && !status; i++)
+  if (status == TRT_STATUS_OK &&
+      (status = trt_onnx_get_inputs(importer, node, inputs, count)) == TRT_STATUS_OK &&
+      (status = trt_onnx_attr_int32(node, "axis", 1, &params.axis)) == TRT_STATUS_OK) {
+    for (int i = 0; i < count && status == TRT_STATUS_OK; i++)
       if (inputs[i] < 0)
         status = trt_error(TRT_STATUS_PARSE_ERROR, "input %d is empty", i);
-    if (!status)
+    if (status == TRT_STATUS_OK)
       status = trt_onnx_add_node_layer(importer, node, TRT_LAYER_CONCAT, inputs, count, &params);
   }
   free(inputs);
@@ -115,7 +119,8 @@ trt_status_t trt_onnx_import_split(trt_onnx_importer_t *importer, const Onnx__No
   bool split_input = importer->opset >= 13 || (importer->opset < 2 && node->n_input > 1);
   int inputs[2];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, split_input ? 2 : 1, inputs, 2)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, split_input ? 2 : 1, inputs, 2)) !=
+      TRT_STATUS_OK)
     return status;
   int nb_outputs = (int)node->n_output;
   if (nb_outputs > TRT_MAX_LAYER_OUTPUTS)
@@ -123,11 +128,12 @@ trt_status_t trt_onnx_import_split(trt_onnx_importer_t *importer, const Onnx__No
                      TRT_MAX_LAYER_OUTPUTS);
   trt_split_params_t params = {0};
   params.nb_outputs = nb_outputs;
-  if ((status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)))
+  if ((status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)) != TRT_STATUS_OK)
     return status;
   if (!split_input) {
     int count;
-    if ((status = trt_onnx_attr_ints(node, "split", params.sizes, TRT_MAX_LAYER_OUTPUTS, &count)))
+    if ((status = trt_onnx_attr_ints(node, "split", params.sizes, TRT_MAX_LAYER_OUTPUTS, &count)) !=
+        TRT_STATUS_OK)
       return status;
     if (count != 0 && count != nb_outputs)
       return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'split' has %d values for %d outputs",
@@ -147,18 +153,19 @@ trt_status_t trt_onnx_import_slice(trt_onnx_importer_t *importer, const Onnx__No
   int inputs[5] = {-1, -1, -1, -1, -1};
   trt_status_t status;
   if (importer->opset >= 10) {
-    if ((status = trt_onnx_node_inputs(importer, node, 3, 5, inputs, 5)))
+    if ((status = trt_onnx_node_inputs(importer, node, 3, 5, inputs, 5)) != TRT_STATUS_OK)
       return status;
     return trt_onnx_add_node_layer(importer, node, TRT_LAYER_SLICE, inputs,
                                    trt_onnx_trim_inputs(inputs, 5), NULL);
   }
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)) != TRT_STATUS_OK)
     return status;
   static const char *const names[] = {"starts", "ends", "axes"};
   int64_t values[3][TRT_MAX_DIMS];
   int counts[3];
   for (int i = 0; i < 3; i++)
-    if ((status = trt_onnx_attr_ints(node, names[i], values[i], TRT_MAX_DIMS, &counts[i])))
+    if ((status = trt_onnx_attr_ints(node, names[i], values[i], TRT_MAX_DIMS, &counts[i])) !=
+        TRT_STATUS_OK)
       return status;
   if (!trt_onnx_find_attribute(node, "starts") || !trt_onnx_find_attribute(node, "ends"))
     return trt_error(TRT_STATUS_PARSE_ERROR, "attributes 'starts' and 'ends' are required");
@@ -170,7 +177,7 @@ trt_status_t trt_onnx_import_slice(trt_onnx_importer_t *importer, const Onnx__No
       break;
     trt_dims_t dims = {1, {counts[i]}};
     if ((status = trt_onnx_add_helper_constant(importer, node, names[i], TRT_DATA_TYPE_INT64, &dims,
-                                               values[i], &inputs[i + 1])))
+                                               values[i], &inputs[i + 1])) != TRT_STATUS_OK)
       return status;
   }
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_SLICE, inputs,
@@ -183,25 +190,25 @@ trt_status_t trt_onnx_import_pad(trt_onnx_importer_t *importer, const Onnx__Node
   trt_pad_params_t params = {0};
   int mode;
   trt_status_t status = trt_onnx_attr_choice(node, "mode", mode_names, TRT_PAD_CONSTANT, &mode);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   params.mode = (trt_pad_mode_t)mode;
   int inputs[3];
   if (importer->opset >= 11) {
-    if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)))
+    if ((status = trt_onnx_node_inputs(importer, node, 2, 3, inputs, 3)) != TRT_STATUS_OK)
       return status;
     return trt_onnx_add_node_layer(importer, node, TRT_LAYER_PAD, inputs,
                                    trt_onnx_trim_inputs(inputs, 3), &params);
   }
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &inputs[0], 1)) != TRT_STATUS_OK)
     return status;
   /* Pad-1 called the attribute `paddings`. */
   const char *pads_name = importer->opset < 2 ? "paddings" : "pads";
   if (!trt_onnx_find_attribute(node, pads_name))
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' is required", pads_name);
-  if ((status =
-           trt_onnx_attr_ints(node, pads_name, params.pads, 2 * TRT_MAX_DIMS, &params.nb_pads)) ||
-      (status = trt_onnx_attr_float(node, "value", 0.0f, &params.value)))
+  if ((status = trt_onnx_attr_ints(node, pads_name, params.pads, 2 * TRT_MAX_DIMS,
+                                   &params.nb_pads)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_float(node, "value", 0.0f, &params.value)) != TRT_STATUS_OK)
     return status;
   if (params.nb_pads % 2)
     return trt_error(TRT_STATUS_PARSE_ERROR, "attribute '%s' has an odd number of values (%d)",
@@ -214,10 +221,10 @@ trt_status_t trt_onnx_import_pad(trt_onnx_importer_t *importer, const Onnx__Node
 trt_status_t trt_onnx_import_gather(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int inputs[2];
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) != TRT_STATUS_OK)
     return status;
   trt_gather_params_t params = {0};
-  if ((status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)))
+  if ((status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_GATHER, inputs, 2, &params);
 }
@@ -241,12 +248,12 @@ trt_status_t trt_onnx_import_cast(trt_onnx_importer_t *importer, const Onnx__Nod
   int input;
   int64_t to = 0;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) ||
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK ||
       (status = importer->opset < 6 ? cast_target_from_name(node, &to)
-                                    : trt_onnx_attr_required_int(node, "to", &to)))
+                                    : trt_onnx_attr_required_int(node, "to", &to)) != TRT_STATUS_OK)
     return status;
   trt_cast_params_t params;
-  if ((status = trt_onnx_convert_type((int32_t)to, "attribute 'to'", &params.to)))
+  if ((status = trt_onnx_convert_type((int32_t)to, "attribute 'to'", &params.to)) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_CAST, &input, 1, &params);
 }
@@ -254,11 +261,11 @@ trt_status_t trt_onnx_import_cast(trt_onnx_importer_t *importer, const Onnx__Nod
 trt_status_t trt_onnx_import_shape(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK)
     return status;
   trt_shape_params_t params;
-  if ((status = trt_onnx_attr_int(node, "start", 0, &params.start)) ||
-      (status = trt_onnx_attr_int(node, "end", INT64_MAX, &params.end)))
+  if ((status = trt_onnx_attr_int(node, "start", 0, &params.start)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "end", INT64_MAX, &params.end)) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_SHAPE, &input, 1, &params);
 }
@@ -272,11 +279,12 @@ trt_status_t trt_onnx_import_dropout(trt_onnx_importer_t *importer, const Onnx__
   int input;
   double training_mode;
   trt_status_t status;
-  if ((status =
-           trt_onnx_node_inputs(importer, node, 1, importer->opset >= 12 ? 3 : 1, &input, 1)) ||
-      (status = trt_onnx_reject_used_outputs(importer, node, 1, "mask")) ||
-      (status = trt_onnx_reject_training_mode(importer, node)) ||
-      (status = trt_onnx_constant_scalar_input(importer, node, 2, 0.0, &training_mode)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, importer->opset >= 12 ? 3 : 1, &input,
+                                     1)) != TRT_STATUS_OK ||
+      (status = trt_onnx_reject_used_outputs(importer, node, 1, "mask")) != TRT_STATUS_OK ||
+      (status = trt_onnx_reject_training_mode(importer, node)) != TRT_STATUS_OK ||
+      (status = trt_onnx_constant_scalar_input(importer, node, 2, 0.0, &training_mode)) !=
+          TRT_STATUS_OK)
     return status;
   if (training_mode != 0.0)
     return trt_error(TRT_STATUS_UNSUPPORTED, "training_mode = true is not supported");
@@ -293,7 +301,7 @@ static trt_status_t add_output_constant(trt_onnx_importer_t *importer, const Onn
 
 trt_status_t trt_onnx_import_constant(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   trt_status_t status = trt_onnx_check_input_count(node, 0, 0);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
   if (node->n_attribute != 1)
     return trt_error(TRT_STATUS_PARSE_ERROR, "expected exactly one value attribute, got %zu",
@@ -302,29 +310,30 @@ trt_status_t trt_onnx_import_constant(trt_onnx_importer_t *importer, const Onnx_
   const char *name = attribute->name ? attribute->name : "";
   trt_dims_t dims = {0};
   if (strcmp(name, "value") == 0) {
-    if ((status = trt_onnx_expect_attribute_type(attribute,
-                                                 ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR)))
+    if ((status = trt_onnx_expect_attribute_type(
+             attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR)) != TRT_STATUS_OK)
       return status;
     trt_data_type_t type;
     const void *data;
     void *owned;
     char what[TRT_ONNX_NAME_SIZE];
     snprintf(what, sizeof(what), "tensor '%s'", node->output[0]);
-    if ((status = trt_onnx_tensor_decode(attribute->t, what, &type, &dims, &data, &owned)))
+    if ((status = trt_onnx_tensor_decode(attribute->t, what, &type, &dims, &data, &owned)) !=
+        TRT_STATUS_OK)
       return status;
     status = add_output_constant(importer, node, type, &dims, data);
     free(owned);
     return status;
   }
   if (strcmp(name, "value_float") == 0) {
-    if ((status = trt_onnx_expect_attribute_type(attribute,
-                                                 ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT)))
+    if ((status = trt_onnx_expect_attribute_type(
+             attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT)) != TRT_STATUS_OK)
       return status;
     return add_output_constant(importer, node, TRT_DATA_TYPE_FLOAT32, &dims, &attribute->f);
   }
   if (strcmp(name, "value_int") == 0) {
-    if ((status =
-             trt_onnx_expect_attribute_type(attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT)))
+    if ((status = trt_onnx_expect_attribute_type(
+             attribute, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT)) != TRT_STATUS_OK)
       return status;
     return add_output_constant(importer, node, TRT_DATA_TYPE_INT64, &dims, &attribute->i);
   }
@@ -332,7 +341,7 @@ trt_status_t trt_onnx_import_constant(trt_onnx_importer_t *importer, const Onnx_
     bool floats = name[6] == 'f';
     if ((status = trt_onnx_expect_attribute_type(
              attribute, floats ? ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS
-                               : ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS)))
+                               : ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS)) != TRT_STATUS_OK)
       return status;
     dims.nb_dims = 1;
     dims.d[0] = (int64_t)(floats ? attribute->n_floats : attribute->n_ints);
@@ -354,23 +363,23 @@ trt_status_t trt_onnx_import_constant_of_shape(trt_onnx_importer_t *importer,
                                                const Onnx__NodeProto *node) {
   int input;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 1, &input, 1)) != TRT_STATUS_OK)
     return status;
   trt_constant_of_shape_params_t params = {TRT_DATA_TYPE_FLOAT32, 0.0};
   const Onnx__AttributeProto *value = trt_onnx_find_attribute(node, "value");
   if (value) {
-    if ((status =
-             trt_onnx_expect_attribute_type(value, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR)))
+    if ((status = trt_onnx_expect_attribute_type(
+             value, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR)) != TRT_STATUS_OK)
       return status;
     trt_dims_t dims;
     const void *data;
     void *owned;
     if ((status = trt_onnx_tensor_decode(value->t, "attribute 'value'", &params.type, &dims, &data,
-                                         &owned)))
+                                         &owned)) != TRT_STATUS_OK)
       return status;
     int64_t volume = trt_dims_volume(&dims);
     if (volume == 1)
-      params.value = trt_onnx_element_as_double(params.type, data, 0);
+      params.value = trt_element_as_double(data, params.type, 0);
     free(owned);
     if (volume != 1)
       return trt_error(TRT_STATUS_PARSE_ERROR, "attribute 'value' must hold one value, has %lld",
@@ -386,8 +395,8 @@ trt_status_t trt_onnx_import_gather_elements(trt_onnx_importer_t *importer,
   int inputs[2];
   trt_gather_params_t params = {0};
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) ||
-      (status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)))
+  if ((status = trt_onnx_node_inputs(importer, node, 2, 2, inputs, 2)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int32(node, "axis", 0, &params.axis)) != TRT_STATUS_OK)
     return status;
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_GATHER_ELEMENTS, inputs, 2, &params);
 }
@@ -409,8 +418,8 @@ trt_status_t trt_onnx_import_trilu(trt_onnx_importer_t *importer, const Onnx__No
   int inputs[2];
   int64_t upper;
   trt_status_t status;
-  if ((status = trt_onnx_node_inputs(importer, node, 1, 2, inputs, 2)) ||
-      (status = trt_onnx_attr_int(node, "upper", 1, &upper)))
+  if ((status = trt_onnx_node_inputs(importer, node, 1, 2, inputs, 2)) != TRT_STATUS_OK ||
+      (status = trt_onnx_attr_int(node, "upper", 1, &upper)) != TRT_STATUS_OK)
     return status;
   trt_trilu_params_t params = {upper != 0};
   return trt_onnx_add_node_layer(importer, node, TRT_LAYER_TRILU, inputs,

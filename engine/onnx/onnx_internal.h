@@ -50,8 +50,11 @@ trt_status_t trt_onnx_tensor_decode(const Onnx__TensorProto *tensor, const char 
                                     trt_data_type_t *type, trt_dims_t *dims, const void **data,
                                     void **owned);
 
-/* Reads a whole file into a malloc'd buffer (IO_ERROR naming the path). */
-trt_status_t trt_onnx_read_file(const char *path, uint8_t **bytes, size_t *size);
+/* Reads a serialized TensorProto (the conformance tests' input_N.pb): its
+ * name (may be empty), type, dims and data (malloc'd, to free()). Test
+ * support, not public API: the tests reach it through engine_internal_dep. */
+trt_status_t trt_onnx_read_tensor(const char *path, char **name, trt_data_type_t *type,
+                                  trt_dims_t *dims, void **data);
 
 /* Room for generated names ("<node>/<suffix>"). */
 #define TRT_ONNX_NAME_SIZE 1024
@@ -93,8 +96,6 @@ trt_status_t trt_onnx_reject_training_mode(const trt_onnx_importer_t *importer,
 trt_status_t trt_onnx_constant_scalar_input(trt_onnx_importer_t *importer,
                                             const Onnx__NodeProto *node, int index, double fallback,
                                             double *value);
-/* Element `i` of `data` (of `type`) as a double. */
-double trt_onnx_element_as_double(trt_data_type_t type, const void *data, int64_t i);
 
 /* Adds a layer; `*layer` (may be NULL) is its index. */
 trt_status_t trt_onnx_add_layer(trt_onnx_importer_t *importer, trt_layer_type_t type,

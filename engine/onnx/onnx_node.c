@@ -1,9 +1,9 @@
 /* ONNX node helpers for import functions: inputs, outputs, constant operands, adding layers. */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "network_internal.h"
+#include "numerics/element.h"
 #include "onnx/onnx_internal.h"
 
 const char *trt_onnx_node_name(const Onnx__NodeProto *node) {
@@ -63,7 +63,7 @@ trt_status_t trt_onnx_get_inputs(trt_onnx_importer_t *importer, const Onnx__Node
                                  int *tensors, int count) {
   for (int i = 0; i < count; i++) {
     trt_status_t status = trt_onnx_get_input(importer, node, i, &tensors[i]);
-    if (status)
+    if (status != TRT_STATUS_OK)
       return status;
   }
   return TRT_STATUS_OK;
@@ -74,7 +74,7 @@ trt_status_t trt_onnx_get_inputs(trt_onnx_importer_t *importer, const Onnx__Node
 trt_status_t trt_onnx_node_inputs(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
                                   int min, int max, int *tensors, int count) {
   trt_status_t status = trt_onnx_check_input_count(node, min, max);
-  return status ? status : trt_onnx_get_inputs(importer, node, tensors, count);
+  return status != TRT_STATUS_OK ? status : trt_onnx_get_inputs(importer, node, tensors, count);
 }
 
 /* Number of inputs once trailing omitted ones are dropped. */
@@ -106,7 +106,7 @@ trt_status_t trt_onnx_reject_training_mode(const trt_onnx_importer_t *importer,
     return TRT_STATUS_OK;
   int64_t is_test;
   trt_status_t status = trt_onnx_attr_int(node, "is_test", 1, &is_test);
-  if (!status && is_test == 0)
+  if (status == TRT_STATUS_OK && is_test == 0)
     status = trt_error(TRT_STATUS_UNSUPPORTED,
                        "attribute 'is_test' = 0 (training mode) is not supported");
   return status;
@@ -139,7 +139,9 @@ trt_status_t trt_onnx_add_plain_node(trt_onnx_importer_t *importer, const Onnx__
                                      trt_layer_type_t type, int count, const void *params) {
   int inputs[3];
   trt_status_t status = trt_onnx_node_inputs(importer, node, count, count, inputs, count);
-  return status ? status : trt_onnx_add_node_layer(importer, node, type, inputs, count, params);
+  return status != TRT_STATUS_OK
+             ? status
+             : trt_onnx_add_node_layer(importer, node, type, inputs, count, params);
 }
 
 /* Adds a constant for an operand given as an attribute (opset < 10 Slice's
@@ -166,36 +168,9 @@ trt_status_t trt_onnx_add_helper_layer(trt_onnx_importer_t *importer, const Onnx
   int layer;
   trt_status_t status =
       trt_onnx_add_layer(importer, type, name, inputs, nb_inputs, NULL, 1, params, &layer);
-  if (!status)
+  if (status == TRT_STATUS_OK)
     *output = trt_network_layer_output(importer->network, layer, 0);
   return status;
-}
-
-static float half_to_float(uint16_t h) {
-  int exponent = (h >> 10) & 0x1f;
-  int mantissa = h & 0x3ff;
-  float magnitude;
-  if (exponent == 0)
-    magnitude = ldexpf((float)mantissa, -24);
-  else if (exponent == 31)
-    magnitude = mantissa ? NAN : INFINITY;
-  else
-    magnitude = ldexpf((float)(mantissa | 0x400), exponent - 25);
-  return (h & 0x8000) ? -magnitude : magnitude;
-}
-
-double trt_onnx_element_as_double(trt_data_type_t type, const void *data, int64_t i) {
-  switch (type) {
-  case TRT_DATA_TYPE_FLOAT32: return ((const float *)data)[i];
-  case TRT_DATA_TYPE_FLOAT16: return half_to_float(((const uint16_t *)data)[i]);
-  case TRT_DATA_TYPE_FLOAT64: return ((const double *)data)[i];
-  case TRT_DATA_TYPE_INT8: return ((const int8_t *)data)[i];
-  case TRT_DATA_TYPE_UINT8: return ((const uint8_t *)data)[i];
-  case TRT_DATA_TYPE_INT32: return ((const int32_t *)data)[i];
-  case TRT_DATA_TYPE_INT64: return (double)((const int64_t *)data)[i];
-  case TRT_DATA_TYPE_BOOL: return ((const uint8_t *)data)[i] != 0;
-  default: return 0;
-  }
 }
 
 /* Reads optional input `index` as one number; `fallback` when omitted. The
@@ -206,7 +181,7 @@ trt_status_t trt_onnx_constant_scalar_input(trt_onnx_importer_t *importer,
   int tensor;
   trt_status_t status = trt_onnx_get_input(importer, node, index, &tensor);
   *value = fallback;
-  if (status || tensor < 0)
+  if (status != TRT_STATUS_OK || tensor < 0)
     return status;
   const void *data = trt_network_tensor_data(importer->network, tensor);
   if (!data)
@@ -217,7 +192,7 @@ trt_status_t trt_onnx_constant_scalar_input(trt_onnx_importer_t *importer,
   if (trt_dims_volume(&dims) != 1)
     return trt_error(TRT_STATUS_PARSE_ERROR, "input '%s' must hold one value, has %lld",
                      node->input[index], (long long)trt_dims_volume(&dims));
-  *value = trt_onnx_element_as_double(trt_network_tensor_type(importer->network, tensor), data, 0);
+  *value = trt_element_as_double(data, trt_network_tensor_type(importer->network, tensor), 0);
   return TRT_STATUS_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_util.h"
 #include "onnx/onnx_internal.h"
 #include "trt/onnx_parser.h"
 
@@ -44,7 +45,7 @@ static trt_status_t add_initializer(trt_onnx_importer_t *importer,
   const void *data;
   void *owned;
   trt_status_t status = trt_onnx_tensor_decode(initializer, what, &type, &dims, &data, &owned);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return trt_error_prefix(status, "%s: ", importer->file);
   int tensor = trt_network_add_constant(importer->network, initializer->name, type, &dims, data);
   free(owned);
@@ -77,7 +78,7 @@ static trt_status_t add_graph_input(trt_onnx_importer_t *importer,
   trt_data_type_t type;
   trt_status_t status =
       trt_onnx_convert_type(tensor_type->has_elem_type ? tensor_type->elem_type : 0, what, &type);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return trt_error_prefix(status, "%s: ", file);
 
   const Onnx__TensorShapeProto *shape = tensor_type->shape;
@@ -116,7 +117,7 @@ static trt_status_t import_node(trt_onnx_importer_t *importer, const Onnx__NodeP
     return trt_error(TRT_STATUS_PARSE_ERROR, "%s: node '%s' (%s): the node has no output",
                      importer->file, name, op_type);
   trt_status_t status = op->import(importer, node);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return trt_error_prefix(status, "%s: node '%s' (%s): ", importer->file, name, op_type);
   return TRT_STATUS_OK;
 }
@@ -127,19 +128,19 @@ static trt_status_t import_model(trt_onnx_importer_t *importer, const Onnx__Mode
     return trt_error(TRT_STATUS_PARSE_ERROR, "%s: the model has no graph", importer->file);
   importer->graph = graph;
   trt_status_t status = read_opset(importer, model);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
 
   for (size_t i = 0; i < graph->n_initializer; i++)
-    if ((status = add_initializer(importer, graph->initializer[i])))
+    if ((status = add_initializer(importer, graph->initializer[i])) != TRT_STATUS_OK)
       return status;
   /* Older exporters also list initializers as graph inputs: those are weights. */
   for (size_t i = 0; i < graph->n_input; i++)
     if (!is_initializer(graph, graph->input[i]->name ? graph->input[i]->name : "") &&
-        (status = add_graph_input(importer, graph->input[i])))
+        (status = add_graph_input(importer, graph->input[i])) != TRT_STATUS_OK)
       return status;
   for (size_t i = 0; i < graph->n_node; i++)
-    if ((status = import_node(importer, graph->node[i])))
+    if ((status = import_node(importer, graph->node[i])) != TRT_STATUS_OK)
       return status;
 
   if (graph->n_output == 0)
@@ -150,7 +151,7 @@ static trt_status_t import_model(trt_onnx_importer_t *importer, const Onnx__Mode
     if (tensor < 0)
       return trt_error(TRT_STATUS_PARSE_ERROR, "%s: graph output '%s' is not produced by any node",
                        importer->file, name);
-    if ((status = trt_network_mark_output(importer->network, tensor)))
+    if ((status = trt_network_mark_output(importer->network, tensor)) != TRT_STATUS_OK)
       return trt_error_prefix(status, "%s: graph output '%s': ", importer->file, name);
   }
   trt_log(TRT_SEVERITY_VERBOSE, "%s: imported %zu nodes (opset %lld, producer '%s %s')",
@@ -178,10 +179,10 @@ trt_status_t trt_onnx_parse_memory(trt_network_t *network, const void *data, siz
 trt_status_t trt_onnx_parse(trt_network_t *network, const char *path) {
   if (!network || !path)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_onnx_parse: NULL network or path");
-  uint8_t *bytes;
+  void *bytes;
   size_t size;
-  trt_status_t status = trt_onnx_read_file(path, &bytes, &size);
-  if (status)
+  trt_status_t status = trt_file_read_all(path, &bytes, &size);
+  if (status != TRT_STATUS_OK)
     return status;
   status = trt_onnx_parse_memory(network, bytes, size, path);
   free(bytes);

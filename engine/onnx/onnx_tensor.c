@@ -1,11 +1,10 @@
 /* ONNX TensorProto -> engine type, dims and data; reading files. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_util.h"
 #include "onnx/onnx_internal.h"
-#include "trt/onnx_parser.h"
 
 static const char *const onnx_type_names[] = {
     "UNDEFINED", "FLOAT",  "UINT8",     "INT8",       "UINT16",   "INT16",
@@ -58,28 +57,28 @@ static trt_status_t decode_typed_fields(const Onnx__TensorProto *tensor, const c
   trt_status_t status;
   switch (onnx_type) {
   case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
-    if ((status = check_count(what, "float_data", tensor->n_float_data, volume)))
+    if ((status = check_count(what, "float_data", tensor->n_float_data, volume)) != TRT_STATUS_OK)
       return status;
     memcpy(out, tensor->float_data, (size_t)volume * sizeof(float));
     return TRT_STATUS_OK;
   case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
-    if ((status = check_count(what, "double_data", tensor->n_double_data, volume)))
+    if ((status = check_count(what, "double_data", tensor->n_double_data, volume)) != TRT_STATUS_OK)
       return status;
     memcpy(out, tensor->double_data, (size_t)volume * sizeof(double));
     return TRT_STATUS_OK;
   case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
-    if ((status = check_count(what, "int64_data", tensor->n_int64_data, volume)))
+    if ((status = check_count(what, "int64_data", tensor->n_int64_data, volume)) != TRT_STATUS_OK)
       return status;
     memcpy(out, tensor->int64_data, (size_t)volume * sizeof(int64_t));
     return TRT_STATUS_OK;
   case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
-    if ((status = check_count(what, "int32_data", tensor->n_int32_data, volume)))
+    if ((status = check_count(what, "int32_data", tensor->n_int32_data, volume)) != TRT_STATUS_OK)
       return status;
     memcpy(out, tensor->int32_data, (size_t)volume * sizeof(int32_t));
     return TRT_STATUS_OK;
   case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16:
     /* int32_data carries the 16-bit patterns, one per value. */
-    if ((status = check_count(what, "int32_data", tensor->n_int32_data, volume)))
+    if ((status = check_count(what, "int32_data", tensor->n_int32_data, volume)) != TRT_STATUS_OK)
       return status;
     for (int64_t i = 0; i < volume; i++)
       ((uint16_t *)out)[i] = (uint16_t)tensor->int32_data[i];
@@ -87,7 +86,7 @@ static trt_status_t decode_typed_fields(const Onnx__TensorProto *tensor, const c
   case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
   case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8:
   case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL:
-    if ((status = check_count(what, "int32_data", tensor->n_int32_data, volume)))
+    if ((status = check_count(what, "int32_data", tensor->n_int32_data, volume)) != TRT_STATUS_OK)
       return status;
     for (int64_t i = 0; i < volume; i++) {
       int32_t value = tensor->int32_data[i];
@@ -116,7 +115,7 @@ trt_status_t trt_onnx_tensor_decode(const Onnx__TensorProto *tensor, const char 
 
   int32_t onnx_type = tensor->has_data_type ? tensor->data_type : 0;
   trt_status_t status = trt_onnx_convert_type(onnx_type, what, type);
-  if (status)
+  if (status != TRT_STATUS_OK)
     return status;
 
   if (tensor->n_dims > TRT_MAX_DIMS)
@@ -164,47 +163,11 @@ trt_status_t trt_onnx_tensor_decode(const Onnx__TensorProto *tensor, const char 
   if (!values)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "%s: out of memory (%zu bytes)", what, bytes);
   status = decode_typed_fields(tensor, what, onnx_type, volume, values);
-  if (status) {
+  if (status != TRT_STATUS_OK) {
     free(values);
     return status;
   }
   *data = *owned = values;
-  return TRT_STATUS_OK;
-}
-
-trt_status_t trt_onnx_read_file(const char *path, uint8_t **bytes, size_t *size) {
-  *bytes = NULL;
-  *size = 0;
-  FILE *file = fopen(path, "rb");
-  if (!file)
-    return trt_error(TRT_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
-  uint8_t *buffer = NULL;
-  size_t length = 0, capacity = 0;
-  for (;;) {
-    if (length == capacity) {
-      size_t grown = capacity ? capacity * 2 : 1 << 16;
-      uint8_t *larger = realloc(buffer, grown);
-      if (!larger) {
-        free(buffer);
-        fclose(file);
-        return trt_error(TRT_STATUS_OUT_OF_MEMORY, "%s: out of memory reading the file", path);
-      }
-      buffer = larger;
-      capacity = grown;
-    }
-    size_t got = fread(buffer + length, 1, capacity - length, file);
-    length += got;
-    if (got == 0)
-      break;
-  }
-  bool failed = ferror(file);
-  fclose(file);
-  if (failed) {
-    free(buffer);
-    return trt_error(TRT_STATUS_IO_ERROR, "%s: read error", path);
-  }
-  *bytes = buffer;
-  *size = length;
   return TRT_STATUS_OK;
 }
 
@@ -214,10 +177,10 @@ trt_status_t trt_onnx_read_tensor(const char *path, char **name, trt_data_type_t
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_onnx_read_tensor: NULL argument");
   *name = NULL;
   *data = NULL;
-  uint8_t *bytes;
+  void *bytes;
   size_t size;
-  trt_status_t status = trt_onnx_read_file(path, &bytes, &size);
-  if (status)
+  trt_status_t status = trt_file_read_all(path, &bytes, &size);
+  if (status != TRT_STATUS_OK)
     return status;
   Onnx__TensorProto *tensor = onnx__tensor_proto__unpack(NULL, size, bytes);
   free(bytes);
@@ -229,7 +192,7 @@ trt_status_t trt_onnx_read_tensor(const char *path, char **name, trt_data_type_t
   char what[512];
   snprintf(what, sizeof(what), "tensor '%s'", tensor->name ? tensor->name : "");
   status = trt_onnx_tensor_decode(tensor, what, type, dims, &values, &owned);
-  if (status) {
+  if (status != TRT_STATUS_OK) {
     onnx__tensor_proto__free_unpacked(tensor, NULL);
     return trt_error_prefix(status, "%s: ", path);
   }

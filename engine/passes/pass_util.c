@@ -24,25 +24,16 @@ void trt_pass_drop_layer(trt_layer_t *layer) {
   layer->nb_outputs = 0;
 }
 
+static bool layer_dropped(const trt_network_t *network, const trt_layer_t *layer, int index,
+                          void *user_data) {
+  (void)network;
+  (void)index;
+  (void)user_data;
+  return trt_pass_dropped(layer);
+}
+
 trt_status_t trt_pass_compact(trt_network_t *network) {
-  int kept = 0;
-  for (int l = 0; l < network->nb_layers; l++) {
-    trt_layer_t *layer = &network->layers[l];
-    if (trt_pass_dropped(layer)) {
-      free(layer->name);
-      free(layer->inputs);
-      free(layer->outputs);
-      free(layer->params);
-      continue;
-    }
-    network->layers[kept++] = *layer;
-  }
-  network->nb_layers = kept;
-  for (int t = 0; t < network->nb_tensors; t++)
-    network->tensors[t].producer = -1;
-  for (int l = 0; l < kept; l++)
-    for (int o = 0; o < network->layers[l].nb_outputs; o++)
-      network->tensors[network->layers[l].outputs[o]].producer = l;
+  trt_network_remove_layers(network, layer_dropped, NULL);
   return trt_network_prune(network);
 }
 

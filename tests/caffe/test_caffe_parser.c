@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "caffe/caffe_internal.h"
+#include "caffe/caffe_model.h"
+#include "file_util.h"
 #include "trt/trt.h"
 
 static int failures = 0;
@@ -97,7 +98,10 @@ static char *replaced(const char *text, const char *from, const char *to) {
 }
 
 static bool read_whole(const char *path, char **data, size_t *size) {
-  return caffe_read_file(path, data, size) == TRT_STATUS_OK;
+  void *bytes = NULL;
+  bool ok = trt_file_read_all(path, &bytes, size) == TRT_STATUS_OK;
+  *data = bytes;
+  return ok;
 }
 
 static void test_caffemodel_errors(const char *tmp) {

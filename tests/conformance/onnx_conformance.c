@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "numerics/element.h"
+#include "onnx/onnx_internal.h" /* trt_onnx_read_tensor */
 #include "trt/trt.h"
 
 #define DEFAULT_TESTDATA_ROOT "/usr/share/libonnx-testdata/data"
@@ -188,43 +190,20 @@ static test_result_t read_tensor_files(const char *data_set, const char *prefix,
 
 /* ---- comparing outputs -------------------------------------------------- */
 
-static float half_to_float(uint16_t half) {
-  uint32_t sign = (uint32_t)(half >> 15);
-  int exponent = (half >> 10) & 0x1f;
-  uint32_t mantissa = half & 0x3ff;
-  float magnitude;
-  if (exponent == 0)
-    magnitude = ldexpf((float)mantissa, -24);
-  else if (exponent == 31)
-    magnitude = mantissa ? NAN : INFINITY;
-  else
-    magnitude = ldexpf((float)(mantissa | 0x400), exponent - 25);
-  return sign ? -magnitude : magnitude;
-}
-
 static bool data_type_is_float(trt_data_type_t type) {
   return type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_FLOAT16 ||
          type == TRT_DATA_TYPE_FLOAT64;
 }
 
+/* Elements read with numerics/element.h: floats (float16 included) as
+ * doubles; integers and bools, which compare exactly (bools by truth
+ * value), as int64. */
 static double float_element(trt_data_type_t type, const void *data, int64_t index) {
-  switch (type) {
-  case TRT_DATA_TYPE_FLOAT16: return half_to_float(((const uint16_t *)data)[index]);
-  case TRT_DATA_TYPE_FLOAT64: return ((const double *)data)[index];
-  default: return ((const float *)data)[index];
-  }
+  return trt_element_as_double(data, type, index);
 }
 
-/* Integers and bools compare exactly; bools by truth value. */
 static int64_t integer_element(trt_data_type_t type, const void *data, int64_t index) {
-  switch (type) {
-  case TRT_DATA_TYPE_INT8: return ((const int8_t *)data)[index];
-  case TRT_DATA_TYPE_UINT8: return ((const uint8_t *)data)[index];
-  case TRT_DATA_TYPE_INT32: return ((const int32_t *)data)[index];
-  case TRT_DATA_TYPE_INT64: return ((const int64_t *)data)[index];
-  case TRT_DATA_TYPE_BOOL: return ((const uint8_t *)data)[index] != 0;
-  default: return 0;
-  }
+  return trt_element_as_int64(data, type, index);
 }
 
 static bool floats_close(double actual, double expected) {

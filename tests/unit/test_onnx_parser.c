@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "onnx.pb-c.h"
+#include "onnx/onnx_internal.h" /* trt_onnx_read_tensor */
 #include "test_util.h"
 
 #define CHECK_ERROR(status, expected_status, text)                                                 \

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "cpu/cpu_context.h"
+#include "cpu/cpu_registry.h"
 #include "layer_registry.h"
 #include "network_internal.h"
 #include "trt/trt.h"
@@ -121,7 +122,7 @@ static inline trt_status_t test_run_layer(const trt_network_t *network, int laye
   if (!cpu)
     return TRT_STATUS_OUT_OF_MEMORY;
   trt_status_t status =
-      trt_layer_descriptor(l->type)->cpu_execute(network, l, resolved, outputs, cpu);
+      trt_cpu_layer_execute(l->type)(network, l, resolved, outputs, cpu);
   trt_cpu_context_destroy(cpu);
   return status;
 }

@@ -16,11 +16,6 @@ trt_status_t trt_onnx_parse(trt_network_t *network, const char *path);
 trt_status_t trt_onnx_parse_memory(trt_network_t *network, const void *data, size_t size,
                                    const char *name_for_errors);
 
-/* Reads a serialized TensorProto (the conformance tests' input_N.pb): its
- * name (may be empty), type, dims and data (malloc'd, to free()). */
-trt_status_t trt_onnx_read_tensor(const char *path, char **name, trt_data_type_t *type,
-                                  trt_dims_t *dims, void **data);
-
 #ifdef __cplusplus
 }
 #endif
