@@ -106,8 +106,7 @@ static inline trt_view_layout_t trt_tensor_view_layout(const trt_network_t *netw
  * that layer and at tensors, not at other layers (they may have moved). */
 typedef bool (*trt_layer_filter_fn)(const trt_network_t *network, const trt_layer_t *layer,
                                     int index, void *user_data);
-void trt_network_remove_layers(trt_network_t *network, trt_layer_filter_fn remove,
-                               void *user_data);
+void trt_network_remove_layers(trt_network_t *network, trt_layer_filter_fn remove, void *user_data);
 
 /* Removes layers whose outputs nothing reads (no layer, not a network
  * output) and tensors nothing refers to; renumbers what remains. */

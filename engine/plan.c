@@ -8,7 +8,7 @@
  *   u32 batch dynamic | u32 bindings, each: str name | u32 is input | u32 has batch
  *   u64 arena bytes | u64 naive bytes | u32 tensors, each: u64 arena offset
  *   u64 size | the backend's section (backend.h: plan_section, load)
- *   u64 FNV-1a checksum of all before
+ *   u64 checksum of all before (plan_io.h)
  *
  * Every backend's plan means the same: the engine as built, which loading
  * takes as it is (no shape inference, folding, passes or planning; the

@@ -1,6 +1,6 @@
 /* The byte writer and reader of plan files (plan.c) and of the CUDA
  * backend's section in them (cuda/cuda_plan.c): numbers in the machine's
- * byte order, strings as u32 length then bytes (no NUL), and the FNV-1a
+ * byte order, strings as u32 length then bytes (no NUL), and the 64-bit
  * checksum that ends a plan. */
 #ifndef TRT_PLAN_IO_H
 #define TRT_PLAN_IO_H
@@ -41,7 +41,7 @@ char *trt_plan_take_string(trt_plan_reader_t *r);
  * the end or does not fit `size` with its NUL. */
 bool trt_plan_take_string_to(trt_plan_reader_t *r, char *text, size_t size);
 
-/* FNV-1a, 64 bits. */
+/* A 64-bit checksum of word lanes (catches accidents, not intent). */
 uint64_t trt_plan_checksum(const void *data, size_t size);
 
 #endif

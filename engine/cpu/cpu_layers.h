@@ -61,12 +61,10 @@ trt_status_t trt_cpu_identity(const trt_network_t *network, const trt_layer_t *l
 
 /* logic.c: helpers shared with indexing.c. Element strides of `in`
  * walked along `out`'s dims (right-aligned), 0 where `in` is broadcast; the
- * offset those strides give output element `index`; one element of any
- * type read as int64 or double. */
+ * offset those strides give output element `index`. (One element of any
+ * type as int64 or double: numerics/element.h.) */
 void trt_cpu_broadcast_strides(const trt_dims_t *in, const trt_dims_t *out, int64_t *strides);
 int64_t trt_cpu_broadcast_offset(const trt_dims_t *out, const int64_t *strides, int64_t index);
-int64_t trt_cpu_element_int(trt_data_type_t type, const void *data, int64_t i);
-double trt_cpu_element_double(trt_data_type_t type, const void *data, int64_t i);
 trt_status_t trt_cpu_compare(const trt_network_t *network, const trt_layer_t *layer,
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
 trt_status_t trt_cpu_logic(const trt_network_t *network, const trt_layer_t *layer,

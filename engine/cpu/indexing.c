@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu/cpu_layers.h"
+#include "numerics/element.h"
 
 #define INDEXING_GRAIN 16384
 
@@ -36,10 +37,10 @@ static void arg_reduce_range(void *arg, int64_t begin, int64_t end, int thread) 
   for (int64_t row = begin; row < end; row++) {
     int64_t outer = row / job->inner, inner = row % job->inner;
     int64_t base = outer * job->length * job->inner + inner;
-    double best = trt_cpu_element_double(job->type, job->x, base);
+    double best = trt_element_as_double(job->x, job->type, base);
     int64_t best_index = 0;
     for (int64_t i = 1; i < job->length; i++) {
-      double value = trt_cpu_element_double(job->type, job->x, base + i * job->inner);
+      double value = trt_element_as_double(job->x, job->type, base + i * job->inner);
       if (arg_better(job->params, value, best)) {
         best = value;
         best_index = i;
@@ -79,7 +80,7 @@ trt_status_t trt_cpu_gather_elements(const trt_network_t *network, const trt_lay
   trt_cpu_contiguous_strides(&data->dims, data_strides);
   int64_t count = trt_dims_volume(&indices->dims), axis_size = data->dims.d[axis];
   for (int64_t i = 0; i < count; i++) {
-    int64_t index = trt_cpu_element_int(indices->type, inputs[1], i);
+    int64_t index = trt_element_as_int64(inputs[1], indices->type, i);
     if (index < -axis_size || index >= axis_size)
       return trt_error(TRT_STATUS_INVALID_ARGUMENT,
                        "index %lld at position %lld is out of range for axis %d of size %lld",
@@ -163,7 +164,7 @@ trt_status_t trt_cpu_trilu(const trt_network_t *network, const trt_layer_t *laye
   const trt_trilu_params_t *params = layer->params;
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   const trt_tensor_t *k_tensor = trt_layer_input(network, layer, 1);
-  int64_t k = k_tensor ? trt_cpu_element_int(k_tensor->type, inputs[1], 0) : 0;
+  int64_t k = k_tensor ? trt_element_as_int64(inputs[1], k_tensor->type, 0) : 0;
   int rank = x->dims.nb_dims;
   int64_t rows = x->dims.d[rank - 2], columns = x->dims.d[rank - 1];
   int64_t count = trt_dims_volume(&x->dims);

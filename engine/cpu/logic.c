@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu/cpu_layers.h"
+#include "numerics/element.h"
 
 #define LOGIC_GRAIN 16384
 
@@ -29,27 +30,6 @@ int64_t trt_cpu_broadcast_offset(const trt_dims_t *out, const int64_t *strides, 
 
 static bool is_float(trt_data_type_t type) {
   return type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_FLOAT64;
-}
-
-double trt_cpu_element_double(trt_data_type_t type, const void *data, int64_t i) {
-  switch (type) {
-  case TRT_DATA_TYPE_FLOAT32: return ((const float *)data)[i];
-  case TRT_DATA_TYPE_FLOAT64: return ((const double *)data)[i];
-  default: return (double)trt_cpu_element_int(type, data, i);
-  }
-}
-
-int64_t trt_cpu_element_int(trt_data_type_t type, const void *data, int64_t i) {
-  switch (type) {
-  case TRT_DATA_TYPE_INT8: return ((const int8_t *)data)[i];
-  case TRT_DATA_TYPE_UINT8: return ((const uint8_t *)data)[i];
-  case TRT_DATA_TYPE_BOOL: return ((const uint8_t *)data)[i] != 0;
-  case TRT_DATA_TYPE_INT32: return ((const int32_t *)data)[i];
-  case TRT_DATA_TYPE_INT64: return ((const int64_t *)data)[i];
-  case TRT_DATA_TYPE_FLOAT32: return (int64_t)((const float *)data)[i];
-  case TRT_DATA_TYPE_FLOAT64: return (int64_t)((const double *)data)[i];
-  default: return 0;
-  }
 }
 
 /* What every job of this file needs: the output's dims and the inputs'
@@ -101,8 +81,8 @@ static void compare_range(void *arg, int64_t begin, int64_t end, int thread) {
     int64_t ib = trt_cpu_broadcast_offset(&job->out_dims, job->strides[1], i);
     int order;
     if (is_float(type)) {
-      double a = trt_cpu_element_double(type, job->inputs[0], ia);
-      double b = trt_cpu_element_double(type, job->inputs[1], ib);
+      double a = trt_element_as_double(job->inputs[0], type, ia);
+      double b = trt_element_as_double(job->inputs[1], type, ib);
       /* NaN is unordered: every comparison with it is false. */
       if (isnan(a) || isnan(b)) {
         out[i] = 0;
@@ -110,8 +90,8 @@ static void compare_range(void *arg, int64_t begin, int64_t end, int thread) {
       }
       order = (a > b) - (a < b);
     } else {
-      int64_t a = trt_cpu_element_int(type, job->inputs[0], ia);
-      int64_t b = trt_cpu_element_int(type, job->inputs[1], ib);
+      int64_t a = trt_element_as_int64(job->inputs[0], type, ia);
+      int64_t b = trt_element_as_int64(job->inputs[1], type, ib);
       order = (a > b) - (a < b);
     }
     out[i] = compare(params->kind, order);

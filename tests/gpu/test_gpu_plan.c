@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gpu_util.h"
+#include "plan_io.h"
 
 static int failures;
 
@@ -23,22 +24,17 @@ static int failures;
       failures++;                                                                            \
   } while (0)
 
-static uint64_t fnv1a(const unsigned char *data, size_t size) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < size; i++)
-    hash = (hash ^ data[i]) * 0x100000001b3ull;
-  return hash;
-}
-
 /* Re-seals a modified plan so that only the intended check can fail. */
 static void reseal(unsigned char *plan, size_t size) {
-  uint64_t checksum = fnv1a(plan, size - 8);
+  uint64_t checksum = trt_plan_checksum(plan, size - 8);
   memcpy(plan + size - 8, &checksum, 8);
 }
 
-/* Offset of the CUDA section's tag ("CUDA" little-endian u32), or 0. */
+/* Offset of the CUDA section's tag ("CUDA" little-endian u32), or 0. The
+ * section ends the plan (before the checksum) and holds no other "CUDA",
+ * so the search runs backwards, never through the weights. */
 static size_t find_section(const unsigned char *plan, size_t size) {
-  for (size_t i = 0; i + 4 <= size; i++)
+  for (size_t i = size >= 12 ? size - 12 : 0; i > 0; i--)
     if (memcmp(plan + i, "CUDA", 4) == 0)
       return i;
   return 0;

@@ -183,8 +183,8 @@ static void test_views_stay(void) {
   trt_layer_t *layer = &net->layers[net->nb_layers - 1];
   CHECK(trt_layer_foldable(net, layer));
   trt_dims_t parent_dims = dims4(1, 4, 2, 2);
-  net->tensors[y].view_parent = trt_network_add_tensor(net, "parent", TRT_DATA_TYPE_FLOAT32,
-                                                       &parent_dims);
+  net->tensors[y].view_parent =
+      trt_network_add_tensor(net, "parent", TRT_DATA_TYPE_FLOAT32, &parent_dims);
   net->tensors[y].view_axis = 1;
   CHECK(!trt_layer_foldable(net, layer));
   trt_pass_stats_t stats = {.pass_name = "constant-folding"};
