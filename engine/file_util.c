@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,4 +133,37 @@ trt_status_t trt_file_write_atomic(const char *path, const void *data, size_t si
     (void)unlink(temporary);
   free(temporary);
   return status;
+}
+
+trt_status_t trt_file_map(const char *path, void **data, size_t *size) {
+  *data = NULL;
+  *size = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return trt_error(TRT_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
+  struct stat info;
+  trt_status_t status = TRT_STATUS_OK;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size <= 0 ||
+      (uintmax_t)info.st_size > SIZE_MAX) {
+    status = trt_error(TRT_STATUS_IO_ERROR, "%s: not a regular, non-empty file", path);
+  } else {
+    /* MAP_POPULATE maps every page in one call rather than one fault at a
+     * time, which is most of the cost of a load; read-only, so the pages
+     * are the page cache's own, not copies. */
+    void *mapped =
+        mmap(NULL, (size_t)info.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (mapped == MAP_FAILED) {
+      status = trt_error(TRT_STATUS_IO_ERROR, "%s: cannot map: %s", path, strerror(errno));
+    } else {
+      *data = mapped;
+      *size = (size_t)info.st_size;
+    }
+  }
+  (void)close(fd);
+  return status;
+}
+
+void trt_file_unmap(void *data, size_t size) {
+  if (data)
+    (void)munmap(data, size);
 }

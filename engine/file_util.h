@@ -15,6 +15,13 @@
  * read; on failure `*data` is NULL and `*size` 0. */
 trt_status_t trt_file_read_all(const char *path, void **data, size_t *size);
 
+/* Maps the whole regular file at `path` into memory, read-only, its pages
+ * mapped at once. Free it with trt_file_unmap(). IO_ERROR naming the path
+ * when it cannot be opened or mapped (not a regular file, empty, out of
+ * address space). */
+trt_status_t trt_file_map(const char *path, void **data, size_t *size);
+void trt_file_unmap(void *data, size_t size);
+
 /* Writes `size` bytes to `path` atomically: into a new temporary file in
  * the same directory, flushed to disk, then renamed over `path`. Readers
  * see the old file or the complete new one, never a part; on failure the

@@ -118,10 +118,13 @@ void trt_network_destroy(trt_network_t *network) {
     return;
   for (int i = 0; i < network->nb_tensors; i++) {
     free(network->tensors[i].name);
-    free(network->tensors[i].data);
+    if (trt_network_owns_data(network, &network->tensors[i]))
+      free(network->tensors[i].data);
   }
   for (int i = 0; i < network->nb_layers; i++)
     free_layer(&network->layers[i]);
+  if (network->storage.base && network->storage.release)
+    network->storage.release(network->storage.base, network->storage.size);
   free(network->tensors);
   free(network->layers);
   free(network->inputs);
@@ -234,6 +237,14 @@ int trt_network_add_constant(trt_network_t *network, const char *name, trt_data_
   }
   if (bytes)
     memcpy(tensor->data, data, bytes);
+  return index;
+}
+
+int trt_network_add_stored_constant(trt_network_t *network, const char *name, trt_data_type_t type,
+                                    const trt_dims_t *dims, void *data) {
+  int index = add_tensor(network, name, type, dims);
+  if (index >= 0)
+    network->tensors[index].data = data;
   return index;
 }
 
@@ -681,7 +692,8 @@ trt_status_t trt_network_prune(trt_network_t *network) {
     } else {
       tensor_map[t] = -1;
       free(network->tensors[t].name);
-      free(network->tensors[t].data);
+      if (trt_network_owns_data(network, &network->tensors[t]))
+        free(network->tensors[t].data);
     }
   }
   network->nb_tensors = kept_tensors;

@@ -31,7 +31,17 @@ typedef struct {
   void *params; /* the type's params struct, NULL for types without */
 } trt_layer_t;
 
+/* Bytes that constants of a loaded network point into instead of owning
+ * their data (trt_engine_load maps the plan file); `release` runs when the
+ * network is destroyed. */
+typedef struct {
+  void *base;
+  size_t size;
+  void (*release)(void *base, size_t size);
+} trt_network_storage_t;
+
 struct trt_network {
+  trt_network_storage_t storage;
   int nb_tensors, tensor_capacity;
   trt_tensor_t *tensors;
   int nb_layers, layer_capacity;
@@ -59,6 +69,17 @@ static inline trt_tensor_t *trt_layer_output(const trt_network_t *network, const
                                              int index) {
   return &network->tensors[layer->outputs[index]];
 }
+
+/* Whether the network owns `tensor`'s data (false for data in its storage). */
+static inline bool trt_network_owns_data(const trt_network_t *network, const trt_tensor_t *tensor) {
+  const char *data = tensor->data, *base = network->storage.base;
+  return !base || data < base || data >= base + network->storage.size;
+}
+
+/* Adds a constant whose data lies in network->storage (no copy); -1 on
+ * error. */
+int trt_network_add_stored_constant(trt_network_t *network, const char *name, trt_data_type_t type,
+                                    const trt_dims_t *dims, void *data);
 
 /* Adds a tensor of unknown producer (dims NULL: unknown); -1 on error. */
 int trt_network_add_tensor(trt_network_t *network, const char *name, trt_data_type_t type,

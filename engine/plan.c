@@ -33,6 +33,9 @@
 
 #define PLAN_MAGIC "TRTPLAN"
 #define PLAN_FORMAT_VERSION 5u
+/* Constant data starts at this multiple from the start of the plan, so a
+ * mapped plan's constants can be used in place. */
+#define PLAN_DATA_ALIGNMENT 64u
 
 /* ---- writing ------------------------------------------------------------- */
 
@@ -51,6 +54,7 @@ static void put_network(trt_plan_writer_t *w, const trt_network_t *network) {
     trt_plan_put_u32(w, tensor->data ? 1u : 0u);
     if (tensor->data) {
       trt_plan_put_u64(w, trt_tensor_bytes(tensor));
+      trt_plan_put_align(w, PLAN_DATA_ALIGNMENT);
       trt_plan_put(w, tensor->data, trt_tensor_bytes(tensor));
     }
   }
@@ -173,6 +177,7 @@ static trt_status_t take_tensors(trt_plan_reader_t *r, trt_network_t *network) {
     int index;
     if (trt_plan_take_u32(r)) {
       uint64_t bytes = trt_plan_take_u64(r);
+      trt_plan_take_align(r, PLAN_DATA_ALIGNMENT);
       if (r->truncated || bytes > r->size - r->offset) {
         free(name);
         return damaged("constant data runs past the end");
@@ -183,7 +188,12 @@ static trt_status_t take_tensors(trt_plan_reader_t *r, trt_network_t *network) {
         free(name);
         return damaged("constant size does not match its dims");
       }
-      index = trt_network_add_constant(network, name, type, &dims, r->data + r->offset);
+      /* A mapped plan's constants stay where they are (aligned there as in
+       * memory); otherwise they are copied. */
+      unsigned char *at = (unsigned char *)r->data + r->offset;
+      bool stored = network->storage.base && (uintptr_t)at % PLAN_DATA_ALIGNMENT == 0;
+      index = stored ? trt_network_add_stored_constant(network, name, type, &dims, at)
+                     : trt_network_add_constant(network, name, type, &dims, at);
       r->offset += bytes;
     } else {
       /* Inputs and layer outputs; their roles are restored below. */
@@ -382,11 +392,12 @@ static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
   return status;
 }
 
-trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *expected_key,
-                                    const trt_builder_config_t *config, trt_engine_t **engine) {
-  if (!data || !engine)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_deserialize: NULL argument");
-  *engine = NULL;
+/* With `storage` (a mapped plan whose bytes are `data`), the network takes
+ * it over (the caller clears `storage->base` when that happened) and its
+ * constants point into it; without, everything is copied. */
+static trt_status_t deserialize(const void *data, size_t size, const char *expected_key,
+                                const trt_builder_config_t *config,
+                                trt_network_storage_t *storage, trt_engine_t **engine) {
   if (size < sizeof(PLAN_MAGIC) + sizeof(uint64_t))
     return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: only %zu bytes", size);
   trt_plan_reader_t r = {data, size - sizeof(uint64_t), 0, false};
@@ -403,6 +414,10 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
   trt_network_t *network = trt_network_create();
   if (!network)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory loading a plan");
+  if (storage) {
+    network->storage = *storage;
+    storage->base = NULL;
+  }
   status = take_tensors(&r, network);
   if (status == TRT_STATUS_OK)
     status = take_layers(&r, network);
@@ -446,18 +461,38 @@ trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *e
   return TRT_STATUS_OK;
 }
 
+trt_status_t trt_engine_deserialize(const void *data, size_t size, const char *expected_key,
+                                    const trt_builder_config_t *config, trt_engine_t **engine) {
+  if (!data || !engine)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_deserialize: NULL argument");
+  *engine = NULL;
+  return deserialize(data, size, expected_key, config, NULL, engine);
+}
+
+static void unmap_plan(void *base, size_t size) { trt_file_unmap(base, size); }
+
+/* The plan is mapped, not read: its constants are used where they lie. */
 trt_status_t trt_engine_load(const char *path, const char *expected_key,
                              const trt_builder_config_t *config, trt_engine_t **engine) {
   if (!path || !engine)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_load: NULL argument");
-  void *data = NULL;
-  size_t size = 0;
-  trt_status_t status = trt_file_read_all(path, &data, &size);
-  if (status == TRT_STATUS_OK) {
-    status = trt_engine_deserialize(data, size, expected_key, config, engine);
+  *engine = NULL;
+  trt_network_storage_t storage = {.release = unmap_plan};
+  trt_status_t status;
+  if (trt_file_map(path, &storage.base, &storage.size) == TRT_STATUS_OK) {
+    status = deserialize(storage.base, storage.size, expected_key, config, &storage, engine);
+    trt_file_unmap(storage.base, storage.size); /* unless the network took it */
+  } else {
+    /* Not a regular file, or empty: read it (and report that) as it is. */
+    void *data = NULL;
+    size_t size = 0;
+    status = trt_file_read_all(path, &data, &size);
     if (status != TRT_STATUS_OK)
-      trt_error_prefix(status, "%s: ", path);
+      return status;
+    status = deserialize(data, size, expected_key, config, NULL, engine);
+    free(data);
   }
-  free(data);
+  if (status != TRT_STATUS_OK)
+    trt_error_prefix(status, "%s: ", path);
   return status;
 }

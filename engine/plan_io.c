@@ -23,6 +23,16 @@ void trt_plan_put(trt_plan_writer_t *w, const void *bytes, size_t count) {
   w->size += count;
 }
 
+void trt_plan_put_align(trt_plan_writer_t *w, size_t alignment) {
+  static const unsigned char zeros[64];
+  size_t padding = (alignment - w->size % alignment) % alignment;
+  while (padding > 0) {
+    size_t step = padding < sizeof(zeros) ? padding : sizeof(zeros);
+    trt_plan_put(w, zeros, step);
+    padding -= step;
+  }
+}
+
 void trt_plan_put_u32(trt_plan_writer_t *w, uint32_t value) {
   trt_plan_put(w, &value, sizeof(value));
 }
@@ -48,6 +58,10 @@ bool trt_plan_take(trt_plan_reader_t *r, void *out, size_t count) {
     memcpy(out, r->data + r->offset, count);
   r->offset += count;
   return true;
+}
+
+bool trt_plan_take_align(trt_plan_reader_t *r, size_t alignment) {
+  return trt_plan_take(r, NULL, (alignment - r->offset % alignment) % alignment);
 }
 
 uint32_t trt_plan_take_u32(trt_plan_reader_t *r) {

@@ -19,6 +19,8 @@ typedef struct {
 void trt_plan_put(trt_plan_writer_t *w, const void *bytes, size_t count);
 void trt_plan_put_u32(trt_plan_writer_t *w, uint32_t value);
 void trt_plan_put_u64(trt_plan_writer_t *w, uint64_t value);
+/* Zero bytes up to the next multiple of `alignment` from the start. */
+void trt_plan_put_align(trt_plan_writer_t *w, size_t alignment);
 /* NULL writes the empty string. */
 void trt_plan_put_string(trt_plan_writer_t *w, const char *text);
 
@@ -33,6 +35,8 @@ typedef struct {
 /* Copies `count` bytes to `out` (which may be NULL: skips them); false when
  * truncated. */
 bool trt_plan_take(trt_plan_reader_t *r, void *out, size_t count);
+/* Skips what trt_plan_put_align() wrote; false when truncated. */
+bool trt_plan_take_align(trt_plan_reader_t *r, size_t alignment);
 uint32_t trt_plan_take_u32(trt_plan_reader_t *r);
 uint64_t trt_plan_take_u64(trt_plan_reader_t *r);
 /* A malloc'd, NUL-terminated copy; NULL when truncated or out of memory. */

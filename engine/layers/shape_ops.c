@@ -57,7 +57,8 @@ trt_status_t trt_shape_infer(trt_network_t *network, trt_layer_t *layer) {
   output->type = TRT_DATA_TYPE_INT64;
   output->dims.nb_dims = 1;
   output->dims.d[0] = end - start;
-  free(output->data); /* a value from an earlier inference */
+  if (trt_network_owns_data(network, output))
+    free(output->data); /* a value from an earlier inference */
   output->data = values;
   return TRT_STATUS_OK;
 }
