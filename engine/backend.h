@@ -55,6 +55,9 @@ struct trt_backend_ops {
  * AUTO or out of range). */
 const trt_backend_ops_t *trt_backend_ops(trt_backend_t id);
 
+/* What `auto` means on `device`: the first usable backend of CUDA, CPU. */
+trt_backend_t trt_backend_choose(int device);
+
 /* OK when backend `id` is built in and `device` can run it; else
  * TRT_STATUS_NO_DEVICE with a message naming the backend and the reason. */
 trt_status_t trt_backend_check(trt_backend_t id, int device);

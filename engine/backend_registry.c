@@ -1,5 +1,8 @@
-/* The backends this build has, one line each. */
+/* The backends this build has, one line each, their names, and the order
+ * in which `auto` tries them. */
 #include "backend.h"
+
+#include <string.h>
 
 #include "trt_config.h"
 
@@ -10,10 +13,44 @@ static const trt_backend_ops_t *const backends[] = {
 #endif
 };
 
+static const char *const names[] = {
+    [TRT_BACKEND_AUTO] = "auto", [TRT_BACKEND_CPU] = "cpu", [TRT_BACKEND_CUDA] = "cuda"};
+#define NB_NAMES (int)(sizeof(names) / sizeof(names[0]))
+
+/* `auto` takes the first usable one. */
+static const trt_backend_t auto_order[] = {TRT_BACKEND_CUDA, TRT_BACKEND_CPU};
+
+const char *trt_backend_name(trt_backend_t backend) {
+  return ((int)backend >= 0 && (int)backend < NB_NAMES) ? names[backend] : "?";
+}
+
+trt_status_t trt_backend_parse(const char *text, trt_backend_t *backend) {
+  for (int b = 0; b < NB_NAMES; b++) {
+    if (text && strcmp(text, names[b]) == 0) {
+      *backend = (trt_backend_t)b;
+      return TRT_STATUS_OK;
+    }
+  }
+  return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown backend '%s' (expected auto, cpu or cuda)",
+                   text ? text : "");
+}
+
 const trt_backend_ops_t *trt_backend_ops(trt_backend_t id) {
   if ((int)id < 0 || (size_t)id >= sizeof(backends) / sizeof(backends[0]))
     return NULL;
   return backends[id];
+}
+
+trt_backend_t trt_backend_choose(int device) {
+  size_t count = sizeof(auto_order) / sizeof(auto_order[0]);
+  for (size_t i = 0; i + 1 < count; i++) {
+    const trt_backend_ops_t *ops = trt_backend_ops(auto_order[i]);
+    if (ops && ops->check_device(device) == TRT_STATUS_OK)
+      return auto_order[i];
+    trt_log(TRT_SEVERITY_INFO, "auto backend: %s; trying %s", ops ? trt_last_error()
+            : "not in this build", trt_backend_name(auto_order[i + 1]));
+  }
+  return auto_order[count - 1]; /* the CPU, which always runs */
 }
 
 /* As messages name them. */

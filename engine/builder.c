@@ -12,24 +12,6 @@
 
 #define TRT_DEFAULT_WORKSPACE (256u << 20)
 
-static const char *const backend_names[] = {
-    [TRT_BACKEND_AUTO] = "auto", [TRT_BACKEND_CPU] = "cpu", [TRT_BACKEND_CUDA] = "cuda"};
-
-const char *trt_backend_name(trt_backend_t backend) {
-  return ((int)backend >= 0 && backend <= TRT_BACKEND_CUDA) ? backend_names[backend] : "?";
-}
-
-trt_status_t trt_backend_parse(const char *text, trt_backend_t *backend) {
-  for (int b = TRT_BACKEND_AUTO; b <= TRT_BACKEND_CUDA; b++) {
-    if (text && strcmp(text, backend_names[b]) == 0) {
-      *backend = (trt_backend_t)b;
-      return TRT_STATUS_OK;
-    }
-  }
-  return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown backend '%s' (expected auto, cpu or cuda)",
-                   text ? text : "");
-}
-
 void trt_builder_config_init(trt_builder_config_t *config) {
   memset(config, 0, sizeof(*config));
   config->backend = TRT_BACKEND_AUTO;
@@ -135,18 +117,9 @@ static void find_batched_bindings(trt_engine_t *engine, const trt_specialization
   }
 }
 
-/* AUTO means CUDA when the configured device is usable, else the CPU. */
 static trt_status_t choose_backend(trt_builder_config_t *config) {
-  if (config->backend == TRT_BACKEND_AUTO) {
-    const trt_backend_ops_t *cuda = trt_backend_ops(TRT_BACKEND_CUDA);
-    if (cuda && cuda->check_device(config->device) == TRT_STATUS_OK) {
-      config->backend = TRT_BACKEND_CUDA;
-    } else {
-      trt_log(TRT_SEVERITY_INFO, "auto backend: %s; using the CPU",
-              cuda ? trt_last_error() : "this build of trtinfer has no CUDA backend");
-      config->backend = TRT_BACKEND_CPU;
-    }
-  }
+  if (config->backend == TRT_BACKEND_AUTO)
+    config->backend = trt_backend_choose(config->device);
   return trt_backend_check(config->backend, config->device);
 }
 
