@@ -127,13 +127,7 @@ trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_
   free(section);
   uint64_t checksum = w.failed ? 0 : trt_plan_checksum(w.data, w.size);
   trt_plan_put_u64(&w, checksum);
-  if (w.failed) {
-    free(w.data);
-    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory serializing the engine");
-  }
-  *data = w.data;
-  *size = w.size;
-  return TRT_STATUS_OK;
+  return trt_plan_writer_finish(&w, "the engine", data, size);
 }
 
 trt_status_t trt_engine_save(const trt_engine_t *engine, const char *path, const char *cache_key) {

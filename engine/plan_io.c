@@ -23,6 +23,18 @@ void trt_plan_put(trt_plan_writer_t *w, const void *bytes, size_t count) {
   w->size += count;
 }
 
+trt_status_t trt_plan_writer_finish(trt_plan_writer_t *w, const char *what, void **data,
+                                    size_t *size) {
+  if (w->failed) {
+    free(w->data);
+    *w = (trt_plan_writer_t){0};
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory serializing %s", what);
+  }
+  *data = w->data;
+  *size = w->size;
+  return TRT_STATUS_OK;
+}
+
 void trt_plan_put_align(trt_plan_writer_t *w, size_t alignment) {
   static const unsigned char zeros[64];
   size_t padding = (alignment - w->size % alignment) % alignment;

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trt/status.h"
+
 /* A growing buffer; `failed` once out of memory (later puts do nothing). */
 typedef struct {
   unsigned char *data;
@@ -19,6 +21,10 @@ typedef struct {
 void trt_plan_put(trt_plan_writer_t *w, const void *bytes, size_t count);
 void trt_plan_put_u32(trt_plan_writer_t *w, uint32_t value);
 void trt_plan_put_u64(trt_plan_writer_t *w, uint64_t value);
+/* Hands the written bytes to the caller (free() them), or frees them and
+ * reports OUT_OF_MEMORY naming `what` when a put failed. */
+trt_status_t trt_plan_writer_finish(trt_plan_writer_t *w, const char *what, void **data,
+                                    size_t *size);
 /* Zero bytes up to the next multiple of `alignment` from the start. */
 void trt_plan_put_align(trt_plan_writer_t *w, size_t alignment);
 /* NULL writes the empty string. */

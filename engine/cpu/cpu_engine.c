@@ -217,13 +217,7 @@ static trt_status_t plan_section(const trt_engine_t *engine, void **data, size_t
     if (follows & FOLLOWS_IN_VALUES)
       trt_plan_put(&w, cpu->values_at_one[t], trt_tensor_bytes(&network->tensors[t]));
   }
-  if (w.failed) {
-    free(w.data);
-    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory serializing the CPU engine");
-  }
-  *data = w.data;
-  *size = w.size;
-  return TRT_STATUS_OK;
+  return trt_plan_writer_finish(&w, "the CPU engine", data, size);
 }
 
 static trt_status_t damaged(const char *what) {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda/cuda_engine.h"
+#include "cuda/cuda_core.h"
 #include "cuda/cuda_layers.h"
 #include "cuda/timing_cache.h"
 #include "layer_registry.h"

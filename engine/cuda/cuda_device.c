@@ -8,7 +8,7 @@
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
-#include "cuda/cuda_engine.h"
+#include "cuda/cuda_core.h"
 #include "kernels/pointwise.cuh"
 #include "trt/runtime.h"
 

@@ -58,7 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda/cuda_engine.h"
+#include "cuda/cuda_core.h"
 
 struct trt_cuda_context {
   const trt_engine_t *engine;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda/cuda_engine.h"
+#include "cuda/cuda_core.h"
 
 /* ---- the engine's constants ---------------------------------------------- */
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda/cuda_engine.h"
+#include "cuda/cuda_core.h"
 #include "plan_io.h"
 
 #define SECTION_TAG 0x41445543u /* "CUDA" */
@@ -47,13 +47,7 @@ trt_status_t trt_cuda_plan_section(const trt_engine_t *engine, void **data, size
     trt_plan_put_u64(&w, cuda->layer_workspace[l]);
   }
   trt_plan_put_u64(&w, cuda->workspace_bytes);
-  if (w.failed) {
-    free(w.data);
-    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory serializing the CUDA engine");
-  }
-  *data = w.data;
-  *size = w.size;
-  return TRT_STATUS_OK;
+  return trt_plan_writer_finish(&w, "the CUDA engine", data, size);
 }
 
 /* ---- reading ------------------------------------------------------------- */

@@ -1,8 +1,9 @@
 /* The CUDA backend's engine and context state, shared by the core files:
- * cuda_builder.c (tactic choice), cuda_engine.c (contexts, enqueue),
- * cuda_memory.c (device constants, public memory helpers), cuda_plan.c. */
-#ifndef TRT_CUDA_ENGINE_H
-#define TRT_CUDA_ENGINE_H
+ * cuda_builder.c (tactic choice), cuda_engine.c (the backend table,
+ * contexts, enqueue), cuda_memory.c (device constants, public memory
+ * helpers), cuda_plan.c (its plan section), cuda_device.c. */
+#ifndef TRT_CUDA_CORE_H
+#define TRT_CUDA_CORE_H
 
 #include "backend.h"
 #include "cuda/cuda_backend.h"
