@@ -111,7 +111,9 @@ static void logic_range(void *arg, int64_t begin, int64_t end, int thread) {
   (void)thread;
   const broadcast_job_t *job = arg;
   const trt_logic_params_t *params = job->layer->params;
-  const uint8_t *a = job->inputs[0], *b = job->inputs[1];
+  /* Not has one input: there is no inputs[1] to read. */
+  const uint8_t *a = job->inputs[0];
+  const uint8_t *b = params->kind == TRT_LOGIC_NOT ? NULL : job->inputs[1];
   uint8_t *out = job->output;
   for (int64_t i = begin; i < end; i++) {
     bool x = a[trt_cpu_broadcast_offset(&job->out_dims, job->strides[0], i)] != 0;
