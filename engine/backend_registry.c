@@ -47,8 +47,8 @@ trt_backend_t trt_backend_choose(int device) {
     const trt_backend_ops_t *ops = trt_backend_ops(auto_order[i]);
     if (ops && ops->check_device(device) == TRT_STATUS_OK)
       return auto_order[i];
-    trt_log(TRT_SEVERITY_INFO, "auto backend: %s; trying %s", ops ? trt_last_error()
-            : "not in this build", trt_backend_name(auto_order[i + 1]));
+    trt_log(TRT_SEVERITY_INFO, "auto backend: %s; trying %s",
+            ops ? trt_last_error() : "not in this build", trt_backend_name(auto_order[i + 1]));
   }
   return auto_order[count - 1]; /* the CPU, which always runs */
 }

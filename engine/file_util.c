@@ -150,8 +150,7 @@ trt_status_t trt_file_map(const char *path, void **data, size_t *size) {
     /* MAP_POPULATE maps every page in one call rather than one fault at a
      * time, which is most of the cost of a load; read-only, so the pages
      * are the page cache's own, not copies. */
-    void *mapped =
-        mmap(NULL, (size_t)info.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *mapped = mmap(NULL, (size_t)info.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (mapped == MAP_FAILED) {
       status = trt_error(TRT_STATUS_IO_ERROR, "%s: cannot map: %s", path, strerror(errno));
     } else {

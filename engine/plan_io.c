@@ -140,8 +140,8 @@ uint64_t trt_plan_checksum(const void *data, size_t size) {
       lanes[k] = rotate_left(lanes[k] + word * prime_2, 31) * prime_1;
     }
   }
-  uint64_t hash = rotate_left(lanes[0], 1) + rotate_left(lanes[1], 7) +
-                  rotate_left(lanes[2], 12) + rotate_left(lanes[3], 18);
+  uint64_t hash = rotate_left(lanes[0], 1) + rotate_left(lanes[1], 7) + rotate_left(lanes[2], 12) +
+                  rotate_left(lanes[3], 18);
   for (; i < size; i++)
     hash = (hash ^ bytes[i]) * prime_1;
   hash ^= (uint64_t)size;

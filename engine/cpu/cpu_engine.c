@@ -121,8 +121,7 @@ static bool values_follow(const trt_tensor_t *a, const trt_tensor_t *b, int max_
 /* Whether tensor t of `full` (at `max_batch`) and of `single` (at 1) differ
  * only as the batch size makes them; sets the tensor's FOLLOWS_* bits. */
 static trt_status_t compare_tensor(cpu_engine_t *cpu, const trt_network_t *full,
-                                   const trt_network_t *single, int t, int max_batch,
-                                   bool *same) {
+                                   const trt_network_t *single, int t, int max_batch, bool *same) {
   const trt_tensor_t *a = &full->tensors[t], *b = &single->tensors[t];
   *same = false;
   if (a->type != b->type || a->dims.nb_dims != b->dims.nb_dims || a->is_input != b->is_input ||
@@ -319,7 +318,8 @@ static trt_status_t context_create(trt_context_t *context) {
   cc->inputs = calloc((size_t)most_layer_inputs(network), sizeof(void *));
   if (arena_bytes && posix_memalign(&cc->arena, TRT_ACTIVATION_ALIGNMENT, arena_bytes) != 0)
     cc->arena = NULL;
-  if (!cc->pool || !cc->bound || !cc->staging || !cc->values || !cc->inputs || (arena_bytes && !cc->arena))
+  if (!cc->pool || !cc->bound || !cc->staging || !cc->values || !cc->inputs ||
+      (arena_bytes && !cc->arena))
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for %zu bytes of activations",
                      arena_bytes);
   return TRT_STATUS_OK;

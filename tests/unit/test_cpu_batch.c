@@ -7,10 +7,10 @@
 #include "test_util.h"
 
 #define MAX_BATCH 4
-#define CHANNELS 3
-#define SIDE 6
-#define CLASSES 5
-#define ITEM (CHANNELS * SIDE * SIDE)
+#define CHANNELS  3
+#define SIDE      6
+#define CLASSES   5
+#define ITEM      (CHANNELS * SIDE * SIDE)
 
 /* x[N,3,6,6] -> conv 3x3 (+bias) -> relu -> max pool 2x2 -> flatten ->
  * gemm -> y[N,5]. Nothing in it names the batch size: scalable. */
@@ -28,20 +28,22 @@ static trt_network_t *make_scalable(test_rng_t *rng) {
   int x = trt_network_add_input(network, "x", TRT_DATA_TYPE_FLOAT32, &xd);
   int conv_inputs[] = {x, trt_network_add_constant(network, "w", TRT_DATA_TYPE_FLOAT32, &wd, w),
                        trt_network_add_constant(network, "b", TRT_DATA_TYPE_FLOAT32, &bd, b)};
-  trt_convolution_params_t conv = {.nb_spatial = 2, .kernel = {3, 3}, .stride = {1, 1},
-                                   .dilation = {1, 1}, .group = 1};
+  trt_convolution_params_t conv = {
+      .nb_spatial = 2, .kernel = {3, 3}, .stride = {1, 1}, .dilation = {1, 1}, .group = 1};
   int c = trt_network_layer_output(
-      network, trt_network_add_layer(network, TRT_LAYER_CONVOLUTION, "conv", conv_inputs, 3, NULL,
-                                     1, &conv),
+      network,
+      trt_network_add_layer(network, TRT_LAYER_CONVOLUTION, "conv", conv_inputs, 3, NULL, 1, &conv),
       0);
   trt_unary_params_t relu = {.op = {.kind = TRT_ACTIVATION_RELU}};
   int r = trt_network_layer_output(
       network, trt_network_add_layer(network, TRT_LAYER_UNARY, "relu", &c, 1, NULL, 1, &relu), 0);
-  trt_pooling_params_t pool = {.kind = TRT_POOLING_MAX, .nb_spatial = 2, .kernel = {2, 2},
-                               .stride = {2, 2}, .dilation = {1, 1}};
+  trt_pooling_params_t pool = {.kind = TRT_POOLING_MAX,
+                               .nb_spatial = 2,
+                               .kernel = {2, 2},
+                               .stride = {2, 2},
+                               .dilation = {1, 1}};
   int p = trt_network_layer_output(
-      network, trt_network_add_layer(network, TRT_LAYER_POOLING, "pool", &r, 1, NULL, 1, &pool),
-      0);
+      network, trt_network_add_layer(network, TRT_LAYER_POOLING, "pool", &r, 1, NULL, 1, &pool), 0);
   trt_reshape_params_t flatten = {.mode = TRT_RESHAPE_FLATTEN, .axis = 1};
   int f = trt_network_layer_output(
       network,
@@ -73,8 +75,7 @@ static trt_network_t *make_padded(test_rng_t *rng) {
   int c = trt_network_add_constant(network, "c", TRT_DATA_TYPE_FLOAT32, &cd, values);
   trt_shape_params_t whole = {.start = 0, .end = INT64_MAX};
   int shape = trt_network_layer_output(
-      network, trt_network_add_layer(network, TRT_LAYER_SHAPE, "shape", &x, 1, NULL, 1, &whole),
-      0);
+      network, trt_network_add_layer(network, TRT_LAYER_SHAPE, "shape", &x, 1, NULL, 1, &whole), 0);
   int expand_inputs[] = {c, shape};
   int e = trt_network_layer_output(
       network,
