@@ -147,6 +147,10 @@ static trt_status_t damaged(const char *what) {
   return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: %s", what);
 }
 
+static trt_status_t damaged_layer(const char *layer, const char *what) {
+  return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: layer '%s': %s", layer, what);
+}
+
 static trt_status_t take_tensors(trt_plan_reader_t *r, trt_network_t *network) {
   uint32_t count = trt_plan_take_u32(r);
   for (uint32_t t = 0; t < count && !r->truncated; t++) {
@@ -235,6 +239,11 @@ static trt_status_t take_layers(trt_plan_reader_t *r, trt_network_t *network) {
     bool params_fit = params_size == descriptor->params_size && params_size <= sizeof(params);
     if (params_fit)
       trt_plan_take(r, params, params_size);
+    if (params_fit && !r->truncated && !trt_layer_params_bools_valid(type, params)) {
+      trt_status_t status = damaged_layer(name, "a bool parameter holds neither 0 nor 1");
+      free(name);
+      return status;
+    }
     if (r->truncated || !params_fit ||
         !valid_indices(inputs, nb_inputs, network->nb_tensors, true) ||
         !valid_indices(outputs, nb_outputs, network->nb_tensors, false)) {
@@ -275,6 +284,96 @@ static trt_status_t take_index_list(trt_plan_reader_t *r, trt_network_t *network
   return TRT_STATUS_OK;
 }
 
+/* ---- validation: a plan is data from outside -------------------------------
+ *
+ * What the builder guarantees of a network it made is checked again on
+ * load, with the importers' own checks where they exist: views lie inside
+ * their parents and do not loop, every layer reads only what is defined
+ * before it and writes tensors nothing else writes, and each layer's
+ * parameters pass its shape inference and give the dims stored. */
+
+static trt_status_t check_view(const trt_network_t *network, int t) {
+  const trt_tensor_t *view = &network->tensors[t];
+  int steps = 0;
+  for (int p = view->view_parent; p >= 0; p = network->tensors[p].view_parent)
+    if (++steps > network->nb_tensors)
+      return damaged("view parents form a cycle");
+  const trt_tensor_t *parent = &network->tensors[view->view_parent];
+  int axis = view->view_axis;
+  bool fits = !view->data && !view->is_input && view->type == parent->type &&
+              view->dims.nb_dims == parent->dims.nb_dims && axis < view->dims.nb_dims &&
+              view->view_offset >= 0 && view->view_offset <= parent->dims.d[axis] &&
+              view->dims.d[axis] <= parent->dims.d[axis] - view->view_offset;
+  for (int d = 0; fits && d < view->dims.nb_dims; d++)
+    fits = d == axis || view->dims.d[d] == parent->dims.d[d];
+  if (!fits)
+    return trt_error(TRT_STATUS_PARSE_ERROR,
+                     "the plan is damaged: view '%s' does not lie inside '%s'", view->name,
+                     parent->name);
+  return TRT_STATUS_OK;
+}
+
+/* Every input defined before its reader, every output written once. */
+static trt_status_t check_layer_order(const trt_network_t *network) {
+  for (int l = 0; l < network->nb_layers; l++) {
+    const trt_layer_t *layer = &network->layers[l];
+    for (int i = 0; i < layer->nb_inputs; i++) {
+      const trt_tensor_t *input = trt_layer_input(network, layer, i);
+      if (input && !input->data && !input->is_input &&
+          (input->producer < 0 || input->producer >= l))
+        return damaged_layer(layer->name, "it reads a tensor nothing defines before it");
+    }
+    for (int o = 0; o < layer->nb_outputs; o++) {
+      const trt_tensor_t *output = trt_layer_output(network, layer, o);
+      if (output->producer != l || output->data || output->is_input)
+        return damaged_layer(layer->name, "it writes a tensor that is an input, a constant, or "
+                                          "another layer's output");
+    }
+  }
+  return TRT_STATUS_OK;
+}
+
+/* Runs each layer's shape inference, which checks its inputs and
+ * parameters as it did when the network was imported, and compares what
+ * it finds with the output types and dims stored. */
+static trt_status_t check_layer_shapes(trt_network_t *network) {
+  for (int l = 0; l < network->nb_layers; l++) {
+    trt_layer_t *layer = &network->layers[l];
+    trt_data_type_t stored_types[TRT_MAX_LAYER_OUTPUTS];
+    trt_dims_t stored_dims[TRT_MAX_LAYER_OUTPUTS];
+    for (int o = 0; o < layer->nb_outputs; o++) {
+      stored_types[o] = trt_layer_output(network, layer, o)->type;
+      stored_dims[o] = trt_layer_output(network, layer, o)->dims;
+    }
+    trt_status_t status = trt_layer_descriptor(layer->type)->infer(network, layer);
+    if (status != TRT_STATUS_OK)
+      return trt_error_prefix(TRT_STATUS_PARSE_ERROR, "the plan is damaged: layer '%s' (%s): ",
+                              layer->name, trt_layer_type_name(layer->type));
+    for (int o = 0; o < layer->nb_outputs; o++) {
+      const trt_tensor_t *output = trt_layer_output(network, layer, o);
+      if (output->type != stored_types[o] || !trt_dims_equal(&output->dims, &stored_dims[o]))
+        return damaged_layer(layer->name, "its parameters do not give the dims stored");
+    }
+  }
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t check_network(trt_network_t *network) {
+  for (int t = 0; t < network->nb_tensors; t++) {
+    const trt_tensor_t *tensor = &network->tensors[t];
+    if (tensor->dims.nb_dims < 0 || trt_dims_volume(&tensor->dims) < 0)
+      return trt_error(TRT_STATUS_PARSE_ERROR, "the plan is damaged: tensor '%s' has no size",
+                       tensor->name);
+    if (tensor->view_parent >= 0) {
+      trt_status_t status = check_view(network, t);
+      if (status != TRT_STATUS_OK)
+        return status;
+    }
+  }
+  trt_status_t status = check_layer_order(network);
+  return status == TRT_STATUS_OK ? check_layer_shapes(network) : status;
+}
+
 static trt_status_t take_bindings(trt_plan_reader_t *r, trt_engine_t *engine) {
   const trt_network_t *network = engine->full.network;
   engine->batch_dynamic = trt_plan_take_u32(r) != 0;
@@ -301,6 +400,9 @@ static trt_status_t take_bindings(trt_plan_reader_t *r, trt_engine_t *engine) {
     int t = trt_network_find_tensor(network, name);
     if (r->truncated || t < 0)
       return damaged("a binding names no tensor of the network");
+    if (engine->binding_is_input[b] ? !network->tensors[t].is_input
+                                    : !network->tensors[t].is_output)
+      return damaged("a binding is not a network input or output");
     engine->full.binding_tensors[b] = t;
   }
   return TRT_STATUS_OK;
@@ -349,10 +451,18 @@ static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
   trt_status_t status = TRT_STATUS_OK;
   if (!version)
     status = damaged("truncated header");
-  else if (strcmp(version, trt_version_string()) != 0)
+  else if (strcmp(version, trt_version_string()) != 0) {
+    /* The file's bytes, shown as printable ASCII ('?' for others), at most
+     * 32 of them: a crafted plan must not write escapes to a terminal. */
+    char shown[36];
+    size_t n = 0;
+    for (const char *c = version; *c && n < 32; c++)
+      shown[n++] = *c >= 0x20 && *c < 0x7f ? *c : '?';
+    strcpy(shown + n, version[n] ? "..." : "");
     status = trt_error(TRT_STATUS_INVALID_ARGUMENT,
-                       "plan built by trtinfer %s, this is trtinfer %s: rebuild it", version,
+                       "plan built by trtinfer %s, this is trtinfer %s: rebuild it", shown,
                        trt_version_string());
+  }
   free(version);
   if (status != TRT_STATUS_OK)
     return status;
@@ -419,6 +529,8 @@ static trt_status_t deserialize(const void *data, size_t size, const char *expec
     status = take_index_list(&r, network, true);
   if (status == TRT_STATUS_OK)
     status = take_index_list(&r, network, false);
+  if (status == TRT_STATUS_OK)
+    status = check_network(network);
   if (status != TRT_STATUS_OK) {
     trt_network_destroy(network);
     return status;
