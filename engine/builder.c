@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "passes/pass_manager.h"
+#include "size_limits.h"
 
 #define TRT_DEFAULT_WORKSPACE (256u << 20)
 
@@ -18,6 +19,8 @@ void trt_builder_config_init(trt_builder_config_t *config) {
   config->max_batch = 1;
   config->workspace = TRT_DEFAULT_WORKSPACE;
   config->precision = TRT_PRECISION_FP32;
+  config->max_tensor_bytes = 0; /* the defaults of size_limits.h */
+  config->max_engine_bytes = 0;
 }
 
 void trt_specialization_release(trt_specialization_t *specialization) {
@@ -44,6 +47,25 @@ trt_status_t trt_builder_config_disable_passes(trt_builder_config_t *config, con
   return status;
 }
 
+/* Every tensor within the per-tensor limit (passes may have made new ones),
+ * and activations, constants and bindings together within the engine's. */
+static trt_status_t check_engine_bytes(const trt_engine_t *engine,
+                                       const trt_specialization_t *specialization) {
+  const trt_network_t *network = specialization->network;
+  size_t total = specialization->plan.arena_bytes;
+  for (int t = 0; t < network->nb_tensors; t++) {
+    const trt_tensor_t *tensor = &network->tensors[t];
+    trt_status_t status = trt_limit_check_tensor(tensor, engine->config.max_tensor_bytes);
+    if (status != TRT_STATUS_OK)
+      return status;
+    bool outside_arena = tensor->data || ((tensor->is_input || tensor->is_output) &&
+                                          tensor->view_parent < 0);
+    size_t bytes = outside_arena ? trt_tensor_bytes(tensor) : 0;
+    total = bytes > SIZE_MAX - total ? SIZE_MAX : total + bytes;
+  }
+  return trt_limit_check_engine(total, engine->config.max_engine_bytes);
+}
+
 trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *source, int batch,
                             trt_specialization_t *out) {
   memset(out, 0, sizeof(*out));
@@ -52,6 +74,7 @@ trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *sou
   if (!out->network)
     return TRT_STATUS_OUT_OF_MEMORY;
   set_batch(out->network, batch);
+  out->network->max_tensor_bytes = engine->config.max_tensor_bytes;
   trt_status_t status = trt_network_infer_shapes(out->network);
   /* Only the engine's own specialization logs its passes: smaller batches
    * repeat the same rewrites. */
@@ -61,6 +84,8 @@ trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *sou
     status = trt_network_prune(out->network);
   if (status == TRT_STATUS_OK)
     status = trt_memory_plan_build(out->network, &out->plan);
+  if (status == TRT_STATUS_OK)
+    status = check_engine_bytes(engine, out);
   if (status == TRT_STATUS_OK) {
     out->binding_tensors = malloc((size_t)engine->nb_bindings * sizeof(int));
     if (!out->binding_tensors)

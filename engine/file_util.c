@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,8 +15,56 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* First buffer for a file whose size is not known in advance (a pipe). */
+/* First buffer for a file whose size stat() does not know (/proc files). */
 #define TRT_FILE_FIRST_CAPACITY ((size_t)1 << 16)
+
+/* The cap in bytes: TRT_FILE_MAX_SIZE, or less where size_t is smaller. */
+static uint64_t max_file_size(void) {
+  return (uint64_t)SIZE_MAX - 2 < TRT_FILE_MAX_SIZE ? (uint64_t)SIZE_MAX - 2 : TRT_FILE_MAX_SIZE;
+}
+
+/* `size`: the file's size, or as much as was read of it when not `exact`. */
+static trt_status_t too_large(const char *path, uint64_t size, bool exact) {
+  return trt_error(TRT_STATUS_IO_ERROR,
+                   "%s: %s%" PRIu64 " bytes, larger than the %" PRIu64
+                   " MiB trtinfer reads from one file",
+                   path, exact ? "" : "more than ", size, max_file_size() >> 20);
+}
+
+const char *trt_file_kind(unsigned mode) {
+  switch (mode & S_IFMT) {
+  case S_IFREG: return "a regular file";
+  case S_IFDIR: return "a directory";
+  case S_IFCHR: return "a character device";
+  case S_IFBLK: return "a block device";
+  case S_IFIFO: return "a FIFO";
+  case S_IFSOCK: return "a socket";
+  case S_IFLNK: return "a symbolic link";
+  default: return "not a regular file";
+  }
+}
+
+/* Opens `path` for reading and checks that it is a regular file of at most
+ * the cap. O_NONBLOCK: opening a FIFO must not wait for a writer (and
+ * changes nothing for a regular file); nothing else is opened further. */
+static trt_status_t open_regular(const char *path, int *fd, struct stat *info) {
+  *fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (*fd < 0)
+    return trt_error(TRT_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
+  trt_status_t status = TRT_STATUS_OK;
+  if (fstat(*fd, info) != 0)
+    status = trt_error(TRT_STATUS_IO_ERROR, "%s: cannot stat: %s", path, strerror(errno));
+  else if (!S_ISREG(info->st_mode))
+    status = trt_error(TRT_STATUS_IO_ERROR, "%s: %s, not a regular file", path,
+                       trt_file_kind((unsigned)info->st_mode));
+  else if (info->st_size < 0 || (uint64_t)info->st_size > max_file_size())
+    status = too_large(path, (uint64_t)info->st_size, true);
+  if (status != TRT_STATUS_OK) {
+    (void)close(*fd);
+    *fd = -1;
+  }
+  return status;
+}
 
 trt_status_t trt_file_read_all(const char *path, void **data, size_t *size) {
   if (!data || !size)
@@ -24,15 +73,16 @@ trt_status_t trt_file_read_all(const char *path, void **data, size_t *size) {
   *size = 0;
   if (!path)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_file_read_all: NULL path");
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return trt_error(TRT_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
-  /* A regular file is read into one buffer of its size (plus the NUL and a
-   * byte to see the end); anything else grows by doubling. */
+  int fd;
   struct stat info;
+  trt_status_t opened = open_regular(path, &fd, &info);
+  if (opened != TRT_STATUS_OK)
+    return opened;
+  /* Read into one buffer of the file's size (plus the NUL and a byte to see
+   * the end); a file whose size stat() does not know, or that grows while
+   * it is read, grows the buffer by doubling, up to the cap. */
   size_t capacity = TRT_FILE_FIRST_CAPACITY;
-  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0 &&
-      (uintmax_t)info.st_size < SIZE_MAX - 2)
+  if (info.st_size > 0)
     capacity = (size_t)info.st_size + 2;
   char *buffer = malloc(capacity);
   if (!buffer) {
@@ -43,13 +93,17 @@ trt_status_t trt_file_read_all(const char *path, void **data, size_t *size) {
   trt_status_t status = TRT_STATUS_OK;
   for (;;) {
     if (capacity - length < 2) {
-      char *larger = capacity <= SIZE_MAX / 2 ? realloc(buffer, capacity * 2) : NULL;
+      /* Never past the cap (and its two bytes): reading one more byte than
+       * the cap is how a file too large is seen. */
+      const size_t limit = (size_t)max_file_size() + 2;
+      size_t larger_capacity = capacity <= limit / 2 ? capacity * 2 : limit;
+      char *larger = realloc(buffer, larger_capacity);
       if (!larger) {
         status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "%s: out of memory reading the file", path);
         break;
       }
       buffer = larger;
-      capacity *= 2;
+      capacity = larger_capacity;
     }
     /* One byte stays free for the NUL. */
     ssize_t got = read(fd, buffer + length, capacity - length - 1);
@@ -62,6 +116,10 @@ trt_status_t trt_file_read_all(const char *path, void **data, size_t *size) {
     if (got == 0)
       break;
     length += (size_t)got;
+    if (length > max_file_size()) {
+      status = too_large(path, length, false);
+      break;
+    }
   }
   (void)close(fd);
   if (status != TRT_STATUS_OK) {
@@ -88,9 +146,43 @@ static bool write_fully(int fd, const char *data, size_t size) {
   return true;
 }
 
+/* What may be replaced: nothing, a regular file, or a symbolic link that
+ * leads to one or nowhere (the link is replaced, not what it points to).
+ * Anything else (a device, a FIFO, a directory, a link to one) would be
+ * renamed away and lost: /dev/zero would become a regular file. */
+static trt_status_t check_replaceable(const char *path) {
+  struct stat info;
+  if (lstat(path, &info) != 0) {
+    if (errno == ENOENT)
+      return TRT_STATUS_OK;
+    return trt_error(TRT_STATUS_IO_ERROR, "%s: cannot stat: %s", path, strerror(errno));
+  }
+  if (S_ISREG(info.st_mode))
+    return TRT_STATUS_OK;
+  if (S_ISLNK(info.st_mode)) {
+    struct stat target;
+    if (stat(path, &target) != 0)
+      return errno == ENOENT
+                 ? TRT_STATUS_OK
+                 : trt_error(TRT_STATUS_IO_ERROR, "%s: cannot stat: %s", path, strerror(errno));
+    if (S_ISREG(target.st_mode))
+      return TRT_STATUS_OK;
+    return trt_error(TRT_STATUS_IO_ERROR,
+                     "%s: a symbolic link to %s, not a regular file: refusing to replace it", path,
+                     trt_file_kind((unsigned)target.st_mode));
+  }
+  return trt_error(TRT_STATUS_IO_ERROR, "%s: %s, not a regular file: refusing to replace it", path,
+                   trt_file_kind((unsigned)info.st_mode));
+}
+
 trt_status_t trt_file_write_atomic(const char *path, const void *data, size_t size) {
   if (!path || (!data && size > 0))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_file_write_atomic: NULL argument");
+  /* Checked before anything is created beside it, and again before the
+   * rename in case something took its place meanwhile. */
+  trt_status_t replaceable = check_replaceable(path);
+  if (replaceable != TRT_STATUS_OK)
+    return replaceable;
   /* Unique per process and call: two threads saving the same path never
    * share a temporary file, and O_EXCL never reuses someone else's. */
   static _Atomic unsigned serial;
@@ -125,7 +217,10 @@ trt_status_t trt_file_write_atomic(const char *path, const void *data, size_t si
   if (!written) {
     status = trt_error(TRT_STATUS_IO_ERROR, "%s: cannot write: %s", path,
                        saved_errno ? strerror(saved_errno) : "short write");
-  } else if (rename(temporary, path) != 0) {
+  } else {
+    status = check_replaceable(path);
+  }
+  if (status == TRT_STATUS_OK && rename(temporary, path) != 0) {
     status = trt_error(TRT_STATUS_IO_ERROR, "%s: cannot rename '%s' into place: %s", path,
                        temporary, strerror(errno));
   }
@@ -136,16 +231,17 @@ trt_status_t trt_file_write_atomic(const char *path, const void *data, size_t si
 }
 
 trt_status_t trt_file_map(const char *path, void **data, size_t *size) {
+  if (!path || !data || !size)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_file_map: NULL argument");
   *data = NULL;
   *size = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return trt_error(TRT_STATUS_IO_ERROR, "%s: cannot open: %s", path, strerror(errno));
+  int fd;
   struct stat info;
-  trt_status_t status = TRT_STATUS_OK;
-  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size <= 0 ||
-      (uintmax_t)info.st_size > SIZE_MAX) {
-    status = trt_error(TRT_STATUS_IO_ERROR, "%s: not a regular, non-empty file", path);
+  trt_status_t status = open_regular(path, &fd, &info);
+  if (status != TRT_STATUS_OK)
+    return status;
+  if (info.st_size == 0) {
+    status = trt_error(TRT_STATUS_IO_ERROR, "%s: empty file", path);
   } else {
     /* MAP_POPULATE maps every page in one call rather than one fault at a
      * time, which is most of the cost of a load; read-only, so the pages

@@ -1,6 +1,7 @@
 /* The network definition: construction, accessors, copying, ordering and
  * pruning. Shape inference lives in shape_inference.c. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,13 +40,60 @@ trt_dims_t trt_dims_make(int nb_dims, const int64_t *d) {
 }
 
 int64_t trt_dims_volume(const trt_dims_t *dims) {
+  if (dims->nb_dims < 0)
+    return -1;
   int64_t volume = 1;
-  for (int i = 0; i < dims->nb_dims; i++) {
+  bool overflow = false;
+  for (int i = 0; i < dims->nb_dims && i < TRT_MAX_DIMS; i++) {
     if (dims->d[i] < 0)
       return -1;
-    volume *= dims->d[i];
+    /* Keep looking for an unknown dim after an overflow: unknown wins. A
+     * zero dim makes the volume 0 whatever the others are. */
+    if (!overflow && !trt_int64_mul_checked(volume, dims->d[i], &volume))
+      overflow = true;
   }
-  return volume;
+  for (int i = 0; overflow && i < dims->nb_dims && i < TRT_MAX_DIMS; i++)
+    if (dims->d[i] == 0)
+      return 0;
+  return overflow ? TRT_DIMS_VOLUME_OVERFLOW : volume;
+}
+
+trt_status_t trt_dims_volume_checked(const trt_dims_t *dims, size_t element_size, const char *what,
+                                     int64_t *volume) {
+  char text[160];
+  if (!dims || !volume)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_dims_volume_checked: NULL argument");
+  if (!what)
+    what = "tensor";
+  if (dims->nb_dims < 0 || dims->nb_dims > TRT_MAX_DIMS)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: rank %d is outside 0..%d", what, dims->nb_dims,
+                     TRT_MAX_DIMS);
+  int64_t count = trt_dims_volume(dims), bytes;
+  if (count == TRT_DIMS_VOLUME_OVERFLOW)
+    return trt_error(TRT_STATUS_SHAPE_ERROR,
+                     "%s: dims %s have more elements than a 64-bit count can hold", what,
+                     trt_dims_format(dims, text, sizeof(text)));
+  if (count < 0)
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: dims %s are not all known", what,
+                     trt_dims_format(dims, text, sizeof(text)));
+  if (element_size && (!trt_int64_mul_checked(count, (int64_t)element_size, &bytes) ||
+                       (uint64_t)bytes > SIZE_MAX))
+    return trt_error(TRT_STATUS_SHAPE_ERROR,
+                     "%s: dims %s (%" PRId64 " elements of %zu bytes) are too large to address",
+                     what, trt_dims_format(dims, text, sizeof(text)), count, element_size);
+  *volume = count;
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_tensor_bytes_checked(const trt_tensor_t *tensor, size_t *bytes) {
+  char what[300];
+  snprintf(what, sizeof(what), "tensor '%s'", tensor->name ? tensor->name : "?");
+  int64_t volume;
+  size_t element_size = trt_data_type_size(tensor->type);
+  trt_status_t status = trt_dims_volume_checked(&tensor->dims, element_size, what, &volume);
+  if (status == TRT_STATUS_OK)
+    *bytes = (size_t)volume * element_size;
+  return status;
 }
 
 bool trt_dims_equal(const trt_dims_t *a, const trt_dims_t *b) {
@@ -102,6 +150,60 @@ trt_status_t trt_dims_parse(const char *text, trt_dims_t *dims) {
   return TRT_STATUS_OK;
 }
 
+/* ---- the name index ------------------------------------------------------ */
+
+static uint64_t name_hash(const char *name) {
+  uint64_t hash = 14695981039346656037ull; /* FNV-1a */
+  for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+    hash = (hash ^ *c) * 1099511628211ull;
+  return hash;
+}
+
+static void name_index_free(trt_name_index_t *index) {
+  free(index->slots);
+  index->slots = NULL;
+  index->capacity = 0;
+}
+
+/* Puts tensor `t` in its slot unless a tensor of that name is there (the
+ * first of a name wins, as in a linear search). */
+static void name_index_put(trt_network_t *network, int t) {
+  trt_name_index_t *index = &network->names;
+  const char *name = network->tensors[t].name;
+  size_t mask = (size_t)index->capacity - 1;
+  for (size_t slot = (size_t)name_hash(name) & mask;; slot = (slot + 1) & mask) {
+    int held = index->slots[slot] - 1;
+    if (held < 0) {
+      index->slots[slot] = t + 1;
+      return;
+    }
+    if (strcmp(network->tensors[held].name, name) == 0)
+      return;
+  }
+}
+
+/* Rebuilds the index over every tensor; on failure lookups stay linear. */
+static void name_index_rebuild(trt_network_t *network) {
+  name_index_free(&network->names);
+  int capacity = 64;
+  while (capacity < INT32_MAX / 4 && capacity < 2 * (network->nb_tensors + 1))
+    capacity *= 2;
+  network->names.slots = calloc((size_t)capacity, sizeof(int));
+  if (!network->names.slots)
+    return;
+  network->names.capacity = capacity;
+  for (int t = 0; t < network->nb_tensors; t++)
+    name_index_put(network, t);
+}
+
+/* Indexes the tensor just appended (network->nb_tensors - 1). */
+static void name_index_add(trt_network_t *network) {
+  if (!network->names.slots || 2 * network->nb_tensors > network->names.capacity)
+    name_index_rebuild(network);
+  else
+    name_index_put(network, network->nb_tensors - 1);
+}
+
 /* ---- construction ------------------------------------------------------ */
 
 trt_network_t *trt_network_create(void) { return calloc(1, sizeof(trt_network_t)); }
@@ -125,6 +227,7 @@ void trt_network_destroy(trt_network_t *network) {
     free_layer(&network->layers[i]);
   if (network->storage.base && network->storage.release)
     network->storage.release(network->storage.base, network->storage.size);
+  name_index_free(&network->names);
   free(network->tensors);
   free(network->layers);
   free(network->inputs);
@@ -167,6 +270,15 @@ static int add_tensor(trt_network_t *network, const char *name, trt_data_type_t 
               dims->nb_dims, TRT_MAX_DIMS);
     return -1;
   }
+  /* Known dims must have a size that can be counted in bytes (unknown ones
+   * are checked once shape inference has fixed them). */
+  if (dims && trt_dims_volume(dims) != -1) {
+    char what[300];
+    int64_t volume;
+    snprintf(what, sizeof(what), "tensor '%s'", name);
+    if (trt_dims_volume_checked(dims, trt_data_type_size(type), what, &volume) != TRT_STATUS_OK)
+      return -1;
+  }
   if (!reserve((void **)&network->tensors, &network->tensor_capacity, network->nb_tensors + 1,
                sizeof(trt_tensor_t))) {
     trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory adding tensor '%s'", name);
@@ -186,7 +298,9 @@ static int add_tensor(trt_network_t *network, const char *name, trt_data_type_t 
     tensor->dims.nb_dims = -1; /* unknown until shape inference */
   tensor->producer = -1;
   tensor->view_parent = -1;
-  return network->nb_tensors++;
+  network->nb_tensors++;
+  name_index_add(network);
+  return network->nb_tensors - 1;
 }
 
 static bool append_index(int **array, int *count, int value) {
@@ -217,19 +331,25 @@ int trt_network_add_input(trt_network_t *network, const char *name, trt_data_typ
 
 int trt_network_add_constant(trt_network_t *network, const char *name, trt_data_type_t type,
                              const trt_dims_t *dims, const void *data) {
-  if (!network || !dims || (!data && trt_dims_volume(dims) != 0)) {
+  if (!network || !dims) {
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_network_add_constant: NULL argument");
     return -1;
   }
-  if (trt_dims_volume(dims) < 0) {
-    trt_error(TRT_STATUS_INVALID_ARGUMENT, "constant '%s' has an unknown dimension", name);
+  char what[300];
+  int64_t volume;
+  snprintf(what, sizeof(what), "constant '%s'", name ? name : "?");
+  if (trt_dims_volume_checked(dims, trt_data_type_size(type), what, &volume) != TRT_STATUS_OK)
+    return -1;
+  if (!data && volume != 0) {
+    trt_error(TRT_STATUS_INVALID_ARGUMENT, "constant '%s' has %" PRId64 " elements but no data",
+              name ? name : "?", volume);
     return -1;
   }
   int index = add_tensor(network, name, type, dims);
   if (index < 0)
     return -1;
   trt_tensor_t *tensor = &network->tensors[index];
-  size_t bytes = trt_tensor_bytes(tensor);
+  size_t bytes = (size_t)volume * trt_data_type_size(type); /* checked above */
   tensor->data = malloc(bytes ? bytes : 1);
   if (!tensor->data) {
     trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for constant '%s' (%zu bytes)", name, bytes);
@@ -334,6 +454,7 @@ int trt_network_add_layer(trt_network_t *network, trt_layer_type_t type, const c
     for (int t = first_new_tensor; t < network->nb_tensors; t++)
       free(network->tensors[t].name);
     network->nb_tensors = first_new_tensor;
+    name_index_rebuild(network);
   }
   return layer;
 }
@@ -395,6 +516,15 @@ trt_status_t trt_network_set_input_dims(trt_network_t *network, const char *name
                        trt_dims_format(&input->dims, declared, sizeof(declared)),
                        trt_dims_format(dims, given, sizeof(given)), dims->d[i]);
   }
+  if (trt_dims_volume(dims) != -1) {
+    char what[300];
+    int64_t volume;
+    snprintf(what, sizeof(what), "input '%s'", name);
+    trt_status_t status = trt_dims_volume_checked(dims, trt_data_type_size(input->type), what,
+                                                  &volume);
+    if (status != TRT_STATUS_OK)
+      return status;
+  }
   input->dims = *dims;
   return TRT_STATUS_OK;
 }
@@ -417,6 +547,17 @@ int trt_network_output(const trt_network_t *network, int index) {
 int trt_network_find_tensor(const trt_network_t *network, const char *name) {
   if (!network || !name)
     return -1;
+  const trt_name_index_t *index = &network->names;
+  if (index->slots) {
+    size_t mask = (size_t)index->capacity - 1;
+    for (size_t slot = (size_t)name_hash(name) & mask;; slot = (slot + 1) & mask) {
+      int held = index->slots[slot] - 1;
+      if (held < 0)
+        return -1;
+      if (strcmp(network->tensors[held].name, name) == 0)
+        return held;
+    }
+  }
   for (int i = 0; i < network->nb_tensors; i++)
     if (strcmp(network->tensors[i].name, name) == 0)
       return i;
@@ -501,7 +642,7 @@ static bool copy_tensor(trt_tensor_t *to, const trt_tensor_t *from) {
   to->data = NULL;
   if (from->data) {
     size_t bytes = trt_tensor_bytes(from);
-    to->data = malloc(bytes ? bytes : 1);
+    to->data = bytes <= PTRDIFF_MAX ? malloc(bytes ? bytes : 1) : NULL;
     if (to->data && bytes)
       memcpy(to->data, from->data, bytes);
   }
@@ -552,6 +693,7 @@ trt_network_t *trt_network_clone(const trt_network_t *network) {
     memcpy(copy->inputs, network->inputs, (size_t)network->nb_inputs * sizeof(int));
   if (network->nb_outputs)
     memcpy(copy->outputs, network->outputs, (size_t)network->nb_outputs * sizeof(int));
+  name_index_rebuild(copy);
   return copy;
 
 out_of_memory:
@@ -714,6 +856,7 @@ trt_status_t trt_network_prune(trt_network_t *network) {
   for (int t = 0; t < kept_tensors; t++)
     if (network->tensors[t].view_parent >= 0)
       network->tensors[t].view_parent = tensor_map[network->tensors[t].view_parent];
+  name_index_rebuild(network);
   free(tensor_used);
   free(layer_live);
   free(tensor_map);

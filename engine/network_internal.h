@@ -3,6 +3,8 @@
 #ifndef TRT_NETWORK_INTERNAL_H
 #define TRT_NETWORK_INTERNAL_H
 
+#include <stdint.h>
+
 #include "trt/network.h"
 
 typedef struct {
@@ -40,10 +42,24 @@ typedef struct {
   void (*release)(void *base, size_t size);
 } trt_network_storage_t;
 
+/* Tensor names to indices, open addressing with linear probing (no GLib in
+ * the engine): `slots` holds index + 1 (0: empty), `capacity` is a power of
+ * two kept at least twice the tensor count. NULL slots (never built, or an
+ * allocation failed) make lookups fall back to a linear search, so the
+ * index is an acceleration only and can never give a wrong answer. */
+typedef struct {
+  int *slots;
+  int capacity;
+} trt_name_index_t;
+
 struct trt_network {
   trt_network_storage_t storage;
   int nb_tensors, tensor_capacity;
   trt_tensor_t *tensors;
+  trt_name_index_t names;
+  /* The most bytes shape inference lets one tensor have (0: the default of
+   * size_limits.h); the builder sets it from its configuration. */
+  size_t max_tensor_bytes;
   int nb_layers, layer_capacity;
   trt_layer_t *layers;
   int nb_inputs;
@@ -52,11 +68,41 @@ struct trt_network {
   int *outputs; /* in marking order */
 };
 
-/* Bytes of a tensor's data (0 while a dimension is unknown). */
+/* ---- checked size arithmetic --------------------------------------------
+ * Every size computed from dims that come from outside (models, plans, API
+ * callers) goes through these: true and the result, or false on int64_t
+ * overflow (the result then unspecified), never undefined behaviour. */
+static inline bool trt_int64_mul_checked(int64_t a, int64_t b, int64_t *result) {
+  return !__builtin_mul_overflow(a, b, result);
+}
+
+static inline bool trt_int64_add_checked(int64_t a, int64_t b, int64_t *result) {
+  return !__builtin_add_overflow(a, b, result);
+}
+
+static inline bool trt_int64_sub_checked(int64_t a, int64_t b, int64_t *result) {
+  return !__builtin_sub_overflow(a, b, result);
+}
+
+/* Bytes of a tensor's data: 0 while a dimension is unknown, SIZE_MAX when
+ * the size does not fit (an allocation of it fails; shape inference and
+ * add_tensor reject such tensors, so built networks have none). */
 static inline size_t trt_tensor_bytes(const trt_tensor_t *tensor) {
   int64_t volume = trt_dims_volume(&tensor->dims);
-  return volume < 0 ? 0 : (size_t)volume * trt_data_type_size(tensor->type);
+  if (volume == TRT_DIMS_VOLUME_OVERFLOW)
+    return SIZE_MAX;
+  if (volume < 0)
+    return 0;
+  int64_t bytes;
+  if (!trt_int64_mul_checked(volume, (int64_t)trt_data_type_size(tensor->type), &bytes) ||
+      (uint64_t)bytes > SIZE_MAX)
+    return SIZE_MAX;
+  return (size_t)bytes;
 }
+
+/* trt_dims_volume_checked for a tensor's dims and type, the message naming
+ * the tensor; sets *bytes. */
+trt_status_t trt_tensor_bytes_checked(const trt_tensor_t *tensor, size_t *bytes);
 
 static inline trt_tensor_t *trt_layer_input(const trt_network_t *network, const trt_layer_t *layer,
                                             int index) {

@@ -14,6 +14,7 @@
 #include "layer_registry.h"
 #include "network_internal.h"
 #include "passes/constant_folding.h"
+#include "size_limits.h"
 
 static bool dims_known(const trt_dims_t *dims) {
   if (dims->nb_dims < 0)
@@ -33,6 +34,9 @@ static trt_status_t check_inputs_known(const trt_network_t *network) {
                        "input '%s' has dynamic dims %s: give its shape (e.g. --shapes=%s:1x3x224x224)",
                        input->name, trt_dims_format(&input->dims, dims, sizeof(dims)), input->name);
     }
+    trt_status_t status = trt_limit_check_tensor(input, network->max_tensor_bytes);
+    if (status != TRT_STATUS_OK)
+      return status;
   }
   return TRT_STATUS_OK;
 }
@@ -62,6 +66,11 @@ static trt_status_t infer_layer(trt_network_t *network, trt_layer_t *layer) {
     if (!dims_known(&output->dims))
       return trt_error(TRT_STATUS_INTERNAL_ERROR, "shape inference left output '%s' unknown",
                        output->name);
+    /* Before folding allocates it, and before any backend sizes a buffer
+     * from a count that would not fit. */
+    trt_status_t limit = trt_limit_check_tensor(output, network->max_tensor_bytes);
+    if (limit != TRT_STATUS_OK)
+      return limit;
   }
   if (trt_layer_foldable(network, layer))
     return trt_layer_fold(network, layer);

@@ -240,7 +240,8 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
   g_object_class_install_property (gobject_class, PROP_ENGINE_FILE,
       g_param_spec_string ("engine-file", "Engine file",
           "Plan file caching the built engine: loaded when it was built from this "
-          "model with these options, else (re)built and written", NULL, ready));
+          "model with these options, else (re)built and written; a regular file (or "
+          "none yet), not the model-file or weights-file", NULL, ready));
   g_object_class_install_property (gobject_class, PROP_OUTPUT_NAMES,
       gst_param_spec_array ("output-names", "Output names",
           "Tensors to report, in this order, e.g. \"<probs,boxes>\" (default: the "

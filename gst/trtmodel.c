@@ -1,7 +1,13 @@
 /* Model loading for trtinfer; see trtmodel.h. */
 #include "trtmodel.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 /* ---- model formats -------------------------------------------------------
  * One row per format, chosen by the model file's extension; a new format is
@@ -100,32 +106,167 @@ builder_config (const GstTrtModelOptions * options, trt_builder_config_t * confi
   config->precision = options->precision;
 }
 
+/* ---- files ---------------------------------------------------------------- */
+
+/* The largest model, weights or calibration file read: the cap of the
+ * engine's own readers (which also refuse larger plans). */
+#define MAX_FILE_SIZE (G_GUINT64_CONSTANT (4) << 30)
+
+static const gchar *
+file_kind (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "a directory";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "not a regular file";
+}
+
+/* Opens the file a property names to read it whole: a regular file of at
+ * most MAX_FILE_SIZE (a FIFO or /dev/zero would block or never end).
+ * O_NONBLOCK: opening a FIFO does not wait for a writer. Returns the
+ * descriptor and the size, or -1 with @error set. */
+static gint
+open_input (const gchar * label, const gchar * path, guint64 * size, GError ** error)
+{
+  gint fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  GStatBuf info;
+
+  if (fd < 0 && errno == ENOENT) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+        "%s '%s' does not exist", label, path);
+    return -1;
+  }
+  if (fd < 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+        "Could not open %s '%s': %s", label, path, g_strerror (errno));
+    return -1;
+  }
+  if (fstat (fd, &info) != 0) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+        "Could not examine %s '%s': %s", label, path, g_strerror (errno));
+  } else if (!S_ISREG (info.st_mode)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+        "%s '%s' is %s, not a regular file", label, path, file_kind (info.st_mode));
+  } else if ((guint64) info.st_size > MAX_FILE_SIZE) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+        "%s '%s' is %" G_GUINT64_FORMAT " bytes, larger than the %" G_GUINT64_FORMAT
+        " MiB trtinfer reads from one file", label, path, (guint64) info.st_size,
+        MAX_FILE_SIZE >> 20);
+  } else {
+    *size = (guint64) info.st_size;
+    return fd;
+  }
+  g_close (fd, NULL);
+  return -1;
+}
+
+static gboolean
+check_input (const gchar * label, const gchar * path, GError ** error)
+{
+  guint64 size;
+  gint fd = open_input (label, path, &size, error);
+
+  if (fd < 0)
+    return FALSE;
+  g_close (fd, NULL);
+  return TRUE;
+}
+
+/* engine-file is read and replaced (atomically: a new file renamed over
+ * it), so it must be a regular file or not exist yet, and none of the
+ * files the engine is built from: a plan saved over the model would
+ * destroy it, and renaming over /dev/zero would replace the device.
+ * Sets @exists when there is a file to load. */
+static gboolean
+check_engine_file (const GstTrtModelOptions * options, gboolean * exists, GError ** error)
+{
+  const gchar *path = options->engine_file;
+  GStatBuf info;
+  gboolean link = FALSE;
+
+  *exists = FALSE;
+  if (g_lstat (path, &info) != 0)
+    return TRUE;                /* not there yet: built and written */
+  if (S_ISLNK (info.st_mode)) {
+    link = TRUE;
+    if (g_stat (path, &info) != 0)
+      return TRUE;              /* a dangling link: replaced by the plan */
+  }
+  if (!S_ISREG (info.st_mode)) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "engine-file '%s' is %s%s, not a regular file: trtinfer neither reads an engine "
+        "from it nor writes one over it", path, link ? "a symbolic link to " : "",
+        file_kind (info.st_mode));
+    return FALSE;
+  }
+  const gchar *labels[] = { "model-file", "weights-file", "calibration-cache" };
+  const gchar *inputs[] = { options->model_file, options->weights_file,
+    options->calibration_cache
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (inputs); i++) {
+    GStatBuf input;
+    if (inputs[i] && g_stat (inputs[i], &input) == 0 && input.st_dev == info.st_dev
+        && input.st_ino == info.st_ino) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+          "engine-file '%s' is the %s '%s': saving the engine would replace it; give "
+          "engine-file a path of its own", path, labels[i], inputs[i]);
+      return FALSE;
+    }
+  }
+  *exists = TRUE;
+  return TRUE;
+}
+
 /* ---- cache key ------------------------------------------------------------ */
 
-/* GLib reads the file: the element uses the engine's public headers only,
- * and the engine's reader (trt_file_read_all) is internal. Plans are
- * written atomically by trt_engine_save. */
+/* The file is read here, in chunks: the element uses the engine's public
+ * headers only, and the engine's reader (trt_file_read_all) is internal.
+ * Plans are written atomically by trt_engine_save. */
 static gboolean
 hash_file (GChecksum * checksum, const gchar * label, const gchar * path, GError ** error)
 {
-  gchar *contents = NULL;
-  gsize length = 0;
-  GError *read_error = NULL;
+  guint64 size = 0, total = 0;
+  gint fd;
+  gboolean ok = TRUE;
 
   g_checksum_update (checksum, (const guchar *) label, strlen (label) + 1);
   if (!path)
     return TRUE;
-  if (!g_file_get_contents (path, &contents, &length, &read_error)) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
-        "Could not read %s '%s': %s", label, path, read_error->message);
-    g_error_free (read_error);
+  fd = open_input (label, path, &size, error);
+  if (fd < 0)
     return FALSE;
-  }
-  guint64 size = length;
   g_checksum_update (checksum, (const guchar *) &size, sizeof (size));
-  g_checksum_update (checksum, (const guchar *) contents, length);
-  g_free (contents);
-  return TRUE;
+  guchar *chunk = g_malloc (1 << 16);
+  for (;;) {
+    gssize got = read (fd, chunk, 1 << 16);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+          "Could not read %s '%s': %s", label, path, g_strerror (errno));
+      ok = FALSE;
+      break;
+    }
+    total += (guint64) got;
+    if (got == 0 || total > size)
+      break;
+    g_checksum_update (checksum, chunk, (gsize) got);
+  }
+  if (ok && total != size) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+        "Could not read %s '%s': it changed while it was read", label, path);
+    ok = FALSE;
+  }
+  g_free (chunk);
+  g_close (fd, NULL);
+  return ok;
 }
 
 gchar *
@@ -454,16 +595,13 @@ gst_trt_model_load (const GstTrtModelOptions * options,
         "No model: set model-file (and engine-file to keep the built engine)");
     return NULL;
   }
-  if (options->model_file && !g_file_test (options->model_file, G_FILE_TEST_IS_REGULAR)) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        "model-file '%s' does not exist or is not a file", options->model_file);
+  if ((options->model_file && !check_input ("model-file", options->model_file, error))
+      || (options->weights_file && !check_input ("weights-file", options->weights_file,
+              error)))
     return NULL;
-  }
-  if (options->weights_file && !g_file_test (options->weights_file, G_FILE_TEST_IS_REGULAR)) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-        "weights-file '%s' does not exist or is not a file", options->weights_file);
+  gboolean engine_exists = FALSE;
+  if (options->engine_file && !check_engine_file (options, &engine_exists, error))
     return NULL;
-  }
 
   builder_config (options, &config);
   if (options->model_file) {
@@ -472,7 +610,7 @@ gst_trt_model_load (const GstTrtModelOptions * options,
       return NULL;
   }
 
-  if (options->engine_file && g_file_test (options->engine_file, G_FILE_TEST_EXISTS)) {
+  if (engine_exists) {
     if (trt_engine_load (options->engine_file, key, &config, &engine) == TRT_STATUS_OK) {
       info->loaded_from_plan = TRUE;
     } else if (options->model_file) {

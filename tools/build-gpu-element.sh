@@ -6,7 +6,8 @@
 #   tools/build-gpu-element.sh [BUILD_DIR]     (default: build-gpu-gst)
 #
 # Gives BUILD_DIR/element-bundle: the plugin, the tensor meta library, the
-# example application, libprotobuf-c, PP-OCR det and a rendered text page.
+# example application, libprotobuf-c, PP-OCR det and a rendered text page,
+# and the element tests' tiny classifier (for tests/gpu/run_soak_gpu.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-build-gpu-gst}"
@@ -30,6 +31,8 @@ cp -L "$(ldd "$build/gst/libgsttrtinfer.so" | awk '$1 == "libprotobuf-c.so.1" {p
   "$bundle/lib/"
 bash models/fetch_models.sh models/downloads >/dev/null
 cp models/downloads/ppocr/det.onnx "$bundle/data/"
+# the element tests' tiny classifier, for tests/gpu/run_soak_gpu.sh
+cp tests/element/data/classifier.onnx "$bundle/data/"
 /usr/bin/python3 models/make_inputs.py "$build/inputs" >/dev/null
 cp "$build/inputs/det.png" "$bundle/data/"
 du -sh "$bundle"

@@ -392,6 +392,92 @@ static int check_planned_features(const giexec_options_t *options) {
   return 0;
 }
 
+/* ---- files read and written ---------------------------------------------- */
+
+typedef struct {
+  const char *flag;
+  const char *path;
+  bool replaced; /* written by renaming a new file over it (the engine's atomic save) */
+} flag_path_t;
+
+static const char *file_kind(mode_t mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "not a regular file";
+}
+
+/* Two names of one file: the same inode, or (for files not there yet) the
+ * same text. */
+static bool same_file(const char *a, const char *b) {
+  struct stat info_a, info_b;
+  if (stat(a, &info_a) == 0 && stat(b, &info_b) == 0)
+    return info_a.st_dev == info_b.st_dev && info_a.st_ino == info_b.st_ino;
+  return strcmp(a, b) == 0;
+}
+
+/* Before any work: what is read is a regular file (a FIFO would block, a
+ * device never end), what is saved replaces no device, FIFO or directory
+ * (renaming over /dev/zero replaces the device), and no output is one of
+ * the inputs or another output (--engine=model.onnx would replace the
+ * model with a plan). Missing inputs are left to their readers to report. */
+static int check_files(const giexec_options_t *options) {
+  flag_path_t inputs[4 + GIEXEC_MAX_ENTRIES] = {
+      {"onnx", options->onnx_path, false},
+      {"deploy", options->deploy_path, false},
+      {"model", options->caffemodel_path, false},
+      {"loadEngine", options->load_engine_path, false},
+  };
+  int nb_inputs = 4;
+  for (int i = 0; i < options->nb_input_files; i++)
+    inputs[nb_inputs++] = (flag_path_t){"loadInputs", options->input_files[i].value, false};
+  const flag_path_t outputs[] = {
+      {"engine", options->engine_path, true},
+      {"saveWeights", options->save_weights_path, true},
+      {"timingCacheFile", options->timing_cache_path, true},
+      {"exportTimes", options->export_times_path, false},
+  };
+  const int nb_outputs = (int)(sizeof(outputs) / sizeof(outputs[0]));
+  struct stat info;
+  for (int i = 0; i < nb_inputs; i++) {
+    if (inputs[i].path && stat(inputs[i].path, &info) == 0 && !S_ISREG(info.st_mode))
+      return usage_error("--%s=%s is %s, not a regular file", inputs[i].flag, inputs[i].path,
+                         file_kind(info.st_mode));
+  }
+  for (int o = 0; o < nb_outputs; o++) {
+    const flag_path_t *out = &outputs[o];
+    if (!out->path)
+      continue;
+    bool link = lstat(out->path, &info) == 0 && S_ISLNK(info.st_mode);
+    if (out->replaced && stat(out->path, &info) == 0 && !S_ISREG(info.st_mode))
+      return usage_error("--%s=%s is %s%s, not a regular file: giexec does not write over it",
+                         out->flag, out->path, link ? "a symbolic link to " : "",
+                         file_kind(info.st_mode));
+    for (int i = 0; i < nb_inputs; i++) {
+      /* Saving over the plan that was loaded (and is mapped) loses nothing. */
+      bool resaved = out->path == options->engine_path &&
+                     inputs[i].path == options->load_engine_path;
+      if (inputs[i].path && !resaved && same_file(out->path, inputs[i].path))
+        return usage_error("--%s=%s is the same file as --%s=%s: writing it would replace that "
+                           "input",
+                           out->flag, out->path, inputs[i].flag, inputs[i].path);
+    }
+    for (int other = 0; other < o; other++) {
+      if (outputs[other].path && same_file(out->path, outputs[other].path))
+        return usage_error("--%s=%s and --%s=%s are the same file", outputs[other].flag,
+                           outputs[other].path, out->flag, out->path);
+    }
+  }
+  return 0;
+}
+
 /* "auto" is the engine's to resolve (CUDA when a GPU is usable). */
 static trt_backend_t resolve_backend(trt_backend_t requested) { return requested; }
 
@@ -989,6 +1075,8 @@ int main(int argc, char **argv) {
     return 0;
   }
   status = check_planned_features(&options);
+  if (status == 0)
+    status = check_files(&options);
   if (status != 0)
     return status;
   if (options.verbose)

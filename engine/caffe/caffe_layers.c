@@ -230,8 +230,9 @@ static trt_status_t import_reshape(trt_caffe_importer_t *importer) {
       value = in.d[end + (i - start - (int)nb_shape)];
     }
     out.d[i] = value;
-    if (i != inferred)
-      known *= value;
+    if (i != inferred && !trt_int64_mul_checked(known, value, &known))
+      return trt_caffe_layer_error(importer, TRT_STATUS_SHAPE_ERROR,
+                                   "the shape has more elements than a 64-bit count can hold");
   }
   const int64_t volume = trt_dims_volume(&in);
   if (inferred >= 0) {

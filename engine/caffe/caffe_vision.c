@@ -72,7 +72,8 @@ static trt_status_t import_conv_like(trt_caffe_importer_t *importer, bool transp
     if (params.kernel[i] <= 0 || params.stride[i] <= 0 || params.dilation[i] <= 0)
       return trt_caffe_layer_error(importer, TRT_STATUS_PARSE_ERROR,
                                    "kernel, stride and dilation must be positive");
-    kernel_volume *= params.kernel[i];
+    if (!trt_int64_mul_checked(kernel_volume, params.kernel[i], &kernel_volume))
+      return trt_caffe_layer_error(importer, TRT_STATUS_SHAPE_ERROR, "the kernel is too large");
   }
   const int64_t channels = in.d[1], outputs = param->num_output, group = param->group;
   if (group < 1 || channels % group != 0 || outputs % group != 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "caffe/caffe_weights.h"
+#include "size_limits.h"
 
 /* splitmix64: tiny, well mixed, and the same on every platform. */
 static uint64_t next_random(uint64_t *state) {
@@ -159,7 +160,32 @@ trt_status_t trt_caffe_layer_blobs(trt_caffe_importer_t *importer,
   }
   trt_status_t status = TRT_STATUS_OK;
   for (int i = 0; i < count && status == TRT_STATUS_OK; i++) {
-    const int64_t volume = trt_dims_volume(&specs[i].dims);
+    /* Count before allocating: a blob's size comes from the prototxt (or
+     * the caffemodel must hold exactly that many values), and random
+     * weights are capped like any tensor. */
+    int64_t volume;
+    char what[300];
+    snprintf(what, sizeof(what), "blob %d (%s)", i, specs[i].role);
+    if (trt_dims_volume_checked(&specs[i].dims, sizeof(float), what, &volume) != TRT_STATUS_OK) {
+      status = trt_caffe_layer_failure(importer, TRT_STATUS_SHAPE_ERROR);
+      break;
+    }
+    if (from_file) {
+      const size_t stored = trained[i]->n_data ? trained[i]->n_data : trained[i]->n_double_data;
+      if ((int64_t)stored != volume) {
+        status = copy_trained_blob(importer, &specs[i], i, trained[i], NULL);
+        break;
+      }
+    } else if ((size_t)volume * sizeof(float) > trt_limit_default_tensor_bytes()) {
+      char dims[128];
+      status = trt_caffe_layer_error(
+          importer, TRT_STATUS_OUT_OF_MEMORY,
+          "blob %d (%s) of shape %s would take %lld bytes of random weights, more than the "
+          "limit of %zu bytes per tensor (give the trained weights)",
+          i, specs[i].role, trt_dims_format(&specs[i].dims, dims, sizeof(dims)),
+          (long long)volume * 4, trt_limit_default_tensor_bytes());
+      break;
+    }
     owned[i] = malloc((size_t)(volume > 0 ? volume : 1) * sizeof(float));
     if (!owned[i])
       status =

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cuda/timing_cache.h"
 #include "file_util.h"
@@ -73,18 +74,28 @@ trt_status_t trt_timing_cache_load(const char *path, trt_timing_cache_t **cache_
   trt_timing_cache_t *cache = calloc(1, sizeof(*cache));
   if (!cache)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for the timing cache");
-  FILE *file = path ? fopen(path, "r") : NULL;
-  if (!file) {
-    if (path && errno != ENOENT)
-      trt_log(TRT_SEVERITY_WARNING, "timing cache '%s' cannot be read (%s): starting empty", path,
-              strerror(errno));
+  /* Read whole by the engine's reader: a FIFO or a device is refused (not
+   * waited on or read forever), like any file that cannot be read. */
+  struct stat info;
+  void *text = NULL;
+  size_t size = 0;
+  if (!path || (stat(path, &info) != 0 && errno == ENOENT)) {
     *cache_out = cache;
     return TRT_STATUS_OK;
   }
-  char line[TRT_TIMING_KEY_SIZE + 64];
+  if (trt_file_read_all(path, &text, &size) != TRT_STATUS_OK) {
+    trt_log(TRT_SEVERITY_WARNING, "timing cache: %s: starting empty", trt_last_error());
+    *cache_out = cache;
+    return TRT_STATUS_OK;
+  }
   int number = 0;
   trt_status_t status = TRT_STATUS_OK;
-  while (status == TRT_STATUS_OK && fgets(line, sizeof(line), file)) {
+  for (char *line = text, *next; status == TRT_STATUS_OK && line < (char *)text + size;
+       line = next) {
+    char *end = memchr(line, '\n', (size_t)((char *)text + size - line));
+    next = end ? end + 1 : (char *)text + size;
+    if (end)
+      *end = '\0';
     number++;
     char *tab = strchr(line, '\t');
     int tactic = 0;
@@ -97,7 +108,7 @@ trt_status_t trt_timing_cache_load(const char *path, trt_timing_cache_t **cache_
     *tab = '\0';
     status = trt_timing_cache_insert(cache, line, tactic, milliseconds);
   }
-  fclose(file);
+  free(text);
   if (status != TRT_STATUS_OK) {
     trt_timing_cache_destroy(cache);
     return status;

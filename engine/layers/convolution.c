@@ -40,15 +40,39 @@ static trt_status_t normalize_params(const char *op, trt_convolution_params_t *p
                        "%s: kernel_shape[%d] = %lld but the weights %s have %lld", op, i,
                        (long long)params->kernel[i], trt_dims_format(&w->dims, dims, sizeof dims),
                        (long long)from_weights);
-    if (params->stride[i] <= 0)
+    /* 0 is "not set" (zero-initialized parameters): 1. Importers reject
+     * an explicit 0; a negative value is an error here. */
+    if (params->stride[i] == 0)
       params->stride[i] = 1;
-    if (params->dilation[i] <= 0)
+    if (params->dilation[i] == 0)
       params->dilation[i] = 1;
     if (params->kernel[i] <= 0)
       return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: kernel size %lld on axis %d", op,
                        (long long)params->kernel[i], i);
+    if (params->stride[i] < 0 || params->dilation[i] < 0)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: stride %lld and dilation %lld on spatial axis %d must be positive", op,
+                       (long long)params->stride[i], (long long)params->dilation[i], i);
   }
   return TRT_STATUS_OK;
+}
+
+/* (kernel - 1) * dilation + 1 without overflow. */
+static trt_status_t dilated_kernel(const char *op, const trt_convolution_params_t *params, int i,
+                                   int64_t *dilated) {
+  if (!trt_int64_mul_checked(params->kernel[i] - 1, params->dilation[i], dilated) ||
+      !trt_int64_add_checked(*dilated, 1, dilated))
+    return trt_error(TRT_STATUS_SHAPE_ERROR,
+                     "%s: kernel %lld with dilation %lld on spatial axis %d is too large", op,
+                     (long long)params->kernel[i], (long long)params->dilation[i], i);
+  return TRT_STATUS_OK;
+}
+
+static trt_status_t too_large(const char *op, const char *x_dims, int axis) {
+  return trt_error(TRT_STATUS_SHAPE_ERROR,
+                   "%s: the output size on spatial axis %d (input %s) overflows: kernel, stride, "
+                   "dilation or pads are too large",
+                   op, axis, x_dims);
 }
 
 static trt_status_t check_bias(const char *op, const trt_tensor_t *b, int64_t out_channels) {
@@ -85,12 +109,19 @@ static trt_status_t check_inputs(const char *op, const trt_network_t *network,
   return status;
 }
 
-/* Output size of a strided window sweep; -1 when the input size is unknown. */
-static int64_t convolution_out_size(int64_t in, int64_t pads, int64_t dilated_kernel,
-                                    int64_t stride) {
-  if (in < 0)
-    return -1;
-  return (in + pads - dilated_kernel) / stride + 1;
+/* Output size of a strided window sweep; -1 when the input size is unknown;
+ * false on overflow. */
+static bool convolution_out_size(int64_t in, int64_t pad_begin, int64_t pad_end,
+                                 int64_t dilated_kernel, int64_t stride, int64_t *out) {
+  if (in < 0) {
+    *out = -1;
+    return true;
+  }
+  int64_t span;
+  if (!trt_int64_add_checked(in, pad_begin, &span) || !trt_int64_add_checked(span, pad_end, &span))
+    return false;
+  *out = (span - dilated_kernel) / stride + 1; /* both terms non-negative: no overflow */
+  return true;
 }
 
 static void resolve_same_pads(int auto_pad, int64_t total, int64_t *begin, int64_t *end) {
@@ -151,11 +182,15 @@ trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer) {
     return trt_error(TRT_STATUS_SHAPE_ERROR,
                      "%s: %lld output channels (weights %s) are not divisible by group %lld", op,
                      (long long)out_channels, w_dims, (long long)params->group);
-  if (in_channels >= 0 && in_channels != w->dims.d[1] * params->group)
+  int64_t grouped_channels;
+  if (!trt_int64_mul_checked(w->dims.d[1], params->group, &grouped_channels))
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: group %lld is too large", op,
+                     (long long)params->group);
+  if (in_channels >= 0 && in_channels != grouped_channels)
     return trt_error(TRT_STATUS_SHAPE_ERROR,
                      "%s: input %s has %lld channels but weights %s with group %lld expect %lld",
                      op, x_dims, (long long)in_channels, w_dims, (long long)params->group,
-                     (long long)(w->dims.d[1] * params->group));
+                     (long long)grouped_channels);
   status = check_bias(op, trt_layer_input(network, layer, 2), out_channels);
   if (status != TRT_STATUS_OK)
     return status;
@@ -164,19 +199,26 @@ trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer) {
   out.d[1] = out_channels;
   for (int i = 0; i < params->nb_spatial; i++) {
     const int64_t in = x->dims.d[2 + i], stride = params->stride[i];
-    const int64_t dilated = (params->kernel[i] - 1) * params->dilation[i] + 1;
+    int64_t dilated;
+    if ((status = dilated_kernel(op, params, i, &dilated)) != TRT_STATUS_OK)
+      return status;
     if (params->auto_pad == TRT_AUTO_PAD_VALID) {
       params->pad_begin[i] = params->pad_end[i] = 0;
     } else if (params->auto_pad != TRT_AUTO_PAD_NOTSET && in >= 0) {
-      const int64_t wanted = (in + stride - 1) / stride;
-      int64_t total = (wanted - 1) * stride + dilated - in;
+      /* wanted = ceil(in / stride); total = (wanted - 1) * stride + dilated - in */
+      const int64_t wanted = in / stride + (in % stride != 0);
+      int64_t total;
+      if (!trt_int64_mul_checked(wanted - 1, stride, &total) ||
+          !trt_int64_add_checked(total, dilated - in, &total))
+        return too_large(op, x_dims, i);
       resolve_same_pads(params->auto_pad, total > 0 ? total : 0, &params->pad_begin[i],
                         &params->pad_end[i]);
     }
     if (params->pad_begin[i] < 0 || params->pad_end[i] < 0)
       return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: negative padding on spatial axis %d", op, i);
-    out.d[2 + i] =
-        convolution_out_size(in, params->pad_begin[i] + params->pad_end[i], dilated, stride);
+    if (!convolution_out_size(in, params->pad_begin[i], params->pad_end[i], dilated, stride,
+                              &out.d[2 + i]))
+      return too_large(op, x_dims, i);
     if (in >= 0 && out.d[2 + i] < 1)
       return trt_error(TRT_STATUS_SHAPE_ERROR,
                        "%s: input %s is smaller than the dilated kernel (%lld) on spatial axis %d",
@@ -197,7 +239,11 @@ trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer)
   char x_dims[96], w_dims[96];
   trt_dims_format(&x->dims, x_dims, sizeof x_dims);
   trt_dims_format(&w->dims, w_dims, sizeof w_dims);
-  const int64_t in_channels = x->dims.d[1], out_channels = w->dims.d[1] * params->group;
+  const int64_t in_channels = x->dims.d[1];
+  int64_t out_channels;
+  if (!trt_int64_mul_checked(w->dims.d[1], params->group, &out_channels))
+    return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: group %lld is too large", op,
+                     (long long)params->group);
   if (in_channels >= 0 && in_channels != w->dims.d[0])
     return trt_error(TRT_STATUS_SHAPE_ERROR,
                      "%s: input %s has %lld channels but weights %s expect %lld", op, x_dims,
@@ -214,22 +260,34 @@ trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer)
   out.d[1] = out_channels;
   for (int i = 0; i < params->nb_spatial; i++) {
     const int64_t in = x->dims.d[2 + i], stride = params->stride[i];
-    const int64_t dilated = (params->kernel[i] - 1) * params->dilation[i] + 1;
+    int64_t dilated;
+    if ((status = dilated_kernel(op, params, i, &dilated)) != TRT_STATUS_OK)
+      return status;
     if (params->output_padding[i] < 0 ||
         (params->output_padding[i] >= stride && params->output_padding[i] >= params->dilation[i]))
       return trt_error(TRT_STATUS_SHAPE_ERROR,
                        "%s: output_padding %lld on spatial axis %d must be smaller than the "
                        "stride or the dilation",
                        op, (long long)params->output_padding[i], i);
-    const int64_t full = in < 0 ? -1 : stride * (in - 1) + params->output_padding[i] + dilated;
+    /* full = stride * (in - 1) + output_padding + dilated */
+    int64_t full = -1;
+    if (in >= 0 && (!trt_int64_mul_checked(stride, in - 1, &full) ||
+                    !trt_int64_add_checked(full, params->output_padding[i], &full) ||
+                    !trt_int64_add_checked(full, dilated, &full)))
+      return too_large(op, x_dims, i);
     if (params->auto_pad == TRT_AUTO_PAD_VALID) {
       params->pad_begin[i] = params->pad_end[i] = 0;
     } else if (params->auto_pad != TRT_AUTO_PAD_NOTSET && in >= 0) {
       /* ONNX: the output is input * stride; the padding is what is left over. */
-      const int64_t total = full - in * stride;
+      int64_t total;
+      if (!trt_int64_mul_checked(in, stride, &total) || !trt_int64_sub_checked(full, total, &total))
+        return too_large(op, x_dims, i);
       resolve_same_pads(params->auto_pad, total, &params->pad_begin[i], &params->pad_end[i]);
     }
-    out.d[2 + i] = in < 0 ? -1 : full - params->pad_begin[i] - params->pad_end[i];
+    out.d[2 + i] = -1;
+    if (in >= 0 && (!trt_int64_sub_checked(full, params->pad_begin[i], &out.d[2 + i]) ||
+                    !trt_int64_sub_checked(out.d[2 + i], params->pad_end[i], &out.d[2 + i])))
+      return too_large(op, x_dims, i);
     if (in >= 0 && out.d[2 + i] < 1)
       return trt_error(TRT_STATUS_SHAPE_ERROR,
                        "%s: the pads leave no output on spatial axis %d (input %s)", op, i, x_dims);

@@ -79,9 +79,23 @@ trt_status_t trt_gather_elements_infer(trt_network_t *network, trt_layer_t *laye
   if (indices->dims.nb_dims != rank || rank == 0)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "indices have rank %d, data rank %d (must match, > 0)",
                      indices->dims.nb_dims, rank);
-  if (trt_normalize_axis(params->axis, rank) < 0)
+  int axis = trt_normalize_axis(params->axis, rank);
+  if (axis < 0)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "axis %d is out of range for rank %d",
                      (int)params->axis, rank);
+  /* Off the axis, output position i reads data at the same coordinates:
+   * the indices may not reach past the data there. */
+  for (int d = 0; d < rank; d++) {
+    if (d != axis && indices->dims.d[d] > data->dims.d[d]) {
+      char data_dims[160], index_dims[160];
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "indices %s exceed data %s on axis %d (%lld > %lld); off the gather axis "
+                       "%d the indices' dims must not exceed the data's",
+                       trt_dims_format(&indices->dims, index_dims, sizeof(index_dims)),
+                       trt_dims_format(&data->dims, data_dims, sizeof(data_dims)), d,
+                       (long long)indices->dims.d[d], (long long)data->dims.d[d], axis);
+    }
+  }
   trt_tensor_t *output = trt_layer_output(network, layer, 0);
   output->type = data->type;
   output->dims = indices->dims;
@@ -106,7 +120,9 @@ trt_status_t trt_tile_infer(trt_network_t *network, trt_layer_t *layer) {
     if (repeat < 0)
       return trt_error(TRT_STATUS_SHAPE_ERROR, "repeat %d is negative (%lld)", i,
                        (long long)repeat);
-    output->dims.d[i] *= repeat;
+    if (!trt_int64_mul_checked(output->dims.d[i], repeat, &output->dims.d[i]))
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "repeat %d (%lld) of axis size %lld overflows", i,
+                       (long long)repeat, (long long)x->dims.d[i]);
   }
   return TRT_STATUS_OK;
 }

@@ -8,14 +8,20 @@ static const char *pooling_name(const trt_pooling_params_t *params) {
   return params->kind == TRT_POOLING_MAX ? "MaxPool" : "AveragePool";
 }
 
-/* Output size of one axis; pads already resolved. */
+/* Output size of one axis (pads resolved, all values non-negative, stride
+ * positive); -1 when a sum overflows. */
 static int64_t pooled_size(int64_t in, int64_t pad_begin, int64_t pad_end, int64_t dilated_kernel,
                            int64_t stride, bool ceil_mode) {
-  const int64_t span = in + pad_begin + pad_end - dilated_kernel;
+  int64_t padded, span;
+  if (!trt_int64_add_checked(in, pad_begin, &padded) ||
+      !trt_int64_add_checked(padded - dilated_kernel, pad_end, &span))
+    return -1;
   if (span < 0)
     return 0;
-  int64_t out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
-  if (ceil_mode && (out - 1) * stride >= in + pad_begin)
+  int64_t out = (ceil_mode ? span / stride + (span % stride != 0) : span / stride) + 1;
+  /* The last window must start inside the input or the left padding:
+   * (out - 1) * stride >= in + pad_begin, written without the product. */
+  if (ceil_mode && out - 1 >= padded / stride + (padded % stride != 0))
     out--;
   return out;
 }
@@ -53,12 +59,23 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
     if (params->kernel[i] <= 0)
       return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: kernel size %lld on spatial axis %d", op,
                        (long long)params->kernel[i], i);
-    if (params->stride[i] <= 0)
+    /* 0 is "not set" (zero-initialized parameters): 1. Importers reject
+     * an explicit 0; a negative value is an error here. */
+    if (params->stride[i] == 0)
       params->stride[i] = 1;
-    if (params->dilation[i] <= 0)
+    if (params->dilation[i] == 0)
       params->dilation[i] = 1;
+    if (params->stride[i] < 0 || params->dilation[i] < 0)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: stride %lld and dilation %lld on spatial axis %d must be positive", op,
+                       (long long)params->stride[i], (long long)params->dilation[i], i);
     const int64_t stride = params->stride[i];
-    const int64_t dilated = (params->kernel[i] - 1) * params->dilation[i] + 1;
+    int64_t dilated;
+    if (!trt_int64_mul_checked(params->kernel[i] - 1, params->dilation[i], &dilated) ||
+        !trt_int64_add_checked(dilated, 1, &dilated))
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: kernel %lld with dilation %lld on spatial axis %d is too large", op,
+                       (long long)params->kernel[i], (long long)params->dilation[i], i);
     bool ceil_mode = params->ceil_mode;
     if (in < 0) {
       out.d[2 + i] = -1;
@@ -69,8 +86,12 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
       ceil_mode = false;
     } else if (params->auto_pad == TRT_AUTO_PAD_SAME_UPPER ||
                params->auto_pad == TRT_AUTO_PAD_SAME_LOWER) {
-      const int64_t wanted = (in + stride - 1) / stride;
-      int64_t total = (wanted - 1) * stride + dilated - in;
+      const int64_t wanted = in / stride + (in % stride != 0);
+      int64_t total;
+      if (!trt_int64_mul_checked(wanted - 1, stride, &total) ||
+          !trt_int64_add_checked(total, dilated - in, &total))
+        return trt_error(TRT_STATUS_SHAPE_ERROR,
+                         "%s: the padding of spatial axis %d (input %s) overflows", op, i, x_dims);
       total = total > 0 ? total : 0;
       /* SAME_UPPER puts the odd pixel at the end, SAME_LOWER at the beginning. */
       const int64_t small = total / 2, large = total - small;
@@ -88,6 +109,10 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
                        (long long)dilated);
     out.d[2 + i] =
         pooled_size(in, params->pad_begin[i], params->pad_end[i], dilated, stride, ceil_mode);
+    if (out.d[2 + i] < 0)
+      return trt_error(TRT_STATUS_SHAPE_ERROR,
+                       "%s: the output size on spatial axis %d (input %s) overflows", op, i,
+                       x_dims);
     if (out.d[2 + i] < 1)
       return trt_error(TRT_STATUS_SHAPE_ERROR,
                        "%s: input %s is smaller than the kernel (%lld) on spatial axis %d", op,

@@ -82,6 +82,11 @@ trt_status_t trt_resize_infer(trt_network_t *network, trt_layer_t *layer) {
       double length = (double)input->dims.d[i] * scale;
       if (crops)
         length *= trt_tensor_get_double(roi, rank + i) - trt_tensor_get_double(roi, i);
+      /* 2^63: the first double an int64_t cannot hold (NaN fails too). */
+      if (!(length < 9223372036854775808.0 && length > -9223372036854775808.0))
+        return trt_error(TRT_STATUS_SHAPE_ERROR,
+                         "scale %g makes axis %d (size %lld) too large", scale, i,
+                         (long long)input->dims.d[i]);
       out.d[i] = (int64_t)floor(length);
       if (out.d[i] < 0)
         return trt_error(TRT_STATUS_SHAPE_ERROR, "roi of axis %d is reversed", i);

@@ -60,8 +60,9 @@ static trt_status_t reshape_from_tensor(const trt_tensor_t *input, const trt_ten
     } else if (value < -1) {
       return trt_error(TRT_STATUS_SHAPE_ERROR, "shape '%s' has invalid value %lld at index %d",
                        shape->name, (long long)value, i);
-    } else {
-      known_volume *= value;
+    } else if (!trt_int64_mul_checked(known_volume, value, &known_volume)) {
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "shape '%s' has more elements than a 64-bit count "
+                       "can hold", shape->name);
     }
     out->d[i] = value;
   }
@@ -93,7 +94,8 @@ static trt_status_t reshape_flatten(const trt_dims_t *in, int32_t axis, trt_dims
   out->d[0] = 1;
   out->d[1] = 1;
   for (int i = 0; i < in->nb_dims; i++)
-    out->d[i < split ? 0 : 1] *= in->d[i];
+    if (!trt_int64_mul_checked(out->d[i < split ? 0 : 1], in->d[i], &out->d[i < split ? 0 : 1]))
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "Flatten of %d dims overflows", in->nb_dims);
   return TRT_STATUS_OK;
 }
 

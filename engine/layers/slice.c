@@ -126,7 +126,10 @@ trt_status_t trt_pad_infer(trt_network_t *network, trt_layer_t *layer) {
   }
   trt_dims_t out = data->dims;
   for (int i = 0; i < rank; i++) {
-    out.d[i] = data->dims.d[i] + begin[i] + end[i];
+    if (!trt_int64_add_checked(data->dims.d[i], begin[i], &out.d[i]) ||
+        !trt_int64_add_checked(out.d[i], end[i], &out.d[i]))
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "pads %lld and %lld of axis %d (size %lld) overflow",
+                       (long long)begin[i], (long long)end[i], i, (long long)data->dims.d[i]);
     if (out.d[i] < 0)
       return trt_error(TRT_STATUS_SHAPE_ERROR, "pads %lld and %lld crop axis %d of size %lld "
                        "below zero", (long long)begin[i], (long long)end[i], i,

@@ -84,6 +84,13 @@ static trt_status_t parse_window(const trt_onnx_importer_t *importer, const Onnx
   if ((status = spatial_attr(node, "strides", count, 1, window->stride)) != TRT_STATUS_OK ||
       (status = spatial_attr(node, "dilations", count, 1, window->dilation)) != TRT_STATUS_OK)
     return status;
+  for (int i = 0; i < count; i++)
+    if (window->stride[i] <= 0 || window->dilation[i] <= 0)
+      return trt_error(TRT_STATUS_PARSE_ERROR,
+                       "attribute '%s' has value %lld on axis %d, expected at least 1",
+                       window->stride[i] <= 0 ? "strides" : "dilations",
+                       (long long)(window->stride[i] <= 0 ? window->stride[i] : window->dilation[i]),
+                       i);
 
   int64_t pads[6];
   int nb_pads;

@@ -51,6 +51,38 @@ static trt_status_t check_count(const char *what, const char *field, size_t coun
   return TRT_STATUS_OK;
 }
 
+/* The typed field that ONNX uses for `onnx_type`: its name and how many
+ * values it holds (checked against the volume before anything is
+ * allocated, so declared dims cannot make the parser allocate memory that
+ * the file does not back). */
+static bool typed_field(const Onnx__TensorProto *tensor, int32_t onnx_type, const char **field,
+                        size_t *count) {
+  switch (onnx_type) {
+  case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT:
+    *field = "float_data";
+    *count = tensor->n_float_data;
+    return true;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE:
+    *field = "double_data";
+    *count = tensor->n_double_data;
+    return true;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT64:
+    *field = "int64_data";
+    *count = tensor->n_int64_data;
+    return true;
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT32:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT16:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__INT8:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__UINT8:
+  case ONNX__TENSOR_PROTO__DATA_TYPE__BOOL:
+    *field = "int32_data";
+    *count = tensor->n_int32_data;
+    return true;
+  default:
+    return false;
+  }
+}
+
 /* Copies the typed field that ONNX uses for `type` into `out`. */
 static trt_status_t decode_typed_fields(const Onnx__TensorProto *tensor, const char *what,
                                         int32_t onnx_type, int64_t volume, void *out) {
@@ -159,6 +191,11 @@ trt_status_t trt_onnx_tensor_decode(const Onnx__TensorProto *tensor, const char 
     return TRT_STATUS_OK;
   }
 
+  const char *field;
+  size_t count;
+  if (typed_field(tensor, onnx_type, &field, &count) &&
+      (status = check_count(what, field, count, volume)) != TRT_STATUS_OK)
+    return status;
   void *values = malloc(bytes ? bytes : 1);
   if (!values)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "%s: out of memory (%zu bytes)", what, bytes);

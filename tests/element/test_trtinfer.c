@@ -3,6 +3,9 @@
  * the tiny ones of data/ (make_models.py). */
 #include <malloc.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
@@ -631,6 +634,127 @@ GST_START_TEST (test_engine_cache)
 }
 GST_END_TEST;
 
+/* ---- engine-file and model-file that must not be read or replaced -------- */
+
+/* Starting with these files fails at once (no build, no waiting on a FIFO)
+ * with a message holding @expected. */
+static void
+expect_file_refused (const gchar * model, const gchar * engine, const gchar * expected)
+{
+  GstElement *element = gst_element_factory_make ("trtinfer", NULL);
+  StartResult r;
+  gint64 start = g_get_monotonic_time ();
+
+  g_object_set (element, "model-file", model, "engine-file", engine, NULL);
+  gst_util_set_object_arg (G_OBJECT (element), "backend", "cpu");
+  fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_FAILURE);
+  fail_unless (r.failed && !r.built, "built %d", r.built);
+  fail_unless (strstr (r.error, expected) != NULL, "'%s' does not say '%s'", r.error,
+      expected);
+  fail_unless (g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC);
+  start_result_clear (&r);
+  gst_object_unref (element);
+}
+
+static gboolean
+file_is (const gchar * path, mode_t type)
+{
+  GStatBuf info;
+  return g_lstat (path, &info) == 0 && (info.st_mode & S_IFMT) == type;
+}
+
+GST_START_TEST (test_engine_file_refused)
+{
+  gchar *dir = g_dir_make_tmp ("trtinfer-test-XXXXXX", NULL);
+  gchar *model = g_build_filename (dir, "model.onnx", NULL);
+  gchar *same = g_build_filename (dir, ".", "model.onnx", NULL);
+  gchar *hard = g_build_filename (dir, "hard.plan", NULL);
+  gchar *soft = g_build_filename (dir, "soft.plan", NULL);
+  gchar *fifo = g_build_filename (dir, "engine.plan", NULL);
+  gchar *fifo_model = g_build_filename (dir, "fifo.onnx", NULL);
+  gchar *device = g_build_filename (dir, "null.plan", NULL);
+  gchar *v1 = data_path ("classifier.onnx");
+  gchar *original, *contents, *expected;
+  gsize original_length, length;
+
+  copy_file (v1, model);
+  fail_unless (g_file_get_contents (model, &original, &original_length, NULL));
+
+  /* the model itself, by name and through other names of the same file */
+  fail_unless (link (model, hard) == 0);
+  fail_unless (symlink (model, soft) == 0);
+  const gchar *aliases[] = { model, same, hard, soft };
+  for (gsize i = 0; i < G_N_ELEMENTS (aliases); i++) {
+    expected = g_strdup_printf ("engine-file '%s' is the model-file '%s': saving the engine "
+        "would replace it", aliases[i], model);
+    expect_file_refused (model, aliases[i], expected);
+    g_free (expected);
+    fail_unless (g_file_get_contents (model, &contents, &length, NULL));
+    fail_unless (length == original_length && memcmp (contents, original, length) == 0,
+        "the model was changed");
+    g_free (contents);
+  }
+  g_unlink (soft);
+  g_unlink (hard);
+
+  /* a FIFO with no writer: neither read (that would wait forever) nor
+   * replaced; as model-file it is not read either */
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  expected = g_strdup_printf ("engine-file '%s' is a FIFO, not a regular file", fifo);
+  expect_file_refused (model, fifo, expected);
+  expect_file_refused (NULL, fifo, expected);
+  g_free (expected);
+  fail_unless (file_is (fifo, S_IFIFO));
+  fail_unless (symlink (fifo, fifo_model) == 0);
+  expected = g_strdup_printf ("model-file '%s' is a FIFO, not a regular file", fifo_model);
+  expect_file_refused (fifo_model, NULL, expected);
+  g_free (expected);
+  g_unlink (fifo_model);
+
+  /* /dev/zero never ends: refused before reading (no model-file, so no
+   * engine would be written even if the check failed) */
+  expect_file_refused (NULL, "/dev/zero",
+      "engine-file '/dev/zero' is a character device, not a regular file");
+  fail_unless (symlink ("/dev/zero", fifo_model) == 0);
+  expect_file_refused (fifo_model, NULL, "is a character device, not a regular file");
+  g_unlink (fifo_model);
+
+  /* a device is never replaced: a node like /dev/null made here when we
+   * may (root, as in CI), so that nothing under /dev could be touched; else
+   * /dev/null itself, which we then have no right to replace anyway */
+  const gchar *null_device = device;
+  if (mknod (device, S_IFCHR | 0600, makedev (1, 3)) != 0)
+    null_device = "/dev/null";
+  expected = g_strdup_printf ("engine-file '%s' is a character device, not a regular file",
+      null_device);
+  expect_file_refused (model, null_device, expected);
+  g_free (expected);
+  fail_unless (file_is (null_device, S_IFCHR));
+  fail_unless (file_is ("/dev/null", S_IFCHR) && file_is ("/dev/zero", S_IFCHR));
+  g_unlink (device);
+  /* and a link to one is not replaced either */
+  fail_unless (symlink ("/dev/null", soft) == 0);
+  expect_file_refused (model, soft, "is a symbolic link to a character device, not a regular");
+  fail_unless (file_is (soft, S_IFLNK) && file_is ("/dev/null", S_IFCHR));
+  g_unlink (soft);
+
+  /* nothing was left behind: no temporary file, no plan */
+  g_unlink (fifo);
+  g_unlink (model);
+  fail_unless (g_rmdir (dir) == 0, "files left in %s", dir);
+  g_free (original);
+  g_free (v1);
+  g_free (device);
+  g_free (fifo_model);
+  g_free (fifo);
+  g_free (soft);
+  g_free (hard);
+  g_free (same);
+  g_free (model);
+  g_free (dir);
+}
+GST_END_TEST;
+
 /* ---- errors ------------------------------------------------------------- */
 
 static void
@@ -864,6 +988,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_batching_timeout);
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_engine_cache);
+  tcase_add_test (tc, test_engine_file_refused);
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_preprocess_settings_errors);
   tcase_add_test (tc, test_impossible_caps);

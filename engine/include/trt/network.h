@@ -46,8 +46,17 @@ typedef struct {
 } trt_dims_t;
 
 trt_dims_t trt_dims_make(int nb_dims, const int64_t *d);
-/* Number of elements, or -1 when a dimension is unknown. */
+/* Number of elements; -1 when a dimension is unknown (negative),
+ * TRT_DIMS_VOLUME_OVERFLOW when the product does not fit in int64_t. It
+ * never wraps: callers treat any negative value as "no usable size". */
+#define TRT_DIMS_VOLUME_OVERFLOW (-2)
 int64_t trt_dims_volume(const trt_dims_t *dims);
+/* The volume as a status: TRT_STATUS_SHAPE_ERROR naming `what` (a tensor's
+ * name, or a phrase such as "input 'x'") when a dimension is unknown or the
+ * element count or its bytes at `element_size` (0: elements only) exceed
+ * int64_t. Sets *volume on success. */
+trt_status_t trt_dims_volume_checked(const trt_dims_t *dims, size_t element_size, const char *what,
+                                     int64_t *volume);
 bool trt_dims_equal(const trt_dims_t *a, const trt_dims_t *b);
 /* "1x3x640x640" (scalars print as "scalar"). Returns `buffer`. */
 char *trt_dims_format(const trt_dims_t *dims, char *buffer, size_t size);

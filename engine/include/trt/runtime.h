@@ -50,6 +50,14 @@ typedef struct {
   /* CUDA: a file of tactic choices keyed by layer signature and GPU, read
    * before and written after a build so rebuilds skip timing (NULL: none). */
   const char *timing_cache_path;
+  /* Resource limits, checked while building (0: the default). A tensor
+   * larger than max_tensor_bytes, or an engine whose activations, constants
+   * and bindings add up to more than max_engine_bytes, fails the build with
+   * a message naming the limit. Defaults: the smaller of 16 GiB and a
+   * quarter of physical memory per tensor, of 64 GiB and half of physical
+   * memory per engine. */
+  size_t max_tensor_bytes;
+  size_t max_engine_bytes;
 } trt_builder_config_t;
 
 void trt_builder_config_init(trt_builder_config_t *config);
