@@ -69,7 +69,7 @@ trt_status_t trt_pass_activation_fusion(trt_network_t *network, trt_pass_stats_t
     *slot = activation;
     trt_pass_note(stats, "%s (%s)", layer->name, trt_activation_name(activation.kind));
     trt_pass_set_output(network, l, 0, network->layers[reader].outputs[0]);
-    trt_pass_drop_layer(&network->layers[reader]);
+    trt_pass_drop_layer(network, reader);
   }
   return TRT_STATUS_OK;
 }

@@ -131,16 +131,8 @@ static trt_status_t rescale(trt_network_t *network, int conv, const double *scal
   if (new_b < 0)
     return TRT_STATUS_OUT_OF_MEMORY; /* the message is set */
   layer = &network->layers[conv];
-  if (layer->nb_inputs < 3) {
-    int *inputs = realloc(layer->inputs, 3 * sizeof(int));
-    if (!inputs)
-      return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory folding into '%s'", layer->name);
-    layer->inputs = inputs;
-    layer->nb_inputs = 3;
-  }
-  layer->inputs[1] = new_w;
-  layer->inputs[2] = new_b;
-  return TRT_STATUS_OK;
+  int inputs[4] = {layer->inputs[0], new_w, new_b, layer->nb_inputs > 3 ? layer->inputs[3] : -1};
+  return trt_pass_set_inputs(network, conv, inputs, layer->nb_inputs > 3 ? 4 : 3);
 }
 
 trt_status_t trt_pass_batchnorm_folding(trt_network_t *network, trt_pass_stats_t *stats) {
@@ -168,7 +160,7 @@ trt_status_t trt_pass_batchnorm_folding(trt_network_t *network, trt_pass_stats_t
         break;
       trt_pass_note(stats, "%s", network->layers[l].name);
       trt_pass_set_output(network, l, 0, network->layers[reader].outputs[0]);
-      trt_pass_drop_layer(&network->layers[reader]);
+      trt_pass_drop_layer(network, reader);
     }
   }
   return status;

@@ -54,9 +54,7 @@ trt_status_t trt_pass_concat_elimination(trt_network_t *network, trt_pass_stats_
                        (trt_pass_only_reader(network, input) == l &&
                         writes_strided(&network->layers[tensor->producer], axis)));
       if (eligible) {
-        tensor->view_parent = output;
-        tensor->view_axis = axis;
-        tensor->view_offset = offset;
+        trt_pass_make_view(network, input, output, axis, offset);
         views++;
         trt_pass_note(stats, "%s writes '%s' into '%s' at %lld on axis %d",
                       network->layers[tensor->producer].name, tensor->name, out->name,

@@ -69,7 +69,7 @@ trt_status_t trt_pass_constant_folding(trt_network_t *network, trt_pass_stats_t 
     if (status != TRT_STATUS_OK)
       return trt_error_prefix(status, "layer '%s': ", layer->name);
     trt_pass_note(stats, "folded %s", layer->name);
-    trt_pass_drop_layer(layer);
+    trt_pass_drop_layer(network, l);
   }
   return TRT_STATUS_OK;
 }

@@ -80,25 +80,22 @@ static trt_status_t merge(trt_network_t *network, const int *members, int count)
     return status;
   trt_layer_t *first = &network->layers[members[0]];
   int *outputs = malloc((size_t)count * sizeof(int));
-  int *inputs = malloc(3 * sizeof(int));
-  if (!outputs || !inputs) {
-    free(outputs);
-    free(inputs);
+  if (!outputs)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory merging convolutions");
-  }
-  inputs[0] = first->inputs[0];
-  inputs[1] = weights;
-  inputs[2] = bias;
+  const int inputs[3] = {first->inputs[0], weights, bias};
   for (int m = 0; m < count; m++)
     outputs[m] = network->layers[members[m]].outputs[0];
   for (int m = 1; m < count && status == TRT_STATUS_OK; m++)
     status = trt_pass_append_name(first, network->layers[members[m]].name);
   for (int m = 1; m < count; m++)
-    trt_pass_drop_layer(&network->layers[members[m]]);
-  free(first->inputs);
+    trt_pass_drop_layer(network, members[m]);
+  if (status == TRT_STATUS_OK)
+    status = trt_pass_set_inputs(network, members[0], inputs, 3);
+  if (status != TRT_STATUS_OK) {
+    free(outputs);
+    return status;
+  }
   free(first->outputs);
-  first->inputs = inputs;
-  first->nb_inputs = 3;
   first->outputs = outputs;
   first->nb_outputs = count;
   for (int m = 0; m < count; m++)

@@ -37,28 +37,25 @@ static int row_vector_operand(const trt_network_t *network, const trt_layer_t *a
   return operand;
 }
 
-static trt_status_t make_gemm(trt_layer_t *layer, int bias) {
+static trt_status_t make_gemm(trt_network_t *network, int l, int bias) {
+  trt_layer_t *layer = &network->layers[l];
   trt_gemm_params_t params = {.alpha = 1.0f, .beta = 1.0f};
   if (layer->type == TRT_LAYER_GEMM) {
     params = *(const trt_gemm_params_t *)layer->params;
     params.beta = 1.0f;
   }
   trt_gemm_params_t *stored = malloc(sizeof(*stored));
-  int *inputs = malloc(3 * sizeof(int));
-  if (!stored || !inputs) {
-    free(stored);
-    free(inputs);
+  if (!stored)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory fusing '%s'", layer->name);
+  const int inputs[3] = {layer->inputs[0], layer->inputs[1], bias};
+  trt_status_t status = trt_pass_set_inputs(network, l, inputs, 3);
+  if (status != TRT_STATUS_OK) {
+    free(stored);
+    return status;
   }
   *stored = params;
-  inputs[0] = layer->inputs[0];
-  inputs[1] = layer->inputs[1];
-  inputs[2] = bias;
   free(layer->params);
-  free(layer->inputs);
   layer->params = stored;
-  layer->inputs = inputs;
-  layer->nb_inputs = 3;
   layer->type = TRT_LAYER_GEMM;
   return TRT_STATUS_OK;
 }
@@ -73,14 +70,14 @@ trt_status_t trt_pass_gemm_bias_fusion(trt_network_t *network, trt_pass_stats_t 
     int bias = reader < 0 ? -1 : row_vector_operand(network, &network->layers[reader], product);
     if (bias < 0)
       continue;
-    trt_status_t status = make_gemm(layer, bias);
+    trt_status_t status = make_gemm(network, l, bias);
     if (status == TRT_STATUS_OK)
       status = trt_pass_append_name(layer, network->layers[reader].name);
     if (status != TRT_STATUS_OK)
       return status;
     trt_pass_note(stats, "%s", layer->name);
     trt_pass_set_output(network, l, 0, network->layers[reader].outputs[0]);
-    trt_pass_drop_layer(&network->layers[reader]);
+    trt_pass_drop_layer(network, reader);
   }
   return TRT_STATUS_OK;
 }

@@ -13,7 +13,7 @@ static bool bypass(trt_network_t *network, int layer, int input, int output) {
     return false;
   if (!out->is_output) {
     trt_pass_replace_reads(network, output, input);
-    trt_pass_drop_layer(&network->layers[layer]);
+    trt_pass_drop_layer(network, layer);
     return true;
   }
   int producer = network->tensors[input].producer;
@@ -25,7 +25,7 @@ static bool bypass(trt_network_t *network, int layer, int input, int output) {
     index++;
   if (in->type != out->type || !trt_dims_equal(&in->dims, &out->dims))
     return false;
-  trt_pass_drop_layer(&network->layers[layer]);
+  trt_pass_drop_layer(network, layer);
   trt_pass_set_output(network, producer, index, output);
   return true;
 }
@@ -103,11 +103,12 @@ trt_status_t trt_pass_noop_removal(trt_network_t *network, trt_pass_stats_t *sta
     if ((layer->type == TRT_LAYER_RESHAPE || layer->type == TRT_LAYER_TRANSPOSE) &&
         cancels_with_producer(network, layer)) {
       int middle = layer->inputs[0];
-      trt_layer_t *first = &network->layers[network->tensors[middle].producer];
+      int first_index = network->tensors[middle].producer;
+      trt_layer_t *first = &network->layers[first_index];
       int source = first->inputs[0];
       if (bypass(network, l, source, layer->outputs[0])) {
         trt_pass_note(stats, "removed %s and %s (they cancel)", first->name, layer->name);
-        trt_pass_drop_layer(first);
+        trt_pass_drop_layer(network, first_index);
       }
     }
   }

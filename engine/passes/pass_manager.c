@@ -83,7 +83,12 @@ trt_status_t trt_passes_run(trt_network_t *network, uint32_t disabled, bool log)
     }
     trt_pass_stats_t stats = {.pass_name = pass->name, .log = log};
     int before = network->nb_layers;
-    trt_status_t status = pass->run(network, &stats);
+    trt_status_t status = trt_pass_index_begin(network);
+    if (status == TRT_STATUS_OK)
+      status = pass->run(network, &stats);
+    trt_status_t index_status = trt_pass_index_end();
+    if (status == TRT_STATUS_OK)
+      status = index_status;
     if (status == TRT_STATUS_OK)
       status = trt_pass_compact(network);
     if (status == TRT_STATUS_OK)

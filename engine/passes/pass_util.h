@@ -12,10 +12,17 @@ void trt_pass_note(trt_pass_stats_t *stats, const char *format, ...)
 
 /* A dropped layer keeps its slot until compaction but reads and writes
  * nothing; sweeps skip it. */
-void trt_pass_drop_layer(trt_layer_t *layer);
+void trt_pass_drop_layer(trt_network_t *network, int layer);
 static inline bool trt_pass_dropped(const trt_layer_t *layer) { return layer->nb_outputs == 0; }
 /* Removes dropped layers and tensors nothing refers to; fixes producers. */
 trt_status_t trt_pass_compact(trt_network_t *network);
+
+/* The manager brackets each pass with these: in between, the queries below
+ * answer from an index of readers instead of scanning the network, and
+ * passes change which tensors a layer reads only through the helpers here
+ * (end fails when a check found the index out of date). */
+trt_status_t trt_pass_index_begin(const trt_network_t *network);
+trt_status_t trt_pass_index_end(void);
 
 /* How many times live layers read `tensor`. */
 int trt_pass_read_count(const trt_network_t *network, int tensor);
@@ -26,6 +33,11 @@ int trt_pass_only_reader(const trt_network_t *network, int tensor);
 bool trt_pass_is_internal(const trt_network_t *network, int tensor);
 /* Internal and read by exactly one layer (once): returns that layer or -1. */
 int trt_pass_fusible_reader(const trt_network_t *network, int tensor);
+/* Gives `layer` these inputs (copied; the old array is freed). */
+trt_status_t trt_pass_set_inputs(trt_network_t *network, int layer, const int *inputs,
+                                 int nb_inputs);
+/* Makes `tensor` a view of `parent` from `offset` along `axis`. */
+void trt_pass_make_view(trt_network_t *network, int tensor, int parent, int axis, int64_t offset);
 /* Rewires every live read of `from` to `to`. */
 void trt_pass_replace_reads(trt_network_t *network, int from, int to);
 /* Makes `layer`'s output `index` the tensor `tensor` (which now has `layer`

@@ -12,8 +12,9 @@
 #include "passes/pass_util.h"
 
 /* Turns `layer` into a Unary reading `input` that applies `steps`. */
-static trt_status_t make_unary(trt_layer_t *layer, int input, const trt_activation_t *steps,
-                               int nb_steps) {
+static trt_status_t make_unary(trt_network_t *network, int l, int input,
+                               const trt_activation_t *steps, int nb_steps) {
+  trt_layer_t *layer = &network->layers[l];
   trt_unary_params_t *params = calloc(1, sizeof(*params));
   if (!params)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory fusing '%s'", layer->name);
@@ -21,11 +22,14 @@ static trt_status_t make_unary(trt_layer_t *layer, int input, const trt_activati
   params->nb_then = nb_steps - 1;
   for (int s = 1; s < nb_steps; s++)
     params->then[s - 1] = steps[s];
+  trt_status_t status = trt_pass_set_inputs(network, l, &input, 1);
+  if (status != TRT_STATUS_OK) {
+    free(params);
+    return status;
+  }
   free(layer->params);
   layer->params = params;
   layer->type = TRT_LAYER_UNARY;
-  layer->inputs[0] = input; /* inputs has room: the layer read at least one */
-  layer->nb_inputs = 1;
   return TRT_STATUS_OK;
 }
 
@@ -51,12 +55,12 @@ trt_status_t trt_pass_pointwise_fusion(trt_network_t *network, trt_pass_stats_t 
         return status;
       output = network->layers[reader].outputs[0];
       trt_pass_set_output(network, l, 0, output);
-      trt_pass_drop_layer(&network->layers[reader]);
+      trt_pass_drop_layer(network, reader);
       absorbed++;
     }
     if (absorbed == 0)
       continue;
-    trt_status_t status = make_unary(&network->layers[l], input, steps, nb_steps);
+    trt_status_t status = make_unary(network, l, input, steps, nb_steps);
     if (status != TRT_STATUS_OK)
       return status;
     trt_pass_note(stats, "%s (%d steps)", network->layers[l].name, nb_steps);

@@ -21,17 +21,13 @@ static int fusible_conv(const trt_network_t *network, int tensor, int add) {
   return params->activation.kind == TRT_ACTIVATION_NONE ? producer : -1;
 }
 
-static trt_status_t attach_residual(trt_layer_t *conv, int residual) {
-  int *inputs = malloc(4 * sizeof(int));
-  if (!inputs)
-    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory fusing '%s'", conv->name);
+static trt_status_t attach_residual(trt_network_t *network, int conv, int residual) {
+  const trt_layer_t *layer = &network->layers[conv];
+  int inputs[4];
   for (int i = 0; i < 3; i++)
-    inputs[i] = i < conv->nb_inputs ? conv->inputs[i] : -1;
+    inputs[i] = i < layer->nb_inputs ? layer->inputs[i] : -1;
   inputs[3] = residual;
-  free(conv->inputs);
-  conv->inputs = inputs;
-  conv->nb_inputs = 4;
-  return TRT_STATUS_OK;
+  return trt_pass_set_inputs(network, conv, inputs, 4);
 }
 
 trt_status_t trt_pass_residual_fusion(trt_network_t *network, trt_pass_stats_t *stats) {
@@ -54,15 +50,16 @@ trt_status_t trt_pass_residual_fusion(trt_network_t *network, trt_pass_stats_t *
     if (conv < 0)
       continue;
     int residual = conv == first ? add->inputs[1] : add->inputs[0];
+    trt_status_t status = attach_residual(network, conv, residual);
     trt_layer_t *layer = &network->layers[conv];
-    trt_status_t status = attach_residual(layer, residual);
+    add = &network->layers[l];
     if (status == TRT_STATUS_OK)
       status = trt_pass_append_name(layer, add->name);
     if (status != TRT_STATUS_OK)
       return status;
     trt_pass_note(stats, "%s (residual '%s')", layer->name, network->tensors[residual].name);
     trt_pass_set_output(network, conv, 0, add->outputs[0]);
-    trt_pass_drop_layer(add);
+    trt_pass_drop_layer(network, l);
   }
   return TRT_STATUS_OK;
 }

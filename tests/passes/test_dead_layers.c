@@ -30,7 +30,7 @@ static void test_remove_layers(void) {
   CHECK(net->tensors[x].producer == -1);
 
   /* Dropped layers go at compaction, with what only they produced. */
-  trt_pass_drop_layer(&net->layers[1]);
+  trt_pass_drop_layer(net, 1);
   trt_network_mark_output(net, outputs[0]);
   trt_network_mark_output(net, outputs[4]);
   CHECK_OK(trt_pass_compact(net));
