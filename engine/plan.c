@@ -400,9 +400,11 @@ static trt_status_t take_bindings(trt_plan_reader_t *r, trt_engine_t *engine) {
     int t = trt_network_find_tensor(network, name);
     if (r->truncated || t < 0)
       return damaged("a binding names no tensor of the network");
-    if (engine->binding_is_input[b] ? !network->tensors[t].is_input
-                                    : !network->tensors[t].is_output)
-      return damaged("a binding is not a network input or output");
+    /* Bindings are the network's inputs, then its outputs, in order. */
+    bool is_input = b < (uint32_t)network->nb_inputs;
+    int expected = is_input ? network->inputs[b] : network->outputs[b - network->nb_inputs];
+    if (engine->binding_is_input[b] != is_input || t != expected)
+      return damaged("the bindings are not the network's inputs and outputs in order");
     engine->full.binding_tensors[b] = t;
   }
   return TRT_STATUS_OK;

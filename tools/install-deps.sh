@@ -13,6 +13,8 @@ packages=(
   python3 python3-numpy python3-opencv python3-onnx
   libonnx-testdata
   ca-certificates
+  # The fuzzers (tests/fuzz): clang with libFuzzer and the sanitizer runtimes.
+  clang libclang-rt-14-dev
 )
 # Node.js runs ONNX Runtime (the reference) and fetches the real models.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

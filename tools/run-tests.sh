@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test suite that needs no GPU
 # (the GPU suite skips itself), then every CPU suite again in a build with
-# AddressSanitizer and UBSan. Ends with "N passed, N failed".
+# AddressSanitizer and UBSan, then the fuzzers (tests/fuzz) in a clang build:
+# each replays its saved crash inputs and fuzzes for FUZZ_SECONDS (60).
+# Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh || exit 1
@@ -44,6 +46,17 @@ if bash tools/build.sh build-asan -Dcuda=disabled -Db_sanitize=address,undefined
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run_suites build-asan --no-suite gpu
 else
   echo "sanitizer build failed"
+  total_failed=$((total_failed + 1))
+fi
+
+# libFuzzer with ASan and UBSan; any report (crash, leak, UB, timeout over
+# 10 s, RSS over 2 GiB) fails that fuzzer's test.
+if CC=clang bash tools/build.sh build-fuzz -Dfuzz=true -Dtests=false -Dcuda=disabled \
+  -Dgstreamer=disabled -Db_sanitize=address,undefined -Db_lundef=false \
+  -Dbuildtype=debugoptimized; then
+  FUZZ_SECONDS=${FUZZ_SECONDS:-60} run_suites build-fuzz --suite fuzz
+else
+  echo "fuzz build failed"
   total_failed=$((total_failed + 1))
 fi
 
