@@ -428,6 +428,9 @@ static trt_status_t take_memory_plan(trt_plan_reader_t *r, trt_engine_t *engine)
                                      : (offset > full->plan.arena_bytes ||
                                         bytes > full->plan.arena_bytes - offset))
       return damaged("a tensor lies outside the activation arena");
+    /* The planner aligns every tensor; kernels rely on it. */
+    if (offset != (uint64_t)SIZE_MAX && offset % TRT_ACTIVATION_ALIGNMENT != 0)
+      return damaged("a tensor is misaligned in the activation arena");
     full->plan.offsets[t] = (size_t)offset;
   }
   return r->truncated ? damaged("truncated in the memory plan") : TRT_STATUS_OK;
