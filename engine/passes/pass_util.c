@@ -28,8 +28,9 @@ void trt_pass_note(trt_pass_stats_t *stats, const char *format, ...) {
  * indices (the reader itself when there is one read) and the number of
  * views it is the parent of. Every helper here that changes reads or views
  * keeps it exact, and passes change reads only through them. Builds without
- * NDEBUG (the sanitizer build) check every answer against a scan and make
- * the pass fail on a difference. Without an index (a pass run alone, as
+ * NDEBUG (the sanitizer build) check every answer against a scan, on
+ * networks of up to CHECKED_LAYERS layers, and make the pass fail on a
+ * difference. Without an index (a pass run alone, as
  * the pass tests do) the queries scan. */
 typedef struct {
   const trt_network_t *network;
@@ -128,10 +129,12 @@ trt_status_t trt_pass_index_end(void) {
                      : TRT_STATUS_OK;
 }
 
-/* Builds with assertions compare an indexed answer with the scan's. */
+/* Builds with assertions compare an indexed answer with the scan's (on
+ * networks of real size: a scan per query is what the index avoids). */
+#define CHECKED_LAYERS 4096
 static int checked(reader_index_t *index, int indexed, int scanned) {
 #ifndef NDEBUG
-  if (indexed != scanned) {
+  if (index->network->nb_layers <= CHECKED_LAYERS && indexed != scanned) {
     index->out_of_date = true;
     return scanned;
   }
@@ -143,7 +146,7 @@ static int checked(reader_index_t *index, int indexed, int scanned) {
 }
 
 #ifndef NDEBUG
-#define SCANNED(expression) (expression)
+#define SCANNED(expression) (network->nb_layers <= CHECKED_LAYERS ? (expression) : 0)
 #else
 #define SCANNED(expression) 0
 #endif
@@ -279,7 +282,7 @@ void trt_pass_replace_reads(trt_network_t *network, int from, int to) {
       rewire_layer(network, (int)index->reader_sum[from], from, to);
 #ifndef NDEBUG
     int reader = -1;
-    if (scan_read_count(network, from, &reader) != 0)
+    if (network->nb_layers <= CHECKED_LAYERS && scan_read_count(network, from, &reader) != 0)
       index->out_of_date = true;
 #endif
     return;
