@@ -436,10 +436,28 @@ static trt_status_t take_memory_plan(trt_plan_reader_t *r, trt_engine_t *engine)
   return r->truncated ? damaged("truncated in the memory plan") : TRT_STATUS_OK;
 }
 
+/* The stored memory plan must be the one the planner makes for this
+ * network: offsets that let live tensors overlap would let one layer
+ * overwrite another's input. Planning again takes a millisecond. */
+static trt_status_t check_memory_plan(const trt_engine_t *engine) {
+  const trt_specialization_t *full = &engine->full;
+  trt_memory_plan_t fresh = {0};
+  trt_status_t status = trt_memory_plan_build(full->network, &fresh);
+  if (status != TRT_STATUS_OK)
+    return status;
+  bool same = fresh.arena_bytes == full->plan.arena_bytes;
+  for (int t = 0; same && t < full->network->nb_tensors; t++)
+    same = fresh.offsets[t] == full->plan.offsets[t];
+  trt_memory_plan_release(&fresh);
+  return same ? TRT_STATUS_OK : damaged("the memory plan is not the network's");
+}
+
 /* What the engine adds to its network: bindings and the memory plan. */
 static trt_status_t take_engine(trt_plan_reader_t *r, trt_engine_t *engine) {
   trt_status_t status = take_bindings(r, engine);
-  return status == TRT_STATUS_OK ? take_memory_plan(r, engine) : status;
+  if (status == TRT_STATUS_OK)
+    status = take_memory_plan(r, engine);
+  return status == TRT_STATUS_OK ? check_memory_plan(engine) : status;
 }
 
 static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
