@@ -296,7 +296,9 @@ trt_status_t trt_cpu_lrn(const trt_network_t *network, const trt_layer_t *layer,
   lrn_job_t job = {inputs[0], outputs[0], *params, 0, 0};
   int64_t batch;
   channel_layout(&x->dims, &batch, &job.channels, &job.plane);
-  trt_cpu_parallel_for(cpu, batch * job.channels, plane_grain(job.plane * params->size),
-                       lrn_chunk, &job);
+  /* The window never spans more than the channels, whatever `size` says. */
+  int64_t window = params->size < job.channels ? params->size : job.channels;
+  trt_cpu_parallel_for(cpu, batch * job.channels, plane_grain(job.plane * window), lrn_chunk,
+                       &job);
   return TRT_STATUS_OK;
 }
