@@ -1,20 +1,12 @@
 /* Pooling kernels, computing what engine/cpu/pooling.c does: window taps in
  * the same order, float sums, NaN propagating through max, the average's
  * divisor counting taps inside the input (or inside the explicitly padded
- * input with count_include_pad). Global pooling sums in double. */
+ * input with count_include_pad), over the taps numerics/window.h finds
+ * inside the input. Global pooling sums in double. */
+#include "numerics/window.h"
 #include "pooling.cuh"
 
 namespace {
-
-__device__ __forceinline__ int64_t taps_within(int64_t start, int64_t kernel, int64_t dilation,
-                                               int64_t lo, int64_t hi) {
-  int64_t count = 0;
-  for (int64_t t = 0; t < kernel; t++) {
-    const int64_t position = start + t * dilation;
-    count += position >= lo && position < hi;
-  }
-  return count;
-}
 
 template <bool kStrided>
 __global__ void pool_window_kernel(const float *__restrict__ x, float *__restrict__ y,
@@ -30,26 +22,20 @@ __global__ void pool_window_kernel(const float *__restrict__ x, float *__restric
     const int64_t od = rest / g.out[1];
     const int64_t start[3] = {od * g.stride[0] - g.pad_begin[0], oh * g.stride[1] - g.pad_begin[1],
                               ow * g.stride[2] - g.pad_begin[2]};
+    trt_tap_range_t taps[3];
+    for (int k = 0; k < 3; k++)
+      taps[k] = trt_window_taps(start[k], g.kernel[k], g.dilation[k], 0, g.in[k]);
     const float *xp = x + plane * in_plane;
     float max = -INFINITY, sum = 0.0f;
-    int64_t count = 0;
-    for (int64_t kd = 0; kd < g.kernel[0]; kd++) {
+    for (int64_t kd = taps[0].first; kd < taps[0].last; kd++) {
       const int64_t id = start[0] + kd * g.dilation[0];
-      if (id < 0 || id >= g.in[0])
-        continue;
-      for (int64_t kh = 0; kh < g.kernel[1]; kh++) {
+      for (int64_t kh = taps[1].first; kh < taps[1].last; kh++) {
         const int64_t ih = start[1] + kh * g.dilation[1];
-        if (ih < 0 || ih >= g.in[1])
-          continue;
         const float *row = xp + (id * g.in[1] + ih) * g.in[2];
-        for (int64_t kw = 0; kw < g.kernel[2]; kw++) {
-          const int64_t iw = start[2] + kw * g.dilation[2];
-          if (iw < 0 || iw >= g.in[2])
-            continue;
-          const float value = __ldg(row + iw);
+        for (int64_t kw = taps[2].first; kw < taps[2].last; kw++) {
+          const float value = __ldg(row + start[2] + kw * g.dilation[2]);
           max = (value > max || isnan(value)) ? value : max;
           sum += value;
-          count++;
         }
       }
     }
@@ -57,12 +43,12 @@ __global__ void pool_window_kernel(const float *__restrict__ x, float *__restric
     if (g.is_max) {
       result = max;
     } else {
-      if (g.count_include_pad) {
-        count = 1;
-        for (int k = 0; k < 3; k++)
-          count *= taps_within(start[k], g.kernel[k], g.dilation[k], -g.pad_begin[k],
-                               g.in[k] + g.pad_end[k]);
-      }
+      int64_t count = 1;
+      for (int k = 0; k < 3; k++)
+        count *= g.count_include_pad
+                     ? trt_window_tap_count(start[k], g.kernel[k], g.dilation[k], -g.pad_begin[k],
+                                            g.in[k] + g.pad_end[k])
+                     : taps[k].last - taps[k].first;
       result = count > 0 ? sum / (float)count : 0.0f;
     }
     y[kStrided ? trtk::view_index(view, i) : i] = result;

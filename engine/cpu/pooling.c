@@ -8,6 +8,7 @@
 
 #include "cpu/cpu_layers.h"
 #include "layers/layers.h"
+#include "numerics/window.h"
 
 typedef struct {
   const trt_pooling_geometry_t *geometry;
@@ -20,54 +21,37 @@ static int64_t volume3(const int64_t *d) {
   return d[0] * d[1] * d[2];
 }
 
-/* Taps of one axis' window starting at `start` that land in [lo, hi). */
-static int64_t taps_within(int64_t start, int64_t kernel, int64_t dilation, int64_t lo,
-                           int64_t hi) {
-  int64_t count = 0;
-  for (int64_t t = 0; t < kernel; t++) {
-    const int64_t position = start + t * dilation;
-    count += position >= lo && position < hi;
-  }
-  return count;
-}
-
 static float pool_window(const trt_pooling_geometry_t *g, const trt_pooling_params_t *params,
                          const float *x, int64_t od, int64_t oh, int64_t ow) {
   const int64_t start[3] = {od * g->stride[0] - g->pad_begin[0],
                             oh * g->stride[1] - g->pad_begin[1],
                             ow * g->stride[2] - g->pad_begin[2]};
+  trt_tap_range_t taps[3];
+  for (int i = 0; i < 3; i++)
+    taps[i] = trt_window_taps(start[i], g->kernel[i], g->dilation[i], 0, g->in[i]);
   const bool is_max = params->kind == TRT_POOLING_MAX;
   float max = -INFINITY, sum = 0.0f;
-  int64_t count = 0;
-  for (int64_t kd = 0; kd < g->kernel[0]; kd++) {
+  for (int64_t kd = taps[0].first; kd < taps[0].last; kd++) {
     const int64_t id = start[0] + kd * g->dilation[0];
-    if (id < 0 || id >= g->in[0])
-      continue;
-    for (int64_t kh = 0; kh < g->kernel[1]; kh++) {
+    for (int64_t kh = taps[1].first; kh < taps[1].last; kh++) {
       const int64_t ih = start[1] + kh * g->dilation[1];
-      if (ih < 0 || ih >= g->in[1])
-        continue;
       const float *row = x + (id * g->in[1] + ih) * g->in[2];
-      for (int64_t kw = 0; kw < g->kernel[2]; kw++) {
-        const int64_t iw = start[2] + kw * g->dilation[2];
-        if (iw < 0 || iw >= g->in[2])
-          continue;
-        const float value = row[iw];
+      for (int64_t kw = taps[2].first; kw < taps[2].last; kw++) {
+        const float value = row[start[2] + kw * g->dilation[2]];
         /* NaN propagates through max, as in ONNX Runtime. */
         max = (value > max || isnan(value)) ? value : max;
         sum += value;
-        count++;
       }
     }
   }
   if (is_max)
     return max;
-  if (params->count_include_pad) {
-    count = 1;
-    for (int i = 0; i < 3; i++)
-      count *= taps_within(start[i], g->kernel[i], g->dilation[i], -g->pad_begin[i],
-                           g->in[i] + g->pad_end[i]);
-  }
+  int64_t count = 1;
+  for (int i = 0; i < 3; i++)
+    count *= params->count_include_pad
+                 ? trt_window_tap_count(start[i], g->kernel[i], g->dilation[i], -g->pad_begin[i],
+                                        g->in[i] + g->pad_end[i])
+                 : taps[i].last - taps[i].first;
   return count > 0 ? sum / (float)count : 0.0f;
 }
 

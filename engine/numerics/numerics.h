@@ -6,6 +6,7 @@
  *   activation.h  every trt_activation_kind_t, per kind and as one switch
  *   element.h     element i of a buffer of any trt_data_type_t, read and written
  *   cast_rules.h  how Cast converts one element between two types
+ *   window.h      the taps of a pooling window that land inside its input
  *
  * Every header is header-only: static inline functions marked
  * TRT_HOST_DEVICE, plain C11 that nvcc also compiles for the device. They

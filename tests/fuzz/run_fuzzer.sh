@@ -5,6 +5,9 @@
 #   run_fuzzer.sh fuzz FUZZER WORK_DIR SEED_DIR...
 #     fuzzes for FUZZ_SECONDS (default 60) from the seeds, new inputs kept in
 #     WORK_DIR/corpus, crashes in WORK_DIR/artifacts; fails on any report.
+#     FUZZ_SEED (default 1) fixes libFuzzer's random choices, so that a CI
+#     run mutates the same way on every machine and a failure it reports
+#     can be replayed; long campaigns set other seeds (tests/fuzz/README.md).
 set -uo pipefail
 mode=$1 fuzzer=$2
 shift 2
@@ -33,7 +36,8 @@ fuzz)
   for dir in "$@"; do
     [ -d "$dir" ] && seeds+=("$dir")
   done
-  exec "$fuzzer" "${limits[@]}" -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
+  exec "$fuzzer" "${limits[@]}" -max_total_time="${FUZZ_SECONDS:-60}" -seed="${FUZZ_SEED:-1}" \
+    -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" "$work/corpus" "${seeds[@]}"
   ;;
 *)

@@ -5,7 +5,8 @@
  * Half: widening exact (checked against the formula sign * m * 2^e);
  * narrowing exactly round to nearest even, from float and from double
  * alike. Activations: within 4 float ulps of the double formula, of the
- * result or, for the piecewise-linear kinds, of the terms summed. */
+ * result or, for the piecewise-linear kinds, of the terms summed. Window
+ * taps: equal to counting tap by tap, over every small case. */
 #include <float.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "numerics/cast_rules.h"
 #include "numerics/element.h"
 #include "numerics/half.h"
+#include "numerics/window.h"
 #include "test_util.h"
 
 /* ---- half <-> float ------------------------------------------------------ */
@@ -422,6 +424,39 @@ static void test_cast_rules(void) {
   CHECK(truncated == 1);
 }
 
+/* ---- window taps --------------------------------------------------------- */
+
+static void test_window_taps(void) {
+  int failures = 0;
+  for (int64_t start = -9; start <= 9; start++)
+    for (int64_t kernel = 0; kernel <= 7; kernel++)
+      for (int64_t dilation = 1; dilation <= 4; dilation++)
+        for (int64_t lo = -4; lo <= 4; lo++)
+          for (int64_t hi = lo - 1; hi <= lo + 8; hi++) {
+            int64_t first = -1, last = -1, count = 0;
+            for (int64_t t = 0; t < kernel; t++) {
+              const int64_t position = start + t * dilation;
+              if (position >= lo && position < hi) {
+                first = first < 0 ? t : first;
+                last = t + 1;
+                count++;
+              }
+            }
+            const trt_tap_range_t range = trt_window_taps(start, kernel, dilation, lo, hi);
+            const bool ok = range.last - range.first == count &&
+                            (count == 0 || (range.first == first && range.last == last)) &&
+                            trt_window_tap_count(start, kernel, dilation, lo, hi) == count;
+            if (!ok && failures++ < 5)
+              fprintf(stderr, "taps of start %lld kernel %lld dilation %lld in [%lld,%lld)\n",
+                      (long long)start, (long long)kernel, (long long)dilation, (long long)lo,
+                      (long long)hi);
+          }
+  CHECK(failures == 0);
+  /* A kernel of 2^40 taps over an input of 4: computed, not counted. */
+  const trt_tap_range_t huge = trt_window_taps(-((int64_t)1 << 40), (int64_t)1 << 41, 1, 0, 4);
+  CHECK(huge.first == (int64_t)1 << 40 && huge.last == ((int64_t)1 << 40) + 4);
+}
+
 int main(void) {
   test_half_round_trip();
   test_half_rounding_ties();
@@ -432,5 +467,6 @@ int main(void) {
   test_element_read();
   test_element_write();
   test_cast_rules();
+  test_window_taps();
   return test_finish("test_numerics");
 }

@@ -3,6 +3,7 @@
  * window starts inside the input or left padding), count_include_pad,
  * auto_pad, global pooling, 1 and 2 threads; plus shape-inference errors.
  * Tolerance: relative L2 <= 1e-6 (max is exact; averages of <= 27 values). */
+#include <math.h>
 #include <string.h>
 
 #include "test_util.h"
@@ -261,8 +262,64 @@ static void test_errors(void) {
   trt_network_destroy(network);
 }
 
+/* Runs one case on a given input with one thread; returns the output dims. */
+static trt_dims_t run_on(const pool_case_t *c, const float *x, float *y) {
+  trt_network_t *network = build(c, TRT_DATA_TYPE_FLOAT32);
+  trt_dims_t dims = {0};
+  CHECK_OK(trt_network_infer_shapes(network));
+  dims = trt_network_tensor_dims(network, trt_network_layer_output(network, 0, 0));
+  const void *inputs[] = {x};
+  void *outputs[] = {y};
+  CHECK_OK(test_run_layer(network, 0, inputs, outputs, 1));
+  trt_network_destroy(network);
+  return dims;
+}
+
+/* A kernel, pad and stride of 2^40 over a 4x4 input: pooling visits only the
+ * taps inside the input (such a kernel in a plan or model once made pooling
+ * loop for hours). Along H the two windows cover rows 0-1 and 2-3, so the
+ * result is that of a 2-row kernel of stride 2, except that counting the
+ * padding divides the average by 2^39 more. */
+static void test_huge_kernel(void) {
+  const int64_t huge = (int64_t)1 << 40;
+  test_rng_t rng = test_rng(11);
+  float *x = test_random_floats(&rng, 2 * 16, -2.0f, 2.0f);
+  for (int kind = 0; kind < 2; kind++) {
+    const trt_pooling_kind_t pooling = kind ? AVG : MAX;
+    pool_case_t wide = {2,
+                        1,
+                        2,
+                        {4, 4},
+                        {.kind = pooling,
+                         .count_include_pad = true,
+                         .kernel = {huge, 3},
+                         .stride = {huge, 1},
+                         .pad_begin = {huge - 2, 1},
+                         .pad_end = {huge - 2, 1}}};
+    pool_case_t small = {2,
+                         1,
+                         2,
+                         {4, 4},
+                         {.kind = pooling,
+                          .count_include_pad = true,
+                          .kernel = {2, 3},
+                          .stride = {2, 1},
+                          .pad_begin = {0, 1},
+                          .pad_end = {0, 1}}};
+    float got[16], expected[16];
+    const trt_dims_t y = run_on(&wide, x, got);
+    CHECK(y.nb_dims == 4 && y.d[2] == 2 && y.d[3] == 4);
+    run_on(&small, x, expected);
+    for (int i = 0; i < 16; i++)
+      expected[i] = kind ? ldexpf(expected[i], -39) : expected[i];
+    CHECK(memcmp(got, expected, sizeof got) == 0);
+  }
+  free(x);
+}
+
 int main(void) {
   test_pooling();
   test_errors();
+  test_huge_kernel();
   return test_finish("test_pooling");
 }
