@@ -35,7 +35,8 @@ trt_status_t trt_concat_infer(trt_network_t *network, trt_layer_t *layer) {
                        input->name, trt_dims_format(&input->dims, text, sizeof(text)),
                        first->name, trt_dims_format(&first->dims, first_text, sizeof(first_text)),
                        axis);
-    out.d[axis] += input->dims.d[axis];
+    if (!trt_int64_add_checked(out.d[axis], input->dims.d[axis], &out.d[axis]))
+      return trt_error(TRT_STATUS_SHAPE_ERROR, "the inputs' sizes along axis %d overflow", axis);
   }
   if (!first)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "Concat needs at least one input");
@@ -82,6 +83,9 @@ trt_status_t trt_split_infer(trt_network_t *network, trt_layer_t *layer) {
       if (sizes[i] < 0)
         return trt_error(TRT_STATUS_SHAPE_ERROR, "split size %d is negative (%lld)", i,
                          (long long)sizes[i]);
+      if (sizes[i] > length - total) /* total <= length here: no overflow */
+        return trt_error(TRT_STATUS_SHAPE_ERROR, "split sizes exceed axis %d's %lld", axis,
+                         (long long)length);
       total += sizes[i];
     }
     if (total != length)

@@ -206,8 +206,12 @@ static void test_split(void) {
 
   CHECK(run_split(x, 1, 3, (int64_t[]){1, 1, 1}, false, NULL) == TRT_STATUS_SHAPE_ERROR);
   CHECK(strstr(trt_last_error(), "split sizes add up to 3, but axis 1 has 6") != NULL);
-  CHECK(run_split(x, 1, 2, (int64_t[]){7, -1}, true, NULL) == TRT_STATUS_SHAPE_ERROR);
+  CHECK(run_split(x, 1, 2, (int64_t[]){-1, 7}, true, NULL) == TRT_STATUS_SHAPE_ERROR);
   CHECK(strstr(trt_last_error(), "negative") != NULL);
+  /* Sizes whose sum overflows (a crafted plan found this). */
+  CHECK(run_split(x, 1, 2, (int64_t[]){INT64_MAX, INT64_MAX}, true, NULL) ==
+        TRT_STATUS_SHAPE_ERROR);
+  CHECK(strstr(trt_last_error(), "split sizes exceed axis 1's 6") != NULL);
   CHECK(run_split(x, 3, 2, NULL, false, NULL) == TRT_STATUS_SHAPE_ERROR);
   CHECK(strstr(trt_last_error(), "axis 3 is out of range") != NULL);
   CHECK(run_split(d3(1, 5, 1), 1, 4, NULL, false, NULL) == TRT_STATUS_SHAPE_ERROR);
