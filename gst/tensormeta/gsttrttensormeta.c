@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <gst/video/video.h>
+
 GST_DEBUG_CATEGORY_STATIC (gst_trt_tensor_meta_debug);
 #define GST_CAT_DEFAULT gst_trt_tensor_meta_debug
 
@@ -144,47 +146,91 @@ tensor_meta_free (GstMeta * base, GstBuffer * buffer)
   tensor_meta_clear ((GstTrtTensorMeta *) base);
 }
 
-/* Copies follow the buffer (the tensors' data is shared by reference). Other
- * transforms (scaling, cropping) change the frame the geometry describes:
- * the meta is not carried over them. */
+static void
+copy_geometry (GstTrtTensorMeta * dest, const GstTrtTensorMeta * src)
+{
+  dest->network_width = src->network_width;
+  dest->network_height = src->network_height;
+  dest->source_width = src->source_width;
+  dest->source_height = src->source_height;
+  dest->scale_x = src->scale_x;
+  dest->scale_y = src->scale_y;
+  dest->pad_x = src->pad_x;
+  dest->pad_y = src->pad_y;
+  dest->batch_size = src->batch_size;
+  dest->batch_index = src->batch_index;
+}
+
+static GstTrtTensorMeta *
+copy_meta (GstBuffer * dest, const GstTrtTensorMeta * src)
+{
+  GstTrtTensorMeta *copy = gst_trt_tensor_meta_add (dest);
+
+  if (!copy)
+    return NULL;
+  copy->num_tensors = src->num_tensors;
+  copy->tensors = g_new0 (GstTrtTensor *, MAX (src->num_tensors, 1));
+  for (gsize i = 0; i < src->num_tensors; i++)
+    copy->tensors[i] = gst_trt_tensor_copy (src->tensors[i]);
+  copy_geometry (copy, src);
+  return copy;
+}
+
+/* The meta describes where the tensors' coordinates lie in the frame, so it
+ * is tagged "video", "size" and "orientation" (see the API type below):
+ * elements that change none of those copy it, and the others ask this
+ * function.
+ *  - a copy of the whole buffer keeps it (the tensors' data is shared by
+ *    reference); a copy of a region does not;
+ *  - a scale (videoscale, videoconvertscale) keeps it with the geometry
+ *    mapped to the new frame size: the frame's points move by out/in, so
+ *    the network-pixels-per-frame-pixel scale by in/out;
+ *  - any other transform (crops, flips, rotations, boxes) drops it, since
+ *    the geometry could only describe the old frame. */
 static gboolean
 tensor_meta_transform (GstBuffer * dest, GstMeta * base, GstBuffer * buffer,
     GQuark type, gpointer data)
 {
   GstTrtTensorMeta *src = (GstTrtTensorMeta *) base;
-  GstTrtTensorMeta *copy;
 
   (void) buffer;
-  if (!GST_META_TRANSFORM_IS_COPY (type))
-    return FALSE;
-  if (((GstMetaTransformCopy *) data)->region)
-    return FALSE;
+  if (GST_META_TRANSFORM_IS_COPY (type)) {
+    if (((GstMetaTransformCopy *) data)->region)
+      return FALSE;
+    return copy_meta (dest, src) != NULL;
+  }
+  if (GST_VIDEO_META_TRANSFORM_IS_SCALE (type)) {
+    const GstVideoMetaTransform *scale = data;
+    const gint in_width = GST_VIDEO_INFO_WIDTH (scale->in_info);
+    const gint in_height = GST_VIDEO_INFO_HEIGHT (scale->in_info);
+    const gint out_width = GST_VIDEO_INFO_WIDTH (scale->out_info);
+    const gint out_height = GST_VIDEO_INFO_HEIGHT (scale->out_info);
+    GstTrtTensorMeta *copy;
 
-  copy = gst_trt_tensor_meta_add (dest);
-  if (!copy)
-    return FALSE;
-  copy->num_tensors = src->num_tensors;
-  copy->tensors = g_new0 (GstTrtTensor *, MAX (src->num_tensors, 1));
-  for (gsize i = 0; i < src->num_tensors; i++)
-    copy->tensors[i] = gst_trt_tensor_copy (src->tensors[i]);
-  copy->network_width = src->network_width;
-  copy->network_height = src->network_height;
-  copy->source_width = src->source_width;
-  copy->source_height = src->source_height;
-  copy->scale_x = src->scale_x;
-  copy->scale_y = src->scale_y;
-  copy->pad_x = src->pad_x;
-  copy->pad_y = src->pad_y;
-  copy->batch_size = src->batch_size;
-  copy->batch_index = src->batch_index;
-  return TRUE;
+    if (in_width <= 0 || in_height <= 0 || out_width <= 0 || out_height <= 0)
+      return FALSE;
+    copy = copy_meta (dest, src);
+    if (!copy)
+      return FALSE;
+    copy->source_width = out_width;
+    copy->source_height = out_height;
+    copy->scale_x = src->scale_x * in_width / out_width;
+    copy->scale_y = src->scale_y * in_height / out_height;
+    GST_LOG ("geometry follows a scale from %dx%d to %dx%d", in_width, in_height,
+        out_width, out_height);
+    return TRUE;
+  }
+  GST_LOG ("dropped by a %s transform", g_quark_to_string (type));
+  return FALSE;
 }
 
 GType
 gst_trt_tensor_meta_api_get_type (void)
 {
   static GType type = 0;
-  static const gchar *tags[] = { NULL };
+  static const gchar *tags[] = { GST_META_TAG_VIDEO_STR, GST_META_TAG_VIDEO_SIZE_STR,
+    GST_META_TAG_VIDEO_ORIENTATION_STR, NULL
+  };
 
   if (g_once_init_enter (&type)) {
     GType registered = gst_meta_api_type_register ("GstTrtTensorMetaAPI", tags);

@@ -12,6 +12,12 @@
  * A point (x, y) of the network input maps to the source frame as
  *   src_x = (x - pad_x) / scale_x,  src_y = (y - pad_y) / scale_y.
  *
+ * The meta is tagged "video", "size" and "orientation": downstream elements
+ * that change the frame's size (videoscale, videoconvertscale) map the
+ * geometry to the new size, and those that crop, flip, rotate or box the
+ * frame drop the meta, so a meta that reaches you always describes the frame
+ * it is on.
+ *
  * Link with pkg-config's gstreamer-trt-tensormeta-1.0. */
 #ifndef GST_TRT_TENSOR_META_H
 #define GST_TRT_TENSOR_META_H
