@@ -10,6 +10,9 @@ packages=(
   libglib2.0-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  # Decoders for pipelines/file.sh: H.264 (libav), its parser (bad), MP4
+  # demuxing (good), and the x264 encoder the element tests make clips with.
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3 python3-numpy python3-opencv python3-onnx
   libonnx-testdata
   ca-certificates
