@@ -866,8 +866,8 @@ configure_preprocess (GstTrtInfer * self)
       if (normalization & (1 << i))
         g_string_append_printf (names, "%s%s", names->len ? ", " : "", all[i]);
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("Input '%s' is uint8: trtinfer feeds it raw pixel values 0..255, so %s cannot "
-            "apply; leave them unset for this model",
+        ("Input '%s' is uint8: trtinfer feeds it raw pixel values 0..255 without "
+            "normalization; unset %s for this model",
             trt_engine_binding_name (self->engine, self->info.input_binding), names->str),
         (NULL));
     g_string_free (names, TRUE);

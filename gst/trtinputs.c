@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Where the FP16 engines that would take float16 inputs are planned. */
-#define FLOAT16_NOTE "float16 inputs come with FP16 engines (issue 11)"
+#define FLOAT16_NOTE "float16 inputs come with FP16 engines, issue 11"
 
 const gchar *
 gst_trt_input_layout_name (GstTrtInputLayout layout)
@@ -275,6 +275,23 @@ values_per_frame (const GstTrtInputDesc * input, gboolean batched)
   return count;
 }
 
+/* Zeros as input-values would take them for @count values of @type. */
+static gchar *
+example_values (gsize count, trt_data_type_t type)
+{
+  const gchar *zero = is_integer_type (type) || type == TRT_DATA_TYPE_BOOL ? "0" : "0.0";
+
+  if (count == 1)
+    return g_strdup (zero);
+  if (count == 0 || count > 8)
+    return g_strdup_printf ("<%s,...>", zero);
+  GString *text = g_string_new ("<");
+  for (gsize i = 0; i < count; i++)
+    g_string_append_printf (text, "%s%s", i ? "," : "", zero);
+  g_string_append_c (text, '>');
+  return g_string_free (text, FALSE);
+}
+
 static gboolean
 resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
     gint capacity, const gchar * model, GstTrtAuxInput * aux, GError ** error)
@@ -324,11 +341,13 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
   } else if (g_strcmp0 (input->name, "scale_factor") == 0) {
     aux->kind = GST_TRT_AUX_SCALE_FACTOR;
   } else {
+    gchar *example = example_values (aux->count, input->type);
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         "Input %s of '%s' is not the image and trtinfer cannot fill it: give its values "
-        "with input-values, e.g. input-values=\"values, %s=<0.0,0.0>\" (or "
+        "with input-values, e.g. input-values=\"values, %s=%s\" (or "
         GST_TRT_AUX_IMAGE_SIZE_NAME " or " GST_TRT_AUX_SCALE_FACTOR_NAME
-        " for per-frame values)", what, model, input->name);
+        " for per-frame values)", what, model, input->name, example);
+    g_free (example);
     goto done;
   }
 
@@ -380,8 +399,8 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
       for (guint i = 0; i < num_values; i++) {
         if (!value_fits (input->type, aux->values[i])) {
           g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-              "input-values: %g (value %u for input %s) is not a %s value", aux->values[i],
-              i, what, trt_data_type_name (input->type));
+              "input-values: %g (value %u for input %s) does not fit its type",
+              aux->values[i], i, what);
           goto done;
         }
       }
