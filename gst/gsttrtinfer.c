@@ -22,6 +22,22 @@
  * Builds (first run) or loads (later runs) an engine for model.onnx and runs
  * it on 100 test frames. Add `GST_DEBUG=trtinfer:5` to see each frame's
  * tensors.
+ *
+ * ## Model inputs
+ * The image input is 4-D, NCHW or NHWC (`input-layout`, read from the dims by
+ * default), float32 (normalized by `offsets`, `scale`, `mean`, `std`) or
+ * uint8 (raw pixels; normalization properties are refused), with 1 (luma),
+ * 3 (`channel-order`) or 4 channels (alpha from RGBA/BGRA frames, else 255).
+ * `input-name` names it when more than one input could be it. Every other
+ * input is filled by the element: inputs named `im_shape` and `scale_factor`
+ * (PaddleDetection's detectors) get the resized frame's (height, width) and
+ * resized / source as (y, x) for every frame; others take values from
+ * `input-values`:
+ * |[
+ * gst-launch-1.0 filesrc location=street.mp4 ! decodebin ! videoconvert ! \
+ *     trtinfer model-file=detector.onnx \
+ *     input-values="values, size=image-size, threshold=0.5" ! fakesink
+ * ]|
  */
 #include "gsttrtinfer.h"
 
@@ -283,9 +299,9 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), ready));
   g_object_class_install_property (gobject_class, PROP_INPUT_NAME,
       g_param_spec_string ("input-name", "Input name",
-          "Network input that receives the frames (default: the only input that can be "
-          "an image: 4-D with 1, 3 or 4 channels); every other input is filled from "
-          "input-values", NULL, ready));
+          "Network input that receives the frames: 4-D NCHW or NHWC, float32 or uint8, "
+          "1, 3 or 4 channels (default: the only input that can be one); the element "
+          "fills the other inputs (see input-values)", NULL, ready));
   g_object_class_install_property (gobject_class, PROP_INPUT_LAYOUT,
       g_param_spec_enum ("input-layout", "Input layout",
           "Layout of the image input; auto reads it from the dims and takes NCHW when "
