@@ -21,7 +21,7 @@ gst_trt_input_layout_name (GstTrtInputLayout layout)
 }
 
 void
-gst_trt_input_plan_clear (GstTrtInputPlan * plan)
+gst_trt_input_plan_clear (GstTrtInputPlan *plan)
 {
   for (guint i = 0; plan->aux && i < plan->num_aux; i++) {
     g_free (plan->aux[i].name);
@@ -32,7 +32,8 @@ gst_trt_input_plan_clear (GstTrtInputPlan * plan)
   plan->image_id = -1;
 }
 
-/* ---- the image ------------------------------------------------------------ */
+/* ---- the image ------------------------------------------------------------
+ */
 
 static gboolean
 is_channel_count (int64_t d)
@@ -45,11 +46,12 @@ is_channel_count (int64_t d)
  * channels, so models read as they always did; NHWC only when dim 1 cannot
  * be and dim 3 can (a dynamic dim is no channel count). */
 static GstTrtInputLayout
-image_layout (const trt_dims_t * dims, GstTrtInputLayout requested)
+image_layout (const trt_dims_t *dims, GstTrtInputLayout requested)
 {
   if (dims->nb_dims != 4)
     return GST_TRT_INPUT_LAYOUT_AUTO;
-  gboolean nchw = is_channel_count (dims->d[1]), nhwc = is_channel_count (dims->d[3]);
+  gboolean nchw = is_channel_count (dims->d[1]),
+           nhwc = is_channel_count (dims->d[3]);
   switch (requested) {
     case GST_TRT_INPUT_LAYOUT_NCHW:
       return nchw ? GST_TRT_INPUT_LAYOUT_NCHW : GST_TRT_INPUT_LAYOUT_AUTO;
@@ -57,28 +59,30 @@ image_layout (const trt_dims_t * dims, GstTrtInputLayout requested)
       return nhwc ? GST_TRT_INPUT_LAYOUT_NHWC : GST_TRT_INPUT_LAYOUT_AUTO;
     default:
       return nchw ? GST_TRT_INPUT_LAYOUT_NCHW
-          : nhwc ? GST_TRT_INPUT_LAYOUT_NHWC : GST_TRT_INPUT_LAYOUT_AUTO;
+          : nhwc  ? GST_TRT_INPUT_LAYOUT_NHWC
+                  : GST_TRT_INPUT_LAYOUT_AUTO;
   }
 }
 
 static gchar *
-describe_input (const GstTrtInputDesc * input)
+describe_input (const GstTrtInputDesc *input)
 {
   char dims[128];
 
   trt_dims_format (&input->dims, dims, sizeof (dims));
-  return g_strdup_printf ("'%s' (%s %s)", input->name, trt_data_type_name (input->type),
-      dims);
+  return g_strdup_printf ("'%s' (%s %s)", input->name,
+      trt_data_type_name (input->type), dims);
 }
 
 static gchar *
-input_list (const GstTrtInputDesc * inputs, guint num_inputs, gboolean image_like_only,
-    GstTrtInputLayout layout)
+input_list (const GstTrtInputDesc *inputs, guint num_inputs,
+    gboolean image_like_only, GstTrtInputLayout layout)
 {
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < num_inputs; i++) {
-    if (image_like_only && image_layout (&inputs[i].dims, layout) == GST_TRT_INPUT_LAYOUT_AUTO)
+    if (image_like_only
+        && image_layout (&inputs[i].dims, layout) == GST_TRT_INPUT_LAYOUT_AUTO)
       continue;
     gchar *one = describe_input (&inputs[i]);
     g_string_append_printf (text, "%s%s", text->len ? ", " : "", one);
@@ -89,37 +93,49 @@ input_list (const GstTrtInputDesc * inputs, guint num_inputs, gboolean image_lik
 
 /* Why @input cannot be the image, or NULL when it can. */
 static gchar *
-image_problem (const GstTrtInputDesc * input, GstTrtInputLayout requested,
-    const gchar * model)
+image_problem (const GstTrtInputDesc *input, GstTrtInputLayout requested,
+    const gchar *model)
 {
   gchar *what = describe_input (input), *problem = NULL;
 
   if (input->dims.nb_dims != 4) {
-    problem = g_strdup_printf ("Input %s of '%s' has %d dimensions; trtinfer feeds images "
-        "as 4-D NCHW or NHWC tensors", what, model, input->dims.nb_dims);
-  } else if (image_layout (&input->dims, requested) == GST_TRT_INPUT_LAYOUT_AUTO) {
+    problem = g_strdup_printf ("Input %s of '%s' has %d dimensions; trtinfer "
+                               "feeds images "
+                               "as 4-D NCHW or NHWC tensors",
+        what, model, input->dims.nb_dims);
+  } else if (image_layout (&input->dims, requested)
+      == GST_TRT_INPUT_LAYOUT_AUTO) {
     if (requested == GST_TRT_INPUT_LAYOUT_AUTO)
-      problem = g_strdup_printf ("Input %s of '%s' is no image trtinfer can feed: neither "
-          "dim 1 (NCHW) nor dim 3 (NHWC) is 1, 3 or 4 channels", what, model);
+      problem = g_strdup_printf (
+          "Input %s of '%s' is no image trtinfer can feed: neither "
+          "dim 1 (NCHW) nor dim 3 (NHWC) is 1, 3 or 4 channels",
+          what, model);
     else
-      problem = g_strdup_printf ("Input %s of '%s' is no image trtinfer can feed with "
-          "input-layout=%s: its channels (dim %d) must be 1, 3 or 4", what, model,
-          gst_trt_input_layout_name (requested),
+      problem = g_strdup_printf (
+          "Input %s of '%s' is no image trtinfer can feed with "
+          "input-layout=%s: its channels (dim %d) must be 1, 3 or 4",
+          what, model, gst_trt_input_layout_name (requested),
           requested == GST_TRT_INPUT_LAYOUT_NCHW ? 1 : 3);
   } else if (input->type == TRT_DATA_TYPE_FLOAT16) {
-    problem = g_strdup_printf ("Input %s of '%s' is float16; trtinfer feeds float32 and "
-        "uint8 images (" FLOAT16_NOTE ")", what, model);
-  } else if (input->type != TRT_DATA_TYPE_FLOAT32 && input->type != TRT_DATA_TYPE_UINT8) {
-    problem = g_strdup_printf ("Input %s of '%s' is %s; trtinfer feeds float32 and uint8 "
-        "images", what, model, trt_data_type_name (input->type));
+    problem = g_strdup_printf ("Input %s of '%s' is float16; trtinfer feeds "
+                               "float32 and "
+                               "uint8 images (" FLOAT16_NOTE ")",
+        what, model);
+  } else if (input->type != TRT_DATA_TYPE_FLOAT32
+      && input->type != TRT_DATA_TYPE_UINT8) {
+    problem = g_strdup_printf ("Input %s of '%s' is %s; trtinfer feeds float32 "
+                               "and uint8 "
+                               "images",
+        what, model, trt_data_type_name (input->type));
   }
   g_free (what);
   return problem;
 }
 
 static gboolean
-find_image (const GstTrtInputDesc * inputs, guint num_inputs,
-    const GstTrtInputOptions * options, const gchar * model, guint * image, GError ** error)
+find_image (const GstTrtInputDesc *inputs, guint num_inputs,
+    const GstTrtInputOptions *options, const gchar *model, guint *image,
+    GError **error)
 {
   gchar *problem;
 
@@ -136,8 +152,8 @@ find_image (const GstTrtInputDesc * inputs, guint num_inputs,
     if (found == num_inputs) {
       gchar *list = input_list (inputs, num_inputs, FALSE, options->layout);
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "input-name: model '%s' has no input named '%s' (its inputs are %s)", model,
-          options->input_name, list);
+          "input-name: model '%s' has no input named '%s' (its inputs are %s)",
+          model, options->input_name, list);
       g_free (list);
       return FALSE;
     }
@@ -145,7 +161,8 @@ find_image (const GstTrtInputDesc * inputs, guint num_inputs,
   } else {
     guint candidates = 0;
     for (guint i = 0; i < num_inputs; i++) {
-      if (image_layout (&inputs[i].dims, options->layout) != GST_TRT_INPUT_LAYOUT_AUTO) {
+      if (image_layout (&inputs[i].dims, options->layout)
+          != GST_TRT_INPUT_LAYOUT_AUTO) {
         if (candidates++ == 0)
           *image = i;
       }
@@ -153,33 +170,41 @@ find_image (const GstTrtInputDesc * inputs, guint num_inputs,
     if (candidates > 1) {
       gchar *list = input_list (inputs, num_inputs, TRUE, options->layout);
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "'%s' has %u inputs that could take the frames (%s): set input-name to the one "
-          "that does", model, candidates, list);
+          "'%s' has %u inputs that could take the frames (%s): set input-name "
+          "to the one "
+          "that does",
+          model, candidates, list);
       g_free (list);
       return FALSE;
     }
     if (candidates == 0 && num_inputs == 1) {
-      *image = 0;               /* its own problem says the most */
+      *image = 0; /* its own problem says the most */
     } else if (candidates == 0) {
       gchar *list = input_list (inputs, num_inputs, FALSE, options->layout);
       g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-          "None of the inputs of '%s' (%s) is an image trtinfer can feed: a 4-D NCHW or "
-          "NHWC tensor with 1, 3 or 4 channels%s", model, list,
-          options->layout == GST_TRT_INPUT_LAYOUT_AUTO ? "" : " in the input-layout set");
+          "None of the inputs of '%s' (%s) is an image trtinfer can feed: a "
+          "4-D NCHW or "
+          "NHWC tensor with 1, 3 or 4 channels%s",
+          model, list,
+          options->layout == GST_TRT_INPUT_LAYOUT_AUTO
+              ? ""
+              : " in the input-layout set");
       g_free (list);
       return FALSE;
     }
   }
   problem = image_problem (&inputs[*image], options->layout, model);
   if (problem) {
-    g_set_error_literal (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT, problem);
+    g_set_error_literal (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        problem);
     g_free (problem);
     return FALSE;
   }
   return TRUE;
 }
 
-/* ---- the other inputs ----------------------------------------------------- */
+/* ---- the other inputs -----------------------------------------------------
+ */
 
 static gboolean
 is_integer_type (trt_data_type_t type)
@@ -205,7 +230,8 @@ value_fits (trt_data_type_t type, gdouble value)
     case TRT_DATA_TYPE_UINT8:
       return value == floor (value) && value >= 0 && value <= G_MAXUINT8;
     case TRT_DATA_TYPE_INT32:
-      return value == floor (value) && value >= G_MININT32 && value <= G_MAXINT32;
+      return value == floor (value) && value >= G_MININT32
+          && value <= G_MAXINT32;
     case TRT_DATA_TYPE_INT64:
       /* doubles hold integers exactly up to 2^53 */
       return value == floor (value) && fabs (value) <= 9007199254740992.0;
@@ -215,7 +241,7 @@ value_fits (trt_data_type_t type, gdouble value)
 }
 
 static gboolean
-number_of (const GValue * value, gdouble * out)
+number_of (const GValue *value, gdouble *out)
 {
   GValue number = G_VALUE_INIT;
 
@@ -233,17 +259,18 @@ number_of (const GValue * value, gdouble * out)
 /* The numbers of an input-values field: one number, or an array or list of
  * them. NULL when an item is not a number. */
 static gdouble *
-numbers_of (const GValue * value, guint * count)
+numbers_of (const GValue *value, guint *count)
 {
   gdouble *numbers;
 
   if (GST_VALUE_HOLDS_ARRAY (value) || GST_VALUE_HOLDS_LIST (value)) {
     gboolean array = GST_VALUE_HOLDS_ARRAY (value);
-    *count = array ? gst_value_array_get_size (value) : gst_value_list_get_size (value);
+    *count = array ? gst_value_array_get_size (value)
+                   : gst_value_list_get_size (value);
     numbers = g_new0 (gdouble, MAX (*count, 1));
     for (guint i = 0; i < *count; i++) {
       const GValue *item = array ? gst_value_array_get_value (value, i)
-          : gst_value_list_get_value (value, i);
+                                 : gst_value_list_get_value (value, i);
       if (!number_of (item, &numbers[i])) {
         g_free (numbers);
         return NULL;
@@ -263,7 +290,7 @@ numbers_of (const GValue * value, guint * count)
 /* Values per frame of @input (per batch when it does not follow the
  * batch); 0 while a dim is dynamic. */
 static gsize
-values_per_frame (const GstTrtInputDesc * input, gboolean batched)
+values_per_frame (const GstTrtInputDesc *input, gboolean batched)
 {
   gsize count = 1;
 
@@ -279,7 +306,8 @@ values_per_frame (const GstTrtInputDesc * input, gboolean batched)
 static gchar *
 example_values (gsize count, trt_data_type_t type)
 {
-  const gchar *zero = is_integer_type (type) || type == TRT_DATA_TYPE_BOOL ? "0" : "0.0";
+  const gchar *zero =
+      is_integer_type (type) || type == TRT_DATA_TYPE_BOOL ? "0" : "0.0";
 
   if (count == 1)
     return g_strdup (zero);
@@ -293,11 +321,12 @@ example_values (gsize count, trt_data_type_t type)
 }
 
 static gboolean
-resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
-    gint capacity, const gchar * model, GstTrtAuxInput * aux, GError ** error)
+resolve_aux (const GstTrtInputDesc *input, const GstTrtInputOptions *options,
+    gint capacity, const gchar *model, GstTrtAuxInput *aux, GError **error)
 {
   const GValue *given = options->input_values
-      ? gst_structure_get_value (options->input_values, input->name) : NULL;
+      ? gst_structure_get_value (options->input_values, input->name)
+      : NULL;
   gchar *what = describe_input (input);
   guint num_values = 0;
   gboolean ok = FALSE;
@@ -306,8 +335,8 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
   aux->name = g_strdup (input->name);
   aux->type = input->type;
   /* As for outputs: a fixed first dim equal to the batch is the batch. */
-  aux->batched = input->dims.nb_dims > 0 && (input->batched || (capacity > 1
-          && input->dims.d[0] == capacity));
+  aux->batched = input->dims.nb_dims > 0
+      && (input->batched || (capacity > 1 && input->dims.d[0] == capacity));
   aux->count = values_per_frame (input, aux->batched);
 
   if (given && G_VALUE_HOLDS_STRING (given)) {
@@ -318,9 +347,10 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
       aux->kind = GST_TRT_AUX_SCALE_FACTOR;
     } else {
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "input-values: %s=%s: give numbers (e.g. <1.0,2.0>), "
-          GST_TRT_AUX_IMAGE_SIZE_NAME " or " GST_TRT_AUX_SCALE_FACTOR_NAME, input->name,
-          source ? source : "");
+          "input-values: %s=%s: give numbers (e.g. "
+          "<1.0,2.0>), " GST_TRT_AUX_IMAGE_SIZE_NAME
+          " or " GST_TRT_AUX_SCALE_FACTOR_NAME,
+          input->name, source ? source : "");
       goto done;
     }
   } else if (given) {
@@ -329,9 +359,10 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
     if (!aux->values) {
       gchar *text = gst_value_serialize (given);
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "input-values: %s=%s: give numbers (e.g. <1.0,2.0>), "
-          GST_TRT_AUX_IMAGE_SIZE_NAME " or " GST_TRT_AUX_SCALE_FACTOR_NAME, input->name,
-          text ? text : "?");
+          "input-values: %s=%s: give numbers (e.g. "
+          "<1.0,2.0>), " GST_TRT_AUX_IMAGE_SIZE_NAME
+          " or " GST_TRT_AUX_SCALE_FACTOR_NAME,
+          input->name, text ? text : "?");
       g_free (text);
       goto done;
     }
@@ -343,39 +374,45 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
   } else {
     gchar *example = example_values (aux->count, input->type);
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-        "Input %s of '%s' is not the image and trtinfer cannot fill it: give its values "
-        "with input-values, e.g. input-values=\"values, %s=%s\" (or "
-        GST_TRT_AUX_IMAGE_SIZE_NAME " or " GST_TRT_AUX_SCALE_FACTOR_NAME
-        " for per-frame values)", what, model, input->name, example);
+        "Input %s of '%s' is not the image and trtinfer cannot fill it: give "
+        "its values "
+        "with input-values, e.g. input-values=\"values, %s=%s\" "
+        "(or " GST_TRT_AUX_IMAGE_SIZE_NAME " or " GST_TRT_AUX_SCALE_FACTOR_NAME
+        " for per-frame values)",
+        what, model, input->name, example);
     g_free (example);
     goto done;
   }
 
   if (input->type == TRT_DATA_TYPE_FLOAT16) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        "Input %s of '%s' is float16; trtinfer fills float32, float64 and integer inputs ("
-        FLOAT16_NOTE ")", what, model);
+        "Input %s of '%s' is float16; trtinfer fills float32, float64 and "
+        "integer inputs (" FLOAT16_NOTE ")",
+        what, model);
     goto done;
   }
   switch (aux->kind) {
     case GST_TRT_AUX_IMAGE_SIZE:
-    case GST_TRT_AUX_SCALE_FACTOR:{
+    case GST_TRT_AUX_SCALE_FACTOR: {
       gboolean size = aux->kind == GST_TRT_AUX_IMAGE_SIZE;
       gboolean type_ok = input->type == TRT_DATA_TYPE_FLOAT32
           || input->type == TRT_DATA_TYPE_FLOAT64
-          || (size && (input->type == TRT_DATA_TYPE_INT32
+          || (size
+              && (input->type == TRT_DATA_TYPE_INT32
                   || input->type == TRT_DATA_TYPE_INT64));
       if (!type_ok) {
         g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-            "Input %s of '%s' takes the %s: trtinfer writes it as float32 or float64%s",
+            "Input %s of '%s' takes the %s: trtinfer writes it as float32 or "
+            "float64%s",
             what, model, size ? "image size" : "scale factor",
             size ? ", int32 or int64" : "");
         goto done;
       }
       if (aux->count != 0 && aux->count != 2) {
         g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-            "Input %s of '%s' takes the %s, which is 2 values per frame (%s), not %"
-            G_GSIZE_FORMAT, what, model, size ? "image size" : "scale factor",
+            "Input %s of '%s' takes the %s, which is 2 values per frame (%s), "
+            "not %" G_GSIZE_FORMAT,
+            what, model, size ? "image size" : "scale factor",
             size ? "height, width" : "y, x", aux->count);
         goto done;
       }
@@ -383,7 +420,8 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
     }
     case GST_TRT_AUX_VALUES:
       if (!is_integer_type (input->type) && input->type != TRT_DATA_TYPE_FLOAT32
-          && input->type != TRT_DATA_TYPE_FLOAT64 && input->type != TRT_DATA_TYPE_BOOL) {
+          && input->type != TRT_DATA_TYPE_FLOAT64
+          && input->type != TRT_DATA_TYPE_BOOL) {
         g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
             "Input %s of '%s' is %s, which trtinfer cannot fill", what, model,
             trt_data_type_name (input->type));
@@ -391,9 +429,9 @@ resolve_aux (const GstTrtInputDesc * input, const GstTrtInputOptions * options,
       }
       if (aux->count != 0 && num_values != aux->count) {
         g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-            "input-values gives %u value%s for input %s of '%s', which takes %"
-            G_GSIZE_FORMAT " per frame", num_values, num_values == 1 ? "" : "s", what,
-            model, aux->count);
+            "input-values gives %u value%s for input %s of '%s', which takes "
+            "%" G_GSIZE_FORMAT " per frame",
+            num_values, num_values == 1 ? "" : "s", what, model, aux->count);
         goto done;
       }
       for (guint i = 0; i < num_values; i++) {
@@ -416,8 +454,8 @@ done:
 /* Every field of input-values names an input other than the image: a
  * misspelt name would otherwise be ignored. */
 static gboolean
-check_value_names (const GstTrtInputDesc * inputs, guint num_inputs, guint image,
-    const GstTrtInputOptions * options, const gchar * model, GError ** error)
+check_value_names (const GstTrtInputDesc *inputs, guint num_inputs, guint image,
+    const GstTrtInputOptions *options, const gchar *model, GError **error)
 {
   const GstStructure *values = options->input_values;
 
@@ -435,8 +473,9 @@ check_value_names (const GstTrtInputDesc * inputs, guint num_inputs, guint image
     if (found == num_inputs) {
       gchar *list = input_list (inputs, num_inputs, FALSE, options->layout);
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "input-values: model '%s' has no input named '%s' (its inputs are %s)", model,
-          name, list);
+          "input-values: model '%s' has no input named '%s' (its inputs are "
+          "%s)",
+          model, name, list);
       g_free (list);
       return FALSE;
     }
@@ -445,9 +484,9 @@ check_value_names (const GstTrtInputDesc * inputs, guint num_inputs, guint image
 }
 
 gboolean
-gst_trt_inputs_resolve (const GstTrtInputDesc * inputs, guint num_inputs,
-    const GstTrtInputOptions * options, const gchar * model, GstTrtInputPlan * plan,
-    GError ** error)
+gst_trt_inputs_resolve (const GstTrtInputDesc *inputs, guint num_inputs,
+    const GstTrtInputOptions *options, const gchar *model,
+    GstTrtInputPlan *plan, GError **error)
 {
   guint image = 0;
 
@@ -480,7 +519,8 @@ gst_trt_inputs_resolve (const GstTrtInputDesc * inputs, guint num_inputs,
   return TRUE;
 }
 
-/* ---- writing -------------------------------------------------------------- */
+/* ---- writing --------------------------------------------------------------
+ */
 
 /* The element sees the engine's public headers only, so this small store
  * is its own; the values were checked to fit when they were resolved. */
@@ -513,7 +553,7 @@ store (gpointer out, trt_data_type_t type, gsize i, gdouble value)
 }
 
 void
-gst_trt_aux_input_write (const GstTrtAuxInput * aux, guint resized_width,
+gst_trt_aux_input_write (const GstTrtAuxInput *aux, guint resized_width,
     guint resized_height, gdouble scale_x, gdouble scale_y, gpointer out)
 {
   gdouble pair[2];
@@ -532,7 +572,8 @@ gst_trt_aux_input_write (const GstTrtAuxInput * aux, guint resized_width,
       values = aux->values;
       break;
   }
-  gsize count = aux->kind == GST_TRT_AUX_VALUES ? aux->count : MIN (aux->count, 2);
+  gsize count =
+      aux->kind == GST_TRT_AUX_VALUES ? aux->count : MIN (aux->count, 2);
   for (gsize i = 0; i < count; i++)
     store (out, aux->type, i, values[i]);
 }

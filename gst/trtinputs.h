@@ -17,17 +17,19 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
-  GST_TRT_INPUT_LAYOUT_AUTO,    /* NHWC only when dim 1 cannot be channels */
+typedef enum
+{
+  GST_TRT_INPUT_LAYOUT_AUTO, /* NHWC only when dim 1 cannot be channels */
   GST_TRT_INPUT_LAYOUT_NCHW,
   GST_TRT_INPUT_LAYOUT_NHWC,
 } GstTrtInputLayout;
 
 /* What an input other than the image receives. */
-typedef enum {
-  GST_TRT_AUX_IMAGE_SIZE,       /* (height, width) of the resized frame */
-  GST_TRT_AUX_SCALE_FACTOR,     /* (resized / source) as (y, x) */
-  GST_TRT_AUX_VALUES,           /* constants from input-values */
+typedef enum
+{
+  GST_TRT_AUX_IMAGE_SIZE,   /* (height, width) of the resized frame */
+  GST_TRT_AUX_SCALE_FACTOR, /* (resized / source) as (y, x) */
+  GST_TRT_AUX_VALUES,       /* constants from input-values */
 } GstTrtAuxKind;
 
 /* Field values of input-values that ask for per-frame values. */
@@ -35,27 +37,30 @@ typedef enum {
 #define GST_TRT_AUX_SCALE_FACTOR_NAME "scale-factor"
 
 /* One input as the model declares it. */
-typedef struct {
-  gint id;                      /* the caller's: binding or tensor index */
+typedef struct
+{
+  gint id; /* the caller's: binding or tensor index */
   const gchar *name;
   trt_data_type_t type;
-  trt_dims_t dims;              /* -1: dynamic (before building) */
-  gboolean batched;             /* dim 0 follows the batch */
+  trt_dims_t dims;  /* -1: dynamic (before building) */
+  gboolean batched; /* dim 0 follows the batch */
 } GstTrtInputDesc;
 
-typedef struct {
+typedef struct
+{
   gint id;
   gchar *name;
   GstTrtAuxKind kind;
   trt_data_type_t type;
-  gsize count;                  /* values per frame (or per batch, unbatched) */
+  gsize count; /* values per frame (or per batch, unbatched) */
   gboolean batched;
-  gdouble *values;              /* GST_TRT_AUX_VALUES: count of them */
+  gdouble *values; /* GST_TRT_AUX_VALUES: count of them */
 } GstTrtAuxInput;
 
-typedef struct {
+typedef struct
+{
   gint image_id;
-  gint capacity;                /* the image's dim 0: frames per inference; -1: dynamic */
+  gint capacity; /* the image's dim 0: frames per inference; -1: dynamic */
   GstTrtInputLayout layout;     /* NCHW or NHWC */
   trt_data_type_t type;         /* FLOAT32 or UINT8 */
   gint channels, height, width; /* -1 where still dynamic */
@@ -63,25 +68,26 @@ typedef struct {
   GstTrtAuxInput *aux;
 } GstTrtInputPlan;
 
-typedef struct {
-  const gchar *input_name;      /* NULL: find the image */
+typedef struct
+{
+  const gchar *input_name; /* NULL: find the image */
   GstTrtInputLayout layout;
-  const GstStructure *input_values;     /* NULL: none */
+  const GstStructure *input_values; /* NULL: none */
 } GstTrtInputOptions;
 
-void gst_trt_input_plan_clear (GstTrtInputPlan * plan);
+void gst_trt_input_plan_clear (GstTrtInputPlan *plan);
 
 /* Resolves every input of @inputs for the model called @model in messages.
  * FALSE with @error (GST_RESOURCE_ERROR_SETTINGS for a property that names
  * something wrong, GST_STREAM_ERROR_FORMAT for a model trtinfer cannot
  * feed). Checks of sizes that are still dynamic wait for the built engine. */
-gboolean gst_trt_inputs_resolve (const GstTrtInputDesc * inputs, guint num_inputs,
-    const GstTrtInputOptions * options, const gchar * model, GstTrtInputPlan * plan,
-    GError ** error);
+gboolean gst_trt_inputs_resolve (const GstTrtInputDesc *inputs,
+    guint num_inputs, const GstTrtInputOptions *options, const gchar *model,
+    GstTrtInputPlan *plan, GError **error);
 
 /* Writes @aux's values for a frame of this geometry to @out (count
  * elements of aux->type). */
-void gst_trt_aux_input_write (const GstTrtAuxInput * aux, guint resized_width,
+void gst_trt_aux_input_write (const GstTrtAuxInput *aux, guint resized_width,
     guint resized_height, gdouble scale_x, gdouble scale_y, gpointer out);
 
 const gchar *gst_trt_input_layout_name (GstTrtInputLayout layout);
