@@ -28,13 +28,22 @@ typedef struct {
   GstTrtPreprocessGeometry geometry;
 } Pending;
 
+/* An input other than the image, filled by the element. */
+typedef struct {
+  GstTrtAuxInput desc;          /* desc.id is the binding */
+  gsize item_bytes;             /* one frame's values (batched) or all */
+  guint8 *data;                 /* capacity items (batched) or one */
+} AuxInput;
+
 struct _GstTrtBatch {
   trt_context_t *context;
   gint num_bindings;
   gint input_binding;
   guint capacity;
-  gsize item_floats;            /* C * H * W */
-  gfloat *input;                /* capacity items */
+  gsize item_bytes;             /* one preprocessed frame */
+  guint8 *input;                /* capacity items */
+  guint num_aux;
+  AuxInput *aux;
   guint num_outputs;
   Output *outputs;
   guint filled;
@@ -92,9 +101,14 @@ allocate_device_bindings (GstTrtBatch * batch, const trt_engine_t * engine, GErr
 static trt_status_t
 execute_on_device (GstTrtBatch * batch, guint count, void *const *bindings)
 {
-  gsize input_bytes = (gsize) count * batch->item_floats * sizeof (gfloat);
+  gsize input_bytes = (gsize) count * batch->item_bytes;
   trt_status_t status = trt_memcpy_host_to_device (batch->device_bindings[batch->input_binding],
       bindings[batch->input_binding], input_bytes, batch->stream);
+  for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_aux; i++) {
+    const AuxInput *aux = &batch->aux[i];
+    status = trt_memcpy_host_to_device (batch->device_bindings[aux->desc.id], aux->data,
+        aux->desc.batched ? count * aux->item_bytes : aux->item_bytes, batch->stream);
+  }
   if (status == TRT_STATUS_OK)
     status = trt_context_enqueue (batch->context, (int) count, batch->device_bindings,
         batch->stream);
@@ -107,9 +121,31 @@ execute_on_device (GstTrtBatch * batch, guint count, void *const *bindings)
   return status != TRT_STATUS_OK ? status : synced;
 }
 
+/* Per-frame inputs are written as frames arrive; constants once, into
+ * every item. */
+static void
+setup_aux_inputs (GstTrtBatch * batch, const GstTrtModelInfo * info)
+{
+  batch->num_aux = info->inputs.num_aux;
+  batch->aux = g_new0 (AuxInput, MAX (batch->num_aux, 1));
+  for (guint i = 0; i < batch->num_aux; i++) {
+    AuxInput *aux = &batch->aux[i];
+    guint items = info->inputs.aux[i].batched ? batch->capacity : 1;
+    aux->desc = info->inputs.aux[i];
+    aux->desc.name = g_strdup (aux->desc.name);
+    aux->desc.values = g_memdup2 (aux->desc.values, aux->desc.count * sizeof (gdouble));
+    aux->item_bytes = aux->desc.count * trt_data_type_size (aux->desc.type);
+    aux->data = g_malloc0 (MAX (items * aux->item_bytes, 1));
+    if (aux->desc.kind == GST_TRT_AUX_VALUES)
+      for (guint item = 0; item < items; item++)
+        gst_trt_aux_input_write (&aux->desc, 0, 0, 0.0, 0.0,
+            aux->data + item * aux->item_bytes);
+  }
+}
+
 GstTrtBatch *
 gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
-    GError ** error)
+    gsize item_bytes, GError ** error)
 {
   GstTrtBatch *batch = g_new0 (GstTrtBatch, 1);
 
@@ -118,8 +154,8 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
   batch->num_bindings = trt_engine_num_bindings (engine);
   batch->input_binding = info->input_binding;
   batch->capacity = info->capacity;
-  batch->item_floats = (gsize) info->channels * info->height * info->width;
-  batch->input = g_try_new0 (gfloat, batch->item_floats * batch->capacity);
+  batch->item_bytes = item_bytes;
+  batch->input = g_try_malloc0 (batch->item_bytes * batch->capacity);
   batch->num_outputs = info->num_outputs;
   batch->outputs = g_new0 (Output, MAX (info->num_outputs, 1));
   if (!batch->input) {
@@ -127,6 +163,7 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
         "Out of memory for a batch of %u inputs", batch->capacity);
     goto failed;
   }
+  setup_aux_inputs (batch, info);
 
   for (guint i = 0; i < info->num_outputs; i++) {
     Output *out = &batch->outputs[i];
@@ -169,6 +206,8 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
     gboolean used = b == batch->input_binding;
     for (guint i = 0; i < info->num_outputs; i++)
       used |= info->output_bindings[i] == b;
+    for (guint i = 0; i < batch->num_aux; i++)
+      used |= batch->aux[i].desc.id == b;
     if (!used) {
       batch->scratch[b] = g_malloc0 (binding_bytes (engine, b));
     }
@@ -223,6 +262,12 @@ gst_trt_batch_free (GstTrtBatch * batch)
     g_free (batch->scratch[b]);
   g_free (batch->scratch);
   g_free (batch->input);
+  for (guint i = 0; batch->aux && i < batch->num_aux; i++) {
+    g_free (batch->aux[i].desc.name);
+    g_free (batch->aux[i].desc.values);
+    g_free (batch->aux[i].data);
+  }
+  g_free (batch->aux);
   g_free (batch->outputs);
   g_free (batch);
 }
@@ -245,12 +290,28 @@ gst_trt_batch_has_pending (const GstTrtBatch * batch)
   return batch->pending.length > 0;
 }
 
-gfloat *
+gpointer
 gst_trt_batch_next_slot (GstTrtBatch * batch)
 {
   if (batch->filled >= batch->capacity)
     return NULL;
-  return batch->input + (gsize) batch->filled * batch->item_floats;
+  return batch->input + (gsize) batch->filled * batch->item_bytes;
+}
+
+/* The inputs that follow the frame: image size and scale factor. Frames of
+ * one batch share caps (a caps event runs the batch first), so an input
+ * without a batch dimension takes every frame's same values. */
+static void
+write_frame_inputs (GstTrtBatch * batch, guint slot, const GstTrtPreprocessGeometry * g)
+{
+  for (guint i = 0; i < batch->num_aux; i++) {
+    AuxInput *aux = &batch->aux[i];
+    if (aux->desc.kind == GST_TRT_AUX_VALUES)
+      continue;
+    guint8 *out = aux->data + (aux->desc.batched ? slot * aux->item_bytes : 0);
+    gst_trt_aux_input_write (&aux->desc, g->resized_width, g->resized_height, g->scale_x,
+        g->scale_y, out);
+  }
 }
 
 void
@@ -271,6 +332,7 @@ gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
     pending->inferred = TRUE;
     pending->slot = batch->filled++;
     pending->geometry = *geometry;
+    write_frame_inputs (batch, pending->slot, geometry);
   }
   g_queue_push_tail (&batch->pending, pending);
 }
@@ -324,6 +386,8 @@ gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error)
     results = g_new0 (GstBuffer *, MAX (batch->num_outputs, 1));
     maps = g_new0 (GstMapInfo, MAX (batch->num_outputs, 1));
     bindings[batch->input_binding] = batch->input;
+    for (guint i = 0; i < batch->num_aux; i++)
+      bindings[batch->aux[i].desc.id] = batch->aux[i].data;
     for (guint i = 0; i < batch->num_outputs; i++) {
       results[i] = gst_buffer_new_allocate (NULL, batch->outputs[i].total_bytes, NULL);
       gst_buffer_map (results[i], &maps[i], GST_MAP_WRITE);

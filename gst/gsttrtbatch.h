@@ -19,9 +19,10 @@ G_BEGIN_DECLS
 
 typedef struct _GstTrtBatch GstTrtBatch;
 
-/* Creates an execution context for @engine; @info describes its bindings. */
+/* Creates an execution context for @engine; @info describes its bindings.
+ * An input item is @item_bytes (gst_trt_preprocess_item_bytes). */
 GstTrtBatch *gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
-    GError ** error);
+    gsize item_bytes, GError ** error);
 void gst_trt_batch_free (GstTrtBatch * batch);
 
 guint gst_trt_batch_capacity (const GstTrtBatch * batch);
@@ -32,9 +33,10 @@ gboolean gst_trt_batch_has_pending (const GstTrtBatch * batch);
 
 /* The input item the next inferred frame is preprocessed into; NULL when the
  * batch is full. */
-gfloat *gst_trt_batch_next_slot (GstTrtBatch * batch);
+gpointer gst_trt_batch_next_slot (GstTrtBatch * batch);
 /* Appends @buffer (ownership taken). With @geometry, the frame was written
- * to the slot gst_trt_batch_next_slot() returned and will get a meta;
+ * to the slot gst_trt_batch_next_slot() returned and will get a meta, and
+ * the inputs filled per frame (image size, scale factor) get its values;
  * without, it only waits for its turn. */
 void gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
     const GstTrtPreprocessGeometry * geometry);

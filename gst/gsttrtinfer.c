@@ -22,6 +22,22 @@
  * Builds (first run) or loads (later runs) an engine for model.onnx and runs
  * it on 100 test frames. Add `GST_DEBUG=trtinfer:5` to see each frame's
  * tensors.
+ *
+ * ## Model inputs
+ * The image input is 4-D, NCHW or NHWC (`input-layout`, read from the dims by
+ * default), float32 (normalized by `offsets`, `scale`, `mean`, `std`) or
+ * uint8 (raw pixels; normalization properties are refused), with 1 (luma),
+ * 3 (`channel-order`) or 4 channels (alpha from RGBA/BGRA frames, else 255).
+ * `input-name` names it when more than one input could be it. Every other
+ * input is filled by the element: inputs named `im_shape` and `scale_factor`
+ * (PaddleDetection's detectors) get the resized frame's (height, width) and
+ * resized / source as (y, x) for every frame; others take values from
+ * `input-values`:
+ * |[
+ * gst-launch-1.0 filesrc location=street.mp4 ! decodebin ! videoconvert ! \
+ *     trtinfer model-file=detector.onnx \
+ *     input-values="values, size=image-size, threshold=0.5" ! fakesink
+ * ]|
  */
 #include "gsttrtinfer.h"
 
@@ -29,6 +45,7 @@
 #include <trt/trt.h>
 
 #include "gsttrtbatch.h"
+#include "trtinputs.h"
 #include "trtmodel.h"
 #include "trtpreprocess.h"
 
@@ -75,13 +92,30 @@ gst_trt_infer_channel_order_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_TRT_CHANNEL_ORDER_RGB, "Red, green, blue planes", "rgb"},
-    {GST_TRT_CHANNEL_ORDER_BGR, "Blue, green, red planes", "bgr"},
+    {GST_TRT_CHANNEL_ORDER_RGB, "Red, green, blue (then alpha for 4 channels)", "rgb"},
+    {GST_TRT_CHANNEL_ORDER_BGR, "Blue, green, red (then alpha for 4 channels)", "bgr"},
     {GST_TRT_CHANNEL_ORDER_GRAY, "One luma plane (1-channel models)", "gray"},
     {0, NULL, NULL},
   };
   if (g_once_init_enter (&type))
     g_once_init_leave (&type, g_enum_register_static ("GstTrtInferChannelOrder", values));
+  return type;
+}
+
+#define GST_TYPE_TRT_INFER_INPUT_LAYOUT (gst_trt_infer_input_layout_get_type ())
+static GType
+gst_trt_infer_input_layout_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TRT_INPUT_LAYOUT_AUTO, "From the dims: NCHW when dim 1 can be 1, 3 or 4 "
+          "channels, else NHWC when dim 3 can", "auto"},
+    {GST_TRT_INPUT_LAYOUT_NCHW, "Channel planes: [N,C,H,W]", "nchw"},
+    {GST_TRT_INPUT_LAYOUT_NHWC, "Interleaved channels: [N,H,W,C]", "nhwc"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstTrtInferInputLayout", values));
   return type;
 }
 
@@ -109,6 +143,8 @@ enum {
   PROP_KEEP_ASPECT_RATIO,
   PROP_WIDTH,
   PROP_HEIGHT,
+  PROP_INPUT_LAYOUT,
+  PROP_INPUT_VALUES,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -125,13 +161,23 @@ enum {
 #define DEFAULT_PROP_KEEP_ASPECT_RATIO FALSE
 #define DEFAULT_PROP_WIDTH 0
 #define DEFAULT_PROP_HEIGHT 0
+#define DEFAULT_PROP_INPUT_LAYOUT GST_TRT_INPUT_LAYOUT_AUTO
 #define MAX_BATCH_SIZE 1024
 
 /* A per-channel value list: one value for every channel, or one each. */
 typedef struct {
   guint count;                  /* 0: the default */
-  gfloat values[3];
+  gfloat values[GST_TRT_PREPROCESS_MAX_CHANNELS];
 } ChannelValues;
+
+/* The normalization properties set since the element was made: uint8
+ * inputs take raw pixels, and refuse them rather than ignore them. */
+typedef enum {
+  NORMALIZATION_MEAN = 1 << 0,
+  NORMALIZATION_STD = 1 << 1,
+  NORMALIZATION_SCALE = 1 << 2,
+  NORMALIZATION_OFFSETS = 1 << 3,
+} NormalizationSet;
 
 struct _GstTrtInfer {
   GstBaseTransform parent;
@@ -154,6 +200,9 @@ struct _GstTrtInfer {
   GstTrtChannelOrder channel_order;
   gboolean keep_aspect_ratio;
   guint width, height;
+  GstTrtInputLayout input_layout;
+  GstStructure *input_values;
+  NormalizationSet normalization_set;
   gboolean engine_stale;        /* an engine property changed since loading */
 
   /* the engine: set and cleared by state changes */
@@ -250,8 +299,22 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), ready));
   g_object_class_install_property (gobject_class, PROP_INPUT_NAME,
       g_param_spec_string ("input-name", "Input name",
-          "Network input that receives the frames (default: the model's only input)",
-          NULL, ready));
+          "Network input that receives the frames: 4-D NCHW or NHWC, float32 or uint8, "
+          "1, 3 or 4 channels (default: the only input that can be one); the element "
+          "fills the other inputs (see input-values)", NULL, ready));
+  g_object_class_install_property (gobject_class, PROP_INPUT_LAYOUT,
+      g_param_spec_enum ("input-layout", "Input layout",
+          "Layout of the image input; auto reads it from the dims and takes NCHW when "
+          "both could be (set nhwc for an NHWC input whose height is 1, 3 or 4)",
+          GST_TYPE_TRT_INFER_INPUT_LAYOUT, DEFAULT_PROP_INPUT_LAYOUT, ready));
+  g_object_class_install_property (gobject_class, PROP_INPUT_VALUES,
+      g_param_spec_boxed ("input-values", "Input values",
+          "Values of the inputs other than the image, by input name, as a structure: "
+          "\"values, threshold=0.5, offsets=<1.0,2.0>, size=image-size, "
+          "scale=scale-factor\"; image-size is the resized frame's (height, width), "
+          "scale-factor is resized / source as (y, x), per frame. Inputs named im_shape "
+          "and scale_factor (PaddleDetection) get those without being named here",
+          GST_TYPE_STRUCTURE, ready));
   g_object_class_install_property (gobject_class, PROP_BATCH_SIZE,
       g_param_spec_uint ("batch-size", "Batch size",
           "Frames inferred together (ONNX models need a dynamic batch dimension; "
@@ -281,7 +344,9 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
   g_object_class_install_property (gobject_class, PROP_MEAN,
       channel_values_spec ("mean", "Per-channel value subtracted after scaling: "
           "y = ((x - offsets) * scale - mean) / std, x in 0..255; one value or one per "
-          "channel, e.g. \"<0.485,0.456,0.406>\" (default 0)", DEFAULT_PROP_MEAN));
+          "channel, e.g. \"<0.485,0.456,0.406>\" (default 0). Float inputs only: uint8 "
+          "inputs take raw pixels and refuse mean, std, scale and offsets",
+          DEFAULT_PROP_MEAN));
   g_object_class_install_property (gobject_class, PROP_STD,
       channel_values_spec ("std", "Per-channel divisor after subtracting mean, e.g. "
           "\"<0.229,0.224,0.225>\" (default 1)", DEFAULT_PROP_STD));
@@ -295,7 +360,8 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
           DEFAULT_PROP_OFFSETS));
   g_object_class_install_property (gobject_class, PROP_CHANNEL_ORDER,
       g_param_spec_enum ("channel-order", "Channel order",
-          "Order of the colour planes of the network input",
+          "Order of the colour channels of the network input (4 channels: alpha last, "
+          "from RGBA/BGRA frames, else 255)",
           GST_TYPE_TRT_INFER_CHANNEL_ORDER, DEFAULT_PROP_CHANNEL_ORDER, ready));
   g_object_class_install_property (gobject_class, PROP_KEEP_ASPECT_RATIO,
       g_param_spec_boolean ("keep-aspect-ratio", "Keep aspect ratio",
@@ -327,6 +393,7 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_PRECISION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_BACKEND, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_CHANNEL_ORDER, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_INPUT_LAYOUT, 0);
 }
 
 /* Batching holds buffers, which GstBaseTransform's one-in-one-out
@@ -354,6 +421,7 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->keep_aspect_ratio = DEFAULT_PROP_KEEP_ASPECT_RATIO;
   self->width = DEFAULT_PROP_WIDTH;
   self->height = DEFAULT_PROP_HEIGHT;
+  self->input_layout = DEFAULT_PROP_INPUT_LAYOUT;
   gst_trt_model_info_clear (&self->info);
   g_mutex_init (&self->timer_lock);
   g_cond_init (&self->timer_cond);
@@ -371,6 +439,8 @@ gst_trt_infer_finalize (GObject * object)
   g_strfreev (self->output_names);
   g_free (self->input_name);
   g_free (self->calibration_cache);
+  if (self->input_values)
+    gst_structure_free (self->input_values);
   gst_trt_batch_free (self->batch);
   trt_engine_destroy (self->engine);
   gst_trt_model_info_clear (&self->info);
@@ -400,9 +470,9 @@ set_channel_values (GstTrtInfer * self, ChannelValues * out, const gchar * name,
   guint count = gst_value_array_get_size (value);
   ChannelValues parsed = { 0, {0} };
 
-  if (count > 3) {
-    GST_WARNING_OBJECT (self, "%s: %u values, at most 3 (one per channel); ignored",
-        name, count);
+  if (count > GST_TRT_PREPROCESS_MAX_CHANNELS) {
+    GST_WARNING_OBJECT (self, "%s: %u values, at most %d (one per channel); ignored",
+        name, count, GST_TRT_PREPROCESS_MAX_CHANNELS);
     return;
   }
   for (guint i = 0; i < count; i++) {
@@ -497,15 +567,19 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
       break;
     case PROP_MEAN:
       set_channel_values (self, &self->mean, "mean", value);
+      self->normalization_set |= NORMALIZATION_MEAN;
       break;
     case PROP_STD:
       set_channel_values (self, &self->std, "std", value);
+      self->normalization_set |= NORMALIZATION_STD;
       break;
     case PROP_SCALE:
       self->scale = g_value_get_float (value);
+      self->normalization_set |= NORMALIZATION_SCALE;
       break;
     case PROP_OFFSETS:
       set_channel_values (self, &self->offsets, "offsets", value);
+      self->normalization_set |= NORMALIZATION_OFFSETS;
       break;
     case PROP_CHANNEL_ORDER:
       self->channel_order = g_value_get_enum (value);
@@ -519,6 +593,14 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_HEIGHT:
       self->height = g_value_get_uint (value);
       break;
+    case PROP_INPUT_LAYOUT:
+      self->input_layout = g_value_get_enum (value);
+      break;
+    case PROP_INPUT_VALUES:
+      if (self->input_values)
+        gst_structure_free (self->input_values);
+      self->input_values = g_value_dup_boxed (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -529,6 +611,7 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_OUTPUT_NAMES: case PROP_INPUT_NAME: case PROP_BATCH_SIZE:
     case PROP_PRECISION: case PROP_CALIBRATION_CACHE: case PROP_DEVICE_ID:
     case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT:
+    case PROP_INPUT_LAYOUT: case PROP_INPUT_VALUES:
       self->engine_stale = TRUE;
       break;
     default:
@@ -610,6 +693,12 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_HEIGHT:
       g_value_set_uint (value, self->height);
       break;
+    case PROP_INPUT_LAYOUT:
+      g_value_set_enum (value, self->input_layout);
+      break;
+    case PROP_INPUT_VALUES:
+      g_value_set_boxed (value, self->input_values);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -668,6 +757,20 @@ close_engine (GstTrtInfer * self)
   gst_trt_model_info_clear (&self->info);
 }
 
+/* The shape, layout and type of the image input, as preprocessing writes it. */
+static void
+preprocess_input (GstTrtInfer * self, GstTrtPreprocessConfig * config)
+{
+  gst_trt_preprocess_config_init (config);
+  config->width = self->info.width;
+  config->height = self->info.height;
+  config->channels = self->info.channels;
+  config->layout = self->info.inputs.layout == GST_TRT_INPUT_LAYOUT_NHWC
+      ? GST_TRT_PREPROCESS_LAYOUT_HWC : GST_TRT_PREPROCESS_LAYOUT_CHW;
+  config->type = self->info.inputs.type == TRT_DATA_TYPE_UINT8
+      ? GST_TRT_PREPROCESS_UINT8 : GST_TRT_PREPROCESS_FLOAT32;
+}
+
 static gboolean
 open_engine (GstTrtInfer * self)
 {
@@ -691,12 +794,18 @@ open_engine (GstTrtInfer * self)
   options.precision = self->precision;
   options.backend = self->backend;
   options.device_id = self->device_id;
+  options.input_layout = self->input_layout;
+  options.input_values = self->input_values ? gst_structure_copy (self->input_values) : NULL;
   self->engine_stale = FALSE;
   GST_OBJECT_UNLOCK (self);
 
   self->engine = gst_trt_model_load (&options, &callbacks, self, &self->info, &error);
-  if (self->engine)
-    self->batch = gst_trt_batch_new (self->engine, &self->info, &error);
+  if (self->engine) {
+    GstTrtPreprocessConfig item;
+    preprocess_input (self, &item);
+    self->batch = gst_trt_batch_new (self->engine, &self->info,
+        gst_trt_preprocess_item_bytes (&item), &error);
+  }
   if (!self->batch) {
     post_error (self, error, trt_last_error ());
     g_error_free (error);
@@ -705,10 +814,14 @@ open_engine (GstTrtInfer * self)
     return FALSE;
   }
 
-  GST_INFO_OBJECT (self, "%s engine (%s backend): input %ux%ux%u, %u outputs, %u frames "
-      "per inference", self->info.loaded_from_plan ? "loaded" : "built",
-      trt_backend_name (trt_engine_backend (self->engine)), self->info.channels,
-      self->info.height, self->info.width, self->info.num_outputs, self->info.capacity);
+  GST_INFO_OBJECT (self, "%s engine (%s backend): input %s %s %ux%ux%u, %u other "
+      "inputs, %u outputs, %u frames per inference",
+      self->info.loaded_from_plan ? "loaded" : "built",
+      trt_backend_name (trt_engine_backend (self->engine)),
+      gst_trt_input_layout_name (self->info.inputs.layout),
+      trt_data_type_name (self->info.inputs.type), self->info.channels,
+      self->info.height, self->info.width, self->info.inputs.num_aux,
+      self->info.num_outputs, self->info.capacity);
   if (options.batch_size > self->info.capacity)
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("batch-size is %u but the model's input has a fixed batch of %u: frames are "
@@ -731,12 +844,10 @@ configure_preprocess (GstTrtInfer * self)
   const gchar *bad = NULL;
   guint count = 0;
 
-  gst_trt_preprocess_config_init (config);
-  config->width = self->info.width;
-  config->height = self->info.height;
-  config->channels = self->info.channels;
+  preprocess_input (self, config);
 
   GST_OBJECT_LOCK (self);
+  NormalizationSet normalization = self->normalization_set;
   config->order = self->channel_order;
   config->keep_aspect_ratio = self->keep_aspect_ratio;
   config->scale = self->scale;
@@ -758,12 +869,26 @@ configure_preprocess (GstTrtInfer * self)
       count = v->count;
       break;
     }
-    for (guint c = 0; c < 3; c++)
+    for (guint c = 0; c < GST_TRT_PREPROCESS_MAX_CHANNELS; c++)
       lists[i].out[c] = v->values[v->count == 1 ? 0 : MIN (c, v->count - 1)];
   }
   self->timeout_us = self->batch_timeout;
   GST_OBJECT_UNLOCK (self);
 
+  if (config->type == GST_TRT_PREPROCESS_UINT8 && normalization) {
+    GString *names = g_string_new (NULL);
+    const gchar *all[] = { "mean", "std", "scale", "offsets" };
+    for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+      if (normalization & (1 << i))
+        g_string_append_printf (names, "%s%s", names->len ? ", " : "", all[i]);
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("Input '%s' is uint8: trtinfer feeds it raw pixel values 0..255 without "
+            "normalization; unset %s for this model",
+            trt_engine_binding_name (self->engine, self->info.input_binding), names->str),
+        (NULL));
+    g_string_free (names, TRUE);
+    return FALSE;
+  }
   if (bad) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
         ("%s has %u values: give one, or one per channel of the network input (%u)",
@@ -776,10 +901,10 @@ configure_preprocess (GstTrtInfer * self)
       return FALSE;
     }
   }
-  if (config->channels == 3 && config->order == GST_TRT_CHANNEL_ORDER_GRAY) {
+  if (config->channels != 1 && config->order == GST_TRT_CHANNEL_ORDER_GRAY) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("channel-order=gray needs a network input with 1 channel; this one has 3: use "
-            "rgb or bgr"), (NULL));
+        ("channel-order=gray needs a network input with 1 channel; this one has %u: use "
+            "rgb or bgr", config->channels), (NULL));
     return FALSE;
   }
   return TRUE;
@@ -986,7 +1111,7 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
   GstTrtPreprocessGeometry geometry;
   GstVideoFrame frame;
   guint interval;
-  gfloat *slot;
+  gpointer slot;
 
   GST_OBJECT_LOCK (self);
   interval = self->interval;

@@ -85,6 +85,7 @@ gst_trt_model_options_clear (GstTrtModelOptions * options)
   g_clear_pointer (&options->calibration_cache, g_free);
   g_clear_pointer (&options->input_name, g_free);
   g_clear_pointer (&options->output_names, g_strfreev);
+  g_clear_pointer (&options->input_values, gst_structure_free);
 }
 
 void
@@ -92,8 +93,10 @@ gst_trt_model_info_clear (GstTrtModelInfo * info)
 {
   g_free (info->output_bindings);
   g_free (info->cache_key);
+  gst_trt_input_plan_clear (&info->inputs);
   memset (info, 0, sizeof (*info));
   info->input_binding = -1;
+  info->inputs.image_id = -1;
 }
 
 static void
@@ -296,6 +299,11 @@ gst_trt_model_cache_key (const GstTrtModelOptions * options, GError ** error)
   g_checksum_update (checksum, (const guchar *) text, strlen (text));
   g_free (outputs);
   g_free (text);
+  /* The layout decides which dims width and height fix. */
+  text = g_strdup_printf ("; input-layout %s",
+      gst_trt_input_layout_name (options->input_layout));
+  g_checksum_update (checksum, (const guchar *) text, strlen (text));
+  g_free (text);
   text = g_strdup (g_checksum_get_string (checksum));
   g_checksum_free (checksum);
   return text;
@@ -341,41 +349,50 @@ select_outputs (trt_network_t * network, gchar ** names, const gchar * model, GE
   return TRUE;
 }
 
-/* Fixes the input's height and width when the model leaves them dynamic
- * (the batch dimension stays dynamic: the builder sets it). */
+static void
+input_options (const GstTrtModelOptions * options, GstTrtInputOptions * input)
+{
+  input->input_name = options->input_name;
+  input->layout = options->input_layout;
+  input->input_values = options->input_values;
+}
+
+/* Finds the image input (and checks the others) before anything is built,
+ * then fixes the image's height and width when the model leaves them
+ * dynamic (the batch dimension stays dynamic: the builder sets it). */
 static gboolean
 fix_input_size (trt_network_t * network, const GstTrtModelOptions * options,
     const gchar * model, GError ** error)
 {
-  int tensor = -1;
+  guint num_inputs = (guint) MAX (trt_network_num_inputs (network), 0);
+  GstTrtInputDesc *inputs = g_new0 (GstTrtInputDesc, MAX (num_inputs, 1));
+  GstTrtInputOptions input_opts;
+  GstTrtInputPlan plan;
 
-  if (options->input_name) {
-    tensor = trt_network_find_tensor (network, options->input_name);
-    gboolean is_input = FALSE;
-    for (int i = 0; i < trt_network_num_inputs (network); i++)
-      is_input |= trt_network_input (network, i) == tensor;
-    if (!is_input) {
-      gchar *inputs = tensor_list (network, TRUE);
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "input-name: model '%s' has no input named '%s' (its inputs are %s)", model,
-          options->input_name, inputs);
-      g_free (inputs);
-      return FALSE;
-    }
-  } else if (trt_network_num_inputs (network) == 1) {
-    tensor = trt_network_input (network, 0);
-  } else {
-    return TRUE;                /* reported with the binding checks */
+  for (guint i = 0; i < num_inputs; i++) {
+    int tensor = trt_network_input (network, (int) i);
+    inputs[i].id = tensor;
+    inputs[i].name = trt_network_tensor_name (network, tensor);
+    inputs[i].type = trt_network_tensor_type (network, tensor);
+    inputs[i].dims = trt_network_tensor_dims (network, tensor);
+    inputs[i].batched = inputs[i].dims.nb_dims > 0 && inputs[i].dims.d[0] < 0;
   }
+  input_options (options, &input_opts);
+  gboolean resolved = gst_trt_inputs_resolve (inputs, num_inputs, &input_opts, model,
+      &plan, error);
+  g_free (inputs);
+  if (!resolved)
+    return FALSE;
 
+  int tensor = plan.image_id;
+  gboolean nchw = plan.layout == GST_TRT_INPUT_LAYOUT_NCHW;
+  gst_trt_input_plan_clear (&plan);
   trt_dims_t dims = trt_network_tensor_dims (network, tensor);
-  if (dims.nb_dims != 4)
-    return TRUE;                /* reported with the binding checks */
   gboolean changed = FALSE;
   const gchar *what[2] = { "height", "width" };
   guint wanted[2] = { options->height, options->width };
   for (int i = 0; i < 2; i++) {
-    int64_t *d = &dims.d[2 + i];
+    int64_t *d = &dims.d[(nchw ? 2 : 1) + i];
     if (*d < 0 && wanted[i] == 0) {
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
           "Model '%s' leaves the %s of input '%s' dynamic: set the %s property", model,
@@ -500,50 +517,30 @@ describe (const trt_engine_t * engine, const GstTrtModelOptions * options,
   for (int b = 0; b < trt_engine_num_bindings (engine); b++)
     num_inputs += trt_engine_binding_is_input (engine, b);
 
-  /* the image input */
-  if (options->input_name) {
-    info->input_binding = trt_engine_find_binding (engine, options->input_name);
-    if (info->input_binding < 0 || !trt_engine_binding_is_input (engine, info->input_binding)) {
-      gchar *inputs = binding_list (engine, TRUE);
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-          "input-name: '%s' has no input named '%s' (its inputs are %s)", what,
-          options->input_name, inputs);
-      g_free (inputs);
-      return FALSE;
-    }
-  } else {
-    info->input_binding = 0;
+  /* the image input and the others; inputs are the first bindings */
+  GstTrtInputDesc *inputs = g_new0 (GstTrtInputDesc, MAX (num_inputs, 1));
+  GstTrtInputOptions input_opts;
+  for (int b = 0; b < num_inputs; b++) {
+    inputs[b].id = b;
+    inputs[b].name = trt_engine_binding_name (engine, b);
+    inputs[b].type = trt_engine_binding_type (engine, b);
+    inputs[b].dims = trt_engine_binding_dims (engine, b);
+    inputs[b].batched = trt_engine_binding_has_batch (engine, b);
   }
-  if (num_inputs != 1) {
-    gchar *inputs = binding_list (engine, TRUE);
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
-        "'%s' has %d inputs (%s); trtinfer feeds one image input", what, num_inputs, inputs);
-    g_free (inputs);
+  input_options (options, &input_opts);
+  gboolean resolved = gst_trt_inputs_resolve (inputs, (guint) num_inputs, &input_opts,
+      what, &info->inputs, error);
+  g_free (inputs);
+  if (!resolved)
     return FALSE;
-  }
 
-  trt_dims_t dims = trt_engine_binding_dims (engine, info->input_binding);
-  char dims_text[128];
-  trt_dims_format (&dims, dims_text, sizeof (dims_text));
-  const gchar *input = trt_engine_binding_name (engine, info->input_binding);
-  if (trt_engine_binding_type (engine, info->input_binding) != TRT_DATA_TYPE_FLOAT32) {
-    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        "Input '%s' of '%s' is %s; trtinfer feeds float32 images", input, what,
-        trt_data_type_name (trt_engine_binding_type (engine, info->input_binding)));
-    return FALSE;
-  }
-  if (dims.nb_dims != 4 || (dims.d[1] != 1 && dims.d[1] != 3)) {
-    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        "Input '%s' of '%s' is %s; trtinfer feeds images as NCHW with 1 or 3 channels",
-        input, what, dims_text);
-    return FALSE;
-  }
   /* A dynamic batch is built for batch-size; a fixed one (Caffe) is a
    * batch of that many frames. */
-  info->channels = (guint) dims.d[1];
-  info->height = (guint) dims.d[2];
-  info->width = (guint) dims.d[3];
-  info->capacity = (guint) MAX (dims.d[0], 1);
+  info->input_binding = info->inputs.image_id;
+  info->channels = (guint) info->inputs.channels;
+  info->height = (guint) info->inputs.height;
+  info->width = (guint) info->inputs.width;
+  info->capacity = (guint) MAX (info->inputs.capacity, 1);
 
   /* the outputs, in output-names order */
   if (options->output_names && options->output_names[0]) {

@@ -12,6 +12,8 @@
 #include <trt/trt.h>
 #include <trt/caffe_parser.h>
 
+#include "trtinputs.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -19,7 +21,9 @@ typedef struct {
   gchar *weights_file;          /* Caffe weights; NULL */
   gchar *engine_file;           /* plan cache; NULL: build every time */
   gchar *calibration_cache;     /* INT8 calibration cache; NULL */
-  gchar *input_name;            /* NULL: the model's only input */
+  gchar *input_name;            /* NULL: the only input that can be an image */
+  GstTrtInputLayout input_layout;
+  GstStructure *input_values;   /* values of inputs other than the image; NULL */
   gchar **output_names;         /* NULL: the model's outputs */
   guint batch_size;
   guint width;                  /* 0: the model's */
@@ -47,10 +51,12 @@ typedef struct {
 
 /* What the element needs to know of a loaded engine. */
 typedef struct {
-  gint input_binding;
+  gint input_binding;           /* the image */
   guint channels;
   guint width;
   guint height;
+  GstTrtInputPlan inputs;       /* the image's layout and type; the other inputs
+                                 * (aux ids are bindings) */
   guint capacity;               /* frames per inference */
   guint num_outputs;
   gint *output_bindings;        /* in output-names order */

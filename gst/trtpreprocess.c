@@ -1,9 +1,12 @@
 /* CPU preprocessing; see trtpreprocess.h for the definition it implements.
  *
- * Source rows are converted to float RGB on demand (two rows cached, since
- * output rows walk the source top to bottom), then each output pixel is
- * interpolated from four converted neighbours and written, normalized, to
- * its plane. */
+ * Source rows are converted to float RGB, or RGBA when the network takes
+ * alpha, on demand (two rows cached, since output rows walk the source top
+ * to bottom), then each output pixel is interpolated from four converted
+ * neighbours and written, normalized and in the network's element type, at
+ * its place in the layout: channel c of pixel p lies at
+ * c * channel_stride + p * pixel_stride, which covers planes and interleaved
+ * pixels with one loop. */
 #include "trtpreprocess.h"
 
 #include <math.h>
@@ -15,9 +18,18 @@ gst_trt_preprocess_config_init (GstTrtPreprocessConfig * config)
   memset (config, 0, sizeof (*config));
   config->channels = 3;
   config->order = GST_TRT_CHANNEL_ORDER_RGB;
+  config->layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
+  config->type = GST_TRT_PREPROCESS_FLOAT32;
   config->scale = 1.0f / 255.0f;
-  for (int c = 0; c < 3; c++)
+  for (int c = 0; c < GST_TRT_PREPROCESS_MAX_CHANNELS; c++)
     config->std[c] = 1.0f;
+}
+
+gsize
+gst_trt_preprocess_item_bytes (const GstTrtPreprocessConfig * config)
+{
+  gsize element = config->type == GST_TRT_PREPROCESS_UINT8 ? 1 : sizeof (gfloat);
+  return (gsize) config->channels * config->height * config->width * element;
 }
 
 gboolean
@@ -64,7 +76,7 @@ gst_trt_preprocess_geometry (const GstTrtPreprocessConfig * config,
   g->scale_y = (gdouble) g->resized_height / source_height;
 }
 
-/* ---- colour conversion of one source row to float RGB (0..255) ----------- */
+/* ---- colour conversion of one source row to float RGB(A) (0..255) ------- */
 
 typedef struct {
   gfloat y_offset, y_gain, c_gain;      /* limited or full range */
@@ -114,14 +126,16 @@ yuv_to_rgb (const YuvCoefficients * k, guint8 y, guint8 u, guint8 v, gfloat * rg
   rgb[2] = clamp255 (yf + k->bu * uf);
 }
 
+/* Writes @components (3: RGB, 4: RGBA) floats per pixel of source @row. */
 static void
 convert_row (const GstVideoFrame * frame, const YuvCoefficients * k, guint row,
-    gfloat * rgb)
+    guint components, gfloat * rgb)
 {
   guint width = GST_VIDEO_FRAME_WIDTH (frame);
   const guint8 *p0 = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 0)
       + (gsize) row * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
   guint r = 0, g = 1, b = 2, step = 3;
+  gboolean has_alpha = FALSE;
 
   switch (GST_VIDEO_FRAME_FORMAT (frame)) {
     case GST_VIDEO_FORMAT_RGB:
@@ -130,22 +144,34 @@ convert_row (const GstVideoFrame * frame, const YuvCoefficients * k, guint row,
       r = 2, b = 0;
       break;
     case GST_VIDEO_FORMAT_RGBA:
+      has_alpha = TRUE;
+      step = 4;
+      break;
     case GST_VIDEO_FORMAT_RGBx:
       step = 4;
       break;
     case GST_VIDEO_FORMAT_BGRA:
+      has_alpha = TRUE;
+      r = 2, b = 0, step = 4;
+      break;
     case GST_VIDEO_FORMAT_BGRx:
       r = 2, b = 0, step = 4;
       break;
     case GST_VIDEO_FORMAT_GRAY8:
-      for (guint x = 0; x < width; x++)
-        rgb[3 * x] = rgb[3 * x + 1] = rgb[3 * x + 2] = p0[x];
+      for (guint x = 0; x < width; x++, rgb += components) {
+        rgb[0] = rgb[1] = rgb[2] = p0[x];
+        if (components == 4)
+          rgb[3] = 255.0f;
+      }
       return;
     case GST_VIDEO_FORMAT_NV12:{
       const guint8 *uv = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 1)
           + (gsize) (row / 2) * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1);
-      for (guint x = 0; x < width; x++)
-        yuv_to_rgb (k, p0[x], uv[(x / 2) * 2], uv[(x / 2) * 2 + 1], rgb + 3 * x);
+      for (guint x = 0; x < width; x++, rgb += components) {
+        yuv_to_rgb (k, p0[x], uv[(x / 2) * 2], uv[(x / 2) * 2 + 1], rgb);
+        if (components == 4)
+          rgb[3] = 255.0f;
+      }
       return;
     }
     case GST_VIDEO_FORMAT_I420:{
@@ -153,17 +179,22 @@ convert_row (const GstVideoFrame * frame, const YuvCoefficients * k, guint row,
           + (gsize) (row / 2) * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1);
       const guint8 *v = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 2)
           + (gsize) (row / 2) * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 2);
-      for (guint x = 0; x < width; x++)
-        yuv_to_rgb (k, p0[x], u[x / 2], v[x / 2], rgb + 3 * x);
+      for (guint x = 0; x < width; x++, rgb += components) {
+        yuv_to_rgb (k, p0[x], u[x / 2], v[x / 2], rgb);
+        if (components == 4)
+          rgb[3] = 255.0f;
+      }
       return;
     }
     default:
       g_assert_not_reached ();
   }
-  for (guint x = 0; x < width; x++, p0 += step) {
-    rgb[3 * x] = p0[r];
-    rgb[3 * x + 1] = p0[g];
-    rgb[3 * x + 2] = p0[b];
+  for (guint x = 0; x < width; x++, p0 += step, rgb += components) {
+    rgb[0] = p0[r];
+    rgb[1] = p0[g];
+    rgb[2] = p0[b];
+    if (components == 4)
+      rgb[3] = has_alpha ? p0[3] : 255.0f;
   }
 }
 
@@ -191,6 +222,7 @@ sample_table (guint out, guint in, guint * i0, guint * i1, gfloat * w)
 typedef struct {
   const GstVideoFrame *frame;
   YuvCoefficients yuv;
+  guint components;             /* floats per converted pixel: 3 or 4 */
   gfloat *rows[2];
   gint row_index[2];
 } RowCache;
@@ -203,40 +235,53 @@ cached_row (RowCache * cache, guint row)
       return cache->rows[i];
   /* Rows come in increasing order: replace the older (lower) one. */
   int slot = cache->row_index[0] < cache->row_index[1] ? 0 : 1;
-  convert_row (cache->frame, &cache->yuv, row, cache->rows[slot]);
+  convert_row (cache->frame, &cache->yuv, row, cache->components, cache->rows[slot]);
   cache->row_index[slot] = (gint) row;
   return cache->rows[slot];
 }
 
 gboolean
 gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
-    const GstVideoFrame * frame, gfloat * out, GstTrtPreprocessGeometry * geometry)
+    const GstVideoFrame * frame, gpointer out, GstTrtPreprocessGeometry * geometry)
 {
   guint sw = GST_VIDEO_FRAME_WIDTH (frame), sh = GST_VIDEO_FRAME_HEIGHT (frame);
   guint W = config->width, H = config->height, C = config->channels;
+  gboolean to_uint8 = config->type == GST_TRT_PREPROCESS_UINT8;
   GstTrtPreprocessGeometry g;
-  gfloat a[3], b[3];
-  int src_channel[3];
+  gfloat a[GST_TRT_PREPROCESS_MAX_CHANNELS], b[GST_TRT_PREPROCESS_MAX_CHANNELS];
+  guint src_channel[GST_TRT_PREPROCESS_MAX_CHANNELS];
 
   if (!gst_trt_preprocess_format_supported (GST_VIDEO_FRAME_FORMAT (frame))
-      || sw == 0 || sh == 0 || W == 0 || H == 0 || (C != 1 && C != 3))
+      || sw == 0 || sh == 0 || W == 0 || H == 0 || (C != 1 && C != 3 && C != 4))
     return FALSE;
 
   gst_trt_preprocess_geometry (config, sw, sh, &g);
   if (geometry)
     *geometry = g;
 
-  /* y = a * x + b per output channel */
+  /* y = a * x + b per output channel; uint8 inputs take x as it is */
   for (guint c = 0; c < C; c++) {
-    a[c] = config->scale / config->std[c];
-    b[c] = -(config->offsets[c] * config->scale + config->mean[c]) / config->std[c];
-    src_channel[c] = (C == 3 && config->order == GST_TRT_CHANNEL_ORDER_BGR) ? 2 - (int) c
-        : (int) c;
+    if (to_uint8) {
+      a[c] = 1.0f;
+      b[c] = 0.0f;
+    } else {
+      a[c] = config->scale / config->std[c];
+      b[c] = -(config->offsets[c] * config->scale + config->mean[c]) / config->std[c];
+    }
+    gboolean bgr = C >= 3 && config->order == GST_TRT_CHANNEL_ORDER_BGR && c < 3;
+    src_channel[c] = bgr ? 2 - c : c;
   }
 
   gsize plane = (gsize) W * H;
+  gsize channel_stride = 1, pixel_stride = C;
+  if (config->layout == GST_TRT_PREPROCESS_LAYOUT_CHW) {
+    channel_stride = plane;
+    pixel_stride = 1;
+  }
   if (g.pad_x || g.pad_y || g.resized_width != W || g.resized_height != H)
-    memset (out, 0, plane * C * sizeof (gfloat));
+    memset (out, 0, gst_trt_preprocess_item_bytes (config));
+  gfloat *out_float = out;
+  guint8 *out_uint8 = out;
 
   guint rw = g.resized_width, rh = g.resized_height;
   guint *x0 = g_new (guint, rw), *x1 = g_new (guint, rw);
@@ -245,36 +290,43 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
   sample_table (rw, sw, x0, x1, wx);
   sample_table (rh, sh, y0, y1, wy);
 
-  RowCache cache = { .frame = frame, .row_index = {-1, -1} };
+  /* Alpha is converted and interpolated only when the network takes it. */
+  guint components = C == 4 ? 4 : 3;
+  RowCache cache = { .frame = frame, .components = components, .row_index = {-1, -1} };
   yuv_coefficients (&frame->info, &cache.yuv);
-  cache.rows[0] = g_new (gfloat, 3 * (gsize) sw);
-  cache.rows[1] = g_new (gfloat, 3 * (gsize) sw);
+  cache.rows[0] = g_new (gfloat, components * (gsize) sw);
+  cache.rows[1] = g_new (gfloat, components * (gsize) sw);
 
   gboolean gray_source = GST_VIDEO_FRAME_FORMAT (frame) == GST_VIDEO_FORMAT_GRAY8;
   for (guint oy = 0; oy < rh; oy++) {
     const gfloat *top = cached_row (&cache, y0[oy]);
     const gfloat *bottom = cached_row (&cache, y1[oy]);
     gfloat fy = wy[oy];
-    gsize base = (gsize) (g.pad_y + oy) * W + g.pad_x;
+    gsize row_start = (gsize) (g.pad_y + oy) * W + g.pad_x;
 
     for (guint ox = 0; ox < rw; ox++) {
-      const gfloat *t0 = top + 3 * x0[ox], *t1 = top + 3 * x1[ox];
-      const gfloat *b0 = bottom + 3 * x0[ox], *b1 = bottom + 3 * x1[ox];
+      const gfloat *t0 = top + components * x0[ox], *t1 = top + components * x1[ox];
+      const gfloat *b0 = bottom + components * x0[ox], *b1 = bottom + components * x1[ox];
       gfloat fx = wx[ox];
-      gfloat rgb[3];
+      gfloat pixel[GST_TRT_PREPROCESS_MAX_CHANNELS];
 
-      for (int c = 0; c < 3; c++) {
+      for (guint c = 0; c < components; c++) {
         gfloat upper = t0[c] + (t1[c] - t0[c]) * fx;
         gfloat lower = b0[c] + (b1[c] - b0[c]) * fx;
-        rgb[c] = upper + (lower - upper) * fy;
+        pixel[c] = upper + (lower - upper) * fy;
       }
-      if (C == 1) {
-        gfloat gray = gray_source ? rgb[0]
-            : 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
-        out[base + ox] = a[0] * gray + b[0];
-      } else {
-        for (guint c = 0; c < 3; c++)
-          out[c * plane + base + ox] = a[c] * rgb[src_channel[c]] + b[c];
+      if (C == 1)
+        pixel[0] = gray_source ? pixel[0]
+            : 0.299f * pixel[0] + 0.587f * pixel[1] + 0.114f * pixel[2];
+
+      gsize at = (row_start + ox) * pixel_stride;
+      for (guint c = 0; c < C; c++, at += channel_stride) {
+        gfloat x = pixel[src_channel[c]];
+        if (to_uint8)
+          /* interpolation stays within 0..255; +0.5 rounds to nearest */
+          out_uint8[at] = (guint8) CLAMP (x + 0.5f, 0.0f, 255.0f);
+        else
+          out_float[at] = a[c] * x + b[c];
       }
     }
   }

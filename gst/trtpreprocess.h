@@ -2,13 +2,20 @@
  *
  * Colour conversion (RGB, BGR, RGBA, BGRA, RGBx, BGRx, NV12, I420, GRAY8),
  * bilinear resize (half-pixel centres), optional letterboxing that keeps the
- * aspect ratio, per-channel normalization and the planar float layout (CHW)
- * in one pass. Every output value is
+ * aspect ratio, per-channel normalization, the layout (planar CHW or
+ * interleaved HWC) and the element type (float32 or uint8) in one pass.
+ *
+ * Channels: 1 is luma (0.299 R + 0.587 G + 0.114 B; a GRAY8 frame's own
+ * value), 3 is RGB or BGR, 4 is RGBA or BGRA with alpha from the frame (RGBA
+ * and BGRA) or 255 (every other format: RGBx and BGRx carry padding, not
+ * alpha). For float32 every output value is
  *
  *   y[c] = ((x[c] - offsets[c]) * scale - mean[c]) / std[c]
  *
  * with x the source pixel's channel in 0..255; letterbox padding is 0.0
- * (after normalization). The CUDA preprocess kernel will implement the same
+ * (after normalization). For uint8 the output is x itself, rounded to the
+ * nearest integer, with no normalization (uint8 models take raw pixels);
+ * padding is 0. The CUDA preprocess kernel will implement the same
  * definition; this file is its reference. */
 #ifndef GST_TRT_PREPROCESS_H
 #define GST_TRT_PREPROCESS_H
@@ -23,16 +30,32 @@ typedef enum {
   GST_TRT_CHANNEL_ORDER_GRAY,
 } GstTrtChannelOrder;
 
+/* How one item of the network input is laid out in memory. */
+typedef enum {
+  GST_TRT_PREPROCESS_LAYOUT_CHW,        /* planes: the item of an NCHW input */
+  GST_TRT_PREPROCESS_LAYOUT_HWC,        /* interleaved: the item of an NHWC input */
+} GstTrtPreprocessLayout;
+
+typedef enum {
+  GST_TRT_PREPROCESS_FLOAT32,
+  GST_TRT_PREPROCESS_UINT8,
+} GstTrtPreprocessType;
+
+#define GST_TRT_PREPROCESS_MAX_CHANNELS 4
+
 typedef struct {
   guint width;                  /* network input width */
   guint height;                 /* network input height */
-  guint channels;               /* 1 (gray) or 3 */
-  GstTrtChannelOrder order;     /* for 3 channels: RGB or BGR */
+  guint channels;               /* 1 (gray), 3 or 4 (with alpha) */
+  GstTrtChannelOrder order;     /* for 3 and 4 channels: RGB(A) or BGR(A) */
+  GstTrtPreprocessLayout layout;
+  GstTrtPreprocessType type;
   gboolean keep_aspect_ratio;   /* letterbox, centred */
+  /* float32 only: */
   gfloat scale;
-  gfloat offsets[3];
-  gfloat mean[3];
-  gfloat std[3];
+  gfloat offsets[GST_TRT_PREPROCESS_MAX_CHANNELS];
+  gfloat mean[GST_TRT_PREPROCESS_MAX_CHANNELS];
+  gfloat std[GST_TRT_PREPROCESS_MAX_CHANNELS];
 } GstTrtPreprocessConfig;
 
 /* Where the frame landed in the network input. A network point (x, y) maps
@@ -50,7 +73,8 @@ typedef struct {
   guint pad_y;                  /* top padding */
 } GstTrtPreprocessGeometry;
 
-/* Defaults: 3 channels RGB, no letterbox, scale 1/255, mean 0, std 1. */
+/* Defaults: 3 channels RGB, planar float32, no letterbox, scale 1/255,
+ * mean 0, std 1. */
 void gst_trt_preprocess_config_init (GstTrtPreprocessConfig * config);
 
 gboolean gst_trt_preprocess_format_supported (GstVideoFormat format);
@@ -59,11 +83,14 @@ gboolean gst_trt_preprocess_format_supported (GstVideoFormat format);
 void gst_trt_preprocess_geometry (const GstTrtPreprocessConfig * config,
     guint source_width, guint source_height, GstTrtPreprocessGeometry * geometry);
 
-/* Writes channels * height * width floats to @out. FALSE (and nothing
- * written) for an unsupported format or an empty frame. @geometry may be
- * NULL. */
+/* Bytes of one item: channels * height * width elements of the type. */
+gsize gst_trt_preprocess_item_bytes (const GstTrtPreprocessConfig * config);
+
+/* Writes one item (gst_trt_preprocess_item_bytes) to @out. FALSE (and
+ * nothing written) for an unsupported format, an empty frame or a channel
+ * count other than 1, 3 or 4. @geometry may be NULL. */
 gboolean gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
-    const GstVideoFrame * frame, gfloat * out, GstTrtPreprocessGeometry * geometry);
+    const GstVideoFrame * frame, gpointer out, GstTrtPreprocessGeometry * geometry);
 
 G_END_DECLS
 

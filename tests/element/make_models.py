@@ -90,6 +90,113 @@ def unsupported():
     save(graph, "unsupported.onnx")
 
 
+def channel_scaler(name, elem_type, dims, channel_axis, channels, out_name="scaled"):
+    """image (any layout, float32 or uint8) -> Cast float -> Mul by 1, 10, 100, ...
+    along the channel axis -> out: each output value tells its pixel's channel
+    value and which channel it was written to."""
+    k = np.array([10.0 ** c for c in range(channels)], dtype=np.float32)
+    shape = [1] * 4
+    shape[channel_axis] = channels
+    weights = numpy_helper.from_array(k.reshape(shape), "k")
+    nodes = []
+    source = "image"
+    if elem_type != TensorProto.FLOAT:
+        nodes.append(helper.make_node("Cast", ["image"], ["image_f"], name="cast",
+                                      to=TensorProto.FLOAT))
+        source = "image_f"
+    nodes.append(helper.make_node("Mul", [source, "k"], [out_name], name="scale"))
+    graph = helper.make_graph(
+        nodes, name.replace(".onnx", ""),
+        [helper.make_tensor_value_info("image", elem_type, dims)],
+        [helper.make_tensor_value_info(out_name, TensorProto.FLOAT, dims)],
+        [weights])
+    save(graph, name)
+
+
+def detector_inputs():
+    """PaddleDetection's three inputs: image [N,3,8,8], im_shape [N,2] and
+    scale_factor [N,2] (float32) -> sizes = concat(im_shape, scale_factor) [N,4],
+    source_size = im_shape / scale_factor [N,2], brightness = mean(image) [N]."""
+    nodes = [
+        helper.make_node("Concat", ["im_shape", "scale_factor"], ["sizes"], name="concat",
+                         axis=1),
+        helper.make_node("Div", ["im_shape", "scale_factor"], ["source_size"], name="div"),
+        helper.make_node("ReduceMean", ["image"], ["brightness"], name="mean",
+                         axes=[1, 2, 3], keepdims=0),
+    ]
+    graph = helper.make_graph(
+        nodes, "detector_inputs",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 8, 8]),
+         helper.make_tensor_value_info("im_shape", TensorProto.FLOAT, ["N", 2]),
+         helper.make_tensor_value_info("scale_factor", TensorProto.FLOAT, ["N", 2])],
+        [helper.make_tensor_value_info("sizes", TensorProto.FLOAT, ["N", 4]),
+         helper.make_tensor_value_info("source_size", TensorProto.FLOAT, ["N", 2]),
+         helper.make_tensor_value_info("brightness", TensorProto.FLOAT, ["N"])])
+    save(graph, "detector_inputs.onnx")
+
+
+def named_inputs():
+    """Inputs that only input-values can explain: image [N,3,8,8], size int64
+    [N,2], bias float32 [1] (no batch dim), ids int32 [N,3] ->
+    size_f = float(size), biased = mean(image) + bias [N], ids_f = float(ids)."""
+    nodes = [
+        helper.make_node("Cast", ["size"], ["size_f"], name="cast_size", to=TensorProto.FLOAT),
+        helper.make_node("ReduceMean", ["image"], ["mean"], name="mean", axes=[1, 2, 3],
+                         keepdims=0),
+        helper.make_node("Add", ["mean", "bias"], ["biased"], name="add"),
+        helper.make_node("Cast", ["ids"], ["ids_f"], name="cast_ids", to=TensorProto.FLOAT),
+    ]
+    graph = helper.make_graph(
+        nodes, "named_inputs",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 8, 8]),
+         helper.make_tensor_value_info("size", TensorProto.INT64, ["N", 2]),
+         helper.make_tensor_value_info("bias", TensorProto.FLOAT, [1]),
+         helper.make_tensor_value_info("ids", TensorProto.INT32, ["N", 3])],
+        [helper.make_tensor_value_info("size_f", TensorProto.FLOAT, ["N", 2]),
+         helper.make_tensor_value_info("biased", TensorProto.FLOAT, ["N"]),
+         helper.make_tensor_value_info("ids_f", TensorProto.FLOAT, ["N", 3])])
+    save(graph, "named_inputs.onnx")
+
+
+def refused_inputs():
+    """Inputs trtinfer cannot feed, one model each."""
+    mean = dict(axes=[1, 2, 3], keepdims=0)
+    # a 5-D image
+    graph = helper.make_graph(
+        [helper.make_node("ReduceMean", ["image"], ["out"], name="mean",
+                          axes=[1, 2, 3, 4], keepdims=0)],
+        "five_d",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 2, 8, 8])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["N"])])
+    save(graph, "five_d.onnx")
+    # two inputs that could both be the image
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["left", "right"], ["sum"], name="add")],
+        "two_images",
+        [helper.make_tensor_value_info("left", TensorProto.FLOAT, ["N", 3, 8, 8]),
+         helper.make_tensor_value_info("right", TensorProto.FLOAT, ["N", 3, 8, 8])],
+        [helper.make_tensor_value_info("sum", TensorProto.FLOAT, ["N", 3, 8, 8])])
+    save(graph, "two_images.onnx")
+    # an input beside the image that nothing names
+    graph = helper.make_graph(
+        [helper.make_node("ReduceMean", ["image"], ["brightness"], name="mean", **mean),
+         helper.make_node("ReduceSum", ["mystery"], ["total"], name="sum", keepdims=0)],
+        "unknown_input",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 8, 8]),
+         helper.make_tensor_value_info("mystery", TensorProto.FLOAT, ["N", 3])],
+        [helper.make_tensor_value_info("brightness", TensorProto.FLOAT, ["N"]),
+         helper.make_tensor_value_info("total", TensorProto.FLOAT, [])])
+    save(graph, "unknown_input.onnx")
+    # a float16 image
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["image"], ["image_f"], name="cast", to=TensorProto.FLOAT),
+         helper.make_node("ReduceMean", ["image_f"], ["out"], name="mean", **mean)],
+        "float16_image",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT16, ["N", 3, 8, 8])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["N"])])
+    save(graph, "float16.onnx")
+
+
 if __name__ == "__main__":
     os.makedirs(HERE, exist_ok=True)
     classifier("classifier.onnx", seed=1)
@@ -97,3 +204,13 @@ if __name__ == "__main__":
     dynamic_size()
     gray_fixed_batch()
     unsupported()
+    # models as they come: layouts, element types, channels, several inputs
+    channel_scaler("nhwc.onnx", TensorProto.FLOAT, ["N", "H", "W", 3], 3, 3)
+    channel_scaler("uint8.onnx", TensorProto.UINT8, ["N", 3, 6, 10], 1, 3)
+    channel_scaler("rgba_uint8_nhwc.onnx", TensorProto.UINT8, ["N", 5, 7, 4], 3, 4)
+    channel_scaler("rgba.onnx", TensorProto.FLOAT, ["N", 4, 6, 10], 1, 4)
+    # dim 1 and dim 3 could both be channels: auto reads NCHW
+    channel_scaler("ambiguous.onnx", TensorProto.FLOAT, ["N", 4, 4, 3], 3, 3)
+    detector_inputs()
+    named_inputs()
+    refused_inputs()

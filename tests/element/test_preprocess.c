@@ -1,5 +1,6 @@
 /* CPU preprocessing (gst/trtpreprocess.c): colour conversion of every input
- * format, bilinear resize, letterbox, normalization and layout. */
+ * format, bilinear resize, letterbox, normalization, layout (CHW, HWC),
+ * element type (float32, uint8) and channel count (1, 3, 4). */
 #include <math.h>
 #include <string.h>
 
@@ -224,6 +225,250 @@ test_letterbox (void)
   gst_buffer_unref (buffer);
 }
 
+/* ---- layouts, element types and channel counts against a reference ------ */
+
+/* A frame of pseudo-random bytes (alpha included, where there is one). */
+static GstBuffer *
+noise_frame (const GstVideoInfo * info, guint32 seed)
+{
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (info), NULL);
+  GstMapInfo map;
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  for (gsize i = 0; i < map.size; i++) {
+    seed = seed * 1664525u + 1013904223u;
+    map.data[i] = (guint8) (seed >> 24);
+  }
+  gst_buffer_unmap (buffer, &map);
+  return buffer;
+}
+
+/* Channel c (0 red, 1 green, 2 blue, 3 alpha) of source pixel (x, y), read
+ * the obvious way: packed RGB formats and GRAY8 only. */
+static gdouble
+reference_source (const GstVideoFrame * frame, guint x, guint y, guint c)
+{
+  const guint8 *row = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 0)
+      + y * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  switch (GST_VIDEO_FRAME_FORMAT (frame)) {
+    case GST_VIDEO_FORMAT_GRAY8:
+      return c == 3 ? 255.0 : row[x];
+    case GST_VIDEO_FORMAT_RGB:
+      return c == 3 ? 255.0 : row[3 * x + c];
+    case GST_VIDEO_FORMAT_BGR:
+      return c == 3 ? 255.0 : row[3 * x + 2 - c];
+    case GST_VIDEO_FORMAT_RGBA:
+      return row[4 * x + c];
+    case GST_VIDEO_FORMAT_RGBx:
+      return c == 3 ? 255.0 : row[4 * x + c];
+    case GST_VIDEO_FORMAT_BGRA:
+      return c == 3 ? row[4 * x + 3] : row[4 * x + 2 - c];
+    default:
+      g_assert_not_reached ();
+  }
+  return 0.0;
+}
+
+/* Half-pixel centred bilinear sample of channel c at resized pixel (ox, oy)
+ * of a resized_w x resized_h image, in doubles. */
+static gdouble
+reference_sample (const GstVideoFrame * frame, guint resized_w, guint resized_h, guint ox,
+    guint oy, guint c)
+{
+  guint sw = GST_VIDEO_FRAME_WIDTH (frame), sh = GST_VIDEO_FRAME_HEIGHT (frame);
+  gdouble sx = CLAMP ((ox + 0.5) * sw / resized_w - 0.5, 0.0, sw - 1.0);
+  gdouble sy = CLAMP ((oy + 0.5) * sh / resized_h - 0.5, 0.0, sh - 1.0);
+  guint x0 = (guint) sx, y0 = (guint) sy;
+  guint x1 = MIN (x0 + 1, sw - 1), y1 = MIN (y0 + 1, sh - 1);
+  gdouble fx = sx - x0, fy = sy - y0;
+  gdouble top = reference_source (frame, x0, y0, c) * (1 - fx)
+      + reference_source (frame, x1, y0, c) * fx;
+  gdouble bottom = reference_source (frame, x0, y1, c) * (1 - fx)
+      + reference_source (frame, x1, y1, c) * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+
+/* The value of output channel c at network pixel (x, y), padding included,
+ * by the definition in trtpreprocess.h. */
+static gdouble
+reference_value (const GstTrtPreprocessConfig * config, const GstVideoFrame * frame,
+    const GstTrtPreprocessGeometry * g, guint x, guint y, guint c)
+{
+  if (x < g->pad_x || y < g->pad_y || x >= g->pad_x + g->resized_width
+      || y >= g->pad_y + g->resized_height)
+    return 0.0;
+  guint rx = x - g->pad_x, ry = y - g->pad_y;
+  gdouble v;
+  if (config->channels == 1) {
+    gdouble rgb[3];
+    for (guint k = 0; k < 3; k++)
+      rgb[k] = reference_sample (frame, g->resized_width, g->resized_height, rx, ry, k);
+    v = GST_VIDEO_FRAME_FORMAT (frame) == GST_VIDEO_FORMAT_GRAY8 ? rgb[0]
+        : 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+  } else {
+    guint source = c;
+    if (config->order == GST_TRT_CHANNEL_ORDER_BGR && c < 3)
+      source = 2 - c;
+    v = reference_sample (frame, g->resized_width, g->resized_height, rx, ry, source);
+  }
+  if (config->type == GST_TRT_PREPROCESS_UINT8)
+    return v;
+  return ((v - config->offsets[c]) * config->scale - config->mean[c]) / config->std[c];
+}
+
+static gsize
+element_index (const GstTrtPreprocessConfig * config, guint x, guint y, guint c)
+{
+  gsize pixel = (gsize) y * config->width + x;
+  if (config->layout == GST_TRT_PREPROCESS_LAYOUT_HWC)
+    return pixel * config->channels + c;
+  return (gsize) c * config->width * config->height + pixel;
+}
+
+static void
+check_against_reference (const GstTrtPreprocessConfig * config, GstVideoFormat format,
+    guint source_w, guint source_h, guint32 seed)
+{
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  GstTrtPreprocessGeometry g;
+
+  gst_video_info_set_format (&info, format, source_w, source_h);
+  GstBuffer *buffer = noise_frame (&info, seed);
+  gsize bytes = gst_trt_preprocess_item_bytes (config);
+  /* poisoned, so that a value never written shows */
+  guint8 *out = g_malloc (bytes);
+  memset (out, 0xa5, bytes);
+  g_assert_true (gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ));
+  g_assert_true (gst_trt_preprocess_frame (config, &frame, out, &g));
+  for (guint y = 0; y < config->height; y++) {
+    for (guint x = 0; x < config->width; x++) {
+      for (guint c = 0; c < config->channels; c++) {
+        gdouble want = reference_value (config, &frame, &g, x, y, c);
+        gsize at = element_index (config, x, y, c);
+        if (config->type == GST_TRT_PREPROCESS_UINT8) {
+          /* float interpolation may land either side of a .5 */
+          gdouble got = out[at];
+          if (fabs (got - want) > 0.5 + 1e-3)
+            g_error ("%s %ux%u -> %ux%u C=%u layout %d uint8: (%u,%u,%u) is %g, want %g",
+                gst_video_format_to_string (format), source_w, source_h, config->width,
+                config->height, config->channels, config->layout, x, y, c, got, want);
+        } else {
+          gdouble got = ((const gfloat *) out)[at];
+          if (fabs (got - want) > 1e-4 * (1.0 + fabs (want)))
+            g_error ("%s %ux%u -> %ux%u C=%u layout %d float: (%u,%u,%u) is %g, want %g",
+                gst_video_format_to_string (format), source_w, source_h, config->width,
+                config->height, config->channels, config->layout, x, y, c, got, want);
+        }
+      }
+    }
+  }
+  gst_video_frame_unmap (&frame);
+  gst_buffer_unref (buffer);
+  g_free (out);
+}
+
+/* Every combination of layout, element type, channel count, channel order
+ * and letterbox, on odd sizes down and up, from formats with and without
+ * alpha. */
+static void
+test_layouts_types_channels (void)
+{
+  const GstVideoFormat formats[] = {
+    GST_VIDEO_FORMAT_RGB, GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_RGBA,
+    GST_VIDEO_FORMAT_BGRA, GST_VIDEO_FORMAT_RGBx, GST_VIDEO_FORMAT_GRAY8,
+  };
+  const guint sizes[][4] = { {13, 7, 6, 5}, {5, 3, 9, 8}, {7, 7, 7, 7} };
+  const guint channel_counts[] = { 1, 3, 4 };
+  guint32 seed = 1;
+
+  for (gsize f = 0; f < G_N_ELEMENTS (formats); f++)
+    for (gsize s = 0; s < G_N_ELEMENTS (sizes); s++)
+      for (gsize k = 0; k < G_N_ELEMENTS (channel_counts); k++)
+        for (guint variant = 0; variant < 16; variant++) {
+          GstTrtPreprocessConfig config;
+          gst_trt_preprocess_config_init (&config);
+          config.width = sizes[s][2];
+          config.height = sizes[s][3];
+          config.channels = channel_counts[k];
+          config.layout = (variant & 1) ? GST_TRT_PREPROCESS_LAYOUT_HWC
+              : GST_TRT_PREPROCESS_LAYOUT_CHW;
+          config.type = (variant & 2) ? GST_TRT_PREPROCESS_UINT8 : GST_TRT_PREPROCESS_FLOAT32;
+          config.order = (variant & 4) ? GST_TRT_CHANNEL_ORDER_BGR : GST_TRT_CHANNEL_ORDER_RGB;
+          config.keep_aspect_ratio = (variant & 8) != 0;
+          for (guint c = 0; c < GST_TRT_PREPROCESS_MAX_CHANNELS; c++) {
+            config.offsets[c] = 3.0f * c;
+            config.mean[c] = 0.1f * c;
+            config.std[c] = 0.5f + c;
+          }
+          check_against_reference (&config, formats[f], sizes[s][0], sizes[s][1], seed++);
+        }
+}
+
+/* YUV sources: the HWC uint8 RGBA item is the rounded CHW float RGB item
+ * (scale 1) with alpha 255: conversion is shared, only the writing differs. */
+static void
+test_layouts_yuv (void)
+{
+  const GstVideoFormat formats[] = { GST_VIDEO_FORMAT_NV12, GST_VIDEO_FORMAT_I420 };
+
+  for (gsize f = 0; f < G_N_ELEMENTS (formats); f++) {
+    GstVideoInfo info;
+    GstVideoFrame frame;
+    GstTrtPreprocessConfig planar, packed;
+
+    gst_video_info_set_format (&info, formats[f], 14, 10);
+    GstBuffer *buffer = noise_frame (&info, 77 + f);
+    gst_trt_preprocess_config_init (&planar);
+    planar.width = 9;
+    planar.height = 6;
+    planar.scale = 1.0f;
+    packed = planar;
+    packed.channels = 4;
+    packed.layout = GST_TRT_PREPROCESS_LAYOUT_HWC;
+    packed.type = GST_TRT_PREPROCESS_UINT8;
+    gfloat *want = g_new (gfloat, 3 * 9 * 6);
+    guint8 *got = g_new (guint8, 4 * 9 * 6);
+    g_assert_cmpuint (gst_trt_preprocess_item_bytes (&packed), ==, 4 * 9 * 6);
+    g_assert_cmpuint (gst_trt_preprocess_item_bytes (&planar), ==, 3 * 9 * 6 * 4);
+    g_assert_true (gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ));
+    g_assert_true (gst_trt_preprocess_frame (&planar, &frame, want, NULL));
+    g_assert_true (gst_trt_preprocess_frame (&packed, &frame, got, NULL));
+    gst_video_frame_unmap (&frame);
+    for (guint p = 0; p < 9 * 6; p++) {
+      for (guint c = 0; c < 3; c++)
+        g_assert_cmpint (got[4 * p + c], ==, (gint) lroundf (want[c * 54 + p]));
+      g_assert_cmpint (got[4 * p + 3], ==, 255);
+    }
+    g_free (want);
+    g_free (got);
+    gst_buffer_unref (buffer);
+  }
+}
+
+/* Channel counts other than 1, 3 and 4 are refused, nothing written. */
+static void
+test_refused_channels (void)
+{
+  GstTrtPreprocessConfig config;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  gfloat out[2 * 4 * 4];
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 4, 4);
+  GstBuffer *buffer = noise_frame (&info, 5);
+  gst_trt_preprocess_config_init (&config);
+  config.width = config.height = 4;
+  config.channels = 2;
+  memset (out, 0, sizeof out);
+  g_assert_true (gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ));
+  g_assert_false (gst_trt_preprocess_frame (&config, &frame, out, NULL));
+  gst_video_frame_unmap (&frame);
+  for (gsize i = 0; i < G_N_ELEMENTS (out); i++)
+    g_assert_cmpfloat (out[i], ==, 0.0f);
+  gst_buffer_unref (buffer);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -234,5 +479,8 @@ main (int argc, char **argv)
       test_channel_order_and_normalization);
   g_test_add_func ("/preprocess/resize", test_resize);
   g_test_add_func ("/preprocess/letterbox", test_letterbox);
+  g_test_add_func ("/preprocess/layouts-types-channels", test_layouts_types_channels);
+  g_test_add_func ("/preprocess/layouts-yuv", test_layouts_yuv);
+  g_test_add_func ("/preprocess/refused-channels", test_refused_channels);
   return g_test_run ();
 }
