@@ -23,6 +23,11 @@ struct trt_backend_ops {
    * reason when not. */
   trt_status_t (*check_device)(int device);
 
+  /* Optional, build phase before memory planning: whether the backend can
+   * run `layer` in FP16 (the builder lowers those layers when the config
+   * asks for FP16, engine/precision.h). NULL: the backend runs FP32 only. */
+  bool (*layer_runs_fp16)(const trt_network_t *network, const trt_layer_t *layer);
+
   /* Build phase, after the network is optimized and planned: chooses and
    * prepares how each layer runs (tactics, weight formats, constants) and
    * sets engine->impl. `single` is the same network optimized at batch 1

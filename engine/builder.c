@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "passes/pass_manager.h"
+#include "precision.h"
 #include "size_limits.h"
 
 #define TRT_DEFAULT_WORKSPACE (256u << 20)
@@ -66,6 +67,26 @@ static trt_status_t check_engine_bytes(const trt_engine_t *engine,
   return trt_limit_check_engine(total, engine->config.max_engine_bytes);
 }
 
+static bool backend_runs_fp16(const trt_network_t *network, const trt_layer_t *layer,
+                              void *user_data) {
+  const trt_backend_ops_t *ops = user_data;
+  return ops->layer_runs_fp16(network, layer);
+}
+
+/* FP16 where the backend can (engine/precision.h); casts that lowering made
+ * orphan constants of are pruned. */
+static trt_status_t lower_precision(const trt_engine_t *engine, trt_specialization_t *out) {
+  if (!engine->ops->layer_runs_fp16) {
+    if (out == &engine->full)
+      trt_log(TRT_SEVERITY_WARNING, "the %s backend has no FP16 layers: the engine runs FP32",
+              trt_backend_name(engine->backend));
+    return TRT_STATUS_OK;
+  }
+  trt_status_t status = trt_network_lower_to_fp16(out->network, backend_runs_fp16,
+                                                  (void *)engine->ops, out == &engine->full, NULL);
+  return status == TRT_STATUS_OK ? trt_network_prune(out->network) : status;
+}
+
 trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *source, int batch,
                             trt_specialization_t *out) {
   memset(out, 0, sizeof(*out));
@@ -82,6 +103,8 @@ trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *sou
     status = trt_passes_run(out->network, engine->config.disabled_passes, out == &engine->full);
   if (status == TRT_STATUS_OK)
     status = trt_network_prune(out->network);
+  if (status == TRT_STATUS_OK && engine->config.precision == TRT_PRECISION_FP16)
+    status = lower_precision(engine, out);
   if (status == TRT_STATUS_OK)
     status = trt_memory_plan_build(out->network, &out->plan);
   if (status == TRT_STATUS_OK)

@@ -329,6 +329,20 @@ int trt_network_add_input(trt_network_t *network, const char *name, trt_data_typ
   return index;
 }
 
+trt_status_t trt_network_rename_tensor(trt_network_t *network, int t, const char *name) {
+  if (!network || t < 0 || t >= network->nb_tensors || !name)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_network_rename_tensor: bad argument");
+  if (trt_network_find_tensor(network, name) >= 0)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "a tensor named '%s' exists already", name);
+  char *copy = strdup(name);
+  if (!copy)
+    return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory renaming a tensor");
+  free(network->tensors[t].name);
+  network->tensors[t].name = copy;
+  name_index_rebuild(network);
+  return TRT_STATUS_OK;
+}
+
 int trt_network_add_constant(trt_network_t *network, const char *name, trt_data_type_t type,
                              const trt_dims_t *dims, const void *data) {
   if (!network || !dims) {

@@ -127,6 +127,9 @@ static inline bool trt_network_owns_data(const trt_network_t *network, const trt
 int trt_network_add_stored_constant(trt_network_t *network, const char *name, trt_data_type_t type,
                                     const trt_dims_t *dims, void *data);
 
+/* Gives tensor `t` a new name, which must be free. */
+trt_status_t trt_network_rename_tensor(trt_network_t *network, int t, const char *name);
+
 /* Adds a tensor of unknown producer (dims NULL: unknown); -1 on error. */
 int trt_network_add_tensor(trt_network_t *network, const char *name, trt_data_type_t type,
                            const trt_dims_t *dims);

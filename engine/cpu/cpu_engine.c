@@ -177,8 +177,23 @@ static trt_status_t analyze_batch(trt_engine_t *engine, const trt_network_t *sin
   return TRT_STATUS_OK;
 }
 
+/* Every layer runnable with its types, said at build and load time rather
+ * than at the first inference. */
+static trt_status_t check_layers(const trt_network_t *network) {
+  for (int l = 0; l < network->nb_layers; l++) {
+    const trt_layer_t *layer = &network->layers[l];
+    trt_status_t status = trt_cpu_layer_supported(network, layer);
+    if (status != TRT_STATUS_OK)
+      return trt_error_prefix(status, "layer '%s' (%s): ", layer->name,
+                              trt_layer_type_name(layer->type));
+  }
+  return TRT_STATUS_OK;
+}
+
 static trt_status_t build(trt_engine_t *engine, const trt_network_t *single) {
-  trt_status_t status = engine_alloc(engine);
+  trt_status_t status = check_layers(engine->full.network);
+  if (status == TRT_STATUS_OK)
+    status = engine_alloc(engine);
   if (status != TRT_STATUS_OK)
     return status;
   status = analyze_batch(engine, single);
@@ -250,7 +265,9 @@ static trt_status_t take_follows(trt_plan_reader_t *r, trt_engine_t *engine, int
 }
 
 static trt_status_t load(trt_engine_t *engine, const void *section, size_t size) {
-  trt_status_t status = engine_alloc(engine);
+  trt_status_t status = check_layers(engine->full.network);
+  if (status == TRT_STATUS_OK)
+    status = engine_alloc(engine);
   if (status != TRT_STATUS_OK)
     return status;
   cpu_engine_t *cpu = cpu_engine_of(engine);
@@ -420,8 +437,7 @@ static trt_status_t run_layers(trt_context_t *context, const trt_network_t *netw
     for (int o = 0; o < layer->nb_outputs; o++)
       outputs[o] = tensor_address(cc, engine, network, layer->outputs[o]);
     double start = context->profiler ? now_ms() : 0;
-    trt_status_t status =
-        trt_cpu_layer_execute(layer->type)(network, layer, cc->inputs, outputs, cc->pool);
+    trt_status_t status = trt_cpu_layer_run(network, layer, cc->inputs, outputs, cc->pool);
     if (status != TRT_STATUS_OK)
       return trt_error_prefix(status, "layer '%s' (%s): ", layer->name,
                               trt_layer_type_name(layer->type));

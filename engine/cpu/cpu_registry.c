@@ -49,3 +49,40 @@ trt_cpu_execute_fn trt_cpu_layer_execute(trt_layer_type_t type) {
     return NULL;
   return cpu_layers[type];
 }
+
+/* Families whose CPU code reads and writes float32 only (shape inference
+ * also lets float16 through for them, for FP16 engines). Data movement
+ * (reshape, concat, slice, ...) and Cast handle any element type. */
+static const bool computes_in_float32[TRT_LAYER_COUNT] = {
+    [TRT_LAYER_CONVOLUTION] = true, [TRT_LAYER_DECONVOLUTION] = true,
+    [TRT_LAYER_MATMUL] = true,      [TRT_LAYER_GEMM] = true,
+    [TRT_LAYER_POOLING] = true,     [TRT_LAYER_UNARY] = true,
+    [TRT_LAYER_ELEMENTWISE] = true, [TRT_LAYER_RESIZE] = true,
+};
+
+trt_status_t trt_cpu_layer_supported(const trt_network_t *network, const trt_layer_t *layer) {
+  if ((int)layer->type < 0 || layer->type >= TRT_LAYER_COUNT)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "layer type %d does not exist", (int)layer->type);
+  if (!computes_in_float32[layer->type])
+    return TRT_STATUS_OK;
+  for (int i = 0; i < layer->nb_inputs + layer->nb_outputs; i++) {
+    const trt_tensor_t *tensor = i < layer->nb_inputs
+                                     ? trt_layer_input(network, layer, i)
+                                     : trt_layer_output(network, layer, i - layer->nb_inputs);
+    if (tensor && tensor->type == TRT_DATA_TYPE_FLOAT16)
+      return trt_error(TRT_STATUS_UNSUPPORTED,
+                       "the CPU backend computes in float32 only, and '%s' is float16 (FP16 "
+                       "engines run on the CUDA backend)",
+                       tensor->name);
+  }
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_cpu_layer_run(const trt_network_t *network, const trt_layer_t *layer,
+                               const void *const *inputs, void *const *outputs,
+                               trt_cpu_context_t *cpu) {
+  trt_status_t status = trt_cpu_layer_supported(network, layer);
+  if (status != TRT_STATUS_OK)
+    return status;
+  return cpu_layers[layer->type](network, layer, inputs, outputs, cpu);
+}

@@ -17,4 +17,16 @@ typedef trt_status_t (*trt_cpu_execute_fn)(const trt_network_t *network, const t
  * layer type has one: the CPU backend runs them all). */
 trt_cpu_execute_fn trt_cpu_layer_execute(trt_layer_type_t type);
 
+/* Whether the CPU reference runs `layer` with its tensors' types: the
+ * families that compute in floating point do it in float32 only (float16
+ * tensors appear when the builder lowers a network to FP16, which only the
+ * CUDA backend runs). UNSUPPORTED, with a message, otherwise. */
+trt_status_t trt_cpu_layer_supported(const trt_network_t *network, const trt_layer_t *layer);
+
+/* trt_cpu_layer_supported, then the layer's implementation: what the
+ * executor and constant folding call. */
+trt_status_t trt_cpu_layer_run(const trt_network_t *network, const trt_layer_t *layer,
+                               const void *const *inputs, void *const *outputs,
+                               trt_cpu_context_t *cpu);
+
 #endif

@@ -5,10 +5,15 @@
  * auto_pad into explicit pad_begin/pad_end, and sets the output dims. */
 #include "layers/layers.h"
 
-static trt_status_t check_float(const char *op, const char *what, const trt_tensor_t *tensor) {
-  if (tensor->type != TRT_DATA_TYPE_FLOAT32)
+trt_status_t trt_float_operand_check(const char *op, const char *what, const trt_tensor_t *tensor,
+                                     const trt_tensor_t *like) {
+  if (!trt_is_float_compute_type(tensor->type))
     return trt_error(TRT_STATUS_UNSUPPORTED, "%s: %s type %s is not supported", op, what,
                      trt_data_type_name(tensor->type));
+  if (like && tensor->type != like->type)
+    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: %s is %s but '%s' is %s", op, what,
+                     trt_data_type_name(tensor->type), like->name,
+                     trt_data_type_name(like->type));
   return TRT_STATUS_OK;
 }
 
@@ -75,10 +80,11 @@ static trt_status_t too_large(const char *op, const char *x_dims, int axis) {
                    op, axis, x_dims);
 }
 
-static trt_status_t check_bias(const char *op, const trt_tensor_t *b, int64_t out_channels) {
+static trt_status_t check_bias(const char *op, const trt_tensor_t *b, const trt_tensor_t *x,
+                               int64_t out_channels) {
   if (!b)
     return TRT_STATUS_OK;
-  trt_status_t status = check_float(op, "bias", b);
+  trt_status_t status = trt_float_operand_check(op, "bias", b, x);
   if (status != TRT_STATUS_OK)
     return status;
   if (b->dims.nb_dims != 1 || b->dims.d[0] != out_channels) {
@@ -103,9 +109,9 @@ static trt_status_t check_inputs(const char *op, const trt_network_t *network,
                      layer->nb_outputs);
   *x = trt_layer_input(network, layer, 0);
   *w = trt_layer_input(network, layer, 1);
-  trt_status_t status = check_float(op, "input", *x);
+  trt_status_t status = trt_float_operand_check(op, "input", *x, NULL);
   if (status == TRT_STATUS_OK)
-    status = check_float(op, "weights", *w);
+    status = trt_float_operand_check(op, "weights", *w, *x);
   return status;
 }
 
@@ -136,6 +142,7 @@ static void resolve_same_pads(int auto_pad, int64_t total, int64_t *begin, int64
  * and add up; a residual must be shaped like the (single) output. */
 static trt_status_t set_outputs(const char *op, trt_network_t *network, trt_layer_t *layer,
                                 const trt_dims_t *out) {
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   int64_t channels = 0;
   for (int o = 0; layer->nb_outputs > 1 && o < layer->nb_outputs; o++) {
     const trt_tensor_t *y = trt_layer_output(network, layer, o);
@@ -149,7 +156,7 @@ static trt_status_t set_outputs(const char *op, trt_network_t *network, trt_laye
                      op, (long long)channels, (long long)out->d[1]);
   const trt_tensor_t *residual = trt_layer_input(network, layer, 3);
   if (residual && (layer->nb_outputs != 1 || !trt_dims_equal(&residual->dims, out) ||
-                   residual->type != TRT_DATA_TYPE_FLOAT32)) {
+                   residual->type != x->type)) {
     char dims[96], out_dims[96];
     return trt_error(TRT_STATUS_SHAPE_ERROR, "%s: residual '%s' is %s, the output %s", op,
                      residual->name, trt_dims_format(&residual->dims, dims, sizeof dims),
@@ -158,7 +165,7 @@ static trt_status_t set_outputs(const char *op, trt_network_t *network, trt_laye
   for (int o = 0; o < layer->nb_outputs; o++) {
     trt_tensor_t *y = trt_layer_output(network, layer, o);
     int64_t own_channels = layer->nb_outputs > 1 ? y->dims.d[1] : out->d[1];
-    y->type = TRT_DATA_TYPE_FLOAT32;
+    y->type = x->type;
     y->dims = *out;
     y->dims.d[1] = own_channels;
   }
@@ -191,7 +198,7 @@ trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer) {
                      "%s: input %s has %lld channels but weights %s with group %lld expect %lld",
                      op, x_dims, (long long)in_channels, w_dims, (long long)params->group,
                      (long long)grouped_channels);
-  status = check_bias(op, trt_layer_input(network, layer, 2), out_channels);
+  status = check_bias(op, trt_layer_input(network, layer, 2), x, out_channels);
   if (status != TRT_STATUS_OK)
     return status;
 
@@ -252,7 +259,7 @@ trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer)
     return trt_error(TRT_STATUS_SHAPE_ERROR,
                      "%s: %lld input channels are not divisible by group %lld", op,
                      (long long)w->dims.d[0], (long long)params->group);
-  status = check_bias(op, trt_layer_input(network, layer, 2), out_channels);
+  status = check_bias(op, trt_layer_input(network, layer, 2), x, out_channels);
   if (status != TRT_STATUS_OK)
     return status;
 
@@ -293,7 +300,7 @@ trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer)
                        "%s: the pads leave no output on spatial axis %d (input %s)", op, i, x_dims);
   }
   trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  y->type = TRT_DATA_TYPE_FLOAT32;
+  y->type = x->type;
   y->dims = out;
   return TRT_STATUS_OK;
 }

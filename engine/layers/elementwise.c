@@ -15,7 +15,7 @@ static const char *elementwise_kind_name(trt_elementwise_kind_t kind) {
 }
 
 static bool elementwise_type_supported(trt_data_type_t type) {
-  return type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_INT32 ||
+  return trt_is_float_compute_type(type) || type == TRT_DATA_TYPE_INT32 ||
          type == TRT_DATA_TYPE_INT64;
 }
 

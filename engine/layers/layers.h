@@ -37,6 +37,16 @@ trt_status_t trt_identity_infer(trt_network_t *network, trt_layer_t *layer);
  * In shuffle.c, shared with slice.c. */
 trt_status_t trt_shape_operand_check(const trt_tensor_t *operand);
 
+/* The value operands of layers that compute in floating point: float32, or
+ * float16 once the builder lowered the layer to FP16 (engine/precision.c),
+ * each of the same type as `like` (the layer's first operand; NULL for that
+ * one). Their outputs take that type. In convolution.c. */
+trt_status_t trt_float_operand_check(const char *op, const char *what, const trt_tensor_t *tensor,
+                                     const trt_tensor_t *like);
+static inline bool trt_is_float_compute_type(trt_data_type_t type) {
+  return type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_FLOAT16;
+}
+
 /* Helpers that a family's shape inference shares with its CPU reference. */
 
 /* Which of the input's `rank` dims a Reduce layer reduces (*noop: none). */

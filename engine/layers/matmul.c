@@ -4,13 +4,6 @@
  * M x N result). */
 #include "layers/layers.h"
 
-static trt_status_t check_float(const char *op, const char *what, const trt_tensor_t *tensor) {
-  if (tensor->type != TRT_DATA_TYPE_FLOAT32)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: %s type %s is not supported", op, what,
-                     trt_data_type_name(tensor->type));
-  return TRT_STATUS_OK;
-}
-
 /* Broadcasts two batch dims (1 stretches; -1 stays unknown). */
 static bool broadcast_dim(int64_t a, int64_t b, int64_t *out) {
   if (a == b || b == 1)
@@ -31,9 +24,9 @@ trt_status_t trt_matmul_infer(trt_network_t *network, trt_layer_t *layer) {
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects inputs a, b and one output", op);
   const trt_tensor_t *a = trt_layer_input(network, layer, 0);
   const trt_tensor_t *b = trt_layer_input(network, layer, 1);
-  trt_status_t status = check_float(op, "input", a);
+  trt_status_t status = trt_float_operand_check(op, "input", a, NULL);
   if (status == TRT_STATUS_OK)
-    status = check_float(op, "input", b);
+    status = trt_float_operand_check(op, "input", b, a);
   if (status != TRT_STATUS_OK)
     return status;
   char a_dims[96], b_dims[96];
@@ -65,7 +58,7 @@ trt_status_t trt_matmul_infer(trt_network_t *network, trt_layer_t *layer) {
   if (rank_b > 1)
     out.d[out.nb_dims++] = b->dims.d[rank_b - 1];
   trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  y->type = TRT_DATA_TYPE_FLOAT32;
+  y->type = a->type;
   y->dims = out;
   return TRT_STATUS_OK;
 }
@@ -79,11 +72,11 @@ trt_status_t trt_gemm_infer(trt_network_t *network, trt_layer_t *layer) {
   const trt_tensor_t *a = trt_layer_input(network, layer, 0);
   const trt_tensor_t *b = trt_layer_input(network, layer, 1);
   const trt_tensor_t *c = trt_layer_input(network, layer, 2);
-  trt_status_t status = check_float(op, "input", a);
+  trt_status_t status = trt_float_operand_check(op, "input", a, NULL);
   if (status == TRT_STATUS_OK)
-    status = check_float(op, "input", b);
+    status = trt_float_operand_check(op, "input", b, a);
   if (status == TRT_STATUS_OK && c)
-    status = check_float(op, "input C", c);
+    status = trt_float_operand_check(op, "input C", c, a);
   if (status != TRT_STATUS_OK)
     return status;
   char a_dims[96], b_dims[96], c_dims[96];
@@ -115,7 +108,7 @@ trt_status_t trt_gemm_infer(trt_network_t *network, trt_layer_t *layer) {
                        c_dims, (long long)m, (long long)n);
   }
   trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  y->type = TRT_DATA_TYPE_FLOAT32;
+  y->type = a->type;
   y->dims.nb_dims = 2;
   y->dims.d[0] = m;
   y->dims.d[1] = n;

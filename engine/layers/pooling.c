@@ -32,9 +32,9 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
   if (layer->nb_inputs != 1 || layer->nb_outputs != 1 || !trt_layer_input(network, layer, 0))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: expects one input and one output", op);
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
-  if (x->type != TRT_DATA_TYPE_FLOAT32)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: input type %s is not supported", op,
-                     trt_data_type_name(x->type));
+  trt_status_t status = trt_float_operand_check(op, "input", x, NULL);
+  if (status != TRT_STATUS_OK)
+    return status;
   char x_dims[96];
   trt_dims_format(&x->dims, x_dims, sizeof x_dims);
   const int nb_spatial = x->dims.nb_dims - 2;
@@ -119,7 +119,7 @@ trt_status_t trt_pooling_infer(trt_network_t *network, trt_layer_t *layer) {
                        x_dims, (long long)dilated, i);
   }
   trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  y->type = TRT_DATA_TYPE_FLOAT32;
+  y->type = x->type;
   y->dims = out;
   return TRT_STATUS_OK;
 }

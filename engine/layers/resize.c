@@ -53,7 +53,7 @@ trt_status_t trt_resize_infer(trt_network_t *network, trt_layer_t *layer) {
     return trt_error(TRT_STATUS_UNSUPPORTED, "unknown nearest mode %d", (int)params->nearest);
   bool interpolates = params->mode != TRT_RESIZE_NEAREST;
   bool crops = params->coord == TRT_RESIZE_COORD_TF_CROP_AND_RESIZE;
-  if ((interpolates || crops) && input->type != TRT_DATA_TYPE_FLOAT32)
+  if ((interpolates || crops) && !trt_is_float_compute_type(input->type))
     return trt_error(TRT_STATUS_UNSUPPORTED, "%s resize of %s data is not supported",
                      interpolates ? "interpolating" : "tf_crop_and_resize",
                      trt_data_type_name(input->type));

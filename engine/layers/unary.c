@@ -64,7 +64,7 @@ trt_status_t trt_unary_infer(trt_network_t *network, trt_layer_t *layer) {
   if (!input)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "the input is missing");
 
-  bool type_ok = input->type == TRT_DATA_TYPE_FLOAT32;
+  bool type_ok = trt_is_float_compute_type(input->type);
   if ((input->type == TRT_DATA_TYPE_INT32 || input->type == TRT_DATA_TYPE_INT64) &&
       unary_accepts_integers(params->op.kind) && params->nb_then == 0)
     type_ok = true;

@@ -48,7 +48,7 @@ trt_status_t trt_layer_fold(trt_network_t *network, trt_layer_t *layer) {
       status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory folding (%zu bytes)", bytes);
   }
   if (status == TRT_STATUS_OK)
-    status = trt_cpu_layer_execute(layer->type)(network, layer, inputs, outputs, cpu);
+    status = trt_cpu_layer_run(network, layer, inputs, outputs, cpu);
   for (int o = 0; o < layer->nb_outputs; o++) {
     if (status == TRT_STATUS_OK)
       trt_layer_output(network, layer, o)->data = outputs[o];

@@ -1,0 +1,204 @@
+/* FP16 lowering (engine/precision.c) on optimized networks: which layers
+ * run FP16, casts where precisions meet, weights converted, network inputs
+ * and outputs keeping float32, view groups (concat elimination) of one
+ * type, shapes still consistent and memory still plannable; and the CPU
+ * backend refusing float16 compute with a message, or building FP32 when
+ * asked for FP16. */
+#include "memory_plan.h"
+#include "numerics/half.h"
+#include "pass_test_util.h"
+#include "precision.h"
+
+typedef struct {
+  const char *refused; /* a layer name the "backend" cannot run in FP16 */
+} backend_t;
+
+static bool can_run_fp16(const trt_network_t *network, const trt_layer_t *layer, void *user_data) {
+  (void)network;
+  const backend_t *backend = user_data;
+  return !backend->refused || strcmp(layer->name, backend->refused) != 0;
+}
+
+static trt_data_type_t type_of(const trt_network_t *net, const char *name) {
+  int t = trt_network_find_tensor(net, name);
+  CHECK(t >= 0);
+  return t >= 0 ? net->tensors[t].type : TRT_DATA_TYPE_FLOAT32;
+}
+
+/* The layer named `name`, or fused into one whose name starts with it
+ * ("conv1 + relu1"). */
+static const trt_layer_t *layer_named(const trt_network_t *net, const char *name) {
+  size_t length = strlen(name);
+  for (int l = 0; l < net->nb_layers; l++) {
+    const char *n = net->layers[l].name;
+    if (strncmp(n, name, length) == 0 && (n[length] == '\0' || n[length] == ' '))
+      return &net->layers[l];
+  }
+  return NULL;
+}
+
+static const trt_tensor_t *input_of(const trt_network_t *net, const char *layer, int i) {
+  const trt_layer_t *found = layer_named(net, layer);
+  CHECK(found != NULL);
+  return found ? trt_layer_input(net, found, i) : NULL;
+}
+
+/* Whether `tensor` is made by a Cast to `type`. */
+static bool cast_made(const trt_network_t *net, const trt_tensor_t *tensor, trt_data_type_t type) {
+  if (!tensor || tensor->producer < 0)
+    return false;
+  const trt_layer_t *producer = &net->layers[tensor->producer];
+  return producer->type == TRT_LAYER_CAST &&
+         ((const trt_cast_params_t *)producer->params)->to == type && tensor->type == type;
+}
+
+/*   x -> conv1 (+relu) -> conv2a ---\
+ *                      \-> conv2b ---> cat (in place) -> pool -> softmax -> prob
+ *                      \-> conv3 -> network output "feat"
+ * Optimized: "conv1 + relu1", "conv2a + conv3" (merged: one output a view
+ * of cat, the other the network output), conv2b, cat in place, pool,
+ * softmax. */
+static trt_network_t *make_network(void) {
+  trt_network_t *net = trt_network_create();
+  int x = add_input4(net, "x", 2, 3, 6, 6);
+  int c1 = add_unary(net, "relu1", add_conv(net, "conv1", x, 3, 4, 3, 1, 1, 1),
+                     TRT_ACTIVATION_RELU, 0, 0);
+  int a = add_conv(net, "conv2a", c1, 4, 4, 1, 1, 0, 1);
+  int b = add_conv(net, "conv2b", c1, 4, 2, 3, 1, 1, 1);
+  int parts[] = {a, b};
+  int cat = add_concat(net, "cat", parts, 2, 1);
+  int pooled = add_max_pool(net, "pool", cat);
+  trt_softmax_params_t softmax = {.axis = 1};
+  int prob = layer_output(net, trt_network_add_layer(net, TRT_LAYER_SOFTMAX, "softmax", &pooled,
+                                                     1, NULL, 1, &softmax));
+  CHECK_OK(trt_network_rename_tensor(net, prob, "prob"));
+  int feat = add_conv(net, "conv3", c1, 4, 2, 1, 1, 0, 1);
+  CHECK_OK(trt_network_rename_tensor(net, feat, "feat"));
+  trt_network_mark_output(net, prob);
+  trt_network_mark_output(net, feat);
+  return net;
+}
+
+/* The optimized network of a CPU build (passes run, concat in place). */
+static trt_network_t *optimized_copy(trt_engine_t **engine) {
+  trt_network_t *net = make_network();
+  *engine = build_with(net, ALL_PASSES);
+  trt_network_destroy(net);
+  return *engine ? trt_network_clone(optimized(*engine)) : NULL;
+}
+
+static void still_consistent(trt_network_t *net) {
+  CHECK_OK(trt_network_infer_shapes(net));
+  trt_memory_plan_t plan = {0};
+  CHECK_OK(trt_memory_plan_build(net, &plan));
+  trt_memory_plan_release(&plan);
+}
+
+static void everything_allowed(void) {
+  trt_engine_t *engine = NULL;
+  trt_network_t *net = optimized_copy(&engine);
+  if (!net)
+    return;
+  const trt_layer_t *cat = layer_named(net, "cat");
+  CHECK(cat && ((const trt_concat_params_t *)cat->params)->in_place);
+  const int w_index = input_of(net, "conv1", 1) - net->tensors;
+  const float first_weight = ((const float *)net->tensors[w_index].data)[0];
+  backend_t backend = {NULL};
+  trt_precision_report_t report = {0};
+  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &backend, true, &report));
+  /* the convolutions, the in-place concat and the pooling run FP16 */
+  CHECK(type_of(net, "cat:0") == TRT_DATA_TYPE_FLOAT16);
+  CHECK(type_of(net, "pool:0") == TRT_DATA_TYPE_FLOAT16);
+  CHECK(type_of(net, "feat/fp16") == TRT_DATA_TYPE_FLOAT16);
+  for (int t = 0; t < net->nb_tensors; t++)
+    if (net->tensors[t].view_parent >= 0)
+      CHECK(net->tensors[t].type == net->tensors[net->tensors[t].view_parent].type);
+  /* the network input is cast once, the weights converted in place of it */
+  CHECK(type_of(net, "x") == TRT_DATA_TYPE_FLOAT32);
+  CHECK(cast_made(net, input_of(net, "conv1", 0), TRT_DATA_TYPE_FLOAT16));
+  const trt_tensor_t *w = input_of(net, "conv1", 1);
+  CHECK(w && w->data && w->type == TRT_DATA_TYPE_FLOAT16);
+  if (w && w->data)
+    CHECK(((const uint16_t *)w->data)[0] == trt_half_from_float(first_weight));
+  CHECK(input_of(net, "conv1", 2)->type == TRT_DATA_TYPE_FLOAT16);
+  /* softmax stays FP32 behind a cast; outputs keep float32 */
+  CHECK(cast_made(net, input_of(net, "softmax", 0), TRT_DATA_TYPE_FLOAT32));
+  CHECK(type_of(net, "prob") == TRT_DATA_TYPE_FLOAT32);
+  int feat = trt_network_find_tensor(net, "feat");
+  CHECK(feat >= 0 && net->tensors[feat].is_output &&
+        cast_made(net, &net->tensors[feat], TRT_DATA_TYPE_FLOAT32));
+  CHECK(!net->tensors[trt_network_find_tensor(net, "feat/fp16")].is_output);
+  CHECK(report.casts == 3); /* x, softmax's input, feat */
+  for (int l = 0; l < net->nb_layers; l++)
+    if (net->layers[l].type == TRT_LAYER_CONVOLUTION)
+      CHECK(trt_layer_output(net, &net->layers[l], 0)->type == TRT_DATA_TYPE_FLOAT16);
+  CHECK(report.fp16_layers >= 4 && report.constants_converted > 0);
+  still_consistent(net);
+  trt_network_destroy(net);
+  trt_engine_destroy(engine);
+}
+
+/* A writer of the concat group that cannot run FP16 keeps the whole group
+ * (its other writers and the concat) in FP32; readers convert. */
+static void view_group_follows_its_fp32_writer(void) {
+  trt_engine_t *engine = NULL;
+  trt_network_t *net = optimized_copy(&engine);
+  if (!net)
+    return;
+  backend_t backend = {"conv2b"};
+  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &backend, false, NULL));
+  CHECK(type_of(net, "cat:0") == TRT_DATA_TYPE_FLOAT32);
+  /* the merged conv2a + conv3 writes into the group: FP32, feat with it */
+  CHECK(type_of(net, "feat") == TRT_DATA_TYPE_FLOAT32);
+  CHECK(trt_network_find_tensor(net, "feat/fp16") < 0);
+  CHECK(type_of(net, "relu1:0") == TRT_DATA_TYPE_FLOAT16);
+  CHECK(cast_made(net, input_of(net, "conv2a", 0), TRT_DATA_TYPE_FLOAT32));
+  CHECK(input_of(net, "conv2a", 0) == input_of(net, "conv2b", 0)); /* one cast, two readers */
+  CHECK(cast_made(net, input_of(net, "pool", 0), TRT_DATA_TYPE_FLOAT16));
+  still_consistent(net);
+  trt_network_destroy(net);
+  trt_engine_destroy(engine);
+}
+
+/* The CPU backend computes in float32: a float16 convolution is refused
+ * when building, with the tensor named; asked for FP16, it builds FP32. */
+static void cpu_backend(void) {
+  trt_network_t *net = trt_network_create();
+  trt_dims_t dims = dims4(1, 2, 4, 4);
+  int x = trt_network_add_input(net, "x16", TRT_DATA_TYPE_FLOAT16, &dims);
+  uint16_t weights[2 * 2] = {0x3c00, 0x3c00, 0x3c00, 0x3c00};
+  trt_dims_t w_dims = dims4(2, 2, 1, 1);
+  int w = trt_network_add_constant(net, "w16", TRT_DATA_TYPE_FLOAT16, &w_dims, weights);
+  trt_convolution_params_t params = {.nb_spatial = 2, .group = 1,
+                                     .kernel = {1, 1}, .stride = {1, 1}, .dilation = {1, 1}};
+  int inputs[] = {x, w};
+  int y = layer_output(net, trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, "conv16", inputs, 2,
+                                                  NULL, 1, &params));
+  trt_network_mark_output(net, y);
+  trt_builder_config_t config;
+  trt_builder_config_init(&config);
+  config.backend = TRT_BACKEND_CPU;
+  trt_engine_t *engine = NULL;
+  CHECK(trt_engine_build(net, &config, &engine) == TRT_STATUS_UNSUPPORTED);
+  CHECK(strstr(trt_last_error(), "layer 'conv16' (Convolution)") != NULL);
+  CHECK(strstr(trt_last_error(), "'x16' is float16") != NULL);
+  trt_network_destroy(net);
+
+  net = make_network();
+  config.precision = TRT_PRECISION_FP16;
+  CHECK_OK(trt_engine_build(net, &config, &engine));
+  if (engine) {
+    const trt_network_t *o = optimized(engine);
+    for (int t = 0; t < o->nb_tensors; t++)
+      CHECK(o->tensors[t].type != TRT_DATA_TYPE_FLOAT16);
+    trt_engine_destroy(engine);
+  }
+  trt_network_destroy(net);
+}
+
+int main(void) {
+  everything_allowed();
+  view_group_follows_its_fp32_writer();
+  cpu_backend();
+  return test_finish("test_precision");
+}
