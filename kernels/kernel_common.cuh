@@ -22,9 +22,25 @@ typedef struct {
 
 #ifdef __CUDACC__
 
+#include <cuda_fp16.h>
 #include <math.h>
 
 namespace trtk {
+
+/* Storage types of float activations (float32, and float16 in FP16
+ * engines): kernels compute in float and convert on load and store. */
+__device__ __forceinline__ float load_float(const float *p) {
+  return __ldg(p);
+}
+__device__ __forceinline__ float load_float(const __half *p) {
+  return __half2float(__ldg(p));
+}
+__device__ __forceinline__ void store_float(float *p, float v) {
+  *p = v;
+}
+__device__ __forceinline__ void store_float(__half *p, float v) {
+  *p = __float2half_rn(v);
+}
 
 constexpr int kThreads = 256;
 

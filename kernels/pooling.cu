@@ -8,9 +8,9 @@
 
 namespace {
 
-template <bool kStrided>
-__global__ void pool_window_kernel(const float *__restrict__ x, float *__restrict__ y,
-                                   trt_kpool_t g, int64_t total, trt_kview_t view) {
+template <typename T, bool kStrided>
+__global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
+                                   int64_t total, trt_kview_t view) {
   const int64_t out_plane = g.out[0] * g.out[1] * g.out[2];
   const int64_t in_plane = g.in[0] * g.in[1] * g.in[2];
   for (int64_t i = trtk::global_thread(); i < total; i += trtk::grid_threads()) {
@@ -25,15 +25,15 @@ __global__ void pool_window_kernel(const float *__restrict__ x, float *__restric
     trt_tap_range_t taps[3];
     for (int k = 0; k < 3; k++)
       taps[k] = trt_window_taps(start[k], g.kernel[k], g.dilation[k], 0, g.in[k]);
-    const float *xp = x + plane * in_plane;
+    const T *xp = x + plane * in_plane;
     float max = -INFINITY, sum = 0.0f;
     for (int64_t kd = taps[0].first; kd < taps[0].last; kd++) {
       const int64_t id = start[0] + kd * g.dilation[0];
       for (int64_t kh = taps[1].first; kh < taps[1].last; kh++) {
         const int64_t ih = start[1] + kh * g.dilation[1];
-        const float *row = xp + (id * g.in[1] + ih) * g.in[2];
+        const T *row = xp + (id * g.in[1] + ih) * g.in[2];
         for (int64_t kw = taps[2].first; kw < taps[2].last; kw++) {
-          const float value = __ldg(row + start[2] + kw * g.dilation[2]);
+          const float value = trtk::load_float(row + start[2] + kw * g.dilation[2]);
           max = (value > max || isnan(value)) ? value : max;
           sum += value;
         }
@@ -51,15 +51,15 @@ __global__ void pool_window_kernel(const float *__restrict__ x, float *__restric
                      : taps[k].last - taps[k].first;
       result = count > 0 ? sum / (float)count : 0.0f;
     }
-    y[kStrided ? trtk::view_index(view, i) : i] = result;
+    trtk::store_float(y + (kStrided ? trtk::view_index(view, i) : i), result);
   }
 }
 
 /* Global pooling, one warp per plane (kWarps planes per block) or one block
  * per plane for large planes. */
-template <bool kPerWarp>
-__global__ void pool_global_kernel(const float *__restrict__ x, float *__restrict__ y,
-                                   int64_t planes, int64_t size, int is_max, trt_kview_t view) {
+template <typename T, bool kPerWarp>
+__global__ void pool_global_kernel(const T *__restrict__ x, T *__restrict__ y, int64_t planes,
+                                   int64_t size, int is_max, trt_kview_t view) {
   __shared__ double sums[32];
   __shared__ float maxima[32];
   const int lanes = kPerWarp ? 32 : blockDim.x;
@@ -68,12 +68,12 @@ __global__ void pool_global_kernel(const float *__restrict__ x, float *__restric
                                  : (int64_t)blockIdx.x;
   const int64_t step = kPerWarp ? (int64_t)gridDim.x * (blockDim.x / 32) : (int64_t)gridDim.x;
   for (int64_t plane = first; plane < planes; plane += step) {
-    const float *xp = x + plane * size;
+    const T *xp = x + plane * size;
     float max = -INFINITY;
     double sum = 0;
     bool nan = false;
     for (int64_t i = lane; i < size; i += lanes) {
-      const float v = __ldg(xp + i);
+      const float v = trtk::load_float(xp + i);
       nan = nan || isnan(v);
       max = v > max ? v : max;
       sum += v;
@@ -88,26 +88,27 @@ __global__ void pool_global_kernel(const float *__restrict__ x, float *__restric
       result = size > 0 ? (float)sum / (float)size : 0.0f;
     }
     if (lane == 0)
-      y[trtk::view_strided(view) ? trtk::view_index(view, plane) : plane] = result;
+      trtk::store_float(y + (trtk::view_strided(view) ? trtk::view_index(view, plane) : plane),
+                        result);
   }
 }
 
-} // namespace
-
-extern "C" cudaError_t trt_launch_pooling(const float *x, float *y, trt_kpool_t g, int global,
-                                          trt_kview_t view, cudaStream_t stream) {
+template <typename T>
+cudaError_t launch_pooling(const T *x, T *y, const trt_kpool_t &g, int global, trt_kview_t view,
+                           cudaStream_t stream) {
   if (g.planes <= 0)
     return cudaSuccess;
   if (global) {
     const int64_t size = g.in[0] * g.in[1] * g.in[2];
     if (size >= 8192 && g.planes < 2048) {
       const unsigned blocks = (unsigned)(g.planes < 65535 ? g.planes : 65535);
-      pool_global_kernel<false><<<blocks, 512, 0, stream>>>(x, y, g.planes, size, g.is_max, view);
+      pool_global_kernel<T, false>
+          <<<blocks, 512, 0, stream>>>(x, y, g.planes, size, g.is_max, view);
     } else {
       const int warps = trtk::kThreads / 32;
       int64_t blocks = (g.planes + warps - 1) / warps;
       blocks = blocks > 65535 * 16 ? 65535 * 16 : blocks;
-      pool_global_kernel<true><<<(unsigned)blocks, trtk::kThreads, 0, stream>>>(
+      pool_global_kernel<T, true><<<(unsigned)blocks, trtk::kThreads, 0, stream>>>(
           x, y, g.planes, size, g.is_max, view);
     }
     return cudaGetLastError();
@@ -116,10 +117,24 @@ extern "C" cudaError_t trt_launch_pooling(const float *x, float *y, trt_kpool_t 
   if (total <= 0)
     return cudaSuccess;
   if (trtk::view_strided(view))
-    pool_window_kernel<true><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total,
-                                                                                   view);
+    pool_window_kernel<T, true>
+        <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total, view);
   else
-    pool_window_kernel<false><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g,
-                                                                                    total, view);
+    pool_window_kernel<T, false>
+        <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total, view);
   return cudaGetLastError();
+}
+
+} // namespace
+
+extern "C" cudaError_t trt_launch_pooling(const void *x, void *y, int type, trt_kpool_t g,
+                                          int global, trt_kview_t view, cudaStream_t stream) {
+  switch (type) {
+  case TRT_KTYPE_FLOAT32:
+    return launch_pooling((const float *)x, (float *)y, g, global, view, stream);
+  case TRT_KTYPE_FLOAT16:
+    return launch_pooling((const __half *)x, (__half *)y, g, global, view, stream);
+  default:
+    return cudaErrorInvalidValue;
+  }
 }

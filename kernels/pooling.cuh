@@ -1,6 +1,6 @@
 /* Pooling kernels: max and average over 1 to 3 spatial dims (seen as 3-D
- * with leading size-1 dims), NCHW float32, the output optionally a strided
- * view. */
+ * with leading size-1 dims), NCHW float32 or float16 (computed in float),
+ * the output optionally a strided view. */
 #ifndef TRT_KERNELS_POOLING_CUH
 #define TRT_KERNELS_POOLING_CUH
 
@@ -22,7 +22,7 @@ typedef struct {
 
 /* Windowed pooling with explicit geometry (ceil_mode is already in `out`);
  * `global` reduces each whole plane to one value instead. */
-cudaError_t trt_launch_pooling(const float *x, float *y, trt_kpool_t pool, int global,
+cudaError_t trt_launch_pooling(const void *x, void *y, int type, trt_kpool_t pool, int global,
                                trt_kview_t view, cudaStream_t stream);
 
 #ifdef __cplusplus

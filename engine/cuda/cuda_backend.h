@@ -64,6 +64,10 @@ typedef struct {
                           int32_t tactic, const void *const *inputs, void *const *outputs,
                           trt_cuda_env_t *env);
   void (*destroy)(void *state);
+  /* Optional: whether the family runs `layer` (float32 as shaped) with
+   * float16 tensors instead, for FP16 engines (engine/precision.h); its
+   * list_tactics then accepts the lowered layer. NULL: FP32 only. */
+  bool (*runs_fp16)(const trt_network_t *network, const trt_layer_t *layer);
 } trt_cuda_layer_ops_t;
 
 /* CUDA graph capture and device-wide synchronization (cuda_device.c).

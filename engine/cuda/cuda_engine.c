@@ -471,9 +471,15 @@ static trt_status_t build(trt_engine_t *engine, const trt_network_t *single) {
   return trt_cuda_engine_build(engine);
 }
 
+static bool layer_runs_fp16(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_cuda_layer_ops_t *ops = trt_cuda_layer_ops(layer->type);
+  return ops && ops->runs_fp16 && ops->runs_fp16(network, layer);
+}
+
 const trt_backend_ops_t trt_cuda_backend = {
     .id = TRT_BACKEND_CUDA,
     .check_device = trt_cuda_check_device,
+    .layer_runs_fp16 = layer_runs_fp16,
     .build = build,
     .destroy = trt_cuda_engine_destroy,
     .plan_device = trt_cuda_plan_device_name,

@@ -23,7 +23,7 @@ static int pooling_list_tactics(const trt_network_t *network, const trt_layer_t 
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Pooling: missing input or parameters");
     return 0;
   }
-  if (x->type != TRT_DATA_TYPE_FLOAT32 || x->dims.nb_dims < 3 || x->dims.nb_dims > 5) {
+  if (!trt_is_float_compute_type(x->type) || x->dims.nb_dims < 3 || x->dims.nb_dims > 5) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Pooling: %s input of rank %d is not supported",
               trt_data_type_name(x->type), x->dims.nb_dims);
     return 0;
@@ -56,9 +56,15 @@ static trt_status_t pooling_enqueue(void *state, const trt_network_t *network,
                    .count_include_pad = params->count_include_pad};
   memcpy(&g, &geometry, sizeof(geometry));
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  TRT_LAUNCH_CHECK(trt_launch_pooling(inputs[0], outputs[0], g, global,
+  TRT_LAUNCH_CHECK(trt_launch_pooling(inputs[0], outputs[0], (int)y->type, g, global,
                                       trt_cuda_output_view(network, y), env->stream));
   return TRT_STATUS_OK;
+}
+
+/* The kernels read and write float16 as they do float32, computing in float. */
+static bool pooling_runs_fp16(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  return x && x->dims.nb_dims >= 3 && x->dims.nb_dims <= 5;
 }
 
 static void pooling_destroy(void *state) {
@@ -71,4 +77,5 @@ const trt_cuda_layer_ops_t trt_cuda_pooling_ops = {
     .create = pooling_create,
     .enqueue = pooling_enqueue,
     .destroy = pooling_destroy,
+    .runs_fp16 = pooling_runs_fp16,
 };

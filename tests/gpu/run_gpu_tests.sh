@@ -4,7 +4,7 @@
 #
 #   tests/gpu/run_gpu_tests.sh OUTDIR [STEP...]
 #
-# STEPs (default: all, in this order): layers plan threads models conformance bench.
+# STEPs (default: all, in this order): layers plan fp16 threads models conformance bench.
 # Writes OUTDIR/tests.log (every test's output), OUTDIR/bench.md and
 # OUTDIR/bench.log (the benchmark), OUTDIR/summary.txt (the table printed
 # last). Set TRT_GPU_BUNDLE to use a bundle elsewhere (default
@@ -12,11 +12,11 @@
 # is SKIPPED with the reason.
 set -uo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|threads|models|conformance|bench]..." >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|conformance|bench]..." >&2; exit 2; }
 outdir="$1"
 shift
 steps=("$@")
-[[ ${#steps[@]} -gt 0 ]] || steps=(layers plan threads models conformance bench)
+[[ ${#steps[@]} -gt 0 ]] || steps=(layers plan fp16 threads models conformance bench)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bundle="${TRT_GPU_BUNDLE:-$root/build-gpu/bundle}"
 bin="$bundle/bin"
@@ -68,6 +68,7 @@ for step in "${steps[@]}"; do
     done
     ;;
   plan) run gpu_plan "$bin/test_gpu_plan" "$bundle/data/conv_relu_pool.onnx" 2 ;;
+  fp16) run gpu_fp16 "$bin/test_gpu_precision" "$work/fp16.plan" ;;
   threads) run gpu_threads_8 "$bin/test_gpu_threads" "$bundle/data/conv_relu_pool.onnx" 3 50 ;;
   models)
     export_models

@@ -1,0 +1,147 @@
+/* FP16 engines on the CUDA backend against the CPU reference in FP32: the
+ * layers whose families run float16 are lowered (engine/precision.c),
+ * casts convert at the network's edges and before FP32-only layers, and
+ * the outputs stay within FP16's tolerance (relative L2 <= 1e-2). A plan of
+ * the FP16 engine loads and gives the same outputs bit for bit.
+ *
+ *   test_gpu_precision [PLAN_PATH]
+ *
+ * Exits 77 without a GPU. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+#include "gpu_util.h"
+
+#define FP16_TOLERANCE 1e-2
+
+static int failures;
+
+static void expect(bool ok, const char *what) {
+  printf("%-4s %s%s%s\n", ok ? "ok" : "FAIL", what, ok ? "" : ": ", ok ? "" : trt_last_error());
+  failures += !ok;
+}
+
+static int add_pool(trt_network_t *net, const char *name, int x, trt_pooling_kind_t kind,
+                    int64_t kernel, int64_t stride, int64_t pad, bool global) {
+  trt_pooling_params_t params = {.kind = kind, .nb_spatial = 2, .global = global,
+                                 .count_include_pad = true};
+  for (int i = 0; !global && i < 2; i++) {
+    params.kernel[i] = kernel;
+    params.stride[i] = stride;
+    params.dilation[i] = 1;
+    params.pad_begin[i] = params.pad_end[i] = pad;
+  }
+  int layer = trt_network_add_layer(net, TRT_LAYER_POOLING, name, &x, 1, NULL, 1, &params);
+  return trt_network_layer_output(net, layer, 0);
+}
+
+/* x -> max 3x3/2 -> avg 2x2/1 (padded) -> global avg -> "pooled"
+ *      max's output is also the output "peaks"; softmax(pooled) -> "prob"
+ *      (softmax stays FP32: a cast before it). */
+static trt_network_t *make_network(void) {
+  trt_network_t *net = trt_network_create();
+  int64_t d[] = {-1, 8, 17, 19};
+  trt_dims_t dims = trt_dims_make(4, d);
+  int x = trt_network_add_input(net, "x", TRT_DATA_TYPE_FLOAT32, &dims);
+  int peaks = add_pool(net, "max", x, TRT_POOLING_MAX, 3, 2, 1, false);
+  int smooth = add_pool(net, "avg", peaks, TRT_POOLING_AVERAGE, 2, 1, 1, false);
+  int pooled = add_pool(net, "global", smooth, TRT_POOLING_AVERAGE, 0, 0, 0, true);
+  trt_reshape_params_t reshape = {.mode = TRT_RESHAPE_FLATTEN, .axis = 1};
+  int flat = trt_network_layer_output(
+      net, trt_network_add_layer(net, TRT_LAYER_RESHAPE, "flat", &pooled, 1, NULL, 1, &reshape),
+      0);
+  trt_softmax_params_t softmax = {.axis = 1};
+  int prob = trt_network_layer_output(
+      net, trt_network_add_layer(net, TRT_LAYER_SOFTMAX, "softmax", &flat, 1, NULL, 1, &softmax),
+      0);
+  trt_network_mark_output(net, peaks);
+  trt_network_mark_output(net, pooled);
+  trt_network_mark_output(net, prob);
+  return net;
+}
+
+static int count_type(const trt_network_t *net, trt_data_type_t type) {
+  int count = 0;
+  for (int t = 0; t < net->nb_tensors; t++)
+    count += net->tensors[t].type == type;
+  return count;
+}
+
+static trt_engine_t *build(const trt_network_t *net, trt_backend_t backend, trt_precision_t precision) {
+  trt_builder_config_t config;
+  trt_builder_config_init(&config);
+  config.backend = backend;
+  config.precision = precision;
+  config.max_batch = 3;
+  config.allow_tf32 = false;
+  trt_engine_t *engine = NULL;
+  if (trt_engine_build(net, &config, &engine) != TRT_STATUS_OK)
+    return NULL;
+  return engine;
+}
+
+static bool run(const trt_engine_t *engine, int batch, gpu_bindings_t *bindings) {
+  trt_context_t *context = NULL;
+  bool ok = trt_context_create(engine, &context) == TRT_STATUS_OK &&
+            gpu_run_host(engine, context, batch, bindings) == TRT_STATUS_OK;
+  trt_context_destroy(context);
+  return ok;
+}
+
+int main(int argc, char **argv) {
+  gpu_require();
+  const char *plan_path = argc > 1 ? argv[1] : "fp16-test.plan";
+  trt_set_log_level(TRT_SEVERITY_VERBOSE);
+  trt_network_t *net = make_network();
+  trt_engine_t *reference = build(net, TRT_BACKEND_CPU, TRT_PRECISION_FP32);
+  trt_engine_t *fp16 = build(net, TRT_BACKEND_CUDA, TRT_PRECISION_FP16);
+  expect(reference && fp16, "CPU FP32 and CUDA FP16 engines built");
+  if (!reference || !fp16)
+    return 1;
+  const trt_network_t *lowered = fp16->full.network;
+  char what[160];
+  snprintf(what, sizeof what, "the FP16 engine holds float16 tensors (%d) and casts",
+           count_type(lowered, TRT_DATA_TYPE_FLOAT16));
+  expect(count_type(lowered, TRT_DATA_TYPE_FLOAT16) >= 3, what);
+
+  for (int batch = 3; batch >= 1; batch -= 2) {
+    gpu_bindings_t expected = {0}, actual = {0}, loaded_out = {0};
+    gpu_bindings_alloc(reference, &expected);
+    gpu_bindings_alloc(fp16, &actual);
+    gpu_bindings_fill_inputs(reference, &expected, 7 + (uint64_t)batch);
+    gpu_bindings_copy_inputs(fp16, &actual, &expected);
+    expect(run(reference, batch, &expected) && run(fp16, batch, &actual), "both ran");
+    char worst[256] = "";
+    double error = gpu_compare_outputs(fp16, batch, &actual, &expected, worst, sizeof worst);
+    snprintf(what, sizeof what, "batch %d: FP16 within %.0e of FP32 (worst %.3g, %s)", batch,
+             FP16_TOLERANCE, error, worst);
+    expect(error <= FP16_TOLERANCE, what);
+
+    if (batch == 3) {
+      trt_engine_t *loaded = NULL;
+      expect(trt_engine_save(fp16, plan_path, NULL) == TRT_STATUS_OK &&
+                 trt_engine_load(plan_path, NULL, NULL, &loaded) == TRT_STATUS_OK,
+             "FP16 plan saved and loaded");
+      if (loaded) {
+        gpu_bindings_alloc(loaded, &loaded_out);
+        gpu_bindings_copy_inputs(loaded, &loaded_out, &expected);
+        expect(run(loaded, batch, &loaded_out) &&
+                   gpu_compare_outputs(loaded, batch, &loaded_out, &actual, worst,
+                                       sizeof worst) == 0.0,
+               "the loaded plan gives the same outputs bit for bit");
+        gpu_bindings_free(&loaded_out);
+        trt_engine_destroy(loaded);
+      }
+      remove(plan_path);
+    }
+    gpu_bindings_free(&expected);
+    gpu_bindings_free(&actual);
+  }
+  trt_engine_destroy(reference);
+  trt_engine_destroy(fp16);
+  trt_network_destroy(net);
+  printf("%s\n", failures ? "FP16 tests FAILED" : "FP16 tests passed");
+  return failures ? 1 : 0;
+}
