@@ -1,6 +1,7 @@
 /* Convolution helpers: the strided epilogue, explicit padding and the direct
  * depthwise convolution (see conv_epilogue.cuh). */
 #include "conv_epilogue.cuh"
+#include "kernel_common.cuh"
 #include "numerics/activation.h"
 
 namespace {
@@ -58,33 +59,40 @@ unsigned grid_for(int64_t count) {
 }
 
 /* kPacked: every operand is packed like dims, so the linear index serves
- * them all and only the bias index needs a division. */
-template <bool kPacked>
+ * them all and only the bias index needs a division. T: the elements'
+ * storage type (float or __half); arithmetic in float. */
+template <typename T, bool kPacked>
 __global__ void epilogue_kernel(const trt_conv_epilogue_t args, int64_t count, int64_t bias_inner) {
+  const T *src = (const T *)args.src, *bias = (const T *)args.bias;
+  const T *residual = (const T *)args.residual;
+  T *dst = (T *)args.dst;
   for (int64_t linear = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; linear < count;
        linear += (int64_t)gridDim.x * blockDim.x) {
     float value;
     if (kPacked) {
-      value = args.src_scale * args.src[linear];
-      if (args.bias)
-        value += args.bias[(linear / bias_inner) % args.dims[args.bias_axis]];
-      if (args.residual)
-        value += args.residual[linear];
-      args.dst[linear] = activate(args.activation, value, args.alpha, args.beta);
+      value = args.src_scale * trtk::load_float(src + linear);
+      if (bias)
+        value += trtk::load_float(bias + (linear / bias_inner) % args.dims[args.bias_axis]);
+      if (residual)
+        value += trtk::load_float(residual + linear);
+      trtk::store_float(dst + linear, activate(args.activation, value, args.alpha, args.beta));
     } else {
       const Index5 index = unravel(linear, args.dims);
-      value = args.src_scale * args.src[offset(index, args.src_strides)];
-      if (args.bias)
-        value += args.bias[index.i[args.bias_axis]];
-      if (args.residual)
-        value += args.residual[offset(index, args.residual_strides)];
-      args.dst[offset(index, args.dst_strides)] =
-          activate(args.activation, value, args.alpha, args.beta);
+      value = args.src_scale * trtk::load_float(src + offset(index, args.src_strides));
+      if (bias)
+        value += trtk::load_float(bias + index.i[args.bias_axis]);
+      if (residual)
+        value += trtk::load_float(residual + offset(index, args.residual_strides));
+      trtk::store_float(dst + offset(index, args.dst_strides),
+                        activate(args.activation, value, args.alpha, args.beta));
     }
   }
 }
 
+template <typename T>
 __global__ void pad_kernel(const trt_conv_pad_t args, Index5 padded, int64_t count) {
+  const T *src = (const T *)args.src;
+  T *dst = (T *)args.dst;
   for (int64_t linear = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; linear < count;
        linear += (int64_t)gridDim.x * blockDim.x) {
     Index5 index = unravel(linear, padded.i);
@@ -93,7 +101,7 @@ __global__ void pad_kernel(const trt_conv_pad_t args, Index5 padded, int64_t cou
       index.i[2 + d] -= args.pad_begin[d];
       inside = inside && index.i[2 + d] >= 0 && index.i[2 + d] < args.dims[2 + d];
     }
-    args.dst[linear] = inside ? args.src[offset(index, args.src_strides)] : 0.0f;
+    dst[linear] = inside ? src[offset(index, args.src_strides)] : T(0.0f);
   }
 }
 
@@ -171,10 +179,23 @@ extern "C" cudaError_t trt_launch_conv_epilogue(const trt_conv_epilogue_t *args,
   const bool packed = is_packed(args->dims, args->src_strides) &&
                       is_packed(args->dims, args->dst_strides) &&
                       (!args->residual || is_packed(args->dims, args->residual_strides));
-  if (packed)
-    epilogue_kernel<true><<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
-  else
-    epilogue_kernel<false><<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
+  if (args->type == TRT_KTYPE_FLOAT16) {
+    if (packed)
+      epilogue_kernel<__half, true>
+          <<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
+    else
+      epilogue_kernel<__half, false>
+          <<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
+  } else if (args->type == TRT_KTYPE_FLOAT32) {
+    if (packed)
+      epilogue_kernel<float, true>
+          <<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
+    else
+      epilogue_kernel<float, false>
+          <<<grid_for(count), kThreads, 0, stream>>>(*args, count, bias_inner);
+  } else {
+    return cudaErrorInvalidValue;
+  }
   return cudaGetLastError();
 }
 
@@ -187,7 +208,12 @@ extern "C" cudaError_t trt_launch_conv_pad(const trt_conv_pad_t *args, cudaStrea
   const int64_t count = volume(padded.i);
   if (count <= 0)
     return cudaSuccess;
-  pad_kernel<<<grid_for(count), kThreads, 0, stream>>>(*args, padded, count);
+  if (args->type == TRT_KTYPE_FLOAT16)
+    pad_kernel<__half><<<grid_for(count), kThreads, 0, stream>>>(*args, padded, count);
+  else if (args->type == TRT_KTYPE_FLOAT32)
+    pad_kernel<float><<<grid_for(count), kThreads, 0, stream>>>(*args, padded, count);
+  else
+    return cudaErrorInvalidValue;
   return cudaGetLastError();
 }
 

@@ -10,7 +10,9 @@
  *     fused, any of 1 to 3 spatial dims.
  *
  * Shapes are N, C, D, H, W; missing spatial dims have size 1. Strides are in
- * elements. Activation kinds are trt_activation_kind_t values, computed by
+ * elements. The epilogue and the padding move float32 or float16 elements
+ * (`type`, a TRT_KTYPE_ code; every operand of one call has that type),
+ * computing in float; the depthwise convolution is float32. Activation kinds are trt_activation_kind_t values, computed by
  * engine/numerics/activation.h. Launchers return the launch's error. */
 #ifndef TRT_KERNELS_CONV_EPILOGUE_CUH
 #define TRT_KERNELS_CONV_EPILOGUE_CUH
@@ -25,15 +27,16 @@ extern "C" {
 #define TRT_CONV_RANK 5
 
 typedef struct {
+  int type;                    /* TRT_KTYPE_FLOAT32 (0, the default) or FLOAT16 */
   int64_t dims[TRT_CONV_RANK]; /* the result's shape */
-  const float *src;            /* may equal dst (same strides): in place */
+  const void *src;             /* may equal dst (same strides): in place */
   int64_t src_strides[TRT_CONV_RANK];
   float src_scale;
-  const float *bias; /* NULL, or one value per index along dims[bias_axis] */
+  const void *bias; /* NULL, or one value per index along dims[bias_axis] */
   int bias_axis;
-  const float *residual; /* NULL, or added after the bias */
+  const void *residual; /* NULL, or added after the bias */
   int64_t residual_strides[TRT_CONV_RANK];
-  float *dst;
+  void *dst;
   int64_t dst_strides[TRT_CONV_RANK];
   int activation; /* trt_activation_kind_t */
   float alpha, beta;
@@ -42,11 +45,12 @@ typedef struct {
 cudaError_t trt_launch_conv_epilogue(const trt_conv_epilogue_t *args, cudaStream_t stream);
 
 typedef struct {
+  int type;                    /* TRT_KTYPE_FLOAT32 (0) or FLOAT16 */
   int64_t dims[TRT_CONV_RANK]; /* the source's shape */
-  const float *src;
+  const void *src;
   int64_t src_strides[TRT_CONV_RANK];
   int64_t pad_begin[3], pad_end[3]; /* D, H, W */
-  float *dst; /* packed N, C, D + pads, H + pads, W + pads */
+  void *dst; /* packed N, C, D + pads, H + pads, W + pads */
 } trt_conv_pad_t;
 
 cudaError_t trt_launch_conv_pad(const trt_conv_pad_t *args, cudaStream_t stream);

@@ -65,9 +65,13 @@ trt_status_t trt_conv_geometry_init(trt_conv_geometry_t *g, const trt_network_t 
       layer->nb_outputs > TRT_MAX_LAYER_OUTPUTS)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
                      "expects x, w, [bias], [residual] and 1 to %d outputs", TRT_MAX_LAYER_OUTPUTS);
-  if (x->type != TRT_DATA_TYPE_FLOAT32 || w->type != TRT_DATA_TYPE_FLOAT32 ||
-      (b && b->type != TRT_DATA_TYPE_FLOAT32) || (r && r->type != TRT_DATA_TYPE_FLOAT32))
-    return trt_error(TRT_STATUS_UNSUPPORTED, "the CUDA backend runs FP32 only (input %s)",
+  /* float32, or float16 throughout (a convolution lowered for FP16) */
+  g->type = x->type;
+  const bool type_ok = g->type == TRT_DATA_TYPE_FLOAT32 ||
+                       (g->type == TRT_DATA_TYPE_FLOAT16 && !deconv);
+  if (!type_ok || w->type != g->type || (b && b->type != g->type) || (r && r->type != g->type))
+    return trt_error(TRT_STATUS_UNSUPPORTED, "the CUDA %s runs float32%s only (input %s)",
+                     deconv ? "deconvolution" : "convolution", deconv ? "" : " or float16",
                      trt_data_type_name(x->type));
   const int nb_spatial = x->dims.nb_dims - 2;
   if (nb_spatial < 1 || nb_spatial > 3 || params->nb_spatial != nb_spatial ||
@@ -112,7 +116,7 @@ trt_status_t trt_conv_geometry_init(trt_conv_geometry_t *g, const trt_network_t 
     const trt_tensor_t *y = trt_layer_output(network, layer, k);
     int64_t dims[RANK];
     dims5(y, dims);
-    if (y->type != TRT_DATA_TYPE_FLOAT32 || y->dims.nb_dims != x->dims.nb_dims ||
+    if (y->type != g->type || y->dims.nb_dims != x->dims.nb_dims ||
         dims[0] != g->batch || dims[2] != g->out[0] || dims[3] != g->out[1] || dims[4] != g->out[2])
       return trt_error(TRT_STATUS_SHAPE_ERROR, "output %d's dims do not match output 0", k);
     g->channels[k] = dims[1];
@@ -186,7 +190,8 @@ trt_status_t trt_conv_geometry_init(trt_conv_geometry_t *g, const trt_network_t 
 }
 
 bool trt_conv_geometry_is_depthwise(const trt_conv_geometry_t *g) {
-  return !g->deconv && g->nb_outputs == 1 && g->group == g->in_channels &&
+  return !g->deconv && g->type == TRT_DATA_TYPE_FLOAT32 && g->nb_outputs == 1 &&
+         g->group == g->in_channels &&
          g->total_channels % g->in_channels == 0;
 }
 
@@ -217,9 +222,10 @@ size_t trt_conv_workspace_align(size_t bytes) {
   return (bytes + TRT_CONV_WORKSPACE_ALIGN - 1) & ~(size_t)(TRT_CONV_WORKSPACE_ALIGN - 1);
 }
 
-static size_t float_buffer_bytes(const int64_t *dims) {
+/* Buffers of the layer's element type (float32 or float16). */
+static size_t element_buffer_bytes(const trt_conv_geometry_t *g, const int64_t *dims) {
   return trt_conv_workspace_align((size_t)(dims[0] * dims[1] * dims[2] * dims[3] * dims[4]) *
-                                  sizeof(float));
+                                  trt_data_type_size(g->type));
 }
 
 size_t trt_conv_geometry_pad_bytes(const trt_conv_geometry_t *g) {
@@ -227,7 +233,7 @@ size_t trt_conv_geometry_pad_bytes(const trt_conv_geometry_t *g) {
     return 0;
   int64_t dims[RANK];
   trt_conv_geometry_padded_dims(g, dims);
-  return float_buffer_bytes(dims);
+  return element_buffer_bytes(g, dims);
 }
 
 size_t trt_conv_geometry_crop_bytes(const trt_conv_geometry_t *g) {
@@ -235,7 +241,7 @@ size_t trt_conv_geometry_crop_bytes(const trt_conv_geometry_t *g) {
     return 0;
   int64_t dims[RANK];
   trt_conv_geometry_full_dims(g, dims);
-  return float_buffer_bytes(dims);
+  return element_buffer_bytes(g, dims);
 }
 
 size_t trt_conv_geometry_workspace_bytes(const trt_conv_geometry_t *g, size_t algo_bytes) {

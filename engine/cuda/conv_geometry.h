@@ -25,6 +25,9 @@
 
 typedef struct {
   bool deconv;
+  /* Every operand's type: float32, or float16 for a convolution that FP16
+   * lowering gave float16 tensors (engine/precision.h). */
+  trt_data_type_t type;
   const char *op;   /* "Convolution" or "Deconvolution", for logs */
   const char *name; /* the layer's, for logs */
   int nb_spatial;
@@ -56,8 +59,8 @@ typedef struct {
 trt_status_t trt_conv_geometry_init(trt_conv_geometry_t *g, const trt_network_t *network,
                                     const trt_layer_t *layer, bool deconv);
 
-/* Whether the direct depthwise kernel runs it: a single-output convolution
- * with one input channel per group. */
+/* Whether the direct depthwise kernel runs it: a single-output float32
+ * convolution with one input channel per group. */
 bool trt_conv_geometry_is_depthwise(const trt_conv_geometry_t *g);
 
 /* Whether cuDNN's fused convolution + bias + activation can run it at all

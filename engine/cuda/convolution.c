@@ -1,4 +1,6 @@
-/* CUDA convolution and deconvolution (FP32, NCHW, 1 to 3 spatial dims).
+/* CUDA convolution and deconvolution (NCHW, 1 to 3 spatial dims; FP32, and
+ * convolutions also FP16: float16 tensors and weights, FP32 accumulation,
+ * tensor-core math).
  *
  * Convolution tactics (id: what runs):
  *   0..7     cudnnConvolutionForward with that cudnnConvolutionFwdAlgo_t, then
@@ -77,7 +79,7 @@ typedef struct {
   conv_part_t parts[TRT_MAX_LAYER_OUTPUTS];
   size_t algo_workspace; /* the largest over the parts */
   size_t workspace;      /* pad + crop buffers + algo_workspace */
-  float *zero_bias;      /* fused tactic on a layer without bias */
+  void *zero_bias;       /* fused tactic on a layer without bias (zeros) */
 } conv_state_t;
 
 static void destroy_descriptors(conv_state_t *s) {
@@ -104,6 +106,11 @@ static void destroy_descriptors(conv_state_t *s) {
   s->nb_parts = 0;
 }
 
+/* The tensors' and filters' cuDNN type; accumulation is FP32 either way. */
+static cudnnDataType_t cudnn_type(const trt_conv_geometry_t *g) {
+  return g->type == TRT_DATA_TYPE_FLOAT16 ? CUDNN_DATA_HALF : CUDNN_DATA_FLOAT;
+}
+
 /* cuDNN's rank (4 or 5) and which of our 5 dims it uses. */
 static int cudnn_rank(const trt_conv_geometry_t *g) {
   return g->nb_spatial == 3 ? 5 : 4;
@@ -121,7 +128,7 @@ static trt_status_t set_tensor(const trt_conv_geometry_t *g, cudnnTensorDescript
     d[i] = (int)dims[slots[i]];
     s[i] = strides[slots[i]] > 0 ? (int)strides[slots[i]] : 1;
   }
-  TRT_CUDNN_CHECK(cudnnSetTensorNdDescriptor(desc, CUDNN_DATA_FLOAT, rank, d, s));
+  TRT_CUDNN_CHECK(cudnnSetTensorNdDescriptor(desc, cudnn_type(g), rank, d, s));
   return TRT_STATUS_OK;
 }
 
@@ -163,8 +170,11 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
   TRT_CUDNN_CHECK(cudnnSetConvolutionNdDescriptor(s->conv, nb, pad, stride, dilation,
                                                   CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
   TRT_CUDNN_CHECK(cudnnSetConvolutionGroupCount(s->conv, (int)g->group));
-  TRT_CUDNN_CHECK(
-      cudnnSetConvolutionMathType(s->conv, env->allow_tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH));
+  /* FP16 runs on tensor cores; FP32 on them only as TF32, when allowed. */
+  const cudnnMathType_t math = g->type == TRT_DATA_TYPE_FLOAT16 ? CUDNN_TENSOR_OP_MATH
+                               : env->allow_tf32               ? CUDNN_DEFAULT_MATH
+                                                               : CUDNN_FMA_MATH;
+  TRT_CUDNN_CHECK(cudnnSetConvolutionMathType(s->conv, math));
 
   const int64_t group_in = g->in_channels / g->group;
   s->nb_parts = g->nb_outputs;
@@ -181,7 +191,7 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
       filter[2 + j] = (int)g->kernel[first + j];
     }
     TRT_CUDNN_CHECK(
-        cudnnSetFilterNdDescriptor(part->w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, rank, filter));
+        cudnnSetFilterNdDescriptor(part->w, cudnn_type(g), CUDNN_TENSOR_NCHW, rank, filter));
     int64_t y_dims[RANK] = {g->batch, g->channels[k], g->out[0], g->out[1], g->out[2]};
     if (g->crop) {
       trt_conv_geometry_full_dims(g, y_dims);
@@ -453,7 +463,7 @@ static trt_status_t create_common(const trt_network_t *network, const trt_layer_
   trt_status_t status = configure(s, network, layer, env);
   const bool fused = tactic >= TACTIC_FUSED && tactic < TACTIC_DEPTHWISE;
   if (status == TRT_STATUS_OK && fused && !s->g.has_bias) {
-    const size_t bytes = (size_t)s->g.total_channels * sizeof(float);
+    const size_t bytes = (size_t)s->g.total_channels * trt_data_type_size(s->g.type);
     cudaError_t error = cudaMalloc((void **)&s->zero_bias, bytes);
     if (error == cudaSuccess)
       error = cudaMemsetAsync(s->zero_bias, 0, bytes, env->stream);
@@ -490,16 +500,22 @@ static void conv_destroy(void *state) {
 /* ---- enqueue ------------------------------------------------------------ */
 
 /* act(y + bias + residual) in place on output k, when there is anything to do. */
-static trt_status_t epilogue_in_place(const conv_state_t *s, int k, const float *bias,
-                                      const float *residual, float *y, cudaStream_t stream) {
+/* `elements` further than `base` in the layer's element type. */
+static const void *advance(const conv_state_t *s, const void *base, int64_t elements) {
+  return (const char *)base + elements * (int64_t)trt_data_type_size(s->g.type);
+}
+
+static trt_status_t epilogue_in_place(const conv_state_t *s, int k, const void *bias,
+                                      const void *residual, void *y, cudaStream_t stream) {
   const trt_conv_geometry_t *g = &s->g;
   if (!bias && !residual && g->activation.kind == TRT_ACTIVATION_NONE)
     return TRT_STATUS_OK;
   trt_conv_epilogue_t e = {
+      .type = (int)g->type,
       .dims = {g->batch, g->channels[k], g->out[0], g->out[1], g->out[2]},
       .src = y,
       .src_scale = 1.0f,
-      .bias = bias ? bias + g->channel_offset[k] : NULL,
+      .bias = bias ? advance(s, bias, g->channel_offset[k]) : NULL,
       .bias_axis = 1,
       .residual = residual,
       .dst = y,
@@ -565,9 +581,9 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
                      "needs %zu bytes of workspace, the context has %zu", s->workspace,
                      env->workspace ? env->workspace_bytes : 0);
-  const float *x = inputs[0], *w = inputs[1];
-  const float *bias = layer->nb_inputs > 2 ? inputs[2] : NULL;
-  const float *residual = layer->nb_inputs > 3 ? inputs[3] : NULL;
+  const void *x = inputs[0], *w = inputs[1];
+  const void *bias = layer->nb_inputs > 2 ? inputs[2] : NULL;
+  const void *residual = layer->nb_inputs > 3 ? inputs[3] : NULL;
   if (!x || !w || (g->has_bias && !bias) || (g->has_residual && !residual))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing input data");
   for (int k = 0; k < g->nb_outputs; k++)
@@ -575,17 +591,17 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
       return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing output %d", k);
 
   if (tactic == TACTIC_DEPTHWISE)
-    return enqueue_depthwise(s, x, w, bias, residual, outputs[0], env->stream);
+    return enqueue_depthwise(s, x, w, bias, residual, outputs[0], env->stream); /* float32 */
 
   char *workspace = env->workspace;
-  float *padded = (float *)workspace;
-  float *full = (float *)(workspace + trt_conv_geometry_pad_bytes(g));
+  void *padded = workspace;
+  float *full = (float *)(workspace + trt_conv_geometry_pad_bytes(g)); /* deconvolution: FP32 */
   void *algo_space = s->algo_workspace ? workspace + trt_conv_geometry_pad_bytes(g) +
                                              trt_conv_geometry_crop_bytes(g)
                                        : NULL;
   TRT_CUDNN_CHECK(cudnnSetStream(env->cudnn, env->stream));
   if (g->explicit_pad) {
-    trt_conv_pad_t pad = {.src = x, .dst = padded};
+    trt_conv_pad_t pad = {.type = (int)g->type, .src = x, .dst = padded};
     memcpy(pad.dims, g->x_dims, sizeof pad.dims);
     memcpy(pad.src_strides, g->x_strides, sizeof pad.src_strides);
     memcpy(pad.pad_begin, g->extra_begin, sizeof pad.pad_begin);
@@ -629,10 +645,10 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
   const bool fused = tactic >= TACTIC_FUSED;
   const int algo = fused ? tactic - TACTIC_FUSED : tactic;
   for (int k = 0; k < g->nb_outputs; k++) {
-    const float *part_w = w + g->channel_offset[k] * (g->in_channels / g->group) * taps;
-    float *y = outputs[k];
+    const void *part_w = advance(s, w, g->channel_offset[k] * (g->in_channels / g->group) * taps);
+    void *y = outputs[k];
     if (fused) {
-      const float *part_bias = (bias ? bias : s->zero_bias) + g->channel_offset[k];
+      const void *part_bias = advance(s, bias ? bias : s->zero_bias, g->channel_offset[k]);
       const float alpha2 = residual ? 1.0f : 0.0f;
       /* Without a residual z is y with a zero scale (not read). */
       TRT_CUDNN_CHECK(cudnnConvolutionBiasActivationForward(
@@ -662,12 +678,20 @@ static trt_status_t conv_format_weights(trt_network_t *network, trt_layer_t *lay
   return TRT_STATUS_OK;
 }
 
+/* Convolutions of 1 to 3 spatial dims run FP16 through cuDNN (the
+ * depthwise kernel is FP32 only, cuDNN's grouped convolution takes over). */
+static bool conv_runs_fp16(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  return x && x->dims.nb_dims >= 3 && x->dims.nb_dims <= 5;
+}
+
 const trt_cuda_layer_ops_t trt_cuda_convolution_ops = {
     .list_tactics = conv_list_tactics,
     .format_weights = conv_format_weights,
     .create = conv_create,
     .enqueue = enqueue_common,
     .destroy = conv_destroy,
+    .runs_fp16 = conv_runs_fp16,
 };
 
 const trt_cuda_layer_ops_t trt_cuda_deconvolution_ops = {

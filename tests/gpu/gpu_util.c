@@ -253,11 +253,13 @@ static trt_status_t read_input_file(const trt_engine_t *engine, gpu_bindings_t *
   return TRT_STATUS_OK;
 }
 
-static trt_status_t build(const trt_network_t *network, trt_backend_t backend, int max_batch,
-                          trt_engine_t **engine, trt_context_t **context) {
+static trt_status_t build(const trt_network_t *network, trt_backend_t backend,
+                          trt_precision_t precision, int max_batch, trt_engine_t **engine,
+                          trt_context_t **context) {
   trt_builder_config_t config;
   trt_builder_config_init(&config);
   config.backend = backend;
+  config.precision = precision;
   config.max_batch = max_batch;
   config.allow_tf32 = false;
   trt_status_t status = trt_engine_build(network, &config, engine);
@@ -278,11 +280,14 @@ bool gpu_compare_backends_ex(const char *name, const trt_network_t *network, int
   gpu_bindings_t expected = {0}, actual = {0};
   char message[1024] = "";
   bool pass = false;
-  trt_status_t status = build(network, TRT_BACKEND_CPU, max_batch, &cpu, &cpu_context);
+  trt_status_t status =
+      build(network, TRT_BACKEND_CPU, TRT_PRECISION_FP32, max_batch, &cpu, &cpu_context);
   if (status != TRT_STATUS_OK)
     snprintf(message, sizeof(message), "CPU build: %s", trt_last_error());
   if (status == TRT_STATUS_OK) {
-    status = build(network, TRT_BACKEND_CUDA, max_batch, &cuda, &cuda_context);
+    status = build(network, TRT_BACKEND_CUDA,
+                   options ? options->cuda_precision : TRT_PRECISION_FP32, max_batch, &cuda,
+                   &cuda_context);
     if (status != TRT_STATUS_OK)
       snprintf(message, sizeof(message), "CUDA build: %s", trt_last_error());
   }

@@ -63,6 +63,8 @@ typedef struct {
   int nb_softmax;
   const char *softmax_output[GPU_MAX_SOFTMAX_PAIRS];
   const char *softmax_logits[GPU_MAX_SOFTMAX_PAIRS];
+  /* The CUDA engine's precision (FP32 by default; the CPU is always FP32). */
+  trt_precision_t cuda_precision;
 } gpu_compare_options_t;
 
 bool gpu_compare_backends_ex(const char *name, const trt_network_t *network, int max_batch,

@@ -68,7 +68,16 @@ for step in "${steps[@]}"; do
     done
     ;;
   plan) run gpu_plan "$bin/test_gpu_plan" "$bundle/data/conv_relu_pool.onnx" 2 ;;
-  fp16) run gpu_fp16 "$bin/test_gpu_precision" "$work/fp16.plan" ;;
+  fp16)
+    run gpu_fp16 "$bin/test_gpu_precision" "$work/fp16.plan"
+    export_models
+    if have_torchvision; then
+      run torchvision_fp16_b4 "$bin/test_gpu_models" --precision=fp16 --tolerance=1e-2 --batch=4 \
+        "$models/resnet50.onnx" "$models/mobilenet_v2.onnx" "$models/googlenet.onnx"
+    else
+      skip torchvision_fp16 "export failed (see tests.log)"
+    fi
+    ;;
   threads) run gpu_threads_8 "$bin/test_gpu_threads" "$bundle/data/conv_relu_pool.onnx" 3 50 ;;
   models)
     export_models

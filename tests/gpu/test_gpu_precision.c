@@ -7,6 +7,7 @@
  *   test_gpu_precision [PLAN_PATH]
  *
  * Exits 77 without a GPU. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +38,61 @@ static int add_pool(trt_network_t *net, const char *name, int x, trt_pooling_kin
   return trt_network_layer_output(net, layer, 0);
 }
 
-/* x -> max 3x3/2 -> avg 2x2/1 (padded) -> global avg -> "pooled"
- *      max's output is also the output "peaks"; softmax(pooled) -> "prob"
- *      (softmax stays FP32: a cast before it). */
+static int add_conv(trt_network_t *net, const char *name, int x, int64_t c_in, int64_t c_out,
+                    int64_t kernel, int64_t pad, trt_activation_kind_t activation,
+                    uint64_t *seed) {
+  int64_t w_dims[] = {c_out, c_in, kernel, kernel}, b_dims[] = {c_out};
+  const int64_t count = c_out * c_in * kernel * kernel;
+  float *w = malloc((size_t)count * sizeof(float)), b[64];
+  for (int64_t i = 0; i < count; i++) {
+    *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+    /* scaled so that activations keep their size through the layers */
+    w[i] = (float)(((double)(*seed >> 11) / 9007199254740992.0 * 2 - 1) * 1.7 /
+                   sqrt((double)(c_in * kernel * kernel)));
+  }
+  for (int64_t i = 0; i < c_out && i < 64; i++)
+    b[i] = 0.01f * (float)(i % 7) - 0.03f;
+  char w_name[64], b_name[64];
+  snprintf(w_name, sizeof w_name, "%s.w", name);
+  snprintf(b_name, sizeof b_name, "%s.b", name);
+  trt_dims_t wd = trt_dims_make(4, w_dims), bd = trt_dims_make(1, b_dims);
+  int inputs[] = {x, trt_network_add_constant(net, w_name, TRT_DATA_TYPE_FLOAT32, &wd, w),
+                  trt_network_add_constant(net, b_name, TRT_DATA_TYPE_FLOAT32, &bd, b)};
+  free(w);
+  trt_convolution_params_t params = {.nb_spatial = 2, .group = 1,
+                                     .activation = {.kind = activation}};
+  for (int i = 0; i < 2; i++) {
+    params.kernel[i] = kernel;
+    params.stride[i] = params.dilation[i] = 1;
+    params.pad_begin[i] = params.pad_end[i] = pad;
+  }
+  int layer = trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, name, inputs, 3, NULL, 1, &params);
+  return trt_network_layer_output(net, layer, 0);
+}
+
+static int add_add(trt_network_t *net, const char *name, int a, int b) {
+  trt_elementwise_params_t params = {TRT_ELEMENTWISE_ADD};
+  int inputs[] = {a, b};
+  return trt_network_layer_output(
+      net, trt_network_add_layer(net, TRT_LAYER_ELEMENTWISE, name, inputs, 2, NULL, 1, &params),
+      0);
+}
+
+/* x -> conv 3x3 + relu -> conv 3x3 (+ x: a residual the optimizer fuses)
+ *   -> conv 1x1 + clip (our epilogue) -> max 3x3/2 -> avg 2x2/1 (padded)
+ *   -> global avg -> "pooled"; max's output is also the output "peaks";
+ *   flatten + softmax -> "prob" (softmax stays FP32: a cast before it). */
 static trt_network_t *make_network(void) {
   trt_network_t *net = trt_network_create();
   int64_t d[] = {-1, 8, 17, 19};
   trt_dims_t dims = trt_dims_make(4, d);
   int x = trt_network_add_input(net, "x", TRT_DATA_TYPE_FLOAT32, &dims);
-  int peaks = add_pool(net, "max", x, TRT_POOLING_MAX, 3, 2, 1, false);
+  uint64_t seed = 42;
+  int c1 = add_conv(net, "conv1", x, 8, 8, 3, 1, TRT_ACTIVATION_RELU, &seed);
+  int c2 = add_add(net, "residual", add_conv(net, "conv2", c1, 8, 8, 3, 1, TRT_ACTIVATION_NONE,
+                                             &seed), x);
+  int c3 = add_conv(net, "conv3", c2, 8, 8, 1, 0, TRT_ACTIVATION_HARD_SWISH, &seed);
+  int peaks = add_pool(net, "max", c3, TRT_POOLING_MAX, 3, 2, 1, false);
   int smooth = add_pool(net, "avg", peaks, TRT_POOLING_AVERAGE, 2, 1, 1, false);
   int pooled = add_pool(net, "global", smooth, TRT_POOLING_AVERAGE, 0, 0, 0, true);
   trt_reshape_params_t reshape = {.mode = TRT_RESHAPE_FLATTEN, .axis = 1};
