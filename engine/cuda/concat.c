@@ -73,7 +73,7 @@ static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
 }
 
 const trt_cuda_layer_ops_t trt_cuda_concat_ops =
-    TRT_CUDA_STATELESS_OPS(concat_list_tactics, concat_enqueue);
+    TRT_CUDA_STATELESS_MOVE_OPS(concat_list_tactics, concat_enqueue);
 
 /* ---- split ---------------------------------------------------------------- */
 
@@ -116,4 +116,4 @@ static trt_status_t split_enqueue(void *state, const trt_network_t *network,
 }
 
 const trt_cuda_layer_ops_t trt_cuda_split_ops =
-    TRT_CUDA_STATELESS_OPS(split_list_tactics, split_enqueue);
+    TRT_CUDA_STATELESS_MOVE_OPS(split_list_tactics, split_enqueue);

@@ -56,7 +56,7 @@ static int reshape_list_tactics(const trt_network_t *network, const trt_layer_t 
 }
 
 const trt_cuda_layer_ops_t trt_cuda_reshape_ops =
-    TRT_CUDA_STATELESS_OPS(reshape_list_tactics, trt_cuda_copy_enqueue);
+    TRT_CUDA_STATELESS_MOVE_OPS(reshape_list_tactics, trt_cuda_copy_enqueue);
 
 /* ---- transpose ------------------------------------------------------------ */
 
@@ -117,4 +117,5 @@ const trt_cuda_layer_ops_t trt_cuda_transpose_ops = {
     .create = transpose_create,
     .enqueue = transpose_enqueue,
     .destroy = free_destroy,
+    .runs_fp16 = trt_cuda_moves_any_type,
 };
