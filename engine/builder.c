@@ -4,6 +4,8 @@
  * shapes inferred (folding shape sub-graphs), the optimizer passes run
  * (passes/pass_manager.c), dead layers removed and activation memory
  * planned. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,61 @@ void trt_builder_config_init(trt_builder_config_t *config) {
   config->precision = TRT_PRECISION_FP32;
   config->max_tensor_bytes = 0; /* the defaults of size_limits.h */
   config->max_engine_bytes = 0;
+}
+
+const char *trt_precision_name(trt_precision_t precision) {
+  switch (precision) {
+  case TRT_PRECISION_FP32: return "fp32";
+  case TRT_PRECISION_FP16: return "fp16";
+  case TRT_PRECISION_INT8: return "int8";
+  }
+  return "?";
+}
+
+/* FP16 and INT8 are planned (CONTRIBUTING.md, "Adding a precision"); until
+ * a backend builds them, asking for one is an error rather than an FP32
+ * engine that looks like what was asked for. */
+trt_status_t trt_builder_config_check(const trt_builder_config_t *config) {
+  if (!config)
+    return TRT_STATUS_OK;
+  switch (config->precision) {
+  case TRT_PRECISION_FP32:
+    break;
+  case TRT_PRECISION_FP16:
+  case TRT_PRECISION_INT8:
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "%s precision is not available yet: this build's engines run FP32",
+                     config->precision == TRT_PRECISION_FP16 ? "FP16" : "INT8");
+  default:
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown precision %d (expected fp32)",
+                     (int)config->precision);
+  }
+  if (config->calibration_cache_path)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "a calibration cache is for INT8 engines, and INT8 precision is not "
+                     "available yet: this build's engines run FP32");
+  return TRT_STATUS_OK;
+}
+
+void trt_build_report(trt_engine_t *engine, int from, int to, int done, int total,
+                      const char *format, ...) {
+  if (!engine->config.progress)
+    return;
+  int percent = total > 0 ? from + (int)((int64_t)(to - from) * done / total) : to;
+  if (percent <= engine->progress_percent && percent != 0)
+    return;
+  engine->progress_percent = percent;
+  char step[256];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(step, sizeof(step), format, args);
+  va_end(args);
+  engine->config.progress(percent, step, engine->config.progress_data);
+}
+
+static void report_pass(int index, int count, const char *pass_name, void *user_data) {
+  trt_build_report(user_data, TRT_BUILD_PERCENT_SHAPES, TRT_BUILD_PERCENT_OPTIMIZED, index, count,
+                   "pass %s", pass_name);
 }
 
 void trt_specialization_release(trt_specialization_t *specialization) {
@@ -66,8 +123,11 @@ static trt_status_t check_engine_bytes(const trt_engine_t *engine,
   return trt_limit_check_engine(total, engine->config.max_engine_bytes);
 }
 
-trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *source, int batch,
+trt_status_t trt_specialize(trt_engine_t *engine, const trt_network_t *source, int batch,
                             trt_specialization_t *out) {
+  /* Only the engine's own specialization reports progress and logs its
+   * passes: smaller batches repeat the same rewrites. */
+  bool own = out == &engine->full;
   memset(out, 0, sizeof(*out));
   out->batch = batch;
   out->network = trt_network_clone(source);
@@ -75,13 +135,17 @@ trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *sou
     return TRT_STATUS_OUT_OF_MEMORY;
   set_batch(out->network, batch);
   out->network->max_tensor_bytes = engine->config.max_tensor_bytes;
+  if (own)
+    trt_build_report(engine, 0, 0, 0, 0, "shape inference at batch %d", batch);
   trt_status_t status = trt_network_infer_shapes(out->network);
-  /* Only the engine's own specialization logs its passes: smaller batches
-   * repeat the same rewrites. */
   if (status == TRT_STATUS_OK)
-    status = trt_passes_run(out->network, engine->config.disabled_passes, out == &engine->full);
+    status = trt_passes_run(out->network, engine->config.disabled_passes, own,
+                            own ? report_pass : NULL, engine);
   if (status == TRT_STATUS_OK)
     status = trt_network_prune(out->network);
+  if (status == TRT_STATUS_OK && own)
+    trt_build_report(engine, TRT_BUILD_PERCENT_OPTIMIZED, TRT_BUILD_PERCENT_OPTIMIZED, 0, 0,
+                     "memory plan");
   if (status == TRT_STATUS_OK)
     status = trt_memory_plan_build(out->network, &out->plan);
   if (status == TRT_STATUS_OK)
@@ -180,7 +244,9 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
     engine->config = *config;
   else
     trt_builder_config_init(&engine->config);
-  trt_status_t status = choose_backend(&engine->config);
+  trt_status_t status = trt_builder_config_check(&engine->config);
+  if (status == TRT_STATUS_OK)
+    status = choose_backend(&engine->config);
   engine->backend = engine->config.backend;
   engine->ops = trt_backend_ops(engine->backend);
   engine->max_batch = engine->config.max_batch > 0 ? engine->config.max_batch : 1;
@@ -195,9 +261,14 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
    * that wants it, which tensors) follow the batch size. */
   trt_specialization_t single = {0};
   bool have_single = status == TRT_STATUS_OK && engine->batch_dynamic && engine->max_batch > 1;
-  if (have_single)
+  if (have_single) {
+    trt_build_report(engine, TRT_BUILD_PERCENT_OPTIMIZED, TRT_BUILD_PERCENT_SPECIALIZED, 1, 2,
+                     "optimizing at batch 1");
     status = trt_specialize(engine, network, 1, &single);
+  }
   if (status == TRT_STATUS_OK) {
+    trt_build_report(engine, TRT_BUILD_PERCENT_SPECIALIZED, TRT_BUILD_PERCENT_SPECIALIZED, 0, 0,
+                     "%s backend", trt_backend_name(engine->backend));
     find_batched_bindings(engine, have_single ? &single : NULL);
     /* tactics, formatted weights, device constants */
     status = engine->ops->build(engine, have_single ? single.network : NULL);
@@ -208,6 +279,7 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
     return status;
   }
   log_build_summary(engine, network->nb_layers);
+  trt_build_report(engine, 100, 100, 0, 0, "engine built");
   *engine_out = engine;
   return TRT_STATUS_OK;
 }
