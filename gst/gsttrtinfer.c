@@ -1112,6 +1112,9 @@ load_engine (GstTrtInfer * self, gboolean may_be_async)
   join_build (self);
   GST_OBJECT_LOCK (self);
   async = self->async_build;
+  /* now, not when the thread copies the properties: READY->PAUSED must
+   * not take the build it is about to wait for as stale */
+  self->engine_stale = FALSE;
   GST_OBJECT_UNLOCK (self);
   if (async && may_be_async && in_pipeline (self)) {
     start_build (self);
