@@ -52,8 +52,9 @@ gst_trt_infer_precision_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {TRT_PRECISION_FP32, "32-bit floating point", "fp32"},
-    {TRT_PRECISION_FP16, "16-bit floating point (CUDA backend)", "fp16"},
-    {TRT_PRECISION_INT8, "8-bit integer with calibration (CUDA backend)", "int8"},
+    {TRT_PRECISION_FP16, "16-bit floating point (not available yet: refused)", "fp16"},
+    {TRT_PRECISION_INT8, "8-bit integer with calibration (not available yet: refused)",
+        "int8"},
     {0, NULL, NULL},
   };
   if (g_once_init_enter (&type))
@@ -263,8 +264,11 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
   g_object_class_install_property (gobject_class, PROP_ENGINE_FILE,
       g_param_spec_string ("engine-file", "Engine file",
           "Plan file caching the built engine: loaded when it was built from this "
-          "model with these options, else (re)built and written; a regular file (or "
-          "none yet), not the model-file or weights-file", NULL, ready));
+          "model with these options (and backend, device, precision); else the engine is "
+          "built and written there when the file does not exist yet, or beside it "
+          "(name_b<batch>_<backend>_<precision>_<key>.plan) when it holds another "
+          "engine: a file that exists is never replaced. A regular file (or none yet), "
+          "not the model-file or weights-file", NULL, ready));
   g_object_class_install_property (gobject_class, PROP_OUTPUT_NAMES,
       gst_param_spec_array ("output-names", "Output names",
           "Tensors to report, in this order, e.g. \"<probs,boxes>\" (default: the "
@@ -286,11 +290,13 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
           "(0: until the batch is full, EOS or a serialized event)",
           0, G_MAXUINT, DEFAULT_PROP_BATCH_TIMEOUT, ready));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
-      g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for",
+      g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for "
+          "(this build's engines run fp32; fp16 and int8 are refused)",
           GST_TYPE_TRT_INFER_PRECISION, DEFAULT_PROP_PRECISION, ready));
   g_object_class_install_property (gobject_class, PROP_CALIBRATION_CACHE,
       g_param_spec_string ("calibration-cache", "Calibration cache",
-          "INT8 calibration cache file (precision=int8)", NULL, ready));
+          "INT8 calibration cache file (precision=int8; INT8 is not available yet, so "
+          "setting it is refused)", NULL, ready));
   g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
       g_param_spec_int ("device-id", "Device ID", "CUDA device ordinal (-1: the default)",
           -1, G_MAXINT, DEFAULT_PROP_DEVICE_ID, ready));
