@@ -45,11 +45,11 @@ echo "load:  $load_min / $load_median / $load_max"
 awk -v b="$build_median" -v l="$load_median" 'BEGIN {printf "load is %.1fx faster (medians)\n", b / l}'
 
 [[ "${ELEMENT:-1}" == 1 ]] || exit 0
-if ! command -v gst-launch-1.0 >/dev/null || [[ ! -d "$root/build/gst" ]]; then
-  echo "element: skipped (no gst-launch-1.0 or no $root/build/gst)"
+export GST_PLUGIN_PATH="${GST_PLUGIN_PATH:-$root/build/gst}"
+if ! command -v gst-launch-1.0 >/dev/null || [[ ! -d "$GST_PLUGIN_PATH" ]]; then
+  echo "element: skipped (no gst-launch-1.0 or no $GST_PLUGIN_PATH)"
   exit 0
 fi
-export GST_PLUGIN_PATH="${GST_PLUGIN_PATH:-$root/build/gst}"
 props=(backend=cpu ${ELEMENT_PROPS:-})
 # wall_ms PIPELINE...: milliseconds one gst-launch-1.0 process takes.
 wall_ms() {
