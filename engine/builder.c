@@ -41,8 +41,7 @@ trt_status_t trt_builder_config_check(const trt_builder_config_t *config) {
   if (!config)
     return TRT_STATUS_OK;
   switch (config->precision) {
-  case TRT_PRECISION_FP32:
-    break;
+  case TRT_PRECISION_FP32: break;
   case TRT_PRECISION_FP16:
   case TRT_PRECISION_INT8:
     return trt_error(TRT_STATUS_UNSUPPORTED,

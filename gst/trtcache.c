@@ -5,18 +5,20 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- target ---------------------------------------------------------------- */
+/* ---- target ----------------------------------------------------------------
+ */
 
 gboolean
-gst_trt_target_resolve (GstTrtTarget * target, trt_backend_t backend, gint device_id,
-    trt_precision_t precision, GError ** error)
+gst_trt_target_resolve (GstTrtTarget *target, trt_backend_t backend,
+    gint device_id, trt_precision_t precision, GError **error)
 {
   gint device = MAX (device_id, 0);
 
   memset (target, 0, sizeof (*target));
-  if (trt_backend_resolve (backend, device, &target->backend) != TRT_STATUS_OK) {
-    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT, "backend=%s: %s",
-        trt_backend_name (backend), trt_last_error ());
+  if (trt_backend_resolve (backend, device, &target->backend)
+      != TRT_STATUS_OK) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
+        "backend=%s: %s", trt_backend_name (backend), trt_last_error ());
     return FALSE;
   }
   target->precision = precision;
@@ -24,7 +26,8 @@ gst_trt_target_resolve (GstTrtTarget * target, trt_backend_t backend, gint devic
     gchar name[256], described[512];
     target->device = device;
     if (trt_cuda_device_name (device, name, sizeof (name)) != TRT_STATUS_OK
-        || trt_cuda_device_describe (device, described, sizeof (described)) != TRT_STATUS_OK) {
+        || trt_cuda_device_describe (device, described, sizeof (described))
+            != TRT_STATUS_OK) {
       g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
           "Could not identify CUDA device %d: %s", device, trt_last_error ());
       return FALSE;
@@ -34,14 +37,14 @@ gst_trt_target_resolve (GstTrtTarget * target, trt_backend_t backend, gint devic
         trt_precision_name (precision), name);
   } else {
     target->identity = g_strdup (trt_backend_name (target->backend));
-    target->description = g_strdup_printf ("%s %s", trt_backend_name (target->backend),
-        trt_precision_name (precision));
+    target->description = g_strdup_printf ("%s %s",
+        trt_backend_name (target->backend), trt_precision_name (precision));
   }
   return TRUE;
 }
 
 void
-gst_trt_target_clear (GstTrtTarget * target)
+gst_trt_target_clear (GstTrtTarget *target)
 {
   g_clear_pointer (&target->identity, g_free);
   g_clear_pointer (&target->description, g_free);
@@ -55,12 +58,14 @@ gst_trt_target_clear (GstTrtTarget * target)
 
 #define DIGEST_LANES 8
 #define DIGEST_BLOCK (DIGEST_LANES * sizeof (guint64))
-#define DIGEST_CHUNK (1u << 20)   /* bytes read at a time; a multiple of the block */
+#define DIGEST_CHUNK                                                           \
+  (1u << 20) /* bytes read at a time; a multiple of the block */
 
 static const guint64 prime_1 = G_GUINT64_CONSTANT (0x9E3779B185EBCA87);
 static const guint64 prime_2 = G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F);
 
-typedef struct {
+typedef struct
+{
   guint64 lanes[DIGEST_LANES];
   guint64 length;
 } Digest;
@@ -83,7 +88,7 @@ avalanche (guint64 value)
 }
 
 static void
-digest_init (Digest * digest)
+digest_init (Digest *digest)
 {
   for (guint k = 0; k < DIGEST_LANES; k++)
     digest->lanes[k] = prime_1 * (k + 1) ^ prime_2;
@@ -93,7 +98,7 @@ digest_init (Digest * digest)
 /* @size bytes; only the last call may pass a size that is not a multiple
  * of DIGEST_BLOCK. */
 static void
-digest_update (Digest * digest, const guchar * bytes, gsize size)
+digest_update (Digest *digest, const guchar *bytes, gsize size)
 {
   gsize i = 0;
 
@@ -101,16 +106,18 @@ digest_update (Digest * digest, const guchar * bytes, gsize size)
     for (guint k = 0; k < DIGEST_LANES; k++) {
       guint64 word;
       memcpy (&word, bytes + i + k * sizeof (word), sizeof (word));
-      digest->lanes[k] = rotate_left (digest->lanes[k] + word * prime_2, 31) * prime_1;
+      digest->lanes[k] =
+          rotate_left (digest->lanes[k] + word * prime_2, 31) * prime_1;
     }
   }
   for (; i < size; i++)
-    digest->lanes[i % DIGEST_LANES] = (digest->lanes[i % DIGEST_LANES] ^ bytes[i]) * prime_1;
+    digest->lanes[i % DIGEST_LANES] =
+        (digest->lanes[i % DIGEST_LANES] ^ bytes[i]) * prime_1;
   digest->length += size;
 }
 
 static void
-digest_finish (const Digest * digest, gchar hex[33])
+digest_finish (const Digest *digest, gchar hex[33])
 {
   guint64 high = digest->length, low = ~digest->length;
 
@@ -123,8 +130,8 @@ digest_finish (const Digest * digest, gchar hex[33])
 }
 
 gboolean
-gst_trt_cache_digest_fd (GChecksum * key, const gchar * label, const gchar * path, gint fd,
-    guint64 size, GError ** error)
+gst_trt_cache_digest_fd (GChecksum *key, const gchar *label, const gchar *path,
+    gint fd, guint64 size, GError **error)
 {
   guchar *chunk = g_malloc (DIGEST_CHUNK);
   guint64 total = 0;
@@ -162,31 +169,34 @@ gst_trt_cache_digest_fd (GChecksum * key, const gchar * label, const gchar * pat
   if (ok) {
     gchar hex[33];
     digest_finish (&digest, hex);
-    gchar *text = g_strdup_printf ("%s: %" G_GUINT64_FORMAT " bytes, digest %s;", label,
-        size, hex);
+    gchar *text =
+        g_strdup_printf ("%s: %" G_GUINT64_FORMAT " bytes, digest %s;", label,
+            size, hex);
     g_checksum_update (key, (const guchar *) text, strlen (text));
     g_free (text);
   }
   return ok;
 }
 
-/* ---- derived engine files ---------------------------------------------------- */
+/* ---- derived engine files
+ * ---------------------------------------------------- */
 
 gchar *
-gst_trt_cache_derived_path (const gchar * engine_file, guint batch_size,
-    const GstTrtTarget * target, const gchar * key)
+gst_trt_cache_derived_path (const gchar *engine_file, guint batch_size,
+    const GstTrtTarget *target, const gchar *key)
 {
   const gchar *slash = strrchr (engine_file, G_DIR_SEPARATOR);
   const gchar *base = slash ? slash + 1 : engine_file;
   const gchar *dot = strrchr (base, '.');
   /* "det.plan" keeps ".plan"; ".plan" or "engine" have no extension. */
-  gsize stem = dot && dot != base ? (gsize) (dot - engine_file) : strlen (engine_file);
+  gsize stem =
+      dot && dot != base ? (gsize) (dot - engine_file) : strlen (engine_file);
   gchar *device = target->backend == TRT_BACKEND_CUDA
       ? g_strdup_printf ("cuda%d", target->device)
       : g_strdup (trt_backend_name (target->backend));
-  gchar *path = g_strdup_printf ("%.*s_b%u_%s_%s_%.8s%s", (int) stem, engine_file,
-      MAX (batch_size, 1), device, trt_precision_name (target->precision), key,
-      engine_file + stem);
+  gchar *path = g_strdup_printf ("%.*s_b%u_%s_%s_%.8s%s", (int) stem,
+      engine_file, MAX (batch_size, 1), device,
+      trt_precision_name (target->precision), key, engine_file + stem);
 
   g_free (device);
   return path;
