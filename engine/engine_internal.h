@@ -51,8 +51,8 @@ void trt_specialization_release(trt_specialization_t *specialization);
  * TRT_BUILD_PERCENT_OPTIMIZED, the batch-1 specialization up to
  * TRT_BUILD_PERCENT_SPECIALIZED, the backend's build (CUDA: tactic timing,
  * per layer) up to 99, then 100 when done. */
-#define TRT_BUILD_PERCENT_SHAPES 10
-#define TRT_BUILD_PERCENT_OPTIMIZED 40
+#define TRT_BUILD_PERCENT_SHAPES      10
+#define TRT_BUILD_PERCENT_OPTIMIZED   40
 #define TRT_BUILD_PERCENT_SPECIALIZED 50
 /* Reports step `done` of `total` of the phase from `from` to `to` percent;
  * nothing when no callback is set or the percentage would not grow. */
