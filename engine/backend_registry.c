@@ -49,8 +49,18 @@ trt_backend_t trt_backend_choose(int device) {
       return auto_order[i];
     trt_log(TRT_SEVERITY_INFO, "auto backend: %s; trying %s",
             ops ? trt_last_error() : "not in this build", trt_backend_name(auto_order[i + 1]));
+    /* Falling back is no failure: a caller reading trt_last_error() after
+     * a later, unrelated failure must not find this reason there. */
+    trt_error_clear();
   }
   return auto_order[count - 1]; /* the CPU, which always runs */
+}
+
+trt_status_t trt_backend_resolve(trt_backend_t requested, int device, trt_backend_t *resolved) {
+  if (!resolved)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_backend_resolve: NULL argument");
+  *resolved = requested == TRT_BACKEND_AUTO ? trt_backend_choose(device) : requested;
+  return trt_backend_check(*resolved, device);
 }
 
 /* As messages name them. */

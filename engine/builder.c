@@ -4,6 +4,8 @@
  * shapes inferred (folding shape sub-graphs), the optimizer passes run
  * (passes/pass_manager.c), dead layers removed and activation memory
  * planned. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,60 @@ void trt_builder_config_init(trt_builder_config_t *config) {
   config->precision = TRT_PRECISION_FP32;
   config->max_tensor_bytes = 0; /* the defaults of size_limits.h */
   config->max_engine_bytes = 0;
+}
+
+const char *trt_precision_name(trt_precision_t precision) {
+  switch (precision) {
+  case TRT_PRECISION_FP32: return "fp32";
+  case TRT_PRECISION_FP16: return "fp16";
+  case TRT_PRECISION_INT8: return "int8";
+  }
+  return "?";
+}
+
+/* INT8 is planned (CONTRIBUTING.md, "Adding a precision"); until a backend
+ * builds it, asking for it is an error rather than an FP32 engine that looks
+ * like what was asked for. FP16 is built where the backend has FP16 layers
+ * (lower_precision below refuses it on a backend without any). */
+trt_status_t trt_builder_config_check(const trt_builder_config_t *config) {
+  if (!config)
+    return TRT_STATUS_OK;
+  switch (config->precision) {
+  case TRT_PRECISION_FP32:
+  case TRT_PRECISION_FP16: break;
+  case TRT_PRECISION_INT8:
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "INT8 precision is not available yet: this build's engines run FP32 or FP16");
+  default:
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown precision %d (expected fp32 or fp16)",
+                     (int)config->precision);
+  }
+  if (config->calibration_cache_path)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "a calibration cache is for INT8 engines, and INT8 precision is not "
+                     "available yet: this build's engines run FP32 or FP16");
+  return TRT_STATUS_OK;
+}
+
+void trt_build_report(trt_engine_t *engine, int from, int to, int done, int total,
+                      const char *format, ...) {
+  if (!engine->config.progress)
+    return;
+  int percent = total > 0 ? from + (int)((int64_t)(to - from) * done / total) : to;
+  if (percent <= engine->progress_percent && percent != 0)
+    return;
+  engine->progress_percent = percent;
+  char step[256];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(step, sizeof(step), format, args);
+  va_end(args);
+  engine->config.progress(percent, step, engine->config.progress_data);
+}
+
+static void report_pass(int index, int count, const char *pass_name, void *user_data) {
+  trt_build_report(user_data, TRT_BUILD_PERCENT_SHAPES, TRT_BUILD_PERCENT_OPTIMIZED, index, count,
+                   "pass %s", pass_name);
 }
 
 void trt_specialization_release(trt_specialization_t *specialization) {
@@ -73,22 +129,24 @@ static bool backend_runs_fp16(const trt_network_t *network, const trt_layer_t *l
   return ops->layer_runs_fp16(network, layer);
 }
 
-/* FP16 where the backend can (engine/precision.h); casts that lowering made
- * orphan constants of are pruned. */
+/* FP16 where the backend can (engine/precision.h); constants that lowering
+ * replaced by float16 copies are pruned. */
 static trt_status_t lower_precision(const trt_engine_t *engine, trt_specialization_t *out) {
-  if (!engine->ops->layer_runs_fp16) {
-    if (out == &engine->full)
-      trt_log(TRT_SEVERITY_WARNING, "the %s backend has no FP16 layers: the engine runs FP32",
-              trt_backend_name(engine->backend));
-    return TRT_STATUS_OK;
-  }
+  if (!engine->ops->layer_runs_fp16)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "FP16 precision needs a backend with FP16 layers (CUDA): the %s backend "
+                     "computes in FP32",
+                     trt_backend_name(engine->backend));
   trt_status_t status = trt_network_lower_to_fp16(out->network, backend_runs_fp16,
                                                   (void *)engine->ops, out == &engine->full, NULL);
   return status == TRT_STATUS_OK ? trt_network_prune(out->network) : status;
 }
 
-trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *source, int batch,
+trt_status_t trt_specialize(trt_engine_t *engine, const trt_network_t *source, int batch,
                             trt_specialization_t *out) {
+  /* Only the engine's own specialization reports progress and logs its
+   * passes: smaller batches repeat the same rewrites. */
+  bool own = out == &engine->full;
   memset(out, 0, sizeof(*out));
   out->batch = batch;
   out->network = trt_network_clone(source);
@@ -96,15 +154,19 @@ trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *sou
     return TRT_STATUS_OUT_OF_MEMORY;
   set_batch(out->network, batch);
   out->network->max_tensor_bytes = engine->config.max_tensor_bytes;
+  if (own)
+    trt_build_report(engine, 0, 0, 0, 0, "shape inference at batch %d", batch);
   trt_status_t status = trt_network_infer_shapes(out->network);
-  /* Only the engine's own specialization logs its passes: smaller batches
-   * repeat the same rewrites. */
   if (status == TRT_STATUS_OK)
-    status = trt_passes_run(out->network, engine->config.disabled_passes, out == &engine->full);
+    status = trt_passes_run(out->network, engine->config.disabled_passes, own,
+                            own ? report_pass : NULL, engine);
   if (status == TRT_STATUS_OK)
     status = trt_network_prune(out->network);
   if (status == TRT_STATUS_OK && engine->config.precision == TRT_PRECISION_FP16)
     status = lower_precision(engine, out);
+  if (status == TRT_STATUS_OK && own)
+    trt_build_report(engine, TRT_BUILD_PERCENT_OPTIMIZED, TRT_BUILD_PERCENT_OPTIMIZED, 0, 0,
+                     "memory plan");
   if (status == TRT_STATUS_OK)
     status = trt_memory_plan_build(out->network, &out->plan);
   if (status == TRT_STATUS_OK)
@@ -203,7 +265,9 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
     engine->config = *config;
   else
     trt_builder_config_init(&engine->config);
-  trt_status_t status = choose_backend(&engine->config);
+  trt_status_t status = trt_builder_config_check(&engine->config);
+  if (status == TRT_STATUS_OK)
+    status = choose_backend(&engine->config);
   engine->backend = engine->config.backend;
   engine->ops = trt_backend_ops(engine->backend);
   engine->max_batch = engine->config.max_batch > 0 ? engine->config.max_batch : 1;
@@ -218,9 +282,14 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
    * that wants it, which tensors) follow the batch size. */
   trt_specialization_t single = {0};
   bool have_single = status == TRT_STATUS_OK && engine->batch_dynamic && engine->max_batch > 1;
-  if (have_single)
+  if (have_single) {
+    trt_build_report(engine, TRT_BUILD_PERCENT_OPTIMIZED, TRT_BUILD_PERCENT_SPECIALIZED, 1, 2,
+                     "optimizing at batch 1");
     status = trt_specialize(engine, network, 1, &single);
+  }
   if (status == TRT_STATUS_OK) {
+    trt_build_report(engine, TRT_BUILD_PERCENT_SPECIALIZED, TRT_BUILD_PERCENT_SPECIALIZED, 0, 0,
+                     "%s backend", trt_backend_name(engine->backend));
     find_batched_bindings(engine, have_single ? &single : NULL);
     /* tactics, formatted weights, device constants */
     status = engine->ops->build(engine, have_single ? single.network : NULL);
@@ -231,6 +300,7 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
     return status;
   }
   log_build_summary(engine, network->nb_layers);
+  trt_build_report(engine, 100, 100, 0, 0, "engine built");
   *engine_out = engine;
   return TRT_STATUS_OK;
 }

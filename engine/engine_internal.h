@@ -30,6 +30,7 @@ struct trt_engine {
   bool *binding_has_batch;
   trt_specialization_t full; /* at max_batch: the only network an engine has */
   void *impl;                /* the backend's part (backend.h) */
+  int progress_percent;      /* the last percentage reported while building */
 };
 
 struct trt_context {
@@ -41,9 +42,22 @@ struct trt_context {
 
 /* Builds the specialization of `source` for `batch` with the engine's
  * options and bindings (builder.c). */
-trt_status_t trt_specialize(const trt_engine_t *engine, const trt_network_t *source, int batch,
+trt_status_t trt_specialize(trt_engine_t *engine, const trt_network_t *source, int batch,
                             trt_specialization_t *out);
 void trt_specialization_release(trt_specialization_t *specialization);
+
+/* The build's progress (trt_builder_config_t.progress), as shares of 100
+ * percent: shape inference and the passes at the maximum batch up to
+ * TRT_BUILD_PERCENT_OPTIMIZED, the batch-1 specialization up to
+ * TRT_BUILD_PERCENT_SPECIALIZED, the backend's build (CUDA: tactic timing,
+ * per layer) up to 99, then 100 when done. */
+#define TRT_BUILD_PERCENT_SHAPES      10
+#define TRT_BUILD_PERCENT_OPTIMIZED   40
+#define TRT_BUILD_PERCENT_SPECIALIZED 50
+/* Reports step `done` of `total` of the phase from `from` to `to` percent;
+ * nothing when no callback is set or the percentage would not grow. */
+void trt_build_report(trt_engine_t *engine, int from, int to, int done, int total,
+                      const char *format, ...) __attribute__((format(printf, 6, 7)));
 
 /* Bytes of one batch item of binding `b` (all of it when it has no batch
  * dimension), and what `batch` items of it take. */

@@ -510,6 +510,9 @@ static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
   else if (config && config->backend != TRT_BACKEND_AUTO && config->backend != built->backend)
     status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for the %s backend, %s was asked for",
                        trt_backend_name(built->backend), trt_backend_name(config->backend));
+  else if (config && config->precision != built->precision)
+    status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plan is for %s, %s was asked for",
+                       trt_precision_name(built->precision), trt_precision_name(config->precision));
   else if (expected_key && strcmp(key, expected_key) != 0)
     status = trt_error(TRT_STATUS_INVALID_ARGUMENT,
                        "plan was built for another model or options (cache key %s, expected %s)",

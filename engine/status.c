@@ -32,6 +32,10 @@ const char *trt_status_name(trt_status_t status) {
 
 const char *trt_last_error(void) { return last_error; }
 
+void trt_error_clear(void) {
+  last_error[0] = '\0';
+}
+
 trt_status_t trt_error(trt_status_t status, const char *format, ...) {
   va_list args;
   va_start(args, format);

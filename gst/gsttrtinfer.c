@@ -8,8 +8,16 @@
  *
  * On the NULL to READY change the element loads `engine-file` when it holds
  * an engine built from this model with these options, otherwise builds one
- * from `model-file` (posting progress messages) and writes it to
- * `engine-file` for next time. Frames are converted, resized and normalized
+ * from `model-file` (posting progress messages with a percentage) and
+ * writes it to `engine-file` for next time. When `engine-file` holds an
+ * engine for another model or other options, that file is left as it is:
+ * the engine goes to a name derived from it (`det.plan` ->
+ * `det_b4_cpu_fp32_1a2b3c4d.plan`) and a message says so. In a pipeline
+ * the element builds in a background thread (`async-build`, the default):
+ * READY to PAUSED returns ASYNC while the build runs and completes when it
+ * is done, so the application's main loop keeps running; its errors reach
+ * the bus. The `active-backend` property and an INFO message say which
+ * backend and precision run the engine. Frames are converted, resized and normalized
  * to the network input, batched up to `batch-size` frames (a partial batch
  * runs after `batch-timeout`, at EOS and on other serialized events) and
  * leave in their order with their timestamps.
@@ -61,8 +69,9 @@ gst_trt_infer_precision_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {TRT_PRECISION_FP32, "32-bit floating point", "fp32"},
-    {TRT_PRECISION_FP16, "16-bit floating point (CUDA backend)", "fp16"},
-    {TRT_PRECISION_INT8, "8-bit integer with calibration (CUDA backend)", "int8"},
+    {TRT_PRECISION_FP16, "16-bit floating point (not available yet: refused)", "fp16"},
+    {TRT_PRECISION_INT8, "8-bit integer with calibration (not available yet: refused)",
+        "int8"},
     {0, NULL, NULL},
   };
   if (g_once_init_enter (&type))
@@ -145,6 +154,8 @@ enum {
   PROP_HEIGHT,
   PROP_INPUT_LAYOUT,
   PROP_INPUT_VALUES,
+  PROP_ASYNC_BUILD,
+  PROP_ACTIVE_BACKEND,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -162,6 +173,7 @@ enum {
 #define DEFAULT_PROP_WIDTH 0
 #define DEFAULT_PROP_HEIGHT 0
 #define DEFAULT_PROP_INPUT_LAYOUT GST_TRT_INPUT_LAYOUT_AUTO
+#define DEFAULT_PROP_ASYNC_BUILD TRUE
 #define MAX_BATCH_SIZE 1024
 
 /* A per-channel value list: one value for every channel, or one each. */
@@ -203,7 +215,19 @@ struct _GstTrtInfer {
   GstTrtInputLayout input_layout;
   GstStructure *input_values;
   NormalizationSet normalization_set;
+  gboolean async_build;
+  gchar *active_backend;        /* "cpu fp32"; NULL until an engine is loaded */
   gboolean engine_stale;        /* an engine property changed since loading */
+
+  /* async-build: the thread that loads or builds the engine, and READY to
+   * PAUSED waiting for it (ASYNC), under build_lock */
+  GThread *build_thread;
+  GMutex build_lock;
+  GCond build_cond;
+  gboolean build_running;       /* the thread has not finished */
+  gboolean build_ok;            /* what it gave, once finished */
+  gboolean async_pending;       /* READY->PAUSED returned ASYNC: the thread completes it */
+  gboolean stream_abort;        /* flushing or stopping: streaming stops waiting */
 
   /* the engine: set and cleared by state changes */
   trt_engine_t *engine;
@@ -289,8 +313,11 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
   g_object_class_install_property (gobject_class, PROP_ENGINE_FILE,
       g_param_spec_string ("engine-file", "Engine file",
           "Plan file caching the built engine: loaded when it was built from this "
-          "model with these options, else (re)built and written; a regular file (or "
-          "none yet), not the model-file or weights-file", NULL, ready));
+          "model with these options (and backend, device, precision); else the engine is "
+          "built and written there when the file does not exist yet, or beside it "
+          "(name_b<batch>_<backend>_<precision>_<key>.plan) when it holds another "
+          "engine: a file that exists is never replaced. A regular file (or none yet), "
+          "not the model-file or weights-file", NULL, ready));
   g_object_class_install_property (gobject_class, PROP_OUTPUT_NAMES,
       gst_param_spec_array ("output-names", "Output names",
           "Tensors to report, in this order, e.g. \"<probs,boxes>\" (default: the "
@@ -326,11 +353,13 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
           "(0: until the batch is full, EOS or a serialized event)",
           0, G_MAXUINT, DEFAULT_PROP_BATCH_TIMEOUT, ready));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
-      g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for",
+      g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for "
+          "(this build's engines run fp32; fp16 and int8 are refused)",
           GST_TYPE_TRT_INFER_PRECISION, DEFAULT_PROP_PRECISION, ready));
   g_object_class_install_property (gobject_class, PROP_CALIBRATION_CACHE,
       g_param_spec_string ("calibration-cache", "Calibration cache",
-          "INT8 calibration cache file (precision=int8)", NULL, ready));
+          "INT8 calibration cache file (precision=int8; INT8 is not available yet, so "
+          "setting it is refused)", NULL, ready));
   g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
       g_param_spec_int ("device-id", "Device ID", "CUDA device ordinal (-1: the default)",
           -1, G_MAXINT, DEFAULT_PROP_DEVICE_ID, ready));
@@ -375,6 +404,18 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
       g_param_spec_uint ("height", "Height",
           "Network input height for models that leave it dynamic (0: the model's)",
           0, G_MAXINT, DEFAULT_PROP_HEIGHT, ready));
+
+  g_object_class_install_property (gobject_class, PROP_ASYNC_BUILD,
+      g_param_spec_boolean ("async-build", "Asynchronous build",
+          "In a pipeline, load or build the engine in a background thread: READY to "
+          "PAUSED returns ASYNC until it is done and the main loop keeps running "
+          "(FALSE: block the state change, as an element outside a pipeline always does)",
+          DEFAULT_PROP_ASYNC_BUILD, ready));
+  g_object_class_install_property (gobject_class, PROP_ACTIVE_BACKEND,
+      g_param_spec_string ("active-backend", "Active backend",
+          "Backend, device and precision that run the loaded engine, e.g. \"cpu fp32\" or "
+          "\"cuda:0 fp32 (NVIDIA H200)\": what backend=auto chose (NULL until loaded)",
+          NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   gst_element_class_set_static_metadata (element_class, "TensorRT-style inference",
       "Filter/Effect/Video", "Runs a neural network on video frames and attaches "
@@ -422,9 +463,12 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->width = DEFAULT_PROP_WIDTH;
   self->height = DEFAULT_PROP_HEIGHT;
   self->input_layout = DEFAULT_PROP_INPUT_LAYOUT;
+  self->async_build = DEFAULT_PROP_ASYNC_BUILD;
   gst_trt_model_info_clear (&self->info);
   g_mutex_init (&self->timer_lock);
   g_cond_init (&self->timer_cond);
+  g_mutex_init (&self->build_lock);
+  g_cond_init (&self->build_cond);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
 }
 
@@ -441,11 +485,14 @@ gst_trt_infer_finalize (GObject * object)
   g_free (self->calibration_cache);
   if (self->input_values)
     gst_structure_free (self->input_values);
+  g_free (self->active_backend);
   gst_trt_batch_free (self->batch);
   trt_engine_destroy (self->engine);
   gst_trt_model_info_clear (&self->info);
   g_mutex_clear (&self->timer_lock);
   g_cond_clear (&self->timer_cond);
+  g_mutex_clear (&self->build_lock);
+  g_cond_clear (&self->build_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -470,12 +517,10 @@ set_channel_values (GstTrtInfer * self, ChannelValues * out, const gchar * name,
   guint count = gst_value_array_get_size (value);
   ChannelValues parsed = { 0, {0} };
 
-  if (count > GST_TRT_PREPROCESS_MAX_CHANNELS) {
-    GST_WARNING_OBJECT (self, "%s: %u values, at most %d (one per channel); ignored",
-        name, count, GST_TRT_PREPROCESS_MAX_CHANNELS);
-    return;
-  }
-  for (guint i = 0; i < count; i++) {
+  /* More values than any input has channels are kept as a count (and the
+   * first values), so that READY->PAUSED refuses them as it refuses too
+   * few. */
+  for (guint i = 0; i < MIN (count, G_N_ELEMENTS (parsed.values)); i++) {
     if (!value_to_float (gst_value_array_get_value (value, i), &parsed.values[i])) {
       GST_WARNING_OBJECT (self, "%s: value %u is not a number; ignored", name, i);
       return;
@@ -491,7 +536,7 @@ get_channel_values (const ChannelValues * in, gfloat default_value, GValue * val
   GValue item = G_VALUE_INIT;
 
   g_value_init (&item, G_TYPE_FLOAT);
-  for (guint i = 0; i < MAX (in->count, 1); i++) {
+  for (guint i = 0; i < CLAMP (in->count, 1, G_N_ELEMENTS (in->values)); i++) {
     g_value_set_float (&item, in->count ? in->values[i] : default_value);
     gst_value_array_append_value (value, &item);
   }
@@ -601,6 +646,9 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
         gst_structure_free (self->input_values);
       self->input_values = g_value_dup_boxed (value);
       break;
+    case PROP_ASYNC_BUILD:
+      self->async_build = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -611,7 +659,8 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_OUTPUT_NAMES: case PROP_INPUT_NAME: case PROP_BATCH_SIZE:
     case PROP_PRECISION: case PROP_CALIBRATION_CACHE: case PROP_DEVICE_ID:
     case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT:
-    case PROP_INPUT_LAYOUT: case PROP_INPUT_VALUES:
+    case PROP_INPUT_LAYOUT:
+    case PROP_INPUT_VALUES:
       self->engine_stale = TRUE;
       break;
     default:
@@ -699,6 +748,12 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_INPUT_VALUES:
       g_value_set_boxed (value, self->input_values);
       break;
+    case PROP_ASYNC_BUILD:
+      g_value_set_boolean (value, self->async_build);
+      break;
+    case PROP_ACTIVE_BACKEND:
+      g_value_set_string (value, self->active_backend);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -749,12 +804,73 @@ on_model_warning (const gchar * text, const gchar * debug, gpointer user_data)
   GST_ELEMENT_WARNING (self, RESOURCE, FAILED, ("%s", text), ("%s", debug));
 }
 
+/* A progress message per percent the build advances: the text says it, and
+ * the structure carries it as "percent" (an int) for applications. */
+static void
+on_build_progress (gint percent, const gchar * step, gpointer user_data)
+{
+  GstTrtInfer *self = GST_TRT_INFER (user_data);
+  gchar *text = g_strdup_printf ("Building the engine: %d%% (%s)", percent, step);
+  GstMessage *message = gst_message_new_progress (GST_OBJECT (self),
+      GST_PROGRESS_TYPE_CONTINUE, "build-engine", text);
+
+  gst_structure_set (gst_message_writable_structure (message), "percent", G_TYPE_INT,
+      percent, NULL);
+  GST_DEBUG_OBJECT (self, "%s", text);
+  gst_element_post_message (GST_ELEMENT (self), message);
+  g_free (text);
+}
+
+static const gchar *
+engine_action (GstTrtModelEngineSource source)
+{
+  switch (source) {
+    case GST_TRT_MODEL_ENGINE_LOADED:
+      return "loaded";
+    case GST_TRT_MODEL_ENGINE_BUILT_SAVED:
+      return "built-and-saved";
+    case GST_TRT_MODEL_ENGINE_BUILT_NOT_SAVED:
+      return "built-not-saved";
+    case GST_TRT_MODEL_ENGINE_BUILT:
+      break;
+  }
+  return "built";
+}
+
+/* Says on the bus where the engine came from and what runs it: an element
+ * message "trtinfer-engine" (file, action, reason, active-backend,
+ * cache-key) for applications, and INFO messages for people. */
+static void
+post_engine_messages (GstTrtInfer * self, trt_backend_t requested)
+{
+  const GstTrtModelInfo *info = &self->info;
+  GstStructure *details = gst_structure_new ("trtinfer-engine",
+      "action", G_TYPE_STRING, engine_action (info->engine_source),
+      "file", G_TYPE_STRING, info->engine_path,
+      "reason", G_TYPE_STRING, info->engine_reason,
+      "active-backend", G_TYPE_STRING, info->target,
+      "cache-key", G_TYPE_STRING, info->cache_key, NULL);
+
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), details));
+  if (info->engine_reason && info->engine_source == GST_TRT_MODEL_ENGINE_LOADED)
+    GST_ELEMENT_INFO (self, RESOURCE, SETTINGS,
+        ("Loaded the engine from '%s': engine-file holds an engine for another model or "
+            "other options, kept as it is", info->engine_path),
+        ("engine-file: %s", info->engine_reason));
+  GST_ELEMENT_INFO (self, RESOURCE, SETTINGS, ("The engine runs on %s%s", info->target,
+          requested == TRT_BACKEND_AUTO ? " (chosen by backend=auto)" : ""), (NULL));
+}
+
 static void
 close_engine (GstTrtInfer * self)
 {
   g_clear_pointer (&self->batch, gst_trt_batch_free);
   g_clear_pointer (&self->engine, trt_engine_destroy);
   gst_trt_model_info_clear (&self->info);
+  GST_OBJECT_LOCK (self);
+  g_clear_pointer (&self->active_backend, g_free);
+  GST_OBJECT_UNLOCK (self);
 }
 
 /* The shape, layout and type of the image input, as preprocessing writes it. */
@@ -774,7 +890,9 @@ preprocess_input (GstTrtInfer * self, GstTrtPreprocessConfig * config)
 static gboolean
 open_engine (GstTrtInfer * self)
 {
-  static const GstTrtModelCallbacks callbacks = { on_model_progress, on_model_warning };
+  static const GstTrtModelCallbacks callbacks = { on_model_progress, on_model_warning,
+    on_build_progress
+  };
   GstTrtModelOptions options = { 0 };
   GError *error = NULL;
 
@@ -807,7 +925,9 @@ open_engine (GstTrtInfer * self)
         gst_trt_preprocess_item_bytes (&item), &error);
   }
   if (!self->batch) {
-    post_error (self, error, trt_last_error ());
+    /* The message holds the engine's own words where there are any; the
+     * engine's last error is not read here, as it may be an earlier call's. */
+    post_error (self, error, NULL);
     g_error_free (error);
     close_engine (self);
     gst_trt_model_options_clear (&options);
@@ -827,11 +947,11 @@ open_engine (GstTrtInfer * self)
         ("batch-size is %u but the model's input has a fixed batch of %u: frames are "
             "inferred %u at a time", options.batch_size, self->info.capacity,
             self->info.capacity), (NULL));
-  if (options.precision != TRT_PRECISION_FP32
-      && trt_engine_backend (self->engine) == TRT_BACKEND_CPU)
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
-        ("precision fp16 and int8 need the CUDA backend: the CPU backend runs in fp32"),
-        (NULL));
+  GST_OBJECT_LOCK (self);
+  g_free (self->active_backend);
+  self->active_backend = g_strdup (self->info.target);
+  GST_OBJECT_UNLOCK (self);
+  post_engine_messages (self, options.backend);
   gst_trt_model_options_clear (&options);
   return TRUE;
 }
@@ -991,50 +1111,257 @@ stop_timer (GstTrtInfer * self)
   self->timer = NULL;
 }
 
+/* ---- building in the background --------------------------------------------
+ *
+ * In a pipeline with async-build, NULL->READY starts a thread that loads or
+ * builds the engine and returns at once. READY->PAUSED then either finds it
+ * done, or posts ASYNC_START and returns ASYNC; the thread completes the
+ * state change when the engine is ready (the pipeline's own ASYNC_DONE
+ * follows) or fails it with an error on the bus, as a sink does while it
+ * prerolls. Pads are active meanwhile: streaming waits in wait_for_engine()
+ * until the engine is ready, a flush or a stop. An element outside a
+ * pipeline (alone, or in GstHarness's bin) has nobody waiting for its
+ * ASYNC_DONE and blocks in the state change instead, as async-build=false
+ * does. A build cannot be interrupted: going to NULL waits for it. */
+
+static gboolean configure_streaming (GstTrtInfer * self);
+
+static gboolean
+in_pipeline (GstTrtInfer * self)
+{
+  GstObject *ancestor = gst_object_get_parent (GST_OBJECT (self));
+  gboolean found = FALSE;
+
+  while (ancestor && !found) {
+    GstObject *next = gst_object_get_parent (ancestor);
+    found = GST_IS_PIPELINE (ancestor);
+    gst_object_unref (ancestor);
+    ancestor = next;
+  }
+  if (ancestor)
+    gst_object_unref (ancestor);
+  return found;
+}
+
+/* READY->PAUSED returned ASYNC: commit PAUSED, or fail it. */
+static void
+complete_async_state (GstTrtInfer * self, gboolean ok)
+{
+  GstState pending;
+
+  GST_OBJECT_LOCK (self);
+  pending = GST_STATE_PENDING (self);
+  if (GST_STATE_RETURN (self) != GST_STATE_CHANGE_ASYNC || GST_STATE (self) != GST_STATE_READY
+      || GST_STATE_NEXT (self) != GST_STATE_PAUSED) {
+    /* another state change came first */
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  if (!ok) {
+    GST_STATE_RETURN (self) = GST_STATE_CHANGE_FAILURE;
+    GST_STATE_BROADCAST (self);
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  if (pending != GST_STATE_PAUSED) {
+    /* going further than PAUSED (only when set to PLAYING outside a bin's
+     * stepping): let the core continue */
+    GST_OBJECT_UNLOCK (self);
+    gst_element_continue_state (GST_ELEMENT (self), GST_STATE_CHANGE_SUCCESS);
+  } else {
+    GST_STATE (self) = GST_STATE_PAUSED;
+    GST_STATE_NEXT (self) = GST_STATE_VOID_PENDING;
+    GST_STATE_PENDING (self) = GST_STATE_VOID_PENDING;
+    GST_STATE_RETURN (self) = GST_STATE_CHANGE_SUCCESS;
+    GST_OBJECT_UNLOCK (self);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_state_changed (GST_OBJECT (self), GST_STATE_READY, GST_STATE_PAUSED,
+            GST_STATE_VOID_PENDING));
+  }
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_async_done (GST_OBJECT (self), GST_CLOCK_TIME_NONE));
+  GST_OBJECT_LOCK (self);
+  GST_STATE_BROADCAST (self);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static gpointer
+build_thread (gpointer data)
+{
+  GstTrtInfer *self = GST_TRT_INFER (data);
+  gboolean ok = open_engine (self);
+  gboolean complete = FALSE;
+
+  g_mutex_lock (&self->build_lock);
+  self->build_ok = ok;
+  if (self->async_pending) {
+    /* Ready for streaming before anyone stops waiting. */
+    if (ok)
+      ok = configure_streaming (self);
+    if (ok)
+      start_timer (self);
+    self->async_pending = FALSE;
+    complete = TRUE;
+  }
+  self->build_running = FALSE;
+  g_cond_broadcast (&self->build_cond);
+  g_mutex_unlock (&self->build_lock);
+  if (complete)
+    complete_async_state (self, ok);
+  return NULL;
+}
+
+static void
+start_build (GstTrtInfer * self)
+{
+  g_mutex_lock (&self->build_lock);
+  self->build_running = TRUE;
+  self->build_ok = FALSE;
+  g_mutex_unlock (&self->build_lock);
+  self->build_thread = g_thread_new ("trtinfer-build", build_thread, self);
+}
+
+/* Waits for the build thread, if any; returns what it gave (TRUE when
+ * there was none and an engine is loaded). */
+static gboolean
+join_build (GstTrtInfer * self)
+{
+  if (self->build_thread) {
+    g_thread_join (self->build_thread);
+    self->build_thread = NULL;
+    return self->build_ok;
+  }
+  return self->batch != NULL;
+}
+
+/* Loads or builds the engine: in the background when @may_be_async and
+ * async-build allow it (returns TRUE at once), else here. */
+static gboolean
+load_engine (GstTrtInfer * self, gboolean may_be_async)
+{
+  gboolean async;
+
+  join_build (self);
+  GST_OBJECT_LOCK (self);
+  async = self->async_build;
+  /* now, not when the thread copies the properties: READY->PAUSED must
+   * not take the build it is about to wait for as stale */
+  self->engine_stale = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  if (async && may_be_async && in_pipeline (self)) {
+    start_build (self);
+    return TRUE;
+  }
+  return open_engine (self);
+}
+
+/* Streaming threads wait here while the engine is being loaded for a
+ * state change that returned ASYNC. FALSE: no engine to stream with. */
+static gboolean
+wait_for_engine (GstTrtInfer * self)
+{
+  gboolean ready;
+
+  g_mutex_lock (&self->build_lock);
+  while (self->async_pending && !self->stream_abort)
+    g_cond_wait (&self->build_cond, &self->build_lock);
+  ready = !self->async_pending && !self->stream_abort && self->batch != NULL;
+  g_mutex_unlock (&self->build_lock);
+  return ready;
+}
+
+static void
+set_stream_abort (GstTrtInfer * self, gboolean abort)
+{
+  g_mutex_lock (&self->build_lock);
+  self->stream_abort = abort;
+  g_cond_broadcast (&self->build_cond);
+  g_mutex_unlock (&self->build_lock);
+}
+
 /* ---- state --------------------------------------------------------------- */
+
+/* What READY->PAUSED sets up once the engine is there. */
+static gboolean
+configure_streaming (GstTrtInfer * self)
+{
+  if (!configure_preprocess (self))
+    return FALSE;
+  self->negotiated = FALSE;
+  self->skip_left = 0;
+  self->timer_flow = GST_FLOW_OK;
+  gst_trt_batch_clear (self->batch);
+  return TRUE;
+}
 
 static GstStateChangeReturn
 gst_trt_infer_change_state (GstElement * element, GstStateChange transition)
 {
   GstTrtInfer *self = GST_TRT_INFER (element);
   GstStateChangeReturn ret;
+  gboolean go_async = FALSE;
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      if (!open_engine (self))
+      if (!load_engine (self, TRUE))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:{
       GST_OBJECT_LOCK (self);
       gboolean stale = self->engine_stale;
       GST_OBJECT_UNLOCK (self);
-      if (stale && !open_engine (self))
+      if (stale && !load_engine (self, TRUE))
         return GST_STATE_CHANGE_FAILURE;
-      if (!configure_preprocess (self))
+      set_stream_abort (self, FALSE);
+      g_mutex_lock (&self->build_lock);
+      if (self->build_running && in_pipeline (self)) {
+        /* the build thread completes this state change */
+        self->async_pending = TRUE;
+        go_async = TRUE;
+      }
+      g_mutex_unlock (&self->build_lock);
+      if (!go_async && (!join_build (self) || !configure_streaming (self)))
         return GST_STATE_CHANGE_FAILURE;
-      self->negotiated = FALSE;
-      self->skip_left = 0;
-      self->timer_flow = GST_FLOW_OK;
-      gst_trt_batch_clear (self->batch);
+      if (go_async)
+        gst_element_post_message (element,
+            gst_message_new_async_start (GST_OBJECT (self)));
       break;
     }
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* Streaming threads waiting for the engine let go of the stream lock
+       * the base class takes to deactivate the pads. */
+      set_stream_abort (self, TRUE);
+      g_mutex_lock (&self->build_lock);
+      self->async_pending = FALSE;
+      g_mutex_unlock (&self->build_lock);
       stop_timer (self);
+      break;
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      join_build (self);
       break;
     default:
       break;
   }
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
-  if (ret == GST_STATE_CHANGE_FAILURE)
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (go_async) {
+      g_mutex_lock (&self->build_lock);
+      self->async_pending = FALSE;
+      g_mutex_unlock (&self->build_lock);
+    }
     return ret;
+  }
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (go_async)
+        return GST_STATE_CHANGE_ASYNC;
       start_timer (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
-      gst_trt_batch_clear (self->batch);
+      if (self->batch)
+        gst_trt_batch_clear (self->batch);
       disarm_timer (self);
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
@@ -1158,6 +1485,10 @@ gst_trt_infer_submit_input_buffer (GstBaseTransform * trans, gboolean is_discont
 {
   GstTrtInfer *self = GST_TRT_INFER (trans);
 
+  if (G_UNLIKELY (!wait_for_engine (self))) {
+    gst_buffer_unref (input);
+    return GST_FLOW_FLUSHING;
+  }
   /* In passthrough the base class does not check negotiation itself. */
   if (G_UNLIKELY (!self->negotiated)) {
     gst_buffer_unref (input);
@@ -1202,8 +1533,13 @@ gst_trt_infer_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstTrtInfer *self = GST_TRT_INFER (trans);
 
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START)
+    set_stream_abort (self, TRUE);
+  else if (GST_EVENT_IS_SERIALIZED (event))
+    wait_for_engine (self);
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_FLUSH_STOP:
+      set_stream_abort (self, FALSE);
       disarm_timer (self);
       if (self->batch)
         gst_trt_batch_clear (self->batch);
@@ -1230,8 +1566,14 @@ gst_trt_infer_sink_event (GstBaseTransform * trans, GstEvent * event)
 static GstClockTime
 batch_latency (GstTrtInfer * self)
 {
-  guint capacity = self->batch ? gst_trt_batch_capacity (self->batch) : 1;
+  guint capacity = 1;
   GstClockTime wait = GST_CLOCK_TIME_NONE;
+
+  /* not while the build thread makes the batch */
+  g_mutex_lock (&self->build_lock);
+  if (!self->build_running && self->batch)
+    capacity = gst_trt_batch_capacity (self->batch);
+  g_mutex_unlock (&self->build_lock);
 
   if (capacity <= 1)
     return 0;
@@ -1253,6 +1595,8 @@ gst_trt_infer_query (GstBaseTransform * trans, GstPadDirection direction,
   GstTrtInfer *self = GST_TRT_INFER (trans);
   gboolean ret;
 
+  if (direction == GST_PAD_SINK && GST_QUERY_IS_SERIALIZED (query))
+    wait_for_engine (self);
   if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN)
     drain (self);
 

@@ -94,19 +94,40 @@ gst_trt_model_info_clear (GstTrtModelInfo * info)
   g_free (info->output_bindings);
   g_free (info->cache_key);
   gst_trt_input_plan_clear (&info->inputs);
+  g_free (info->engine_path);
+  g_free (info->engine_reason);
+  g_free (info->target);
   memset (info, 0, sizeof (*info));
   info->input_binding = -1;
   info->inputs.image_id = -1;
 }
 
+typedef struct {
+  const GstTrtModelCallbacks *callbacks;
+  gpointer user_data;
+} ProgressRelay;
+
 static void
-builder_config (const GstTrtModelOptions * options, trt_builder_config_t * config)
+relay_build_progress (int percent, const char *step, void *data)
+{
+  const ProgressRelay *relay = data;
+
+  if (relay->callbacks && relay->callbacks->build_progress)
+    relay->callbacks->build_progress (percent, step, relay->user_data);
+}
+
+static void
+builder_config (const GstTrtModelOptions * options, const GstTrtTarget * target,
+    const ProgressRelay * relay, trt_builder_config_t * config)
 {
   trt_builder_config_init (config);
-  config->backend = options->backend;
-  config->device = MAX (options->device_id, 0);
+  config->backend = target->backend;
+  config->device = target->device;
   config->max_batch = (int) MAX (options->batch_size, 1);
   config->precision = options->precision;
+  config->calibration_cache_path = options->calibration_cache;
+  config->progress = relay_build_progress;
+  config->progress_data = (void *) relay;
 }
 
 /* ---- files ---------------------------------------------------------------- */
@@ -188,9 +209,9 @@ check_input (const gchar * label, const gchar * path, GError ** error)
  * destroy it, and renaming over /dev/zero would replace the device.
  * Sets @exists when there is a file to load. */
 static gboolean
-check_engine_file (const GstTrtModelOptions * options, gboolean * exists, GError ** error)
+check_engine_file (const GstTrtModelOptions * options, const gchar * path, gboolean * exists,
+    GError ** error)
 {
-  const gchar *path = options->engine_file;
   GStatBuf info;
   gboolean link = FALSE;
 
@@ -230,50 +251,29 @@ check_engine_file (const GstTrtModelOptions * options, gboolean * exists, GError
 /* ---- cache key ------------------------------------------------------------ */
 
 /* The file is read here, in chunks: the element uses the engine's public
- * headers only, and the engine's reader (trt_file_read_all) is internal.
- * Plans are written atomically by trt_engine_save. */
+ * headers only, and the engine's reader (trt_file_read_all) is internal. */
 static gboolean
 hash_file (GChecksum * checksum, const gchar * label, const gchar * path, GError ** error)
 {
-  guint64 size = 0, total = 0;
+  guint64 size = 0;
   gint fd;
-  gboolean ok = TRUE;
+  gboolean ok;
 
-  g_checksum_update (checksum, (const guchar *) label, strlen (label) + 1);
-  if (!path)
+  if (!path) {
+    g_checksum_update (checksum, (const guchar *) label, strlen (label) + 1);
     return TRUE;
+  }
   fd = open_input (label, path, &size, error);
   if (fd < 0)
     return FALSE;
-  g_checksum_update (checksum, (const guchar *) &size, sizeof (size));
-  guchar *chunk = g_malloc (1 << 16);
-  for (;;) {
-    gssize got = read (fd, chunk, 1 << 16);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got < 0) {
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-          "Could not read %s '%s': %s", label, path, g_strerror (errno));
-      ok = FALSE;
-      break;
-    }
-    total += (guint64) got;
-    if (got == 0 || total > size)
-      break;
-    g_checksum_update (checksum, chunk, (gsize) got);
-  }
-  if (ok && total != size) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-        "Could not read %s '%s': it changed while it was read", label, path);
-    ok = FALSE;
-  }
-  g_free (chunk);
+  ok = gst_trt_cache_digest_fd (checksum, label, path, fd, size, error);
   g_close (fd, NULL);
   return ok;
 }
 
 gchar *
-gst_trt_model_cache_key (const GstTrtModelOptions * options, GError ** error)
+gst_trt_model_cache_key (const GstTrtModelOptions * options, const GstTrtTarget * target,
+    GError ** error)
 {
   GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
   gchar *text;
@@ -290,11 +290,14 @@ gst_trt_model_cache_key (const GstTrtModelOptions * options, GError ** error)
     g_checksum_free (checksum);
     return NULL;
   }
+  /* The target as resolved: an engine for `auto` on a machine with a GPU
+   * is a CUDA engine for that GPU, never the CPU plan an earlier start on
+   * another machine left. */
   gchar *outputs = options->output_names ? g_strjoinv (",", options->output_names) : NULL;
-  text = g_strdup_printf ("engine %s; precision %d; batch-size %u; size %ux%u; "
-      "backend %s; device-id %d; input-name %s; output-names %s", trt_version_string (),
-      (int) options->precision, options->batch_size, options->width, options->height,
-      trt_backend_name (options->backend), options->device_id,
+  text = g_strdup_printf ("engine %s; precision %s; batch-size %u; size %ux%u; "
+      "backend %s; device %s; input-name %s; output-names %s", trt_version_string (),
+      trt_precision_name (target->precision), options->batch_size, options->width,
+      options->height, trt_backend_name (target->backend), target->identity,
       options->input_name ? options->input_name : "", outputs ? outputs : "");
   g_checksum_update (checksum, (const guchar *) text, strlen (text));
   g_free (outputs);
@@ -428,15 +431,100 @@ progress (const GstTrtModelCallbacks * callbacks, gpointer user_data,
     callbacks->progress (stage, text, user_data);
 }
 
+/* ---- sizes that break the network ------------------------------------------
+ * A network that downsamples and then joins paths again (Concat or Add after
+ * an upsampling, as detectors and segmenters do) builds only at sizes that
+ * are multiples of its total stride. When a size from the width or height
+ * property fails on shapes, sizes rounded to powers of two are tried on
+ * shape inference alone; the smallest multiple with which two successive
+ * sizes work is the one reported. Trying sizes needs no knowledge of the
+ * layers, so it holds for any op that constrains sizes. */
+
+#define MAX_SIZE_MULTIPLE 256
+
+/* Gives every input's dynamic first dimension 1, as the builder gives it
+ * the batch size. */
+static gboolean
+set_batch_one (trt_network_t * network)
+{
+  for (int i = 0; i < trt_network_num_inputs (network); i++) {
+    int tensor = trt_network_input (network, i);
+    trt_dims_t dims = trt_network_tensor_dims (network, tensor);
+    if (dims.nb_dims > 0 && dims.d[0] < 0) {
+      dims.d[0] = 1;
+      if (trt_network_set_input_dims (network, trt_network_tensor_name (network, tensor),
+              &dims) != TRT_STATUS_OK)
+        return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static gboolean fix_input_size (trt_network_t * network, const GstTrtModelOptions * options,
+    const gchar * model, GError ** error);
+
+static gboolean
+size_works (const trt_network_t * unsized, const GstTrtModelOptions * options, guint height,
+    guint width)
+{
+  GstTrtModelOptions probe = *options;
+  trt_network_t *copy = trt_network_clone (unsized);
+  gboolean works;
+
+  probe.height = height;
+  probe.width = width;
+  works = copy && fix_input_size (copy, &probe, options->model_file, NULL)
+      && set_batch_one (copy) && trt_network_infer_shapes (copy) == TRT_STATUS_OK;
+  trt_network_destroy (copy);
+  return works;
+}
+
+static guint
+round_up (guint value, guint multiple)
+{
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+/* "width 100: the model needs a multiple of 32 (96 or 128 would do); ",
+ * or NULL when no power of two up to MAX_SIZE_MULTIPLE makes it work. */
+static gchar *
+size_hint (const trt_network_t * unsized, const GstTrtModelOptions * options)
+{
+  guint height = options->height, width = options->width;
+
+  for (guint m = 2; m <= MAX_SIZE_MULTIPLE; m *= 2) {
+    guint h = height ? round_up (height, m) : 0, w = width ? round_up (width, m) : 0;
+    if (h == height && w == width)
+      continue;                 /* the size that failed is a multiple already */
+    if (!size_works (unsized, options, h, w)
+        || !size_works (unsized, options, height ? h + m : 0, width ? w + m : 0))
+      continue;
+    GString *hint = g_string_new (NULL);
+    const gchar *names[2] = { "height", "width" };
+    guint asked[2] = { height, width };
+    for (guint i = 0; i < 2; i++) {
+      if (asked[i] == 0 || asked[i] % m == 0)
+        continue;
+      guint below = asked[i] / m * m;
+      g_string_append_printf (hint, "%s %u: the model needs a multiple of %u (", names[i],
+          asked[i], m);
+      if (below > 0)
+        g_string_append_printf (hint, "%u or ", below);
+      g_string_append_printf (hint, "%u would do); ", round_up (asked[i], m));
+    }
+    return g_string_free (hint, FALSE);
+  }
+  return NULL;
+}
+
 static trt_engine_t *
-build (const GstTrtModelOptions * options, const GstTrtModelCallbacks * callbacks,
-    gpointer user_data, GError ** error)
+build (const GstTrtModelOptions * options, const trt_builder_config_t * config,
+    const GstTrtModelCallbacks * callbacks, gpointer user_data, GError ** error)
 {
   const gchar *model = options->model_file;
   const ModelFormat *format = find_format (model);
-  trt_network_t *network = NULL;
+  trt_network_t *network = NULL, *unsized = NULL;
   trt_engine_t *engine = NULL;
-  trt_builder_config_t config;
   gchar *text;
 
   if (!format) {
@@ -472,22 +560,35 @@ build (const GstTrtModelOptions * options, const GstTrtModelCallbacks * callback
   progress (callbacks, user_data, GST_TRT_MODEL_STAGE_BUILD_PARSED, text);
   g_free (text);
 
-  if (!select_outputs (network, options->output_names, model, error)
-      || !fix_input_size (network, options, model, error))
+  if (!select_outputs (network, options->output_names, model, error))
+    goto failed;
+  /* The model as it leaves its size, to try other sizes should this one
+   * not build (size_hint). */
+  if (options->width || options->height)
+    unsized = trt_network_clone (network);
+  if (!fix_input_size (network, options, model, error))
     goto failed;
 
-  builder_config (options, &config);
-  if (trt_engine_build (network, &config, &engine) != TRT_STATUS_OK) {
+  trt_status_t status = trt_engine_build (network, config, &engine);
+  if (status != TRT_STATUS_OK) {
+    /* Read the engine's message now: trying sizes makes calls of its own. */
+    gchar *detail = g_strdup (trt_last_error ());
+    gchar *hint = status == TRT_STATUS_SHAPE_ERROR && unsized
+        ? size_hint (unsized, options) : NULL;
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
-        "Could not build an engine for model '%s' (backend %s): %s", model,
-        trt_backend_name (options->backend), trt_last_error ());
+        "Could not build an engine for model '%s' (backend %s): %s%s", model,
+        trt_backend_name (config->backend), hint ? hint : "", detail);
+    g_free (hint);
+    g_free (detail);
     goto failed;
   }
+  trt_network_destroy (unsized);
   trt_network_destroy (network);
   progress (callbacks, user_data, GST_TRT_MODEL_STAGE_BUILD_DONE, "Engine built");
   return engine;
 
 failed:
+  trt_network_destroy (unsized);
   trt_network_destroy (network);
   progress (callbacks, user_data, GST_TRT_MODEL_STAGE_BUILD_FAILED, "Engine build failed");
   return NULL;
@@ -577,6 +678,154 @@ warn (const GstTrtModelCallbacks * callbacks, gpointer user_data, const gchar * 
     callbacks->warning (text, debug, user_data);
 }
 
+/* Loads @path when it holds an engine for @key (NULL: any). On failure
+ * returns NULL and, in @reason, the engine's message. */
+static trt_engine_t *
+load_plan (const gchar * path, const gchar * key, const trt_builder_config_t * config,
+    gchar ** reason)
+{
+  trt_engine_t *engine = NULL;
+
+  if (trt_engine_load (path, key, config, &engine) != TRT_STATUS_OK) {
+    *reason = g_strdup (trt_last_error ());
+    return NULL;
+  }
+  return engine;
+}
+
+/* What refusing @config (trt_builder_config_check) says, naming the
+ * property that asked for it. */
+static void
+refuse_config (const GstTrtModelOptions * options, GError ** error)
+{
+  if (options->precision != TRT_PRECISION_FP32)
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "precision=%s: %s", trt_precision_name (options->precision), trt_last_error ());
+  else
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        "calibration-cache '%s': %s", options->calibration_cache, trt_last_error ());
+}
+
+/* engine-file without model-file: the plan is taken as it is, for any
+ * backend but one other than asked for. */
+static trt_engine_t *
+load_plan_alone (const GstTrtModelOptions * options, const GstTrtTarget * target,
+    const trt_builder_config_t * built_config, const GstTrtModelCallbacks * callbacks,
+    gpointer user_data, GstTrtModelInfo * info, GError ** error)
+{
+  trt_builder_config_t config = *built_config;
+  gchar *reason = NULL;
+  trt_engine_t *engine;
+
+  config.backend = options->backend;
+  engine = load_plan (options->engine_file, NULL, &config, &reason);
+  if (!engine) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
+        "Could not load engine-file '%s': %s (set model-file to rebuild it)",
+        options->engine_file, reason);
+    g_free (reason);
+    return NULL;
+  }
+  /* backend=auto: a CPU plan where a GPU could run it is said aloud. */
+  if (trt_engine_backend (engine) != target->backend) {
+    gchar *text = g_strdup_printf ("engine-file '%s' holds a %s engine, but backend=auto "
+        "chose %s here: set model-file to build one for it, or backend=%s", options->engine_file,
+        trt_backend_name (trt_engine_backend (engine)), trt_backend_name (target->backend),
+        trt_backend_name (trt_engine_backend (engine)));
+    warn (callbacks, user_data, text, NULL);
+    g_free (text);
+  }
+  info->engine_source = GST_TRT_MODEL_ENGINE_LOADED;
+  info->engine_path = g_strdup (options->engine_file);
+  return engine;
+}
+
+/* With a model: engine-file when it holds this key's engine; else, when it
+ * holds anything, the derived file beside it (loaded when it holds this
+ * key's engine, else built and written); else a build written to
+ * engine-file. A file the user named is only ever created, never replaced. */
+static trt_engine_t *
+load_or_build (const GstTrtModelOptions * options, const GstTrtTarget * target,
+    const trt_builder_config_t * config, const gchar * key, gboolean engine_exists,
+    const GstTrtModelCallbacks * callbacks, gpointer user_data, GstTrtModelInfo * info,
+    GError ** error)
+{
+  trt_engine_t *engine = NULL;
+  gchar *reason = NULL, *derived = NULL, *save_to = NULL;
+
+  if (engine_exists) {
+    engine = load_plan (options->engine_file, key, config, &reason);
+    if (engine) {
+      info->engine_source = GST_TRT_MODEL_ENGINE_LOADED;
+      info->engine_path = g_strdup (options->engine_file);
+      return engine;
+    }
+    derived = gst_trt_cache_derived_path (options->engine_file, options->batch_size, target,
+        key);
+    gboolean derived_exists = FALSE;
+    GError *unusable = NULL;
+    if (!check_engine_file (options, derived, &derived_exists, &unusable)) {
+      warn (callbacks, user_data, unusable->message, NULL);
+      g_clear_error (&unusable);
+    } else if (derived_exists) {
+      gchar *derived_reason = NULL;
+      engine = load_plan (derived, key, config, &derived_reason);
+      if (engine) {
+        info->engine_source = GST_TRT_MODEL_ENGINE_LOADED;
+        info->engine_path = derived;
+        info->engine_reason = reason;
+        return engine;
+      }
+      GST_DEBUG ("'%s' does not hold this engine either: %s", derived, derived_reason);
+      g_free (derived_reason);
+      save_to = g_strdup (derived);     /* ours to replace: its name is the key's */
+    } else {
+      save_to = g_strdup (derived);
+    }
+    if (save_to && g_strcmp0 (save_to, options->engine_file) == 0)
+      g_clear_pointer (&save_to, g_free);
+    gchar *text = save_to
+        ? g_strdup_printf ("engine-file '%s' does not hold an engine for this model and "
+        "these options: building one into '%s' and leaving '%s' as it is",
+        options->engine_file, save_to, options->engine_file)
+        : g_strdup_printf ("engine-file '%s' does not hold an engine for this model and "
+        "these options: building one that will not be kept, leaving '%s' as it is",
+        options->engine_file, options->engine_file);
+    warn (callbacks, user_data, text, reason);
+    g_free (text);
+  } else if (options->engine_file) {
+    save_to = g_strdup (options->engine_file);
+  }
+
+  engine = build (options, config, callbacks, user_data, error);
+  if (!engine)
+    goto out;
+  info->engine_source = GST_TRT_MODEL_ENGINE_BUILT;
+  if (save_to) {
+    if (trt_engine_save (engine, save_to, key) == TRT_STATUS_OK) {
+      info->engine_source = GST_TRT_MODEL_ENGINE_BUILT_SAVED;
+    } else {
+      gchar *text = g_strcmp0 (save_to, options->engine_file) == 0
+          ? g_strdup_printf ("Could not write engine-file '%s': the engine will be built "
+          "again next time", save_to)
+          : g_strdup_printf ("Could not write '%s' beside engine-file: the engine will be "
+          "built again next time", save_to);
+      warn (callbacks, user_data, text, trt_last_error ());
+      g_free (text);
+      info->engine_source = GST_TRT_MODEL_ENGINE_BUILT_NOT_SAVED;
+    }
+    info->engine_path = g_steal_pointer (&save_to);
+    if (engine_exists)
+      info->engine_reason = g_steal_pointer (&reason);
+  }
+
+out:
+  g_free (save_to);
+  g_free (derived);
+  g_free (reason);
+  return engine;
+}
+
 trt_engine_t *
 gst_trt_model_load (const GstTrtModelOptions * options,
     const GstTrtModelCallbacks * callbacks, gpointer user_data,
@@ -584,6 +833,8 @@ gst_trt_model_load (const GstTrtModelOptions * options,
 {
   trt_engine_t *engine = NULL;
   trt_builder_config_t config;
+  GstTrtTarget target = { 0 };
+  ProgressRelay relay = { callbacks, user_data };
   gchar *key = NULL;
 
   gst_trt_model_info_clear (info);
@@ -597,58 +848,49 @@ gst_trt_model_load (const GstTrtModelOptions * options,
               error)))
     return NULL;
   gboolean engine_exists = FALSE;
-  if (options->engine_file && !check_engine_file (options, &engine_exists, error))
+  if (options->engine_file
+      && !check_engine_file (options, options->engine_file, &engine_exists, error))
     return NULL;
-
-  builder_config (options, &config);
-  if (options->model_file) {
-    key = gst_trt_model_cache_key (options, error);
-    if (!key)
-      return NULL;
-  }
-
-  if (engine_exists) {
-    if (trt_engine_load (options->engine_file, key, &config, &engine) == TRT_STATUS_OK) {
-      info->loaded_from_plan = TRUE;
-    } else if (options->model_file) {
-      gchar *text = g_strdup_printf ("engine-file '%s' does not hold an engine for this "
-          "model and these options: rebuilding it", options->engine_file);
-      warn (callbacks, user_data, text, trt_last_error ());
-      g_free (text);
-    } else {
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-          "Could not load engine-file '%s': %s (set model-file to rebuild it)",
-          options->engine_file, trt_last_error ());
-      return NULL;
-    }
-  } else if (!options->model_file) {
+  if (!options->model_file && !engine_exists) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
         "engine-file '%s' does not exist and no model-file is set to build it from",
         options->engine_file);
     return NULL;
   }
 
-  if (!engine) {
-    engine = build (options, callbacks, user_data, error);
-    if (!engine) {
-      g_free (key);
-      return NULL;
-    }
-    if (options->engine_file
-        && trt_engine_save (engine, options->engine_file, key) != TRT_STATUS_OK) {
-      gchar *text = g_strdup_printf ("Could not write engine-file '%s': the engine will be "
-          "built again next time", options->engine_file);
-      warn (callbacks, user_data, text, trt_last_error ());
-      g_free (text);
-    }
+  if (!gst_trt_target_resolve (&target, options->backend, options->device_id,
+          options->precision, error))
+    return NULL;
+  builder_config (options, &target, &relay, &config);
+  if (trt_builder_config_check (&config) != TRT_STATUS_OK) {
+    refuse_config (options, error);
+    goto out;
   }
 
-  if (!describe (engine, options, info, error)) {
-    trt_engine_destroy (engine);
-    gst_trt_model_info_clear (info);
-    g_free (key);
-    return NULL;
+  if (!options->model_file) {
+    engine = load_plan_alone (options, &target, &config, callbacks, user_data, info, error);
+  } else {
+    key = gst_trt_model_cache_key (options, &target, error);
+    if (key)
+      engine = load_or_build (options, &target, &config, key, engine_exists, callbacks,
+          user_data, info, error);
   }
-  info->cache_key = key;
+  if (!engine)
+    goto out;
+  info->loaded_from_plan = info->engine_source == GST_TRT_MODEL_ENGINE_LOADED;
+  info->backend = trt_engine_backend (engine);
+  info->target = info->backend == target.backend ? g_strdup (target.description)
+      : g_strdup_printf ("%s %s", trt_backend_name (info->backend),
+      trt_precision_name (options->precision));
+  if (!describe (engine, options, info, error)) {
+    g_clear_pointer (&engine, trt_engine_destroy);
+    gst_trt_model_info_clear (info);
+    goto out;
+  }
+  info->cache_key = g_steal_pointer (&key);
+
+out:
+  gst_trt_target_clear (&target);
+  g_free (key);
   return engine;
 }

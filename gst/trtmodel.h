@@ -13,6 +13,7 @@
 #include <trt/caffe_parser.h>
 
 #include "trtinputs.h"
+#include "trtcache.h"
 
 G_BEGIN_DECLS
 
@@ -47,7 +48,18 @@ typedef struct {
   /* A problem that does not stop loading (a stale plan is rebuilt, a plan
    * that cannot be written). */
   void (*warning) (const gchar * text, const gchar * debug, gpointer user_data);
+  /* The build's progress, 0 to 100 percent (trt_build_progress_fn), on
+   * the thread that loads. May be NULL. */
+  void (*build_progress) (gint percent, const gchar * step, gpointer user_data);
 } GstTrtModelCallbacks;
+
+/* Where the engine came from. */
+typedef enum {
+  GST_TRT_MODEL_ENGINE_BUILT,           /* no engine-file: built, not kept */
+  GST_TRT_MODEL_ENGINE_LOADED,          /* loaded from engine_path */
+  GST_TRT_MODEL_ENGINE_BUILT_SAVED,     /* built and written to engine_path */
+  GST_TRT_MODEL_ENGINE_BUILT_NOT_SAVED, /* built; engine_path could not be written */
+} GstTrtModelEngineSource;
 
 /* What the element needs to know of a loaded engine. */
 typedef struct {
@@ -62,16 +74,29 @@ typedef struct {
   gint *output_bindings;        /* in output-names order */
   gboolean loaded_from_plan;
   gchar *cache_key;
+  GstTrtModelEngineSource engine_source;
+  gchar *engine_path;           /* the plan file used or written; NULL: none */
+  /* Why engine_path is not engine-file itself (engine-file holds another
+   * engine); NULL when it is. */
+  gchar *engine_reason;
+  trt_backend_t backend;        /* the backend that runs the engine */
+  gchar *target;                /* "cpu fp32", "cuda:0 fp32 (NVIDIA H200)" */
 } GstTrtModelInfo;
 
 void gst_trt_model_info_clear (GstTrtModelInfo * info);
 
-/* The cache key (SHA-256 hex) over the model's and weights' bytes, the
- * options the engine depends on and the engine library version. */
-gchar *gst_trt_model_cache_key (const GstTrtModelOptions * options, GError ** error);
+/* The cache key (SHA-256 hex) over digests of the model's and weights'
+ * bytes, the options the engine depends on, the engine library version and
+ * @target (backend as resolved, device identity, precision). */
+gchar *gst_trt_model_cache_key (const GstTrtModelOptions * options,
+    const GstTrtTarget * target, GError ** error);
 
-/* Loads `engine_file` when it holds an engine for this key, otherwise builds
- * from `model_file` (and saves to `engine_file`). Fills @info. */
+/* Loads `engine_file` when it holds an engine for this key. When it holds
+ * something else, it is left as it is (never replaced, truncated or
+ * deleted): the engine is loaded from, or built and written to, the
+ * derived name of gst_trt_cache_derived_path() beside it, and a warning
+ * says so. When it does not exist, the engine is built and written there.
+ * Fills @info. */
 trt_engine_t *gst_trt_model_load (const GstTrtModelOptions * options,
     const GstTrtModelCallbacks * callbacks, gpointer user_data,
     GstTrtModelInfo * info, GError ** error);

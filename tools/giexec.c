@@ -149,11 +149,12 @@ static const option_spec_t option_specs[] = {
   {"exportOutputs", OPTION_PATH, MEMBER(export_dir), 0, NULL, true, "<dir>",
    "write each output to <dir>/<name>.bin as raw float32"},
   {"half2", OPTION_SWITCH, MEMBER(half2), 0, NULL, false, NULL,
-   "run in FP16 (planned)"},
+   "build in FP16 where the CUDA layers can (float16 tensors, FP32 accumulation)"},
+  {"fp16", OPTION_SWITCH, MEMBER(half2), 0, NULL, false, NULL, "the same as --half2"},
   {"int8", OPTION_SWITCH, MEMBER(int8), 0, NULL, false, NULL,
-   "run in INT8 (planned with calibration)"},
+   "run in INT8 (not available yet: refused)"},
   {"calib", OPTION_PATH, MEMBER(calib_path), 0, NULL, true, "<file>",
-   "INT8 calibration cache (planned)"},
+   "INT8 calibration cache (not available yet: refused)"},
   {"engine", OPTION_PATH, MEMBER(engine_path), 0, NULL, true, "<file>",
    "save the built engine as a plan file"},
   {"loadEngine", OPTION_PATH, MEMBER(load_engine_path), 0, NULL, true, "<file>",
@@ -364,25 +365,24 @@ static int parse_arguments(int argc, char **argv, giexec_options_t *options) {
   return 0;
 }
 
-/* Flags of the original whose capability is not there yet: say so rather
- * than run something else than what was asked for. */
+/* Flags of the original whose capability is not there yet (INT8): say so
+ * rather than run something else than what was asked for. */
 static int check_planned_features(const giexec_options_t *options) {
   if ((options->caffemodel_path || options->save_weights_path) && !options->deploy_path)
     return usage_error("--model and --saveWeights need --deploy=<file>");
   if (options->deploy_path && options->onnx_path)
     return usage_error("give --onnx or --deploy, not both");
-  if (options->half2) {
-    fprintf(stderr, "giexec: --half2: FP16 precision is not available yet (planned)\n");
-    return EXIT_USAGE;
-  }
-  if (options->int8) {
-    fprintf(stderr, "giexec: --int8: INT8 precision is not available yet "
-                    "(planned with calibration)\n");
-    return EXIT_USAGE;
-  }
-  if (options->calib_path) {
-    fprintf(stderr, "giexec: --calib: INT8 calibration is not available yet "
-                    "(planned with --int8)\n");
+  /* The engine says what it cannot build yet, in the same words the
+   * element uses (trt_builder_config_check). */
+  trt_builder_config_t wanted;
+  trt_builder_config_init(&wanted);
+  wanted.precision = options->int8 ? TRT_PRECISION_INT8
+                     : options->half2 ? TRT_PRECISION_FP16
+                                      : TRT_PRECISION_FP32;
+  wanted.calibration_cache_path = options->calib_path;
+  if (trt_builder_config_check(&wanted) != TRT_STATUS_OK) {
+    const char *flag = options->int8 ? "--int8" : options->half2 ? "--half2" : "--calib";
+    fprintf(stderr, "giexec: %s: %s\n", flag, trt_last_error());
     return EXIT_USAGE;
   }
   if (options->load_engine_path && (options->onnx_path || options->deploy_path))
@@ -690,6 +690,7 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
   config.workspace = (size_t)options->workspace_mib << 20;
   config.allow_lossy_tactics = options->allow_lossy_tactics;
   config.allow_tf32 = options->allow_tf32;
+  config.precision = options->half2 ? TRT_PRECISION_FP16 : TRT_PRECISION_FP32;
   config.cpu_threads = options->threads;
   config.verbose = options->verbose;
   if (options->no_fusion &&

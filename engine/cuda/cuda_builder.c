@@ -469,6 +469,9 @@ trt_status_t trt_cuda_engine_build(trt_engine_t *engine) {
             cuda->device_name, engine->config.workspace / 1048576.0);
   trt_network_t *network = engine->full.network;
   for (int l = 0; status == TRT_STATUS_OK && l < network->nb_layers; l++) {
+    /* Timing tactics is what makes a CUDA build long: say how far it is. */
+    trt_build_report(engine, TRT_BUILD_PERCENT_SPECIALIZED, 99, l, network->nb_layers,
+                     "tactics for layer '%s'", network->layers[l].name);
     status = choose_tactic(&b, l);
     if (status != TRT_STATUS_OK)
       trt_error_prefix(status, "layer '%s' (%s): ", network->layers[l].name,

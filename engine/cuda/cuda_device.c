@@ -82,6 +82,11 @@ trt_status_t trt_cuda_device_describe(int device, char *text, size_t size) {
   return TRT_STATUS_OK;
 }
 
+trt_status_t trt_cuda_device_name(int device, char *name, size_t size) {
+  int major = 0, minor = 0;
+  return trt_cuda_device_identity(device, name, size, &major, &minor);
+}
+
 /* ---- backend internals ---------------------------------------------------- */
 
 

@@ -18,6 +18,12 @@ trt_status_t trt_cuda_device_describe(int device, char *text, size_t size) {
   return trt_error(TRT_STATUS_NO_DEVICE, "CUDA device %d: built without CUDA", device);
 }
 
+trt_status_t trt_cuda_device_name(int device, char *name, size_t size) {
+  (void)name;
+  (void)size;
+  return trt_error(TRT_STATUS_NO_DEVICE, "CUDA device %d: built without CUDA", device);
+}
+
 /* ---- public device helpers (trt/runtime.h) -------------------------------- */
 
 trt_status_t trt_set_device(int device) {

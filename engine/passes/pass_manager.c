@@ -72,10 +72,13 @@ trt_status_t trt_pass_parse_names(const char *names, uint32_t *mask) {
   return TRT_STATUS_OK;
 }
 
-trt_status_t trt_passes_run(trt_network_t *network, uint32_t disabled, bool log) {
+trt_status_t trt_passes_run(trt_network_t *network, uint32_t disabled, bool log,
+                            trt_pass_progress_fn progress, void *progress_data) {
   int first_count = network->nb_layers;
   for (int p = 0; p < TRT_PASS_COUNT; p++) {
     const trt_pass_t *pass = &pipeline[p];
+    if (progress)
+      progress(p, TRT_PASS_COUNT, pass->name, progress_data);
     if (disabled & (1u << pass->id)) {
       if (log)
         trt_log(TRT_SEVERITY_VERBOSE, "pass %s: disabled", pass->name);

@@ -49,9 +49,14 @@ const trt_pass_t *trt_pass_pipeline(void);
 /* Parses "name,name" (or "all") into a mask of TRT_PASS_* bits. */
 trt_status_t trt_pass_parse_names(const char *names, uint32_t *mask);
 
+/* Called before each pass runs: `index` of `count` (TRT_PASS_COUNT). */
+typedef void (*trt_pass_progress_fn)(int index, int count, const char *pass_name, void *user_data);
+
 /* Runs every pass whose bit is clear in `disabled`; with `log`, logs per pass
- * what it changed and the layer counts before and after. */
-trt_status_t trt_passes_run(trt_network_t *network, uint32_t disabled, bool log);
+ * what it changed and the layer counts before and after; `progress` (may be
+ * NULL) hears of each pass. */
+trt_status_t trt_passes_run(trt_network_t *network, uint32_t disabled, bool log,
+                            trt_pass_progress_fn progress, void *progress_data);
 
 /* The passes, one file each. */
 trt_status_t trt_pass_dead_layers(trt_network_t *network, trt_pass_stats_t *stats);

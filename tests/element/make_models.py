@@ -197,6 +197,45 @@ def refused_inputs():
     save(graph, "float16.onnx")
 
 
+def downsample():
+    """image [N,3,H,W] -> three Conv2x2/2 (3->4) -> Resize x8 (nearest) -> Add with
+    Conv1x1(image) -> out [N,4,H,W]: builds only when H and W are multiples of 8, as
+    detectors that downsample and join paths again do."""
+    rng = np.random.default_rng(4)
+    weights = [numpy_helper.from_array(rng.uniform(-1, 1, shape).astype(np.float32), name)
+               for name, shape in (("w1", (4, 3, 2, 2)), ("w2", (4, 4, 2, 2)),
+                                   ("w3", (4, 4, 2, 2)), ("skip_w", (4, 3, 1, 1)))]
+    scales = numpy_helper.from_array(np.array([1, 1, 8, 8], dtype=np.float32), "scales")
+    nodes = [
+        helper.make_node("Conv", ["image", "w1"], ["d1"], name="down1", kernel_shape=[2, 2],
+                         strides=[2, 2]),
+        helper.make_node("Conv", ["d1", "w2"], ["d2"], name="down2", kernel_shape=[2, 2],
+                         strides=[2, 2]),
+        helper.make_node("Conv", ["d2", "w3"], ["d3"], name="down3", kernel_shape=[2, 2],
+                         strides=[2, 2]),
+        helper.make_node("Resize", ["d3", "", "scales"], ["up"], name="up", mode="nearest"),
+        helper.make_node("Conv", ["image", "skip_w"], ["skip"], name="skip",
+                         kernel_shape=[1, 1]),
+        helper.make_node("Add", ["up", "skip"], ["out"], name="join"),
+    ]
+    graph = helper.make_graph(
+        nodes, "downsample",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, "H", "W"])],
+        [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["N", 4, "H", "W"])],
+        weights + [scales])
+    save(graph, "downsample.onnx")
+
+
+def vector_input():
+    """x [N,16] -> Relu -> y [N,16]: no image input; the element refuses it."""
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    graph = helper.make_graph(
+        nodes, "vector_input",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 16])])
+    save(graph, "vector_input.onnx")
+
+
 if __name__ == "__main__":
     os.makedirs(HERE, exist_ok=True)
     classifier("classifier.onnx", seed=1)
@@ -214,3 +253,5 @@ if __name__ == "__main__":
     detector_inputs()
     named_inputs()
     refused_inputs()
+    downsample()
+    vector_input()

@@ -4,9 +4,10 @@
  * refuses writes, while the element saves a new engine.
  *
  * What must hold in every case: a clear warning and a rebuild when the
- * model is there to rebuild from, a clear error when it is not; the old
- * engine-file byte for byte as it was whenever a save fails; and no temp
- * file or half-written plan left beside it.
+ * model is there to rebuild from (into a file beside engine-file, which is
+ * never replaced), a clear error when it is not; the old engine-file byte
+ * for byte as it was, always; and no temp file or half-written plan left
+ * beside it.
  *
  * The disk-full case mounts a 64 KiB tmpfs in a mount namespace of the test's
  * own (root with CAP_SYS_ADMIN, as in CI's containers when they allow it);
@@ -179,6 +180,25 @@ check_dir_holds (const gchar * dir, const gchar * const *names)
   fail_unless_equals_int (found, g_strv_length ((gchar **) names));
 }
 
+/* The engine the element writes beside engine-file "model.plan" when that
+ * holds something else (model_b1_cpu_fp32_<key>.plan), or NULL. */
+static gchar *
+derived_plan (const gchar * dir)
+{
+  GDir *listing = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  gchar *found = NULL;
+
+  while (listing && (name = g_dir_read_name (listing)))
+    if (g_str_has_prefix (name, "model_b1_cpu_fp32_") && g_str_has_suffix (name, ".plan")) {
+      fail_unless (found == NULL, "two derived plans in %s", dir);
+      found = g_strdup (name);
+    }
+  if (listing)
+    g_dir_close (listing);
+  return found;
+}
+
 /* ---- a corrupt engine-file ------------------------------------------------ */
 
 typedef struct {
@@ -247,7 +267,8 @@ GST_START_TEST (test_corrupt_engine_file)
     gsize length;
     gconstpointer bytes = g_bytes_get_data (k->bytes, &length);
 
-    /* with the model: a warning, a rebuild, and a good plan in its place */
+    /* with the model: a warning, a rebuild into a file beside it, and
+     * engine-file left as it was */
     write_bytes (plan, bytes, length);
     start_element (model, plan, &r);
     g_print ("faults: engine-file holds %s: %s, warning: %s\n", k->what,
@@ -255,16 +276,25 @@ GST_START_TEST (test_corrupt_engine_file)
     fail_unless_equals_int (r.ret, GST_STATE_CHANGE_SUCCESS);
     fail_unless (r.error == NULL, "%s: error %s", k->what, r.error);
     fail_unless (r.built, "%s: not rebuilt", k->what);
-    fail_unless (r.warning != NULL && strstr (r.warning, "rebuilding") != NULL,
-        "%s: warning '%s'", k->what, r.warning);
-    check_dir_holds (dir, files);
+    fail_unless (r.warning != NULL && strstr (r.warning, "building one into") != NULL
+        && strstr (r.warning, "leaving") != NULL, "%s: warning '%s'", k->what, r.warning);
+    fail_unless (file_equals (plan, k->bytes), "%s: the engine-file was changed", k->what);
+    gchar *derived_name = derived_plan (dir);
+    fail_unless (derived_name != NULL, "%s: no engine beside engine-file", k->what);
+    gchar *derived = g_build_filename (dir, derived_name, NULL);
+    const gchar *const with_derived[] = { "model.onnx", "model.plan", derived_name, NULL };
+    check_dir_holds (dir, with_derived);
     start_result_clear (&r);
     start_element (model, plan, &r);
     fail_unless (r.ret == GST_STATE_CHANGE_SUCCESS && !r.built && !r.warning,
         "%s: the rebuilt plan does not load", k->what);
     start_result_clear (&r);
-    fail_unless (file_equals (plan, good), "%s: the rebuilt plan differs from the first",
+    fail_unless (file_equals (derived, good), "%s: the rebuilt plan differs from the first",
         k->what);
+    fail_unless (file_equals (plan, k->bytes), "%s: the engine-file was changed", k->what);
+    g_unlink (derived);
+    g_free (derived);
+    g_free (derived_name);
 
     /* without it: a clear error, and the file left as it was */
     write_bytes (plan, bytes, length);
@@ -324,7 +354,7 @@ check_failed_save (const gchar * dir, const gchar * plan, GBytes * old,
   fail_unless_equals_int (r.ret, GST_STATE_CHANGE_SUCCESS);
   fail_unless (r.error == NULL, "%s: error %s", what, r.error);
   fail_unless (r.built, "%s: not rebuilt", what);
-  fail_unless (r.warning != NULL && strstr (r.warning, "Could not write engine-file") != NULL,
+  fail_unless (r.warning != NULL && strstr (r.warning, "Could not write") != NULL,
       "%s: warning '%s'", what, r.warning);
   fail_unless (strstr (r.warning, expected) != NULL, "%s: the warning does not say '%s': %s",
       what, expected, r.warning);

@@ -573,20 +573,22 @@ GST_START_TEST (test_engine_cache)
   first_probs (model, NULL, built);
   fail_unless (memcmp (built, loaded, sizeof built) == 0);
 
-  /* options are part of the key: another batch size is another engine */
+  /* options are part of the key: another batch size is another engine,
+   * built beside engine-file, which keeps its own */
   g_object_set (element, "batch-size", 2, NULL);
   fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
   fail_unless (r.built && r.warned);
   start_result_clear (&r);
   g_object_set (element, "batch-size", 1, NULL);
   fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (!r.built && !r.warned);
   start_result_clear (&r);
 
-  /* a changed model makes the plan stale: rebuilt with a warning */
+  /* a changed model: its engine goes beside engine-file too */
   copy_file (v2, model);
   fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
   fail_unless (r.built && r.warned && !r.failed);
-  fail_unless (strstr (r.warning, "rebuilding") != NULL, "%s", r.warning);
+  fail_unless (strstr (r.warning, "leaving") != NULL, "%s", r.warning);
   start_result_clear (&r);
   first_probs (model, plan, rebuilt);
   fail_if (memcmp (built, rebuilt, sizeof built) == 0, "the new model gave the old results");
@@ -594,23 +596,28 @@ GST_START_TEST (test_engine_cache)
   fail_unless (!r.built && !r.warned);
   start_result_clear (&r);
 
-  /* a corrupt plan: rebuilt with a warning, never loaded */
-  gchar *contents;
-  gsize length;
+  /* a corrupt or truncated engine-file is left as it is (the engine comes
+   * from beside it) */
+  gchar *contents, *after;
+  gsize length, after_length;
   fail_unless (g_file_get_contents (plan, &contents, &length, NULL));
   contents[length / 2] ^= 0x5a;
   fail_unless (g_file_set_contents (plan, contents, length, NULL));
   fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
-  fail_unless (r.built && r.warned && !r.failed);
+  fail_unless (!r.built && !r.failed);
   start_result_clear (&r);
-  /* and a truncated one */
   fail_unless (g_file_set_contents (plan, contents, 10, NULL));
   fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
-  fail_unless (r.built && r.warned && !r.failed);
+  fail_unless (!r.built && !r.failed);
   start_result_clear (&r);
+  fail_unless (g_file_get_contents (plan, &after, &after_length, NULL));
+  fail_unless (after_length == 10 && memcmp (after, contents, 10) == 0);
+  g_free (after);
   g_free (contents);
+  /* gone: built and written there again */
+  g_unlink (plan);
   fail_unless_equals_int (start_element (element, &r), GST_STATE_CHANGE_SUCCESS);
-  fail_unless (!r.built && !r.warned);
+  fail_unless (r.built && !r.warned);
   start_result_clear (&r);
 
   /* a plan alone (no model-file) loads; a missing one is an error */
@@ -625,7 +632,18 @@ GST_START_TEST (test_engine_cache)
 
   gst_object_unref (element);
   g_unlink (model);
-  g_rmdir (dir);
+  /* the engines built beside engine-file */
+  GDir *listing = g_dir_open (dir, 0, NULL);
+  const gchar *name;
+  while ((name = g_dir_read_name (listing))) {
+    gchar *path = g_build_filename (dir, name, NULL);
+    fail_unless (g_str_has_prefix (name, "model_b") && g_str_has_suffix (name, ".plan"), "%s",
+        name);
+    g_unlink (path);
+    g_free (path);
+  }
+  g_dir_close (listing);
+  fail_unless (g_rmdir (dir) == 0);
   g_free (v1);
   g_free (v2);
   g_free (plan);

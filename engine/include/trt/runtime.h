@@ -21,12 +21,27 @@ typedef enum {
 
 const char *trt_backend_name(trt_backend_t backend);
 trt_status_t trt_backend_parse(const char *text, trt_backend_t *backend);
+/* What `requested` means on `device`: AUTO becomes the backend a build would
+ * use (CUDA when a usable GPU is present, else the CPU); a named backend is
+ * checked (TRT_STATUS_NO_DEVICE with the reason when this build or machine
+ * cannot run it). A fallback from CUDA to the CPU leaves no error message. */
+trt_status_t trt_backend_resolve(trt_backend_t requested, int device, trt_backend_t *resolved);
 
 typedef enum {
   TRT_PRECISION_FP32 = 0,
   TRT_PRECISION_FP16,
   TRT_PRECISION_INT8,
 } trt_precision_t;
+
+/* "fp32", "fp16", "int8". */
+const char *trt_precision_name(trt_precision_t precision);
+
+/* Build progress, called on the building thread as the build advances:
+ * `percent` from 0 to 100, never decreasing; `step` says what runs now
+ * ("pass batchnorm-folding", "tactics for layer 'conv1'"). Shape inference
+ * and the optimizer passes report per pass, the CUDA backend per layer while
+ * it times tactics. */
+typedef void (*trt_build_progress_fn)(int percent, const char *step, void *user_data);
 
 typedef struct {
   trt_backend_t backend;
@@ -58,9 +73,20 @@ typedef struct {
    * memory per engine. */
   size_t max_tensor_bytes;
   size_t max_engine_bytes;
+  /* INT8: the calibration cache to read (NULL: none). INT8 is not built
+   * yet, so trt_builder_config_check refuses a path as it refuses INT8. */
+  const char *calibration_cache_path;
+  /* Called as the build advances (NULL: not called). */
+  trt_build_progress_fn progress;
+  void *progress_data;
 } trt_builder_config_t;
 
 void trt_builder_config_init(trt_builder_config_t *config);
+/* Whether this build of the engine can build what `config` asks for:
+ * TRT_STATUS_UNSUPPORTED naming what is not available (FP16, INT8, a
+ * calibration cache) and what is. trt_engine_build checks it first;
+ * callers may check early, before parsing a model. */
+trt_status_t trt_builder_config_check(const trt_builder_config_t *config);
 /* Switches off the optimizer passes named in `names`, comma-separated
  * ("conv-merging,concat-elimination", or "all"); an unknown name fails and
  * the message lists the known ones. */
@@ -96,6 +122,8 @@ bool trt_engine_binding_has_batch(const trt_engine_t *engine, int binding);
 trt_status_t trt_cuda_device_count(int *count);
 /* One line naming the device, its compute capability and library versions. */
 trt_status_t trt_cuda_device_describe(int device, char *text, size_t size);
+/* The device's name as the driver gives it ("NVIDIA H200"). */
+trt_status_t trt_cuda_device_name(int device, char *name, size_t size);
 
 /* ---- plan files ----------------------------------------------------------
  * A plan holds a built engine: a header (magic, format and library version,

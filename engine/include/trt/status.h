@@ -26,8 +26,12 @@ typedef enum {
 const char *trt_status_name(trt_status_t status);
 
 /* The message of the last failure on this thread; "" when none. Every
- * fallible call sets it before returning a status other than OK. */
+ * fallible call sets it before returning a status other than OK; a call
+ * that succeeds may leave an earlier message in place, so read it only
+ * right after a call that failed. */
 const char *trt_last_error(void);
+/* Forgets the last failure's message (trt_last_error() gives ""). */
+void trt_error_clear(void);
 
 /* Records a failure for trt_last_error() and returns `status`, so that
  * library code can write `return trt_error(TRT_STATUS_PARSE_ERROR, ...)`. */
