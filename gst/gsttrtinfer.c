@@ -109,6 +109,7 @@ enum {
   PROP_KEEP_ASPECT_RATIO,
   PROP_WIDTH,
   PROP_HEIGHT,
+  PROP_THREADS,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -125,6 +126,7 @@ enum {
 #define DEFAULT_PROP_KEEP_ASPECT_RATIO FALSE
 #define DEFAULT_PROP_WIDTH 0
 #define DEFAULT_PROP_HEIGHT 0
+#define DEFAULT_PROP_THREADS 0
 #define MAX_BATCH_SIZE 1024
 
 /* A per-channel value list: one value for every channel, or one each. */
@@ -154,6 +156,7 @@ struct _GstTrtInfer {
   GstTrtChannelOrder channel_order;
   gboolean keep_aspect_ratio;
   guint width, height;
+  guint threads;                /* CPU backend; 0: automatic */
   gboolean engine_stale;        /* an engine property changed since loading */
 
   /* the engine: set and cleared by state changes */
@@ -309,6 +312,15 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
       g_param_spec_uint ("height", "Height",
           "Network input height for models that leave it dynamic (0: the model's)",
           0, G_MAXINT, DEFAULT_PROP_HEIGHT, ready));
+  g_object_class_install_property (gobject_class, PROP_THREADS,
+      g_param_spec_uint ("threads", "CPU threads",
+          "CPU backend: the most threads each layer is split across. 0: automatic, "
+          "up to the cores the process may use, drawn from one pool that every "
+          "trtinfer of the process shares (elements that run at once share the "
+          "cores instead of each taking all of them); 1: the streaming thread "
+          "only, often best beside other busy elements. Outputs are the same for "
+          "every value. Ignored by the CUDA backend",
+          0, TRT_CPU_THREADS_MAX, DEFAULT_PROP_THREADS, ready));
 
   gst_element_class_set_static_metadata (element_class, "TensorRT-style inference",
       "Filter/Effect/Video", "Runs a neural network on video frames and attaches "
@@ -354,6 +366,7 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->keep_aspect_ratio = DEFAULT_PROP_KEEP_ASPECT_RATIO;
   self->width = DEFAULT_PROP_WIDTH;
   self->height = DEFAULT_PROP_HEIGHT;
+  self->threads = DEFAULT_PROP_THREADS;
   gst_trt_model_info_clear (&self->info);
   g_mutex_init (&self->timer_lock);
   g_cond_init (&self->timer_cond);
@@ -519,6 +532,9 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_HEIGHT:
       self->height = g_value_get_uint (value);
       break;
+    case PROP_THREADS:
+      self->threads = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -528,7 +544,7 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_MODEL_FILE: case PROP_WEIGHTS_FILE: case PROP_ENGINE_FILE:
     case PROP_OUTPUT_NAMES: case PROP_INPUT_NAME: case PROP_BATCH_SIZE:
     case PROP_PRECISION: case PROP_CALIBRATION_CACHE: case PROP_DEVICE_ID:
-    case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT:
+    case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT: case PROP_THREADS:
       self->engine_stale = TRUE;
       break;
     default:
@@ -610,6 +626,9 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_HEIGHT:
       g_value_set_uint (value, self->height);
       break;
+    case PROP_THREADS:
+      g_value_set_uint (value, self->threads);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -668,6 +687,23 @@ close_engine (GstTrtInfer * self)
   gst_trt_model_info_clear (&self->info);
 }
 
+/* What `threads` became: the engine's count on the CPU backend, a note
+ * that it does nothing elsewhere. */
+static void
+report_threads (GstTrtInfer * self, guint threads)
+{
+  trt_backend_t backend = trt_engine_backend (self->engine);
+
+  if (backend == TRT_BACKEND_CPU) {
+    GST_INFO_OBJECT (self, "CPU backend: up to %d threads per layer (threads=%u%s)",
+        gst_trt_batch_cpu_threads (self->batch), threads, threads ? "" : ", automatic");
+  } else if (threads != 0) {
+    GST_ELEMENT_INFO (self, RESOURCE, SETTINGS,
+        ("threads=%u has no effect with the %s backend", threads,
+            trt_backend_name (backend)), (NULL));
+  }
+}
+
 static gboolean
 open_engine (GstTrtInfer * self)
 {
@@ -691,6 +727,7 @@ open_engine (GstTrtInfer * self)
   options.precision = self->precision;
   options.backend = self->backend;
   options.device_id = self->device_id;
+  options.threads = self->threads;
   self->engine_stale = FALSE;
   GST_OBJECT_UNLOCK (self);
 
@@ -709,6 +746,7 @@ open_engine (GstTrtInfer * self)
       "per inference", self->info.loaded_from_plan ? "loaded" : "built",
       trt_backend_name (trt_engine_backend (self->engine)), self->info.channels,
       self->info.height, self->info.width, self->info.num_outputs, self->info.capacity);
+  report_threads (self, options.threads);
   if (options.batch_size > self->info.capacity)
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("batch-size is %u but the model's input has a fixed batch of %u: frames are "

@@ -104,6 +104,7 @@ builder_config (const GstTrtModelOptions * options, trt_builder_config_t * confi
   config->device = MAX (options->device_id, 0);
   config->max_batch = (int) MAX (options->batch_size, 1);
   config->precision = options->precision;
+  config->cpu_threads = (int) options->threads;
 }
 
 /* ---- files ---------------------------------------------------------------- */

@@ -6,12 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trt/runtime.h"
 #include "trt/status.h"
 
 typedef struct trt_cpu_context trt_cpu_context_t;
 
 /* The most threads a context splits its work across. */
-#define TRT_CPU_MAX_THREADS 64
+#define TRT_CPU_MAX_THREADS TRT_CPU_THREADS_MAX
 
 /* The cores this process may run on (its affinity mask), at least 1. */
 int trt_cpu_available_cores(void);

@@ -28,6 +28,9 @@ typedef enum {
   TRT_PRECISION_INT8,
 } trt_precision_t;
 
+/* The most CPU threads a context uses (trt_builder_config_t.cpu_threads). */
+#define TRT_CPU_THREADS_MAX 64
+
 typedef struct {
   trt_backend_t backend;
   int device;           /* CUDA device ordinal */
