@@ -6,18 +6,45 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpu/cpu_pool.h"
 
 #define TRT_SCRATCH_ALIGNMENT 64
 
+/* Offering work to the pool only while it pays. Sharing a job costs a post,
+ * perhaps a wake-up, and a wait for the slowest chunk; on cores that other
+ * threads keep busy (a decoder, other elements, other processes) a worker
+ * runs late or is set aside mid-chunk, and the wait costs more than the
+ * worker saved. So each context keeps the balance of what its offered jobs
+ * gained or lost (trt_cpu_pool_run measures it) over a window of jobs. A
+ * window that lost time sends the context's jobs to its calling thread
+ * alone for a while, 1 ms << level, the level rising with each losing
+ * window and falling with each winning one. On an idle machine sharing
+ * wins and every job is offered; on a saturated one the context runs as
+ * with one thread, which is what such a machine wants. Chunks run alone are
+ * the same chunks, so results never change. */
+#define TRT_BACKOFF_BASE_NS   1000000 /* 1 ms */
+#define TRT_BACKOFF_MAX_LEVEL 10      /* about 1 s */
+#define TRT_BALANCE_WINDOW    128     /* offered jobs per verdict */
+
 struct trt_cpu_context {
   int nb_threads;      /* chunks per job, at most */
   bool registered;     /* holds a reference on the pool */
+  uint64_t alone_until; /* monotonic ns: until then, jobs are not offered to the pool */
+  int backoff_level;
+  int window_jobs;      /* offered jobs in the current window */
+  int64_t balance_ns;   /* what they gained, less what they lost */
   void *scratch;
   size_t scratch_size;
 };
+
+static uint64_t monotonic_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
 
 int trt_cpu_available_cores(void) {
   /* The cores this process may run on (taskset, cpusets), not all online. */
@@ -75,7 +102,24 @@ void trt_cpu_parallel_for(trt_cpu_context_t *cpu, int64_t n, int64_t grain, trt_
     return;
   }
   const int64_t chunk = (n + threads - 1) / threads;
-  trt_cpu_pool_run(n, chunk, (int)((n + chunk - 1) / chunk), fn, arg);
+  const int nb_chunks = (int)((n + chunk - 1) / chunk);
+  const bool offer = cpu->alone_until == 0 || monotonic_ns() >= cpu->alone_until;
+  const int64_t gained_ns = trt_cpu_pool_run(n, chunk, nb_chunks, offer, fn, arg);
+  if (!offer)
+    return;
+  cpu->alone_until = 0;
+  cpu->balance_ns += gained_ns;
+  if (++cpu->window_jobs < TRT_BALANCE_WINDOW)
+    return;
+  if (cpu->balance_ns < 0) {
+    cpu->alone_until = monotonic_ns() + ((uint64_t)TRT_BACKOFF_BASE_NS << cpu->backoff_level);
+    if (cpu->backoff_level < TRT_BACKOFF_MAX_LEVEL)
+      cpu->backoff_level++;
+  } else if (cpu->backoff_level > 0) {
+    cpu->backoff_level--;
+  }
+  cpu->window_jobs = 0;
+  cpu->balance_ns = 0;
 }
 
 void *trt_cpu_scratch(trt_cpu_context_t *cpu, size_t bytes) {

@@ -42,7 +42,9 @@
  * between two layers of one network (a few microseconds), short enough
  * that a thread polling for one context takes next to nothing from another
  * context or element that needs the core. */
+#ifndef TRT_POOL_SPIN_NS
 #define TRT_POOL_SPIN_NS 20000
+#endif
 
 typedef struct pool_job {
   trt_parallel_fn fn;
@@ -225,45 +227,54 @@ static void *worker_main(void *unused) {
   return NULL;
 }
 
-void trt_cpu_pool_run(int64_t n, int64_t chunk, int nb_chunks, trt_parallel_fn fn, void *arg) {
+int64_t trt_cpu_pool_run(int64_t n, int64_t chunk, int nb_chunks, bool offer, trt_parallel_fn fn,
+                         void *arg) {
   pool_job_t job = {.fn = fn, .arg = arg, .n = n, .chunk = chunk, .nb_chunks = nb_chunks};
   atomic_init(&job.next_chunk, 0);
   atomic_init(&job.chunks_done, 0);
-  const bool posted =
-      nb_chunks > 1 && atomic_load_explicit(&pool.running_workers, memory_order_relaxed) > 0;
-  if (posted) {
-    pthread_mutex_lock(&pool.lock);
-    list_append(&job);
-    atomic_fetch_add_explicit(&pool.posts, 1, memory_order_release);
-    /* Wake no more sleepers than there are chunks for them; polling
-     * workers see the post by themselves. */
-    int wake = pool.sleeping_workers < nb_chunks - 1 ? pool.sleeping_workers : nb_chunks - 1;
-    for (; wake > 0; wake--)
-      pthread_cond_signal(&pool.work_posted);
-    pthread_mutex_unlock(&pool.lock);
+  if (!offer || nb_chunks < 2 ||
+      atomic_load_explicit(&pool.running_workers, memory_order_relaxed) == 0) {
+    for (int c = 0; c < nb_chunks; c++)
+      run_chunk(&job, c);
+    return 0;
   }
+  const uint64_t start = monotonic_ns();
+  pthread_mutex_lock(&pool.lock);
+  list_append(&job);
+  atomic_fetch_add_explicit(&pool.posts, 1, memory_order_release);
+  /* Wake no more sleepers than there are chunks for them; polling workers
+   * see the post by themselves. */
+  int wake = pool.sleeping_workers < nb_chunks - 1 ? pool.sleeping_workers : nb_chunks - 1;
+  for (; wake > 0; wake--)
+    pthread_cond_signal(&pool.work_posted);
+  pthread_mutex_unlock(&pool.lock);
 
-  int chunk_index;
+  const uint64_t own_start = monotonic_ns();
+  int chunk_index, chunks_here = 0;
   while ((chunk_index = atomic_fetch_add_explicit(&job.next_chunk, 1, memory_order_relaxed)) <
          nb_chunks) {
     run_chunk(&job, chunk_index);
     atomic_fetch_add_explicit(&job.chunks_done, 1, memory_order_acq_rel);
+    chunks_here++;
   }
-  if (!posted)
-    return;
+  const uint64_t own_done = monotonic_ns();
   /* Workers reach the job through the list: it leaves the list before it
    * leaves the stack, even when every chunk ran here. */
   pthread_mutex_lock(&pool.lock);
   list_remove(&job);
   pthread_mutex_unlock(&pool.lock);
-  if (poll_for_done(&job))
-    return;
-  pthread_mutex_lock(&pool.lock);
-  pool.waiting_callers++;
-  while (atomic_load_explicit(&job.chunks_done, memory_order_acquire) < nb_chunks)
-    pthread_cond_wait(&pool.job_finished, &pool.lock);
-  pool.waiting_callers--;
-  pthread_mutex_unlock(&pool.lock);
+  if (chunks_here < nb_chunks && !poll_for_done(&job)) {
+    pthread_mutex_lock(&pool.lock);
+    pool.waiting_callers++;
+    while (atomic_load_explicit(&job.chunks_done, memory_order_acquire) < nb_chunks)
+      pthread_cond_wait(&pool.job_finished, &pool.lock);
+    pool.waiting_callers--;
+    pthread_mutex_unlock(&pool.lock);
+  }
+  if (chunks_here == 0)
+    return 0; /* nothing to estimate one thread's time from */
+  const double alone_ns = (double)(own_done - own_start) * nb_chunks / chunks_here;
+  return (int64_t)(alone_ns - (double)(monotonic_ns() - start));
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */

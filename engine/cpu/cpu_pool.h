@@ -3,6 +3,7 @@
 #ifndef TRT_CPU_POOL_H
 #define TRT_CPU_POOL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cpu/cpu_context.h"
@@ -20,9 +21,16 @@ void trt_cpu_pool_release(void);
 
 /* Runs fn(arg, begin, end, c) for chunks c = 0..nb_chunks-1, chunk c being
  * [c * chunk, min((c + 1) * chunk, n)), and returns when all have run. The
- * calling thread runs chunks itself and the workers take the others as they
- * come free; which thread runs a chunk never changes its bounds or index. */
-void trt_cpu_pool_run(int64_t n, int64_t chunk, int nb_chunks, trt_parallel_fn fn, void *arg);
+ * calling thread runs chunks itself; with `offer`, the workers take the
+ * others as they come free. Which thread runs a chunk never changes its
+ * bounds or index.
+ * Returns what offering the chunks gained, in nanoseconds: the time the
+ * caller's own chunks say the job takes on one thread, less the time it took
+ * (posting and waiting included). Negative when sharing lost time: a worker
+ * that came too late, or one the scheduler set aside while the caller waited
+ * for its chunk. 0 when not offered. */
+int64_t trt_cpu_pool_run(int64_t n, int64_t chunk, int nb_chunks, bool offer, trt_parallel_fn fn,
+                         void *arg);
 
 /* Workers running now (tests). */
 int trt_cpu_pool_workers(void);
