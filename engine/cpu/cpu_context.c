@@ -30,12 +30,12 @@
 #define TRT_BALANCE_WINDOW    128     /* offered jobs per verdict */
 
 struct trt_cpu_context {
-  int nb_threads;      /* chunks per job, at most */
-  bool registered;     /* holds a reference on the pool */
+  int nb_threads;       /* chunks per job, at most */
+  bool registered;      /* holds a reference on the pool */
   uint64_t alone_until; /* monotonic ns: until then, jobs are not offered to the pool */
   int backoff_level;
-  int window_jobs;      /* offered jobs in the current window */
-  int64_t balance_ns;   /* what they gained, less what they lost */
+  int window_jobs;    /* offered jobs in the current window */
+  int64_t balance_ns; /* what they gained, less what they lost */
   void *scratch;
   size_t scratch_size;
 };
@@ -82,7 +82,9 @@ void trt_cpu_context_destroy(trt_cpu_context_t *cpu) {
   free(cpu);
 }
 
-int trt_cpu_context_threads(const trt_cpu_context_t *cpu) { return cpu ? cpu->nb_threads : 1; }
+int trt_cpu_context_threads(const trt_cpu_context_t *cpu) {
+  return cpu ? cpu->nb_threads : 1;
+}
 
 void trt_cpu_parallel_for(trt_cpu_context_t *cpu, int64_t n, int64_t grain, trt_parallel_fn fn,
                           void *arg) {
@@ -127,7 +129,8 @@ void *trt_cpu_scratch(trt_cpu_context_t *cpu, size_t bytes) {
     return NULL;
   if (bytes <= cpu->scratch_size && cpu->scratch)
     return cpu->scratch;
-  size_t rounded = (bytes + TRT_SCRATCH_ALIGNMENT - 1) / TRT_SCRATCH_ALIGNMENT * TRT_SCRATCH_ALIGNMENT;
+  size_t rounded =
+      (bytes + TRT_SCRATCH_ALIGNMENT - 1) / TRT_SCRATCH_ALIGNMENT * TRT_SCRATCH_ALIGNMENT;
   void *larger = NULL;
   if (posix_memalign(&larger, TRT_SCRATCH_ALIGNMENT, rounded ? rounded : TRT_SCRATCH_ALIGNMENT)) {
     trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory for %zu bytes of CPU scratch", bytes);

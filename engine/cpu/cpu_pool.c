@@ -28,6 +28,9 @@
  *   chunks run elsewhere, polls for TRT_POOL_SPIN_NS (a few microseconds,
  *   enough to catch the next layer of a running network) and then sleeps on
  *   a condition variable. An idle pool costs no CPU.
+ * - Each job reports what offering it gained or lost, and a context whose
+ *   jobs lose (the cores are busy with other work) stops offering them for
+ *   a while (cpu_context.c).
  * Results do not depend on any of this: a chunk's bounds and index come from
  * the job alone (the index selects per-chunk scratch), whichever thread
  * runs it. */
