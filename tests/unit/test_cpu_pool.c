@@ -25,8 +25,8 @@ static void count_visits(void *arg, int64_t begin, int64_t end, int thread) {
   for (int64_t i = begin; i < end; i++)
     atomic_fetch_add(&coverage->visits[i], 1);
   int highest = atomic_load(&coverage->highest_thread);
-  while (thread > highest && !atomic_compare_exchange_weak(&coverage->highest_thread, &highest,
-                                                           thread)) {
+  while (thread > highest &&
+         !atomic_compare_exchange_weak(&coverage->highest_thread, &highest, thread)) {
   }
   atomic_fetch_add(&coverage->calls, 1);
 }
@@ -164,8 +164,11 @@ static trt_network_t *make_network(void) {
   int dw_inputs[] = {c1, add_constant(network, "w2", &rng, 4, w2)};
   int c2 = add_layer(network, TRT_LAYER_CONVOLUTION, "depthwise", dw_inputs, 2, NULL, &depthwise);
 
-  trt_pooling_params_t pool = {
-      .kind = TRT_POOLING_MAX, .nb_spatial = 2, .kernel = {2, 2}, .stride = {2, 2}, .dilation = {1, 1}};
+  trt_pooling_params_t pool = {.kind = TRT_POOLING_MAX,
+                               .nb_spatial = 2,
+                               .kernel = {2, 2},
+                               .stride = {2, 2},
+                               .dilation = {1, 1}};
   int features = add_layer(network, TRT_LAYER_POOLING, "pool", &c2, 1, "features", &pool);
 
   trt_reduce_params_t mean = {.kind = TRT_REDUCE_MEAN, .nb_axes = 2, .axes = {2, 3}};
@@ -228,8 +231,9 @@ static void check_thread_counts(const void *plan, size_t size, const float *x) {
       trt_engine_destroy(engine);
       continue;
     }
-    CHECK(trt_context_cpu_threads(context) ==
-          (thread_counts[t] ? thread_counts[t] : trt_cpu_available_cores()));
+    const int cores = trt_cpu_available_cores();
+    const int automatic = cores < TRT_CPU_MAX_THREADS ? cores : TRT_CPU_MAX_THREADS;
+    CHECK(trt_context_cpu_threads(context) == (thread_counts[t] ? thread_counts[t] : automatic));
     outputs_t *target = t == 0 ? &reference : &out;
     memset(target, 0, sizeof(*target));
     run_network(context, engine, x, target->features, target->y);
@@ -244,9 +248,9 @@ static void check_thread_counts(const void *plan, size_t size, const float *x) {
 
 /* ---- contexts used at once from several threads ------------------------- */
 
-#define USERS      4
-#define USER_RUNS  12
-#define INPUTS     3
+#define USERS     4
+#define USER_RUNS 12
+#define INPUTS    3
 
 typedef struct {
   const void *plan;
@@ -328,8 +332,8 @@ static void check_concurrent_contexts(const void *plan, size_t size, float *cons
   for (int u = 0; u < USERS; u++) {
     pthread_join(threads[u], NULL);
     if (users[u].mismatches || users[u].failures)
-      fprintf(stderr, "user with threads=%d: %d wrong results, %d failed runs\n",
-              users[u].threads, users[u].mismatches, users[u].failures);
+      fprintf(stderr, "user with threads=%d: %d wrong results, %d failed runs\n", users[u].threads,
+              users[u].mismatches, users[u].failures);
     CHECK(users[u].mismatches == 0);
     CHECK(users[u].failures == 0);
   }
