@@ -81,6 +81,11 @@ catch_thread_report (GstDebugCategory * category, GstDebugLevel level, const gch
   const gchar *text = gst_debug_message_get (message);
   const gchar *found;
 
+  (void) file;
+  (void) function;
+  (void) line;
+  (void) object;
+
   if (level != GST_LEVEL_INFO || strcmp (gst_debug_category_get_name (category), "trtinfer"))
     return;
   if (text && (found = strstr (text, "CPU backend: up to ")))
@@ -168,6 +173,9 @@ on_handoff (GstElement * sink, GstBuffer * buffer, GstPad * pad, gpointer user_d
   gpointer state = NULL;
   GstMeta *meta;
   gint64 *pts = g_new (gint64, 1);
+
+  (void) sink;
+  (void) pad;
 
   while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
               GST_TRT_TENSOR_META_API_TYPE)))
