@@ -54,6 +54,9 @@ struct trt_backend_ops {
   trt_status_t (*synchronize)(trt_context_t *context);
   /* Optional (NULL: the backend has no graphs). */
   void (*set_use_graph)(trt_context_t *context, bool use_graph);
+  /* Optional: the most host threads a context splits a layer's work across
+   * (NULL: the backend computes on a device). */
+  int (*context_threads)(const trt_context_t *context);
 };
 
 /* The backend `id` of this build, NULL when it is not built in (or `id` is

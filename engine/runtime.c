@@ -91,6 +91,12 @@ void trt_context_set_use_graph(trt_context_t *context, bool use_graph) {
     context->engine->ops->set_use_graph(context, use_graph);
 }
 
+int trt_context_cpu_threads(const trt_context_t *context) {
+  if (!context || !context->engine->ops->context_threads)
+    return 0;
+  return context->engine->ops->context_threads(context);
+}
+
 /* Checks a run's arguments and gives the batch the backend runs: a network
  * whose batch is fixed ignores the one asked for, as TensorRT's explicit
  * batch engines do. */

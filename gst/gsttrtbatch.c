@@ -272,6 +272,12 @@ gst_trt_batch_free (GstTrtBatch * batch)
   g_free (batch);
 }
 
+gint
+gst_trt_batch_cpu_threads (const GstTrtBatch * batch)
+{
+  return trt_context_cpu_threads (batch->context);
+}
+
 guint
 gst_trt_batch_capacity (const GstTrtBatch * batch)
 {

@@ -26,6 +26,8 @@ GstTrtBatch *gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelIn
 void gst_trt_batch_free (GstTrtBatch * batch);
 
 guint gst_trt_batch_capacity (const GstTrtBatch * batch);
+/* CPU engines: the most threads a layer is split across; 0 otherwise. */
+gint gst_trt_batch_cpu_threads (const GstTrtBatch * batch);
 /* Frames preprocessed into the input and not inferred yet. */
 guint gst_trt_batch_filled (const GstTrtBatch * batch);
 /* Buffers waiting (inferred or not) for the batch to run. */

@@ -156,6 +156,7 @@ enum {
   PROP_INPUT_VALUES,
   PROP_ASYNC_BUILD,
   PROP_ACTIVE_BACKEND,
+  PROP_THREADS,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -174,6 +175,7 @@ enum {
 #define DEFAULT_PROP_HEIGHT 0
 #define DEFAULT_PROP_INPUT_LAYOUT GST_TRT_INPUT_LAYOUT_AUTO
 #define DEFAULT_PROP_ASYNC_BUILD TRUE
+#define DEFAULT_PROP_THREADS 0
 #define MAX_BATCH_SIZE 1024
 
 /* A per-channel value list: one value for every channel, or one each. */
@@ -217,6 +219,7 @@ struct _GstTrtInfer {
   NormalizationSet normalization_set;
   gboolean async_build;
   gchar *active_backend;        /* "cpu fp32"; NULL until an engine is loaded */
+  guint threads;                /* CPU backend; 0: automatic */
   gboolean engine_stale;        /* an engine property changed since loading */
 
   /* async-build: the thread that loads or builds the engine, and READY to
@@ -404,6 +407,15 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
       g_param_spec_uint ("height", "Height",
           "Network input height for models that leave it dynamic (0: the model's)",
           0, G_MAXINT, DEFAULT_PROP_HEIGHT, ready));
+  g_object_class_install_property (gobject_class, PROP_THREADS,
+      g_param_spec_uint ("threads", "CPU threads",
+          "CPU backend: the most threads each layer is split across. 0: automatic, "
+          "up to the cores the process may use, drawn from one pool that every "
+          "trtinfer of the process shares (elements that run at once share the "
+          "cores instead of each taking all of them); 1: the streaming thread "
+          "only, often best beside other busy elements. Outputs are the same for "
+          "every value. Ignored by the CUDA backend",
+          0, TRT_CPU_THREADS_MAX, DEFAULT_PROP_THREADS, ready));
 
   g_object_class_install_property (gobject_class, PROP_ASYNC_BUILD,
       g_param_spec_boolean ("async-build", "Asynchronous build",
@@ -464,6 +476,7 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->height = DEFAULT_PROP_HEIGHT;
   self->input_layout = DEFAULT_PROP_INPUT_LAYOUT;
   self->async_build = DEFAULT_PROP_ASYNC_BUILD;
+  self->threads = DEFAULT_PROP_THREADS;
   gst_trt_model_info_clear (&self->info);
   g_mutex_init (&self->timer_lock);
   g_cond_init (&self->timer_cond);
@@ -649,6 +662,9 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_ASYNC_BUILD:
       self->async_build = g_value_get_boolean (value);
       break;
+    case PROP_THREADS:
+      self->threads = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -658,7 +674,7 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_MODEL_FILE: case PROP_WEIGHTS_FILE: case PROP_ENGINE_FILE:
     case PROP_OUTPUT_NAMES: case PROP_INPUT_NAME: case PROP_BATCH_SIZE:
     case PROP_PRECISION: case PROP_CALIBRATION_CACHE: case PROP_DEVICE_ID:
-    case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT:
+    case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT: case PROP_THREADS:
     case PROP_INPUT_LAYOUT:
     case PROP_INPUT_VALUES:
       self->engine_stale = TRUE;
@@ -753,6 +769,9 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_ACTIVE_BACKEND:
       g_value_set_string (value, self->active_backend);
+      break;
+    case PROP_THREADS:
+      g_value_set_uint (value, self->threads);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -887,6 +906,23 @@ preprocess_input (GstTrtInfer * self, GstTrtPreprocessConfig * config)
       ? GST_TRT_PREPROCESS_UINT8 : GST_TRT_PREPROCESS_FLOAT32;
 }
 
+/* What `threads` became: the engine's count on the CPU backend, a note
+ * that it does nothing elsewhere. */
+static void
+report_threads (GstTrtInfer * self, guint threads)
+{
+  trt_backend_t backend = trt_engine_backend (self->engine);
+
+  if (backend == TRT_BACKEND_CPU) {
+    GST_INFO_OBJECT (self, "CPU backend: up to %d threads per layer (threads=%u%s)",
+        gst_trt_batch_cpu_threads (self->batch), threads, threads ? "" : ", automatic");
+  } else if (threads != 0) {
+    GST_ELEMENT_INFO (self, RESOURCE, SETTINGS,
+        ("threads=%u has no effect with the %s backend", threads,
+            trt_backend_name (backend)), (NULL));
+  }
+}
+
 static gboolean
 open_engine (GstTrtInfer * self)
 {
@@ -914,6 +950,7 @@ open_engine (GstTrtInfer * self)
   options.device_id = self->device_id;
   options.input_layout = self->input_layout;
   options.input_values = self->input_values ? gst_structure_copy (self->input_values) : NULL;
+  options.threads = self->threads;
   self->engine_stale = FALSE;
   GST_OBJECT_UNLOCK (self);
 
@@ -942,6 +979,7 @@ open_engine (GstTrtInfer * self)
       trt_data_type_name (self->info.inputs.type), self->info.channels,
       self->info.height, self->info.width, self->info.inputs.num_aux,
       self->info.num_outputs, self->info.capacity);
+  report_threads (self, options.threads);
   if (options.batch_size > self->info.capacity)
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
         ("batch-size is %u but the model's input has a fixed batch of %u: frames are "

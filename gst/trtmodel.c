@@ -128,6 +128,7 @@ builder_config (const GstTrtModelOptions * options, const GstTrtTarget * target,
   config->calibration_cache_path = options->calibration_cache;
   config->progress = relay_build_progress;
   config->progress_data = (void *) relay;
+  config->cpu_threads = (int) options->threads;
 }
 
 /* ---- files ---------------------------------------------------------------- */

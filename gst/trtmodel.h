@@ -32,6 +32,7 @@ typedef struct {
   trt_precision_t precision;
   trt_backend_t backend;
   gint device_id;               /* -1: the default device */
+  guint threads;                /* CPU backend, run-time; 0: automatic */
 } GstTrtModelOptions;
 
 void gst_trt_model_options_clear (GstTrtModelOptions * options);

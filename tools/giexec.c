@@ -141,7 +141,8 @@ static const option_spec_t option_specs[] = {
   {"workspace", OPTION_INT, MEMBER(workspace_mib), 0, NULL, true, "N",
    "scratch memory a layer may use, in MiB (default 16)"},
   {"threads", OPTION_CUSTOM, 0, 0, handle_threads, true, "N",
-   "CPU backend threads (default 0: one per core)"},
+   "CPU backend: the most threads a layer is split across (default 0: the cores this process "
+   "may use, from one pool shared by all contexts)"},
   {"seed", OPTION_INT, MEMBER(seed), 0, NULL, true, "N",
    "seed of the random input values (default 1)"},
   {"loadInputs", OPTION_CUSTOM, 0, 0, handle_load_inputs, true, "<name:file.bin,...>",
@@ -298,7 +299,7 @@ static int handle_device(giexec_options_t *options, const char *value) {
 
 static int handle_threads(giexec_options_t *options, const char *value) {
   if (!parse_int(value, &options->threads) || options->threads < 0)
-    return usage_error("--threads: '%s' is not a thread count (0: one per core)", value);
+    return usage_error("--threads: '%s' is not a thread count (0: automatic)", value);
   options->threads_given = true;
   return 0;
 }
@@ -504,7 +505,7 @@ static void print_configuration(const giexec_options_t *options) {
   if (options->export_dir)
     printf("exportOutputs: %s\n", options->export_dir);
   if (resolve_backend(options->backend) == TRT_BACKEND_CPU) {
-    printf("threads: %d%s\n", options->threads, options->threads == 0 ? " (one per core)" : "");
+    printf("threads: %d%s\n", options->threads, options->threads == 0 ? " (automatic)" : "");
     if (options->device_given)
       printf("note: --device=%d has no effect with the CPU backend\n", options->device);
   } else {

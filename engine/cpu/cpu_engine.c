@@ -1,8 +1,8 @@
 /* The CPU reference backend: runs the engine's optimized network layer by
- * layer with the reference implementations (cpu_registry.c), on a pool of
- * threads, with activations in one arena laid out by the engine's memory
- * plan. It is the oracle of every GPU test and what runs where there is no
- * GPU.
+ * layer with the reference implementations (cpu_registry.c), on threads
+ * of the process-wide pool (cpu_pool.c), with activations in one arena laid
+ * out by the engine's memory plan. It is the oracle of every GPU test and
+ * what runs where there is no GPU.
  *
  * Smaller batches. An engine has one network, at the maximum batch; a batch
  * below it never builds anything. The builder hands over the same network
@@ -528,6 +528,10 @@ static trt_status_t synchronize(trt_context_t *context) {
   return TRT_STATUS_OK;
 }
 
+static int context_threads(const trt_context_t *context) {
+  return trt_cpu_context_threads(cpu_context_of(context)->pool);
+}
+
 const trt_backend_ops_t trt_cpu_backend = {
     .id = TRT_BACKEND_CPU,
     .check_device = check_device,
@@ -540,4 +544,5 @@ const trt_backend_ops_t trt_cpu_backend = {
     .context_destroy = context_destroy,
     .enqueue = enqueue,
     .synchronize = synchronize,
+    .context_threads = context_threads,
 };

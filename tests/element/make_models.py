@@ -64,6 +64,42 @@ def dynamic_size():
     save(graph, "dynamic_size.onnx")
 
 
+def many_layers():
+    """image [N,3,H,W] -> Conv3x3(3->8)+Relu -> 16 x (Conv3x3(8->8)+Relu) -> Conv1x1(8->2)
+    -> heat [N,2,H,W]: many small layers back to back, as in real networks, where a
+    thread pool synchronizes once per layer (the threads tests)."""
+    rng = np.random.default_rng(4)
+    weights, nodes, current = [], [], "image"
+
+    def conv(name, in_channels, out_channels, kernel, relu):
+        nonlocal current
+        scale = 1.0 / np.sqrt(in_channels * kernel * kernel)
+        w = rng.uniform(-scale, scale, (out_channels, in_channels, kernel, kernel))
+        b = rng.uniform(-0.1, 0.1, (out_channels,))
+        weights.append(numpy_helper.from_array(w.astype(np.float32), name + "_w"))
+        weights.append(numpy_helper.from_array(b.astype(np.float32), name + "_b"))
+        pad = kernel // 2
+        output = name if relu else "heat"
+        nodes.append(helper.make_node("Conv", [current, name + "_w", name + "_b"],
+                                      [name + "_conv" if relu else output], name=name,
+                                      kernel_shape=[kernel, kernel], pads=[pad] * 4))
+        if relu:
+            nodes.append(helper.make_node("Relu", [name + "_conv"], [output],
+                                          name=name + "_relu"))
+        current = output
+
+    conv("conv0", 3, 8, 3, True)
+    for i in range(1, 17):
+        conv("conv%d" % i, 8, 8, 3, True)
+    conv("head", 8, 2, 1, False)
+    graph = helper.make_graph(
+        nodes, "many_layers",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, "H", "W"])],
+        [helper.make_tensor_value_info("heat", TensorProto.FLOAT, ["N", 2, "H", "W"])],
+        weights)
+    save(graph, "many_layers.onnx")
+
+
 def gray_fixed_batch():
     """gray [1,1,6,6] (batch fixed to 1) -> Conv1x1(1->1) -> Add 0.5 -> out [1,1,6,6]"""
     w = numpy_helper.from_array(np.full((1, 1, 1, 1), 2.0, dtype=np.float32), "w")
@@ -241,6 +277,7 @@ if __name__ == "__main__":
     classifier("classifier.onnx", seed=1)
     classifier("classifier_v2.onnx", seed=2)
     dynamic_size()
+    many_layers()
     gray_fixed_batch()
     unsupported()
     # models as they come: layouts, element types, channels, several inputs

@@ -9,7 +9,7 @@ out=$(gst-inspect-1.0 trtinfer 2>&1) || { echo "$out"; echo "FAIL: gst-inspect-1
 status=0
 for property in model-file weights-file engine-file output-names input-name batch-size \
     batch-timeout precision calibration-cache device-id backend interval mean std scale \
-    input-layout input-values async-build active-backend \
+    input-layout input-values async-build active-backend threads \
     offsets channel-order keep-aspect-ratio width height; do
   # "  name   : blurb" with a non-empty blurb
   if ! printf '%s\n' "$out" | grep -Eq "^  $property +: [^ ]"; then

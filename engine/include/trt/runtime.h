@@ -43,6 +43,9 @@ const char *trt_precision_name(trt_precision_t precision);
  * it times tactics. */
 typedef void (*trt_build_progress_fn)(int percent, const char *step, void *user_data);
 
+/* The most CPU threads a context uses (trt_builder_config_t.cpu_threads). */
+#define TRT_CPU_THREADS_MAX 64
+
 typedef struct {
   trt_backend_t backend;
   int device;           /* CUDA device ordinal */
@@ -56,7 +59,13 @@ typedef struct {
    * more). Off by default: an FP32 engine stays within FP32 rounding of
    * the CPU reference, as TensorRT's does. Plan files store it. */
   bool allow_lossy_tactics;
-  int cpu_threads;      /* 0: one per online core */
+  /* CPU backend, run-time: the most threads a context splits a layer's
+   * work across; 0: the cores this process may use. Every context of the
+   * process draws its threads from one shared pool, so contexts used at
+   * once (several elements, several pipelines) share the cores rather than
+   * each claiming all of them; 1 runs on the calling thread only. Results
+   * are the same for every value. Not stored in plans. */
+  int cpu_threads;
   bool verbose;         /* log each build step at TRT_SEVERITY_VERBOSE */
   /* Optimizer passes switched off: bit i is pass i of the default pipeline
    * (set from names with trt_builder_config_disable_passes). 0: all run.
@@ -168,6 +177,10 @@ trt_status_t trt_context_synchronize(trt_context_t *context);
  * and replay it while bindings and batch stay the same (off by default;
  * ignored while a profiler is set and on the CPU backend). */
 void trt_context_set_use_graph(trt_context_t *context, bool use_graph);
+/* CPU backend: the most threads the context splits a layer's work across
+ * (cpu_threads, 0 resolved to the cores the process may use). 0 for
+ * backends that compute on a device, and for NULL. */
+int trt_context_cpu_threads(const trt_context_t *context);
 
 /* ---- device memory, streams and events (CUDA engines' users) -------------
  * Thin checked wrappers over the CUDA runtime so that programs using the
