@@ -13,14 +13,7 @@
 #include <trt/trt.h>
 
 #include "trtmodel.h"
-
-static gchar *
-data_path (const gchar * name)
-{
-  const gchar *dir = g_getenv ("TRTINFER_TEST_DATA");
-  fail_unless (dir != NULL, "TRTINFER_TEST_DATA is not set");
-  return g_build_filename (dir, name, NULL);
-}
+#include "element_test_util.h"
 
 static GBytes *
 read_bytes (const gchar * path)

@@ -17,6 +17,7 @@
 #include <gst/video/video.h>
 
 #include "gsttrttensormeta.h"
+#include "element_test_util.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SOAK_UNDER_ASAN 1
@@ -36,14 +37,6 @@
 /* RSS may grow by this much after the warm-up: allocator arenas settling and
  * GLib's caches, not one engine (kB) per cycle or a meta per frame. */
 #define SOAK_RSS_BOUND_KIB (8 * 1024)
-
-static gchar *
-data_path (const gchar * name)
-{
-  const gchar *dir = g_getenv ("TRTINFER_TEST_DATA");
-  fail_unless (dir != NULL, "TRTINFER_TEST_DATA is not set");
-  return g_build_filename (dir, name, NULL);
-}
 
 /* Resident set size of this process in KiB (/proc/self/statm, field 2). */
 static guint64

@@ -15,18 +15,11 @@
 #include <trt/trt.h>
 
 #include "gsttrttensormeta.h"
+#include "element_test_util.h"
 
 #define WIDTH 64
 #define HEIGHT 48
 #define FRAMES 100
-
-static gchar *
-data_path (const gchar * name)
-{
-  const gchar *dir = g_getenv ("TRTINFER_TEST_DATA");
-  fail_unless (dir != NULL, "TRTINFER_TEST_DATA is not set");
-  return g_build_filename (dir, name, NULL);
-}
 
 static gint
 available_cores (void)

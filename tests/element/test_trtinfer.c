@@ -15,33 +15,7 @@
 
 #include "gsttrttensormeta.h"
 #include "trtpreprocess.h"
-
-static gchar *
-data_path (const gchar * name)
-{
-  const gchar *dir = g_getenv ("TRTINFER_TEST_DATA");
-  fail_unless (dir != NULL, "TRTINFER_TEST_DATA is not set");
-  return g_build_filename (dir, name, NULL);
-}
-
-/* A frame of deterministic pseudo-random bytes. */
-static GstBuffer *
-random_frame (const GstVideoInfo * info, guint seed, GstClockTime pts)
-{
-  GstBuffer *buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (info), NULL);
-  GstMapInfo map;
-  guint32 state = 2654435761u * (seed + 1);
-
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  for (gsize i = 0; i < map.size; i++) {
-    state = state * 1664525u + 1013904223u;
-    map.data[i] = (guint8) (state >> 24);
-  }
-  gst_buffer_unmap (buffer, &map);
-  GST_BUFFER_PTS (buffer) = pts;
-  GST_BUFFER_DURATION (buffer) = 40 * GST_MSECOND;
-  return buffer;
-}
+#include "element_test_util.h"
 
 static GstHarness *
 harness_new (const gchar * model, const gchar * properties, const gchar * caps)
