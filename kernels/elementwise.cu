@@ -1,7 +1,7 @@
 /* Elementwise kernels; the arithmetic matches engine/cpu/elementwise.c:
  * integers wrap, integer division truncates and gives 0 for a zero divisor,
  * integer Pow is exact, Pow with a differently typed exponent goes through
- * double. */
+ * double; float16 (FP16 engines, both operands) computes in float. */
 #include <type_traits>
 
 #include "elementwise.cuh"
@@ -64,6 +64,10 @@ template <typename T, typename U> __device__ __forceinline__ T int_binary(int ki
   case kPrelu: return a < 0 ? (T)((U)a * (U)b) : a;
   default: return 0;
   }
+}
+
+__device__ __forceinline__ __half binary(int kind, __half a, __half b) {
+  return __float2half_rn(binary(kind, __half2float(a), __half2float(b)));
 }
 
 __device__ __forceinline__ int32_t binary(int kind, int32_t a, int32_t b) {
@@ -312,6 +316,12 @@ extern "C" cudaError_t trt_launch_elementwise(const void *a, int a_type, const v
   case TRT_KTYPE_FLOAT32:
     return launch_base<float>(a, b, b_type, y, count, kind, mode, inner, channels, plan, view,
                               stream);
+  case TRT_KTYPE_FLOAT16:
+    if (b_type != TRT_KTYPE_FLOAT16)
+      return cudaErrorInvalidValue;
+    launch_indexed<__half, __half>(a, b, y, count, kind, mode, inner, channels, plan, view,
+                                   stream);
+    return cudaGetLastError();
   case TRT_KTYPE_INT32:
     return launch_base<int32_t>(a, b, b_type, y, count, kind, mode, inner, channels, plan, view,
                                 stream);

@@ -14,6 +14,10 @@ __device__ __forceinline__ float apply(const trt_kchain_t &chain, float x) {
     x = activate(chain.steps[s].kind, x, chain.steps[s].alpha, chain.steps[s].beta);
   return x;
 }
+/* float16 (FP16 engines): the chain runs in float, rounded to half once. */
+__device__ __forceinline__ __half apply(const trt_kchain_t &chain, __half x) {
+  return __float2half_rn(apply(chain, __half2float(x)));
+}
 /* Integers: Relu, Abs, Neg wrap through the unsigned type like the CPU. */
 __device__ __forceinline__ int32_t apply(const trt_kchain_t &chain, int32_t x) {
   return trt_activation_eval_int32((trt_activation_kind_t)chain.steps[0].kind, x);
@@ -83,7 +87,7 @@ extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, i
   if (count <= 0)
     return cudaSuccess;
   if (chain.nb_steps < 1 || chain.nb_steps > TRT_KMAX_UNARY_CHAIN ||
-      (type != TRT_KTYPE_FLOAT32 && chain.nb_steps != 1))
+      (type != TRT_KTYPE_FLOAT32 && type != TRT_KTYPE_FLOAT16 && chain.nb_steps != 1))
     return cudaErrorInvalidValue;
   switch (type) {
   case TRT_KTYPE_FLOAT32:
@@ -94,6 +98,8 @@ extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, i
       return cudaGetLastError();
     }
     return launch_unary<float>(x, y, count, chain, view, stream);
+  case TRT_KTYPE_FLOAT16:
+    return launch_unary<__half>(x, y, count, chain, view, stream);
   case TRT_KTYPE_INT32:
     return launch_unary<int32_t>(x, y, count, chain, view, stream);
   case TRT_KTYPE_INT64:

@@ -1,6 +1,7 @@
 /* Pointwise kernels: activations and the unary layer (any activation kind on
- * float32; Relu, Abs, Neg and None on int32/int64), in place or out of
- * place, the output optionally a strided view. */
+ * float32 and float16, computed in float; Relu, Abs, Neg and None on
+ * int32/int64), in place or out of place, the output optionally a strided
+ * view. */
 #ifndef TRT_KERNELS_POINTWISE_CUH
 #define TRT_KERNELS_POINTWISE_CUH
 
@@ -31,7 +32,7 @@ typedef struct {
   trt_kactivation_t steps[TRT_KMAX_UNARY_CHAIN];
 } trt_kchain_t;
 
-/* The unary layer: `type` is TRT_KTYPE_FLOAT32, _INT32 or _INT64 (integers:
+/* The unary layer: `type` is TRT_KTYPE_FLOAT32, _FLOAT16, _INT32 or _INT64 (integers:
  * one step of Relu, Abs, Neg or None); output element i goes to view
  * position i. `vectorized` asks for float4 accesses (float32, contiguous
  * output, count % 4 == 0 and 16-byte aligned pointers; otherwise the scalar

@@ -37,7 +37,7 @@ void trt_cuda_destroy_stateless(void *state) {
   (void)state;
 }
 
-bool trt_cuda_moves_any_type(const trt_network_t *network, const trt_layer_t *layer) {
+bool trt_cuda_runs_fp16_always(const trt_network_t *network, const trt_layer_t *layer) {
   (void)network, (void)layer;
   return true;
 }

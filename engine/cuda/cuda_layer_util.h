@@ -131,17 +131,18 @@ void trt_cuda_destroy_stateless(void *state);
     .enqueue = (enqueue_fn), .destroy = trt_cuda_destroy_stateless                                 \
   }
 
-/* runs_fp16 of the families that move elements without computing on them
- * (reshape, transpose, concat, split, slice): float16 moves like any
- * 2-byte type. */
-bool trt_cuda_moves_any_type(const trt_network_t *network, const trt_layer_t *layer);
+/* runs_fp16 of the families that take float16 for every layer they run:
+ * those that move elements without computing on them (reshape, transpose,
+ * concat, split, slice: float16 moves like any 2-byte type) and the
+ * pointwise ones (unary, elementwise: computed in float, stored as half). */
+bool trt_cuda_runs_fp16_always(const trt_network_t *network, const trt_layer_t *layer);
 
 /* TRT_CUDA_STATELESS_OPS for such a family. */
 #define TRT_CUDA_STATELESS_MOVE_OPS(list_tactics_fn, enqueue_fn)                                   \
   {                                                                                                \
     .list_tactics = (list_tactics_fn), .create = trt_cuda_create_stateless,                        \
     .enqueue = (enqueue_fn), .destroy = trt_cuda_destroy_stateless,                                \
-    .runs_fp16 = trt_cuda_moves_any_type                                                           \
+    .runs_fp16 = trt_cuda_runs_fp16_always                                                           \
   }
 
 /* Tactics of the pointwise families (unary, elementwise): one element per

@@ -37,8 +37,8 @@ static trt_kbroadcast_t broadcast_plan(const trt_dims_t *a, const trt_dims_t *b,
 }
 
 static bool type_supported(trt_data_type_t type) {
-  return type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_INT32 ||
-         type == TRT_DATA_TYPE_INT64;
+  return type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_FLOAT16 ||
+         type == TRT_DATA_TYPE_INT32 || type == TRT_DATA_TYPE_INT64;
 }
 
 static int elementwise_list_tactics(const trt_network_t *network, const trt_layer_t *layer,
@@ -54,7 +54,9 @@ static int elementwise_list_tactics(const trt_network_t *network, const trt_laye
     return 0;
   }
   if (!type_supported(a->type) || !type_supported(b->type) ||
-      (a->type != b->type && params->kind != TRT_ELEMENTWISE_POW)) {
+      (a->type != b->type && (params->kind != TRT_ELEMENTWISE_POW ||
+                              a->type == TRT_DATA_TYPE_FLOAT16 ||
+                              b->type == TRT_DATA_TYPE_FLOAT16))) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Elementwise: input types %s and %s are not supported",
               trt_data_type_name(a->type), trt_data_type_name(b->type));
     return 0;
@@ -95,4 +97,5 @@ const trt_cuda_layer_ops_t trt_cuda_elementwise_ops = {
     .create = trt_cuda_create_scalar_or_vec4,
     .enqueue = elementwise_enqueue,
     .destroy = trt_cuda_destroy_stateless,
+    .runs_fp16 = trt_cuda_runs_fp16_always, /* both operands half, computed in float */
 };

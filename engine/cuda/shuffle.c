@@ -117,5 +117,5 @@ const trt_cuda_layer_ops_t trt_cuda_transpose_ops = {
     .create = transpose_create,
     .enqueue = transpose_enqueue,
     .destroy = free_destroy,
-    .runs_fp16 = trt_cuda_moves_any_type,
+    .runs_fp16 = trt_cuda_runs_fp16_always,
 };

@@ -110,7 +110,7 @@ const trt_cuda_layer_ops_t trt_cuda_slice_ops = {
     .create = slice_create,
     .enqueue = slice_enqueue,
     .destroy = plan_destroy,
-    .runs_fp16 = trt_cuda_moves_any_type,
+    .runs_fp16 = trt_cuda_runs_fp16_always,
 };
 
 /* ---- pad ------------------------------------------------------------------ */

@@ -1,5 +1,5 @@
-/* CUDA unary layer (kernels/pointwise.cu): every activation kind on float32,
- * Relu/Abs/Neg/None on int32 and int64, as engine/cpu/unary.c. The output
+/* CUDA unary layer (kernels/pointwise.cu): every activation kind on float32
+ * and float16 (FP16 engines), Relu/Abs/Neg/None on int32 and int64, as engine/cpu/unary.c. The output
  * may be a strided view; a chain fused by the pointwise pass (float32) runs
  * in the same kernel, each step rounded to float. Tactics: 0 scalar, 1
  * float4 (float32, contiguous, a multiple of 4 elements). */
@@ -16,15 +16,15 @@ static int unary_list_tactics(const trt_network_t *network, const trt_layer_t *l
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Unary: missing input or parameters");
     return 0;
   }
-  if (x->type != TRT_DATA_TYPE_FLOAT32 && x->type != TRT_DATA_TYPE_INT32 &&
-      x->type != TRT_DATA_TYPE_INT64) {
+  const bool is_float = x->type == TRT_DATA_TYPE_FLOAT32 || x->type == TRT_DATA_TYPE_FLOAT16;
+  if (!is_float && x->type != TRT_DATA_TYPE_INT32 && x->type != TRT_DATA_TYPE_INT64) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Unary: input type %s is not supported",
               trt_data_type_name(x->type));
     return 0;
   }
   const trt_unary_params_t *params = layer->params;
   if (params->nb_then < 0 || params->nb_then >= TRT_MAX_UNARY_CHAIN ||
-      (params->nb_then > 0 && x->type != TRT_DATA_TYPE_FLOAT32)) {
+      (params->nb_then > 0 && !is_float)) {
     trt_error(TRT_STATUS_UNSUPPORTED, "Unary: a chain of %d steps on %s is not supported",
               (int)params->nb_then + 1, trt_data_type_name(x->type));
     return 0;
@@ -64,4 +64,5 @@ const trt_cuda_layer_ops_t trt_cuda_unary_ops = {
     .create = trt_cuda_create_scalar_or_vec4,
     .enqueue = unary_enqueue,
     .destroy = trt_cuda_destroy_stateless,
+    .runs_fp16 = trt_cuda_runs_fp16_always, /* computes in float, stores half */
 };

@@ -79,7 +79,8 @@ static int add_add(trt_network_t *net, const char *name, int a, int b) {
 }
 
 /* x -> conv 3x3 + relu -> conv 3x3 (+ x: a residual the optimizer fuses)
- *   -> conv 1x1 + clip (our epilogue) -> max 3x3/2 -> avg 2x2/1 (padded)
+ *   -> conv 1x1 + hard-swish (our epilogue) -> max 3x3/2 -> * sigmoid(itself)
+ *   (unary and elementwise layers) -> avg 2x2/1 (padded)
  *   -> global avg -> "pooled"; max's output is also the output "peaks";
  *   flatten + softmax -> "prob" (softmax stays FP32: a cast before it). */
 static trt_network_t *make_network(void) {
@@ -93,7 +94,15 @@ static trt_network_t *make_network(void) {
                                              &seed), x);
   int c3 = add_conv(net, "conv3", c2, 8, 8, 1, 0, TRT_ACTIVATION_HARD_SWISH, &seed);
   int peaks = add_pool(net, "max", c3, TRT_POOLING_MAX, 3, 2, 1, false);
-  int smooth = add_pool(net, "avg", peaks, TRT_POOLING_AVERAGE, 2, 1, 1, false);
+  trt_unary_params_t sigmoid = {.op = {.kind = TRT_ACTIVATION_SIGMOID}};
+  int gate = trt_network_layer_output(
+      net, trt_network_add_layer(net, TRT_LAYER_UNARY, "gate", &peaks, 1, NULL, 1, &sigmoid), 0);
+  trt_elementwise_params_t mul = {TRT_ELEMENTWISE_MUL};
+  int gate_inputs[] = {peaks, gate};
+  int gated = trt_network_layer_output(
+      net, trt_network_add_layer(net, TRT_LAYER_ELEMENTWISE, "gated", gate_inputs, 2, NULL, 1, &mul),
+      0);
+  int smooth = add_pool(net, "avg", gated, TRT_POOLING_AVERAGE, 2, 1, 1, false);
   int pooled = add_pool(net, "global", smooth, TRT_POOLING_AVERAGE, 0, 0, 0, true);
   trt_reshape_params_t reshape = {.mode = TRT_RESHAPE_FLATTEN, .axis = 1};
   int flat = trt_network_layer_output(
