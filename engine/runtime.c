@@ -16,6 +16,31 @@ size_t trt_engine_activation_bytes(const trt_engine_t *engine) {
 int trt_engine_num_layers(const trt_engine_t *engine) { return engine->full.network->nb_layers; }
 int trt_engine_num_bindings(const trt_engine_t *engine) { return engine->nb_bindings; }
 
+static const trt_layer_t *engine_layer(const trt_engine_t *engine, int layer) {
+  const trt_network_t *network = engine ? engine->full.network : NULL;
+  return network && layer >= 0 && layer < network->nb_layers ? &network->layers[layer] : NULL;
+}
+
+const char *trt_engine_layer_name(const trt_engine_t *engine, int layer) {
+  const trt_layer_t *found = engine_layer(engine, layer);
+  return found ? found->name : NULL;
+}
+
+const char *trt_engine_layer_type(const trt_engine_t *engine, int layer) {
+  const trt_layer_t *found = engine_layer(engine, layer);
+  return found ? trt_layer_type_name(found->type) : NULL;
+}
+
+const char *trt_engine_layer_precision(const trt_engine_t *engine, int layer) {
+  const trt_layer_t *found = engine_layer(engine, layer);
+  if (!found || found->nb_outputs < 1)
+    return NULL;
+  const trt_data_type_t type = trt_layer_output(engine->full.network, found, 0)->type;
+  return type == TRT_DATA_TYPE_FLOAT16   ? "fp16"
+         : type == TRT_DATA_TYPE_FLOAT32 ? "fp32"
+                                         : trt_data_type_name(type);
+}
+
 static bool valid_binding(const trt_engine_t *engine, int binding) {
   return engine && binding >= 0 && binding < engine->nb_bindings;
 }

@@ -1054,8 +1054,8 @@ static int run_giexec(const giexec_options_t *options) {
                  : run_timed(&session, options);
   if (status == 0 && options->dump_profile &&
       trt_engine_backend(session.engine) != TRT_BACKEND_CUDA)
-    status = giexec_dump_profile(session.context, options->batch, session.bindings,
-                                 options->avg_runs);
+    status = giexec_dump_profile(session.engine, session.context, options->batch,
+                                 session.bindings, options->avg_runs);
   if (status == 0)
     print_outputs(&session, options->batch);
   if (status == 0 && options->export_dir)

@@ -267,7 +267,8 @@ int giexec_gpu_run(trt_engine_t *engine, trt_context_t *context, void *const *ho
   if (status == 0 && options->export_times_path)
     status = export_times(options->export_times_path, times, count);
   if (status == 0 && options->dump_profile)
-    status = giexec_dump_profile(context, options->batch, session.device, options->avg_runs);
+    status = giexec_dump_profile(engine, context, options->batch, session.device,
+                                 options->avg_runs);
   trt_context_set_use_graph(context, false);
   free(times);
   free(scratch);
@@ -298,7 +299,16 @@ static void profile_layer(const char *layer_name, float milliseconds, void *user
   profile->total_ms[index] += milliseconds;
 }
 
-int giexec_dump_profile(trt_context_t *context, int batch, void *const *bindings, int runs) {
+/* The engine's layer named `name`, -1 when none. */
+static int layer_index(const trt_engine_t *engine, const char *name) {
+  for (int l = 0; name && l < trt_engine_num_layers(engine); l++)
+    if (strcmp(trt_engine_layer_name(engine, l), name) == 0)
+      return l;
+  return -1;
+}
+
+int giexec_dump_profile(const trt_engine_t *engine, trt_context_t *context, int batch,
+                        void *const *bindings, int runs) {
   profile_t *profile = calloc(1, sizeof(*profile));
   if (!profile) {
     fprintf(stderr, "giexec: out of memory\n");
@@ -317,10 +327,15 @@ int giexec_dump_profile(trt_context_t *context, int batch, void *const *bindings
     for (int l = 0; l < profile->nb_layers; l++)
       total += profile->total_ms[l] / runs;
     printf("=== Profile (%d runs, layer by layer, synchronizing) ===\n", runs);
-    printf("%6s %12s %8s  %s\n", "layer", "avg ms", "%", "name");
+    printf("%6s %12s %8s  %-9s %-14s %s\n", "layer", "avg ms", "%", "precision", "type",
+           "name");
     for (int l = 0; l < profile->nb_layers; l++) {
       double average = profile->total_ms[l] / runs;
-      printf("%6d %12.5f %7.2f%%  %s\n", l, average, total > 0 ? 100.0 * average / total : 0.0,
+      const int index = layer_index(engine, profile->names[l]);
+      printf("%6d %12.5f %7.2f%%  %-9s %-14s %s\n", l, average,
+             total > 0 ? 100.0 * average / total : 0.0,
+             index >= 0 ? trt_engine_layer_precision(engine, index) : "?",
+             index >= 0 ? trt_engine_layer_type(engine, index) : "?",
              profile->names[l] ? profile->names[l] : "?");
     }
     printf("%6s %12.5f %7.2f%%  (sum of layers)\n", "total", total, 100.0);

@@ -27,7 +27,9 @@ int giexec_gpu_run(trt_engine_t *engine, trt_context_t *context, void *const *ho
                    const size_t *run_bytes, const giexec_gpu_options_t *options);
 
 /* Per-layer times over `runs` synchronous runs on `bindings` (host memory
- * for CPU engines, device memory for CUDA ones), printed as a table. */
-int giexec_dump_profile(trt_context_t *context, int batch, void *const *bindings, int runs);
+ * for CPU engines, device memory for CUDA ones), printed as a table with
+ * each layer's type and precision. */
+int giexec_dump_profile(const trt_engine_t *engine, trt_context_t *context, int batch,
+                        void *const *bindings, int runs);
 
 #endif

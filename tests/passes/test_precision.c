@@ -183,6 +183,22 @@ static void cpu_backend(void) {
   CHECK(strstr(trt_last_error(), "'x16' is float16") != NULL);
   trt_network_destroy(net);
 
+  /* layers as the engine runs them, with their precision */
+  net = make_network();
+  CHECK_OK(trt_engine_build(net, &config, &engine));
+  if (engine) {
+    const int first = 0, last = trt_engine_num_layers(engine) - 1;
+    CHECK(strcmp(trt_engine_layer_type(engine, first), "Convolution") == 0);
+    CHECK(strncmp(trt_engine_layer_name(engine, first), "conv1 + relu1", 13) == 0);
+    CHECK(strcmp(trt_engine_layer_precision(engine, first), "fp32") == 0);
+    CHECK(strcmp(trt_engine_layer_type(engine, last), "Softmax") == 0);
+    CHECK(trt_engine_layer_name(engine, last + 1) == NULL &&
+          trt_engine_layer_precision(engine, -1) == NULL);
+    trt_engine_destroy(engine);
+    engine = NULL;
+  }
+  trt_network_destroy(net);
+
   net = make_network();
   config.precision = TRT_PRECISION_FP16;
   CHECK(trt_engine_build(net, &config, &engine) == TRT_STATUS_UNSUPPORTED);

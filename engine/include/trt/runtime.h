@@ -114,6 +114,13 @@ int trt_engine_max_batch(const trt_engine_t *engine);
 /* Bytes of activation memory one context needs at the maximum batch. */
 size_t trt_engine_activation_bytes(const trt_engine_t *engine);
 int trt_engine_num_layers(const trt_engine_t *engine);
+/* The engine's layers as it runs them (optimized, in order): the name
+ * ("conv1 + relu1" after fusion), the type ("Convolution") and the
+ * precision: "fp16" or "fp32" for a layer whose first output is float16 or
+ * float32, else that output's type ("int64"). NULL out of range. */
+const char *trt_engine_layer_name(const trt_engine_t *engine, int layer);
+const char *trt_engine_layer_type(const trt_engine_t *engine, int layer);
+const char *trt_engine_layer_precision(const trt_engine_t *engine, int layer);
 
 /* Bindings: the network's inputs first, then its outputs. Dims are those at
  * the maximum batch. */
