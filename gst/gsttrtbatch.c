@@ -222,6 +222,11 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
         "Could not create an execution context: %s", trt_last_error ());
     goto failed;
   }
+  /* CUDA engines replay a graph of their launches (captured at the first
+   * batch; any batch size and the same bindings run through it), so a batch
+   * costs one launch on the host instead of one per layer. */
+  if (trt_engine_backend (engine) == TRT_BACKEND_CUDA)
+    trt_context_set_use_graph (batch->context, TRUE);
   return batch;
 
 failed:

@@ -68,7 +68,8 @@ typedef struct {
   bool verbose;
   bool host_time;
   bool dump_profile;
-  bool use_cuda_graph;
+  bool use_cuda_graph; /* accepted for scripts: graphs are the default */
+  bool no_cuda_graph;
   bool allow_lossy_tactics;
   bool allow_tf32;
   int warmup_ms;
@@ -167,7 +168,9 @@ static const option_spec_t option_specs[] = {
   {"warmUp", OPTION_INT, MEMBER(warmup_ms), 0, NULL, true, "ms",
    "GPU: run this long before timing (default 200)"},
   {"useCudaGraph", OPTION_SWITCH, MEMBER(use_cuda_graph), 0, NULL, false, NULL,
-   "GPU: capture the engine's launches in a CUDA graph and replay it"},
+   "GPU: capture the engine's launches in a CUDA graph and replay it (the default)"},
+  {"noCudaGraph", OPTION_SWITCH, MEMBER(no_cuda_graph), 0, NULL, false, NULL,
+   "GPU: launch every layer at every run instead of replaying a CUDA graph"},
   {"allowLossyTactics", OPTION_SWITCH, MEMBER(allow_lossy_tactics), 0, NULL, false, NULL,
    "GPU: also time cuDNN's approximate algorithms (FFT, non-fused Winograd)"},
   {"allowTF32", OPTION_SWITCH, MEMBER(allow_tf32), 0, NULL, false, NULL,
@@ -934,7 +937,7 @@ static int run_timed_gpu(giexec_session_t *session, const giexec_options_t *opti
       .avg_runs = options->avg_runs,
       .warmup_ms = options->warmup_ms,
       .host_time = options->host_time,
-      .use_graph = options->use_cuda_graph,
+      .use_graph = !options->no_cuda_graph,
       .dump_profile = options->dump_profile,
       .export_times_path = options->export_times_path,
   };

@@ -244,6 +244,22 @@ int giexec_gpu_run(trt_engine_t *engine, trt_context_t *context, void *const *ho
     fprintf(stderr, "giexec: out of memory\n");
     status = EXIT_RUNTIME_FAILURE;
   }
+  /* The host cost of launching every layer, which CUDA graphs remove:
+   * measured on a few eager runs before any capture. */
+  double eager[5];
+  int eager_runs = 0;
+  trt_context_set_use_graph(context, false);
+  for (; status == 0 && eager_runs < 5; eager_runs++) {
+    run_times_t t;
+    status = run_once(&session, engine, context, host_bindings, run_bytes, options->batch, &t);
+    eager[eager_runs] = t.enqueue;
+  }
+  if (status == 0) {
+    qsort(eager, (size_t)eager_runs, sizeof(double), compare_doubles);
+    const int layers = trt_engine_num_layers(engine);
+    printf("Eager enqueue (no graph): median %.4f ms for %d layers, %.1f us per layer\n",
+           eager[eager_runs / 2], layers, layers > 0 ? 1e3 * eager[eager_runs / 2] / layers : 0.0);
+  }
   trt_context_set_use_graph(context, options->use_graph);
   run_times_t warm;
   int warm_runs = 0;
