@@ -230,6 +230,7 @@ struct _GstTrtInfer {
   gboolean build_running;       /* the thread has not finished */
   gboolean build_ok;            /* what it gave, once finished */
   gboolean async_pending;       /* READY->PAUSED returned ASYNC: the thread completes it */
+  gboolean async_started;       /* ...and has posted ASYNC_START and returned */
   gboolean stream_abort;        /* flushing or stopping: streaming stops waiting */
 
   /* the engine: set and cleared by state changes */
@@ -1232,6 +1233,11 @@ build_thread (gpointer data)
 
   g_mutex_lock (&self->build_lock);
   self->build_ok = ok;
+  /* A quick load must not complete the state change before READY->PAUSED
+   * has posted ASYNC_START and returned ASYNC: the bin would then wait for
+   * an ASYNC_DONE that came first. */
+  while (self->async_pending && !self->async_started)
+    g_cond_wait (&self->build_cond, &self->build_lock);
   if (self->async_pending) {
     /* Ready for streaming before anyone stops waiting. */
     if (ok)
@@ -1355,6 +1361,7 @@ gst_trt_infer_change_state (GstElement * element, GstStateChange transition)
       if (self->build_running && in_pipeline (self)) {
         /* the build thread completes this state change */
         self->async_pending = TRUE;
+        self->async_started = FALSE;
         go_async = TRUE;
       }
       g_mutex_unlock (&self->build_lock);
@@ -1371,6 +1378,7 @@ gst_trt_infer_change_state (GstElement * element, GstStateChange transition)
       set_stream_abort (self, TRUE);
       g_mutex_lock (&self->build_lock);
       self->async_pending = FALSE;
+      g_cond_broadcast (&self->build_cond);
       g_mutex_unlock (&self->build_lock);
       stop_timer (self);
       break;
@@ -1386,6 +1394,7 @@ gst_trt_infer_change_state (GstElement * element, GstStateChange transition)
     if (go_async) {
       g_mutex_lock (&self->build_lock);
       self->async_pending = FALSE;
+      g_cond_broadcast (&self->build_cond);
       g_mutex_unlock (&self->build_lock);
     }
     return ret;
@@ -1393,8 +1402,14 @@ gst_trt_infer_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (go_async)
+      if (go_async) {
+        /* from here on the build thread may complete the state change */
+        g_mutex_lock (&self->build_lock);
+        self->async_started = TRUE;
+        g_cond_broadcast (&self->build_cond);
+        g_mutex_unlock (&self->build_lock);
         return GST_STATE_CHANGE_ASYNC;
+      }
       start_timer (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
