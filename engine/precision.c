@@ -92,20 +92,24 @@ static int view_root(const trt_network_t *network, int t) {
  * goes back to FP32. Returns how many layers changed. */
 static int settle_view_groups(const trt_network_t *network, bool *fp16) {
   int nb_tensors = network->nb_tensors, changed = 0;
-  bool *group_fp32 = calloc((size_t)nb_tensors, sizeof(bool));
-  if (!group_fp32)
+  /* group_fp32[root]: some layer writing into root's group stays FP32;
+   * grouped[t]: t is a view or the root of one (one pass, not a scan per
+   * output: networks have tens of thousands of tensors). */
+  bool *group_fp32 = calloc((size_t)nb_tensors + 1, sizeof(bool));
+  bool *grouped = calloc((size_t)nb_tensors + 1, sizeof(bool));
+  if (!group_fp32 || !grouped) {
+    free(group_fp32);
+    free(grouped);
     return -1;
+  }
+  for (int t = 0; t < nb_tensors; t++)
+    if (network->tensors[t].view_parent >= 0)
+      grouped[t] = grouped[view_root(network, t)] = true;
   for (int l = 0; l < network->nb_layers; l++) {
     const trt_layer_t *layer = &network->layers[l];
-    for (int o = 0; o < layer->nb_outputs; o++) {
-      int t = layer->outputs[o];
-      bool in_group = network->tensors[t].view_parent >= 0;
-      /* a root is in a group when some view names it */
-      for (int v = 0; !in_group && v < nb_tensors; v++)
-        in_group = network->tensors[v].view_parent == t;
-      if (in_group && !fp16[l])
-        group_fp32[view_root(network, t)] = true;
-    }
+    for (int o = 0; !fp16[l] && o < layer->nb_outputs; o++)
+      if (grouped[layer->outputs[o]])
+        group_fp32[view_root(network, layer->outputs[o])] = true;
   }
   for (int l = 0; l < network->nb_layers; l++) {
     const trt_layer_t *layer = &network->layers[l];
@@ -116,6 +120,7 @@ static int settle_view_groups(const trt_network_t *network, bool *fp16) {
       }
   }
   free(group_fp32);
+  free(grouped);
   return changed;
 }
 
