@@ -2,14 +2,18 @@
 """giexec (our CUDA engine) against PyTorch on the same GPU, in one call.
 
     gpu_vs_pytorch.py --giexec build-gpu/bundle/bin/giexec --models DIR --out bench.md
+                      [--precisions fp32,fp16] [--batches 1,32,128] [--only resnet50,...]
 
-For ResNet-50, MobileNetV2 and GoogLeNet (DIR/<name>.onnx from
-tests/gpu/export_torchvision.py, random weights) at batch 1, 32 and 128,
-FP32 with TF32 off everywhere: PyTorch eager and CUDA-graph replay (median
-of CUDA-event timings after warm-up) and giexec's GPU compute time (median
-over iterations of the mean of avgRuns, CUDA events), with and without
---useCudaGraph. Writes a markdown table naming the card; bench/NOTES.md
-keeps it.
+For each model (DIR/<name>.onnx from tests/gpu/export_torchvision.py, the
+same signal-keeping random weights PyTorch runs here), precision and batch:
+PyTorch eager and CUDA-graph replay (channels-last, cudnn.benchmark on,
+median of CUDA-event timings after warm-up; FP16 runs the model in half,
+FP32 allows TF32) and giexec's GPU compute time (the Timing: line: median
+over iterations of the mean of avgRuns, CUDA events, CUDA-graph replay,
+--allowTF32 in FP32, --fp16 in FP16), with giexec's engine build time.
+Then a ResNet-50 FP16 rebuild with a warm --timingCacheFile, and the
+per-layer profile of ResNet-50 FP16 at the largest batch. Writes a markdown
+table naming the card; bench/NOTES.md keeps it.
 """
 import argparse
 import os
@@ -17,18 +21,16 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import torch
-import torchvision
 
-MODELS = {
-    "resnet50": lambda: torchvision.models.resnet50(weights=None),
-    "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
-    "googlenet": lambda: torchvision.models.googlenet(weights=None, aux_logits=False,
-                                                      init_weights=True),
-}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "gpu"))
+from export_torchvision import MODELS, constructor, give_signal  # noqa: E402
+
 TIMING = re.compile(r"^Timing: .* median=([0-9.]+) ")
+BUILD = re.compile(r"^Engine (?:built|loaded) in ([0-9.]+) ms")
 
 
 def time_cuda(fn, warmup, runs):
@@ -46,10 +48,13 @@ def time_cuda(fn, warmup, runs):
     return statistics.median(samples)
 
 
-def pytorch_times(name, batch, warmup, runs):
+def pytorch_times(name, batch, precision, warmup, runs):
     torch.manual_seed(0)
-    model = MODELS[name]().eval().cuda()
-    x = torch.rand(batch, 3, 224, 224, device="cuda") * 2 - 1
+    dtype = torch.float16 if precision == "fp16" else torch.float32
+    model = give_signal(constructor(name)()).eval().cuda().to(dtype=dtype,
+                                                         memory_format=torch.channels_last)
+    x = (torch.rand(batch, 3, 224, 224, device="cuda") * 2 - 1).to(
+        dtype=dtype, memory_format=torch.channels_last)
     with torch.inference_mode():
         eager = time_cuda(lambda: model(x), warmup, runs)
         stream = torch.cuda.Stream()
@@ -62,38 +67,57 @@ def pytorch_times(name, batch, warmup, runs):
         with torch.cuda.graph(graph):
             model(x)
         replay = time_cuda(graph.replay, warmup, runs)
-    del model, x
+    del model, x, graph
     torch.cuda.empty_cache()
     return eager, replay
 
 
-def giexec_time(giexec, model_path, batch, graph, log, timeout, lossy=False):
-    command = [giexec, "--onnx=" + model_path, "--backend=cuda", "--batch=%d" % batch,
-               "--iterations=10", "--avgRuns=10", "--workspace=1024", "--warmUp=500"]
-    if graph:
-        command.append("--useCudaGraph")
-    if lossy:
-        command.append("--allowLossyTactics")
+def run_giexec(giexec, arguments, log, timeout):
+    command = [giexec, "--backend=cuda"] + arguments
     log.write("$ " + " ".join(command) + "\n")
     log.flush()
     started = time.time()
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        log.write("timed out after %d s\n" % timeout)
+        log.write("timed out after %d s\n\n" % timeout)
         return None
-    log.write(result.stdout[-6000:] + result.stderr[-3000:])
+    log.write(result.stdout[-8000:] + result.stderr[-3000:])
     log.write("(exit %d, %.1f s)\n\n" % (result.returncode, time.time() - started))
     log.flush()
-    for line in result.stdout.splitlines():
-        match = TIMING.match(line)
-        if match and result.returncode == 0:
+    return result.stdout if result.returncode == 0 else None
+
+
+def first_match(pattern, text):
+    for line in (text or "").splitlines():
+        match = pattern.match(line)
+        if match:
             return float(match.group(1))
     return None
 
 
-def cell(value):
-    return "%.3f" % value if value is not None else "failed"
+def precision_flags(precision):
+    return ["--fp16"] if precision == "fp16" else ["--allowTF32"]
+
+
+def cell(value, digits=3):
+    return ("%%.%df" % digits) % value if value is not None else "failed"
+
+
+def ratio(theirs, ours):
+    return "%.2fx" % (theirs / ours) if ours and theirs else "-"
+
+
+def timing_cache_rebuild(giexec, models, batch, log, timeout):
+    """ResNet-50 FP16 built twice on one timing cache: cold, then warm."""
+    path = os.path.join(models, "resnet50.onnx")
+    with tempfile.TemporaryDirectory() as scratch:
+        cache = os.path.join(scratch, "r50.cache")
+        arguments = ["--onnx=" + path, "--batch=%d" % batch, "--fp16", "--iterations=1",
+                     "--avgRuns=1", "--warmUp=0", "--timingCacheFile=" + cache]
+        cold = first_match(BUILD, run_giexec(giexec, arguments, log, timeout))
+        warm = first_match(BUILD, run_giexec(giexec, arguments, log, timeout))
+    return cold, warm
 
 
 def main():
@@ -104,52 +128,71 @@ def main():
     parser.add_argument("--out", required=True, help="markdown table to write")
     parser.add_argument("--log", default=None, help="giexec output (default: OUT.log)")
     parser.add_argument("--batches", default="1,32,128")
+    parser.add_argument("--precisions", default="fp32,fp16")
     parser.add_argument("--only", default=",".join(MODELS))
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--runs", type=int, default=100)
-    parser.add_argument("--timeout", type=int, default=240)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--timeout", type=int, default=300)
     args = parser.parse_args()
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
     torch.backends.cudnn.benchmark = True
     card = torch.cuda.get_device_name()
     batches = [int(b) for b in args.batches.split(",")]
     rows = []
+    failed = False
     with open(args.log or args.out + ".log", "w") as log:
-        for name in args.only.split(","):
-            path = os.path.join(args.models, name + ".onnx")
-            for batch in batches:
-                eager, replay = pytorch_times(name, batch, args.warmup, args.runs)
-                ours = giexec_time(args.giexec, path, batch, False, log, args.timeout)
-                ours_graph = giexec_time(args.giexec, path, batch, True, log, args.timeout)
-                # cudnn.benchmark picks among all algorithms, FFT and non-fused
-                # Winograd included: the same set --allowLossyTactics times.
-                ours_lossy = giexec_time(args.giexec, path, batch, False, log, args.timeout,
-                                         lossy=True)
-                ratio = "%.2fx" % (eager / ours) if ours else "-"
-                ratio_lossy = "%.2fx" % (eager / ours_lossy) if ours_lossy else "-"
-                rows.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
-                    name, batch, cell(eager), cell(replay), cell(ours), cell(ours_graph), ratio,
-                    cell(ours_lossy), ratio_lossy))
-                print(rows[-1], flush=True)
+        for precision in args.precisions.split(","):
+            for name in args.only.split(","):
+                path = os.path.join(args.models, name + ".onnx")
+                for batch in batches:
+                    eager, replay = pytorch_times(name, batch, precision, args.warmup, args.runs)
+                    output = run_giexec(args.giexec, ["--onnx=" + path, "--batch=%d" % batch,
+                                                      "--iterations=10", "--avgRuns=10",
+                                                      "--workspace=1024", "--warmUp=300"]
+                                        + precision_flags(precision), log, args.timeout)
+                    ours, build = first_match(TIMING, output), first_match(BUILD, output)
+                    failed |= ours is None
+                    rows.append("| %s | %s | %d | %s | %s | %s | %s | %s | %.0f | %s |" % (
+                        name, precision, batch, cell(eager), cell(replay), cell(ours),
+                        ratio(eager, ours), ratio(replay, ours),
+                        batch * 1000.0 / ours if ours else 0, cell(build and build / 1e3, 1)))
+                    print(rows[-1], flush=True)
+        cold, warm = (None, None)
+        profile = None
+        if "resnet50" in args.only.split(","):
+            cold, warm = timing_cache_rebuild(args.giexec, args.models, batches[-1], log,
+                                              args.timeout)
+            profile = run_giexec(args.giexec, ["--onnx=" + os.path.join(args.models,
+                                                                         "resnet50.onnx"),
+                                               "--batch=%d" % batches[-1], "--fp16",
+                                               "--iterations=2", "--avgRuns=5", "--dumpProfile"],
+                                 log, args.timeout)
     header = [
-        "### GPU: giexec vs PyTorch, FP32 (TF32 off), %s" % card,
+        "### GPU: giexec vs PyTorch, %s" % card,
         "",
-        "torch %s, torchvision %s; ms per batch, median of CUDA-event timings after warm-up "
-        "(PyTorch: %d runs, cudnn.benchmark on; giexec: Timing: line, GPU compute). Speed-up = "
-        "eager / giexec. giexec's default FP32 engines leave out cuDNN's approximate algorithms "
-        "(FFT, non-fused Winograd), which cudnn.benchmark may pick; the last two columns allow "
-        "them (--allowLossyTactics), the same algorithm set PyTorch chooses from."
-        % (torch.__version__, torchvision.__version__, args.runs),
+        "torch %s, cuDNN %s; ms per batch, median of CUDA-event timings after warm-up "
+        "(PyTorch: %d runs, channels-last, cudnn.benchmark on, FP32 with TF32 allowed, FP16 "
+        "as .half(); giexec: Timing: line, GPU compute, CUDA-graph replay, --allowTF32 or "
+        "--fp16). Speed-up = PyTorch time / giexec time. Build: giexec's engine build, seconds."
+        % (torch.__version__, torch.backends.cudnn.version(), args.runs),
         "",
-        "| model | batch | PyTorch eager | PyTorch CUDA graph | giexec | giexec CUDA graph "
-        "| speed-up vs eager | giexec, lossy allowed | speed-up vs eager |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| model | precision | batch | PyTorch eager | PyTorch CUDA graph | giexec "
+        "| vs eager | vs CUDA graph | giexec img/s | build s |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    footer = ["", "ResNet-50 FP16 batch %d build with a timing cache: cold %s ms, warm %s ms (%s)"
+              % (batches[-1], cell(cold, 1), cell(warm, 1), ratio(cold, warm))]
+    if profile:
+        lines = profile.splitlines()
+        start = next((i for i, l in enumerate(lines) if l.startswith("=== Profile")), None)
+        if start is not None:
+            footer += ["", "ResNet-50 FP16 batch %d, per layer:" % batches[-1], "", "```"]
+            footer += lines[start:start + 200] + ["```"]
     with open(args.out, "w") as out:
-        out.write("\n".join(header + rows) + "\n")
-    print("\n".join(header + rows))
-    return 0 if all("failed" not in row for row in rows) else 1
+        out.write("\n".join(header + rows + footer) + "\n")
+    print("\n".join(header + rows + footer[:2]))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

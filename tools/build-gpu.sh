@@ -7,7 +7,7 @@
 # cudart static, cuDNN and cuBLAS dynamic, no GStreamer), builds giexec, the
 # conformance runner and tests/gpu, and gathers in BUILD_DIR/bundle what the
 # GPU machine needs to run tests/gpu/run_gpu_tests.sh: the programs
-# (stripped), libraries it may lack (protobuf-c, cudart), the PP-OCR models
+# (stripped, sharing libtrtengine.so), libraries it may lack (protobuf-c, cudart), the PP-OCR models
 # and their rendered inputs (models/make_inputs.py: det.bin etc., 6 MiB;
 # needs /usr/bin/python3 with numpy and OpenCV, skipped with a note
 # otherwise), the shared Caffe prototxts and ONNX's conformance data (compressed). Carry
@@ -24,6 +24,7 @@ export PATH="$(dirname "$nvcc_path"):$PATH"
 
 if [[ ! -f "$build/build.ninja" ]]; then
   meson setup "$build" -Dcuda=enabled -Dgstreamer=disabled -Dtests=true -Dbuildtype=release \
+    -Ddefault_library=shared \
     "-Dgpu_gencode=-gencode=arch=compute_90,code=sm_90 -gencode=arch=compute_80,code=compute_80"
 fi
 programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_layers
@@ -40,6 +41,8 @@ for program in "${programs[@]}"; do
   strip "$bundle/bin/$(basename "$program")"
 done
 # Shared libraries the GPU machine may not have (it has CUDA 13, cuDNN, cuBLAS).
+cp -L "$build/engine/libtrtengine.so" "$bundle/lib/"
+strip "$bundle/lib/libtrtengine.so"
 for library in libprotobuf-c.so.1 libcudart.so.13; do
   found="$(ldd "$build/tools/giexec" | awk -v l="$library" '$1 == l {print $3}')"
   [[ -n "$found" ]] && cp -L "$found" "$bundle/lib/"

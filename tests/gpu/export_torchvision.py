@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
-"""Exports torchvision's ResNet-50, MobileNetV2 and GoogLeNet to ONNX with
-random weights that keep activations at their scale (opset 17, the legacy
-exporter), batch dimension dynamic.
+"""Exports torchvision classifiers to ONNX with random weights that keep
+activations at their scale (opset 17, the legacy exporter), batch dimension
+dynamic.
 
-    export_torchvision.py OUTDIR        writes OUTDIR/{resnet50,mobilenet_v2,googlenet}.onnx
+    export_torchvision.py OUTDIR [NAME...|families]
+
+writes OUTDIR/NAME.onnx: by default ResNet-50, MobileNetV2 and GoogLeNet
+(MODELS); `families` exports FAMILIES, one model of each further family the
+benchmark and the GPU suite cover (depthwise 7x7 + LayerNorm + GELU,
+squeeze-excitation, dense concatenation, grouped convolutions, plain 3x3
+stacks, channel shuffle, attention).
 
 Runs on the GPU machine (torch + torchvision there); existing files are kept.
 """
@@ -20,6 +26,33 @@ MODELS = {
                                                       init_weights=True),
 }
 
+# name: (constructor, what it adds to the three above)
+FAMILIES = {
+    "convnext_tiny": (lambda: torchvision.models.convnext_tiny(weights=None),
+                      "depthwise 7x7, LayerNorm, GELU"),
+    "efficientnet_b0": (lambda: torchvision.models.efficientnet_b0(weights=None),
+                        "squeeze-excitation, SiLU"),
+    "densenet121": (lambda: torchvision.models.densenet121(weights=None), "dense concatenation"),
+    "resnext50_32x4d": (lambda: torchvision.models.resnext50_32x4d(weights=None),
+                        "grouped 3x3 convolutions"),
+    "vgg16": (lambda: torchvision.models.vgg16(weights=None), "plain 3x3 stacks, large GEMMs"),
+    "regnet_y_800mf": (lambda: torchvision.models.regnet_y_800mf(weights=None),
+                       "grouped convolutions with squeeze-excitation"),
+    "shufflenet_v2_x1_0": (lambda: torchvision.models.shufflenet_v2_x1_0(weights=None),
+                           "channel shuffle (reshape-transpose)"),
+    "mobilenet_v3_large": (lambda: torchvision.models.mobilenet_v3_large(weights=None),
+                           "hardswish, hardsigmoid squeeze-excitation"),
+    "squeezenet1_1": (lambda: torchvision.models.squeezenet1_1(weights=None),
+                      "fire modules (1x1/3x3 concatenation)"),
+    "mnasnet1_0": (lambda: torchvision.models.mnasnet1_0(weights=None), "depthwise 5x5"),
+    "vit_b_16": (lambda: torchvision.models.vit_b_16(weights=None),
+                 "attention: MatMul, Softmax, LayerNorm, GELU"),
+}
+
+
+def constructor(name):
+    return MODELS[name] if name in MODELS else FAMILIES[name][0]
+
 
 def give_signal(model):
     """Re-initializes weights so activations keep their scale through the
@@ -35,7 +68,7 @@ def give_signal(model):
                 2.0 / fan_in) ** 0.5
             if module.bias is not None:
                 module.bias.data = torch.randn(module.bias.shape, generator=generator) * 0.01
-        elif isinstance(module, torch.nn.BatchNorm2d):
+        elif isinstance(module, (torch.nn.BatchNorm2d, torch.nn.BatchNorm1d)):
             channels = module.num_features
             module.running_mean.data = torch.randn(channels, generator=generator) * 0.1
             module.running_var.data = torch.rand(channels, generator=generator) * 0.5 + 0.75
@@ -49,7 +82,7 @@ def export(name, outdir):
     if os.path.exists(path):
         return path
     torch.manual_seed(0)
-    model = give_signal(MODELS[name]()).eval()
+    model = give_signal(constructor(name)()).eval()
     x = torch.randn(1, 3, 224, 224)
     with torch.no_grad():
         torch.onnx.export(model, x, path + ".tmp", opset_version=17, dynamo=False,
@@ -60,11 +93,14 @@ def export(name, outdir):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
+    names = sys.argv[2:] or list(MODELS)
+    if names == ["families"]:
+        names = list(FAMILIES)
     os.makedirs(sys.argv[1], exist_ok=True)
-    for name in MODELS:
+    for name in names:
         print(export(name, sys.argv[1]))
     return 0
 

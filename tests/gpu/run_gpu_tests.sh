@@ -4,19 +4,23 @@
 #
 #   tests/gpu/run_gpu_tests.sh OUTDIR [STEP...]
 #
-# STEPs (default: all, in this order): layers plan fp16 threads models conformance bench.
+# STEPs (default: all, in this order): layers plan fp16 threads models families
+# conformance bench. `families`: one torchvision model per further family
+# (export_torchvision.py FAMILIES), FP32 and FP16 against the CPU.
 # Writes OUTDIR/tests.log (every test's output), OUTDIR/bench.md and
 # OUTDIR/bench.log (the benchmark), OUTDIR/summary.txt (the table printed
 # last). Set TRT_GPU_BUNDLE to use a bundle elsewhere (default
-# build-gpu/bundle). A step whose program exits 77 or whose data is absent
+# build-gpu/bundle), TRT_GPU_MODELS to keep the exported torchvision models
+# in a folder across runs (default: a temporary one), TRT_BENCH_ARGS to pass
+# arguments to bench/gpu_vs_pytorch.py (say --batches=32 --only=resnet50). A step whose program exits 77 or whose data is absent
 # is SKIPPED with the reason.
 set -uo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|conformance|bench]..." >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench]..." >&2; exit 2; }
 outdir="$1"
 shift
 steps=("$@")
-[[ ${#steps[@]} -gt 0 ]] || steps=(layers plan fp16 threads models conformance bench)
+[[ ${#steps[@]} -gt 0 ]] || steps=(layers plan fp16 threads models families conformance bench)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bundle="${TRT_GPU_BUNDLE:-$root/build-gpu/bundle}"
 bin="$bundle/bin"
@@ -52,7 +56,7 @@ run() {
 }
 skip() { printf '%-28s %-8s %5ss  %s\n' "$1" SKIPPED 0 "$2" >>"$summary"; }
 
-models="$work/torchvision"
+models="${TRT_GPU_MODELS:-$work/torchvision}"
 have_torchvision() { [[ -f "$models/resnet50.onnx" ]]; }
 export_models() {
   have_torchvision && return 0
@@ -112,6 +116,16 @@ for step in "${steps[@]}"; do
       skip caffe "no Caffe prototxts in the bundle"
     fi
     ;;
+  families)
+    if run export_families python3 "$root/tests/gpu/export_torchvision.py" "$models" families; then
+      for path in "$models"/*.onnx; do
+        name="$(basename "$path" .onnx)"
+        case "$name" in resnet50 | mobilenet_v2 | googlenet) continue ;; esac
+        run "${name}_fp32" "$bin/test_gpu_models" --batch=2 "$path"
+        run "${name}_fp16" "$bin/test_gpu_models" --precision=fp16 --tolerance=1e-2 --batch=2 "$path"
+      done
+    fi
+    ;;
   conformance)
     if [[ -f "$bundle/data/onnx-testdata.tar.xz" ]]; then
       mkdir -p "$work/onnx" && tar -C "$work/onnx" -xJf "$bundle/data/onnx-testdata.tar.xz"
@@ -124,7 +138,7 @@ for step in "${steps[@]}"; do
     export_models
     if have_torchvision; then
       run bench python3 "$root/bench/gpu_vs_pytorch.py" --giexec "$bin/giexec" \
-        --models "$models" --out "$outdir/bench.md" --log "$outdir/bench.log"
+        --models "$models" --out "$outdir/bench.md" --log "$outdir/bench.log" ${TRT_BENCH_ARGS:-}
     else
       skip bench "no exported models"
     fi
