@@ -24,6 +24,7 @@ typedef struct {
   float *noise;       /* NOISE_COUNT values in [-1, 1] on the device */
   cudaEvent_t start, stop;
   trt_timing_cache_t *cache;
+  char platform[384]; /* the timing cache's scope: GPU and library versions */
   int nb_timed, nb_cached, nb_single;
 } builder_t;
 
@@ -79,6 +80,16 @@ static trt_status_t builder_init(builder_t *b, trt_engine_t *engine) {
     return status;
   TRT_CUDA_CHECK(cudaEventCreate(&b->start));
   TRT_CUDA_CHECK(cudaEventCreate(&b->stop));
+  /* A tactic's timing holds for one GPU model and one build of the libraries
+   * that run it: a new cuDNN brings other kernels. */
+  trt_cuda_versions_t versions;
+  status = trt_cuda_versions(&versions);
+  if (status != TRT_STATUS_OK)
+    return status;
+  const trt_cuda_engine_t *cuda = trt_cuda_engine_of(engine);
+  snprintf(b->platform, sizeof b->platform, "%s sm%d%d cudart%d cudnn%llu cublas%d",
+           cuda->device_name, cuda->cc_major, cuda->cc_minor, versions.cuda_runtime,
+           (unsigned long long)versions.cudnn, versions.cublas);
   return trt_timing_cache_load(engine->config.timing_cache_path, &b->cache);
 }
 
@@ -405,7 +416,7 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
   if (count > TRT_CUDA_MAX_TACTICS)
     count = TRT_CUDA_MAX_TACTICS;
   char key[TRT_TIMING_KEY_SIZE];
-  trt_timing_cache_key(network, layer, trt_cuda_engine_of(b->engine)->device_name, b->engine->config.allow_tf32,
+  trt_timing_cache_key(network, layer, b->platform, b->engine->config.allow_tf32,
                        b->engine->config.allow_lossy_tactics, key, sizeof(key));
   int32_t chosen = -1;
   const char *how = "";

@@ -158,7 +158,7 @@ static uint64_t hash_tensor(uint64_t hash, const trt_network_t *network, int ind
 }
 
 void trt_timing_cache_key(const trt_network_t *network, const trt_layer_t *layer,
-                          const char *device_name, bool allow_tf32, bool allow_lossy,
+                          const char *platform, bool allow_tf32, bool allow_lossy,
                           char *key, size_t size) {
   uint64_t hash = 0xcbf29ce484222325ull;
   const trt_layer_descriptor_t *descriptor = trt_layer_descriptor(layer->type);
@@ -173,7 +173,7 @@ void trt_timing_cache_key(const trt_network_t *network, const trt_layer_t *layer
   char dims[128];
   trt_dims_format(&trt_layer_output(network, layer, 0)->dims, dims, sizeof(dims));
   /* Keys of builds without lossy tactics read as they always did. */
-  snprintf(key, size, "%s|%s|tf32=%d%s|%s|%016llx", device_name,
+  snprintf(key, size, "%s|%s|tf32=%d%s|%s|%016llx", platform,
            trt_layer_type_name(layer->type), allow_tf32 ? 1 : 0, allow_lossy ? "|lossy" : "",
            dims, (unsigned long long)hash);
 }
