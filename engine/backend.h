@@ -16,6 +16,7 @@
 #define TRT_BACKEND_H
 
 #include "engine_internal.h"
+#include "formats.h"
 
 struct trt_backend_ops {
   trt_backend_t id;
@@ -27,6 +28,9 @@ struct trt_backend_ops {
    * run `layer` in FP16 (the builder lowers those layers when the config
    * asks for FP16, engine/precision.h). NULL: the backend runs FP32 only. */
   bool (*layer_runs_fp16)(const trt_network_t *network, const trt_layer_t *layer);
+  /* Optional, right after FP16 lowering: which memory formats the backend
+   * runs `layer` with (engine/formats.h). NULL: linear tensors only. */
+  trt_layer_formats_t (*layer_formats)(const trt_network_t *network, const trt_layer_t *layer);
 
   /* Build phase, after the network is optimized and planned: chooses and
    * prepares how each layer runs (tactics, weight formats, constants) and

@@ -129,6 +129,12 @@ static bool backend_runs_fp16(const trt_network_t *network, const trt_layer_t *l
   return ops->layer_runs_fp16(network, layer);
 }
 
+static trt_layer_formats_t backend_formats(const trt_network_t *network, const trt_layer_t *layer,
+                                           void *user_data) {
+  const trt_backend_ops_t *ops = user_data;
+  return ops->layer_formats(network, layer);
+}
+
 /* FP16 where the backend can (engine/precision.h); constants that lowering
  * replaced by float16 copies are pruned. */
 static trt_status_t lower_precision(const trt_engine_t *engine, trt_specialization_t *out) {
@@ -139,6 +145,9 @@ static trt_status_t lower_precision(const trt_engine_t *engine, trt_specializati
                      trt_backend_name(engine->backend));
   trt_status_t status = trt_network_lower_to_fp16(out->network, backend_runs_fp16,
                                                   (void *)engine->ops, out == &engine->full, NULL);
+  if (status == TRT_STATUS_OK && engine->ops->layer_formats)
+    status = trt_network_choose_formats(out->network, backend_formats, (void *)engine->ops,
+                                        out == &engine->full, NULL);
   return status == TRT_STATUS_OK ? trt_network_prune(out->network) : status;
 }
 

@@ -387,6 +387,13 @@ int trt_network_add_tensor(trt_network_t *network, const char *name, trt_data_ty
   return add_tensor(network, name, type, dims);
 }
 
+void trt_network_unique_name(const trt_network_t *network, const char *base, const char *suffix,
+                             char *name, size_t size) {
+  snprintf(name, size, "%s%s", base, suffix);
+  for (int k = 2; trt_network_find_tensor(network, name) >= 0; k++)
+    snprintf(name, size, "%s%s%d", base, suffix, k);
+}
+
 int trt_network_append_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
                              const int *inputs, int nb_inputs, const int *outputs, int nb_outputs,
                              const void *params) {

@@ -3,13 +3,26 @@
 #ifndef TRT_NETWORK_INTERNAL_H
 #define TRT_NETWORK_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "trt/network.h"
 
+/* How a tensor's elements lie in memory; its dims keep their meaning either
+ * way. LINEAR: row-major in the dims. CHANNELS_LAST (rank 3 to 5, dims N, C,
+ * spatial...): N, spatial..., C, as tensor-core convolutions read and write
+ * it (NHWC). Only the CUDA backend's reduced-precision engines use it
+ * (formats.c decides); a view has its parent's format. */
+typedef enum {
+  TRT_FORMAT_LINEAR = 0,
+  TRT_FORMAT_CHANNELS_LAST = 1,
+  TRT_FORMAT_COUNT
+} trt_tensor_format_t;
+
 typedef struct {
   char *name;
   trt_data_type_t type;
+  trt_tensor_format_t format;
   trt_dims_t dims;
   void *data;    /* constants only: volume(dims) elements of `type` */
   int producer;  /* layer index, -1 for inputs and constants */
@@ -136,13 +149,20 @@ int trt_network_add_tensor(trt_network_t *network, const char *name, trt_data_ty
 
 /* Adds a layer whose outputs are existing tensors (passes and plan loading
  * rewire graphs this way); -1 on error. */
+/* A tensor name not yet in the network: base + suffix (+ a counter). */
+void trt_network_unique_name(const trt_network_t *network, const char *base, const char *suffix,
+                             char *name, size_t size);
+
 int trt_network_append_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
                              const int *inputs, int nb_inputs, const int *outputs, int nb_outputs,
                              const void *params);
 
 /* Where a view (tensor.view_parent >= 0) lies in its parent, in elements:
  * `outer` blocks of `inner` contiguous elements, block b starting at
- * offset + b * stride. A tensor that is no view is one block of its own. */
+ * offset + b * stride. A tensor that is no view is one block of its own.
+ * In a channels-last parent (views along the channels only) a block is the
+ * view's channels of one pixel: blocks follow in N, spatial order, which is
+ * the order of the view's own channels-last elements. */
 typedef struct {
   int64_t outer;
   int64_t inner;
@@ -156,7 +176,16 @@ static inline trt_view_layout_t trt_tensor_view_layout(const trt_network_t *netw
   trt_view_layout_t layout = {1, volume, volume, 0};
   if (tensor->view_parent < 0)
     return layout;
-  const trt_dims_t *parent = &network->tensors[tensor->view_parent].dims;
+  const trt_tensor_t *parent_tensor = &network->tensors[tensor->view_parent];
+  const trt_dims_t *parent = &parent_tensor->dims;
+  if (parent_tensor->format == TRT_FORMAT_CHANNELS_LAST && parent->nb_dims >= 2 &&
+      parent->d[1] > 0) {
+    layout.outer = trt_dims_volume(parent) / parent->d[1];
+    layout.inner = tensor->dims.d[1];
+    layout.stride = parent->d[1];
+    layout.offset = tensor->view_offset;
+    return layout;
+  }
   int64_t outer = 1, after = 1;
   for (int d = 0; d < tensor->view_axis; d++)
     outer *= parent->d[d];
@@ -167,6 +196,38 @@ static inline trt_view_layout_t trt_tensor_view_layout(const trt_network_t *netw
   layout.stride = parent->d[tensor->view_axis] * after;
   layout.offset = tensor->view_offset * after;
   return layout;
+}
+
+/* The tensor whose bytes a tensor lives in: its parent for a view (whose
+ * format it has), else itself. */
+static inline const trt_tensor_t *trt_tensor_storage(const trt_network_t *network,
+                                                     const trt_tensor_t *tensor) {
+  return tensor->view_parent >= 0 ? &network->tensors[tensor->view_parent] : tensor;
+}
+
+/* The element strides of a tensor's dims in its storage (its parent's, for a
+ * view): row-major for LINEAR, channels last for CHANNELS_LAST. A view's own
+ * start is trt_tensor_view_layout's offset. */
+static inline void trt_tensor_strides(const trt_network_t *network, const trt_tensor_t *tensor,
+                                      int64_t strides[TRT_MAX_DIMS]) {
+  const trt_tensor_t *storage = trt_tensor_storage(network, tensor);
+  const trt_dims_t *dims = &storage->dims;
+  const int rank = dims->nb_dims;
+  int64_t stride = 1;
+  if (storage->format == TRT_FORMAT_CHANNELS_LAST && rank >= 3) {
+    strides[1] = 1;
+    stride = dims->d[1];
+    for (int d = rank - 1; d >= 2; d--) {
+      strides[d] = stride;
+      stride *= dims->d[d];
+    }
+    strides[0] = stride;
+    return;
+  }
+  for (int d = rank - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= dims->d[d];
+  }
 }
 
 /* Removes (and frees) every layer for which `remove` is true, the others

@@ -17,8 +17,9 @@
  * stored in the machine's byte order: plans are made for the machine that
  * builds them, like TensorRT's.
  *
- * Format 5 replaces 3 (CPU plans held the source network and rebuilt it on
- * load) and 4 (CUDA plans kept bindings and memory plan in their section). */
+ * Format 5 replaced 3 (CPU plans held the source network and rebuilt it on
+ * load) and 4 (CUDA plans kept bindings and memory plan in their section);
+ * format 6 adds each tensor's memory format (formats.h) after its type. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@
 #include "trt/trt.h"
 
 #define PLAN_MAGIC "TRTPLAN"
-#define PLAN_FORMAT_VERSION 5u
+#define PLAN_FORMAT_VERSION 6u
 /* Constant data starts at this multiple from the start of the plan, so a
  * mapped plan's constants can be used in place. */
 #define PLAN_DATA_ALIGNMENT 64u
@@ -45,6 +46,7 @@ static void put_network(trt_plan_writer_t *w, const trt_network_t *network) {
     const trt_tensor_t *tensor = &network->tensors[t];
     trt_plan_put_string(w, tensor->name);
     trt_plan_put_u32(w, (uint32_t)tensor->type);
+    trt_plan_put_u32(w, (uint32_t)tensor->format);
     trt_plan_put_u32(w, (uint32_t)tensor->dims.nb_dims);
     for (int d = 0; d < tensor->dims.nb_dims; d++)
       trt_plan_put_u64(w, (uint64_t)tensor->dims.d[d]);
@@ -157,8 +159,11 @@ static trt_status_t take_tensors(trt_plan_reader_t *r, trt_network_t *network) {
     char *name = trt_plan_take_string(r);
     trt_dims_t dims = {0};
     uint32_t type = trt_plan_take_u32(r);
+    uint32_t format = trt_plan_take_u32(r);
     dims.nb_dims = (int32_t)trt_plan_take_u32(r);
-    if (!name || dims.nb_dims < -1 || dims.nb_dims > TRT_MAX_DIMS || type >= TRT_DATA_TYPE_COUNT) {
+    if (!name || dims.nb_dims < -1 || dims.nb_dims > TRT_MAX_DIMS || type >= TRT_DATA_TYPE_COUNT ||
+        format >= TRT_FORMAT_COUNT ||
+        (format == TRT_FORMAT_CHANNELS_LAST && (dims.nb_dims < 3 || dims.nb_dims > 5))) {
       free(name);
       return damaged("bad tensor record");
     }
@@ -200,6 +205,7 @@ static trt_status_t take_tensors(trt_plan_reader_t *r, trt_network_t *network) {
     free(name);
     if (index < 0)
       return TRT_STATUS_PARSE_ERROR;
+    network->tensors[index].format = (trt_tensor_format_t)format;
     network->tensors[index].view_parent = view_parent;
     network->tensors[index].view_axis = view_axis;
     network->tensors[index].view_offset = view_offset;
@@ -300,7 +306,12 @@ static trt_status_t check_view(const trt_network_t *network, int t) {
       return damaged("view parents form a cycle");
   const trt_tensor_t *parent = &network->tensors[view->view_parent];
   int axis = view->view_axis;
-  bool fits = !view->data && !view->is_input && view->type == parent->type &&
+  /* channels-last views (formats.h): along the channels, of a tensor that
+   * is no view itself */
+  bool layout_ok = parent->format == TRT_FORMAT_LINEAR ||
+                   (view->view_axis == 1 && parent->view_parent < 0);
+  bool fits = layout_ok && !view->data && !view->is_input && view->type == parent->type &&
+              view->format == parent->format &&
               view->dims.nb_dims == parent->dims.nb_dims && axis < view->dims.nb_dims &&
               view->view_offset >= 0 && view->view_offset <= parent->dims.d[axis] &&
               view->dims.d[axis] <= parent->dims.d[axis] - view->view_offset;

@@ -124,14 +124,6 @@ static int settle_view_groups(const trt_network_t *network, bool *fp16) {
   return changed;
 }
 
-/* A tensor name not yet in the network: base + suffix (+ a counter). */
-static void unique_name(const trt_network_t *network, const char *base, const char *suffix,
-                        char *name, size_t size) {
-  snprintf(name, size, "%s%s", base, suffix);
-  for (int k = 2; trt_network_find_tensor(network, name) >= 0; k++)
-    snprintf(name, size, "%s%s%d", base, suffix, k);
-}
-
 static trt_data_type_t type_for(bool fp16) {
   return fp16 ? TRT_DATA_TYPE_FLOAT16 : TRT_DATA_TYPE_FLOAT32;
 }
@@ -149,7 +141,7 @@ static int convert_constant(trt_network_t *network, int t, trt_precision_report_
   for (int64_t i = 0; i < count; i++)
     half[i] = trt_half_from_float(values[i]);
   char name[512];
-  unique_name(network, source->name, "/fp16", name, sizeof(name));
+  trt_network_unique_name(network, source->name, "/fp16", name, sizeof(name));
   trt_dims_t dims = source->dims;
   int index = trt_network_add_constant(network, name, TRT_DATA_TYPE_FLOAT16, &dims, half);
   free(half);
@@ -161,7 +153,7 @@ static int convert_constant(trt_network_t *network, int t, trt_precision_report_
 static int cast_activation(trt_network_t *network, int t, trt_data_type_t type,
                            trt_precision_report_t *report) {
   char name[512];
-  unique_name(network, network->tensors[t].name,
+  trt_network_unique_name(network, network->tensors[t].name,
               type == TRT_DATA_TYPE_FLOAT16 ? "/fp16" : "/fp32", name, sizeof(name));
   trt_dims_t dims = network->tensors[t].dims;
   int converted = trt_network_add_tensor(network, name, type, &dims);
@@ -224,7 +216,7 @@ static trt_status_t convert_input(trt_network_t *network, int l, int i, bool fp1
  * renamed, and a Cast writes the float32 output under the original name. */
 static trt_status_t keep_output_type(trt_network_t *network, int t, trt_precision_report_t *report) {
   char name[512];
-  unique_name(network, network->tensors[t].name, "/fp16", name, sizeof(name));
+  trt_network_unique_name(network, network->tensors[t].name, "/fp16", name, sizeof(name));
   char *original = strdup(network->tensors[t].name);
   if (!original)
     return trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory renaming an output");

@@ -41,6 +41,28 @@ const char *trt_engine_layer_precision(const trt_engine_t *engine, int layer) {
                                          : trt_data_type_name(type);
 }
 
+const char *trt_engine_layer_format(const trt_engine_t *engine, int layer) {
+  const trt_layer_t *found = engine_layer(engine, layer);
+  if (!found || found->nb_outputs < 1)
+    return NULL;
+  const trt_network_t *network = engine->full.network;
+  const trt_tensor_t *y = trt_layer_output(network, found, 0), *x = NULL;
+  for (int i = 0; i < found->nb_inputs && !x; i++) {
+    const trt_tensor_t *input = trt_layer_input(network, found, i);
+    if (input && !input->data)
+      x = input;
+  }
+  /* a format-free tensor (formats.h) takes the other side's format */
+  const bool x_free = !x || trt_tensor_format_free(x), y_free = trt_tensor_format_free(y);
+  trt_tensor_format_t to = trt_tensor_storage(network, y)->format;
+  const trt_tensor_format_t from = x_free ? to : trt_tensor_storage(network, x)->format;
+  if (y_free)
+    to = from;
+  if (from == to)
+    return trt_tensor_format_name(to);
+  return to == TRT_FORMAT_CHANNELS_LAST ? "linear>nhwc" : "nhwc>linear";
+}
+
 static bool valid_binding(const trt_engine_t *engine, int binding) {
   return engine && binding >= 0 && binding < engine->nb_bindings;
 }

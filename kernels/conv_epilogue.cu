@@ -52,6 +52,20 @@ bool is_packed(const int64_t *dims, const int64_t *strides) {
   return true;
 }
 
+/* Whether `strides` are the packed channels-last strides of `dims` (N, D,
+ * H, W, C from outermost; size-1 dims ignored). */
+bool is_packed_channels_last(const int64_t *dims, const int64_t *strides) {
+  static const int order[TRT_CONV_RANK] = {0, 2, 3, 4, 1};
+  int64_t expected = 1;
+  for (int k = TRT_CONV_RANK - 1; k >= 0; k--) {
+    const int d = order[k];
+    if (dims[d] != 1 && strides[d] != expected)
+      return false;
+    expected *= dims[d];
+  }
+  return true;
+}
+
 unsigned grid_for(int64_t count) {
   int64_t blocks = (count + kThreads - 1) / kThreads;
   const int64_t cap = 65535L * 16; /* grid-stride loops cover the rest */
@@ -176,9 +190,17 @@ extern "C" cudaError_t trt_launch_conv_epilogue(const trt_conv_epilogue_t *args,
   int64_t bias_inner = 1;
   for (int d = args->bias_axis + 1; d < TRT_CONV_RANK; d++)
     bias_inner *= args->dims[d];
-  const bool packed = is_packed(args->dims, args->src_strides) &&
-                      is_packed(args->dims, args->dst_strides) &&
-                      (!args->residual || is_packed(args->dims, args->residual_strides));
+  bool packed = is_packed(args->dims, args->src_strides) &&
+                is_packed(args->dims, args->dst_strides) &&
+                (!args->residual || is_packed(args->dims, args->residual_strides));
+  /* Channels-last operands, all packed: the linear index serves them too,
+   * the bias (per channel) repeating every C elements. */
+  if (!packed && args->bias_axis == 1 && is_packed_channels_last(args->dims, args->src_strides) &&
+      is_packed_channels_last(args->dims, args->dst_strides) &&
+      (!args->residual || is_packed_channels_last(args->dims, args->residual_strides))) {
+    packed = true;
+    bias_inner = 1;
+  }
   if (args->type == TRT_KTYPE_FLOAT16) {
     if (packed)
       epilogue_kernel<__half, true>

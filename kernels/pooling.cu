@@ -55,6 +55,81 @@ __global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, t
   }
 }
 
+/* The window kernel on channels-last tensors: element i of the output is
+ * (n, od, oh, ow, c) with c fastest, so neighbouring threads read
+ * neighbouring channels of the same taps. */
+template <typename T>
+__global__ void pool_window_nhwc_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
+                                        int64_t total, trt_kview_t view) {
+  const int64_t in_pixels = g.in[0] * g.in[1] * g.in[2];
+  const int64_t channels = g.channels;
+  for (int64_t i = trtk::global_thread(); i < total; i += trtk::grid_threads()) {
+    const int64_t c = i % channels;
+    int64_t rest = i / channels;
+    const int64_t ow = rest % g.out[2];
+    rest /= g.out[2];
+    const int64_t oh = rest % g.out[1];
+    rest /= g.out[1];
+    const int64_t od = rest % g.out[0];
+    const int64_t n = rest / g.out[0];
+    const int64_t start[3] = {od * g.stride[0] - g.pad_begin[0], oh * g.stride[1] - g.pad_begin[1],
+                              ow * g.stride[2] - g.pad_begin[2]};
+    trt_tap_range_t taps[3];
+    for (int k = 0; k < 3; k++)
+      taps[k] = trt_window_taps(start[k], g.kernel[k], g.dilation[k], 0, g.in[k]);
+    const T *xp = x + n * in_pixels * channels + c;
+    float max = -INFINITY, sum = 0.0f;
+    for (int64_t kd = taps[0].first; kd < taps[0].last; kd++) {
+      const int64_t id = start[0] + kd * g.dilation[0];
+      for (int64_t kh = taps[1].first; kh < taps[1].last; kh++) {
+        const int64_t ih = start[1] + kh * g.dilation[1];
+        for (int64_t kw = taps[2].first; kw < taps[2].last; kw++) {
+          const int64_t iw = start[2] + kw * g.dilation[2];
+          const float value = trtk::load_float(xp + ((id * g.in[1] + ih) * g.in[2] + iw) * channels);
+          max = (value > max || isnan(value)) ? value : max;
+          sum += value;
+        }
+      }
+    }
+    float result;
+    if (g.is_max) {
+      result = max;
+    } else {
+      int64_t count = 1;
+      for (int k = 0; k < 3; k++)
+        count *= g.count_include_pad
+                     ? trt_window_tap_count(start[k], g.kernel[k], g.dilation[k], -g.pad_begin[k],
+                                            g.in[k] + g.pad_end[k])
+                     : taps[k].last - taps[k].first;
+      result = count > 0 ? sum / (float)count : 0.0f;
+    }
+    trtk::store_float(y + (trtk::view_strided(view) ? trtk::view_index(view, i) : i), result);
+  }
+}
+
+/* Global pooling of a channels-last input: one thread per (n, c), reading
+ * the pixels in turn (neighbouring threads read neighbouring channels). */
+template <typename T>
+__global__ void pool_global_nhwc_kernel(const T *__restrict__ x, T *__restrict__ y,
+                                        int64_t planes, int64_t channels, int64_t size,
+                                        int is_max, trt_kview_t view) {
+  for (int64_t i = trtk::global_thread(); i < planes; i += trtk::grid_threads()) {
+    const int64_t n = i / channels, c = i % channels;
+    const T *xp = x + n * size * channels + c;
+    float max = -INFINITY;
+    double sum = 0;
+    bool nan = false;
+    for (int64_t p = 0; p < size; p++) {
+      const float v = trtk::load_float(xp + p * channels);
+      nan = nan || isnan(v);
+      max = v > max ? v : max;
+      sum += v;
+    }
+    const float result = is_max ? (nan ? NAN : max) : size > 0 ? (float)sum / (float)size : 0.0f;
+    trtk::store_float(y + (trtk::view_strided(view) ? trtk::view_index(view, i) : i), result);
+  }
+}
+
 /* Global pooling, one warp per plane (kWarps planes per block) or one block
  * per plane for large planes. */
 template <typename T, bool kPerWarp>
@@ -98,6 +173,22 @@ cudaError_t launch_pooling(const T *x, T *y, const trt_kpool_t &g, int global, t
                            cudaStream_t stream) {
   if (g.planes <= 0)
     return cudaSuccess;
+  if (g.channels_last) {
+    if (g.channels <= 0)
+      return cudaErrorInvalidValue;
+    if (global) {
+      const int64_t size = g.in[0] * g.in[1] * g.in[2];
+      pool_global_nhwc_kernel<T><<<trtk::grid_for(g.planes), trtk::kThreads, 0, stream>>>(
+          x, y, g.planes, g.channels, size, g.is_max, view);
+    } else {
+      const int64_t total = g.planes * g.out[0] * g.out[1] * g.out[2];
+      if (total <= 0)
+        return cudaSuccess;
+      pool_window_nhwc_kernel<T>
+          <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total, view);
+    }
+    return cudaGetLastError();
+  }
   if (global) {
     const int64_t size = g.in[0] * g.in[1] * g.in[2];
     if (size >= 8192 && g.planes < 2048) {

@@ -343,14 +343,15 @@ int giexec_dump_profile(const trt_engine_t *engine, trt_context_t *context, int 
     for (int l = 0; l < profile->nb_layers; l++)
       total += profile->total_ms[l] / runs;
     printf("=== Profile (%d runs, layer by layer, synchronizing) ===\n", runs);
-    printf("%6s %12s %8s  %-9s %-14s %s\n", "layer", "avg ms", "%", "precision", "type",
-           "name");
+    printf("%6s %12s %8s  %-9s %-11s %-14s %s\n", "layer", "avg ms", "%", "precision", "format",
+           "type", "name");
     for (int l = 0; l < profile->nb_layers; l++) {
       double average = profile->total_ms[l] / runs;
       const int index = layer_index(engine, profile->names[l]);
-      printf("%6d %12.5f %7.2f%%  %-9s %-14s %s\n", l, average,
+      printf("%6d %12.5f %7.2f%%  %-9s %-11s %-14s %s\n", l, average,
              total > 0 ? 100.0 * average / total : 0.0,
              index >= 0 ? trt_engine_layer_precision(engine, index) : "?",
+             index >= 0 ? trt_engine_layer_format(engine, index) : "?",
              index >= 0 ? trt_engine_layer_type(engine, index) : "?",
              profile->names[l] ? profile->names[l] : "?");
     }

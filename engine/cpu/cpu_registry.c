@@ -63,13 +63,15 @@ static const bool computes_in_float32[TRT_LAYER_COUNT] = {
 trt_status_t trt_cpu_layer_supported(const trt_network_t *network, const trt_layer_t *layer) {
   if ((int)layer->type < 0 || layer->type >= TRT_LAYER_COUNT)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "layer type %d does not exist", (int)layer->type);
-  if (!computes_in_float32[layer->type])
-    return TRT_STATUS_OK;
   for (int i = 0; i < layer->nb_inputs + layer->nb_outputs; i++) {
     const trt_tensor_t *tensor = i < layer->nb_inputs
                                      ? trt_layer_input(network, layer, i)
                                      : trt_layer_output(network, layer, i - layer->nb_inputs);
-    if (tensor && tensor->type == TRT_DATA_TYPE_FLOAT16)
+    if (tensor && trt_tensor_storage(network, tensor)->format != TRT_FORMAT_LINEAR)
+      return trt_error(TRT_STATUS_UNSUPPORTED,
+                       "the CPU backend reads linear tensors only, and '%s' is channels-last",
+                       tensor->name);
+    if (tensor && computes_in_float32[layer->type] && tensor->type == TRT_DATA_TYPE_FLOAT16)
       return trt_error(TRT_STATUS_UNSUPPORTED,
                        "the CPU backend computes in float32 only, and '%s' is float16 (FP16 "
                        "engines run on the CUDA backend)",

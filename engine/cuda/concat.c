@@ -72,8 +72,22 @@ static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_concat_ops =
-    TRT_CUDA_STATELESS_MOVE_OPS(concat_list_tactics, concat_enqueue);
+/* In place (every input a view written by its producer) it does nothing, in
+ * any layout; a copying concat reads and writes linear tensors. */
+static trt_layer_formats_t concat_formats(const trt_network_t *network, const trt_layer_t *layer) {
+  (void)network;
+  const trt_concat_params_t *params = layer->params;
+  return params && params->in_place ? TRT_LAYER_FORMATS_SAME : TRT_LAYER_FORMATS_LINEAR;
+}
+
+const trt_cuda_layer_ops_t trt_cuda_concat_ops = {
+    .list_tactics = concat_list_tactics,
+    .create = trt_cuda_create_stateless,
+    .enqueue = concat_enqueue,
+    .destroy = trt_cuda_destroy_stateless,
+    .runs_fp16 = trt_cuda_runs_fp16_always,
+    .formats = concat_formats,
+};
 
 /* ---- split ---------------------------------------------------------------- */
 

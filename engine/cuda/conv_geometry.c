@@ -31,23 +31,19 @@ static void dims5(const trt_tensor_t *tensor, int64_t *dims) {
     dims[2 + i] = i >= first ? tensor->dims.d[2 + i - first] : 1;
 }
 
-/* A tensor's element strides as N, C, D, H, W: a view's are its parent's
- * packed strides (network_internal.h), anything else's its own. */
+/* A tensor's element strides as N, C, D, H, W (trt_tensor_strides: its
+ * storage's, row-major or channels last); missing leading spatial dims get
+ * the stride of a size-1 dim. */
 static void strides5(const trt_network_t *network, const trt_tensor_t *tensor, int64_t *strides) {
-  const trt_dims_t *dims =
-      tensor->view_parent >= 0 ? &network->tensors[tensor->view_parent].dims : &tensor->dims;
-  int64_t packed[TRT_MAX_DIMS], stride = 1;
-  for (int d = dims->nb_dims - 1; d >= 0; d--) {
-    packed[d] = stride;
-    stride *= dims->d[d];
-  }
+  int64_t own_strides[TRT_MAX_DIMS] = {0};
+  trt_tensor_strides(network, tensor, own_strides);
   const int nb_spatial = tensor->dims.nb_dims - 2, first = 3 - nb_spatial;
   int64_t own[RANK];
   dims5(tensor, own);
-  strides[0] = packed[0];
-  strides[1] = packed[1];
+  strides[0] = own_strides[0];
+  strides[1] = own_strides[1];
   for (int i = 2; i >= 0; i--)
-    strides[2 + i] = i >= first ? packed[2 + i - first] : strides[3 + i] * own[3 + i];
+    strides[2 + i] = i >= first ? own_strides[2 + i - first] : strides[3 + i] * own[3 + i];
 }
 
 trt_status_t trt_conv_geometry_init(trt_conv_geometry_t *g, const trt_network_t *network,
@@ -137,6 +133,7 @@ trt_status_t trt_conv_geometry_init(trt_conv_geometry_t *g, const trt_network_t 
       return trt_error(TRT_STATUS_SHAPE_ERROR, "weights do not match kernel_shape");
   if (g->nb_outputs > 1 && (deconv || g->group != 1))
     return trt_error(TRT_STATUS_UNSUPPORTED, "several outputs need a convolution with group 1");
+  g->filter_channels_last = w->format == TRT_FORMAT_CHANNELS_LAST;
   g->has_bias = b != NULL;
   if (b && trt_dims_volume(&b->dims) != channel)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "bias has %lld values, expected %lld",

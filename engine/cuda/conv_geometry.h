@@ -36,6 +36,7 @@ typedef struct {
   int64_t output_padding[3];
   int64_t x_dims[TRT_CONV_GEOMETRY_RANK], x_strides[TRT_CONV_GEOMETRY_RANK];
   bool has_bias, has_residual;
+  bool filter_channels_last; /* weights stored K, spatial..., C (formats.h) */
   int64_t residual_strides[TRT_CONV_GEOMETRY_RANK];
   trt_activation_t activation;
   /* Merged convolutions: output k takes channels[k] channels from

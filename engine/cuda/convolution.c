@@ -1,6 +1,7 @@
 /* CUDA convolution and deconvolution (NCHW, 1 to 3 spatial dims; FP32, and
  * convolutions also FP16: float16 tensors and weights, FP32 accumulation,
- * tensor-core math).
+ * tensor-core math; 2-D convolutions also channels-last, NHWC tensors and
+ * KRSC weights, as formats.c chooses).
  *
  * Convolution tactics (id: what runs):
  *   0..7     cudnnConvolutionForward with that cudnnConvolutionFwdAlgo_t, then
@@ -190,8 +191,9 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
         return trt_error(TRT_STATUS_UNSUPPORTED, "kernel exceeds cuDNN's range");
       filter[2 + j] = (int)g->kernel[first + j];
     }
-    TRT_CUDNN_CHECK(
-        cudnnSetFilterNdDescriptor(part->w, cudnn_type(g), CUDNN_TENSOR_NCHW, rank, filter));
+    TRT_CUDNN_CHECK(cudnnSetFilterNdDescriptor(
+        part->w, cudnn_type(g), g->filter_channels_last ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW,
+        rank, filter));
     int64_t y_dims[RANK] = {g->batch, g->channels[k], g->out[0], g->out[1], g->out[2]};
     if (g->crop) {
       trt_conv_geometry_full_dims(g, y_dims);
@@ -685,6 +687,16 @@ static bool conv_runs_fp16(const trt_network_t *network, const trt_layer_t *laye
   return x && x->dims.nb_dims >= 3 && x->dims.nb_dims <= 5;
 }
 
+/* Any format (cuDNN reads the strides), the same for input, residual and
+ * outputs; 2-D only, and not where an asymmetric pad copies the input into
+ * a packed NCHW buffer first. */
+static trt_layer_formats_t conv_formats(const trt_network_t *network, const trt_layer_t *layer) {
+  trt_conv_geometry_t g;
+  if (trt_conv_geometry_init(&g, network, layer, false) != TRT_STATUS_OK)
+    return TRT_LAYER_FORMATS_LINEAR;
+  return g.nb_spatial == 2 && !g.explicit_pad ? TRT_LAYER_FORMATS_SAME : TRT_LAYER_FORMATS_LINEAR;
+}
+
 const trt_cuda_layer_ops_t trt_cuda_convolution_ops = {
     .list_tactics = conv_list_tactics,
     .format_weights = conv_format_weights,
@@ -692,6 +704,7 @@ const trt_cuda_layer_ops_t trt_cuda_convolution_ops = {
     .enqueue = enqueue_common,
     .destroy = conv_destroy,
     .runs_fp16 = conv_runs_fp16,
+    .formats = conv_formats,
 };
 
 const trt_cuda_layer_ops_t trt_cuda_deconvolution_ops = {

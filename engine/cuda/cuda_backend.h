@@ -14,6 +14,7 @@
 #define TRT_CUDA_BACKEND_H
 
 #include "cuda/cuda_check.h"
+#include "formats.h"
 #include "network_internal.h"
 
 /* Everything a layer needs at run time, one per execution context. */
@@ -68,6 +69,11 @@ typedef struct {
    * float16 tensors instead, for FP16 engines (engine/precision.h); its
    * list_tactics then accepts the lowered layer. NULL: FP32 only. */
   bool (*runs_fp16)(const trt_network_t *network, const trt_layer_t *layer);
+  /* Optional: the memory formats the family runs `layer` with
+   * (engine/formats.h); SAME layers find each tensor's format in
+   * tensor->format and its strides with trt_tensor_strides(). NULL: linear
+   * tensors only. */
+  trt_layer_formats_t (*formats)(const trt_network_t *network, const trt_layer_t *layer);
 } trt_cuda_layer_ops_t;
 
 /* CUDA graph capture and device-wide synchronization (cuda_device.c).

@@ -132,6 +132,7 @@ static trt_status_t copy_tensor(const trt_network_t *network, int t, trt_network
     return trt_error_prefix(TRT_STATUS_INTERNAL_ERROR, "copying a layer for timing: ");
   map[t] = index;
   trt_tensor_t *copied = &copy->tensors[index];
+  copied->format = tensor->format;
   copied->view_parent = tensor->view_parent >= 0 ? map[tensor->view_parent] : -1;
   copied->view_axis = tensor->view_axis;
   copied->view_offset = tensor->view_offset;

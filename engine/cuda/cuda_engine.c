@@ -476,10 +476,16 @@ static bool layer_runs_fp16(const trt_network_t *network, const trt_layer_t *lay
   return ops && ops->runs_fp16 && ops->runs_fp16(network, layer);
 }
 
+static trt_layer_formats_t layer_formats(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_cuda_layer_ops_t *ops = trt_cuda_layer_ops(layer->type);
+  return ops && ops->formats ? ops->formats(network, layer) : TRT_LAYER_FORMATS_LINEAR;
+}
+
 const trt_backend_ops_t trt_cuda_backend = {
     .id = TRT_BACKEND_CUDA,
     .check_device = trt_cuda_check_device,
     .layer_runs_fp16 = layer_runs_fp16,
+    .layer_formats = layer_formats,
     .build = build,
     .destroy = trt_cuda_engine_destroy,
     .plan_device = trt_cuda_plan_device_name,

@@ -37,6 +37,12 @@ void trt_cuda_destroy_stateless(void *state) {
   (void)state;
 }
 
+trt_layer_formats_t trt_cuda_formats_pointwise(const trt_network_t *network,
+                                              const trt_layer_t *layer) {
+  (void)network, (void)layer;
+  return TRT_LAYER_FORMATS_SAME;
+}
+
 bool trt_cuda_runs_fp16_always(const trt_network_t *network, const trt_layer_t *layer) {
   (void)network, (void)layer;
   return true;

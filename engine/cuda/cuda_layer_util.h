@@ -145,6 +145,11 @@ bool trt_cuda_runs_fp16_always(const trt_network_t *network, const trt_layer_t *
     .runs_fp16 = trt_cuda_runs_fp16_always                                                           \
   }
 
+/* formats of families that map each element of the input to the same
+ * element of the output (unary, identity): any layout, kept. */
+trt_layer_formats_t trt_cuda_formats_pointwise(const trt_network_t *network,
+                                              const trt_layer_t *layer);
+
 /* Tactics of the pointwise families (unary, elementwise): one element per
  * thread, or float4 loads and stores. */
 enum { TRT_CUDA_TACTIC_SCALAR = 0, TRT_CUDA_TACTIC_VEC4 = 1 };

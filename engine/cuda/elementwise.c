@@ -91,6 +91,17 @@ static trt_status_t elementwise_enqueue(void *state, const trt_network_t *networ
   return TRT_STATUS_OK;
 }
 
+/* Element by element when nothing broadcasts: any layout, the same for all. */
+static trt_layer_formats_t elementwise_formats(const trt_network_t *network,
+                                               const trt_layer_t *layer) {
+  const trt_tensor_t *a = trt_layer_input(network, layer, 0);
+  const trt_tensor_t *b = trt_layer_input(network, layer, 1);
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  return a && b && trt_dims_equal(&a->dims, &y->dims) && trt_dims_equal(&b->dims, &y->dims)
+             ? TRT_LAYER_FORMATS_SAME
+             : TRT_LAYER_FORMATS_LINEAR;
+}
+
 const trt_cuda_layer_ops_t trt_cuda_elementwise_ops = {
     .list_tactics = elementwise_list_tactics,
     .format_weights = NULL,
@@ -98,4 +109,5 @@ const trt_cuda_layer_ops_t trt_cuda_elementwise_ops = {
     .enqueue = elementwise_enqueue,
     .destroy = trt_cuda_destroy_stateless,
     .runs_fp16 = trt_cuda_runs_fp16_always, /* both operands half, computed in float */
+    .formats = elementwise_formats,
 };

@@ -1,7 +1,7 @@
 /* CUDA pooling (kernels/pooling.cu): max and average, 1 to 3 spatial dims,
  * dilation, asymmetric pads, ceil_mode (already in the output dims),
  * count_include_pad, global; as engine/cpu/pooling.c. The output may be a
- * strided view. One tactic. */
+ * strided view. Linear or channels-last tensors. One tactic. */
 #include <stddef.h>
 #include <string.h>
 
@@ -55,7 +55,11 @@ static trt_status_t pooling_enqueue(void *state, const trt_network_t *network,
   trt_kpool_t g = {.is_max = params->kind == TRT_POOLING_MAX,
                    .count_include_pad = params->count_include_pad};
   memcpy(&g, &geometry, sizeof(geometry));
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  g.channels_last = trt_tensor_storage(network, x)->format == TRT_FORMAT_CHANNELS_LAST ||
+                    trt_tensor_storage(network, y)->format == TRT_FORMAT_CHANNELS_LAST;
+  g.channels = x->dims.d[1];
   TRT_LAUNCH_CHECK(trt_launch_pooling(inputs[0], outputs[0], (int)y->type, g, global,
                                       trt_cuda_output_view(network, y), env->stream));
   return TRT_STATUS_OK;
@@ -65,6 +69,13 @@ static trt_status_t pooling_enqueue(void *state, const trt_network_t *network,
 static bool pooling_runs_fp16(const trt_network_t *network, const trt_layer_t *layer) {
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   return x && x->dims.nb_dims >= 3 && x->dims.nb_dims <= 5;
+}
+
+/* Rank 4, linear or channels-last alike (the output follows the input). */
+static trt_layer_formats_t pooling_formats(const trt_network_t *network,
+                                           const trt_layer_t *layer) {
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  return x && x->dims.nb_dims == 4 ? TRT_LAYER_FORMATS_SAME : TRT_LAYER_FORMATS_LINEAR;
 }
 
 static void pooling_destroy(void *state) {
@@ -78,4 +89,5 @@ const trt_cuda_layer_ops_t trt_cuda_pooling_ops = {
     .enqueue = pooling_enqueue,
     .destroy = pooling_destroy,
     .runs_fp16 = pooling_runs_fp16,
+    .formats = pooling_formats,
 };

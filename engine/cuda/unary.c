@@ -65,4 +65,5 @@ const trt_cuda_layer_ops_t trt_cuda_unary_ops = {
     .enqueue = unary_enqueue,
     .destroy = trt_cuda_destroy_stateless,
     .runs_fp16 = trt_cuda_runs_fp16_always, /* computes in float, stores half */
+    .formats = trt_cuda_formats_pointwise,  /* element by element, any layout */
 };

@@ -1,8 +1,11 @@
 /* FP16 engines on the CUDA backend against the CPU reference in FP32: the
  * layers whose families run float16 are lowered (engine/precision.c),
  * casts convert at the network's edges and before FP32-only layers, and
- * the outputs stay within FP16's tolerance (relative L2 <= 1e-2). A plan of
- * the FP16 engine loads and gives the same outputs bit for bit.
+ * the outputs stay within FP16's tolerance (relative L2 <= 1e-2). Between
+ * the casts the convolutions, pooling (windowed and global), pointwise
+ * layers and the residual run channels-last (engine/formats.c), the casts
+ * reformatting. A plan of the FP16 engine loads and gives the same outputs
+ * bit for bit.
  *
  *   test_gpu_precision [PLAN_PATH]
  *
@@ -161,6 +164,16 @@ int main(int argc, char **argv) {
   snprintf(what, sizeof what, "the FP16 engine holds float16 tensors (%d) and casts",
            count_type(lowered, TRT_DATA_TYPE_FLOAT16));
   expect(count_type(lowered, TRT_DATA_TYPE_FLOAT16) >= 3, what);
+  int nhwc = 0, reformats = 0;
+  for (int l = 0; l < trt_engine_num_layers(fp16); l++) {
+    const char *format = trt_engine_layer_format(fp16, l);
+    printf("     layer %d %s (%s): %s %s\n", l, trt_engine_layer_name(fp16, l),
+           trt_engine_layer_type(fp16, l), trt_engine_layer_precision(fp16, l), format);
+    nhwc += strcmp(format, "nhwc") == 0;
+    reformats += strchr(format, '>') != NULL;
+  }
+  snprintf(what, sizeof what, "%d layers run channels-last, %d casts reformat", nhwc, reformats);
+  expect(nhwc >= 7 && reformats >= 2, what);
 
   for (int batch = 3; batch >= 1; batch -= 2) {
     gpu_bindings_t expected = {0}, actual = {0}, loaded_out = {0};

@@ -2,7 +2,11 @@
  * run FP16, casts where precisions meet, weights converted, network inputs
  * and outputs keeping float32, view groups (concat elimination) of one
  * type, shapes still consistent and memory still plannable; and the CPU
- * backend refusing float16 compute and FP16 builds with a message. */
+ * backend refusing float16 compute and FP16 builds with a message. Then
+ * memory formats on the lowered network (engine/formats.c): channels-last
+ * groups, reformats where a linear-only layer meets one, KRSC weights,
+ * views of channels-last parents, bindings kept linear. */
+#include "formats.h"
 #include "memory_plan.h"
 #include "numerics/half.h"
 #include "pass_test_util.h"
@@ -191,6 +195,7 @@ static void cpu_backend(void) {
     CHECK(strcmp(trt_engine_layer_type(engine, first), "Convolution") == 0);
     CHECK(strncmp(trt_engine_layer_name(engine, first), "conv1 + relu1", 13) == 0);
     CHECK(strcmp(trt_engine_layer_precision(engine, first), "fp32") == 0);
+    CHECK(strcmp(trt_engine_layer_format(engine, first), "linear") == 0);
     CHECK(strcmp(trt_engine_layer_type(engine, last), "Softmax") == 0);
     CHECK(trt_engine_layer_name(engine, last + 1) == NULL &&
           trt_engine_layer_precision(engine, -1) == NULL);
@@ -207,8 +212,149 @@ static void cpu_backend(void) {
   trt_network_destroy(net);
 }
 
+/* ---- memory formats ------------------------------------------------------ */
+
+/* A backend that runs formats as the CUDA one does, with one layer
+ * (`linear_only`) restricted to linear tensors. */
+typedef struct {
+  const char *linear_only;
+} format_backend_t;
+
+static trt_layer_formats_t formats_of(const trt_network_t *network, const trt_layer_t *layer,
+                                      void *user_data) {
+  const format_backend_t *backend = user_data;
+  if (backend->linear_only && strncmp(layer->name, backend->linear_only,
+                                      strlen(backend->linear_only)) == 0)
+    return TRT_LAYER_FORMATS_LINEAR;
+  switch (layer->type) {
+  case TRT_LAYER_CONVOLUTION:
+  case TRT_LAYER_POOLING:
+  case TRT_LAYER_UNARY:
+    return trt_layer_input(network, layer, 0)->dims.nb_dims == 4 ? TRT_LAYER_FORMATS_SAME
+                                                                : TRT_LAYER_FORMATS_LINEAR;
+  case TRT_LAYER_CONCAT:
+    return ((const trt_concat_params_t *)layer->params)->in_place ? TRT_LAYER_FORMATS_SAME
+                                                                  : TRT_LAYER_FORMATS_LINEAR;
+  case TRT_LAYER_CAST:
+    return TRT_LAYER_FORMATS_CONVERTS;
+  default:
+    return TRT_LAYER_FORMATS_LINEAR;
+  }
+}
+
+static trt_tensor_format_t format_of(const trt_network_t *net, const char *name) {
+  int t = trt_network_find_tensor(net, name);
+  CHECK(t >= 0);
+  return t >= 0 ? net->tensors[t].format : TRT_FORMAT_COUNT;
+}
+
+/* The lowered network with formats chosen; NULL when the build failed. */
+static trt_network_t *with_formats(trt_engine_t **engine, const char *linear_only,
+                                   trt_format_report_t *report) {
+  trt_network_t *net = optimized_copy(engine);
+  if (!net)
+    return NULL;
+  backend_t fp16_everywhere = {NULL};
+  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &fp16_everywhere, false, NULL));
+  format_backend_t backend = {linear_only};
+  CHECK_OK(trt_network_choose_formats(net, formats_of, &backend, true, report));
+  return net;
+}
+
+/* Every activation between the input cast and the output casts is one group
+ * around the convolutions: channels-last, no reformat layer needed (the
+ * casts reformat as they convert), weights reordered to KRSC, the concat's
+ * views laid out per pixel. */
+static void channels_last_group(void) {
+  trt_engine_t *engine = NULL;
+  trt_format_report_t report = {0};
+  trt_network_t *net = with_formats(&engine, NULL, &report);
+  if (!net)
+    return;
+  CHECK(format_of(net, "x") == TRT_FORMAT_LINEAR);
+  CHECK(input_of(net, "conv1", 0)->format == TRT_FORMAT_CHANNELS_LAST);
+  CHECK(format_of(net, "relu1:0") == TRT_FORMAT_CHANNELS_LAST);
+  CHECK(format_of(net, "cat:0") == TRT_FORMAT_CHANNELS_LAST);
+  CHECK(format_of(net, "pool:0") == TRT_FORMAT_CHANNELS_LAST);
+  CHECK(format_of(net, "feat/fp16") == TRT_FORMAT_CHANNELS_LAST);
+  CHECK(format_of(net, "feat") == TRT_FORMAT_LINEAR && format_of(net, "prob") == TRT_FORMAT_LINEAR);
+  CHECK(report.reformats == 0 && report.groups == 1);
+  CHECK(report.weights == count_layers(net, TRT_LAYER_CONVOLUTION));
+  /* conv2b's output: 2 of cat's 6 channels, from channel 4, per pixel */
+  const trt_tensor_t *b = &net->tensors[layer_named(net, "conv2b")->outputs[0]];
+  CHECK(b->view_parent >= 0);
+  trt_view_layout_t layout = trt_tensor_view_layout(net, b);
+  CHECK(layout.outer == 2 * 6 * 6 && layout.inner == 2 && layout.stride == 6 && layout.offset == 4);
+  int64_t strides[TRT_MAX_DIMS];
+  trt_tensor_strides(net, b, strides);
+  CHECK(strides[0] == 6 * 6 * 6 && strides[1] == 1 && strides[2] == 6 * 6 && strides[3] == 6);
+  /* KRSC: element (k, c, r, s) of the original at ((k * R + r) * S + s) * C + c */
+  const trt_tensor_t *w = input_of(net, "conv1", 1);
+  CHECK(w->format == TRT_FORMAT_CHANNELS_LAST);
+  const int original = trt_network_find_tensor(net, "conv1.w/fp16");
+  if (original >= 0) {
+    const uint16_t *from = net->tensors[original].data, *to = w->data;
+    for (int k = 0; k < 4; k++)
+      for (int c = 0; c < 3; c++)
+        for (int tap = 0; tap < 9; tap++)
+          CHECK(to[(k * 9 + tap) * 3 + c] == from[(k * 3 + c) * 9 + tap]);
+  }
+  still_consistent(net);
+  trt_network_destroy(net);
+  trt_engine_destroy(engine);
+}
+
+/* A layer that reads only linear tensors in the middle of the group reads a
+ * linear copy made by one reformat. */
+static void reformat_before_linear_layer(void) {
+  trt_engine_t *engine = NULL;
+  trt_format_report_t report = {0};
+  trt_network_t *net = with_formats(&engine, "pool", &report);
+  if (!net)
+    return;
+  CHECK(format_of(net, "cat:0") == TRT_FORMAT_CHANNELS_LAST);
+  const trt_tensor_t *pool_in = input_of(net, "pool", 0);
+  CHECK(pool_in->format == TRT_FORMAT_LINEAR && cast_made(net, pool_in, TRT_DATA_TYPE_FLOAT16));
+  CHECK(pool_in->producer >= 0 &&
+        trt_layer_input(net, &net->layers[pool_in->producer], 0)->format ==
+            TRT_FORMAT_CHANNELS_LAST);
+  CHECK(format_of(net, "pool:0") == TRT_FORMAT_LINEAR);
+  CHECK(report.reformats == 1);
+  still_consistent(net);
+  trt_network_destroy(net);
+  trt_engine_destroy(engine);
+}
+
+/* A convolution between a float16 network input and output: bindings keep
+ * their layout, so the group stays linear and its weights as they are. */
+static void bindings_stay_linear(void) {
+  trt_network_t *net = trt_network_create();
+  trt_dims_t dims = dims4(1, 2, 4, 4);
+  int x = trt_network_add_input(net, "x16", TRT_DATA_TYPE_FLOAT16, &dims);
+  uint16_t weights[2 * 2] = {0x3c00, 0x3c00, 0x3c00, 0x3c00};
+  trt_dims_t w_dims = dims4(2, 2, 1, 1);
+  int w = trt_network_add_constant(net, "w16", TRT_DATA_TYPE_FLOAT16, &w_dims, weights);
+  trt_convolution_params_t params = {.nb_spatial = 2, .group = 1,
+                                     .kernel = {1, 1}, .stride = {1, 1}, .dilation = {1, 1}};
+  int inputs[] = {x, w};
+  int y = layer_output(net, trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, "conv16", inputs, 2,
+                                                  NULL, 1, &params));
+  trt_network_mark_output(net, y);
+  CHECK_OK(trt_network_infer_shapes(net));
+  format_backend_t backend = {NULL};
+  trt_format_report_t report = {0};
+  CHECK_OK(trt_network_choose_formats(net, formats_of, &backend, true, &report));
+  for (int t = 0; t < net->nb_tensors; t++)
+    CHECK(net->tensors[t].format == TRT_FORMAT_LINEAR);
+  CHECK(report.groups == 0 && report.weights == 0 && report.reformats == 0);
+  trt_network_destroy(net);
+}
+
 int main(void) {
   everything_allowed();
+  channels_last_group();
+  reformat_before_linear_layer();
+  bindings_stay_linear();
   view_group_follows_its_fp32_writer();
   cpu_backend();
   return test_finish("test_precision");

@@ -121,6 +121,10 @@ int trt_engine_num_layers(const trt_engine_t *engine);
 const char *trt_engine_layer_name(const trt_engine_t *engine, int layer);
 const char *trt_engine_layer_type(const trt_engine_t *engine, int layer);
 const char *trt_engine_layer_precision(const trt_engine_t *engine, int layer);
+/* The memory format the layer reads and writes: "linear", or "nhwc" where
+ * the builder chose channels-last tensors (FP16 CUDA engines); a reformat
+ * says both ("linear>nhwc"). NULL out of range. */
+const char *trt_engine_layer_format(const trt_engine_t *engine, int layer);
 
 /* Bindings: the network's inputs first, then its outputs. Dims are those at
  * the maximum batch. */
