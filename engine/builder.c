@@ -145,7 +145,7 @@ static trt_status_t lower_precision(const trt_engine_t *engine, trt_specializati
                      trt_backend_name(engine->backend));
   trt_status_t status = trt_network_lower_to_fp16(out->network, backend_runs_fp16,
                                                   (void *)engine->ops, out == &engine->full, NULL);
-  if (status == TRT_STATUS_OK && engine->ops->layer_formats)
+  if (status == TRT_STATUS_OK && engine->ops->layer_formats && !engine->config.linear_formats_only)
     status = trt_network_choose_formats(out->network, backend_formats, (void *)engine->ops,
                                         out == &engine->full, NULL);
   return status == TRT_STATUS_OK ? trt_network_prune(out->network) : status;

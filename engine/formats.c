@@ -9,7 +9,11 @@
  *    Cast per tensor, shared by its readers) and writes a linear tensor
  *    that a Cast reformats into each channels-last output.
  * 4. Weights of channels-last convolutions become channels-last copies
- *    (KRSC), which cuDNN's NHWC kernels read.
+ *    (KRSC), which cuDNN's NHWC kernels read. A convolution's output that
+ *    was a view of a concat's output (concat elimination) stops being one:
+ *    cuDNN's NHWC kernels write packed tensors only, and in a channels-last
+ *    parent a view along the channels is strided at every pixel. Its concat
+ *    then copies it (the others still write in place).
  * 5. The network is sorted again (casts were appended). */
 #include "formats.h"
 
@@ -216,6 +220,31 @@ static trt_status_t weights_channels_last(formats_t *f, int l) {
   return TRT_STATUS_OK;
 }
 
+/* Step 4: views written by convolutions in channels-last groups. */
+static void detach_conv_views(formats_t *f) {
+  trt_network_t *network = f->network;
+  for (int t = 0; t < network->nb_tensors; t++) {
+    trt_tensor_t *tensor = &network->tensors[t];
+    if (tensor->view_parent < 0 || tensor->producer < 0 ||
+        network->tensors[tensor->view_parent].format != TRT_FORMAT_CHANNELS_LAST ||
+        network->layers[tensor->producer].type != TRT_LAYER_CONVOLUTION)
+      continue;
+    tensor->view_parent = -1;
+    tensor->view_axis = 0;
+    tensor->view_offset = 0;
+    f->report.detached_views++;
+  }
+  for (int l = 0; l < network->nb_layers; l++) {
+    trt_layer_t *layer = &network->layers[l];
+    trt_concat_params_t *params = layer->params;
+    if (layer->type != TRT_LAYER_CONCAT || !params->in_place)
+      continue;
+    for (int i = 0; i < layer->nb_inputs; i++)
+      if (layer->inputs[i] >= 0 && network->tensors[layer->inputs[i]].view_parent != layer->outputs[0])
+        params->in_place = false;
+  }
+}
+
 static void log_groups(const formats_t *f, bool *chosen) {
   const trt_network_t *network = f->network;
   for (int t = 0; t < f->nb_tensors; t++) {
@@ -256,6 +285,7 @@ trt_status_t trt_network_choose_formats(trt_network_t *network, trt_layer_format
     }
     for (int t = 0; t < f.nb_tensors; t++)
       f.report.groups += chosen[t];
+    detach_conv_views(&f);
     if (log)
       log_groups(&f, chosen);
   }
@@ -274,8 +304,9 @@ trt_status_t trt_network_choose_formats(trt_network_t *network, trt_layer_format
   if (status == TRT_STATUS_OK && log)
     trt_log(TRT_SEVERITY_INFO,
             "formats: %d tensors in %d groups channels-last, %d reformats inserted, %d weight "
-            "tensors reordered",
-            f.report.channels_last_tensors, f.report.groups, f.report.reformats, f.report.weights);
+            "tensors reordered, %d concat inputs copied instead of written in place",
+            f.report.channels_last_tensors, f.report.groups, f.report.reformats, f.report.weights,
+            f.report.detached_views);
   if (status == TRT_STATUS_OK && report)
     *report = f.report;
   free(f.kind);

@@ -15,7 +15,9 @@
  * Groups: activations joined by SAME layers (and views with their parents)
  * must share a format. A group goes channels-last when all its tensors are
  * rank-4 float16 activations (views: along the channels, one level), none
- * is a network input or output, and a convolution reads or writes it.
+ * is a network input or output, and a convolution reads or writes it. A
+ * convolution there writes a packed tensor of its own, not a view of a
+ * concat's output; that concat copies it.
  * Network inputs and outputs stay linear, so bindings never change. Weights
  * of channels-last convolutions are stored channels-last too (KRSC). Each
  * decision is logged at verbose level; plan files record every tensor's
@@ -39,6 +41,7 @@ typedef struct {
   int groups;                /* groups made channels-last */
   int reformats;             /* Cast layers inserted */
   int weights;               /* weight tensors stored channels-last */
+  int detached_views;        /* convolution outputs no longer written into a concat */
 } trt_format_report_t;
 
 /* Rewrites `network` (shapes inferred, passes run, precision lowered); the

@@ -2,7 +2,8 @@
  * without building, and to refuse it where it does not belong.
  *
  *   magic "TRTPLAN\0" | u32 format version | str library version
- *   u32 backend | str device | u32 precision | u32 flags (1 tf32, 2 lossy) | u32 max batch
+ *   u32 backend | str device | u32 precision | u32 flags (1 tf32, 2 lossy, 4 linear formats
+ *   only) | u32 max batch
  *   u64 workspace | u32 disabled passes | str cache key
  *   the optimized network at the maximum batch
  *   u32 batch dynamic | u32 bindings, each: str name | u32 is input | u32 has batch
@@ -117,7 +118,8 @@ trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_
   trt_plan_put_u32(&w, (uint32_t)engine->config.precision);
   /* Precision flags: bit 0 TF32, bit 1 lossy tactics. */
   trt_plan_put_u32(&w, (engine->config.allow_tf32 ? 1u : 0u) |
-                           (engine->config.allow_lossy_tactics ? 2u : 0u));
+                           (engine->config.allow_lossy_tactics ? 2u : 0u) |
+                           (engine->config.linear_formats_only ? 4u : 0u));
   trt_plan_put_u32(&w, (uint32_t)engine->max_batch);
   trt_plan_put_u64(&w, engine->config.workspace);
   trt_plan_put_u32(&w, engine->config.disabled_passes);
@@ -507,6 +509,7 @@ static trt_status_t check_header(trt_plan_reader_t *r, const char *expected_key,
   uint32_t precision_flags = trt_plan_take_u32(r);
   built->allow_tf32 = (precision_flags & 1u) != 0;
   built->allow_lossy_tactics = (precision_flags & 2u) != 0;
+  built->linear_formats_only = (precision_flags & 4u) != 0;
   built->max_batch = (int)trt_plan_take_u32(r);
   built->workspace = trt_plan_take_u64(r);
   built->disabled_passes = trt_plan_take_u32(r);

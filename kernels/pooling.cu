@@ -58,20 +58,23 @@ __global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, t
 /* The window kernel on channels-last tensors: element i of the output is
  * (n, od, oh, ow, c) with c fastest, so neighbouring threads read
  * neighbouring channels of the same taps. */
-template <typename T>
+template <typename T, typename Index>
 __global__ void pool_window_nhwc_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
-                                        int64_t total, trt_kview_t view) {
+                                        Index total, trt_kview_t view) {
   const int64_t in_pixels = g.in[0] * g.in[1] * g.in[2];
-  const int64_t channels = g.channels;
-  for (int64_t i = trtk::global_thread(); i < total; i += trtk::grid_threads()) {
+  const Index channels = (Index)g.channels;
+  const Index out[3] = {(Index)g.out[0], (Index)g.out[1], (Index)g.out[2]};
+  for (Index i = (Index)trtk::global_thread(); i < total; i += (Index)trtk::grid_threads()) {
+    /* the index arithmetic in Index (int where it fits: 32-bit division is
+     * several times cheaper), the offsets below in int64_t */
     const int64_t c = i % channels;
-    int64_t rest = i / channels;
-    const int64_t ow = rest % g.out[2];
-    rest /= g.out[2];
-    const int64_t oh = rest % g.out[1];
-    rest /= g.out[1];
-    const int64_t od = rest % g.out[0];
-    const int64_t n = rest / g.out[0];
+    Index rest = i / channels;
+    const int64_t ow = rest % out[2];
+    rest /= out[2];
+    const int64_t oh = rest % out[1];
+    rest /= out[1];
+    const int64_t od = rest % out[0];
+    const int64_t n = rest / out[0];
     const int64_t start[3] = {od * g.stride[0] - g.pad_begin[0], oh * g.stride[1] - g.pad_begin[1],
                               ow * g.stride[2] - g.pad_begin[2]};
     trt_tap_range_t taps[3];
@@ -184,8 +187,12 @@ cudaError_t launch_pooling(const T *x, T *y, const trt_kpool_t &g, int global, t
       const int64_t total = g.planes * g.out[0] * g.out[1] * g.out[2];
       if (total <= 0)
         return cudaSuccess;
-      pool_window_nhwc_kernel<T>
-          <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total, view);
+      if (total < INT32_MAX / 2)
+        pool_window_nhwc_kernel<T, int32_t>
+            <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, (int32_t)total, view);
+      else
+        pool_window_nhwc_kernel<T, int64_t>
+            <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total, view);
     }
     return cudaGetLastError();
   }

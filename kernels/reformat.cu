@@ -13,26 +13,47 @@ struct order_t {
   int64_t dst[TRT_KREFORMAT_RANK];
 };
 
-template <typename From, typename To>
+/* Index: int when every offset fits (32-bit division is several times
+ * cheaper than 64-bit, and these kernels are all index arithmetic). */
+template <typename From, typename To, typename Index>
 __global__ void reformat_kernel(const From *__restrict__ src, To *__restrict__ dst, order_t o,
-                                int64_t total) {
-  for (int64_t i = trtk::global_thread(); i < total; i += trtk::grid_threads()) {
-    int64_t rest = i, from = 0, to = 0;
+                                Index total) {
+  Index dims[TRT_KREFORMAT_RANK], src_strides[TRT_KREFORMAT_RANK], dst_strides[TRT_KREFORMAT_RANK];
+  for (int d = 0; d < TRT_KREFORMAT_RANK; d++) {
+    dims[d] = (Index)o.dims[d];
+    src_strides[d] = (Index)o.src[d];
+    dst_strides[d] = (Index)o.dst[d];
+  }
+  for (Index i = (Index)trtk::global_thread(); i < total; i += (Index)trtk::grid_threads()) {
+    Index rest = i, from = 0, to = 0;
     for (int d = o.rank - 1; d >= 0; d--) {
-      const int64_t index = rest % o.dims[d];
-      rest /= o.dims[d];
-      from += index * o.src[d];
-      to += index * o.dst[d];
+      const Index index = rest % dims[d];
+      rest /= dims[d];
+      from += index * src_strides[d];
+      to += index * dst_strides[d];
     }
     trtk::store_float(dst + to, trtk::load_float(src + from));
   }
 }
 
+/* The largest offset the strides reach, for choosing the index type. */
+int64_t reach(const int64_t *dims, const int64_t *strides, int rank) {
+  int64_t last = 0;
+  for (int d = 0; d < rank; d++)
+    last += (dims[d] - 1) * strides[d];
+  return last;
+}
+
 template <typename From, typename To>
 cudaError_t launch(const void *src, void *dst, const order_t &o, int64_t total,
                    cudaStream_t stream) {
-  reformat_kernel<From, To><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
-      (const From *)src, (To *)dst, o, total);
+  const int64_t limit = INT32_MAX / 2;
+  if (total < limit && reach(o.dims, o.src, o.rank) < limit && reach(o.dims, o.dst, o.rank) < limit)
+    reformat_kernel<From, To, int32_t><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
+        (const From *)src, (To *)dst, o, (int32_t)total);
+  else
+    reformat_kernel<From, To, int64_t><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
+        (const From *)src, (To *)dst, o, total);
   return cudaGetLastError();
 }
 

@@ -71,6 +71,7 @@ typedef struct {
   bool use_cuda_graph; /* accepted for scripts: graphs are the default */
   bool no_cuda_graph;
   bool allow_lossy_tactics;
+  bool linear_formats;
   bool allow_tf32;
   int warmup_ms;
   bool help;
@@ -173,6 +174,8 @@ static const option_spec_t option_specs[] = {
    "GPU: launch every layer at every run instead of replaying a CUDA graph"},
   {"allowLossyTactics", OPTION_SWITCH, MEMBER(allow_lossy_tactics), 0, NULL, false, NULL,
    "GPU: also time cuDNN's approximate algorithms (FFT, non-fused Winograd)"},
+  {"linearFormats", OPTION_SWITCH, MEMBER(linear_formats), 0, NULL, false, NULL,
+   "GPU, FP16: keep tensors linear (NCHW) instead of channels-last around convolutions"},
   {"allowTF32", OPTION_SWITCH, MEMBER(allow_tf32), 0, NULL, false, NULL,
    "GPU: let FP32 layers use TF32 tensor cores"},
   {"dumpProfile", OPTION_SWITCH, MEMBER(dump_profile), 0, NULL, false, NULL,
@@ -693,6 +696,7 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
   config.max_batch = options->batch;
   config.workspace = (size_t)options->workspace_mib << 20;
   config.allow_lossy_tactics = options->allow_lossy_tactics;
+  config.linear_formats_only = options->linear_formats;
   config.allow_tf32 = options->allow_tf32;
   config.precision = options->half2 ? TRT_PRECISION_FP16 : TRT_PRECISION_FP32;
   config.cpu_threads = options->threads;

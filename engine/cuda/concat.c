@@ -1,6 +1,8 @@
 /* CUDA concat family: Concat and Split as strided device-to-device copies
  * (one cudaMemcpy2DAsync per input or output), any data type, as
- * engine/cpu/concat.c. A concat marked in_place does nothing (its
+ * engine/cpu/concat.c; a concat of channels-last tensors along the
+ * channels copies each input's channels at every pixel. A concat marked
+ * in_place does nothing (its
  * producers wrote into it), and an input that is already a view into the
  * output is skipped. One tactic each. */
 #include "cuda/cuda_layer_util.h"
@@ -57,6 +59,12 @@ static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
   int64_t outer;
   size_t inner_bytes;
   outer_and_inner(output, axis, &outer, &inner_bytes);
+  if (output->format == TRT_FORMAT_CHANNELS_LAST) {
+    /* along the channels (concat_formats): one run of each input's channels
+     * per pixel */
+    outer = output->dims.d[1] > 0 ? trt_dims_volume(&output->dims) / output->dims.d[1] : 0;
+    inner_bytes = trt_data_type_size(output->type);
+  }
   size_t out_chunk = (size_t)output->dims.d[axis] * inner_bytes;
   uint8_t *dst = outputs[0];
   size_t offset = 0;
@@ -73,11 +81,15 @@ static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
 }
 
 /* In place (every input a view written by its producer) it does nothing, in
- * any layout; a copying concat reads and writes linear tensors. */
+ * any layout; a copying concat along the channels of rank-4 tensors copies
+ * channels-last ones too (each input's channels at every pixel). */
 static trt_layer_formats_t concat_formats(const trt_network_t *network, const trt_layer_t *layer) {
-  (void)network;
   const trt_concat_params_t *params = layer->params;
-  return params && params->in_place ? TRT_LAYER_FORMATS_SAME : TRT_LAYER_FORMATS_LINEAR;
+  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  if (!params || !y)
+    return TRT_LAYER_FORMATS_LINEAR;
+  const bool channel_axis = y->dims.nb_dims == 4 && trt_normalize_axis(params->axis, 4) == 1;
+  return params->in_place || channel_axis ? TRT_LAYER_FORMATS_SAME : TRT_LAYER_FORMATS_LINEAR;
 }
 
 const trt_cuda_layer_ops_t trt_cuda_concat_ops = {

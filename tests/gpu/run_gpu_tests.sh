@@ -117,6 +117,8 @@ for step in "${steps[@]}"; do
     fi
     ;;
   families)
+    # PyTorch's own FP16 error on the same models, beside ours
+    run pytorch_fp16_error python3 "$root/tests/gpu/pytorch_fp16_error.py"
     if run export_families python3 "$root/tests/gpu/export_torchvision.py" "$models" families; then
       for path in "$models"/*.onnx; do
         name="$(basename "$path" .onnx)"

@@ -59,6 +59,11 @@ typedef struct {
    * more). Off by default: an FP32 engine stays within FP32 rounding of
    * the CPU reference, as TensorRT's does. Plan files store it. */
   bool allow_lossy_tactics;
+  /* CUDA, FP16: keep every tensor linear (NCHW) instead of letting the
+   * builder run convolution regions channels-last (NHWC, tensor cores'
+   * layout; engine/formats.h). For comparisons and workarounds. Plan files
+   * store it. */
+  bool linear_formats_only;
   /* CPU backend, run-time: the most threads a context splits a layer's
    * work across; 0: the cores this process may use. Every context of the
    * process draws its threads from one shared pool, so contexts used at
