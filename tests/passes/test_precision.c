@@ -263,8 +263,9 @@ static trt_network_t *with_formats(trt_engine_t **engine, const char *linear_onl
 
 /* Every activation between the input cast and the output casts is one group
  * around the convolutions: channels-last, no reformat layer needed (the
- * casts reformat as they convert), weights reordered to KRSC, the concat's
- * views laid out per pixel. */
+ * casts reformat as they convert), weights reordered to KRSC; the
+ * convolutions that wrote into the concat write tensors of their own, which
+ * the concat copies. */
 static void channels_last_group(void) {
   trt_engine_t *engine = NULL;
   trt_format_report_t report = {0};
@@ -280,14 +281,10 @@ static void channels_last_group(void) {
   CHECK(format_of(net, "feat") == TRT_FORMAT_LINEAR && format_of(net, "prob") == TRT_FORMAT_LINEAR);
   CHECK(report.reformats == 0 && report.groups == 1);
   CHECK(report.weights == count_layers(net, TRT_LAYER_CONVOLUTION));
-  /* conv2b's output: 2 of cat's 6 channels, from channel 4, per pixel */
   const trt_tensor_t *b = &net->tensors[layer_named(net, "conv2b")->outputs[0]];
-  CHECK(b->view_parent >= 0);
-  trt_view_layout_t layout = trt_tensor_view_layout(net, b);
-  CHECK(layout.outer == 2 * 6 * 6 && layout.inner == 2 && layout.stride == 6 && layout.offset == 4);
-  int64_t strides[TRT_MAX_DIMS];
-  trt_tensor_strides(net, b, strides);
-  CHECK(strides[0] == 6 * 6 * 6 && strides[1] == 1 && strides[2] == 6 * 6 && strides[3] == 6);
+  CHECK(b->view_parent < 0 && b->format == TRT_FORMAT_CHANNELS_LAST);
+  CHECK(!((const trt_concat_params_t *)layer_named(net, "cat")->params)->in_place);
+  CHECK(report.detached_views == 2); /* conv2a's and conv2b's outputs */
   /* KRSC: element (k, c, r, s) of the original at ((k * R + r) * S + s) * C + c */
   const trt_tensor_t *w = input_of(net, "conv1", 1);
   CHECK(w->format == TRT_FORMAT_CHANNELS_LAST);
@@ -302,6 +299,28 @@ static void channels_last_group(void) {
   still_consistent(net);
   trt_network_destroy(net);
   trt_engine_destroy(engine);
+}
+
+/* A view of a channels-last parent (as pooling and pointwise layers write
+ * them): channels [4, 6) of (2, 6, 3, 3) are 2 elements at every pixel. */
+static void channels_last_view_layout(void) {
+  trt_network_t *net = trt_network_create();
+  trt_dims_t parent_dims = dims4(2, 6, 3, 3), view_dims = dims4(2, 2, 3, 3);
+  int parent = trt_network_add_tensor(net, "parent", TRT_DATA_TYPE_FLOAT16, &parent_dims);
+  int view = trt_network_add_tensor(net, "view", TRT_DATA_TYPE_FLOAT16, &view_dims);
+  CHECK(parent >= 0 && view >= 0);
+  if (parent < 0 || view < 0)
+    return;
+  net->tensors[parent].format = net->tensors[view].format = TRT_FORMAT_CHANNELS_LAST;
+  net->tensors[view].view_parent = parent;
+  net->tensors[view].view_axis = 1;
+  net->tensors[view].view_offset = 4;
+  trt_view_layout_t layout = trt_tensor_view_layout(net, &net->tensors[view]);
+  CHECK(layout.outer == 2 * 3 * 3 && layout.inner == 2 && layout.stride == 6 && layout.offset == 4);
+  int64_t strides[TRT_MAX_DIMS];
+  trt_tensor_strides(net, &net->tensors[view], strides);
+  CHECK(strides[0] == 3 * 3 * 6 && strides[1] == 1 && strides[2] == 3 * 6 && strides[3] == 6);
+  trt_network_destroy(net);
 }
 
 /* A layer that reads only linear tensors in the middle of the group reads a
@@ -353,6 +372,7 @@ static void bindings_stay_linear(void) {
 int main(void) {
   everything_allowed();
   channels_last_group();
+  channels_last_view_layout();
   reformat_before_linear_layer();
   bindings_stay_linear();
   view_group_follows_its_fp32_writer();
