@@ -16,6 +16,8 @@ per-layer profile of ResNet-50 FP16 at the largest batch. Writes a markdown
 table naming the card; bench/NOTES.md keeps it.
 """
 import argparse
+import copy
+import functools
 import os
 import re
 import statistics
@@ -48,11 +50,17 @@ def time_cuda(fn, warmup, runs):
     return statistics.median(samples)
 
 
-def pytorch_times(name, batch, precision, warmup, runs):
+@functools.lru_cache(maxsize=None)
+def model_on_cpu(name):
+    """The exported model's weights (export_torchvision.py), made once."""
     torch.manual_seed(0)
+    return give_signal(constructor(name)()).eval()
+
+
+def pytorch_times(name, batch, precision, warmup, runs):
     dtype = torch.float16 if precision == "fp16" else torch.float32
-    model = give_signal(constructor(name)()).eval().cuda().to(dtype=dtype,
-                                                         memory_format=torch.channels_last)
+    model = copy.deepcopy(model_on_cpu(name)).cuda().to(dtype=dtype,
+                                                        memory_format=torch.channels_last)
     x = (torch.rand(batch, 3, 224, 224, device="cuda") * 2 - 1).to(
         dtype=dtype, memory_format=torch.channels_last)
     with torch.inference_mode():

@@ -28,10 +28,18 @@ static inline TRT_HOST_DEVICE trt_tap_range_t trt_window_taps(int64_t start, int
   trt_tap_range_t range = {0, 0};
   if (hi <= lo || kernel <= 0)
     return range;
-  /* first: the least t >= 0 with start + t*dilation >= lo. */
-  int64_t first = start >= lo ? 0 : -trt_floor_div(start - lo, dilation);
-  /* last - 1: the greatest t with start + t*dilation <= hi - 1. */
-  int64_t last = hi - 1 < start ? 0 : trt_floor_div(hi - 1 - start, dilation) + 1;
+  /* first: the least t >= 0 with start + t*dilation >= lo. last - 1: the
+   * greatest t with start + t*dilation <= hi - 1. Without dilation no
+   * division is needed (64-bit division is a long software routine on
+   * GPUs, and pooling kernels compute this for every output element). */
+  int64_t first, last;
+  if (dilation == 1) {
+    first = start >= lo ? 0 : lo - start;
+    last = hi - 1 < start ? 0 : hi - start;
+  } else {
+    first = start >= lo ? 0 : -trt_floor_div(start - lo, dilation);
+    last = hi - 1 < start ? 0 : trt_floor_div(hi - 1 - start, dilation) + 1;
+  }
   if (last > kernel)
     last = kernel;
   range.first = first;

@@ -59,7 +59,11 @@ def give_signal(model):
     network: torchvision's own random init (GoogLeNet's truncated normal with
     std 0.01 above all) shrinks them until the logits are all zero, which
     makes any comparison pass. He-normal convolutions and linear layers,
-    non-trivial BatchNorm statistics and small non-zero biases."""
+    non-trivial BatchNorm scales and small non-zero biases, and BatchNorm
+    statistics measured on random images, as training leaves them: each
+    BatchNorm then normalizes what reaches it, so activations stay at the
+    scale of trained networks (fixed random statistics let them grow layer
+    after layer, past float16's 65504 in MNASNet)."""
     generator = torch.Generator().manual_seed(1)
     for module in model.modules():
         if isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)):
@@ -74,7 +78,23 @@ def give_signal(model):
             module.running_var.data = torch.rand(channels, generator=generator) * 0.5 + 0.75
             module.weight.data = torch.rand(channels, generator=generator) * 0.5 + 0.75
             module.bias.data = torch.randn(channels, generator=generator) * 0.1
+    calibrate_batchnorm(model, generator)
     return model
+
+
+def calibrate_batchnorm(model, generator, batches=2, batch=8):
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    model.eval()
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a plain average over the calibration batches
+        norm.train()
+    with torch.no_grad():
+        for _ in range(batches):
+            model(torch.randn(batch, 3, 224, 224, generator=generator))
+    model.eval()
 
 
 def export(name, outdir):

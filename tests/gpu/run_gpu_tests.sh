@@ -81,6 +81,16 @@ for step in "${steps[@]}"; do
     else
       skip torchvision_fp16 "export failed (see tests.log)"
     fi
+    inputs="$bundle/models/ppocr/inputs"
+    if [[ -f "$inputs/det.bin" ]]; then
+      # PP-OCR on the rendered page and text line, FP16 against the CPU in FP32
+      run ppocr_rendered_fp16 "$bin/test_gpu_models" --precision=fp16 --tolerance=1e-2 \
+        "$bundle/models/ppocr/det.onnx:x=1x3x640x640:$inputs/det.bin" \
+        "$bundle/models/ppocr/cls.onnx:x=1x3x48x192:$inputs/cls.bin" \
+        "$bundle/models/ppocr/rec.onnx:x=1x3x48x320:$inputs/rec.bin"
+    else
+      skip ppocr_rendered_fp16 "no rendered PP-OCR inputs in the bundle"
+    fi
     ;;
   threads) run gpu_threads_8 "$bin/test_gpu_threads" "$bundle/data/conv_relu_pool.onnx" 3 50 ;;
   models)
