@@ -69,7 +69,7 @@ gst_trt_infer_precision_get_type (void)
   static GType type = 0;
   static const GEnumValue values[] = {
     {TRT_PRECISION_FP32, "32-bit floating point", "fp32"},
-    {TRT_PRECISION_FP16, "16-bit floating point (not available yet: refused)", "fp16"},
+    {TRT_PRECISION_FP16, "16-bit floating point on tensor cores (CUDA backend)", "fp16"},
     {TRT_PRECISION_INT8, "8-bit integer with calibration (not available yet: refused)",
         "int8"},
     {0, NULL, NULL},
@@ -358,7 +358,7 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
           0, G_MAXUINT, DEFAULT_PROP_BATCH_TIMEOUT, ready));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
       g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for "
-          "(this build's engines run fp32; fp16 and int8 are refused)",
+          "(fp16: CUDA backend, float32 inputs and outputs kept; int8 is refused)",
           GST_TYPE_TRT_INFER_PRECISION, DEFAULT_PROP_PRECISION, ready));
   g_object_class_install_property (gobject_class, PROP_CALIBRATION_CACHE,
       g_param_spec_string ("calibration-cache", "Calibration cache",

@@ -4,8 +4,10 @@
 #include <math.h>
 #include <string.h>
 
-/* Where the FP16 engines that would take float16 inputs are planned. */
-#define FLOAT16_NOTE "float16 inputs come with FP16 engines, issue 11"
+/* FP16 engines keep the model's float32 inputs; a model declaring float16
+ * inputs needs exporting with float32 ones. */
+#define FLOAT16_NOTE "export the model with float32 inputs; precision=fp16 builds an FP16 engine " \
+    "from it"
 
 const gchar *
 gst_trt_input_layout_name (GstTrtInputLayout layout)
