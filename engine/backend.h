@@ -58,6 +58,11 @@ struct trt_backend_ops {
   trt_status_t (*synchronize)(trt_context_t *context);
   /* Optional (NULL: the backend has no graphs). */
   void (*set_use_graph)(trt_context_t *context, bool use_graph);
+  /* Optional, build phase: the time one run of a built engine takes at its
+   * maximum batch, as contexts run it by default (the median of `runs`, on
+   * buffers of its own). The builder compares variants of one engine with
+   * it (formats.h). NULL: no comparison. */
+  trt_status_t (*time_engine)(const trt_engine_t *engine, int runs, double *milliseconds);
   /* Optional: the most host threads a context splits a layer's work across
    * (NULL: the backend computes on a device). */
   int (*context_threads)(const trt_context_t *context);

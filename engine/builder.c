@@ -262,10 +262,8 @@ static void log_build_summary(const trt_engine_t *engine, int source_layers) {
   }
 }
 
-trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_config_t *config,
-                              trt_engine_t **engine_out) {
-  if (!network || !engine_out)
-    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_build: NULL argument");
+static trt_status_t build_engine(const trt_network_t *network, const trt_builder_config_t *config,
+                                 trt_engine_t **engine_out) {
   *engine_out = NULL;
   trt_engine_t *engine = calloc(1, sizeof(*engine));
   if (!engine)
@@ -312,6 +310,58 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
   trt_build_report(engine, 100, 100, 0, 0, "engine built");
   *engine_out = engine;
   return TRT_STATUS_OK;
+}
+
+static bool has_channels_last(const trt_engine_t *engine) {
+  const trt_network_t *network = engine->full.network;
+  for (int t = 0; t < network->nb_tensors; t++)
+    if (network->tensors[t].format == TRT_FORMAT_CHANNELS_LAST)
+      return true;
+  return false;
+}
+
+#define FORMAT_TIMING_RUNS 20
+
+/* Channels-last regions pay where tensor cores dominate (large batches,
+ * wide convolutions) and cost reformats, concat copies and NHWC kernels
+ * that may be slower elsewhere (batch 1, depthwise stacks): an engine that
+ * has any is built a second time with linear formats only, both are timed
+ * end to end, and the faster is kept. Both builds share the timing cache. */
+static trt_status_t keep_faster_formats(const trt_network_t *network, trt_engine_t **engine) {
+  trt_engine_t *channels_last = *engine, *linear = NULL;
+  if (!channels_last->ops->time_engine || !has_channels_last(channels_last))
+    return TRT_STATUS_OK;
+  trt_builder_config_t config = channels_last->config;
+  config.linear_formats_only = true;
+  config.progress = NULL;
+  double channels_last_ms = 0, linear_ms = 0;
+  if (build_engine(network, &config, &linear) != TRT_STATUS_OK ||
+      channels_last->ops->time_engine(channels_last, FORMAT_TIMING_RUNS, &channels_last_ms) !=
+          TRT_STATUS_OK ||
+      channels_last->ops->time_engine(linear, FORMAT_TIMING_RUNS, &linear_ms) != TRT_STATUS_OK) {
+    /* the channels-last engine stands as built */
+    trt_log(TRT_SEVERITY_WARNING, "formats: could not compare with linear formats: %s",
+            trt_last_error());
+    trt_engine_destroy(linear);
+    trt_error_clear();
+    return TRT_STATUS_OK;
+  }
+  const bool keep_linear = linear_ms < channels_last_ms;
+  trt_log(TRT_SEVERITY_INFO, "formats: one run takes %.3f ms channels-last, %.3f ms linear: "
+          "keeping %s", channels_last_ms, linear_ms, keep_linear ? "linear" : "channels-last");
+  trt_engine_destroy(keep_linear ? channels_last : linear);
+  *engine = keep_linear ? linear : channels_last;
+  return TRT_STATUS_OK;
+}
+
+trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_config_t *config,
+                              trt_engine_t **engine_out) {
+  if (!network || !engine_out)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_build: NULL argument");
+  trt_status_t status = build_engine(network, config, engine_out);
+  if (status == TRT_STATUS_OK)
+    status = keep_faster_formats(network, engine_out);
+  return status;
 }
 
 void trt_engine_destroy(trt_engine_t *engine) {

@@ -670,16 +670,6 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
   return TRT_STATUS_OK;
 }
 
-static trt_status_t conv_format_weights(trt_network_t *network, trt_layer_t *layer,
-                                        int32_t tactic) {
-  /* cuDNN and the depthwise kernel read FP32 NCHW weights as stored; the
-   * hook stays for reduced-precision tactics. */
-  (void)network;
-  (void)layer;
-  (void)tactic;
-  return TRT_STATUS_OK;
-}
-
 /* Convolutions of 1 to 3 spatial dims run FP16 through cuDNN (the
  * depthwise kernel is FP32 only, cuDNN's grouped convolution takes over). */
 static bool conv_runs_fp16(const trt_network_t *network, const trt_layer_t *layer) {
@@ -699,7 +689,6 @@ static trt_layer_formats_t conv_formats(const trt_network_t *network, const trt_
 
 const trt_cuda_layer_ops_t trt_cuda_convolution_ops = {
     .list_tactics = conv_list_tactics,
-    .format_weights = conv_format_weights,
     .create = conv_create,
     .enqueue = enqueue_common,
     .destroy = conv_destroy,
@@ -709,7 +698,6 @@ const trt_cuda_layer_ops_t trt_cuda_convolution_ops = {
 
 const trt_cuda_layer_ops_t trt_cuda_deconvolution_ops = {
     .list_tactics = deconv_list_tactics,
-    .format_weights = conv_format_weights,
     .create = deconv_create,
     .enqueue = enqueue_common,
     .destroy = conv_destroy,

@@ -219,11 +219,6 @@ static trt_status_t layer_copy_upload(builder_t *b, layer_copy_t *copy) {
   return TRT_STATUS_OK;
 }
 
-static int compare_floats(const void *a, const void *b) {
-  float x = *(const float *)a, y = *(const float *)b;
-  return (x > y) - (x < y);
-}
-
 /* Runs the copied layer with `tactic` and measures it (median of
  * TIMING_RUNS after TIMING_WARMUP_RUNS). UNSUPPORTED when the tactic needs
  * more workspace than the limit. */
@@ -280,7 +275,7 @@ static trt_status_t time_tactic(builder_t *b, const trt_network_t *network,
       status = trt_error(TRT_STATUS_CUDA_ERROR, "timing run: %s", cudaGetErrorString(error));
   }
   if (status == TRT_STATUS_OK) {
-    qsort(samples, TIMING_RUNS, sizeof(float), compare_floats);
+    qsort(samples, TIMING_RUNS, sizeof(float), trt_cuda_compare_floats);
     *milliseconds = samples[TIMING_RUNS / 2];
   }
   /* A failed launch may leave work queued: wait before freeing its memory. */
@@ -410,15 +405,29 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
   const trt_cuda_layer_ops_t *ops = trt_cuda_layer_ops(layer->type);
   if (!ops || !ops->list_tactics || !ops->create || !ops->enqueue)
     return trt_error(TRT_STATUS_UNSUPPORTED, "no CUDA implementation for this layer type");
+  char key[TRT_TIMING_KEY_SIZE];
+  trt_timing_cache_key(network, layer, b->platform, b->engine->config.allow_tf32,
+                       b->engine->config.allow_lossy_tactics, key, sizeof(key));
+  /* A layer seen before runs its cached tactic without asking the family
+   * for candidates (cuDNN's heuristics queries are most of a warm rebuild);
+   * an entry the family no longer accepts is listed and timed again. */
+  int32_t cached = -1;
+  if (!ops->format_weights && trt_timing_cache_lookup(b->cache, key, &cached)) {
+    if (commit_tactic(b, l, ops, cached) == TRT_STATUS_OK) {
+      b->nb_cached++;
+      trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s): tactic %d (from the timing cache), "
+              "workspace %.2f MiB", l, network->layers[l].name, layer_type_name(&network->layers[l]),
+              (int)cached, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
+      return TRT_STATUS_OK;
+    }
+    trt_error_clear();
+  }
   trt_cuda_tactic_t tactics[TRT_CUDA_MAX_TACTICS];
   int count = ops->list_tactics(network, layer, &b->env, tactics, TRT_CUDA_MAX_TACTICS);
   if (count <= 0)
     return trt_error_prefix(TRT_STATUS_UNSUPPORTED, "no CUDA tactic supports it: ");
   if (count > TRT_CUDA_MAX_TACTICS)
     count = TRT_CUDA_MAX_TACTICS;
-  char key[TRT_TIMING_KEY_SIZE];
-  trt_timing_cache_key(network, layer, b->platform, b->engine->config.allow_tf32,
-                       b->engine->config.allow_lossy_tactics, key, sizeof(key));
   int32_t chosen = -1;
   const char *how = "";
   char log[2048];

@@ -53,6 +53,9 @@ typedef struct {
 } trt_cuda_versions_t;
 trt_status_t trt_cuda_versions(trt_cuda_versions_t *versions);
 
+/* qsort's comparison of floats (medians of timings). */
+int trt_cuda_compare_floats(const void *a, const void *b);
+
 /* Allocates the engine's CUDA part and uploads the constants of
  * engine->full.network that layers read (or that are outputs). */
 trt_status_t trt_cuda_engine_alloc(trt_engine_t *engine, int device);

@@ -113,6 +113,11 @@ trt_status_t trt_cuda_device_identity(int device, char *name, size_t size, int *
   return TRT_STATUS_OK;
 }
 
+int trt_cuda_compare_floats(const void *a, const void *b) {
+  const float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
 trt_status_t trt_cuda_versions(trt_cuda_versions_t *versions) {
   memset(versions, 0, sizeof(*versions));
   TRT_CUDA_CHECK(cudaRuntimeGetVersion(&versions->cuda_runtime));

@@ -476,6 +476,69 @@ static bool layer_runs_fp16(const trt_network_t *network, const trt_layer_t *lay
   return ops && ops->runs_fp16 && ops->runs_fp16(network, layer);
 }
 
+/* One run of the engine at its maximum batch on zeroed device bindings, with
+ * a CUDA graph as contexts run by default: the median of `runs` event
+ * timings after a warm-up run (which captures the graph). */
+static trt_status_t time_engine(const trt_engine_t *engine, int runs, double *milliseconds) {
+  const int count = trt_engine_num_bindings(engine), batch = trt_engine_max_batch(engine);
+  void **bindings = calloc((size_t)(count > 0 ? count : 1), sizeof(void *));
+  float *samples = calloc((size_t)(runs > 0 ? runs : 1), sizeof(float));
+  cudaEvent_t start = NULL, stop = NULL;
+  trt_context_t *context = NULL;
+  trt_status_t status = bindings && samples && runs > 0
+                            ? TRT_STATUS_OK
+                            : trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory timing an engine");
+  for (int b = 0; status == TRT_STATUS_OK && b < count; b++) {
+    const size_t bytes = trt_engine_binding_bytes(engine, b, batch);
+    cudaError_t error = cudaMalloc(&bindings[b], bytes ? bytes : 1);
+    if (error == cudaSuccess)
+      error = cudaMemset(bindings[b], 0, bytes);
+    if (error != cudaSuccess)
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "timing an engine: %s", cudaGetErrorString(error));
+  }
+  if (status == TRT_STATUS_OK)
+    status = trt_context_create(engine, &context);
+  if (status == TRT_STATUS_OK) {
+    trt_context_set_use_graph(context, true);
+    cudaError_t error = cudaEventCreate(&start);
+    if (error == cudaSuccess)
+      error = cudaEventCreate(&stop);
+    if (error != cudaSuccess)
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "timing an engine: %s", cudaGetErrorString(error));
+  }
+  cudaStream_t stream = context ? trt_cuda_context_of(context)->env.stream : NULL;
+  if (status == TRT_STATUS_OK)
+    status = trt_context_enqueue(context, batch, bindings, NULL);
+  for (int r = 0; status == TRT_STATUS_OK && r < runs; r++) {
+    cudaError_t error = cudaEventRecord(start, stream);
+    if (error == cudaSuccess)
+      status = trt_context_enqueue(context, batch, bindings, NULL);
+    if (status == TRT_STATUS_OK && error == cudaSuccess)
+      error = cudaEventRecord(stop, stream);
+    if (status == TRT_STATUS_OK && error == cudaSuccess)
+      error = cudaEventSynchronize(stop);
+    if (status == TRT_STATUS_OK && error == cudaSuccess)
+      error = cudaEventElapsedTime(&samples[r], start, stop);
+    if (status == TRT_STATUS_OK && error != cudaSuccess)
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "timing an engine: %s", cudaGetErrorString(error));
+  }
+  if (status == TRT_STATUS_OK) {
+    qsort(samples, (size_t)runs, sizeof(float), trt_cuda_compare_floats);
+    *milliseconds = samples[runs / 2];
+  }
+  if (start)
+    (void)cudaEventDestroy(start);
+  if (stop)
+    (void)cudaEventDestroy(stop);
+  trt_context_destroy(context);
+  for (int b = 0; bindings && b < count; b++)
+    if (bindings[b])
+      (void)trt_cuda_free(bindings[b]);
+  free(bindings);
+  free(samples);
+  return status;
+}
+
 static trt_layer_formats_t layer_formats(const trt_network_t *network, const trt_layer_t *layer) {
   const trt_cuda_layer_ops_t *ops = trt_cuda_layer_ops(layer->type);
   return ops && ops->formats ? ops->formats(network, layer) : TRT_LAYER_FORMATS_LINEAR;
@@ -486,6 +549,7 @@ const trt_backend_ops_t trt_cuda_backend = {
     .check_device = trt_cuda_check_device,
     .layer_runs_fp16 = layer_runs_fp16,
     .layer_formats = layer_formats,
+    .time_engine = time_engine,
     .build = build,
     .destroy = trt_cuda_engine_destroy,
     .plan_device = trt_cuda_plan_device_name,

@@ -542,7 +542,7 @@ GST_START_TEST (test_input_errors)
       SAYS ("Input 'image' (float32 ?x3x2x8x8)", "has 5 dimensions", "4-D NCHW or NHWC"));
   expect_error ("float16.onnx", NULL, GST_STATE_READY, format,
       SAYS ("Input 'image' (float16 ?x3x8x8)", "feeds float32 and uint8 images",
-          "FP16 engines"));
+          "export the model with float32 inputs"));
   expect_error ("classifier.onnx", "input-layout=nhwc", GST_STATE_READY, format,
       SAYS ("input-layout=nhwc", "channels (dim 3) must be 1, 3 or 4"));
 

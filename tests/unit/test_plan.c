@@ -84,7 +84,7 @@ static void keeps_disabled_passes(void) {
  * length: the version string is the file's bytes, read before the checksum. */
 static void version_message_is_safe(void) {
   const char hostile[] = "\x1b]0;owned\x07\x1b[2J\n0123456789012345678901234567890123456789";
-  uint32_t format = 5, length = (uint32_t)strlen(hostile);
+  uint32_t format = 6, length = (uint32_t)strlen(hostile);
   unsigned char plan[8 + 4 + 4 + sizeof(hostile) + 8] = "TRTPLAN";
   memcpy(plan + 8, &format, 4);
   memcpy(plan + 12, &length, 4);
@@ -183,20 +183,24 @@ static void refuses_crafted_plans(void) {
   if (!data)
     return;
   const unsigned char *plan = data;
-  /* Tensor record: name | u32 type | u32 rank | u64 dims... | u32 view parent |
-   * u32 view axis | u64 view offset | u32 has data. */
+  /* Tensor record: name | u32 type | u32 format | u32 rank | u64 dims... |
+   * u32 view parent | u32 view axis | u64 view offset | u32 has data. */
   size_t left = after_string(plan, size, "view_left");
   size_t joined = after_string(plan, size, "joined");
   CHECK(left > 0 && joined > 0);
   if (left > 0 && joined > 0) {
-    size_t left_view = left + 4 + 4 + 2 * 8;
-    size_t joined_view = joined + 4 + 4 + 2 * 8;
+    size_t left_view = left + 4 + 4 + 4 + 2 * 8;
+    size_t joined_view = joined + 4 + 4 + 4 + 2 * 8;
     int32_t parent = 0;
     memcpy(&parent, plan + left_view, 4);
     CHECK(parent >= 0); /* concat elimination made it a view */
     int64_t far = (int64_t)1 << 40, past_end = 4; /* 4 + 3 > 6 */
     CHECK(refuses_patch(plan, size, left_view + 8, &far, 8, "does not lie inside"));
     CHECK(refuses_patch(plan, size, left_view + 8, &past_end, 8, "does not lie inside"));
+    /* memory formats: an unknown one, and channels-last on a rank-2 tensor */
+    uint32_t unknown_format = 7, channels_last = 1;
+    CHECK(refuses_patch(plan, size, left + 4, &unknown_format, 4, "bad tensor record"));
+    CHECK(refuses_patch(plan, size, left + 4, &channels_last, 4, "bad tensor record"));
     /* joined inside view_left, which lies inside joined: a cycle. The
      * relu layer's record names view_left's index: u32 inputs | i32 input |
      * u32 outputs | i32 output. */
