@@ -116,7 +116,7 @@ trt_status_t trt_engine_serialize(const trt_engine_t *engine, const char *cache_
   trt_plan_put_u32(&w, (uint32_t)engine->backend);
   trt_plan_put_string(&w, device);
   trt_plan_put_u32(&w, (uint32_t)engine->config.precision);
-  /* Precision flags: bit 0 TF32, bit 1 lossy tactics. */
+  /* Precision flags: bit 0 TF32, bit 1 lossy tactics, bit 2 linear formats only. */
   trt_plan_put_u32(&w, (engine->config.allow_tf32 ? 1u : 0u) |
                            (engine->config.allow_lossy_tactics ? 2u : 0u) |
                            (engine->config.linear_formats_only ? 4u : 0u));
