@@ -24,7 +24,7 @@ export PATH="$(dirname "$nvcc_path"):$PATH"
 
 if [[ ! -f "$build/build.ninja" ]]; then
   meson setup "$build" -Dcuda=enabled -Dgstreamer=disabled -Dtests=true -Dbuildtype=release \
-    -Ddefault_library=shared \
+    -Dengine_library=shared \
     "-Dgpu_gencode=-gencode=arch=compute_90,code=sm_90 -gencode=arch=compute_80,code=compute_80"
 fi
 programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_layers
