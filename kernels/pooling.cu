@@ -8,6 +8,39 @@
 
 namespace {
 
+/* One output of windowed pooling: the window at `start` (per spatial dim)
+ * over a plane whose element (d, h, w) is xp[((d * H + h) * W + w) *
+ * pixel_stride] (1 for NCHW, C for channels-last). */
+template <typename T>
+__device__ float pool_window(const T *__restrict__ xp, int64_t pixel_stride, const trt_kpool_t &g,
+                             const int64_t *start) {
+  trt_tap_range_t taps[3];
+  for (int k = 0; k < 3; k++)
+    taps[k] = trt_window_taps(start[k], g.kernel[k], g.dilation[k], 0, g.in[k]);
+  float max = -INFINITY, sum = 0.0f;
+  for (int64_t kd = taps[0].first; kd < taps[0].last; kd++) {
+    const int64_t id = start[0] + kd * g.dilation[0];
+    for (int64_t kh = taps[1].first; kh < taps[1].last; kh++) {
+      const int64_t ih = start[1] + kh * g.dilation[1];
+      const T *row = xp + (id * g.in[1] + ih) * g.in[2] * pixel_stride;
+      for (int64_t kw = taps[2].first; kw < taps[2].last; kw++) {
+        const float value = trtk::load_float(row + (start[2] + kw * g.dilation[2]) * pixel_stride);
+        max = (value > max || isnan(value)) ? value : max;
+        sum += value;
+      }
+    }
+  }
+  if (g.is_max)
+    return max;
+  int64_t count = 1;
+  for (int k = 0; k < 3; k++)
+    count *= g.count_include_pad
+                 ? trt_window_tap_count(start[k], g.kernel[k], g.dilation[k], -g.pad_begin[k],
+                                        g.in[k] + g.pad_end[k])
+                 : taps[k].last - taps[k].first;
+  return count > 0 ? sum / (float)count : 0.0f;
+}
+
 template <typename T, bool kStrided>
 __global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
                                    int64_t total, trt_kview_t view) {
@@ -22,35 +55,7 @@ __global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, t
     const int64_t od = rest / g.out[1];
     const int64_t start[3] = {od * g.stride[0] - g.pad_begin[0], oh * g.stride[1] - g.pad_begin[1],
                               ow * g.stride[2] - g.pad_begin[2]};
-    trt_tap_range_t taps[3];
-    for (int k = 0; k < 3; k++)
-      taps[k] = trt_window_taps(start[k], g.kernel[k], g.dilation[k], 0, g.in[k]);
-    const T *xp = x + plane * in_plane;
-    float max = -INFINITY, sum = 0.0f;
-    for (int64_t kd = taps[0].first; kd < taps[0].last; kd++) {
-      const int64_t id = start[0] + kd * g.dilation[0];
-      for (int64_t kh = taps[1].first; kh < taps[1].last; kh++) {
-        const int64_t ih = start[1] + kh * g.dilation[1];
-        const T *row = xp + (id * g.in[1] + ih) * g.in[2];
-        for (int64_t kw = taps[2].first; kw < taps[2].last; kw++) {
-          const float value = trtk::load_float(row + start[2] + kw * g.dilation[2]);
-          max = (value > max || isnan(value)) ? value : max;
-          sum += value;
-        }
-      }
-    }
-    float result;
-    if (g.is_max) {
-      result = max;
-    } else {
-      int64_t count = 1;
-      for (int k = 0; k < 3; k++)
-        count *= g.count_include_pad
-                     ? trt_window_tap_count(start[k], g.kernel[k], g.dilation[k], -g.pad_begin[k],
-                                            g.in[k] + g.pad_end[k])
-                     : taps[k].last - taps[k].first;
-      result = count > 0 ? sum / (float)count : 0.0f;
-    }
+    const float result = pool_window(x + plane * in_plane, 1, g, start);
     trtk::store_float(y + (kStrided ? trtk::view_index(view, i) : i), result);
   }
 }
@@ -77,35 +82,7 @@ __global__ void pool_window_nhwc_kernel(const T *__restrict__ x, T *__restrict__
     const int64_t n = rest / out[0];
     const int64_t start[3] = {od * g.stride[0] - g.pad_begin[0], oh * g.stride[1] - g.pad_begin[1],
                               ow * g.stride[2] - g.pad_begin[2]};
-    trt_tap_range_t taps[3];
-    for (int k = 0; k < 3; k++)
-      taps[k] = trt_window_taps(start[k], g.kernel[k], g.dilation[k], 0, g.in[k]);
-    const T *xp = x + n * in_pixels * channels + c;
-    float max = -INFINITY, sum = 0.0f;
-    for (int64_t kd = taps[0].first; kd < taps[0].last; kd++) {
-      const int64_t id = start[0] + kd * g.dilation[0];
-      for (int64_t kh = taps[1].first; kh < taps[1].last; kh++) {
-        const int64_t ih = start[1] + kh * g.dilation[1];
-        for (int64_t kw = taps[2].first; kw < taps[2].last; kw++) {
-          const int64_t iw = start[2] + kw * g.dilation[2];
-          const float value = trtk::load_float(xp + ((id * g.in[1] + ih) * g.in[2] + iw) * channels);
-          max = (value > max || isnan(value)) ? value : max;
-          sum += value;
-        }
-      }
-    }
-    float result;
-    if (g.is_max) {
-      result = max;
-    } else {
-      int64_t count = 1;
-      for (int k = 0; k < 3; k++)
-        count *= g.count_include_pad
-                     ? trt_window_tap_count(start[k], g.kernel[k], g.dilation[k], -g.pad_begin[k],
-                                            g.in[k] + g.pad_end[k])
-                     : taps[k].last - taps[k].first;
-      result = count > 0 ? sum / (float)count : 0.0f;
-    }
+    const float result = pool_window(x + n * in_pixels * channels + c, channels, g, start);
     trtk::store_float(y + (trtk::view_strided(view) ? trtk::view_index(view, i) : i), result);
   }
 }

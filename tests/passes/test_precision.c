@@ -163,9 +163,8 @@ static void view_group_follows_its_fp32_writer(void) {
   trt_engine_destroy(engine);
 }
 
-/* The CPU backend computes in float32: a float16 convolution is refused
- * when building, with the tensor named, and so is an FP16 build. */
-static void cpu_backend(void) {
+/* x16 (float16 input) -> conv16 (1x1, float16 weights) -> network output. */
+static trt_network_t *make_fp16_conv(void) {
   trt_network_t *net = trt_network_create();
   trt_dims_t dims = dims4(1, 2, 4, 4);
   int x = trt_network_add_input(net, "x16", TRT_DATA_TYPE_FLOAT16, &dims);
@@ -178,6 +177,13 @@ static void cpu_backend(void) {
   int y = layer_output(net, trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, "conv16", inputs, 2,
                                                   NULL, 1, &params));
   trt_network_mark_output(net, y);
+  return net;
+}
+
+/* The CPU backend computes in float32: a float16 convolution is refused
+ * when building, with the tensor named, and so is an FP16 build. */
+static void cpu_backend(void) {
+  trt_network_t *net = make_fp16_conv();
   trt_builder_config_t config;
   trt_builder_config_init(&config);
   config.backend = TRT_BACKEND_CPU;
@@ -347,18 +353,7 @@ static void reformat_before_linear_layer(void) {
 /* A convolution between a float16 network input and output: bindings keep
  * their layout, so the group stays linear and its weights as they are. */
 static void bindings_stay_linear(void) {
-  trt_network_t *net = trt_network_create();
-  trt_dims_t dims = dims4(1, 2, 4, 4);
-  int x = trt_network_add_input(net, "x16", TRT_DATA_TYPE_FLOAT16, &dims);
-  uint16_t weights[2 * 2] = {0x3c00, 0x3c00, 0x3c00, 0x3c00};
-  trt_dims_t w_dims = dims4(2, 2, 1, 1);
-  int w = trt_network_add_constant(net, "w16", TRT_DATA_TYPE_FLOAT16, &w_dims, weights);
-  trt_convolution_params_t params = {.nb_spatial = 2, .group = 1,
-                                     .kernel = {1, 1}, .stride = {1, 1}, .dilation = {1, 1}};
-  int inputs[] = {x, w};
-  int y = layer_output(net, trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, "conv16", inputs, 2,
-                                                  NULL, 1, &params));
-  trt_network_mark_output(net, y);
+  trt_network_t *net = make_fp16_conv();
   CHECK_OK(trt_network_infer_shapes(net));
   format_backend_t backend = {NULL};
   trt_format_report_t report = {0};
