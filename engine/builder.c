@@ -143,8 +143,9 @@ static trt_status_t lower_precision(const trt_engine_t *engine, trt_specializati
                      "FP16 precision needs a backend with FP16 layers (CUDA): the %s backend "
                      "computes in FP32",
                      trt_backend_name(engine->backend));
-  trt_status_t status = trt_network_lower_to_fp16(out->network, backend_runs_fp16,
-                                                  (void *)engine->ops, out == &engine->full, NULL);
+  trt_status_t status =
+      trt_network_lower_to_fp16(out->network, backend_runs_fp16, (void *)engine->ops,
+                                engine->config.fp32_layers, out == &engine->full, NULL);
   if (status == TRT_STATUS_OK && engine->ops->layer_formats && !engine->config.linear_formats_only)
     status = trt_network_choose_formats(out->network, backend_formats, (void *)engine->ops,
                                         out == &engine->full, NULL);
@@ -361,6 +362,11 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
   trt_status_t status = build_engine(network, config, engine_out);
   if (status == TRT_STATUS_OK)
     status = keep_faster_formats(network, engine_out);
+  /* the caller's strings are read while building only */
+  if (status == TRT_STATUS_OK) {
+    (*engine_out)->config.fp32_layers = NULL;
+    (*engine_out)->config.timing_cache_path = NULL;
+  }
   return status;
 }
 

@@ -1,7 +1,8 @@
 /* FP16 lowering of a specialized network (see precision.h).
  *
  * 1. Each layer runs FP16 when its type is in the table below, the backend
- *    can run it, and its outputs and value inputs are float32 activations.
+ *    can run it, the build does not keep it FP32 by name, and its outputs
+ *    and value inputs are float32 activations.
  * 2. Views (concat elimination) share their parent's bytes, so every tensor
  *    of a view group has one type: FP16 only when every layer writing into
  *    the group runs FP16; otherwise those layers go back to FP32, until
@@ -63,9 +64,33 @@ static bool is_activation(const trt_tensor_t *tensor) {
 }
 
 /* Step 1: whether `layer` can run FP16 at all. */
+/* Whether `list` ("a,b,...") names the layer: its whole name, or one of the
+ * names a fusion joined with " + ". */
+static bool named_in(const char *list, const char *layer_name) {
+  if (!list || !layer_name)
+    return false;
+  for (const char *entry = list; *entry;) {
+    size_t length = strcspn(entry, ",");
+    for (const char *part = layer_name; *part;) {
+      const char *end = strstr(part, " + ");
+      size_t part_length = end ? (size_t)(end - part) : strlen(part);
+      if (length > 0 && part_length == length && strncmp(part, entry, length) == 0)
+        return true;
+      if (!end)
+        break;
+      part = end + 3;
+    }
+    entry += length;
+    if (*entry == ',')
+      entry++;
+  }
+  return false;
+}
+
 static bool eligible(const trt_network_t *network, const trt_layer_t *layer,
-                     trt_fp16_capability_fn can_run_fp16, void *user_data) {
-  if (!value_inputs[layer->type])
+                     trt_fp16_capability_fn can_run_fp16, void *user_data,
+                     const char *fp32_layers) {
+  if (!value_inputs[layer->type] || named_in(fp32_layers, layer->name))
     return false;
   for (int o = 0; o < layer->nb_outputs; o++)
     if (trt_layer_output(network, layer, o)->type != TRT_DATA_TYPE_FLOAT32)
@@ -245,7 +270,8 @@ static trt_status_t keep_output_type(trt_network_t *network, int t, trt_precisio
 }
 
 static void log_decisions(const trt_network_t *network, const bool *fp16, int nb_layers,
-                          trt_fp16_capability_fn can_run_fp16, void *user_data) {
+                          trt_fp16_capability_fn can_run_fp16, void *user_data,
+                          const char *fp32_layers) {
   for (int l = 0; l < nb_layers; l++) {
     const trt_layer_t *layer = &network->layers[l];
     bool has_float = false;
@@ -256,6 +282,7 @@ static void log_decisions(const trt_network_t *network, const bool *fp16, int nb
       continue;
     const char *why = fp16[l]                       ? ""
                       : !value_inputs[layer->type]  ? " (this layer type stays FP32)"
+                      : named_in(fp32_layers, layer->name) ? " (kept FP32 by name)"
                       : !can_run_fp16(network, layer, user_data) ? " (no FP16 implementation)"
                                                                  : " (shares a buffer with FP32)";
     trt_log(TRT_SEVERITY_VERBOSE, "  precision: %s (%s): %s%s", layer->name,
@@ -264,7 +291,7 @@ static void log_decisions(const trt_network_t *network, const bool *fp16, int nb
 }
 
 trt_status_t trt_network_lower_to_fp16(trt_network_t *network, trt_fp16_capability_fn can_run_fp16,
-                                       void *user_data, bool log,
+                                       void *user_data, const char *fp32_layers, bool log,
                                        trt_precision_report_t *report_out) {
   trt_precision_report_t report = {0};
   const int nb_layers = network->nb_layers, nb_tensors = network->nb_tensors;
@@ -275,14 +302,14 @@ trt_status_t trt_network_lower_to_fp16(trt_network_t *network, trt_fp16_capabili
   if (!fp16 || !copies.copies || !copies.lowered)
     status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory choosing precisions");
   for (int l = 0; status == TRT_STATUS_OK && l < nb_layers; l++)
-    fp16[l] = eligible(network, &network->layers[l], can_run_fp16, user_data);
+    fp16[l] = eligible(network, &network->layers[l], can_run_fp16, user_data, fp32_layers);
   for (int changed = 1; status == TRT_STATUS_OK && changed > 0;) {
     changed = settle_view_groups(network, fp16);
     if (changed < 0)
       status = trt_error(TRT_STATUS_OUT_OF_MEMORY, "out of memory choosing precisions");
   }
   if (status == TRT_STATUS_OK && log)
-    log_decisions(network, fp16, nb_layers, can_run_fp16, user_data);
+    log_decisions(network, fp16, nb_layers, can_run_fp16, user_data, fp32_layers);
   /* Step 3: outputs of FP16 layers (views included) become float16. */
   for (int l = 0; status == TRT_STATUS_OK && l < nb_layers; l++) {
     const trt_layer_t *layer = &network->layers[l];

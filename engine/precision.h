@@ -9,7 +9,8 @@
  * values (converted) rather than parameters (left as they are). Types not
  * in the table stay FP32 whatever the backend says: among them, on purpose,
  * the layers whose statistics need FP32's range and precision (softmax,
- * reductions, batch/instance/layer normalization, LRN). Each decision is
+ * reductions, batch/instance/layer normalization, LRN), and layers the
+ * build names (trt_builder_config_t.fp32_layers). Each decision is
  * logged at verbose level; a layer's precision is then its tensors' type,
  * which plan files record. */
 #ifndef TRT_PRECISION_H
@@ -28,11 +29,14 @@ typedef struct {
 } trt_precision_report_t;
 
 /* Rewrites `network` (shapes inferred, passes run) for FP16 where
- * `can_run_fp16` allows; `report` may be NULL. The network stays
+ * `can_run_fp16` allows, except the layers `fp32_layers` names ("a,b,...":
+ * a layer's name, or one of the names a fusion joined with " + "; NULL:
+ * none); `report` may be NULL. The network stays
  * topologically sorted and shape-consistent. `log`: each layer's precision
  * at verbose level and a summary at info level. */
 trt_status_t trt_network_lower_to_fp16(trt_network_t *network, trt_fp16_capability_fn can_run_fp16,
-                                       void *user_data, bool log, trt_precision_report_t *report);
+                                       void *user_data, const char *fp32_layers, bool log,
+                                       trt_precision_report_t *report);
 
 /* Whether input `input` of a layer of `type` carries values that follow
  * the layer's precision (false also for types that never run FP16). */

@@ -47,6 +47,7 @@ typedef struct {
   const char *calib_path;
   const char *export_dir;
   const char *no_fusion; /* optimizer passes to switch off */
+  char fp32_layers[4096]; /* --layerPrecisions, as trt_builder_config_t.fp32_layers */
   const char *output_names[GIEXEC_MAX_ENTRIES];
   int nb_output_names;
   named_value_t shapes[GIEXEC_MAX_ENTRIES];
@@ -116,6 +117,7 @@ static int handle_load_inputs(giexec_options_t *options, const char *value);
 static int handle_backend(giexec_options_t *options, const char *value);
 static int handle_device(giexec_options_t *options, const char *value);
 static int handle_threads(giexec_options_t *options, const char *value);
+static int handle_layer_precisions(giexec_options_t *options, const char *value);
 
 #define MEMBER(name) offsetof(giexec_options_t, name)
 
@@ -182,6 +184,8 @@ static const option_spec_t option_specs[] = {
    "print per-layer times after the timed runs"},
   {"exportTimes", OPTION_PATH, MEMBER(export_times_path), 0, NULL, true, "<file.json>",
    "GPU: write every timed run's times as JSON"},
+  {"layerPrecisions", OPTION_CUSTOM, 0, 0, handle_layer_precisions, true, "<name:fp32,...>",
+   "with --fp16: keep these layers (names in the model) in FP32"},
   {"noFusion", OPTION_PATH, MEMBER(no_fusion), 0, NULL, true, "<pass,...>",
    "switch optimizer passes off (names as --verbose logs them, or all)"},
   {"verbose", OPTION_SWITCH, MEMBER(verbose), 0, NULL, false, NULL,
@@ -307,6 +311,32 @@ static int handle_threads(giexec_options_t *options, const char *value) {
   if (!parse_int(value, &options->threads) || options->threads < 0)
     return usage_error("--threads: '%s' is not a thread count (0: automatic)", value);
   options->threads_given = true;
+  return 0;
+}
+
+static int handle_layer_precisions(giexec_options_t *options, const char *value) {
+  size_t used = strlen(options->fp32_layers);
+  for (const char *entry = value; *entry;) {
+    size_t length = strcspn(entry, ",");
+    const char *colon = memchr(entry, ':', length);
+    if (!colon || colon == entry || (size_t)(entry + length - colon - 1) != 4 ||
+        strncmp(colon + 1, "fp32", 4) != 0)
+      return usage_error("--layerPrecisions: '%.*s' is not name:fp32 (layers run FP16 wherever "
+                         "they can; fp32 keeps one in FP32)",
+                         (int)length, entry);
+    size_t name = (size_t)(colon - entry);
+    if (used + name + 2 > sizeof(options->fp32_layers))
+      return usage_error("--layerPrecisions: at most %zu characters of names",
+                         sizeof(options->fp32_layers) - 1);
+    if (used > 0)
+      options->fp32_layers[used++] = ',';
+    memcpy(options->fp32_layers + used, entry, name);
+    used += name;
+    options->fp32_layers[used] = '\0';
+    entry += length;
+    if (*entry == ',')
+      entry++;
+  }
   return 0;
 }
 
@@ -697,6 +727,7 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
   config.workspace = (size_t)options->workspace_mib << 20;
   config.allow_lossy_tactics = options->allow_lossy_tactics;
   config.linear_formats_only = options->linear_formats;
+  config.fp32_layers = options->fp32_layers[0] ? options->fp32_layers : NULL;
   config.allow_tf32 = options->allow_tf32;
   config.precision = options->half2 ? TRT_PRECISION_FP16 : TRT_PRECISION_FP32;
   config.cpu_threads = options->threads;

@@ -415,8 +415,9 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
   if (!ops->format_weights && trt_timing_cache_lookup(b->cache, key, &cached)) {
     if (commit_tactic(b, l, ops, cached) == TRT_STATUS_OK) {
       b->nb_cached++;
-      trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s): tactic %d (from the timing cache), "
+      trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s, %s %s): tactic %d (from the timing cache), "
               "workspace %.2f MiB", l, network->layers[l].name, layer_type_name(&network->layers[l]),
+              trt_engine_layer_precision(b->engine, l), trt_engine_layer_format(b->engine, l),
               (int)cached, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
       return TRT_STATUS_OK;
     }
@@ -456,8 +457,9 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
   if (status != TRT_STATUS_OK)
     return status;
   layer = &network->layers[l];
-  trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s): tactic %s (%d, %s%s%s), workspace %.2f MiB", l,
-          layer->name, layer_type_name(layer), tactic_name(tactics, count, chosen), (int)chosen,
+  trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s, %s %s): tactic %s (%d, %s%s%s), workspace %.2f MiB",
+          l, layer->name, layer_type_name(layer), trt_engine_layer_precision(b->engine, l),
+          trt_engine_layer_format(b->engine, l), tactic_name(tactics, count, chosen), (int)chosen,
           how, log[0] ? "; " : "", log, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
   return TRT_STATUS_OK;
 }

@@ -108,7 +108,7 @@ static void everything_allowed(void) {
   const float first_weight = ((const float *)net->tensors[w_index].data)[0];
   backend_t backend = {NULL};
   trt_precision_report_t report = {0};
-  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &backend, true, &report));
+  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &backend, NULL, true, &report));
   /* the convolutions, the in-place concat and the pooling run FP16 */
   CHECK(type_of(net, "cat:0") == TRT_DATA_TYPE_FLOAT16);
   CHECK(type_of(net, "pool:0") == TRT_DATA_TYPE_FLOAT16);
@@ -149,7 +149,7 @@ static void view_group_follows_its_fp32_writer(void) {
   if (!net)
     return;
   backend_t backend = {"conv2b"};
-  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &backend, false, NULL));
+  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &backend, NULL, false, NULL));
   CHECK(type_of(net, "cat:0") == TRT_DATA_TYPE_FLOAT32);
   /* the merged conv2a + conv3 writes into the group: FP32, feat with it */
   CHECK(type_of(net, "feat") == TRT_DATA_TYPE_FLOAT32);
@@ -158,6 +158,24 @@ static void view_group_follows_its_fp32_writer(void) {
   CHECK(cast_made(net, input_of(net, "conv2a", 0), TRT_DATA_TYPE_FLOAT32));
   CHECK(input_of(net, "conv2a", 0) == input_of(net, "conv2b", 0)); /* one cast, two readers */
   CHECK(cast_made(net, input_of(net, "pool", 0), TRT_DATA_TYPE_FLOAT16));
+  still_consistent(net);
+  trt_network_destroy(net);
+  trt_engine_destroy(engine);
+}
+
+/* A layer named by the build stays FP32, also inside the layer a fusion
+ * made of it ("conv1 + relu1" for "relu1"); its readers convert. */
+static void layer_kept_fp32_by_name(void) {
+  trt_engine_t *engine = NULL;
+  trt_network_t *net = optimized_copy(&engine);
+  if (!net)
+    return;
+  backend_t backend = {NULL};
+  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &backend, "nothing,relu1", true, NULL));
+  CHECK(type_of(net, "relu1:0") == TRT_DATA_TYPE_FLOAT32);
+  CHECK(input_of(net, "conv1", 1)->type == TRT_DATA_TYPE_FLOAT32);
+  CHECK(cast_made(net, input_of(net, "conv2b", 0), TRT_DATA_TYPE_FLOAT16));
+  CHECK(type_of(net, "cat:0") == TRT_DATA_TYPE_FLOAT16);
   still_consistent(net);
   trt_network_destroy(net);
   trt_engine_destroy(engine);
@@ -261,7 +279,7 @@ static trt_network_t *with_formats(trt_engine_t **engine, const char *linear_onl
   if (!net)
     return NULL;
   backend_t fp16_everywhere = {NULL};
-  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &fp16_everywhere, false, NULL));
+  CHECK_OK(trt_network_lower_to_fp16(net, can_run_fp16, &fp16_everywhere, NULL, false, NULL));
   format_backend_t backend = {linear_only};
   CHECK_OK(trt_network_choose_formats(net, formats_of, &backend, true, report));
   return net;
@@ -371,6 +389,7 @@ int main(void) {
   reformat_before_linear_layer();
   bindings_stay_linear();
   view_group_follows_its_fp32_writer();
+  layer_kept_fp32_by_name();
   cpu_backend();
   return test_finish("test_precision");
 }

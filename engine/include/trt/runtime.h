@@ -64,6 +64,12 @@ typedef struct {
    * layout; engine/formats.h). For comparisons and workarounds. Plan files
    * store it. */
   bool linear_formats_only;
+  /* FP16: layers kept in FP32 whatever the backend could run, for accuracy
+   * ("name,name,...": a layer's name in the model, which also matches the
+   * fused layer it became part of; NULL: none). Softmax, reductions and
+   * normalizations stay FP32 in any case. Not stored in plans (the plan
+   * records each layer's precision as built). */
+  const char *fp32_layers;
   /* CPU backend, run-time: the most threads a context splits a layer's
    * work across; 0: the cores this process may use. Every context of the
    * process draws its threads from one shared pool, so contexts used at
