@@ -5,10 +5,14 @@
 #include <type_traits>
 
 #include "elementwise.cuh"
+#include "numerics/remainder.h"
+#include "trt/network.h"
 
 namespace {
 
-enum Kind { kAdd = 0, kSub, kMul, kDiv, kPow, kMin, kMax, kPrelu };
+enum Kind { kAdd = 0, kSub, kMul, kDiv, kPow, kMin, kMax, kPrelu, kMod, kFmod };
+static_assert(kFmod == (int)TRT_ELEMENTWISE_FMOD && kPrelu == (int)TRT_ELEMENTWISE_PRELU,
+              "Kind and trt_elementwise_kind_t differ");
 
 /* How the two operands are indexed from the output index i. */
 enum Mode {
@@ -28,6 +32,8 @@ __device__ __forceinline__ float binary(int kind, float a, float b) {
   case kMin: return b < a ? b : a;
   case kMax: return b > a ? b : a;
   case kPrelu: return a < 0.0f ? a * b : a;
+  case kMod: return trt_remainder_f32(a, b, true);
+  case kFmod: return trt_remainder_f32(a, b, false);
   default: return 0.0f;
   }
 }
@@ -62,6 +68,8 @@ template <typename T, typename U> __device__ __forceinline__ T int_binary(int ki
   case kMin: return b < a ? b : a;
   case kMax: return b > a ? b : a;
   case kPrelu: return a < 0 ? (T)((U)a * (U)b) : a;
+  case kMod: return (T)trt_remainder_i64(a, b, true);
+  case kFmod: return (T)trt_remainder_i64(a, b, false);
   default: return 0;
   }
 }

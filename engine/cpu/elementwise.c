@@ -11,6 +11,7 @@
 
 #include "cpu/cpu_layers.h"
 #include "numerics/element.h"
+#include "numerics/remainder.h"
 
 #define ELEMENTWISE_GRAIN 16384
 
@@ -117,6 +118,8 @@ static void elementwise_float_run(trt_elementwise_kind_t kind, const float *pa, 
   case TRT_ELEMENTWISE_MIN: ELEMENTWISE_LOOPS(float, b < a ? b : a); break;
   case TRT_ELEMENTWISE_MAX: ELEMENTWISE_LOOPS(float, b > a ? b : a); break;
   case TRT_ELEMENTWISE_PRELU: ELEMENTWISE_LOOPS(float, a < 0.0f ? a * b : a); break;
+  case TRT_ELEMENTWISE_MOD: ELEMENTWISE_LOOPS(float, trt_remainder_f32(a, b, true)); break;
+  case TRT_ELEMENTWISE_FMOD: ELEMENTWISE_LOOPS(float, trt_remainder_f32(a, b, false)); break;
   default: break;
   }
 }
@@ -159,6 +162,8 @@ DEFINE_INT_HELPERS(int64_t, uint64_t, i64)
     case TRT_ELEMENTWISE_MIN: ELEMENTWISE_LOOPS(T, b < a ? b : a); break;                   \
     case TRT_ELEMENTWISE_MAX: ELEMENTWISE_LOOPS(T, b > a ? b : a); break;                   \
     case TRT_ELEMENTWISE_PRELU: ELEMENTWISE_LOOPS(T, a < 0 ? (T)((U)a * (U)b) : a); break;  \
+    case TRT_ELEMENTWISE_MOD: ELEMENTWISE_LOOPS(T, trt_remainder_##suffix(a, b, true)); break; \
+    case TRT_ELEMENTWISE_FMOD: ELEMENTWISE_LOOPS(T, trt_remainder_##suffix(a, b, false)); break; \
     default: break;                                                                         \
     }                                                                                       \
   }

@@ -8,6 +8,7 @@ static const char *elementwise_kind_name(trt_elementwise_kind_t kind) {
       [TRT_ELEMENTWISE_MUL] = "Mul", [TRT_ELEMENTWISE_DIV] = "Div",
       [TRT_ELEMENTWISE_POW] = "Pow", [TRT_ELEMENTWISE_MIN] = "Min",
       [TRT_ELEMENTWISE_MAX] = "Max", [TRT_ELEMENTWISE_PRELU] = "PRelu",
+      [TRT_ELEMENTWISE_MOD] = "Mod", [TRT_ELEMENTWISE_FMOD] = "Fmod",
   };
   _Static_assert(sizeof(names) / sizeof(names[0]) == TRT_ELEMENTWISE_COUNT,
                  "every elementwise kind needs a name");

@@ -7,6 +7,7 @@
  *   element.h     element i of a buffer of any trt_data_type_t, read and written
  *   cast_rules.h  how Cast converts one element between two types
  *   window.h      the taps of a pooling window that land inside its input
+ *   remainder.h   ONNX Mod's remainder, either sign convention
  *
  * Every header is header-only: static inline functions marked
  * TRT_HOST_DEVICE, plain C11 that nvcc also compiles for the device. They

@@ -54,6 +54,7 @@ trt_onnx_import_t trt_onnx_import_sub;
 trt_onnx_import_t trt_onnx_import_mul;
 trt_onnx_import_t trt_onnx_import_div;
 trt_onnx_import_t trt_onnx_import_pow;
+trt_onnx_import_t trt_onnx_import_mod;
 trt_onnx_import_t trt_onnx_import_prelu;
 trt_onnx_import_t trt_onnx_import_sum;
 trt_onnx_import_t trt_onnx_import_min;

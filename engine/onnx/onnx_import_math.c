@@ -280,6 +280,18 @@ TRT_ONNX_IMPORT_VIA(trt_onnx_import_mul, add_binary, TRT_ELEMENTWISE_MUL)
 TRT_ONNX_IMPORT_VIA(trt_onnx_import_div, add_binary, TRT_ELEMENTWISE_DIV)
 TRT_ONNX_IMPORT_VIA(trt_onnx_import_pow, add_binary, TRT_ELEMENTWISE_POW)
 
+/* Mod (opset 10): the remainder with the divisor's sign, or with fmod = 1
+ * the dividend's (which ONNX requires for floats). */
+trt_status_t trt_onnx_import_mod(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
+  int64_t fmod = 0;
+  trt_status_t status = trt_onnx_attr_int(node, "fmod", 0, &fmod);
+  if (status != TRT_STATUS_OK)
+    return status;
+  if (fmod != 0 && fmod != 1)
+    return trt_error(TRT_STATUS_PARSE_ERROR, "Mod: fmod is %lld, not 0 or 1", (long long)fmod);
+  return add_binary(importer, node, fmod ? TRT_ELEMENTWISE_FMOD : TRT_ELEMENTWISE_MOD);
+}
+
 /* PRelu before opset 7: a 1-D slope of C values applies along axis 1 (the
  * channels), not numpy's last axis; from 7 the slope broadcasts like numpy. */
 trt_status_t trt_onnx_import_prelu(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {

@@ -55,6 +55,7 @@ static const trt_onnx_op_t onnx_ops[] = {
     {"MaxPool", trt_onnx_import_max_pool},
     {"Mean", trt_onnx_import_mean},
     {"Min", trt_onnx_import_min},
+    {"Mod", trt_onnx_import_mod}, /* fmod: the remainder's sign convention */
     {"Mul", trt_onnx_import_mul}, /* opset < 7: broadcast/axis attributes */
     {"Neg", trt_onnx_import_neg},
     {"Not", trt_onnx_import_not},

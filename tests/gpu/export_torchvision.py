@@ -9,7 +9,7 @@ writes OUTDIR/NAME.onnx: by default ResNet-50, MobileNetV2 and GoogLeNet
 (MODELS); `families` exports FAMILIES, one model of each further family the
 benchmark and the GPU suite cover (depthwise 7x7 + LayerNorm + GELU,
 squeeze-excitation, dense concatenation, grouped convolutions, plain 3x3
-stacks, channel shuffle).
+stacks, channel shuffle, attention).
 
 Runs on the GPU machine (torch + torchvision there); existing files are kept.
 """
@@ -45,8 +45,8 @@ FAMILIES = {
     "squeezenet1_1": (lambda: torchvision.models.squeezenet1_1(weights=None),
                       "fire modules (1x1/3x3 concatenation)"),
     "mnasnet1_0": (lambda: torchvision.models.mnasnet1_0(weights=None), "depthwise 5x5"),
-    # vit_b_16 (attention) is left out: its export computes head shapes with
-    # ONNX Mod, which the importer does not take yet.
+    "vit_b_16": (lambda: torchvision.models.vit_b_16(weights=None),
+                 "attention: MatMul, Softmax, LayerNorm, GELU, Mod in shape arithmetic"),
 }
 
 

@@ -319,7 +319,8 @@ static void run_elementwise(const char *label, trt_elementwise_kind_t kind, trt_
 }
 
 static void test_elementwise(void) {
-  static const char *const names[] = {"add", "sub", "mul", "div", "pow", "min", "max", "prelu"};
+  static const char *const names[] = {"add", "sub", "mul", "div", "pow",
+                                      "min", "max", "prelu", "mod", "fmod"};
   const trt_dims_t shapes[][2] = {
       {DIMS(3, 5, 7), DIMS(3, 5, 7)},       {DIMS(2, 3, 5, 7), DIMS(3, 1, 1)},
       {DIMS(4, 6), DIMS(6)},                {DIMS(3, 5), DIMS(1)},

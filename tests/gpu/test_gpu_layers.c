@@ -205,7 +205,8 @@ static void unary_cases(void) {
 }
 
 static void elementwise_cases(void) {
-  static const char *const names[] = {"add", "sub", "mul", "div", "pow", "min", "max", "prelu"};
+  static const char *const names[] = {"add", "sub", "mul", "div", "pow",
+                                      "min", "max", "prelu", "mod", "fmod"};
   for (int kind = 0; kind < TRT_ELEMENTWISE_COUNT; kind++) {
     char name[64];
     snprintf(name, sizeof(name), "elementwise %s broadcast", names[kind]);

@@ -10,7 +10,7 @@
 #include "test_util.h"
 
 static const char *const kind_names[] = {"Add", "Sub", "Mul", "Div", "Pow", "Min", "Max",
-                                         "PRelu"};
+                                         "PRelu", "Mod", "Fmod"};
 
 static double reference_op(trt_elementwise_kind_t kind, double a, double b) {
   switch (kind) {
@@ -22,6 +22,8 @@ static double reference_op(trt_elementwise_kind_t kind, double a, double b) {
   case TRT_ELEMENTWISE_MIN: return a < b ? a : b;
   case TRT_ELEMENTWISE_MAX: return a > b ? a : b;
   case TRT_ELEMENTWISE_PRELU: return a < 0 ? a * b : a;
+  case TRT_ELEMENTWISE_MOD: return a - floor(a / b) * b; /* the divisor's sign */
+  case TRT_ELEMENTWISE_FMOD: return fmod(a, b);
   default: return NAN;
   }
 }
@@ -65,7 +67,8 @@ static void test_float_case(const char *label, const trt_dims_t *a_dims, const t
     bool pow_kind = kind == TRT_ELEMENTWISE_POW;
     float *a = test_random_floats(&rng, a_count, pow_kind ? 0.1f : -3.0f, 3.0f);
     float *b = test_random_floats(&rng, b_count, pow_kind ? -2.0f : -3.0f, 3.0f);
-    if (kind == TRT_ELEMENTWISE_DIV) /* keep divisors away from zero */
+    if (kind == TRT_ELEMENTWISE_DIV || kind == TRT_ELEMENTWISE_MOD ||
+        kind == TRT_ELEMENTWISE_FMOD) /* keep divisors away from zero */
       for (int64_t i = 0; i < b_count; i++)
         b[i] = b[i] < 0 ? b[i] - 0.5f : b[i] + 0.5f;
 
@@ -135,6 +138,9 @@ static int64_t reference_int(trt_elementwise_kind_t kind, int64_t a, int64_t b) 
   case TRT_ELEMENTWISE_MIN: return a < b ? a : b;
   case TRT_ELEMENTWISE_MAX: return a > b ? a : b;
   case TRT_ELEMENTWISE_PRELU: return a < 0 ? a * b : a;
+  /* remainders: 0 for divisors 0 and -1 (no trap) */
+  case TRT_ELEMENTWISE_MOD: return b == 0 || b == -1 ? 0 : ((a % b) + b) % b;
+  case TRT_ELEMENTWISE_FMOD: return b == 0 || b == -1 ? 0 : a % b;
   default: return 0;
   }
 }

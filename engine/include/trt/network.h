@@ -196,6 +196,8 @@ typedef enum {
   TRT_ELEMENTWISE_MIN,
   TRT_ELEMENTWISE_MAX,
   TRT_ELEMENTWISE_PRELU, /* a < 0 ? a * b : a */
+  TRT_ELEMENTWISE_MOD,   /* remainder with the divisor's sign (ONNX Mod, fmod 0) */
+  TRT_ELEMENTWISE_FMOD,  /* remainder with the dividend's sign (ONNX Mod, fmod 1) */
   TRT_ELEMENTWISE_COUNT
 } trt_elementwise_kind_t;
 
