@@ -16,6 +16,9 @@
 
 #define TIMING_WARMUP_RUNS 2
 #define TIMING_RUNS 7
+/* Launches per timing sample: the layer's graph replayed this many times
+ * back to back, so that one launch's latency does not dominate short layers. */
+#define TIMING_LAUNCHES 10
 #define NOISE_COUNT (1 << 20)
 
 typedef struct {
@@ -219,9 +222,38 @@ static trt_status_t layer_copy_upload(builder_t *b, layer_copy_t *copy) {
   return TRT_STATUS_OK;
 }
 
-/* Runs the copied layer with `tactic` and measures it (median of
- * TIMING_RUNS after TIMING_WARMUP_RUNS). UNSUPPORTED when the tactic needs
- * more workspace than the limit. */
+/* The layer's launches captured in a CUDA graph, as contexts replay whole
+ * engines by default; NULL when the family's enqueue cannot be captured
+ * (the layer is then timed eagerly). Warm-up runs come first: libraries
+ * allocate lazily, which a capture must not see. */
+static cudaGraphExec_t capture_layer(builder_t *b, const trt_cuda_layer_ops_t *ops, void *state,
+                                     const layer_copy_t *copy, int32_t tactic,
+                                     const void **inputs, void **outputs) {
+  cudaGraphExec_t exec = NULL;
+  cudaGraph_t graph = NULL;
+  trt_cuda_capture_lock();
+  if (cudaStreamBeginCapture(b->env.stream, cudaStreamCaptureModeThreadLocal) == cudaSuccess) {
+    trt_status_t status =
+        ops->enqueue(state, copy->network, copy->layer, tactic, inputs, outputs, &b->env);
+    if (cudaStreamEndCapture(b->env.stream, &graph) == cudaSuccess && graph &&
+        status == TRT_STATUS_OK && cudaGraphInstantiate(&exec, graph, 0) != cudaSuccess)
+      exec = NULL;
+  }
+  trt_cuda_capture_unlock();
+  if (graph)
+    (void)cudaGraphDestroy(graph);
+  /* a failed capture leaves errors that are not the layer's */
+  (void)cudaGetLastError();
+  trt_error_clear();
+  return exec;
+}
+
+/* Runs the copied layer with `tactic` and measures it: the median of
+ * TIMING_RUNS samples after TIMING_WARMUP_RUNS, each sample the mean of
+ * TIMING_LAUNCHES back-to-back launches of the layer's CUDA graph (GPU time
+ * as engines replay it, not the host's launch cost; eager launches when
+ * the layer cannot be captured). UNSUPPORTED when the tactic needs more
+ * workspace than the limit. */
 static trt_status_t time_tactic(builder_t *b, const trt_network_t *network,
                                 const trt_layer_t *layer, const trt_cuda_layer_ops_t *ops,
                                 int32_t tactic, float *milliseconds, size_t *workspace) {
@@ -258,21 +290,42 @@ static trt_status_t time_tactic(builder_t *b, const trt_network_t *network,
     for (int o = 0; o < copy.layer->nb_outputs; o++)
       outputs[o] = copy.addresses[copy.layer->outputs[o]];
   }
-  float samples[TIMING_RUNS];
-  for (int run = 0; status == TRT_STATUS_OK && run < TIMING_WARMUP_RUNS + TIMING_RUNS; run++) {
-    cudaError_t error = cudaEventRecord(b->start, b->env.stream);
-    if (error == cudaSuccess) {
-      status = ops->enqueue(state, copy.network, copy.layer, tactic, inputs, outputs, &b->env);
-      if (status != TRT_STATUS_OK)
-        break;
-      error = cudaEventRecord(b->stop, b->env.stream);
-    }
-    if (error == cudaSuccess)
-      error = cudaEventSynchronize(b->stop);
-    if (error == cudaSuccess && run >= TIMING_WARMUP_RUNS)
-      error = cudaEventElapsedTime(&samples[run - TIMING_WARMUP_RUNS], b->start, b->stop);
+  for (int run = 0; status == TRT_STATUS_OK && run < TIMING_WARMUP_RUNS; run++)
+    status = ops->enqueue(state, copy.network, copy.layer, tactic, inputs, outputs, &b->env);
+  if (status == TRT_STATUS_OK) {
+    cudaError_t error = cudaStreamSynchronize(b->env.stream);
     if (error != cudaSuccess)
       status = trt_error(TRT_STATUS_CUDA_ERROR, "timing run: %s", cudaGetErrorString(error));
+  }
+  cudaGraphExec_t graph =
+      status == TRT_STATUS_OK ? capture_layer(b, ops, state, &copy, tactic, inputs, outputs) : NULL;
+  float samples[TIMING_RUNS];
+  for (int run = 0; status == TRT_STATUS_OK && run < TIMING_RUNS; run++) {
+    cudaError_t error = cudaEventRecord(b->start, b->env.stream);
+    for (int launch = 0; error == cudaSuccess && status == TRT_STATUS_OK && launch < TIMING_LAUNCHES;
+         launch++) {
+      if (graph)
+        error = cudaGraphLaunch(graph, b->env.stream);
+      else
+        status = ops->enqueue(state, copy.network, copy.layer, tactic, inputs, outputs, &b->env);
+    }
+    if (status != TRT_STATUS_OK)
+      break;
+    if (error == cudaSuccess)
+      error = cudaEventRecord(b->stop, b->env.stream);
+    if (error == cudaSuccess)
+      error = cudaEventSynchronize(b->stop);
+    if (error == cudaSuccess)
+      error = cudaEventElapsedTime(&samples[run], b->start, b->stop);
+    if (error == cudaSuccess)
+      samples[run] /= TIMING_LAUNCHES;
+    if (error != cudaSuccess)
+      status = trt_error(TRT_STATUS_CUDA_ERROR, "timing run: %s", cudaGetErrorString(error));
+  }
+  if (graph) {
+    trt_cuda_capture_lock(); /* may free memory: never during another capture */
+    (void)cudaGraphExecDestroy(graph);
+    trt_cuda_capture_unlock();
   }
   if (status == TRT_STATUS_OK) {
     qsort(samples, TIMING_RUNS, sizeof(float), trt_cuda_compare_floats);
