@@ -190,6 +190,55 @@ static bool reference_is_zero(const trt_engine_t *engine, int batch,
   return count > 0;
 }
 
+/* Greedy CTC decoding of item n of a (N, steps, classes) float32 output:
+ * the classes written to `out` (at most `size`), their count returned. */
+static size_t ctc_decode(const float *scores, int64_t steps, int64_t classes, int *out,
+                         size_t size) {
+  size_t count = 0;
+  int previous = 0;
+  for (int64_t t = 0; t < steps; t++) {
+    const float *row = scores + t * classes;
+    int best = 0;
+    for (int64_t c = 1; c < classes; c++)
+      if (row[c] > row[best])
+        best = (int)c;
+    if (best != 0 && best != previous && count < size)
+      out[count++] = best;
+    previous = best;
+  }
+  return count;
+}
+
+/* Whether every item of rank-3 float32 output `b` decodes to the same CTC
+ * sequence on both sides; `detail` says where they part. */
+static bool ctc_sequences_equal(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
+                                const gpu_bindings_t *expected, int b, char *detail,
+                                size_t size) {
+  trt_dims_t dims = trt_engine_binding_dims(engine, b);
+  if (dims.nb_dims != 3 || trt_engine_binding_type(engine, b) != TRT_DATA_TYPE_FLOAT32 ||
+      dims.d[2] < 2)
+    return true;
+  enum { MAX_DECODED = 1024 };
+  int got[MAX_DECODED], wanted[MAX_DECODED];
+  const int64_t items = trt_engine_binding_has_batch(engine, b) ? batch : dims.d[0];
+  for (int64_t n = 0; n < items; n++) {
+    const int64_t offset = n * dims.d[1] * dims.d[2];
+    size_t a = ctc_decode((const float *)actual->host[b] + offset, dims.d[1], dims.d[2], got,
+                          MAX_DECODED);
+    size_t e = ctc_decode((const float *)expected->host[b] + offset, dims.d[1], dims.d[2], wanted,
+                          MAX_DECODED);
+    size_t same = 0;
+    while (same < a && same < e && got[same] == wanted[same])
+      same++;
+    if (a != e || same < a) {
+      snprintf(detail, size, "; CTC sequences of %s item %lld differ at %zu (%zu vs %zu classes)",
+               trt_engine_binding_name(engine, b), (long long)n, same, a, e);
+      return false;
+    }
+  }
+  return true;
+}
+
 /* Judges every output: returns true when all pass; `message` gets the
  * worst output's error, relative to its own limit. */
 static bool judge_outputs(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
@@ -217,6 +266,13 @@ static bool judge_outputs(const trt_engine_t *engine, int batch, const gpu_bindi
       }
     }
     bool ok = error <= limit;
+    char ctc[200] = "";
+    if (options && options->ctc_sequences &&
+        !ctc_sequences_equal(engine, batch, actual, expected, b, ctc, sizeof ctc)) {
+      ok = false;
+      error = INFINITY; /* reported first, whatever the other outputs' errors */
+      snprintf(why, sizeof(why), "%s", ctc);
+    }
     if (reference_is_zero(engine, batch, expected, b)) {
       ok = false;
       snprintf(why, sizeof(why), " (the CPU reference is all zeros: no signal to compare)");

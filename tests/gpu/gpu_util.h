@@ -65,6 +65,11 @@ typedef struct {
   const char *softmax_logits[GPU_MAX_SOFTMAX_PAIRS];
   /* The CUDA engine's precision (FP32 by default; the CPU is always FP32). */
   trt_precision_t cuda_precision;
+  /* Outputs of rank 3 (N, steps, classes: a recognizer's per-step class
+   * scores) must also decode to the same sequences: greedy CTC (each step's
+   * best class, repeats merged, class 0 the blank), the strings an OCR
+   * pipeline would print. */
+  bool ctc_sequences;
 } gpu_compare_options_t;
 
 bool gpu_compare_backends_ex(const char *name, const trt_network_t *network, int max_batch,

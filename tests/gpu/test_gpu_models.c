@@ -1,6 +1,6 @@
 /* Whole models on the GPU against the CPU backend.
  *
- *   test_gpu_models [--tolerance=1e-4] [--batch=N] [--precision=fp16] MODEL...
+ *   test_gpu_models [--tolerance=1e-4] [--batch=N] [--precision=fp16] [--ctc] MODEL...
  *
  * MODEL is model.onnx[:input=1x3x224x224[:data.bin]] (an input's dims fixed
  * when the model leaves them dynamic; the first dimension -1 keeps it as
@@ -14,7 +14,9 @@
  * difference into a visible one. The logits are held to the tolerance, the
  * probabilities to the tolerance plus what the logits' difference explains
  * (gpu_util.h). --precision=fp16 builds the CUDA engine in FP16 (against
- * the CPU in FP32; give a tolerance such as 1e-2). Exits 77 without a GPU. */
+ * the CPU in FP32; give a tolerance such as 1e-2). --ctc: outputs of rank 3
+ * (a text recognizer's per-step class scores) must also decode to the same
+ * strings (greedy CTC, gpu_util.h). Exits 77 without a GPU. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,7 @@ int main(int argc, char **argv) {
   double tolerance = 1e-4;
   int batch = 1, failed = 0, run = 0;
   trt_precision_t precision = TRT_PRECISION_FP32;
+  bool ctc = false;
   gpu_require();
   trt_set_log_level(TRT_SEVERITY_WARNING);
   for (int i = 1; i < argc; i++) {
@@ -105,10 +108,14 @@ int main(int argc, char **argv) {
       precision = TRT_PRECISION_FP16;
       continue;
     }
+    if (strcmp(argv[i], "--ctc") == 0) {
+      ctc = true;
+      continue;
+    }
     trt_network_t *network = trt_network_create();
     run++;
     char input_file[4096];
-    gpu_compare_options_t options = {.cuda_precision = precision};
+    gpu_compare_options_t options = {.cuda_precision = precision, .ctc_sequences = ctc};
     bool ok = load(argv[i], network, input_file, sizeof(input_file));
     if (ok) {
       options.input_file = input_file[0] ? input_file : NULL;
