@@ -67,18 +67,6 @@ static int64_t max64(int64_t a, int64_t b) {
   return a > b ? a : b;
 }
 
-/* A tensor's element strides: a view's are its parent's packed strides. */
-static void tensor_strides(const trt_network_t *network, const trt_tensor_t *tensor,
-                           int64_t *strides) {
-  const trt_dims_t *dims =
-      tensor->view_parent >= 0 ? &network->tensors[tensor->view_parent].dims : &tensor->dims;
-  int64_t stride = 1;
-  for (int d = dims->nb_dims - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= dims->d[d];
-  }
-}
-
 /* The largest power of two (at most 16) dividing `elements` floats' bytes. */
 static uint32_t alignment_of(int64_t elements) {
   const uint64_t bytes = (uint64_t)elements * sizeof(float);
@@ -176,9 +164,9 @@ static trt_status_t analyze_matmul(const trt_network_t *network, const trt_layer
   if (ra < 1 || rb < 1)
     return trt_error(TRT_STATUS_SHAPE_ERROR, "operands must have rank >= 1");
   int64_t as[TRT_MAX_DIMS], bs[TRT_MAX_DIMS], ys[TRT_MAX_DIMS];
-  tensor_strides(network, a, as);
-  tensor_strides(network, b, bs);
-  tensor_strides(network, y, ys);
+  trt_tensor_strides(network, a, as);
+  trt_tensor_strides(network, b, bs);
+  trt_tensor_strides(network, y, ys);
   g->m = ra > 1 ? a->dims.d[ra - 2] : 1;
   g->k = a->dims.d[ra - 1];
   g->n = rb > 1 ? b->dims.d[rb - 1] : 1;
@@ -232,9 +220,9 @@ static trt_status_t analyze_gemm(const trt_network_t *network, const trt_layer_t
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "bad activation %d",
                      (int)params->activation.kind);
   int64_t as[TRT_MAX_DIMS], bs[TRT_MAX_DIMS], ys[TRT_MAX_DIMS];
-  tensor_strides(network, a, as);
-  tensor_strides(network, b, bs);
-  tensor_strides(network, y, ys);
+  trt_tensor_strides(network, a, as);
+  trt_tensor_strides(network, b, bs);
+  trt_tensor_strides(network, y, ys);
   g->m = y->dims.d[0];
   g->n = y->dims.d[1];
   g->trans_a = params->transpose_a;
@@ -256,7 +244,7 @@ static trt_status_t analyze_gemm(const trt_network_t *network, const trt_layer_t
     /* As the CPU reference broadcasts C (cpu/matmul.c). */
     const trt_dims_t *cd = &c->dims;
     int64_t cs[TRT_MAX_DIMS];
-    tensor_strides(network, c, cs);
+    trt_tensor_strides(network, c, cs);
     g->has_c = true;
     g->c_is_bias = params->beta == 1.0f && cd->nb_dims >= 1 && cd->d[cd->nb_dims - 1] == g->n &&
                    trt_dims_volume(cd) == g->n;
