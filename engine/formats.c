@@ -24,12 +24,9 @@
 
 const char *trt_tensor_format_name(trt_tensor_format_t format) {
   switch (format) {
-  case TRT_FORMAT_LINEAR:
-    return "linear";
-  case TRT_FORMAT_CHANNELS_LAST:
-    return "nhwc";
-  default:
-    return "?";
+  case TRT_FORMAT_LINEAR: return "linear";
+  case TRT_FORMAT_CHANNELS_LAST: return "nhwc";
+  default: return "?";
   }
 }
 
@@ -72,8 +69,8 @@ static const char *disqualifies(const trt_network_t *network, int t) {
     return "not rank 4";
   if (tensor->type != TRT_DATA_TYPE_FLOAT16)
     return "not float16";
-  if (tensor->view_parent >= 0 && (tensor->view_axis != 1 ||
-                                   network->tensors[tensor->view_parent].view_parent >= 0))
+  if (tensor->view_parent >= 0 &&
+      (tensor->view_axis != 1 || network->tensors[tensor->view_parent].view_parent >= 0))
     return "a view along other dims than the channels, or of a view";
   return NULL;
 }
@@ -178,8 +175,8 @@ static trt_status_t linearize_layer(formats_t *f, int l) {
     network->layers[l].outputs[o] = written;
     network->tensors[written].producer = l;
     trt_cast_params_t params = {.to = network->tensors[t].type};
-    if (trt_network_append_layer(network, TRT_LAYER_CAST, network->tensors[t].name, &written, 1,
-                                 &t, 1, &params) < 0)
+    if (trt_network_append_layer(network, TRT_LAYER_CAST, network->tensors[t].name, &written, 1, &t,
+                                 1, &params) < 0)
       return trt_error_prefix(TRT_STATUS_INTERNAL_ERROR, "formats: ");
     f->report.reformats++;
   }
@@ -240,7 +237,8 @@ static void detach_conv_views(formats_t *f) {
     if (layer->type != TRT_LAYER_CONCAT || !params->in_place)
       continue;
     for (int i = 0; i < layer->nb_inputs; i++)
-      if (layer->inputs[i] >= 0 && network->tensors[layer->inputs[i]].view_parent != layer->outputs[0])
+      if (layer->inputs[i] >= 0 &&
+          network->tensors[layer->inputs[i]].view_parent != layer->outputs[0])
         params->in_place = false;
   }
 }
@@ -258,9 +256,8 @@ static void log_groups(const formats_t *f, bool *chosen) {
 
 trt_status_t trt_network_choose_formats(trt_network_t *network, trt_layer_formats_fn formats_of,
                                         void *user_data, bool log, trt_format_report_t *report) {
-  formats_t f = {.network = network,
-                 .nb_tensors = network->nb_tensors,
-                 .nb_layers = network->nb_layers};
+  formats_t f = {
+      .network = network, .nb_tensors = network->nb_tensors, .nb_layers = network->nb_layers};
   const size_t tensors = (size_t)f.nb_tensors + 1, layers = (size_t)f.nb_layers + 1;
   f.kind = calloc(layers, sizeof *f.kind);
   f.parent = calloc(tensors, sizeof *f.parent);
