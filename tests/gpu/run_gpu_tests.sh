@@ -7,6 +7,9 @@
 # STEPs (default: all, in this order): layers plan fp16 threads models families
 # conformance bench. `families`: one torchvision model per further family
 # (export_torchvision.py FAMILIES), FP32 and FP16 against the CPU.
+# `bench-families` (not in the default list: it takes longer than one call
+# of the GPU machine allows beside the rest): the benchmark on those
+# families, OUTDIR/bench_families.md.
 # Writes OUTDIR/tests.log (every test's output), OUTDIR/bench.md and
 # OUTDIR/bench.log (the benchmark), OUTDIR/summary.txt (the table printed
 # last). Set TRT_GPU_BUNDLE to use a bundle elsewhere (default
@@ -16,7 +19,7 @@
 # is SKIPPED with the reason.
 set -uo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench]..." >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench|bench-families]..." >&2; exit 2; }
 outdir="$1"
 shift
 steps=("$@")
@@ -154,6 +157,16 @@ for step in "${steps[@]}"; do
         --models "$models" --out "$outdir/bench.md" --log "$outdir/bench.log" ${TRT_BENCH_ARGS:-}
     else
       skip bench "no exported models"
+    fi
+    ;;
+  bench-families)
+    if run export_families python3 "$root/tests/gpu/export_torchvision.py" "$models" families; then
+      families="$(python3 -c "import sys; sys.path.insert(0, '$root/tests/gpu')
+from export_torchvision import FAMILIES; print(','.join(FAMILIES))")"
+      # shellcheck disable=SC2086 # TRT_BENCH_ARGS is a list of arguments
+      run bench_families python3 "$root/bench/gpu_vs_pytorch.py" --giexec "$bin/giexec" \
+        --models "$models" --only "$families" --out "$outdir/bench_families.md" \
+        --log "$outdir/bench_families.log" ${TRT_BENCH_ARGS:-}
     fi
     ;;
   *) echo "unknown step '$step'" >&2; exit 2 ;;
