@@ -20,7 +20,8 @@ cd "$root"
 
 nvcc_path="$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)"
 [[ -x "$nvcc_path" ]] || { echo "build-gpu: nvcc not found (PATH or /usr/local/cuda)" >&2; exit 1; }
-export PATH="$(dirname "$nvcc_path"):$PATH"
+nvcc_dir="$(dirname "$nvcc_path")"
+export PATH="$nvcc_dir:$PATH"
 
 if [[ ! -f "$build/build.ninja" ]]; then
   meson setup "$build" -Dcuda=enabled -Dgstreamer=disabled -Dtests=true -Dbuildtype=release \

@@ -153,6 +153,7 @@ for step in "${steps[@]}"; do
   bench)
     export_models
     if have_torchvision; then
+      # shellcheck disable=SC2086 # TRT_BENCH_ARGS is a list of arguments
       run bench python3 "$root/bench/gpu_vs_pytorch.py" --giexec "$bin/giexec" \
         --models "$models" --out "$outdir/bench.md" --log "$outdir/bench.log" ${TRT_BENCH_ARGS:-}
     else
