@@ -55,6 +55,11 @@ static void unite(int *parent, int a, int b) {
     parent[a < b ? b : a] = a < b ? a : b;
 }
 
+/* Operand k of a layer: its inputs, then its outputs. */
+static int operand(const trt_layer_t *layer, int k) {
+  return k < layer->nb_inputs ? layer->inputs[k] : layer->outputs[k - layer->nb_inputs];
+}
+
 /* A tensor whose format matters (an activation whose two layouts differ). */
 static bool matters(const trt_network_t *network, int t) {
   return t >= 0 && !network->tensors[t].data && !trt_tensor_format_free(&network->tensors[t]);
@@ -102,7 +107,7 @@ static void choose_groups(formats_t *f) {
       continue;
     int anchor = -1;
     for (int k = 0; k < layer->nb_inputs + layer->nb_outputs; k++) {
-      int t = k < layer->nb_inputs ? layer->inputs[k] : layer->outputs[k - layer->nb_inputs];
+      int t = operand(layer, k);
       if (!matters(network, t))
         continue;
       if (anchor < 0)
@@ -110,8 +115,17 @@ static void choose_groups(formats_t *f) {
       else
         unite(f->parent, anchor, t);
     }
-    if (anchor >= 0 && layer->type == TRT_LAYER_CONVOLUTION)
-      f->has_conv[find(f->parent, anchor)] = true;
+  }
+  /* after every union: a root found earlier may have joined another group */
+  for (int l = 0; l < f->nb_layers; l++) {
+    const trt_layer_t *layer = &network->layers[l];
+    if (f->kind[l] != TRT_LAYER_FORMATS_SAME || layer->type != TRT_LAYER_CONVOLUTION)
+      continue;
+    for (int k = 0; k < layer->nb_inputs + layer->nb_outputs; k++) {
+      int t = operand(layer, k);
+      if (matters(network, t))
+        f->has_conv[find(f->parent, t)] = true;
+    }
   }
   for (int t = 0; t < f->nb_tensors; t++) {
     if (network->tensors[t].data)

@@ -347,6 +347,45 @@ static void channels_last_view_layout(void) {
   trt_network_destroy(net);
 }
 
+/* A group's root (its smallest tensor index) can change after the
+ * convolution in it was seen: tensor "gate" is made first but written last,
+ * so the relu's union moves the root of the convolution's group to it. The
+ * group still counts as one with a convolution. */
+static void group_root_changes_after_the_convolution(void) {
+  trt_network_t *net = trt_network_create();
+  trt_dims_t dims = dims4(1, 8, 4, 4), w_dims = dims4(8, 8, 1, 1);
+  int x = trt_network_add_input(net, "x16", TRT_DATA_TYPE_FLOAT16, &dims);
+  int gate = trt_network_add_tensor(net, "gate", TRT_DATA_TYPE_FLOAT16, NULL);
+  int copy = trt_network_add_tensor(net, "copy", TRT_DATA_TYPE_FLOAT16, NULL);
+  int conv = trt_network_add_tensor(net, "conv", TRT_DATA_TYPE_FLOAT16, NULL);
+  int y = trt_network_add_tensor(net, "y", TRT_DATA_TYPE_FLOAT16, NULL);
+  uint16_t weights[64];
+  for (int i = 0; i < 64; i++)
+    weights[i] = i % 9 == 0 ? 0x3c00 : 0;
+  int w = trt_network_add_constant(net, "w16", TRT_DATA_TYPE_FLOAT16, &w_dims, weights);
+  trt_cast_params_t same = {.to = TRT_DATA_TYPE_FLOAT16};
+  trt_convolution_params_t params = {.nb_spatial = 2, .group = 1,
+                                     .kernel = {1, 1}, .stride = {1, 1}, .dilation = {1, 1}};
+  trt_unary_params_t relu = {.op = {.kind = TRT_ACTIVATION_RELU}};
+  int conv_inputs[] = {copy, w};
+  CHECK(trt_network_append_layer(net, TRT_LAYER_CAST, "in", &x, 1, &copy, 1, &same) >= 0);
+  CHECK(trt_network_append_layer(net, TRT_LAYER_CONVOLUTION, "conv", conv_inputs, 2, &conv, 1,
+                                 &params) >= 0);
+  CHECK(trt_network_append_layer(net, TRT_LAYER_UNARY, "relu", &conv, 1, &gate, 1, &relu) >= 0);
+  CHECK(trt_network_append_layer(net, TRT_LAYER_CAST, "out", &gate, 1, &y, 1, &same) >= 0);
+  CHECK_OK(trt_network_mark_output(net, y));
+  CHECK_OK(trt_network_infer_shapes(net));
+  format_backend_t backend = {NULL};
+  trt_format_report_t report = {0};
+  CHECK_OK(trt_network_choose_formats(net, formats_of, &backend, false, &report));
+  CHECK(report.groups == 1);
+  CHECK(format_of(net, "gate") == TRT_FORMAT_CHANNELS_LAST &&
+        format_of(net, "conv") == TRT_FORMAT_CHANNELS_LAST &&
+        format_of(net, "copy") == TRT_FORMAT_CHANNELS_LAST);
+  CHECK(format_of(net, "x16") == TRT_FORMAT_LINEAR && format_of(net, "y") == TRT_FORMAT_LINEAR);
+  trt_network_destroy(net);
+}
+
 /* A layer that reads only linear tensors in the middle of the group reads a
  * linear copy made by one reformat. */
 static void reformat_before_linear_layer(void) {
@@ -386,6 +425,7 @@ int main(void) {
   everything_allowed();
   channels_last_group();
   channels_last_view_layout();
+  group_root_changes_after_the_convolution();
   reformat_before_linear_layer();
   bindings_stay_linear();
   view_group_follows_its_fp32_writer();
