@@ -6,6 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numerics/element.h"
+
+static bool is_float_type(trt_data_type_t type) {
+  return type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_FLOAT16 ||
+         type == TRT_DATA_TYPE_FLOAT64;
+}
+
 void gpu_require(void) {
   int count = 0;
   if (trt_cuda_device_count(&count) != TRT_STATUS_OK) {
@@ -66,8 +73,9 @@ void gpu_bindings_fill_inputs(const trt_engine_t *engine, gpu_bindings_t *bindin
     size_t count = bindings->max_bytes[b] / trt_data_type_size(type);
     for (size_t i = 0; i < count; i++) {
       uint64_t r = next_random(&state);
-      if (type == TRT_DATA_TYPE_FLOAT32)
-        ((float *)bindings->host[b])[i] = (float)((double)(r >> 11) / 9007199254740992.0 * 2 - 1);
+      if (is_float_type(type))
+        trt_element_store_double(bindings->host[b], type, (int64_t)i,
+                                 (double)(r >> 11) / 9007199254740992.0 * 2 - 1);
       else if (type == TRT_DATA_TYPE_BOOL)
         ((uint8_t *)bindings->host[b])[i] = (uint8_t)(r & 1);
     }
@@ -110,17 +118,9 @@ trt_status_t gpu_run_host(const trt_engine_t *engine, trt_context_t *context, in
   return status;
 }
 
+/* Element i of any binding type as a double (float16 included). */
 static double element(trt_data_type_t type, const void *data, size_t i) {
-  switch (type) {
-  case TRT_DATA_TYPE_FLOAT32: return ((const float *)data)[i];
-  case TRT_DATA_TYPE_FLOAT64: return ((const double *)data)[i];
-  case TRT_DATA_TYPE_INT8: return ((const int8_t *)data)[i];
-  case TRT_DATA_TYPE_UINT8: return ((const uint8_t *)data)[i];
-  case TRT_DATA_TYPE_BOOL: return ((const uint8_t *)data)[i] != 0;
-  case TRT_DATA_TYPE_INT32: return ((const int32_t *)data)[i];
-  case TRT_DATA_TYPE_INT64: return (double)((const int64_t *)data)[i];
-  default: return 0;
-  }
+  return trt_element_as_double(data, type, (int64_t)i);
 }
 
 /* Relative L2 error of output binding `b` (INFINITY when integers or bools
@@ -128,7 +128,7 @@ static double element(trt_data_type_t type, const void *data, size_t i) {
 static double output_error(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
                            const gpu_bindings_t *expected, int b, double *max_abs) {
   trt_data_type_t type = trt_engine_binding_type(engine, b);
-  bool is_float = type == TRT_DATA_TYPE_FLOAT32 || type == TRT_DATA_TYPE_FLOAT64;
+  bool is_float = is_float_type(type);
   size_t count = binding_bytes(engine, b, batch) / trt_data_type_size(type);
   double diff = 0, norm = 0, largest = 0;
   for (size_t i = 0; i < count; i++) {
@@ -181,7 +181,7 @@ static int binding_named(const trt_engine_t *engine, const char *name) {
 static bool reference_is_zero(const trt_engine_t *engine, int batch,
                               const gpu_bindings_t *expected, int b) {
   trt_data_type_t type = trt_engine_binding_type(engine, b);
-  if (type != TRT_DATA_TYPE_FLOAT32 && type != TRT_DATA_TYPE_FLOAT64)
+  if (!is_float_type(type))
     return false;
   size_t count = binding_bytes(engine, b, batch) / trt_data_type_size(type);
   for (size_t i = 0; i < count; i++)
