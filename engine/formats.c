@@ -141,58 +141,44 @@ static bool channels_last(const formats_t *f, int t) {
   return t >= 0 && f->network->tensors[t].format == TRT_FORMAT_CHANNELS_LAST;
 }
 
-/* A Cast (same type) from `from` to a new tensor named after `base`, in
- * `format`; returns the new tensor or -1. */
-static int reformat_to_new(formats_t *f, int from, int base, trt_tensor_format_t format) {
+/* A reformat: a Cast of tensor `from` into `to`, the same type in another
+ * format, named after `name_of`; false on error. */
+static bool add_reformat(formats_t *f, int from, int to, int name_of) {
   trt_network_t *network = f->network;
-  char name[512];
-  trt_network_unique_name(network, network->tensors[base].name,
-                          format == TRT_FORMAT_LINEAR ? "/linear" : "/channels_last", name,
-                          sizeof(name));
-  trt_dims_t dims = network->tensors[base].dims;
-  int made = trt_network_add_tensor(network, name, network->tensors[base].type, &dims);
-  if (made < 0)
-    return -1;
-  network->tensors[made].format = format;
-  trt_cast_params_t params = {.to = network->tensors[base].type};
-  if (trt_network_append_layer(network, TRT_LAYER_CAST, name, &from, 1, &made, 1, &params) < 0)
-    return -1;
+  trt_cast_params_t params = {.to = network->tensors[from].type};
+  if (trt_network_append_layer(network, TRT_LAYER_CAST, network->tensors[name_of].name, &from, 1,
+                               &to, 1, &params) < 0)
+    return false;
   f->report.reformats++;
-  return made;
+  return true;
 }
 
-/* Step 3 for layer l (LINEAR). */
+/* Step 3 for layer l (LINEAR): each channels-last input read through its
+ * linear twin (one per tensor), each channels-last output written as a
+ * linear tensor reformatted into it. */
 static trt_status_t linearize_layer(formats_t *f, int l) {
   trt_network_t *network = f->network;
-  for (int i = 0; i < network->layers[l].nb_inputs; i++) {
-    int t = network->layers[l].inputs[i];
+  for (int k = 0; k < network->layers[l].nb_inputs + network->layers[l].nb_outputs; k++) {
+    const bool is_input = k < network->layers[l].nb_inputs;
+    int t = operand(&network->layers[l], k);
     if (!channels_last(f, t) || !matters(network, t))
       continue;
-    if (f->twins[t] == 0) {
-      int twin = reformat_to_new(f, t, t, TRT_FORMAT_LINEAR);
-      if (twin < 0)
+    int linear = is_input ? f->twins[t] - 1 : -1;
+    if (linear < 0) {
+      linear = trt_network_add_tensor_like(network, t, network->tensors[t].type, "/linear");
+      bool ok = linear >= 0 &&
+                (is_input ? add_reformat(f, t, linear, linear) : add_reformat(f, linear, t, t));
+      if (!ok)
         return trt_error_prefix(TRT_STATUS_INTERNAL_ERROR, "formats: ");
-      f->twins[t] = twin + 1;
+      if (is_input)
+        f->twins[t] = linear + 1;
     }
-    network->layers[l].inputs[i] = f->twins[t] - 1;
-  }
-  for (int o = 0; o < network->layers[l].nb_outputs; o++) {
-    int t = network->layers[l].outputs[o];
-    if (!channels_last(f, t) || !matters(network, t))
-      continue;
-    char name[512];
-    trt_network_unique_name(network, network->tensors[t].name, "/linear", name, sizeof(name));
-    trt_dims_t dims = network->tensors[t].dims;
-    int written = trt_network_add_tensor(network, name, network->tensors[t].type, &dims);
-    if (written < 0)
-      return trt_error_prefix(TRT_STATUS_INTERNAL_ERROR, "formats: ");
-    network->layers[l].outputs[o] = written;
-    network->tensors[written].producer = l;
-    trt_cast_params_t params = {.to = network->tensors[t].type};
-    if (trt_network_append_layer(network, TRT_LAYER_CAST, network->tensors[t].name, &written, 1, &t,
-                                 1, &params) < 0)
-      return trt_error_prefix(TRT_STATUS_INTERNAL_ERROR, "formats: ");
-    f->report.reformats++;
+    if (is_input) {
+      network->layers[l].inputs[k] = linear;
+    } else {
+      network->layers[l].outputs[k - network->layers[l].nb_inputs] = linear;
+      network->tensors[linear].producer = l;
+    }
   }
   return TRT_STATUS_OK;
 }
@@ -286,16 +272,16 @@ trt_status_t trt_network_choose_formats(trt_network_t *network, trt_layer_format
     f.kind[l] = formats_of(network, &network->layers[l], user_data);
   if (status == TRT_STATUS_OK) {
     choose_groups(&f);
-    for (int t = 0; t < f.nb_tensors; t++)
+    for (int t = 0; t < f.nb_tensors; t++) {
       chosen[t] = find(f.parent, t) == t && f.has_conv[t] && !f.why_linear[t];
+      f.report.groups += chosen[t];
+    }
     for (int t = 0; t < f.nb_tensors; t++) {
       if (network->tensors[t].data || !chosen[find(f.parent, t)])
         continue;
       network->tensors[t].format = TRT_FORMAT_CHANNELS_LAST;
       f.report.channels_last_tensors++;
     }
-    for (int t = 0; t < f.nb_tensors; t++)
-      f.report.groups += chosen[t];
     detach_conv_views(&f);
     if (log)
       log_groups(&f, chosen);

@@ -394,6 +394,14 @@ void trt_network_unique_name(const trt_network_t *network, const char *base, con
     snprintf(name, size, "%s%s%d", base, suffix, k);
 }
 
+int trt_network_add_tensor_like(trt_network_t *network, int like, trt_data_type_t type,
+                                const char *suffix) {
+  char name[512];
+  trt_network_unique_name(network, network->tensors[like].name, suffix, name, sizeof(name));
+  trt_dims_t dims = network->tensors[like].dims;
+  return add_tensor(network, name, type, &dims);
+}
+
 int trt_network_append_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
                              const int *inputs, int nb_inputs, const int *outputs, int nb_outputs,
                              const void *params) {

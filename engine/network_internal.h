@@ -147,12 +147,18 @@ trt_status_t trt_network_rename_tensor(trt_network_t *network, int t, const char
 int trt_network_add_tensor(trt_network_t *network, const char *name, trt_data_type_t type,
                            const trt_dims_t *dims);
 
-/* Adds a layer whose outputs are existing tensors (passes and plan loading
- * rewire graphs this way); -1 on error. */
 /* A tensor name not yet in the network: base + suffix (+ a counter). */
 void trt_network_unique_name(const trt_network_t *network, const char *base, const char *suffix,
                              char *name, size_t size);
 
+/* A new activation with the dims of tensor `like`, of `type`, named after
+ * it + suffix (made unique), for rewrites that insert a layer beside it
+ * (casts, reformats); its index, or -1 on error. */
+int trt_network_add_tensor_like(trt_network_t *network, int like, trt_data_type_t type,
+                                const char *suffix);
+
+/* Adds a layer whose outputs are existing tensors (passes and plan loading
+ * rewire graphs this way); -1 on error. */
 int trt_network_append_layer(trt_network_t *network, trt_layer_type_t type, const char *name,
                              const int *inputs, int nb_inputs, const int *outputs, int nb_outputs,
                              const void *params);

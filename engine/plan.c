@@ -310,8 +310,7 @@ static trt_status_t check_view(const trt_network_t *network, int t) {
   int axis = view->view_axis;
   /* channels-last views (formats.h): along the channels, of a tensor that
    * is no view itself */
-  bool layout_ok = parent->format == TRT_FORMAT_LINEAR ||
-                   (view->view_axis == 1 && parent->view_parent < 0);
+  bool layout_ok = parent->format == TRT_FORMAT_LINEAR || (axis == 1 && parent->view_parent < 0);
   bool fits = layout_ok && !view->data && !view->is_input && view->type == parent->type &&
               view->format == parent->format &&
               view->dims.nb_dims == parent->dims.nb_dims && axis < view->dims.nb_dims &&

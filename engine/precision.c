@@ -63,7 +63,6 @@ static bool is_activation(const trt_tensor_t *tensor) {
   return !tensor->data;
 }
 
-/* Step 1: whether `layer` can run FP16 at all. */
 /* Whether `list` ("a,b,...") names the layer: its whole name, or one of the
  * names a fusion joined with " + ". */
 static bool named_in(const char *list, const char *layer_name) {
@@ -87,6 +86,7 @@ static bool named_in(const char *list, const char *layer_name) {
   return false;
 }
 
+/* Step 1: whether `layer` can run FP16 at all. */
 static bool eligible(const trt_network_t *network, const trt_layer_t *layer,
                      trt_fp16_capability_fn can_run_fp16, void *user_data,
                      const char *fp32_layers) {
@@ -177,15 +177,13 @@ static int convert_constant(trt_network_t *network, int t, trt_precision_report_
 /* An activation converted to `type` by a new Cast layer; -1 on error. */
 static int cast_activation(trt_network_t *network, int t, trt_data_type_t type,
                            trt_precision_report_t *report) {
-  char name[512];
-  trt_network_unique_name(network, network->tensors[t].name,
-              type == TRT_DATA_TYPE_FLOAT16 ? "/fp16" : "/fp32", name, sizeof(name));
-  trt_dims_t dims = network->tensors[t].dims;
-  int converted = trt_network_add_tensor(network, name, type, &dims);
+  int converted = trt_network_add_tensor_like(network, t, type,
+                                              type == TRT_DATA_TYPE_FLOAT16 ? "/fp16" : "/fp32");
   if (converted < 0)
     return -1;
   trt_cast_params_t params = {.to = type};
-  if (trt_network_append_layer(network, TRT_LAYER_CAST, name, &t, 1, &converted, 1, &params) < 0)
+  if (trt_network_append_layer(network, TRT_LAYER_CAST, network->tensors[converted].name, &t, 1,
+                               &converted, 1, &params) < 0)
     return -1;
   report->casts++;
   return converted;

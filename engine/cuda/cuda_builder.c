@@ -452,6 +452,17 @@ static trt_status_t time_candidates(builder_t *b, int l, const trt_cuda_layer_op
   return TRT_STATUS_OK;
 }
 
+/* The verbose line of a layer's choice; `times` lists the candidates'
+ * timings when they were timed (else ""). */
+static void log_choice(const builder_t *b, int l, const char *tactic, int32_t id, const char *how,
+                       const char *times) {
+  const trt_layer_t *layer = &b->engine->full.network->layers[l];
+  trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s, %s %s): tactic %s (%d, %s%s%s), workspace %.2f MiB",
+          l, layer->name, layer_type_name(layer), trt_engine_layer_precision(b->engine, l),
+          trt_engine_layer_format(b->engine, l), tactic, (int)id, how, times[0] ? "; " : "",
+          times, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
+}
+
 static trt_status_t choose_tactic(builder_t *b, int l) {
   trt_network_t *network = b->engine->full.network;
   const trt_layer_t *layer = &network->layers[l];
@@ -463,18 +474,19 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
                        b->engine->config.allow_lossy_tactics, key, sizeof(key));
   /* A layer seen before runs its cached tactic without asking the family
    * for candidates (cuDNN's heuristics queries are most of a warm rebuild);
-   * an entry the family no longer accepts is listed and timed again. */
+   * an entry the family no longer accepts is listed and timed again.
+   * Families that format weights per tactic are listed first (a refused
+   * commit would leave the weights formatted). */
   int32_t cached = -1;
-  if (!ops->format_weights && trt_timing_cache_lookup(b->cache, key, &cached)) {
+  bool cache_hit = trt_timing_cache_lookup(b->cache, key, &cached);
+  if (cache_hit && !ops->format_weights) {
     if (commit_tactic(b, l, ops, cached) == TRT_STATUS_OK) {
       b->nb_cached++;
-      trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s, %s %s): tactic %d (from the timing cache), "
-              "workspace %.2f MiB", l, network->layers[l].name, layer_type_name(&network->layers[l]),
-              trt_engine_layer_precision(b->engine, l), trt_engine_layer_format(b->engine, l),
-              (int)cached, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
+      log_choice(b, l, "cached", cached, "from the timing cache", "");
       return TRT_STATUS_OK;
     }
     trt_error_clear();
+    cache_hit = false;
   }
   trt_cuda_tactic_t tactics[TRT_CUDA_MAX_TACTICS];
   int count = ops->list_tactics(network, layer, &b->env, tactics, TRT_CUDA_MAX_TACTICS);
@@ -491,8 +503,8 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
     chosen = tactics[0].id;
     how = "only candidate";
     b->nb_single++;
-  } else if (trt_timing_cache_lookup(b->cache, key, &chosen) &&
-             tactic_listed(tactics, count, chosen)) {
+  } else if (cache_hit && tactic_listed(tactics, count, cached)) {
+    chosen = cached;
     how = "from the timing cache";
     b->nb_cached++;
   } else {
@@ -509,11 +521,7 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
   trt_status_t status = commit_tactic(b, l, ops, chosen);
   if (status != TRT_STATUS_OK)
     return status;
-  layer = &network->layers[l];
-  trt_log(TRT_SEVERITY_VERBOSE, "  [%d] %s (%s, %s %s): tactic %s (%d, %s%s%s), workspace %.2f MiB",
-          l, layer->name, layer_type_name(layer), trt_engine_layer_precision(b->engine, l),
-          trt_engine_layer_format(b->engine, l), tactic_name(tactics, count, chosen), (int)chosen,
-          how, log[0] ? "; " : "", log, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
+  log_choice(b, l, tactic_name(tactics, count, chosen), chosen, how, log);
   return TRT_STATUS_OK;
 }
 

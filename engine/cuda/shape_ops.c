@@ -1,7 +1,8 @@
 /* CUDA shape_ops family: Cast (kernels/cast.cu, every data type, as
  * engine/cpu/shape_ops.c; between float32 and float16 also from one memory
- * format to the other, kernels/reformat.cu: the builder's reformats) and Identity (a device-to-device copy, nothing
- * when the runtime aliased the buffers; the output may be a strided view).
+ * format to the other, kernels/reformat.cu: the builder's reformats) and
+ * Identity (a device-to-device copy, nothing when the runtime aliased the
+ * buffers; the output may be a strided view).
  * Shape and ConstantOfShape always fold at build time. One tactic each. */
 #include "cuda/cuda_layer_util.h"
 #include "kernels/cast.cuh"
@@ -52,8 +53,8 @@ static int cast_list_tactics(const trt_network_t *network, const trt_layer_t *la
     return 0;
   }
   if (reformats(network, x, y)) {
-    if (!reformat_type(x->type) || !reformat_type(y->type) || x->dims.nb_dims > TRT_KREFORMAT_RANK ||
-        !trt_dims_equal(&x->dims, &y->dims)) {
+    if (!reformat_type(x->type) || !reformat_type(y->type) ||
+        x->dims.nb_dims > TRT_KREFORMAT_RANK || !trt_dims_equal(&x->dims, &y->dims)) {
       trt_error(TRT_STATUS_UNSUPPORTED, "Cast: reformats float32 or float16 of rank 1 to %d only",
                 TRT_KREFORMAT_RANK);
       return 0;

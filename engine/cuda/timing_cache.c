@@ -147,8 +147,7 @@ static uint64_t hash_tensor(uint64_t hash, const trt_network_t *network, int ind
     return fnv1a(hash, &absent, sizeof(absent));
   const trt_tensor_t *tensor = &network->tensors[index];
   int32_t type = (int32_t)tensor->type, constant = tensor->data != NULL;
-  int32_t format = (int32_t)(tensor->view_parent >= 0 ? network->tensors[tensor->view_parent].format
-                                                      : tensor->format);
+  int32_t format = (int32_t)trt_tensor_storage(network, tensor)->format;
   hash = fnv1a(hash, &type, sizeof(type));
   hash = fnv1a(hash, &format, sizeof(format));
   hash = fnv1a(hash, &constant, sizeof(constant));

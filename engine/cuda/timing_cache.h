@@ -1,9 +1,10 @@
 /* The timing cache: which tactic won for a layer signature on a GPU, kept in
  * a text file so that rebuilds skip timing. One line per entry:
  *   <key> TAB <tactic id> TAB <milliseconds>
- * The key names the GPU and the CUDA, cuDNN and cuBLAS versions, the layer type, TF32 and lossy tactics, the first output's dims and a
- * hash of the parameters' bytes and every input's and output's type, dims
- * and view layout. */
+ * The key names the GPU and the CUDA, cuDNN and cuBLAS versions, the layer
+ * type, TF32 and lossy tactics, the first output's dims and a hash of the
+ * parameters' bytes and every input's and output's type, memory format,
+ * dims and view layout. */
 #ifndef TRT_TIMING_CACHE_H
 #define TRT_TIMING_CACHE_H
 

@@ -118,11 +118,6 @@ trt_status_t gpu_run_host(const trt_engine_t *engine, trt_context_t *context, in
   return status;
 }
 
-/* Element i of any binding type as a double (float16 included). */
-static double element(trt_data_type_t type, const void *data, size_t i) {
-  return trt_element_as_double(data, type, (int64_t)i);
-}
-
 /* Relative L2 error of output binding `b` (INFINITY when integers or bools
  * differ) and the largest absolute difference. */
 static double output_error(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
@@ -132,7 +127,8 @@ static double output_error(const trt_engine_t *engine, int batch, const gpu_bind
   size_t count = binding_bytes(engine, b, batch) / trt_data_type_size(type);
   double diff = 0, norm = 0, largest = 0;
   for (size_t i = 0; i < count; i++) {
-    double a = element(type, actual->host[b], i), e = element(type, expected->host[b], i);
+    double a = trt_element_as_double(actual->host[b], type, (int64_t)i),
+           e = trt_element_as_double(expected->host[b], type, (int64_t)i);
     if (isnan(a) && isnan(e))
       continue;
     if (isinf(a) && isinf(e) && (a > 0) == (e > 0))
@@ -185,7 +181,7 @@ static bool reference_is_zero(const trt_engine_t *engine, int batch,
     return false;
   size_t count = binding_bytes(engine, b, batch) / trt_data_type_size(type);
   for (size_t i = 0; i < count; i++)
-    if (element(type, expected->host[b], i) != 0)
+    if (trt_element_as_double(expected->host[b], type, (int64_t)i) != 0)
       return false;
   return count > 0;
 }
