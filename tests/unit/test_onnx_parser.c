@@ -409,6 +409,12 @@ static void test_errors(void) {
   CHECK_IMPORT_FAILS(&((model_t){.opset = 13, .nodes = {&softmax}}), TRT_STATUS_PARSE_ERROR,
                      "node 'sm' (Softmax): attribute 'axis' has type FLOAT, expected INT");
 
+  Onnx__AttributeProto fmod_two = int_attribute("fmod", 2);
+  Onnx__NodeProto mod =
+      make_node("Mod", "mod", STRINGS("x", "x"), STRINGS("y"), ATTRIBUTES(&fmod_two));
+  CHECK_IMPORT_FAILS(&((model_t){.opset = 13, .nodes = {&mod}}), TRT_STATUS_PARSE_ERROR,
+                     "node 'mod' (Mod): Mod: fmod is 2, not 0 or 1");
+
   Onnx__NodeProto add = make_node("Add", "add", STRINGS("x"), STRINGS("y"), NO_ATTRIBUTES);
   CHECK_IMPORT_FAILS(&((model_t){.opset = 13, .nodes = {&add}}), TRT_STATUS_PARSE_ERROR,
                      "node 'add' (Add): expected 2 input(s), got 1");
