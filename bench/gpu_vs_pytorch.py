@@ -11,8 +11,8 @@ median of CUDA-event timings after warm-up; FP16 runs the model in half,
 FP32 allows TF32) and giexec's GPU compute time (the Timing: line: median
 over iterations of the mean of avgRuns, CUDA events, CUDA-graph replay,
 --allowTF32 in FP32, --fp16 in FP16), with giexec's engine build time.
-Then a ResNet-50 FP16 rebuild with a warm --timingCacheFile, and the
-per-layer profile of ResNet-50 FP16 at the largest batch. Writes a markdown
+Then a ResNet-50 FP16 rebuild with a warm --timingCacheFile, and per-layer
+FP16 profiles (--profiles, default ResNet-50 at the largest batch). Writes a markdown
 table naming the card; bench/NOTES.md keeps it.
 """
 import argparse
@@ -122,7 +122,8 @@ def timing_cache_rebuild(giexec, models, batch, log, timeout):
     with tempfile.TemporaryDirectory() as scratch:
         cache = os.path.join(scratch, "r50.cache")
         arguments = ["--onnx=" + path, "--batch=%d" % batch, "--fp16", "--iterations=1",
-                     "--avgRuns=1", "--warmUp=0", "--timingCacheFile=" + cache]
+                     "--avgRuns=1", "--warmUp=0", "--workspace=1024",
+                     "--timingCacheFile=" + cache]
         cold = first_match(BUILD, run_giexec(giexec, arguments, log, timeout))
         warm = first_match(BUILD, run_giexec(giexec, arguments, log, timeout))
     return cold, warm
@@ -141,6 +142,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--profiles", default=None,
+                        help="per-layer FP16 profiles to print, MODEL:BATCH,... "
+                        "(default: resnet50 at the largest batch)")
     args = parser.parse_args()
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
@@ -167,15 +171,20 @@ def main():
                         batch * 1000.0 / ours if ours else 0, cell(build and build / 1e3, 1)))
                     print(rows[-1], flush=True)
         cold, warm = (None, None)
-        profile = None
+        profiles = []
         if "resnet50" in args.only.split(","):
             cold, warm = timing_cache_rebuild(args.giexec, args.models, batches[-1], log,
                                               args.timeout)
-            profile = run_giexec(args.giexec, ["--onnx=" + os.path.join(args.models,
-                                                                         "resnet50.onnx"),
-                                               "--batch=%d" % batches[-1], "--fp16",
-                                               "--iterations=2", "--avgRuns=5", "--dumpProfile"],
-                                 log, args.timeout)
+        wanted = args.profiles or ("resnet50:%d" % batches[-1]
+                                   if "resnet50" in args.only.split(",") else "")
+        for item in filter(None, wanted.split(",")):
+            name, batch = item.split(":")
+            output = run_giexec(args.giexec, ["--onnx=" + os.path.join(args.models,
+                                                                        name + ".onnx"),
+                                              "--batch=" + batch, "--fp16", "--workspace=1024",
+                                              "--iterations=2", "--avgRuns=5", "--dumpProfile"],
+                                log, args.timeout)
+            profiles.append((name, batch, output))
     header = [
         "### GPU: giexec vs PyTorch, %s" % card,
         "",
@@ -191,11 +200,11 @@ def main():
     ]
     footer = ["", "ResNet-50 FP16 batch %d build with a timing cache: cold %s ms, warm %s ms (%s)"
               % (batches[-1], cell(cold, 1), cell(warm, 1), ratio(cold, warm))]
-    if profile:
-        lines = profile.splitlines()
+    for name, batch, output in profiles:
+        lines = (output or "").splitlines()
         start = next((i for i, l in enumerate(lines) if l.startswith("=== Profile")), None)
         if start is not None:
-            footer += ["", "ResNet-50 FP16 batch %d, per layer:" % batches[-1], "", "```"]
+            footer += ["", "%s FP16 batch %s, per layer:" % (name, batch), "", "```"]
             footer += lines[start:start + 200] + ["```"]
     with open(args.out, "w") as out:
         out.write("\n".join(header + rows + footer) + "\n")

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "backend.h"
 #include "passes/pass_manager.h"
@@ -94,6 +95,46 @@ static void set_batch(trt_network_t *network, int batch) {
     if (input->dims.nb_dims > 0 && input->dims.d[0] < 0)
       input->dims.d[0] = batch;
   }
+}
+
+trt_status_t trt_builder_config_set_tactic_sources(trt_builder_config_t *config,
+                                                   const char *changes) {
+  static const struct {
+    const char *name;
+    uint32_t bit;
+  } sources[] = {
+      {"CUDNN", TRT_TACTIC_SOURCE_CUDNN},
+      {"CUBLAS", TRT_TACTIC_SOURCE_CUBLAS},
+      {"CUBLAS_LT", TRT_TACTIC_SOURCE_CUBLAS_LT},
+  };
+  if (!config || !changes)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "tactic sources: NULL argument");
+  uint32_t disabled = config->disabled_tactic_sources;
+  const char *entry = changes;
+  while (*entry) {
+    const size_t length = strcspn(entry, ",");
+    const char sign = entry[0];
+    bool known = false;
+    for (size_t i = 0; length > 1 && (sign == '+' || sign == '-') &&
+                       i < sizeof(sources) / sizeof(sources[0]);
+         i++) {
+      if (strlen(sources[i].name) == length - 1 &&
+          strncasecmp(entry + 1, sources[i].name, length - 1) == 0) {
+        disabled = sign == '-' ? disabled | sources[i].bit : disabled & ~sources[i].bit;
+        known = true;
+      }
+    }
+    if (!known)
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                       "tactic sources: '%.*s' is not +NAME or -NAME with NAME one of CUDNN, "
+                       "CUBLAS, CUBLAS_LT",
+                       (int)length, entry);
+    entry += length;
+    if (*entry == ',')
+      entry++;
+  }
+  config->disabled_tactic_sources = disabled;
+  return TRT_STATUS_OK;
 }
 
 trt_status_t trt_builder_config_disable_passes(trt_builder_config_t *config, const char *names) {
@@ -360,8 +401,19 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
   if (!network || !engine_out)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_build: NULL argument");
   trt_status_t status = build_engine(network, config, engine_out);
-  if (status == TRT_STATUS_OK)
+  if (status == TRT_STATUS_UNSUPPORTED && config && config->precision == TRT_PRECISION_FP16 &&
+      !config->linear_formats_only) {
+    /* A layer the backend cannot run in the format chosen for it: the
+     * linear formats run everything that runs at all. */
+    trt_log(TRT_SEVERITY_WARNING, "formats: %s; building with linear formats only",
+            trt_last_error());
+    trt_builder_config_t linear = *config;
+    linear.linear_formats_only = true;
+    trt_error_clear();
+    status = build_engine(network, &linear, engine_out);
+  } else if (status == TRT_STATUS_OK) {
     status = keep_faster_formats(network, engine_out);
+  }
   /* the caller's strings are read while building only */
   if (status == TRT_STATUS_OK) {
     (*engine_out)->config.fp32_layers = NULL;

@@ -47,6 +47,7 @@ typedef struct {
   const char *calib_path;
   const char *export_dir;
   const char *no_fusion; /* optimizer passes to switch off */
+  const char *tactic_sources; /* --tacticSources, as trt_builder_config_set_tactic_sources */
   char fp32_layers[4096]; /* --layerPrecisions, as trt_builder_config_t.fp32_layers */
   const char *output_names[GIEXEC_MAX_ENTRIES];
   int nb_output_names;
@@ -186,6 +187,8 @@ static const option_spec_t option_specs[] = {
    "GPU: write every timed run's times as JSON"},
   {"layerPrecisions", OPTION_CUSTOM, 0, 0, handle_layer_precisions, true, "<name:fp32,...>",
    "with --fp16: keep these layers (names in the model) in FP32"},
+  {"tacticSources", OPTION_PATH, MEMBER(tactic_sources), 0, NULL, true, "<-CUDNN,+CUBLAS,...>",
+   "GPU: leave out (-) or take back (+) a library's tactics: CUDNN, CUBLAS, CUBLAS_LT"},
   {"noFusion", OPTION_PATH, MEMBER(no_fusion), 0, NULL, true, "<pass,...>",
    "switch optimizer passes off (names as --verbose logs them, or all)"},
   {"verbose", OPTION_SWITCH, MEMBER(verbose), 0, NULL, false, NULL,
@@ -735,6 +738,9 @@ static int build_engine(giexec_session_t *session, const giexec_options_t *optio
   if (options->no_fusion &&
       trt_builder_config_disable_passes(&config, options->no_fusion) != TRT_STATUS_OK)
     return usage_error("--noFusion: %s", trt_last_error());
+  if (options->tactic_sources &&
+      trt_builder_config_set_tactic_sources(&config, options->tactic_sources) != TRT_STATUS_OK)
+    return usage_error("--tacticSources: %s", trt_last_error());
 
   config.timing_cache_path = options->timing_cache_path;
   if (options->device_given && trt_set_device(options->device) != TRT_STATUS_OK &&

@@ -342,7 +342,7 @@ int giexec_dump_profile(const trt_engine_t *engine, trt_context_t *context, int 
     double total = 0;
     for (int l = 0; l < profile->nb_layers; l++)
       total += profile->total_ms[l] / runs;
-    printf("=== Profile (%d runs, layer by layer, synchronizing) ===\n", runs);
+    printf("=== Profile (%d runs, CUDA events between layers) ===\n", runs);
     printf("%6s %12s %8s  %-9s %-11s %-14s %s\n", "layer", "avg ms", "%", "precision", "format",
            "type", "name");
     for (int l = 0; l < profile->nb_layers; l++) {

@@ -192,6 +192,22 @@ bool trt_conv_geometry_is_depthwise(const trt_conv_geometry_t *g) {
          g->total_channels % g->in_channels == 0;
 }
 
+/* Packed N, H, W, C strides (rank-5 N, C, D, H, W order, D of size 1). */
+static bool packed_channels_last(const trt_conv_geometry_t *g, const int64_t *strides,
+                                 const int64_t *spatial) {
+  const int64_t c = g->total_channels;
+  return strides[1] == 1 && strides[4] == c && strides[3] == c * spatial[2] &&
+         strides[0] == c * spatial[1] * spatial[2];
+}
+
+bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g) {
+  return !g->deconv && g->type == TRT_DATA_TYPE_FLOAT16 && g->nb_outputs == 1 &&
+         g->nb_spatial == 2 && g->in[0] == 1 && g->group == g->in_channels &&
+         g->total_channels == g->in_channels && g->in_channels % 8 == 0 && packed_channels_last(g, g->x_strides, g->in) &&
+         packed_channels_last(g, g->y_strides[0], g->out) &&
+         (!g->has_residual || packed_channels_last(g, g->residual_strides, g->out));
+}
+
 bool trt_conv_geometry_fused_possible(const trt_conv_geometry_t *g) {
   if (g->deconv ||
       (g->activation.kind != TRT_ACTIVATION_NONE && g->activation.kind != TRT_ACTIVATION_RELU))

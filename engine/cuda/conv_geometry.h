@@ -64,6 +64,11 @@ trt_status_t trt_conv_geometry_init(trt_conv_geometry_t *g, const trt_network_t 
  * convolution with one input channel per group. */
 bool trt_conv_geometry_is_depthwise(const trt_conv_geometry_t *g);
 
+/* Whether the channels-last float16 depthwise kernel (kernels/depthwise.cuh)
+ * runs it: one input channel per group and one output per input, 2-D,
+ * channels a multiple of 8, input, output and residual packed NHWC. */
+bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g);
+
 /* Whether cuDNN's fused convolution + bias + activation can run it at all
  * (with any algorithm): a convolution, activation NONE or RELU, and a
  * residual laid out like the output. */

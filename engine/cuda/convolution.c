@@ -11,7 +11,9 @@
  *            residual (as z) and the activation fused by cuDNN; offered for
  *            activation NONE (identity: algorithm IMPLICIT_PRECOMP_GEMM only)
  *            and RELU;
- *   200      our direct depthwise kernel (C_in / group == 1), epilogue fused.
+ *   200      our direct depthwise kernel (C_in / group == 1), epilogue fused;
+ *   201      our channels-last float16 depthwise kernel (kernels/depthwise.cuh),
+ *            epilogue fused.
  * Deconvolution tactics: 0..5, cudnnConvolutionBackwardData with that
  * cudnnConvolutionBwdDataAlgo_t, then the epilogue. Only algorithms cuDNN
  * reports as supported and deterministic are listed (bit-identical reruns);
@@ -47,10 +49,12 @@
 #include "cuda/conv_geometry.h"
 #include "cuda/cuda_layers.h"
 #include "kernels/conv_epilogue.cuh"
+#include "kernels/depthwise.cuh"
 
 enum {
   TACTIC_FUSED = 100,     /* + cuDNN forward algorithm */
   TACTIC_DEPTHWISE = 200,
+  TACTIC_DEPTHWISE_NHWC = 201,
 };
 
 #define RANK TRT_CONV_RANK
@@ -349,8 +353,36 @@ static void add_tactic(trt_cuda_tactic_t *tactics, int max_tactics, int *count, 
   if (*count >= max_tactics)
     return;
   tactics[*count].id = id;
+  tactics[*count].source = id < TACTIC_DEPTHWISE ? TRT_TACTIC_SOURCE_CUDNN : 0;
   snprintf(tactics[*count].name, sizeof tactics[*count].name, "%s%s", prefix, name);
   (*count)++;
+}
+
+/* The NHWC depthwise kernel's arguments, pointers NULL (for the support check). */
+static trt_depthwise_nhwc_t depthwise_nhwc_args(const trt_conv_geometry_t *g) {
+  trt_depthwise_nhwc_t args = {
+      .batch = g->batch,
+      .channels = g->in_channels,
+      .activation = (int)g->activation.kind,
+      .alpha = g->activation.alpha,
+      .beta = g->activation.beta,
+  };
+  for (int d = 0; d < 2; d++) {
+    args.in[d] = g->in[1 + d];
+    args.out[d] = g->out[1 + d];
+    args.kernel[d] = g->kernel[1 + d];
+    args.stride[d] = g->stride[1 + d];
+    args.dilation[d] = g->dilation[1 + d];
+    args.pad[d] = g->pad_begin[1 + d];
+  }
+  return args;
+}
+
+static bool depthwise_nhwc_possible(const trt_conv_geometry_t *g) {
+  if (!trt_conv_geometry_is_depthwise_nhwc(g))
+    return false;
+  const trt_depthwise_nhwc_t args = depthwise_nhwc_args(g);
+  return trt_depthwise_nhwc_supported(&args);
 }
 
 static int list_common(const trt_network_t *network, const trt_layer_t *layer,
@@ -366,6 +398,8 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
   const trt_conv_geometry_t *g = &s->g;
   if (status == TRT_STATUS_OK && trt_conv_geometry_is_depthwise(g))
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE, "direct_depthwise", "");
+  if (status == TRT_STATUS_OK && depthwise_nhwc_possible(g))
+    add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE_NHWC, "depthwise_nhwc_fp16", "");
 
   bool cudnn_ok = status == TRT_STATUS_OK;
   if (cudnn_ok && make_descriptors(s, env, false) != TRT_STATUS_OK) {
@@ -430,8 +464,9 @@ static trt_status_t configure(conv_state_t *s, const trt_network_t *network,
   const trt_conv_geometry_t *g = &s->g;
   s->x_dims = trt_layer_input(network, layer, 0)->dims;
   s->algo_workspace = 0;
-  if (s->tactic == TACTIC_DEPTHWISE) {
-    if (!trt_conv_geometry_is_depthwise(g))
+  if (s->tactic == TACTIC_DEPTHWISE || s->tactic == TACTIC_DEPTHWISE_NHWC) {
+    if (s->tactic == TACTIC_DEPTHWISE ? !trt_conv_geometry_is_depthwise(g)
+                                      : !depthwise_nhwc_possible(g))
       return trt_error(TRT_STATUS_INVALID_ARGUMENT, "tactic %d needs a depthwise layer", s->tactic);
     s->workspace = 0;
     return TRT_STATUS_OK;
@@ -594,6 +629,16 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
 
   if (tactic == TACTIC_DEPTHWISE)
     return enqueue_depthwise(s, x, w, bias, residual, outputs[0], env->stream); /* float32 */
+  if (tactic == TACTIC_DEPTHWISE_NHWC) {
+    trt_depthwise_nhwc_t args = depthwise_nhwc_args(g);
+    args.x = x;
+    args.w = w;
+    args.bias = bias;
+    args.residual = residual;
+    args.y = outputs[0];
+    TRT_LAUNCH_CHECK(trt_launch_depthwise_nhwc(&args, env->stream));
+    return TRT_STATUS_OK;
+  }
 
   char *workspace = env->workspace;
   void *padded = workspace;
@@ -684,7 +729,15 @@ static trt_layer_formats_t conv_formats(const trt_network_t *network, const trt_
   trt_conv_geometry_t g;
   if (trt_conv_geometry_init(&g, network, layer, false) != TRT_STATUS_OK)
     return TRT_LAYER_FORMATS_LINEAR;
-  return g.nb_spatial == 2 && !g.explicit_pad ? TRT_LAYER_FORMATS_SAME : TRT_LAYER_FORMATS_LINEAR;
+  if (g.nb_spatial != 2 || g.explicit_pad)
+    return TRT_LAYER_FORMATS_LINEAR;
+  /* cuDNN's channels-last tensor-core kernels want channels in multiples
+   * of 8 (PP-OCR rec's 60-channel 1x3 convolution has none); a first
+   * layer's few input channels it pads itself. */
+  bool aligned = g.in_channels % 8 == 0 || g.in_channels < 8;
+  for (int k = 0; k < g.nb_outputs; k++) /* one cuDNN call per merged output */
+    aligned = aligned && g.channels[k] % 8 == 0;
+  return aligned ? TRT_LAYER_FORMATS_SAME : TRT_LAYER_FORMATS_LINEAR;
 }
 
 const trt_cuda_layer_ops_t trt_cuda_convolution_ops = {

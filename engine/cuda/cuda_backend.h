@@ -16,6 +16,7 @@
 #include "cuda/cuda_check.h"
 #include "formats.h"
 #include "network_internal.h"
+#include "trt/runtime.h"
 
 /* Everything a layer needs at run time, one per execution context. */
 typedef struct {
@@ -38,6 +39,7 @@ typedef struct {
 typedef struct {
   int32_t id;       /* stable within the family: stored in plan files */
   char name[48];    /* for logs: "cudnn_algo_1", "direct_depthwise" */
+  uint32_t source;  /* a trt_tactic_source_t bit; 0 for our own kernels */
 } trt_cuda_tactic_t;
 
 typedef struct {

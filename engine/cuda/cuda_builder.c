@@ -463,6 +463,15 @@ static void log_choice(const builder_t *b, int l, const char *tactic, int32_t id
           times, trt_cuda_engine_of(b->engine)->layer_workspace[l] / 1048576.0);
 }
 
+/* Keeps the tactics whose source is not disabled, in order; their count. */
+static int drop_disabled_sources(trt_cuda_tactic_t *tactics, int count, uint32_t disabled) {
+  int kept = 0;
+  for (int k = 0; k < count; k++)
+    if (!(tactics[k].source & disabled))
+      tactics[kept++] = tactics[k];
+  return kept;
+}
+
 static trt_status_t choose_tactic(builder_t *b, int l) {
   trt_network_t *network = b->engine->full.network;
   const trt_layer_t *layer = &network->layers[l];
@@ -479,7 +488,8 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
    * commit would leave the weights formatted). */
   int32_t cached = -1;
   bool cache_hit = trt_timing_cache_lookup(b->cache, key, &cached);
-  if (cache_hit && !ops->format_weights) {
+  const uint32_t disabled = b->engine->config.disabled_tactic_sources;
+  if (cache_hit && !ops->format_weights && !disabled) {
     if (commit_tactic(b, l, ops, cached) == TRT_STATUS_OK) {
       b->nb_cached++;
       log_choice(b, l, "cached", cached, "from the timing cache", "");
@@ -489,11 +499,18 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
     cache_hit = false;
   }
   trt_cuda_tactic_t tactics[TRT_CUDA_MAX_TACTICS];
+  memset(tactics, 0, sizeof tactics);
   int count = ops->list_tactics(network, layer, &b->env, tactics, TRT_CUDA_MAX_TACTICS);
   if (count <= 0)
     return trt_error_prefix(TRT_STATUS_UNSUPPORTED, "no CUDA tactic supports it: ");
   if (count > TRT_CUDA_MAX_TACTICS)
     count = TRT_CUDA_MAX_TACTICS;
+  const int listed = count;
+  count = drop_disabled_sources(tactics, count, disabled);
+  if (count == 0)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "no CUDA tactic supports it: its %d tactic%s come from disabled sources",
+                     listed, listed == 1 ? "" : "s");
   int32_t chosen = -1;
   const char *how = "";
   char log[2048];
@@ -514,7 +531,8 @@ static trt_status_t choose_tactic(builder_t *b, int l) {
       return status;
     how = "fastest";
     b->nb_timed++;
-    status = trt_timing_cache_insert(b->cache, key, chosen, ms);
+    /* A choice among fewer sources is not the layer's best: not cached. */
+    status = disabled ? TRT_STATUS_OK : trt_timing_cache_insert(b->cache, key, chosen, ms);
     if (status != TRT_STATUS_OK)
       return status;
   }

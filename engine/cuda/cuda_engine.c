@@ -305,8 +305,10 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
       cc->inputs[i] = layer->inputs[i] < 0 ? NULL : cc->addresses[layer->inputs[i]];
     for (int o = 0; o < layer->nb_outputs; o++)
       outputs[o] = cc->addresses[layer->outputs[o]];
+    /* External: inside a capture the record becomes a node of the graph. */
     if (profile)
-      TRT_CUDA_CHECK(cudaEventRecord(cc->layer_events[l], cc->env.stream));
+      TRT_CUDA_CHECK(cudaEventRecordWithFlags(cc->layer_events[l], cc->env.stream,
+                                              cudaEventRecordExternal));
     status = trt_cuda_layer_ops(layer->type)
                  ->enqueue(cc->states[l], network, layer, trt_cuda_engine_of(engine)->tactics[l], cc->inputs,
                            outputs, &cc->env);
@@ -314,7 +316,8 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
       trt_error_prefix(status, "layer '%s' (%s): ", layer->name, trt_layer_type_name(layer->type));
   }
   if (status == TRT_STATUS_OK && profile)
-    TRT_CUDA_CHECK(cudaEventRecord(cc->layer_events[network->nb_layers], cc->env.stream));
+    TRT_CUDA_CHECK(cudaEventRecordWithFlags(cc->layer_events[network->nb_layers],
+                                            cc->env.stream, cudaEventRecordExternal));
   return status;
 }
 
@@ -326,13 +329,15 @@ static trt_status_t launch_network(trt_cuda_context_t *cc, bool profile) {
   return status;
 }
 
-/* Captures launch_network (on the staging buffers) into cc->graph. Holds
- * the process-wide capture lock throughout (cuda_backend.h). On failure
- * cc->graph stays NULL, the stream has left capture mode and the error
- * the failure left for cudaGetLastError is cleared; trt_last_error() says
- * what failed. Nothing captured is executed, so a failure loses no work. */
-static trt_status_t capture_graph(trt_cuda_context_t *cc) {
-  drop_graph(cc);
+/* Captures launch_network (on the staging buffers, with the profiler's
+ * events when `profile`) into *exec. Holds the process-wide capture lock
+ * throughout (cuda_backend.h). On failure *exec is NULL, the stream has
+ * left capture mode and the error the failure left for cudaGetLastError is
+ * cleared; trt_last_error() says what failed. Nothing captured is executed,
+ * so a failure loses no work. */
+static trt_status_t capture_network(trt_cuda_context_t *cc, bool profile,
+                                    cudaGraphExec_t *exec) {
+  *exec = NULL;
   trt_cuda_capture_lock();
   cudaError_t error = cudaStreamBeginCapture(cc->env.stream, cudaStreamCaptureModeThreadLocal);
   trt_status_t status = TRT_STATUS_OK;
@@ -341,7 +346,7 @@ static trt_status_t capture_graph(trt_cuda_context_t *cc) {
     status = trt_error(TRT_STATUS_CUDA_ERROR, "beginning a CUDA graph capture: %s",
                        cudaGetErrorString(error));
   } else {
-    status = launch_network(cc, false);
+    status = launch_network(cc, profile);
     error = cudaStreamEndCapture(cc->env.stream, &graph);
     if (status == TRT_STATUS_OK && error != cudaSuccess)
       status = trt_error(TRT_STATUS_CUDA_ERROR, "capturing a CUDA graph: %s",
@@ -351,9 +356,9 @@ static trt_status_t capture_graph(trt_cuda_context_t *cc) {
   if (status == TRT_STATUS_OK && !graph)
     status = trt_error(TRT_STATUS_CUDA_ERROR, "capturing a CUDA graph: no graph came back");
   if (status == TRT_STATUS_OK) {
-    error = cudaGraphInstantiate(&cc->graph, graph, 0);
+    error = cudaGraphInstantiate(exec, graph, 0);
     if (error != cudaSuccess) {
-      cc->graph = NULL;
+      *exec = NULL;
       status = trt_error(TRT_STATUS_CUDA_ERROR, "instantiating a CUDA graph: %s",
                          cudaGetErrorString(error));
     }
@@ -364,9 +369,34 @@ static trt_status_t capture_graph(trt_cuda_context_t *cc) {
     /* A failed capture's errors are not sticky; leave none behind for the
      * next check on this thread to misreport. */
     (void)cudaGetLastError();
-    cc->graph = NULL;
+    *exec = NULL;
   }
   return status;
+}
+
+static trt_status_t capture_graph(trt_cuda_context_t *cc) {
+  drop_graph(cc);
+  return capture_network(cc, false, &cc->graph);
+}
+
+/* Profiling: the layers and the events between them run as one graph, so
+ * that each layer's time is its GPU time rather than the host's launch
+ * time (eager launches starve the GPU and the events would measure the
+ * host). Runs eagerly with the events when no graph can be captured. */
+static trt_status_t run_profiled(trt_cuda_context_t *cc) {
+  cudaGraphExec_t exec = NULL;
+  if (capture_network(cc, true, &exec) != TRT_STATUS_OK) {
+    trt_log(TRT_SEVERITY_WARNING,
+            "CUDA graph capture failed (%s); the profile times eager launches, host included",
+            trt_last_error());
+    return launch_network(cc, true);
+  }
+  cudaError_t error = cudaGraphLaunch(exec, cc->env.stream);
+  (void)cudaGraphExecDestroy(exec); /* freed once the launch completes */
+  if (error != cudaSuccess)
+    return trt_error(TRT_STATUS_CUDA_ERROR, "launching the profiled graph: %s",
+                     cudaGetErrorString(error));
+  return TRT_STATUS_OK;
 }
 
 /* Graph mode, after the inputs are staged: replay, or run eagerly and then
@@ -425,7 +455,9 @@ static trt_status_t run(trt_context_t *context, int batch, void *const *bindings
   if (status == TRT_STATUS_OK)
     status = stage_inputs(cc, batch, bindings);
   if (status == TRT_STATUS_OK)
-    status = graph_mode ? run_graph_mode(cc) : launch_network(cc, profile);
+    status = graph_mode ? run_graph_mode(cc)
+             : profile  ? run_profiled(cc)
+                        : launch_network(cc, false);
   if (status == TRT_STATUS_OK)
     status = unstage_outputs(cc, batch, bindings);
   return status;

@@ -427,6 +427,7 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
   }
   if (count < max_tactics) {
     tactics[count].id = TACTIC_CUBLAS;
+    tactics[count].source = TRT_TACTIC_SOURCE_CUBLAS;
     snprintf(tactics[count].name, sizeof tactics[count].name, "cublas_sgemm");
     count++;
   }
@@ -441,6 +442,7 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
     if (results[i].state != CUBLAS_STATUS_SUCCESS)
       continue;
     tactics[count].id = TACTIC_LT_FIRST + i;
+    tactics[count].source = TRT_TACTIC_SOURCE_CUBLAS_LT;
     snprintf(tactics[count].name, sizeof tactics[count].name, "cublaslt_heuristic_%d", i);
     count++;
   }

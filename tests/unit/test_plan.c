@@ -238,8 +238,37 @@ static void refuses_crafted_plans(void) {
   free(data);
 }
 
+/* TensorRT-style tactic source changes: applied in order, any case, an
+ * unknown or unsigned entry refused by name with the config unchanged. */
+static void tactic_source_changes(void) {
+  trt_builder_config_t config;
+  trt_builder_config_init(&config);
+  CHECK(config.disabled_tactic_sources == 0);
+  CHECK_OK(trt_builder_config_set_tactic_sources(&config, "-CUDNN,-cublas_lt"));
+  CHECK(config.disabled_tactic_sources ==
+        (TRT_TACTIC_SOURCE_CUDNN | TRT_TACTIC_SOURCE_CUBLAS_LT));
+  CHECK_OK(trt_builder_config_set_tactic_sources(&config, "+CUDNN,-CUBLAS"));
+  CHECK(config.disabled_tactic_sources ==
+        (TRT_TACTIC_SOURCE_CUBLAS | TRT_TACTIC_SOURCE_CUBLAS_LT));
+  const uint32_t before = config.disabled_tactic_sources;
+  CHECK(trt_builder_config_set_tactic_sources(&config, "+CUDNN,CUBLAS") ==
+        TRT_STATUS_INVALID_ARGUMENT);
+  CHECK(strstr(trt_last_error(), "'CUBLAS' is not +NAME or -NAME") != NULL);
+  CHECK(trt_builder_config_set_tactic_sources(&config, "-CUDA") == TRT_STATUS_INVALID_ARGUMENT);
+  CHECK(strstr(trt_last_error(), "'-CUDA'") != NULL);
+  CHECK(config.disabled_tactic_sources == before);
+  /* The CPU backend has no library tactics: nothing changes for it. */
+  trt_network_t *network = make_network();
+  config.backend = TRT_BACKEND_CPU;
+  trt_engine_t *built = NULL;
+  CHECK_OK(trt_engine_build(network, &config, &built));
+  trt_engine_destroy(built);
+  trt_network_destroy(network);
+}
+
 int main(void) {
   refuses_crafted_plans();
+  tactic_source_changes();
   trt_network_t *network = make_network();
   trt_builder_config_t config;
   trt_builder_config_init(&config);

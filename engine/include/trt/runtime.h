@@ -43,6 +43,13 @@ const char *trt_precision_name(trt_precision_t precision);
  * it times tactics. */
 typedef void (*trt_build_progress_fn)(int percent, const char *step, void *user_data);
 
+/* Where a CUDA tactic comes from; our own kernels are always considered. */
+typedef enum {
+  TRT_TACTIC_SOURCE_CUDNN = 1u << 0,
+  TRT_TACTIC_SOURCE_CUBLAS = 1u << 1,
+  TRT_TACTIC_SOURCE_CUBLAS_LT = 1u << 2,
+} trt_tactic_source_t;
+
 /* The most CPU threads a context uses (trt_builder_config_t.cpu_threads). */
 #define TRT_CPU_THREADS_MAX 64
 
@@ -82,6 +89,12 @@ typedef struct {
    * (set from names with trt_builder_config_disable_passes). 0: all run.
    * Plan files store it with the other build options. */
   uint32_t disabled_passes;
+  /* CUDA: libraries whose tactics the builder does not consider
+   * (trt_tactic_source_t bits; 0: all are considered), as TensorRT's tactic
+   * sources: for comparisons, workarounds and tests of our own kernels. A
+   * layer left without any tactic fails the build. Not stored in plans (the
+   * plan stores each layer's tactic). */
+  uint32_t disabled_tactic_sources;
   /* CUDA: a file of tactic choices keyed by layer signature and GPU, read
    * before and written after a build so rebuilds skip timing (NULL: none). */
   const char *timing_cache_path;
@@ -107,6 +120,12 @@ void trt_builder_config_init(trt_builder_config_t *config);
  * calibration cache) and what is. trt_engine_build checks it first;
  * callers may check early, before parsing a model. */
 trt_status_t trt_builder_config_check(const trt_builder_config_t *config);
+/* Applies TensorRT-style tactic source changes, comma-separated: "-CUDNN"
+ * disables cuDNN's tactics, "+CUBLAS_LT" enables cuBLASLt's again (names
+ * CUDNN, CUBLAS, CUBLAS_LT, any case). TRT_STATUS_INVALID_ARGUMENT naming
+ * an unknown entry, config unchanged. */
+trt_status_t trt_builder_config_set_tactic_sources(trt_builder_config_t *config,
+                                                   const char *changes);
 /* Switches off the optimizer passes named in `names`, comma-separated
  * ("conv-merging,concat-elimination", or "all"); an unknown name fails and
  * the message lists the known ones. */
