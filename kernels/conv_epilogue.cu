@@ -93,8 +93,8 @@ __global__ void epilogue_kernel(const trt_conv_epilogue_t args, int64_t count, i
     } else {
       const Index5 index = unravel(linear, args.dims);
       value = args.src_scale * trtk::load_float(src + offset(index, args.src_strides));
-      if (bias)
-        value += trtk::load_float(bias + index.i[args.bias_axis]);
+      if (bias) /* the linear index's, not index.i[bias_axis]: no dynamic register index */
+        value += trtk::load_float(bias + (linear / bias_inner) % args.dims[args.bias_axis]);
       if (residual)
         value += trtk::load_float(residual + offset(index, args.residual_strides));
       trtk::store_float(dst + offset(index, args.dst_strides),

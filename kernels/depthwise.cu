@@ -1,9 +1,11 @@
 /* Channels-last float16 depthwise convolution (see depthwise.cuh).
  *
- * A block takes a tile of 64 channels (8 packs of 8) and 32 output pixels,
- * one thread per (pixel, pack). The tile's weights are staged in shared
- * memory tap-major, so that a thread reads its 8 weights of a tap in one
- * 16-byte access, as it reads its 8 inputs. */
+ * A block takes a tile of up to 64 channels (up to 8 packs of 8, the
+ * largest count that divides the channels' packs, so no thread idles on a
+ * partial tile) and as many output pixels as 256 threads give, one thread
+ * per (pixel, pack). The tile's weights are staged in shared memory
+ * tap-major, so that a thread reads its 8 weights of a tap in one 16-byte
+ * access, as it reads its 8 inputs. */
 #include <cuda_fp16.h>
 
 #include "depthwise.cuh"
@@ -13,51 +15,68 @@
 namespace {
 
 constexpr int kPack = 8;        /* float16 channels per access */
-constexpr int kTilePacks = 8;   /* packs per block: 64 channels */
-constexpr int kTilePixels = 32; /* output pixels per block */
+constexpr int kMaxTilePacks = 8; /* packs per block: up to 64 channels */
+constexpr int kBlockThreads = 256;
 constexpr int kMaxTaps = 64;    /* kernels up to 8x8 */
 
-__device__ __forceinline__ void load_pack(const __half *p, float *out) {
-  uint4 raw = __ldg(reinterpret_cast<const uint4 *>(p));
-  const __half2 *h = reinterpret_cast<const __half2 *>(&raw);
+/* 8 float16 values in one 16-byte word. */
+union Pack {
+  uint4 word;
+  __half2 pairs[kPack / 2];
+};
+
+__device__ __forceinline__ void unpack(const Pack &pack, float *out) {
+#pragma unroll
   for (int k = 0; k < kPack / 2; k++) {
-    const float2 f = __half22float2(h[k]);
+    const float2 f = __half22float2(pack.pairs[k]);
     out[2 * k] = f.x;
     out[2 * k + 1] = f.y;
   }
 }
 
+__device__ __forceinline__ void load_pack(const __half *p, float *out) {
+  Pack pack;
+  pack.word = __ldg(reinterpret_cast<const uint4 *>(p));
+  unpack(pack, out);
+}
+
 /* kK > 0: a kK x kK kernel, unrolled; 0: any size up to kMaxTaps taps. */
 template <int kK>
-__global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixels) {
-  __shared__ __align__(16) __half weights[kMaxTaps][kTilePacks * kPack];
+__global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixels,
+                                      int32_t tile_packs) {
+  __shared__ __align__(16) __half weights[kMaxTaps][kMaxTilePacks * kPack];
   const int32_t channels = (int32_t)a.channels;
-  const int32_t tile = blockIdx.y * kTilePacks * kPack;
+  const int32_t tile_channels = tile_packs * kPack;
+  const int32_t tile = blockIdx.y * tile_channels;
+  const int32_t tile_pixels = (int32_t)blockDim.x / tile_packs;
   const int32_t kernel_h = kK > 0 ? kK : (int32_t)a.kernel[0];
   const int32_t kernel_w = kK > 0 ? kK : (int32_t)a.kernel[1];
   const int32_t taps = kernel_h * kernel_w;
   const __half *w = static_cast<const __half *>(a.w);
-  for (int32_t i = threadIdx.x; i < taps * kTilePacks * kPack; i += blockDim.x) {
-    const int32_t tap = i / (kTilePacks * kPack), c = i % (kTilePacks * kPack);
-    weights[tap][c] = tile + c < channels ? w[(int64_t)(tile + c) * taps + tap] : __half(0.0f);
+  for (int32_t i = threadIdx.x; i < taps * tile_channels; i += blockDim.x) {
+    const int32_t tap = i / tile_channels, c = i % tile_channels;
+    weights[tap][c] = w[(int64_t)(tile + c) * taps + tap];
   }
   __syncthreads();
 
-  const int32_t pack = threadIdx.x % kTilePacks;
+  const int32_t pack = threadIdx.x % tile_packs;
   const int32_t channel = tile + pack * kPack;
-  if (channel >= channels)
+  if ((int32_t)threadIdx.x >= tile_pixels * tile_packs)
     return;
   const int32_t in_h = (int32_t)a.in[0], in_w = (int32_t)a.in[1];
   const int32_t out_w = (int32_t)a.out[1], out_plane = (int32_t)(a.out[0] * a.out[1]);
   const __half *x = static_cast<const __half *>(a.x);
-  for (int32_t pixel = blockIdx.x * kTilePixels + threadIdx.x / kTilePacks; pixel < pixels;
-       pixel += gridDim.x * kTilePixels) {
+  for (int32_t pixel = blockIdx.x * tile_pixels + threadIdx.x / tile_packs; pixel < pixels;
+       pixel += gridDim.x * tile_pixels) {
     const int32_t n = pixel / out_plane, rest = pixel % out_plane;
     const int32_t oh = rest / out_w, ow = rest % out_w;
     const int32_t h0 = oh * (int32_t)a.stride[0] - (int32_t)a.pad[0];
     const int32_t w0 = ow * (int32_t)a.stride[1] - (int32_t)a.pad[1];
     const __half *image = x + (int64_t)n * in_h * in_w * channels + channel;
-    float sum[kPack] = {0};
+    float sum[kPack];
+#pragma unroll
+    for (int k = 0; k < kPack; k++)
+      sum[k] = 0.0f;
 #pragma unroll
     for (int32_t kh = 0; kh < (kK > 0 ? kK : kernel_h); kh++) {
       const int32_t ih = h0 + kh * (int32_t)a.dilation[0];
@@ -70,13 +89,11 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
           continue;
         float value[kPack], weight[kPack];
         load_pack(image + (int64_t)(ih * in_w + iw) * channels, value);
-        const __half2 *wh =
-            reinterpret_cast<const __half2 *>(&weights[kh * kernel_w + kw][pack * kPack]);
-        for (int k = 0; k < kPack / 2; k++) {
-          const float2 f = __half22float2(wh[k]);
-          weight[2 * k] = f.x;
-          weight[2 * k + 1] = f.y;
-        }
+        Pack taps_pack;
+        taps_pack.word =
+            *reinterpret_cast<const uint4 *>(&weights[kh * kernel_w + kw][pack * kPack]);
+        unpack(taps_pack, weight);
+#pragma unroll
         for (int k = 0; k < kPack; k++)
           sum[k] = fmaf(weight[k], value[k], sum[k]);
       }
@@ -85,22 +102,24 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
     float extra[kPack];
     if (a.bias) {
       load_pack(static_cast<const __half *>(a.bias) + channel, extra);
+#pragma unroll
       for (int k = 0; k < kPack; k++)
         sum[k] += extra[k];
     }
     if (a.residual) {
       load_pack(static_cast<const __half *>(a.residual) + at, extra);
+#pragma unroll
       for (int k = 0; k < kPack; k++)
         sum[k] += extra[k];
     }
-    __align__(16) __half2 result[kPack / 2];
+    Pack result;
+#pragma unroll
     for (int k = 0; k < kPack / 2; k++)
-      result[k] = __floats2half2_rn(
+      result.pairs[k] = __floats2half2_rn(
           trt_activation_eval((trt_activation_kind_t)a.activation, sum[2 * k], a.alpha, a.beta),
           trt_activation_eval((trt_activation_kind_t)a.activation, sum[2 * k + 1], a.alpha,
                               a.beta));
-    *reinterpret_cast<uint4 *>(static_cast<__half *>(a.y) + at) =
-        *reinterpret_cast<const uint4 *>(result);
+    *reinterpret_cast<uint4 *>(static_cast<__half *>(a.y) + at) = result.word;
   }
 }
 
@@ -116,7 +135,7 @@ extern "C" int trt_depthwise_nhwc_supported(const trt_depthwise_nhwc_t *a) {
   bool ok = a->channels > 0 && a->channels % kPack == 0 && a->batch > 0 &&
             a->kernel[0] > 0 && a->kernel[1] > 0 && a->kernel[0] * a->kernel[1] <= kMaxTaps &&
             in_elements < INT32_MAX && out_elements < INT32_MAX &&
-            a->channels / (kTilePacks * kPack) < 65535;
+            a->channels / kPack < 65535;
   for (int d = 0; d < 2; d++)
     ok = ok && a->stride[d] > 0 && a->dilation[d] > 0 && a->pad[d] >= 0 &&
          a->pad[d] < INT32_MAX / 4 && a->stride[d] < INT32_MAX / 4 &&
@@ -133,20 +152,24 @@ extern "C" cudaError_t trt_launch_depthwise_nhwc(const trt_depthwise_nhwc_t *a,
   const int64_t pixels = a->batch * a->out[0] * a->out[1];
   if (pixels <= 0)
     return cudaSuccess;
-  int64_t pixel_blocks = (pixels + kTilePixels - 1) / kTilePixels;
+  const int32_t packs = (int32_t)(a->channels / kPack);
+  int32_t tile_packs = kMaxTilePacks;
+  while (packs % tile_packs != 0)
+    tile_packs--;
+  const int32_t tile_pixels = kBlockThreads / tile_packs;
+  int64_t pixel_blocks = (pixels + tile_pixels - 1) / tile_pixels;
   if (pixel_blocks > 65535LL * 16)
     pixel_blocks = 65535LL * 16;
-  const dim3 grid((unsigned)pixel_blocks,
-                  (unsigned)((a->channels + kTilePacks * kPack - 1) / (kTilePacks * kPack)));
-  const unsigned threads = kTilePacks * kTilePixels;
+  const dim3 grid((unsigned)pixel_blocks, (unsigned)(packs / tile_packs));
+  const unsigned threads = (unsigned)(tile_pixels * tile_packs);
   const bool square = a->kernel[0] == a->kernel[1];
   if (square && a->kernel[0] == 3)
-    depthwise_nhwc_kernel<3><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels);
+    depthwise_nhwc_kernel<3><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels, tile_packs);
   else if (square && a->kernel[0] == 5)
-    depthwise_nhwc_kernel<5><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels);
+    depthwise_nhwc_kernel<5><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels, tile_packs);
   else if (square && a->kernel[0] == 7)
-    depthwise_nhwc_kernel<7><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels);
+    depthwise_nhwc_kernel<7><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels, tile_packs);
   else
-    depthwise_nhwc_kernel<0><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels);
+    depthwise_nhwc_kernel<0><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels, tile_packs);
   return cudaGetLastError();
 }

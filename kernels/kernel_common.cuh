@@ -35,6 +35,14 @@ __device__ __forceinline__ float load_float(const float *p) {
 __device__ __forceinline__ float load_float(const __half *p) {
   return __half2float(__ldg(p));
 }
+/* Conversions of values already in registers (load_float reads through the
+ * read-only cache, which only global memory may use). */
+__device__ __forceinline__ float to_float(float v) {
+  return v;
+}
+__device__ __forceinline__ float to_float(__half v) {
+  return __half2float(v);
+}
 __device__ __forceinline__ void store_float(float *p, float v) {
   *p = v;
 }

@@ -126,7 +126,7 @@ __global__ void pool2d_nhwc_packed_kernel(const T *__restrict__ x, T *__restrict
         *reinterpret_cast<uint4 *>(values) =
             __ldg(reinterpret_cast<const uint4 *>(plane + (ih * in_w + iw) * channels));
         for (int k = 0; k < kPack; k++) {
-          const float value = trtk::load_float(&values[k]);
+          const float value = trtk::to_float(values[k]);
           max[k] = (value > max[k] || isnan(value)) ? value : max[k];
           sum[k] += value;
         }

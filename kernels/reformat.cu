@@ -6,8 +6,9 @@
 
 namespace {
 
+/* Always TRT_KREFORMAT_RANK dims (unused outer ones of size 1), so that the
+ * kernel's loops unroll and its index arrays stay in registers. */
 struct order_t {
-  int rank;
   int64_t dims[TRT_KREFORMAT_RANK]; /* outermost first, in destination order */
   int64_t src[TRT_KREFORMAT_RANK];
   int64_t dst[TRT_KREFORMAT_RANK];
@@ -19,6 +20,7 @@ template <typename From, typename To, typename Index>
 __global__ void reformat_kernel(const From *__restrict__ src, To *__restrict__ dst, order_t o,
                                 Index total) {
   Index dims[TRT_KREFORMAT_RANK], src_strides[TRT_KREFORMAT_RANK], dst_strides[TRT_KREFORMAT_RANK];
+#pragma unroll
   for (int d = 0; d < TRT_KREFORMAT_RANK; d++) {
     dims[d] = (Index)o.dims[d];
     src_strides[d] = (Index)o.src[d];
@@ -26,7 +28,8 @@ __global__ void reformat_kernel(const From *__restrict__ src, To *__restrict__ d
   }
   for (Index i = (Index)trtk::global_thread(); i < total; i += (Index)trtk::grid_threads()) {
     Index rest = i, from = 0, to = 0;
-    for (int d = o.rank - 1; d >= 0; d--) {
+#pragma unroll
+    for (int d = TRT_KREFORMAT_RANK - 1; d >= 0; d--) {
       const Index index = rest % dims[d];
       rest /= dims[d];
       from += index * src_strides[d];
@@ -48,7 +51,8 @@ template <typename From, typename To>
 cudaError_t launch(const void *src, void *dst, const order_t &o, int64_t total,
                    cudaStream_t stream) {
   const int64_t limit = INT32_MAX / 2;
-  if (total < limit && reach(o.dims, o.src, o.rank) < limit && reach(o.dims, o.dst, o.rank) < limit)
+  if (total < limit && reach(o.dims, o.src, TRT_KREFORMAT_RANK) < limit &&
+      reach(o.dims, o.dst, TRT_KREFORMAT_RANK) < limit)
     reformat_kernel<From, To, int32_t><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
         (const From *)src, (To *)dst, o, (int32_t)total);
   else
@@ -74,11 +78,13 @@ extern "C" cudaError_t trt_launch_reformat(const void *src, int src_type, void *
     }
     perm[k] = d;
   }
-  order_t o = {r.rank, {0}, {0}, {0}};
-  for (int d = 0; d < r.rank; d++) {
-    o.dims[d] = r.dims[perm[d]];
-    o.src[d] = r.src_strides[perm[d]];
-    o.dst[d] = r.dst_strides[perm[d]];
+  order_t o;
+  const int unused = TRT_KREFORMAT_RANK - r.rank;
+  for (int d = 0; d < TRT_KREFORMAT_RANK; d++) {
+    const bool used = d >= unused;
+    o.dims[d] = used ? r.dims[perm[d - unused]] : 1;
+    o.src[d] = used ? r.src_strides[perm[d - unused]] : 0;
+    o.dst[d] = used ? r.dst_strides[perm[d - unused]] : 0;
   }
   const int64_t total = trtk::volume(r.dims, r.rank);
   if (total <= 0)

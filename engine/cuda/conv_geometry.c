@@ -209,8 +209,11 @@ bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g) {
 }
 
 bool trt_conv_geometry_fused_possible(const trt_conv_geometry_t *g) {
-  if (g->deconv ||
-      (g->activation.kind != TRT_ACTIVATION_NONE && g->activation.kind != TRT_ACTIVATION_RELU))
+  /* cuDNN's clipped ReLU is min(max(x, 0), ceiling): ReLU6 and kin */
+  const bool clipped_relu = g->activation.kind == TRT_ACTIVATION_CLIP &&
+                            g->activation.alpha == 0.0f && g->activation.beta > 0.0f;
+  if (g->deconv || (g->activation.kind != TRT_ACTIVATION_NONE &&
+                    g->activation.kind != TRT_ACTIVATION_RELU && !clipped_relu))
     return false;
   /* z is described like y: a residual must be laid out like the output. */
   return !g->has_residual ||

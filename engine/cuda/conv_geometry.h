@@ -70,8 +70,8 @@ bool trt_conv_geometry_is_depthwise(const trt_conv_geometry_t *g);
 bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g);
 
 /* Whether cuDNN's fused convolution + bias + activation can run it at all
- * (with any algorithm): a convolution, activation NONE or RELU, and a
- * residual laid out like the output. */
+ * (with any algorithm): a convolution, activation NONE, RELU or CLIP from
+ * 0 (cuDNN's clipped ReLU), and a residual laid out like the output. */
 bool trt_conv_geometry_fused_possible(const trt_conv_geometry_t *g);
 
 /* Packed (row-major) strides of rank-5 dims. */

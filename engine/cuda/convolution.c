@@ -9,8 +9,8 @@
  *            when the layer has any of them;
  *   100+a    cudnnConvolutionBiasActivationForward with algorithm a: bias,
  *            residual (as z) and the activation fused by cuDNN; offered for
- *            activation NONE (identity: algorithm IMPLICIT_PRECOMP_GEMM only)
- *            and RELU;
+ *            activation NONE (identity: algorithm IMPLICIT_PRECOMP_GEMM only),
+ *            RELU and CLIP from 0 (cuDNN's clipped ReLU: ReLU6);
  *   200      our direct depthwise kernel (C_in / group == 1), epilogue fused;
  *   201      our channels-last float16 depthwise kernel (kernels/depthwise.cuh),
  *            epilogue fused.
@@ -234,11 +234,13 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
   }
   if (fused) {
     TRT_CUDNN_CHECK(cudnnCreateActivationDescriptor(&s->act));
-    TRT_CUDNN_CHECK(cudnnSetActivationDescriptor(
-        s->act,
-        g->activation.kind == TRT_ACTIVATION_RELU ? CUDNN_ACTIVATION_RELU
-                                                  : CUDNN_ACTIVATION_IDENTITY,
-        CUDNN_PROPAGATE_NAN, 0.0));
+    const cudnnActivationMode_t mode = g->activation.kind == TRT_ACTIVATION_RELU
+                                           ? CUDNN_ACTIVATION_RELU
+                                       : g->activation.kind == TRT_ACTIVATION_CLIP
+                                           ? CUDNN_ACTIVATION_CLIPPED_RELU
+                                           : CUDNN_ACTIVATION_IDENTITY;
+    TRT_CUDNN_CHECK(cudnnSetActivationDescriptor(s->act, mode, CUDNN_PROPAGATE_NAN,
+                                                 (double)g->activation.beta));
     if (g->has_residual) {
       TRT_CUDNN_CHECK(cudnnCreateTensorDescriptor(&s->z));
       int64_t y_dims[RANK] = {g->batch, g->channels[0], g->out[0], g->out[1], g->out[2]};
