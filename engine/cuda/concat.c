@@ -1,11 +1,13 @@
 /* CUDA concat family: Concat and Split as strided device-to-device copies
- * (one cudaMemcpy2DAsync per input or output), any data type, as
- * engine/cpu/concat.c; a concat of channels-last tensors along the
+ * (a concat in one launch of kernels/concat.cuh when its rows are whole
+ * 16-byte words, else one cudaMemcpy2DAsync per input or output), any data
+ * type, as engine/cpu/concat.c; a concat of channels-last tensors along the
  * channels copies each input's channels at every pixel. A concat marked
  * in_place does nothing (its
  * producers wrote into it), and an input that is already a view into the
  * output is skipped. One tactic each. */
 #include "cuda/cuda_layer_util.h"
+#include "kernels/concat.cuh"
 
 /* Slabs before `axis` and bytes of one slab after it. */
 static void outer_and_inner(const trt_tensor_t *tensor, int axis, int64_t *outer,
@@ -67,6 +69,25 @@ static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
   }
   size_t out_chunk = (size_t)output->dims.d[axis] * inner_bytes;
   uint8_t *dst = outputs[0];
+  if (outer > 0 && layer->nb_inputs <= TRT_KCONCAT_MAX_INPUTS) {
+    trt_kconcat_t rows = {.nb_inputs = layer->nb_inputs, .out_row_bytes = (int64_t)out_chunk,
+                          .rows = outer, .output = dst};
+    int64_t offset = 0;
+    for (int i = 0; i < layer->nb_inputs; i++) {
+      const trt_tensor_t *input = trt_layer_input(network, layer, i);
+      const bool placed =
+          input->view_parent == layer->outputs[0] || inputs[i] == (const void *)(dst + offset);
+      rows.inputs[i] = placed ? NULL : inputs[i];
+      rows.row_bytes[i] = input->dims.d[axis] * (int64_t)inner_bytes;
+      rows.out_offset[i] = offset;
+      offset += rows.row_bytes[i];
+    }
+    if (trt_concat_rows_supported(&rows)) {
+      TRT_LAUNCH_CHECK(trt_launch_concat_rows(&rows, env->stream));
+      return TRT_STATUS_OK;
+    }
+  }
+  /* rows that are not whole 16-byte words: one strided copy per input */
   size_t offset = 0;
   for (int i = 0; i < layer->nb_inputs; i++) {
     const trt_tensor_t *input = trt_layer_input(network, layer, i);
