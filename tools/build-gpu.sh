@@ -30,7 +30,7 @@ if [[ ! -f "$build/build.ninja" ]]; then
 fi
 programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_layers
           tests/gpu/test_gpu_plan tests/gpu/test_gpu_threads tests/gpu/test_gpu_models
-          tests/gpu/test_gpu_precision tests/gpu/test_gpu_depthwise
+          tests/gpu/test_gpu_precision tests/gpu/test_gpu_nhwc_conv
           tests/gpu/test_cuda_layers tests/gpu/test_cuda_conv tests/gpu/test_cuda_matmul)
 ninja -C "$build" "${programs[@]}"
 

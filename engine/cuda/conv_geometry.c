@@ -192,10 +192,9 @@ bool trt_conv_geometry_is_depthwise(const trt_conv_geometry_t *g) {
          g->total_channels % g->in_channels == 0;
 }
 
-/* Packed N, H, W, C strides (rank-5 N, C, D, H, W order, D of size 1). */
-static bool packed_channels_last(const trt_conv_geometry_t *g, const int64_t *strides,
-                                 const int64_t *spatial) {
-  const int64_t c = g->total_channels;
+/* Packed N, H, W, C strides of C channels (rank-5 N, C, D, H, W order, D
+ * of size 1). */
+static bool packed_channels_last(int64_t c, const int64_t *strides, const int64_t *spatial) {
   return strides[1] == 1 && strides[4] == c && strides[3] == c * spatial[2] &&
          strides[0] == c * spatial[1] * spatial[2];
 }
@@ -203,17 +202,33 @@ static bool packed_channels_last(const trt_conv_geometry_t *g, const int64_t *st
 bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g) {
   return !g->deconv && g->type == TRT_DATA_TYPE_FLOAT16 && g->nb_outputs == 1 &&
          g->nb_spatial == 2 && g->in[0] == 1 && g->group == g->in_channels &&
-         g->total_channels == g->in_channels && g->in_channels % 8 == 0 && packed_channels_last(g, g->x_strides, g->in) &&
-         packed_channels_last(g, g->y_strides[0], g->out) &&
-         (!g->has_residual || packed_channels_last(g, g->residual_strides, g->out));
+         g->total_channels == g->in_channels && g->in_channels % 8 == 0 &&
+         packed_channels_last(g->in_channels, g->x_strides, g->in) &&
+         packed_channels_last(g->in_channels, g->y_strides[0], g->out) &&
+         (!g->has_residual || packed_channels_last(g->in_channels, g->residual_strides, g->out));
+}
+
+bool trt_conv_geometry_is_1x1_nhwc(const trt_conv_geometry_t *g) {
+  bool ok = !g->deconv && g->type == TRT_DATA_TYPE_FLOAT16 && g->nb_spatial == 2 &&
+            g->in[0] == 1 && g->group == 1 && !g->explicit_pad && g->in_channels % 8 == 0 &&
+            packed_channels_last(g->in_channels, g->x_strides, g->in) &&
+            (!g->has_residual ||
+             (g->nb_outputs == 1 && packed_channels_last(g->total_channels, g->residual_strides,
+                                                          g->out)));
+  for (int d = 0; d < 3; d++)
+    ok = ok && g->kernel[d] == 1 && g->stride[d] == 1 && g->pad_begin[d] == 0 &&
+         g->pad_end[d] == 0;
+  for (int k = 0; k < g->nb_outputs; k++)
+    ok = ok && g->channels[k] % 8 == 0 &&
+         packed_channels_last(g->channels[k], g->y_strides[k], g->out);
+  return ok;
 }
 
 bool trt_conv_geometry_fused_possible(const trt_conv_geometry_t *g) {
-  /* cuDNN's clipped ReLU is min(max(x, 0), ceiling): ReLU6 and kin */
-  const bool clipped_relu = g->activation.kind == TRT_ACTIVATION_CLIP &&
-                            g->activation.alpha == 0.0f && g->activation.beta > 0.0f;
-  if (g->deconv || (g->activation.kind != TRT_ACTIVATION_NONE &&
-                    g->activation.kind != TRT_ACTIVATION_RELU && !clipped_relu))
+  /* cuDNN 9 refuses its clipped ReLU here (CUDNN_STATUS_NOT_SUPPORTED at
+   * run time, on the H200): ReLU6 is not fused by cuDNN. */
+  if (g->deconv ||
+      (g->activation.kind != TRT_ACTIVATION_NONE && g->activation.kind != TRT_ACTIVATION_RELU))
     return false;
   /* z is described like y: a residual must be laid out like the output. */
   return !g->has_residual ||

@@ -69,9 +69,14 @@ bool trt_conv_geometry_is_depthwise(const trt_conv_geometry_t *g);
  * channels a multiple of 8, input, output and residual packed NHWC. */
 bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g);
 
+/* Whether the channels-last float16 1x1 kernel (kernels/conv1x1.cuh) runs
+ * it: 2-D, one group, 1x1 with stride 1 and no pad, input channels and each
+ * (merged) output's channels multiples of 8, every operand packed NHWC. */
+bool trt_conv_geometry_is_1x1_nhwc(const trt_conv_geometry_t *g);
+
 /* Whether cuDNN's fused convolution + bias + activation can run it at all
- * (with any algorithm): a convolution, activation NONE, RELU or CLIP from
- * 0 (cuDNN's clipped ReLU), and a residual laid out like the output. */
+ * (with any algorithm): a convolution, activation NONE or RELU, and a
+ * residual laid out like the output. */
 bool trt_conv_geometry_fused_possible(const trt_conv_geometry_t *g);
 
 /* Packed (row-major) strides of rank-5 dims. */

@@ -9,11 +9,13 @@
  *            when the layer has any of them;
  *   100+a    cudnnConvolutionBiasActivationForward with algorithm a: bias,
  *            residual (as z) and the activation fused by cuDNN; offered for
- *            activation NONE (identity: algorithm IMPLICIT_PRECOMP_GEMM only),
- *            RELU and CLIP from 0 (cuDNN's clipped ReLU: ReLU6);
+ *            activation NONE (identity: algorithm IMPLICIT_PRECOMP_GEMM only)
+ *            and RELU;
  *   200      our direct depthwise kernel (C_in / group == 1), epilogue fused;
  *   201      our channels-last float16 depthwise kernel (kernels/depthwise.cuh),
- *            epilogue fused.
+ *            epilogue fused;
+ *   202      our channels-last float16 1x1 kernel for few input channels
+ *            (kernels/conv1x1.cuh), epilogue fused, merged outputs too.
  * Deconvolution tactics: 0..5, cudnnConvolutionBackwardData with that
  * cudnnConvolutionBwdDataAlgo_t, then the epilogue. Only algorithms cuDNN
  * reports as supported and deterministic are listed (bit-identical reruns);
@@ -49,12 +51,14 @@
 #include "cuda/conv_geometry.h"
 #include "cuda/cuda_layers.h"
 #include "kernels/conv_epilogue.cuh"
+#include "kernels/conv1x1.cuh"
 #include "kernels/depthwise.cuh"
 
 enum {
   TACTIC_FUSED = 100,     /* + cuDNN forward algorithm */
   TACTIC_DEPTHWISE = 200,
   TACTIC_DEPTHWISE_NHWC = 201,
+  TACTIC_1X1_NHWC = 202,
 };
 
 #define RANK TRT_CONV_RANK
@@ -234,13 +238,11 @@ static trt_status_t make_descriptors(conv_state_t *s, const trt_cuda_env_t *env,
   }
   if (fused) {
     TRT_CUDNN_CHECK(cudnnCreateActivationDescriptor(&s->act));
-    const cudnnActivationMode_t mode = g->activation.kind == TRT_ACTIVATION_RELU
-                                           ? CUDNN_ACTIVATION_RELU
-                                       : g->activation.kind == TRT_ACTIVATION_CLIP
-                                           ? CUDNN_ACTIVATION_CLIPPED_RELU
-                                           : CUDNN_ACTIVATION_IDENTITY;
-    TRT_CUDNN_CHECK(cudnnSetActivationDescriptor(s->act, mode, CUDNN_PROPAGATE_NAN,
-                                                 (double)g->activation.beta));
+    TRT_CUDNN_CHECK(cudnnSetActivationDescriptor(
+        s->act,
+        g->activation.kind == TRT_ACTIVATION_RELU ? CUDNN_ACTIVATION_RELU
+                                                  : CUDNN_ACTIVATION_IDENTITY,
+        CUDNN_PROPAGATE_NAN, 0.0));
     if (g->has_residual) {
       TRT_CUDNN_CHECK(cudnnCreateTensorDescriptor(&s->z));
       int64_t y_dims[RANK] = {g->batch, g->channels[0], g->out[0], g->out[1], g->out[2]};
@@ -387,6 +389,27 @@ static bool depthwise_nhwc_possible(const trt_conv_geometry_t *g) {
   return trt_depthwise_nhwc_supported(&args);
 }
 
+/* The 1x1 kernel's arguments for output k, pointers NULL. */
+static trt_conv1x1_nhwc_t conv1x1_args(const trt_conv_geometry_t *g, int k) {
+  return (trt_conv1x1_nhwc_t){
+      .pixels = g->batch * g->out[0] * g->out[1] * g->out[2],
+      .in_channels = g->in_channels,
+      .out_channels = g->channels[k],
+      .activation = (int)g->activation.kind,
+      .alpha = g->activation.alpha,
+      .beta = g->activation.beta,
+  };
+}
+
+static bool conv1x1_nhwc_possible(const trt_conv_geometry_t *g) {
+  bool ok = trt_conv_geometry_is_1x1_nhwc(g);
+  for (int k = 0; ok && k < g->nb_outputs; k++) {
+    const trt_conv1x1_nhwc_t args = conv1x1_args(g, k);
+    ok = trt_conv1x1_nhwc_supported(&args);
+  }
+  return ok;
+}
+
 static int list_common(const trt_network_t *network, const trt_layer_t *layer,
                        const trt_cuda_env_t *env, trt_cuda_tactic_t *tactics, int max_tactics,
                        bool deconv) {
@@ -402,6 +425,8 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE, "direct_depthwise", "");
   if (status == TRT_STATUS_OK && depthwise_nhwc_possible(g))
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE_NHWC, "depthwise_nhwc_fp16", "");
+  if (status == TRT_STATUS_OK && conv1x1_nhwc_possible(g))
+    add_tactic(tactics, max_tactics, &count, TACTIC_1X1_NHWC, "conv1x1_nhwc_fp16", "");
 
   bool cudnn_ok = status == TRT_STATUS_OK;
   if (cudnn_ok && make_descriptors(s, env, false) != TRT_STATUS_OK) {
@@ -466,10 +491,13 @@ static trt_status_t configure(conv_state_t *s, const trt_network_t *network,
   const trt_conv_geometry_t *g = &s->g;
   s->x_dims = trt_layer_input(network, layer, 0)->dims;
   s->algo_workspace = 0;
-  if (s->tactic == TACTIC_DEPTHWISE || s->tactic == TACTIC_DEPTHWISE_NHWC) {
-    if (s->tactic == TACTIC_DEPTHWISE ? !trt_conv_geometry_is_depthwise(g)
-                                      : !depthwise_nhwc_possible(g))
-      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "tactic %d needs a depthwise layer", s->tactic);
+  if (s->tactic >= TACTIC_DEPTHWISE) {
+    const bool possible = s->tactic == TACTIC_DEPTHWISE        ? trt_conv_geometry_is_depthwise(g)
+                          : s->tactic == TACTIC_DEPTHWISE_NHWC ? depthwise_nhwc_possible(g)
+                          : s->tactic == TACTIC_1X1_NHWC       ? conv1x1_nhwc_possible(g)
+                                                               : false;
+    if (!possible)
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT, "tactic %d cannot run this layer", s->tactic);
     s->workspace = 0;
     return TRT_STATUS_OK;
   }
@@ -639,6 +667,18 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
     args.residual = residual;
     args.y = outputs[0];
     TRT_LAUNCH_CHECK(trt_launch_depthwise_nhwc(&args, env->stream));
+    return TRT_STATUS_OK;
+  }
+  if (tactic == TACTIC_1X1_NHWC) {
+    for (int k = 0; k < g->nb_outputs; k++) {
+      trt_conv1x1_nhwc_t args = conv1x1_args(g, k);
+      args.x = x;
+      args.w = advance(s, w, g->channel_offset[k] * g->in_channels);
+      args.bias = bias ? advance(s, bias, g->channel_offset[k]) : NULL;
+      args.residual = residual;
+      args.y = outputs[k];
+      TRT_LAUNCH_CHECK(trt_launch_conv1x1_nhwc(&args, env->stream));
+    }
     return TRT_STATUS_OK;
   }
 

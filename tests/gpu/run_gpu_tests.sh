@@ -77,7 +77,7 @@ for step in "${steps[@]}"; do
   plan) run gpu_plan "$bin/test_gpu_plan" "$bundle/data/conv_relu_pool.onnx" 2 ;;
   fp16)
     run gpu_fp16 "$bin/test_gpu_precision" "$work/fp16.plan"
-    run gpu_depthwise_fp16 "$bin/test_gpu_depthwise"
+    run gpu_nhwc_conv_fp16 "$bin/test_gpu_nhwc_conv"
     export_models
     if have_torchvision; then
       run torchvision_fp16_b4 "$bin/test_gpu_models" --precision=fp16 --tolerance=1e-2 --batch=4 \

@@ -135,7 +135,7 @@ static const conv_case_t cases[] = {
      {1, 2}, {1, 0}, {2, 1}, {0}, false, TRT_ACTIVATION_LEAKY_RELU, false, 1, {0}, 0},
     {"conv2d same_upper s2 (pad 0/1) bias", false, 2, 2, 3, 4, 1, {8, 10}, {3, 3}, {2, 2},
      {1, 1}, {0, 0}, {1, 1}, {0}, true, TRT_ACTIVATION_NONE, false, 1, {0}, 0},
-    {"conv2d 1x1 bias clip from 0 (cuDNN's clipped relu)", false, 2, 2, 8, 16, 1, {7, 9},
+    {"conv2d 1x1 bias clip from 0", false, 2, 2, 8, 16, 1, {7, 9},
      {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {0}, true, TRT_ACTIVATION_CLIP, false, 1, {0}, 0},
     {"conv2d group3 s2 sigmoid", false, 2, 2, 6, 9, 3, {10, 7}, {3, 3}, {2, 2}, {1, 1}, {1, 1},
      {1, 1}, {0}, true, TRT_ACTIVATION_SIGMOID, false, 1, {0}, 0},

@@ -1,11 +1,13 @@
-/* The channels-last float16 depthwise kernel (kernels/depthwise.cuh)
- * against the CPU reference in FP32: FP16 engines of one depthwise
- * convolution each, built with cuDNN's tactics left out (so the kernel is
+/* Our channels-last float16 convolution kernels, depthwise
+ * (kernels/depthwise.cuh) and 1x1 (kernels/conv1x1.cuh), against the CPU
+ * reference in FP32: FP16 engines of one convolution each, built with
+ * cuDNN's tactics left out (so our kernel is
  * the layer's only candidate, channels-last) and with them (the builder's
  * choice of tactic and formats: one lone convolution runs linear), over
  * 3x3, 5x5 and 7x7 kernels, a non-square kernel (the generic path),
  * strides, dilation, a partial channel tile, bias,
- * activations and a fused residual, at batch 3 and 1: relative L2 <= 1e-2.
+ * activations and a fused residual; 1x1 expansions and projections (8 to
+ * 256 input channels, a residual); at batch 3 and 1: relative L2 <= 1e-2.
  * Channels that are not a multiple of 8 stay linear, where only cuDNN runs
  * them: without it the build fails naming the disabled sources.
  *
@@ -22,21 +24,28 @@
 typedef struct {
   const char *label;
   int64_t channels, height, width;
+  int64_t out_channels; /* 0: depthwise (as many as the input, one group each) */
   int64_t kernel[2], stride[2], dilation[2], pad_begin[2], pad_end[2];
   bool bias, residual;
   trt_activation_t activation;
-} depthwise_case_t;
+} conv_case_t;
 
-static const depthwise_case_t cases[] = {
-    {"3x3 relu6 bias", 64, 17, 15, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true, false,
+static const conv_case_t cases[] = {
+    {"1x1 16 -> 96 relu6", 16, 13, 11, 96, {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true, false,
      {TRT_ACTIVATION_CLIP, 0.0f, 6.0f}},
-    {"3x3 stride 2 hard-swish, 72 channels (a partial tile)", 72, 14, 13, {3, 3}, {2, 2},
+    {"1x1 256 -> 40 (5 packs a tile), no bias", 256, 7, 9, 40, {1, 1}, {1, 1}, {1, 1}, {0, 0},
+     {0, 0}, false, false, {TRT_ACTIVATION_NONE, 0, 0}},
+    {"1x1 24 -> 24 residual", 24, 10, 10, 24, {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true, true,
+     {TRT_ACTIVATION_NONE, 0, 0}},
+    {"depthwise 3x3 relu6 bias", 64, 17, 15, 0, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true, false,
+     {TRT_ACTIVATION_CLIP, 0.0f, 6.0f}},
+    {"depthwise 3x3 stride 2 hard-swish, 72 channels", 72, 14, 13, 0, {3, 3}, {2, 2},
      {1, 1}, {1, 1}, {1, 1}, true, false, {TRT_ACTIVATION_HARD_SWISH, 0, 0}},
-    {"5x5 dilation 2, no bias", 16, 16, 16, {5, 5}, {1, 1}, {2, 2}, {4, 4}, {4, 4}, false,
+    {"depthwise 5x5 dilation 2, no bias", 16, 16, 16, 0, {5, 5}, {1, 1}, {2, 2}, {4, 4}, {4, 4}, false,
      false, {TRT_ACTIVATION_NONE, 0, 0}},
-    {"7x7 residual relu", 32, 9, 11, {7, 7}, {1, 1}, {1, 1}, {3, 3}, {3, 3}, true, true,
+    {"depthwise 7x7 residual relu", 32, 9, 11, 0, {7, 7}, {1, 1}, {1, 1}, {3, 3}, {3, 3}, true, true,
      {TRT_ACTIVATION_RELU, 0, 0}},
-    {"3x5 stride 1x2 (the generic path)", 24, 10, 21, {3, 5}, {1, 2}, {1, 1}, {1, 2}, {1, 2},
+    {"depthwise 3x5 stride 1x2 (the generic path)", 24, 10, 21, 0, {3, 5}, {1, 2}, {1, 1}, {1, 2}, {1, 2},
      true, false, {TRT_ACTIVATION_SIGMOID, 0, 0}},
 };
 
@@ -52,27 +61,30 @@ static float next_weight(uint64_t *seed, double scale) {
   return (float)(((double)(*seed >> 11) / 9007199254740992.0 * 2 - 1) * scale);
 }
 
-/* input [N, C, H, W] -> depthwise convolution (+ input when residual) -> output */
-static trt_network_t *make_network(const depthwise_case_t *c) {
+/* input [N, C, H, W] -> convolution (+ input when residual) -> output */
+static trt_network_t *make_network(const conv_case_t *c) {
   trt_network_t *net = trt_network_create();
   int64_t x_dims[] = {-1, c->channels, c->height, c->width};
   trt_dims_t xd = trt_dims_make(4, x_dims);
   int x = trt_network_add_input(net, "input", TRT_DATA_TYPE_FLOAT32, &xd);
   const int64_t taps = c->kernel[0] * c->kernel[1];
-  int64_t w_dims[] = {c->channels, 1, c->kernel[0], c->kernel[1]}, b_dims[] = {c->channels};
-  float *w = malloc((size_t)(c->channels * taps) * sizeof(float));
-  float *b = malloc((size_t)c->channels * sizeof(float));
+  const bool depthwise = c->out_channels == 0;
+  const int64_t outputs = depthwise ? c->channels : c->out_channels;
+  const int64_t fan_in = (depthwise ? 1 : c->channels) * taps;
+  int64_t w_dims[] = {outputs, fan_in / taps, c->kernel[0], c->kernel[1]}, b_dims[] = {outputs};
+  float *w = malloc((size_t)(outputs * fan_in) * sizeof(float));
+  float *b = malloc((size_t)outputs * sizeof(float));
   uint64_t seed = (uint64_t)c->channels * 31 + (uint64_t)taps;
-  for (int64_t i = 0; i < c->channels * taps; i++)
-    w[i] = next_weight(&seed, 1.7 / sqrt((double)taps));
-  for (int64_t i = 0; i < c->channels; i++)
+  for (int64_t i = 0; i < outputs * fan_in; i++)
+    w[i] = next_weight(&seed, 1.7 / sqrt((double)fan_in));
+  for (int64_t i = 0; i < outputs; i++)
     b[i] = next_weight(&seed, 0.1);
   trt_dims_t wd = trt_dims_make(4, w_dims), bd = trt_dims_make(1, b_dims);
   int inputs[3] = {x, trt_network_add_constant(net, "dw.w", TRT_DATA_TYPE_FLOAT32, &wd, w),
                    trt_network_add_constant(net, "dw.b", TRT_DATA_TYPE_FLOAT32, &bd, b)};
   free(w);
   free(b);
-  trt_convolution_params_t params = {.nb_spatial = 2, .group = c->channels,
+  trt_convolution_params_t params = {.nb_spatial = 2, .group = depthwise ? c->channels : 1,
                                      .activation = c->residual ? (trt_activation_t){0}
                                                                : c->activation};
   for (int i = 0; i < 2; i++) {
@@ -133,7 +145,7 @@ static const char *conv_format(const trt_engine_t *engine) {
   return "none";
 }
 
-static void check_case(const depthwise_case_t *c, const char *tactic_sources) {
+static void check_case(const conv_case_t *c, const char *tactic_sources) {
   trt_network_t *net = make_network(c);
   trt_engine_t *reference = build(net, TRT_BACKEND_CPU, TRT_PRECISION_FP32, NULL);
   trt_engine_t *fp16 = build(net, TRT_BACKEND_CUDA, TRT_PRECISION_FP16, tactic_sources);
@@ -170,7 +182,7 @@ int main(void) {
   }
   /* 12 channels: linear formats, where only cuDNN runs a float16 depthwise
    * convolution. */
-  depthwise_case_t unaligned = cases[0];
+  conv_case_t unaligned = cases[3];
   unaligned.channels = 12;
   trt_network_t *net = make_network(&unaligned);
   trt_engine_t *refused = build(net, TRT_BACKEND_CUDA, TRT_PRECISION_FP16, "-CUDNN");
@@ -178,6 +190,6 @@ int main(void) {
          "12 channels without cuDNN: refused, naming the disabled sources");
   trt_engine_destroy(refused);
   trt_network_destroy(net);
-  printf("%s\n", failures ? "depthwise tests FAILED" : "depthwise tests passed");
+  printf("%s\n", failures ? "channels-last convolution tests FAILED" : "channels-last convolution tests passed");
   return failures ? 1 : 0;
 }
