@@ -115,8 +115,8 @@ trt_status_t trt_builder_config_set_tactic_sources(trt_builder_config_t *config,
     const size_t length = strcspn(entry, ",");
     const char sign = entry[0];
     bool known = false;
-    for (size_t i = 0; length > 1 && (sign == '+' || sign == '-') &&
-                       i < sizeof(sources) / sizeof(sources[0]);
+    for (size_t i = 0;
+         length > 1 && (sign == '+' || sign == '-') && i < sizeof(sources) / sizeof(sources[0]);
          i++) {
       if (strlen(sources[i].name) == length - 1 &&
           strncasecmp(entry + 1, sources[i].name, length - 1) == 0) {

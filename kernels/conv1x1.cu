@@ -70,8 +70,8 @@ __global__ void conv1x1_nhwc_kernel(const trt_conv1x1_nhwc_t a, int32_t tile_pac
 #pragma unroll
       for (int j = 0; j < kPack; j++) {
         Pack taps;
-        taps.word = *reinterpret_cast<const uint4 *>(
-            &weights[(c0 + j) * tile_channels + pack * kPack]);
+        taps.word =
+            *reinterpret_cast<const uint4 *>(&weights[(c0 + j) * tile_channels + pack * kPack]);
         float weight[kPack];
         unpack(taps, weight);
 #pragma unroll
@@ -125,21 +125,18 @@ extern "C" int trt_conv1x1_nhwc_supported(const trt_conv1x1_nhwc_t *a) {
          a->pixels * a->in_channels < INT32_MAX && a->pixels * a->out_channels < INT32_MAX;
 }
 
-extern "C" cudaError_t trt_launch_conv1x1_nhwc(const trt_conv1x1_nhwc_t *a,
-                                               cudaStream_t stream) {
-  if (!trt_conv1x1_nhwc_supported(a) || !aligned16(a->x) || !aligned16(a->w) ||
-      !aligned16(a->y) || (a->bias && !aligned16(a->bias)) ||
-      (a->residual && !aligned16(a->residual)))
+extern "C" cudaError_t trt_launch_conv1x1_nhwc(const trt_conv1x1_nhwc_t *a, cudaStream_t stream) {
+  if (!trt_conv1x1_nhwc_supported(a) || !aligned16(a->x) || !aligned16(a->w) || !aligned16(a->y) ||
+      (a->bias && !aligned16(a->bias)) || (a->residual && !aligned16(a->residual)))
     return cudaErrorInvalidValue;
   const int32_t tile_packs = tile_packs_for(a->out_channels);
   const int32_t tile_pixels = kBlockThreads / tile_packs;
   int64_t pixel_blocks = (a->pixels + tile_pixels - 1) / tile_pixels;
   if (pixel_blocks > 65535LL * 16)
     pixel_blocks = 65535LL * 16;
-  const dim3 grid((unsigned)pixel_blocks,
-                  (unsigned)(a->out_channels / kPack / tile_packs));
+  const dim3 grid((unsigned)pixel_blocks, (unsigned)(a->out_channels / kPack / tile_packs));
   const size_t shared = (size_t)a->in_channels * tile_packs * kPack * sizeof(__half);
-  conv1x1_nhwc_kernel<<<grid, (unsigned)(tile_pixels * tile_packs), shared, stream>>>(
-      *a, tile_packs);
+  conv1x1_nhwc_kernel<<<grid, (unsigned)(tile_pixels * tile_packs), shared, stream>>>(*a,
+                                                                                      tile_packs);
   return cudaGetLastError();
 }

@@ -14,10 +14,10 @@
 
 namespace {
 
-constexpr int kPack = 8;        /* float16 channels per access */
+constexpr int kPack = 8;         /* float16 channels per access */
 constexpr int kMaxTilePacks = 8; /* packs per block: up to 64 channels */
 constexpr int kBlockThreads = 256;
-constexpr int kMaxTaps = 64;    /* kernels up to 8x8 */
+constexpr int kMaxTaps = 64; /* kernels up to 8x8 */
 
 /* 8 float16 values in one 16-byte word. */
 union Pack {
@@ -132,10 +132,9 @@ bool aligned16(const void *p) {
 extern "C" int trt_depthwise_nhwc_supported(const trt_depthwise_nhwc_t *a) {
   const int64_t in_elements = a->batch * a->in[0] * a->in[1] * a->channels;
   const int64_t out_elements = a->batch * a->out[0] * a->out[1] * a->channels;
-  bool ok = a->channels > 0 && a->channels % kPack == 0 && a->batch > 0 &&
-            a->kernel[0] > 0 && a->kernel[1] > 0 && a->kernel[0] * a->kernel[1] <= kMaxTaps &&
-            in_elements < INT32_MAX && out_elements < INT32_MAX &&
-            a->channels / kPack < 65535;
+  bool ok = a->channels > 0 && a->channels % kPack == 0 && a->batch > 0 && a->kernel[0] > 0 &&
+            a->kernel[1] > 0 && a->kernel[0] * a->kernel[1] <= kMaxTaps &&
+            in_elements < INT32_MAX && out_elements < INT32_MAX && a->channels / kPack < 65535;
   for (int d = 0; d < 2; d++)
     ok = ok && a->stride[d] > 0 && a->dilation[d] > 0 && a->pad[d] >= 0 &&
          a->pad[d] < INT32_MAX / 4 && a->stride[d] < INT32_MAX / 4 &&

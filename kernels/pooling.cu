@@ -94,14 +94,13 @@ __global__ void pool_window_nhwc_kernel(const T *__restrict__ x, T *__restrict__
  * arithmetic as pool_window. Needs C a multiple of the pack, a packed
  * output, 16-byte aligned tensors and every index within int32. */
 template <typename T>
-__global__ void pool2d_nhwc_packed_kernel(const T *__restrict__ x, T *__restrict__ y,
-                                          trt_kpool_t g, int32_t total) {
+__global__ void pool2d_nhwc_packed_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
+                                          int32_t total) {
   constexpr int kPack = 16 / sizeof(T);
   const int32_t packs = (int32_t)(g.channels / kPack), channels = (int32_t)g.channels;
   const int32_t in_h = (int32_t)g.in[1], in_w = (int32_t)g.in[2];
   const int32_t out_h = (int32_t)g.out[1], out_w = (int32_t)g.out[2];
-  for (int32_t i = (int32_t)trtk::global_thread(); i < total;
-       i += (int32_t)trtk::grid_threads()) {
+  for (int32_t i = (int32_t)trtk::global_thread(); i < total; i += (int32_t)trtk::grid_threads()) {
     const int32_t pack = i % packs;
     int32_t rest = i / packs;
     const int32_t ow = rest % out_w;
@@ -134,13 +133,12 @@ __global__ void pool2d_nhwc_packed_kernel(const T *__restrict__ x, T *__restrict
     }
     float divisor = 1.0f;
     if (!g.is_max) {
-      const int64_t count =
-          g.count_include_pad
-              ? trt_window_tap_count(start_h, g.kernel[1], g.dilation[1], -g.pad_begin[1],
-                                     in_h + g.pad_end[1]) *
-                    trt_window_tap_count(start_w, g.kernel[2], g.dilation[2], -g.pad_begin[2],
-                                         in_w + g.pad_end[2])
-              : (taps_h.last - taps_h.first) * (taps_w.last - taps_w.first);
+      const int64_t count = g.count_include_pad
+                                ? trt_window_tap_count(start_h, g.kernel[1], g.dilation[1],
+                                                       -g.pad_begin[1], in_h + g.pad_end[1]) *
+                                      trt_window_tap_count(start_w, g.kernel[2], g.dilation[2],
+                                                           -g.pad_begin[2], in_w + g.pad_end[2])
+                                : (taps_h.last - taps_h.first) * (taps_w.last - taps_w.first);
       divisor = (float)count;
     }
     __align__(16) T results[kPack];

@@ -6,8 +6,8 @@
  * in_place does nothing (its
  * producers wrote into it), and an input that is already a view into the
  * output is skipped. One tactic each. */
-#include "cuda/cuda_layer_util.h"
 #include "kernels/concat.cuh"
+#include "cuda/cuda_layer_util.h"
 
 /* Slabs before `axis` and bytes of one slab after it. */
 static void outer_and_inner(const trt_tensor_t *tensor, int axis, int64_t *outer,
@@ -70,8 +70,10 @@ static trt_status_t concat_enqueue(void *state, const trt_network_t *network,
   size_t out_chunk = (size_t)output->dims.d[axis] * inner_bytes;
   uint8_t *dst = outputs[0];
   if (outer > 0 && layer->nb_inputs <= TRT_KCONCAT_MAX_INPUTS) {
-    trt_kconcat_t rows = {.nb_inputs = layer->nb_inputs, .out_row_bytes = (int64_t)out_chunk,
-                          .rows = outer, .output = dst};
+    trt_kconcat_t rows = {.nb_inputs = layer->nb_inputs,
+                          .out_row_bytes = (int64_t)out_chunk,
+                          .rows = outer,
+                          .output = dst};
     int64_t offset = 0;
     for (int i = 0; i < layer->nb_inputs; i++) {
       const trt_tensor_t *input = trt_layer_input(network, layer, i);

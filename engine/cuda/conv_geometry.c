@@ -209,15 +209,14 @@ bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g) {
 }
 
 bool trt_conv_geometry_is_1x1_nhwc(const trt_conv_geometry_t *g) {
-  bool ok = !g->deconv && g->type == TRT_DATA_TYPE_FLOAT16 && g->nb_spatial == 2 &&
-            g->in[0] == 1 && g->group == 1 && !g->explicit_pad && g->in_channels % 8 == 0 &&
-            packed_channels_last(g->in_channels, g->x_strides, g->in) &&
-            (!g->has_residual ||
-             (g->nb_outputs == 1 && packed_channels_last(g->total_channels, g->residual_strides,
-                                                          g->out)));
+  bool ok =
+      !g->deconv && g->type == TRT_DATA_TYPE_FLOAT16 && g->nb_spatial == 2 && g->in[0] == 1 &&
+      g->group == 1 && !g->explicit_pad && g->in_channels % 8 == 0 &&
+      packed_channels_last(g->in_channels, g->x_strides, g->in) &&
+      (!g->has_residual || (g->nb_outputs == 1 &&
+                            packed_channels_last(g->total_channels, g->residual_strides, g->out)));
   for (int d = 0; d < 3; d++)
-    ok = ok && g->kernel[d] == 1 && g->stride[d] == 1 && g->pad_begin[d] == 0 &&
-         g->pad_end[d] == 0;
+    ok = ok && g->kernel[d] == 1 && g->stride[d] == 1 && g->pad_begin[d] == 0 && g->pad_end[d] == 0;
   for (int k = 0; k < g->nb_outputs; k++)
     ok = ok && g->channels[k] % 8 == 0 &&
          packed_channels_last(g->channels[k], g->y_strides[k], g->out);

@@ -50,12 +50,12 @@
 
 #include "cuda/conv_geometry.h"
 #include "cuda/cuda_layers.h"
-#include "kernels/conv_epilogue.cuh"
 #include "kernels/conv1x1.cuh"
+#include "kernels/conv_epilogue.cuh"
 #include "kernels/depthwise.cuh"
 
 enum {
-  TACTIC_FUSED = 100,     /* + cuDNN forward algorithm */
+  TACTIC_FUSED = 100, /* + cuDNN forward algorithm */
   TACTIC_DEPTHWISE = 200,
   TACTIC_DEPTHWISE_NHWC = 201,
   TACTIC_1X1_NHWC = 202,

@@ -307,8 +307,8 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
       outputs[o] = cc->addresses[layer->outputs[o]];
     /* External: inside a capture the record becomes a node of the graph. */
     if (profile)
-      TRT_CUDA_CHECK(cudaEventRecordWithFlags(cc->layer_events[l], cc->env.stream,
-                                              cudaEventRecordExternal));
+      TRT_CUDA_CHECK(
+          cudaEventRecordWithFlags(cc->layer_events[l], cc->env.stream, cudaEventRecordExternal));
     status = trt_cuda_layer_ops(layer->type)
                  ->enqueue(cc->states[l], network, layer, trt_cuda_engine_of(engine)->tactics[l], cc->inputs,
                            outputs, &cc->env);
@@ -316,8 +316,8 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
       trt_error_prefix(status, "layer '%s' (%s): ", layer->name, trt_layer_type_name(layer->type));
   }
   if (status == TRT_STATUS_OK && profile)
-    TRT_CUDA_CHECK(cudaEventRecordWithFlags(cc->layer_events[network->nb_layers],
-                                            cc->env.stream, cudaEventRecordExternal));
+    TRT_CUDA_CHECK(cudaEventRecordWithFlags(cc->layer_events[network->nb_layers], cc->env.stream,
+                                            cudaEventRecordExternal));
   return status;
 }
 
@@ -335,8 +335,7 @@ static trt_status_t launch_network(trt_cuda_context_t *cc, bool profile) {
  * left capture mode and the error the failure left for cudaGetLastError is
  * cleared; trt_last_error() says what failed. Nothing captured is executed,
  * so a failure loses no work. */
-static trt_status_t capture_network(trt_cuda_context_t *cc, bool profile,
-                                    cudaGraphExec_t *exec) {
+static trt_status_t capture_network(trt_cuda_context_t *cc, bool profile, cudaGraphExec_t *exec) {
   *exec = NULL;
   trt_cuda_capture_lock();
   cudaError_t error = cudaStreamBeginCapture(cc->env.stream, cudaStreamCaptureModeThreadLocal);

@@ -30,6 +30,7 @@ typedef struct {
   trt_activation_t activation;
 } conv_case_t;
 
+/* clang-format off */
 static const conv_case_t cases[] = {
     {"1x1 16 -> 96 relu6", 16, 13, 11, 96, {1, 1}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true, false,
      {TRT_ACTIVATION_CLIP, 0.0f, 6.0f}},
@@ -48,6 +49,7 @@ static const conv_case_t cases[] = {
     {"depthwise 3x5 stride 1x2 (the generic path)", 24, 10, 21, 0, {3, 5}, {1, 2}, {1, 1}, {1, 2}, {1, 2},
      true, false, {TRT_ACTIVATION_SIGMOID, 0, 0}},
 };
+/* clang-format on */
 
 static int failures;
 
@@ -84,9 +86,10 @@ static trt_network_t *make_network(const conv_case_t *c) {
                    trt_network_add_constant(net, "dw.b", TRT_DATA_TYPE_FLOAT32, &bd, b)};
   free(w);
   free(b);
-  trt_convolution_params_t params = {.nb_spatial = 2, .group = depthwise ? c->channels : 1,
-                                     .activation = c->residual ? (trt_activation_t){0}
-                                                               : c->activation};
+  trt_convolution_params_t params = {.nb_spatial = 2,
+                                     .group = depthwise ? c->channels : 1,
+                                     .activation =
+                                         c->residual ? (trt_activation_t){0} : c->activation};
   for (int i = 0; i < 2; i++) {
     params.kernel[i] = c->kernel[i];
     params.stride[i] = c->stride[i];
@@ -94,8 +97,8 @@ static trt_network_t *make_network(const conv_case_t *c) {
     params.pad_begin[i] = c->pad_begin[i];
     params.pad_end[i] = c->pad_end[i];
   }
-  int layer = trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, "dw", inputs, c->bias ? 3 : 2,
-                                    NULL, 1, &params);
+  int layer = trt_network_add_layer(net, TRT_LAYER_CONVOLUTION, "dw", inputs, c->bias ? 3 : 2, NULL,
+                                    1, &params);
   int y = trt_network_layer_output(net, layer, 0);
   if (c->residual) {
     /* the residual fusion pass folds the add and the activation into the
@@ -103,8 +106,8 @@ static trt_network_t *make_network(const conv_case_t *c) {
     trt_elementwise_params_t add = {TRT_ELEMENTWISE_ADD};
     int operands[] = {y, x};
     y = trt_network_layer_output(
-        net, trt_network_add_layer(net, TRT_LAYER_ELEMENTWISE, "residual", operands, 2, NULL, 1,
-                                   &add),
+        net,
+        trt_network_add_layer(net, TRT_LAYER_ELEMENTWISE, "residual", operands, 2, NULL, 1, &add),
         0);
     trt_unary_params_t act = {.op = c->activation};
     y = trt_network_layer_output(
@@ -121,8 +124,8 @@ static trt_engine_t *build(const trt_network_t *net, trt_backend_t backend,
   config.backend = backend;
   config.precision = precision;
   config.max_batch = 3;
-  if (tactic_sources && trt_builder_config_set_tactic_sources(&config, tactic_sources) !=
-                            TRT_STATUS_OK)
+  if (tactic_sources &&
+      trt_builder_config_set_tactic_sources(&config, tactic_sources) != TRT_STATUS_OK)
     return NULL;
   trt_engine_t *engine = NULL;
   if (trt_engine_build(net, &config, &engine) != TRT_STATUS_OK)
@@ -190,6 +193,7 @@ int main(void) {
          "12 channels without cuDNN: refused, naming the disabled sources");
   trt_engine_destroy(refused);
   trt_network_destroy(net);
-  printf("%s\n", failures ? "channels-last convolution tests FAILED" : "channels-last convolution tests passed");
+  printf("%s\n", failures ? "channels-last convolution tests FAILED"
+                          : "channels-last convolution tests passed");
   return failures ? 1 : 0;
 }

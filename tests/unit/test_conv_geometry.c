@@ -562,7 +562,96 @@ static void test_refused(void) {
   trt_network_destroy(network);
 }
 
+/* Analyses a case with every tensor float16 (or float32) in the given format. */
+static bool analyse_as(const geo_case_t *c, trt_data_type_t type, trt_tensor_format_t format,
+                       trt_conv_geometry_t *g) {
+  trt_network_t *network = build(c);
+  for (int t = 0; t < network->nb_tensors; t++) {
+    network->tensors[t].type = type;
+    if (network->tensors[t].dims.nb_dims == 4 && strcmp(network->tensors[t].name, "w") != 0)
+      network->tensors[t].format = format;
+  }
+  trt_status_t status = init(g, network, c->deconv);
+  CHECK_OK(status);
+  trt_network_destroy(network);
+  return status == TRT_STATUS_OK;
+}
+
+/* Which layers our channels-last float16 kernels take (kernels/depthwise.cuh,
+ * kernels/conv1x1.cuh): packed NHWC float16 operands, channels in 8s. */
+static void test_channels_last_kernels(void) {
+  trt_conv_geometry_t g;
+  const geo_case_t depthwise = {false,
+                                2,
+                                2,
+                                16,
+                                16,
+                                16,
+                                {9, 9},
+                                {9, 9},
+                                {3, 3},
+                                {1, 1},
+                                {1, 1},
+                                {1, 1},
+                                {1, 1},
+                                {0},
+                                true,
+                                false,
+                                TRT_ACTIVATION_CLIP};
+  if (analyse_as(&depthwise, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(trt_conv_geometry_is_depthwise_nhwc(&g) && !trt_conv_geometry_is_1x1_nhwc(&g));
+  if (analyse_as(&depthwise, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_LINEAR, &g))
+    CHECK(!trt_conv_geometry_is_depthwise_nhwc(&g)); /* NCHW strides */
+  if (analyse_as(&depthwise, TRT_DATA_TYPE_FLOAT32, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(!trt_conv_geometry_is_depthwise_nhwc(&g)); /* float32 */
+  geo_case_t twelve = depthwise;
+  twelve.in_channels = twelve.out_channels = twelve.group = 12;
+  if (analyse_as(&twelve, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(!trt_conv_geometry_is_depthwise_nhwc(&g)); /* not a multiple of 8 */
+  geo_case_t residual = depthwise;
+  residual.residual = true;
+  if (analyse_as(&residual, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(trt_conv_geometry_is_depthwise_nhwc(&g));
+
+  const geo_case_t expansion = {false,
+                                2,
+                                2,
+                                16,
+                                96,
+                                1,
+                                {7, 5},
+                                {7, 5},
+                                {1, 1},
+                                {1, 1},
+                                {1, 1},
+                                {0, 0},
+                                {0, 0},
+                                {0},
+                                true,
+                                false,
+                                TRT_ACTIVATION_CLIP};
+  if (analyse_as(&expansion, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(trt_conv_geometry_is_1x1_nhwc(&g) && !trt_conv_geometry_is_depthwise_nhwc(&g));
+  geo_case_t strided = expansion;
+  strided.stride[0] = strided.stride[1] = 2;
+  strided.out[0] = 4;
+  strided.out[1] = 3;
+  if (analyse_as(&strided, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(!trt_conv_geometry_is_1x1_nhwc(&g)); /* stride 2: cuDNN's */
+  geo_case_t odd = expansion;
+  odd.out_channels = 60;
+  if (analyse_as(&odd, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(!trt_conv_geometry_is_1x1_nhwc(&g)); /* 60 outputs */
+  geo_case_t projection = expansion;
+  projection.in_channels = 24;
+  projection.out_channels = 16;
+  projection.residual = true;
+  if (analyse_as(&projection, TRT_DATA_TYPE_FLOAT16, TRT_FORMAT_CHANNELS_LAST, &g))
+    CHECK(trt_conv_geometry_is_1x1_nhwc(&g));
+}
+
 int main(void) {
+  test_channels_last_kernels();
   test_normal();
   test_strided();
   test_dilated_and_1d();

@@ -245,11 +245,9 @@ static void tactic_source_changes(void) {
   trt_builder_config_init(&config);
   CHECK(config.disabled_tactic_sources == 0);
   CHECK_OK(trt_builder_config_set_tactic_sources(&config, "-CUDNN,-cublas_lt"));
-  CHECK(config.disabled_tactic_sources ==
-        (TRT_TACTIC_SOURCE_CUDNN | TRT_TACTIC_SOURCE_CUBLAS_LT));
+  CHECK(config.disabled_tactic_sources == (TRT_TACTIC_SOURCE_CUDNN | TRT_TACTIC_SOURCE_CUBLAS_LT));
   CHECK_OK(trt_builder_config_set_tactic_sources(&config, "+CUDNN,-CUBLAS"));
-  CHECK(config.disabled_tactic_sources ==
-        (TRT_TACTIC_SOURCE_CUBLAS | TRT_TACTIC_SOURCE_CUBLAS_LT));
+  CHECK(config.disabled_tactic_sources == (TRT_TACTIC_SOURCE_CUBLAS | TRT_TACTIC_SOURCE_CUBLAS_LT));
   const uint32_t before = config.disabled_tactic_sources;
   CHECK(trt_builder_config_set_tactic_sources(&config, "+CUDNN,CUBLAS") ==
         TRT_STATUS_INVALID_ARGUMENT);
