@@ -9,44 +9,23 @@
 #include <cuda_fp16.h>
 
 #include "depthwise.cuh"
+#include "half_pack.cuh"
 #include "kernel_common.cuh"
-#include "numerics/activation.h"
 
 namespace {
 
-constexpr int kPack = 8;         /* float16 channels per access */
-constexpr int kMaxTilePacks = 8; /* packs per block: up to 64 channels */
-constexpr int kBlockThreads = 256;
+using trtk::HalfPack;
+using trtk::kHalfPack;
+
 constexpr int kMaxTaps = 64; /* kernels up to 8x8 */
-
-/* 8 float16 values in one 16-byte word. */
-union Pack {
-  uint4 word;
-  __half2 pairs[kPack / 2];
-};
-
-__device__ __forceinline__ void unpack(const Pack &pack, float *out) {
-#pragma unroll
-  for (int k = 0; k < kPack / 2; k++) {
-    const float2 f = __half22float2(pack.pairs[k]);
-    out[2 * k] = f.x;
-    out[2 * k + 1] = f.y;
-  }
-}
-
-__device__ __forceinline__ void load_pack(const __half *p, float *out) {
-  Pack pack;
-  pack.word = __ldg(reinterpret_cast<const uint4 *>(p));
-  unpack(pack, out);
-}
 
 /* kK > 0: a kK x kK kernel, unrolled; 0: any size up to kMaxTaps taps. */
 template <int kK>
 __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixels,
                                       int32_t tile_packs) {
-  __shared__ __align__(16) __half weights[kMaxTaps][kMaxTilePacks * kPack];
+  __shared__ __align__(16) __half weights[kMaxTaps][trtk::kMaxTilePacks * kHalfPack];
   const int32_t channels = (int32_t)a.channels;
-  const int32_t tile_channels = tile_packs * kPack;
+  const int32_t tile_channels = tile_packs * kHalfPack;
   const int32_t tile = blockIdx.y * tile_channels;
   const int32_t tile_pixels = (int32_t)blockDim.x / tile_packs;
   const int32_t kernel_h = kK > 0 ? kK : (int32_t)a.kernel[0];
@@ -60,7 +39,7 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
   __syncthreads();
 
   const int32_t pack = threadIdx.x % tile_packs;
-  const int32_t channel = tile + pack * kPack;
+  const int32_t channel = tile + pack * kHalfPack;
   if ((int32_t)threadIdx.x >= tile_pixels * tile_packs)
     return;
   const int32_t in_h = (int32_t)a.in[0], in_w = (int32_t)a.in[1];
@@ -73,9 +52,9 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
     const int32_t h0 = oh * (int32_t)a.stride[0] - (int32_t)a.pad[0];
     const int32_t w0 = ow * (int32_t)a.stride[1] - (int32_t)a.pad[1];
     const __half *image = x + (int64_t)n * in_h * in_w * channels + channel;
-    float sum[kPack];
+    float sum[kHalfPack];
 #pragma unroll
-    for (int k = 0; k < kPack; k++)
+    for (int k = 0; k < kHalfPack; k++)
       sum[k] = 0.0f;
 #pragma unroll
     for (int32_t kh = 0; kh < (kK > 0 ? kK : kernel_h); kh++) {
@@ -87,44 +66,20 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
         const int32_t iw = w0 + kw * (int32_t)a.dilation[1];
         if (iw < 0 || iw >= in_w)
           continue;
-        float value[kPack], weight[kPack];
-        load_pack(image + (int64_t)(ih * in_w + iw) * channels, value);
-        Pack taps_pack;
+        float value[kHalfPack], weight[kHalfPack];
+        trtk::load_halves(image + (int64_t)(ih * in_w + iw) * channels, value);
+        HalfPack taps_pack;
         taps_pack.word =
-            *reinterpret_cast<const uint4 *>(&weights[kh * kernel_w + kw][pack * kPack]);
-        unpack(taps_pack, weight);
+            *reinterpret_cast<const uint4 *>(&weights[kh * kernel_w + kw][pack * kHalfPack]);
+        trtk::unpack_halves(taps_pack, weight);
 #pragma unroll
-        for (int k = 0; k < kPack; k++)
+        for (int k = 0; k < kHalfPack; k++)
           sum[k] = fmaf(weight[k], value[k], sum[k]);
       }
     }
-    const int64_t at = (int64_t)pixel * channels + channel;
-    float extra[kPack];
-    if (a.bias) {
-      load_pack(static_cast<const __half *>(a.bias) + channel, extra);
-#pragma unroll
-      for (int k = 0; k < kPack; k++)
-        sum[k] += extra[k];
-    }
-    if (a.residual) {
-      load_pack(static_cast<const __half *>(a.residual) + at, extra);
-#pragma unroll
-      for (int k = 0; k < kPack; k++)
-        sum[k] += extra[k];
-    }
-    Pack result;
-#pragma unroll
-    for (int k = 0; k < kPack / 2; k++)
-      result.pairs[k] = __floats2half2_rn(
-          trt_activation_eval((trt_activation_kind_t)a.activation, sum[2 * k], a.alpha, a.beta),
-          trt_activation_eval((trt_activation_kind_t)a.activation, sum[2 * k + 1], a.alpha,
-                              a.beta));
-    *reinterpret_cast<uint4 *>(static_cast<__half *>(a.y) + at) = result.word;
+    trtk::finish_halves(sum, a.bias, a.residual, a.y, (int64_t)pixel * channels + channel, channel,
+                        a.activation, a.alpha, a.beta);
   }
-}
-
-bool aligned16(const void *p) {
-  return reinterpret_cast<uintptr_t>(p) % 16 == 0;
 }
 
 } // namespace
@@ -132,9 +87,9 @@ bool aligned16(const void *p) {
 extern "C" int trt_depthwise_nhwc_supported(const trt_depthwise_nhwc_t *a) {
   const int64_t in_elements = a->batch * a->in[0] * a->in[1] * a->channels;
   const int64_t out_elements = a->batch * a->out[0] * a->out[1] * a->channels;
-  bool ok = a->channels > 0 && a->channels % kPack == 0 && a->batch > 0 && a->kernel[0] > 0 &&
+  bool ok = a->channels > 0 && a->channels % kHalfPack == 0 && a->batch > 0 && a->kernel[0] > 0 &&
             a->kernel[1] > 0 && a->kernel[0] * a->kernel[1] <= kMaxTaps &&
-            in_elements < INT32_MAX && out_elements < INT32_MAX && a->channels / kPack < 65535;
+            in_elements < INT32_MAX && out_elements < INT32_MAX && a->channels / kHalfPack < 65535;
   for (int d = 0; d < 2; d++)
     ok = ok && a->stride[d] > 0 && a->dilation[d] > 0 && a->pad[d] >= 0 &&
          a->pad[d] < INT32_MAX / 4 && a->stride[d] < INT32_MAX / 4 &&
@@ -144,18 +99,16 @@ extern "C" int trt_depthwise_nhwc_supported(const trt_depthwise_nhwc_t *a) {
 
 extern "C" cudaError_t trt_launch_depthwise_nhwc(const trt_depthwise_nhwc_t *a,
                                                  cudaStream_t stream) {
-  if (!trt_depthwise_nhwc_supported(a) || !aligned16(a->x) || !aligned16(a->w) ||
-      !aligned16(a->y) || (a->bias && !aligned16(a->bias)) ||
-      (a->residual && !aligned16(a->residual)))
+  if (!trt_depthwise_nhwc_supported(a) || !trtk::aligned16(a->x) || !trtk::aligned16(a->w) ||
+      !trtk::aligned16(a->y) || (a->bias && !trtk::aligned16(a->bias)) ||
+      (a->residual && !trtk::aligned16(a->residual)))
     return cudaErrorInvalidValue;
   const int64_t pixels = a->batch * a->out[0] * a->out[1];
   if (pixels <= 0)
     return cudaSuccess;
-  const int32_t packs = (int32_t)(a->channels / kPack);
-  int32_t tile_packs = kMaxTilePacks;
-  while (packs % tile_packs != 0)
-    tile_packs--;
-  const int32_t tile_pixels = kBlockThreads / tile_packs;
+  const int32_t packs = (int32_t)(a->channels / kHalfPack);
+  const int32_t tile_packs = trtk::tile_packs_for(a->channels);
+  const int32_t tile_pixels = trtk::kPackBlockThreads / tile_packs;
   int64_t pixel_blocks = (pixels + tile_pixels - 1) / tile_pixels;
   if (pixel_blocks > 65535LL * 16)
     pixel_blocks = 65535LL * 16;

@@ -63,8 +63,7 @@ static uint64_t next_random(uint64_t *state) {
   return z ^ (z >> 31);
 }
 
-void gpu_bindings_fill_inputs(const trt_engine_t *engine, gpu_bindings_t *bindings,
-                              uint64_t seed) {
+void gpu_bindings_fill_inputs(const trt_engine_t *engine, gpu_bindings_t *bindings, uint64_t seed) {
   uint64_t state = seed;
   for (int b = 0; b < bindings->nb_bindings; b++) {
     if (!trt_engine_binding_is_input(engine, b))
@@ -116,6 +115,14 @@ trt_status_t gpu_run_host(const trt_engine_t *engine, trt_context_t *context, in
     trt_device_free(device[b]);
   free(device);
   return status;
+}
+
+bool gpu_run_once(const trt_engine_t *engine, int batch, gpu_bindings_t *bindings) {
+  trt_context_t *context = NULL;
+  bool ok = trt_context_create(engine, &context) == TRT_STATUS_OK &&
+            gpu_run_host(engine, context, batch, bindings) == TRT_STATUS_OK;
+  trt_context_destroy(context);
+  return ok;
 }
 
 /* Relative L2 error of output binding `b` (INFINITY when integers or bools
@@ -174,8 +181,8 @@ static int binding_named(const trt_engine_t *engine, const char *name) {
 /* A float output whose reference is all zeros compares equal to anything
  * that is also zero: the model carries no signal and the check means
  * nothing, so it fails. */
-static bool reference_is_zero(const trt_engine_t *engine, int batch,
-                              const gpu_bindings_t *expected, int b) {
+static bool reference_is_zero(const trt_engine_t *engine, int batch, const gpu_bindings_t *expected,
+                              int b) {
   trt_data_type_t type = trt_engine_binding_type(engine, b);
   if (!is_float_type(type))
     return false;
@@ -208,8 +215,7 @@ static size_t ctc_decode(const float *scores, int64_t steps, int64_t classes, in
 /* Whether every item of rank-3 float32 output `b` decodes to the same CTC
  * sequence on both sides; `detail` says where they part. */
 static bool ctc_sequences_equal(const trt_engine_t *engine, int batch, const gpu_bindings_t *actual,
-                                const gpu_bindings_t *expected, int b, char *detail,
-                                size_t size) {
+                                const gpu_bindings_t *expected, int b, char *detail, size_t size) {
   trt_dims_t dims = trt_engine_binding_dims(engine, b);
   if (dims.nb_dims != 3 || trt_engine_binding_type(engine, b) != TRT_DATA_TYPE_FLOAT32 ||
       dims.d[2] < 2)
@@ -219,8 +225,8 @@ static bool ctc_sequences_equal(const trt_engine_t *engine, int batch, const gpu
   const int64_t items = trt_engine_binding_has_batch(engine, b) ? batch : dims.d[0];
   for (int64_t n = 0; n < items; n++) {
     const int64_t offset = n * dims.d[1] * dims.d[2];
-    size_t a = ctc_decode((const float *)actual->host[b] + offset, dims.d[1], dims.d[2], got,
-                          MAX_DECODED);
+    size_t a =
+        ctc_decode((const float *)actual->host[b] + offset, dims.d[1], dims.d[2], got, MAX_DECODED);
     size_t e = ctc_decode((const float *)expected->host[b] + offset, dims.d[1], dims.d[2], wanted,
                           MAX_DECODED);
     size_t same = 0;
@@ -285,8 +291,8 @@ static bool judge_outputs(const trt_engine_t *engine, int batch, const gpu_bindi
   return pass;
 }
 
-static trt_status_t read_input_file(const trt_engine_t *engine, gpu_bindings_t *bindings,
-                                    int batch, const char *path) {
+static trt_status_t read_input_file(const trt_engine_t *engine, gpu_bindings_t *bindings, int batch,
+                                    const char *path) {
   int b = 0;
   while (b < bindings->nb_bindings && !trt_engine_binding_is_input(engine, b))
     b++;
@@ -320,8 +326,8 @@ static trt_status_t build(const trt_network_t *network, trt_backend_t backend,
   return status;
 }
 
-bool gpu_compare_backends(const char *name, const trt_network_t *network, int max_batch,
-                          int batch, double tolerance) {
+bool gpu_compare_backends(const char *name, const trt_network_t *network, int max_batch, int batch,
+                          double tolerance) {
   return gpu_compare_backends_ex(name, network, max_batch, batch, tolerance, NULL);
 }
 
@@ -337,9 +343,9 @@ bool gpu_compare_backends_ex(const char *name, const trt_network_t *network, int
   if (status != TRT_STATUS_OK)
     snprintf(message, sizeof(message), "CPU build: %s", trt_last_error());
   if (status == TRT_STATUS_OK) {
-    status = build(network, TRT_BACKEND_CUDA,
-                   options ? options->cuda_precision : TRT_PRECISION_FP32, max_batch, &cuda,
-                   &cuda_context);
+    status =
+        build(network, TRT_BACKEND_CUDA, options ? options->cuda_precision : TRT_PRECISION_FP32,
+              max_batch, &cuda, &cuda_context);
     if (status != TRT_STATUS_OK)
       snprintf(message, sizeof(message), "CUDA build: %s", trt_last_error());
   }

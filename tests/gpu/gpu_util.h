@@ -34,6 +34,9 @@ void gpu_bindings_copy_inputs(const trt_engine_t *engine, gpu_bindings_t *to,
 trt_status_t gpu_run_host(const trt_engine_t *engine, trt_context_t *context, int batch,
                           gpu_bindings_t *bindings);
 
+/* gpu_run_host on a context of its own, made and destroyed around the run. */
+bool gpu_run_once(const trt_engine_t *engine, int batch, gpu_bindings_t *bindings);
+
 /* Worst relative L2 error over the outputs (integers and bools must match
  * exactly, else the result is INFINITY; NaN matches NaN). Elements at
  * `batch` only. */

@@ -133,14 +133,6 @@ static trt_engine_t *build(const trt_network_t *net, trt_backend_t backend,
   return engine;
 }
 
-static bool run(const trt_engine_t *engine, int batch, gpu_bindings_t *bindings) {
-  trt_context_t *context = NULL;
-  bool ok = trt_context_create(engine, &context) == TRT_STATUS_OK &&
-            gpu_run_host(engine, context, batch, bindings) == TRT_STATUS_OK;
-  trt_context_destroy(context);
-  return ok;
-}
-
 static const char *conv_format(const trt_engine_t *engine) {
   for (int l = 0; l < trt_engine_num_layers(engine); l++)
     if (strcmp(trt_engine_layer_type(engine, l), "Convolution") == 0)
@@ -162,7 +154,7 @@ static void check_case(const conv_case_t *c, const char *tactic_sources) {
     gpu_bindings_alloc(fp16, &actual);
     gpu_bindings_fill_inputs(reference, &expected, 11 + (uint64_t)batch);
     gpu_bindings_copy_inputs(fp16, &actual, &expected);
-    bool ran = run(reference, batch, &expected) && run(fp16, batch, &actual);
+    bool ran = gpu_run_once(reference, batch, &expected) && gpu_run_once(fp16, batch, &actual);
     char worst[256] = "";
     double error =
         ran ? gpu_compare_outputs(fp16, batch, &actual, &expected, worst, sizeof worst) : NAN;

@@ -141,14 +141,6 @@ static trt_engine_t *build(const trt_network_t *net, trt_backend_t backend, trt_
   return engine;
 }
 
-static bool run(const trt_engine_t *engine, int batch, gpu_bindings_t *bindings) {
-  trt_context_t *context = NULL;
-  bool ok = trt_context_create(engine, &context) == TRT_STATUS_OK &&
-            gpu_run_host(engine, context, batch, bindings) == TRT_STATUS_OK;
-  trt_context_destroy(context);
-  return ok;
-}
-
 int main(int argc, char **argv) {
   gpu_require();
   const char *plan_path = argc > 1 ? argv[1] : "fp16-test.plan";
@@ -181,7 +173,8 @@ int main(int argc, char **argv) {
     gpu_bindings_alloc(fp16, &actual);
     gpu_bindings_fill_inputs(reference, &expected, 7 + (uint64_t)batch);
     gpu_bindings_copy_inputs(fp16, &actual, &expected);
-    expect(run(reference, batch, &expected) && run(fp16, batch, &actual), "both ran");
+    expect(gpu_run_once(reference, batch, &expected) && gpu_run_once(fp16, batch, &actual),
+           "both ran");
     char worst[256] = "";
     double error = gpu_compare_outputs(fp16, batch, &actual, &expected, worst, sizeof worst);
     snprintf(what, sizeof what, "batch %d: FP16 within %.0e of FP32 (worst %.3g, %s)", batch,
@@ -196,9 +189,9 @@ int main(int argc, char **argv) {
       if (loaded) {
         gpu_bindings_alloc(loaded, &loaded_out);
         gpu_bindings_copy_inputs(loaded, &loaded_out, &expected);
-        expect(run(loaded, batch, &loaded_out) &&
-                   gpu_compare_outputs(loaded, batch, &loaded_out, &actual, worst,
-                                       sizeof worst) == 0.0,
+        expect(gpu_run_once(loaded, batch, &loaded_out) &&
+                   gpu_compare_outputs(loaded, batch, &loaded_out, &actual, worst, sizeof worst) ==
+                       0.0,
                "the loaded plan gives the same outputs bit for bit");
         gpu_bindings_free(&loaded_out);
         trt_engine_destroy(loaded);
