@@ -8,7 +8,7 @@ For each model (DIR/<name>.onnx from tests/gpu/export_torchvision.py, the
 same signal-keeping random weights PyTorch runs here), precision and batch:
 PyTorch eager and CUDA-graph replay (channels-last, cudnn.benchmark on,
 median of CUDA-event timings after warm-up; FP16 runs the model in half,
-FP32 allows TF32) and giexec's GPU compute time (the Timing: line: median
+FP32 allows TF32; not for --ppocr-det, which PyTorch has no model of) and giexec's GPU compute time (the Timing: line: median
 over iterations of the mean of avgRuns, CUDA events, CUDA-graph replay,
 --allowTF32 in FP32, --fp16 in FP16), with giexec's engine build time.
 Then a ResNet-50 FP16 rebuild with a warm --timingCacheFile, and per-layer
@@ -108,8 +108,8 @@ def precision_flags(precision):
     return ["--fp16"] if precision == "fp16" else ["--allowTF32"]
 
 
-def cell(value, digits=3):
-    return ("%%.%df" % digits) % value if value is not None else "failed"
+def cell(value, digits=3, missing="failed"):
+    return ("%%.%df" % digits) % value if value is not None else missing
 
 
 def ratio(theirs, ours):
@@ -142,6 +142,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--timeout", type=int, default=300)
+    parser.add_argument("--ppocr-det", default=None,
+                        help="PP-OCR's detection model: also timed at 640x640 (ours only: "
+                        "PyTorch has no model of it here)")
     parser.add_argument("--profiles", default=None,
                         help="per-layer FP16 profiles to print, MODEL:BATCH,... "
                         "(default: resnet50 at the largest batch)")
@@ -153,30 +156,39 @@ def main():
     batches = [int(b) for b in args.batches.split(",")]
     rows = []
     failed = False
+    torchvision = [name for name in args.only.split(",") if name]
+    names = torchvision + (["ppocr_det"] if args.ppocr_det else [])
     with open(args.log or args.out + ".log", "w") as log:
         for precision in args.precisions.split(","):
-            for name in args.only.split(","):
+            for name in names:
                 path = os.path.join(args.models, name + ".onnx")
                 for batch in batches:
-                    eager, replay = pytorch_times(name, batch, precision, args.warmup, args.runs)
+                    shapes = []
+                    if name == "ppocr_det":
+                        path, shapes = args.ppocr_det, ["--shapes=x:%dx3x640x640" % batch]
+                        eager, replay = None, None
+                    else:
+                        eager, replay = pytorch_times(name, batch, precision, args.warmup,
+                                                      args.runs)
                     output = run_giexec(args.giexec, ["--onnx=" + path, "--batch=%d" % batch,
                                                       "--iterations=10", "--avgRuns=10",
                                                       "--workspace=1024", "--warmUp=300"]
-                                        + precision_flags(precision), log, args.timeout)
+                                        + shapes + precision_flags(precision), log, args.timeout)
                     ours, build = first_match(TIMING, output), first_match(BUILD, output)
                     failed |= ours is None
                     rows.append("| %s | %s | %d | %s | %s | %s | %s | %s | %.0f | %s |" % (
-                        name, precision, batch, cell(eager), cell(replay), cell(ours),
+                        name, precision, batch, cell(eager, missing="-"),
+                        cell(replay, missing="-"), cell(ours),
                         ratio(eager, ours), ratio(replay, ours),
                         batch * 1000.0 / ours if ours else 0, cell(build and build / 1e3, 1)))
                     print(rows[-1], flush=True)
         cold, warm = (None, None)
         profiles = []
-        if "resnet50" in args.only.split(","):
+        if "resnet50" in torchvision:
             cold, warm = timing_cache_rebuild(args.giexec, args.models, batches[-1], log,
                                               args.timeout)
-        wanted = args.profiles or ("resnet50:%d" % batches[-1]
-                                   if "resnet50" in args.only.split(",") else "")
+        wanted = args.profiles or ("resnet50:%d" % batches[-1] if "resnet50" in torchvision
+                                   else "")
         for item in filter(None, wanted.split(",")):
             name, batch = item.split(":")
             output = run_giexec(args.giexec, ["--onnx=" + os.path.join(args.models,

@@ -9,7 +9,9 @@
 # (export_torchvision.py FAMILIES), FP32 and FP16 against the CPU.
 # `bench-families` (not in the default list: it takes longer than one call
 # of the GPU machine allows beside the rest): the benchmark on those
-# families, OUTDIR/bench_families.md.
+# families, OUTDIR/bench_families.md. `bench-ppocr` (not in the default list
+# either): PP-OCR's detection model at 640x640, ours only,
+# OUTDIR/bench_ppocr.md.
 # Writes OUTDIR/tests.log (every test's output), OUTDIR/bench.md and
 # OUTDIR/bench.log (the benchmark), OUTDIR/summary.txt (the table printed
 # last). Set TRT_GPU_BUNDLE to use a bundle elsewhere (default
@@ -19,7 +21,7 @@
 # is SKIPPED with the reason.
 set -uo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench|bench-families]..." >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench|bench-families|bench-ppocr]..." >&2; exit 2; }
 outdir="$1"
 shift
 steps=("$@")
@@ -159,6 +161,16 @@ for step in "${steps[@]}"; do
         --models "$models" --out "$outdir/bench.md" --log "$outdir/bench.log" ${TRT_BENCH_ARGS:-}
     else
       skip bench "no exported models"
+    fi
+    ;;
+  bench-ppocr)
+    if [[ -f "$bundle/models/ppocr/det.onnx" ]]; then
+      # shellcheck disable=SC2086 # TRT_BENCH_ARGS is a list of arguments
+      run bench_ppocr python3 "$root/bench/gpu_vs_pytorch.py" --giexec "$bin/giexec" \
+        --models "$models" --only= --ppocr-det "$bundle/models/ppocr/det.onnx" \
+        --out "$outdir/bench_ppocr.md" --log "$outdir/bench_ppocr.log" ${TRT_BENCH_ARGS:-}
+    else
+      skip bench_ppocr "models/downloads/ppocr was not in the bundle"
     fi
     ;;
   bench-families)
