@@ -56,6 +56,7 @@
 #include "trtinputs.h"
 #include "trtmodel.h"
 #include "trtpreprocess.h"
+#include "trtshared.h"
 
 GST_DEBUG_CATEGORY (gst_trt_infer_debug);
 #define GST_CAT_DEFAULT gst_trt_infer_debug
@@ -501,7 +502,7 @@ gst_trt_infer_finalize (GObject * object)
     gst_structure_free (self->input_values);
   g_free (self->active_backend);
   gst_trt_batch_free (self->batch);
-  trt_engine_destroy (self->engine);
+  gst_trt_shared_engine_release (self->engine);
   gst_trt_model_info_clear (&self->info);
   g_mutex_clear (&self->timer_lock);
   g_cond_clear (&self->timer_cond);
@@ -851,6 +852,8 @@ engine_action (GstTrtModelEngineSource source)
       return "built-and-saved";
     case GST_TRT_MODEL_ENGINE_BUILT_NOT_SAVED:
       return "built-not-saved";
+    case GST_TRT_MODEL_ENGINE_SHARED:
+      return "shared";
     case GST_TRT_MODEL_ENGINE_BUILT:
       break;
   }
@@ -886,7 +889,7 @@ static void
 close_engine (GstTrtInfer * self)
 {
   g_clear_pointer (&self->batch, gst_trt_batch_free);
-  g_clear_pointer (&self->engine, trt_engine_destroy);
+  g_clear_pointer (&self->engine, gst_trt_shared_engine_release);
   gst_trt_model_info_clear (&self->info);
   GST_OBJECT_LOCK (self);
   g_clear_pointer (&self->active_backend, g_free);
@@ -955,7 +958,7 @@ open_engine (GstTrtInfer * self)
   self->engine_stale = FALSE;
   GST_OBJECT_UNLOCK (self);
 
-  self->engine = gst_trt_model_load (&options, &callbacks, self, &self->info, &error);
+  self->engine = gst_trt_shared_engine_acquire (&options, &callbacks, self, &self->info, &error);
   if (self->engine) {
     GstTrtPreprocessConfig item;
     preprocess_input (self, &item);
@@ -974,7 +977,7 @@ open_engine (GstTrtInfer * self)
 
   GST_INFO_OBJECT (self, "%s engine (%s backend): input %s %s %ux%ux%u, %u other "
       "inputs, %u outputs, %u frames per inference",
-      self->info.loaded_from_plan ? "loaded" : "built",
+      engine_action (self->info.engine_source),
       trt_backend_name (trt_engine_backend (self->engine)),
       gst_trt_input_layout_name (self->info.inputs.layout),
       trt_data_type_name (self->info.inputs.type), self->info.channels,

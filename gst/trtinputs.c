@@ -34,6 +34,19 @@ gst_trt_input_plan_clear (GstTrtInputPlan *plan)
   plan->image_id = -1;
 }
 
+void
+gst_trt_input_plan_copy (GstTrtInputPlan *dest, const GstTrtInputPlan *src)
+{
+  *dest = *src;
+  dest->aux = src->num_aux ? g_new0 (GstTrtAuxInput, src->num_aux) : NULL;
+  for (guint i = 0; i < src->num_aux; i++) {
+    dest->aux[i] = src->aux[i];
+    dest->aux[i].name = g_strdup (src->aux[i].name);
+    dest->aux[i].values = src->aux[i].values
+        ? g_memdup2 (src->aux[i].values, src->aux[i].count * sizeof (gdouble)) : NULL;
+  }
+}
+
 /* ---- the image ------------------------------------------------------------
  */
 

@@ -76,6 +76,8 @@ typedef struct
 } GstTrtInputOptions;
 
 void gst_trt_input_plan_clear (GstTrtInputPlan *plan);
+/* A deep copy of @src into @dest (cleared first by the caller). */
+void gst_trt_input_plan_copy (GstTrtInputPlan *dest, const GstTrtInputPlan *src);
 
 /* Resolves every input of @inputs for the model called @model in messages.
  * FALSE with @error (GST_RESOURCE_ERROR_SETTINGS for a property that names

@@ -102,6 +102,19 @@ gst_trt_model_info_clear (GstTrtModelInfo * info)
   info->inputs.image_id = -1;
 }
 
+void
+gst_trt_model_info_copy (GstTrtModelInfo * dest, const GstTrtModelInfo * src)
+{
+  *dest = *src;
+  dest->output_bindings = src->num_outputs
+      ? g_memdup2 (src->output_bindings, src->num_outputs * sizeof (gint)) : NULL;
+  gst_trt_input_plan_copy (&dest->inputs, &src->inputs);
+  dest->cache_key = g_strdup (src->cache_key);
+  dest->engine_path = g_strdup (src->engine_path);
+  dest->engine_reason = g_strdup (src->engine_reason);
+  dest->target = g_strdup (src->target);
+}
+
 typedef struct {
   const GstTrtModelCallbacks *callbacks;
   gpointer user_data;
@@ -311,6 +324,46 @@ gst_trt_model_cache_key (const GstTrtModelOptions * options, const GstTrtTarget 
   text = g_strdup (g_checksum_get_string (checksum));
   g_checksum_free (checksum);
   return text;
+}
+
+gchar *
+gst_trt_model_sharing_key (const GstTrtModelOptions * options, GError ** error)
+{
+  GstTrtTarget target = { 0 };
+  gchar *identity = NULL;
+
+  if (!gst_trt_target_resolve (&target, options->backend, options->device_id,
+          options->precision, error))
+    return NULL;
+  if (options->model_file) {
+    identity = gst_trt_model_cache_key (options, &target, error);
+  } else if (options->engine_file) {
+    GStatBuf st;
+    if (g_stat (options->engine_file, &st) == 0)
+      identity = g_strdup_printf ("plan %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+          options->engine_file, (gint64) st.st_size, (gint64) st.st_mtime, target.identity);
+    else
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
+          "engine-file '%s' cannot be read: %s", options->engine_file, g_strerror (errno));
+  }
+  gst_trt_target_clear (&target);
+  if (!identity)
+    return NULL;
+  gchar *outputs = options->output_names ? g_strjoinv (",", options->output_names) : NULL;
+  gchar *values = options->input_values ? gst_structure_to_string (options->input_values) : NULL;
+  gchar *text = g_strdup_printf ("%s; engine-file %s; input-name %s; input-layout %s; "
+      "output-names %s; batch-size %u; size %ux%u; input-values %s; threads %u", identity,
+      options->engine_file ? options->engine_file : "",
+      options->input_name ? options->input_name : "",
+      gst_trt_input_layout_name (options->input_layout), outputs ? outputs : "",
+      options->batch_size, options->width, options->height, values ? values : "",
+      options->threads);
+  gchar *key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  g_free (text);
+  g_free (values);
+  g_free (outputs);
+  g_free (identity);
+  return key;
 }
 
 /* ---- network preparation -------------------------------------------------- */

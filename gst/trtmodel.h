@@ -60,6 +60,7 @@ typedef enum {
   GST_TRT_MODEL_ENGINE_LOADED,          /* loaded from engine_path */
   GST_TRT_MODEL_ENGINE_BUILT_SAVED,     /* built and written to engine_path */
   GST_TRT_MODEL_ENGINE_BUILT_NOT_SAVED, /* built; engine_path could not be written */
+  GST_TRT_MODEL_ENGINE_SHARED,          /* another element's (trtshared.h) */
 } GstTrtModelEngineSource;
 
 /* What the element needs to know of a loaded engine. */
@@ -85,12 +86,21 @@ typedef struct {
 } GstTrtModelInfo;
 
 void gst_trt_model_info_clear (GstTrtModelInfo * info);
+/* A deep copy of @src into @dest (cleared first by the caller). */
+void gst_trt_model_info_copy (GstTrtModelInfo * dest, const GstTrtModelInfo * src);
 
 /* The cache key (SHA-256 hex) over digests of the model's and weights'
  * bytes, the options the engine depends on, the engine library version and
  * @target (backend as resolved, device identity, precision). */
 gchar *gst_trt_model_cache_key (const GstTrtModelOptions * options,
     const GstTrtTarget * target, GError ** error);
+
+/* What decides whether two elements can run one engine: the cache key (or,
+ * with engine-file alone, the plan file's path, size and time) and every
+ * option the element's view of the engine depends on, threads included
+ * (a CPU engine's contexts take theirs from it). SHA-256 hex; NULL with
+ * @error when the model cannot be read or the target resolved. */
+gchar *gst_trt_model_sharing_key (const GstTrtModelOptions * options, GError ** error);
 
 /* Loads `engine_file` when it holds an engine for this key. When it holds
  * something else, it is left as it is (never replaced, truncated or

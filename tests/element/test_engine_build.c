@@ -150,6 +150,33 @@ start_element (GstElement * element, GstState state, Start * s)
   gst_object_unref (bus);
 }
 
+/* Takes @element to READY and leaves it there, collecting what its bus said. */
+static void
+enter_ready (GstElement * element, Start * s)
+{
+  GstBus *bus = gst_bus_new ();
+  GstMessage *message;
+
+  memset (s, 0, sizeof (*s));
+  s->infos = g_string_new (NULL);
+  gst_element_set_bus (element, bus);
+  s->ret = gst_element_set_state (element, GST_STATE_READY);
+  while ((message = gst_bus_pop (bus))) {
+    collect (s, message);
+    gst_message_unref (message);
+  }
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (bus);
+}
+
+static gpointer
+enter_ready_thread (gpointer data)
+{
+  gpointer *job = data;
+  enter_ready (job[0], job[1]);
+  return NULL;
+}
+
 static GstElement *
 trtinfer_new (const gchar * model, const gchar * engine)
 {
@@ -724,19 +751,104 @@ GST_START_TEST (test_async_build_error)
 }
 GST_END_TEST;
 
+/* ---- engines shared between elements ------------------------------------- */
+
+/* Same model and options: the second element runs the first one's engine
+ * (nothing built), other options get their own, and the engine goes with
+ * its last user (a later start builds again). */
+GST_START_TEST (test_shared_engine)
+{
+  gchar *model = data_path ("classifier.onnx");
+  GstElement *first = trtinfer_new (model, NULL), *second = trtinfer_new (model, NULL);
+  GstElement *other = trtinfer_new (model, NULL);
+  g_object_set (other, "batch-size", 2, NULL);
+  Start s;
+
+  enter_ready (first, &s);
+  fail_unless (s.ret == GST_STATE_CHANGE_SUCCESS && s.built);
+  fail_unless_equals_string (s.engine_action, "built");
+  gchar *key = g_strdup (s.cache_key);
+  start_clear (&s);
+  enter_ready (second, &s);
+  fail_unless (s.ret == GST_STATE_CHANGE_SUCCESS && !s.built, "the second element built");
+  fail_unless_equals_string (s.engine_action, "shared");
+  fail_unless_equals_string (s.cache_key, key);
+  start_clear (&s);
+  enter_ready (other, &s);
+  fail_unless (s.ret == GST_STATE_CHANGE_SUCCESS && s.built);
+  fail_unless_equals_string (s.engine_action, "built");
+  start_clear (&s);
+
+  /* the first stops: the second still holds the engine, a third shares it */
+  gst_element_set_state (first, GST_STATE_NULL);
+  enter_ready (first, &s);
+  fail_unless_equals_string (s.engine_action, "shared");
+  start_clear (&s);
+  gst_element_set_state (first, GST_STATE_NULL);
+  gst_element_set_state (second, GST_STATE_NULL);
+  gst_element_set_state (other, GST_STATE_NULL);
+  /* no user left: built again */
+  enter_ready (second, &s);
+  fail_unless (s.built);
+  fail_unless_equals_string (s.engine_action, "built");
+  start_clear (&s);
+  gst_element_set_state (second, GST_STATE_NULL);
+
+  gst_object_unref (first);
+  gst_object_unref (second);
+  gst_object_unref (other);
+  g_free (key);
+  g_free (model);
+}
+GST_END_TEST;
+
+/* Two elements starting at once: one builds, the other waits for that
+ * build and shares it. */
+GST_START_TEST (test_shared_engine_concurrent)
+{
+  gchar *model = data_path ("classifier.onnx");
+  GstElement *elements[2] = { trtinfer_new (model, NULL), trtinfer_new (model, NULL) };
+  Start starts[2];
+  gpointer jobs[2][2];
+  GThread *threads[2];
+
+  for (guint i = 0; i < 2; i++) {
+    jobs[i][0] = elements[i];
+    jobs[i][1] = &starts[i];
+    threads[i] = g_thread_new ("start", enter_ready_thread, jobs[i]);
+  }
+  guint built = 0, shared = 0;
+  for (guint i = 0; i < 2; i++) {
+    g_thread_join (threads[i]);
+    fail_unless (starts[i].ret == GST_STATE_CHANGE_SUCCESS, "%s", starts[i].error);
+    built += g_strcmp0 (starts[i].engine_action, "built") == 0;
+    shared += g_strcmp0 (starts[i].engine_action, "shared") == 0;
+  }
+  fail_unless (built == 1 && shared == 1, "%u built, %u shared", built, shared);
+  for (guint i = 0; i < 2; i++) {
+    start_clear (&starts[i]);
+    gst_element_set_state (elements[i], GST_STATE_NULL);
+    gst_object_unref (elements[i]);
+  }
+  g_free (model);
+}
+GST_END_TEST;
+
 static Suite *
 engine_build_suite (void)
 {
   Suite *s = suite_create ("trtinfer-engine-build");
   TCase *cache = tcase_create ("cache"), *honest = tcase_create ("honest");
-  TCase *watched = tcase_create ("watched");
+  TCase *watched = tcase_create ("watched"), *sharing = tcase_create ("sharing");
 
   tcase_set_timeout (cache, 120);
   tcase_set_timeout (honest, 120);
   tcase_set_timeout (watched, 120);
+  tcase_set_timeout (sharing, 120);
   suite_add_tcase (s, cache);
   suite_add_tcase (s, honest);
   suite_add_tcase (s, watched);
+  suite_add_tcase (s, sharing);
   tcase_add_test (cache, test_two_models_share_engine_file);
   tcase_add_test (cache, test_batch_sizes_alternate);
   tcase_add_test (cache, test_key_follows_target);
@@ -748,6 +860,8 @@ engine_build_suite (void)
   tcase_add_test (watched, test_async_build);
   tcase_add_test (watched, test_blocking_build);
   tcase_add_test (watched, test_async_build_error);
+  tcase_add_test (sharing, test_shared_engine);
+  tcase_add_test (sharing, test_shared_engine_concurrent);
   return s;
 }
 
