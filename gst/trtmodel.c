@@ -346,13 +346,16 @@ gst_trt_model_sharing_key (const GstTrtModelOptions * options, GError ** error)
       g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
           "engine-file '%s' cannot be read: %s", options->engine_file, g_strerror (errno));
   }
+  /* Identical cards share a plan (the cache key), never an engine. */
+  const gint device = target.device;
   gst_trt_target_clear (&target);
   if (!identity)
     return NULL;
   gchar *outputs = options->output_names ? g_strjoinv (",", options->output_names) : NULL;
   gchar *values = options->input_values ? gst_structure_to_string (options->input_values) : NULL;
-  gchar *text = g_strdup_printf ("%s; engine-file %s; input-name %s; input-layout %s; "
-      "output-names %s; batch-size %u; size %ux%u; input-values %s; threads %u", identity,
+  gchar *text = g_strdup_printf ("%s; device %d; engine-file %s; input-name %s; "
+      "input-layout %s; output-names %s; batch-size %u; size %ux%u; input-values %s; "
+      "threads %u", identity, device,
       options->engine_file ? options->engine_file : "",
       options->input_name ? options->input_name : "",
       gst_trt_input_layout_name (options->input_layout), outputs ? outputs : "",

@@ -96,10 +96,11 @@ gchar *gst_trt_model_cache_key (const GstTrtModelOptions * options,
     const GstTrtTarget * target, GError ** error);
 
 /* What decides whether two elements can run one engine: the cache key (or,
- * with engine-file alone, the plan file's path, size and time) and every
- * option the element's view of the engine depends on, threads included
- * (a CPU engine's contexts take theirs from it). SHA-256 hex; NULL with
- * @error when the model cannot be read or the target resolved. */
+ * with engine-file alone, the plan file's path, size and time), the device
+ * ordinal (identical cards share plans, not engines) and every option the
+ * element's view of the engine depends on, threads included (a CPU
+ * engine's contexts take theirs from it). SHA-256 hex; NULL with @error
+ * when the model cannot be read or the target resolved. */
 gchar *gst_trt_model_sharing_key (const GstTrtModelOptions * options, GError ** error);
 
 /* Loads `engine_file` when it holds an engine for this key. When it holds
