@@ -58,5 +58,16 @@ expected = (pkg("pluginsdir") if prefix == pkg("prefix")
 print("plugin installs to", plugin)
 sys.exit(0 if plugin and plugin[0] == f"{expected}/libgsttrtinfer.so" else 1)
 PY
-[ $status -eq 0 ] && echo "pipelines run from a clip, engines cached, plugin installed where expected"
+# Two branches with the same model and options: one engine, the second
+# element's message says it shares it (gst-launch-1.0 -m prints them).
+model="$source_dir/tests/element/data/classifier.onnx"
+gst-launch-1.0 -m videotestsrc num-buffers=4 ! video/x-raw,width=32,height=32 ! tee name=t \
+  t. ! queue ! trtinfer backend=cpu model-file="$model" ! fakesink \
+  t. ! queue ! trtinfer backend=cpu model-file="$model" ! fakesink >"$work/log" 2>&1 ||
+  { cat "$work/log"; fail "two branches on one model"; }
+actions=$(grep -o 'action=(string)[a-z-]*' "$work/log" | sort | tr '\n' ' ')
+[ "$actions" = "action=(string)built action=(string)shared " ] ||
+  fail "two branches on one model: engine actions '$actions', expected one built and one shared"
+
+[ $status -eq 0 ] && echo "pipelines run from a clip, engines cached, plugin installed where expected, engines shared"
 exit $status

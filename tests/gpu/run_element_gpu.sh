@@ -30,6 +30,16 @@ GST_DEBUG=trtinfer:4 "$bundle/bin/trtinfer-app" "$bundle/data/det.onnx" \
   "filesrc location=$bundle/data/det.png ! pngdec ! imagefreeze num-buffers=2" 2 \
   "backend=cuda batch-size=4 engine-file=$out/det-cuda.plan $properties" 2>&1 |
   grep -iE "load|built|engine" | head -5
+echo "== four branches on one CUDA engine (shared: one built, three shared)"
+branch="queue ! trtinfer backend=cuda batch-size=4 $properties model-file=$bundle/data/det.onnx ! fakesink"
+# shellcheck disable=SC2086 # each branch is words of the launch line
+gst-launch-1.0 -m filesrc location="$bundle/data/det.png" ! pngdec ! imagefreeze num-buffers=16 ! \
+  tee name=t t. ! $branch t. ! $branch t. ! $branch t. ! $branch >"$out/shared.log" 2>&1 ||
+  { tail -20 "$out/shared.log"; exit 1; }
+actions=$(grep -o 'action=(string)[a-z-]*' "$out/shared.log" | sort | uniq -c | tr -s ' ')
+echo "$actions"
+[[ $(grep -c 'action=(string)shared' "$out/shared.log") == 3 ]] ||
+  { echo "expected three shared engines"; exit 1; }
 python3 - "$out" <<'PY'
 import sys, numpy as np
 out = sys.argv[1]
