@@ -112,6 +112,22 @@ gst_trt_infer_channel_order_get_type (void)
   return type;
 }
 
+#define GST_TYPE_TRT_INFER_INTERPOLATION (gst_trt_infer_interpolation_get_type ())
+static GType
+gst_trt_infer_interpolation_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TRT_INTERPOLATION_BILINEAR, "Bilinear, half-pixel centres", "bilinear"},
+    {GST_TRT_INTERPOLATION_NEAREST, "Nearest neighbour (the source pixel under each centre)",
+        "nearest"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstTrtInferInterpolation", values));
+  return type;
+}
+
 #define GST_TYPE_TRT_INFER_INPUT_LAYOUT (gst_trt_infer_input_layout_get_type ())
 static GType
 gst_trt_infer_input_layout_get_type (void)
@@ -151,6 +167,7 @@ enum {
   PROP_OFFSETS,
   PROP_CHANNEL_ORDER,
   PROP_KEEP_ASPECT_RATIO,
+  PROP_INTERPOLATION,
   PROP_WIDTH,
   PROP_HEIGHT,
   PROP_INPUT_LAYOUT,
@@ -172,6 +189,7 @@ enum {
 #define DEFAULT_PROP_OFFSETS 0.0f
 #define DEFAULT_PROP_CHANNEL_ORDER GST_TRT_CHANNEL_ORDER_RGB
 #define DEFAULT_PROP_KEEP_ASPECT_RATIO FALSE
+#define DEFAULT_PROP_INTERPOLATION GST_TRT_INTERPOLATION_BILINEAR
 #define DEFAULT_PROP_WIDTH 0
 #define DEFAULT_PROP_HEIGHT 0
 #define DEFAULT_PROP_INPUT_LAYOUT GST_TRT_INPUT_LAYOUT_AUTO
@@ -214,6 +232,7 @@ struct _GstTrtInfer {
   gfloat scale;
   GstTrtChannelOrder channel_order;
   gboolean keep_aspect_ratio;
+  GstTrtInterpolation interpolation;
   guint width, height;
   GstTrtInputLayout input_layout;
   GstStructure *input_values;
@@ -401,6 +420,10 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
       g_param_spec_boolean ("keep-aspect-ratio", "Keep aspect ratio",
           "Scale frames without distortion and pad the rest (centred, value 0)",
           DEFAULT_PROP_KEEP_ASPECT_RATIO, ready));
+  g_object_class_install_property (gobject_class, PROP_INTERPOLATION,
+      g_param_spec_enum ("interpolation", "Interpolation",
+          "How frames are resized to the network input",
+          GST_TYPE_TRT_INFER_INTERPOLATION, DEFAULT_PROP_INTERPOLATION, ready));
   g_object_class_install_property (gobject_class, PROP_WIDTH,
       g_param_spec_uint ("width", "Width",
           "Network input width for models that leave it dynamic (0: the model's)",
@@ -448,6 +471,7 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_PRECISION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_BACKEND, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_CHANNEL_ORDER, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_INTERPOLATION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_INPUT_LAYOUT, 0);
 }
 
@@ -474,6 +498,7 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->scale = DEFAULT_PROP_SCALE;
   self->channel_order = DEFAULT_PROP_CHANNEL_ORDER;
   self->keep_aspect_ratio = DEFAULT_PROP_KEEP_ASPECT_RATIO;
+  self->interpolation = DEFAULT_PROP_INTERPOLATION;
   self->width = DEFAULT_PROP_WIDTH;
   self->height = DEFAULT_PROP_HEIGHT;
   self->input_layout = DEFAULT_PROP_INPUT_LAYOUT;
@@ -647,6 +672,9 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_KEEP_ASPECT_RATIO:
       self->keep_aspect_ratio = g_value_get_boolean (value);
       break;
+    case PROP_INTERPOLATION:
+      self->interpolation = g_value_get_enum (value);
+      break;
     case PROP_WIDTH:
       self->width = g_value_get_uint (value);
       break;
@@ -753,6 +781,9 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_KEEP_ASPECT_RATIO:
       g_value_set_boolean (value, self->keep_aspect_ratio);
+      break;
+    case PROP_INTERPOLATION:
+      g_value_set_enum (value, self->interpolation);
       break;
     case PROP_WIDTH:
       g_value_set_uint (value, self->width);
@@ -1012,6 +1043,7 @@ configure_preprocess (GstTrtInfer * self)
   NormalizationSet normalization = self->normalization_set;
   config->order = self->channel_order;
   config->keep_aspect_ratio = self->keep_aspect_ratio;
+  config->interpolation = self->interpolation;
   config->scale = self->scale;
   struct {
     const gchar *name;

@@ -201,13 +201,19 @@ convert_row (const GstVideoFrame * frame, const YuvCoefficients * k, guint row,
 /* ---- resize and normalize ----------------------------------------------- */
 
 /* Source sample positions of `out` output pixels over `in` input pixels with
- * half-pixel centres: index pairs and the weight of the second. */
+ * half-pixel centres: index pairs and the weight of the second. Nearest:
+ * both indices the pixel the centre falls in, weight 0. */
 static void
-sample_table (guint out, guint in, guint * i0, guint * i1, gfloat * w)
+sample_table (guint out, guint in, gboolean nearest, guint * i0, guint * i1, gfloat * w)
 {
   gdouble ratio = (gdouble) in / out;
 
   for (guint o = 0; o < out; o++) {
+    if (nearest) {
+      i0[o] = i1[o] = MIN ((guint) ((o + 0.5) * ratio), in - 1);
+      w[o] = 0.0f;
+      continue;
+    }
     gdouble s = (o + 0.5) * ratio - 0.5;
     if (s < 0.0)
       s = 0.0;
@@ -287,8 +293,9 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
   guint *x0 = g_new (guint, rw), *x1 = g_new (guint, rw);
   guint *y0 = g_new (guint, rh), *y1 = g_new (guint, rh);
   gfloat *wx = g_new (gfloat, rw), *wy = g_new (gfloat, rh);
-  sample_table (rw, sw, x0, x1, wx);
-  sample_table (rh, sh, y0, y1, wy);
+  const gboolean nearest = config->interpolation == GST_TRT_INTERPOLATION_NEAREST;
+  sample_table (rw, sw, nearest, x0, x1, wx);
+  sample_table (rh, sh, nearest, y0, y1, wy);
 
   /* Alpha is converted and interpolated only when the network takes it. */
   guint components = C == 4 ? 4 : 3;

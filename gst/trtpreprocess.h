@@ -1,7 +1,9 @@
 /* CPU preprocessing: one video frame to one network input item.
  *
  * Colour conversion (RGB, BGR, RGBA, BGRA, RGBx, BGRx, NV12, I420, GRAY8),
- * bilinear resize (half-pixel centres), optional letterboxing that keeps the
+ * bilinear resize (half-pixel centres; nearest-neighbour as an option: the
+ * source pixel whose centre the output pixel's centre falls in, clamped),
+ * optional letterboxing that keeps the
  * aspect ratio, per-channel normalization, the layout (planar CHW or
  * interleaved HWC) and the element type (float32 or uint8) in one pass.
  *
@@ -37,6 +39,11 @@ typedef enum {
 } GstTrtPreprocessLayout;
 
 typedef enum {
+  GST_TRT_INTERPOLATION_BILINEAR,
+  GST_TRT_INTERPOLATION_NEAREST,
+} GstTrtInterpolation;
+
+typedef enum {
   GST_TRT_PREPROCESS_FLOAT32,
   GST_TRT_PREPROCESS_UINT8,
 } GstTrtPreprocessType;
@@ -51,6 +58,7 @@ typedef struct {
   GstTrtPreprocessLayout layout;
   GstTrtPreprocessType type;
   gboolean keep_aspect_ratio;   /* letterbox, centred */
+  GstTrtInterpolation interpolation;
   /* float32 only: */
   gfloat scale;
   gfloat offsets[GST_TRT_PREPROCESS_MAX_CHANNELS];
@@ -73,7 +81,7 @@ typedef struct {
   guint pad_y;                  /* top padding */
 } GstTrtPreprocessGeometry;
 
-/* Defaults: 3 channels RGB, planar float32, no letterbox, scale 1/255,
+/* Defaults: 3 channels RGB, planar float32, no letterbox, bilinear, scale 1/255,
  * mean 0, std 1. */
 void gst_trt_preprocess_config_init (GstTrtPreprocessConfig * config);
 

@@ -1,5 +1,5 @@
 /* CPU preprocessing (gst/trtpreprocess.c): colour conversion of every input
- * format, bilinear resize, letterbox, normalization, layout (CHW, HWC),
+ * format, bilinear and nearest resize, letterbox, normalization, layout (CHW, HWC),
  * element type (float32, uint8) and channel count (1, 3, 4). */
 #include <math.h>
 #include <string.h>
@@ -184,6 +184,25 @@ test_resize (void)
   g_assert_cmpfloat_with_epsilon (out[1], 10.0f, 1e-4);
   g_assert_cmpfloat_with_epsilon (out[2], 30.0f, 1e-4);
   g_assert_cmpfloat_with_epsilon (out[7], 120.0f, 1e-4);
+  g_free (out);
+
+  /* nearest: the source pixel each output centre falls in, no blending */
+  config.interpolation = GST_TRT_INTERPOLATION_NEAREST;
+  config.width = 3;
+  config.height = 1;
+  out = run (&config, &info, buffer, NULL);
+  /* centres 0.5, 1.5, 2.5 of 3 -> source 0.67, 2.0, 3.33 -> pixels 0, 2, 3 */
+  g_assert_cmpfloat (out[0], ==, 0.0f);
+  g_assert_cmpfloat (out[1], ==, 80.0f);
+  g_assert_cmpfloat (out[2], ==, 120.0f);
+  g_free (out);
+  config.width = 8;
+  config.height = 3;
+  out = run (&config, &info, buffer, NULL);
+  /* upscaled 2x across: each source pixel twice, every row the same */
+  const gfloat expected[8] = { 0, 0, 40, 40, 80, 80, 120, 120 };
+  for (guint i = 0; i < 3 * 8; i++)
+    g_assert_cmpfloat (out[i], ==, expected[i % 8]);
   g_free (out);
   gst_buffer_unref (buffer);
 }
