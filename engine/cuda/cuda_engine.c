@@ -298,6 +298,15 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
   trt_status_t status = trt_cuda_resolve_addresses(network, &engine->full.plan,
                                                    trt_cuda_engine_of(engine)->constant_addresses, cc->arena,
                                                    cc->addresses);
+  /* Inside a capture the profiler's records must be external to become
+   * nodes of the graph; outside one they are plain records. */
+  unsigned record_flags = cudaEventRecordDefault;
+  if (profile) {
+    enum cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+    TRT_CUDA_CHECK(cudaStreamIsCapturing(cc->env.stream, &capture));
+    if (capture == cudaStreamCaptureStatusActive)
+      record_flags = cudaEventRecordExternal;
+  }
   void *outputs[TRT_MAX_LAYER_OUTPUTS];
   for (int l = 0; status == TRT_STATUS_OK && l < network->nb_layers; l++) {
     const trt_layer_t *layer = &network->layers[l];
@@ -305,10 +314,8 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
       cc->inputs[i] = layer->inputs[i] < 0 ? NULL : cc->addresses[layer->inputs[i]];
     for (int o = 0; o < layer->nb_outputs; o++)
       outputs[o] = cc->addresses[layer->outputs[o]];
-    /* External: inside a capture the record becomes a node of the graph. */
     if (profile)
-      TRT_CUDA_CHECK(
-          cudaEventRecordWithFlags(cc->layer_events[l], cc->env.stream, cudaEventRecordExternal));
+      TRT_CUDA_CHECK(cudaEventRecordWithFlags(cc->layer_events[l], cc->env.stream, record_flags));
     status = trt_cuda_layer_ops(layer->type)
                  ->enqueue(cc->states[l], network, layer, trt_cuda_engine_of(engine)->tactics[l], cc->inputs,
                            outputs, &cc->env);
@@ -317,7 +324,7 @@ static trt_status_t launch_layers(trt_cuda_context_t *cc, bool profile) {
   }
   if (status == TRT_STATUS_OK && profile)
     TRT_CUDA_CHECK(cudaEventRecordWithFlags(cc->layer_events[network->nb_layers], cc->env.stream,
-                                            cudaEventRecordExternal));
+                                            record_flags));
   return status;
 }
 
