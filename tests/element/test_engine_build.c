@@ -129,9 +129,9 @@ collect (Start * s, GstMessage * message)
 }
 
 /* Takes @element (alone: it blocks in its state changes) to @state and
- * back to NULL, collecting what its bus said. */
+ * leaves it there, collecting what its bus said. */
 static void
-start_element (GstElement * element, GstState state, Start * s)
+enter_state (GstElement * element, GstState state, Start * s)
 {
   GstBus *bus = gst_bus_new ();
   GstMessage *message;
@@ -145,28 +145,22 @@ start_element (GstElement * element, GstState state, Start * s)
     collect (s, message);
     gst_message_unref (message);
   }
-  gst_element_set_state (element, GST_STATE_NULL);
   gst_element_set_bus (element, NULL);
   gst_object_unref (bus);
 }
 
-/* Takes @element to READY and leaves it there, collecting what its bus said. */
+/* enter_state, then back to NULL. */
+static void
+start_element (GstElement * element, GstState state, Start * s)
+{
+  enter_state (element, state, s);
+  gst_element_set_state (element, GST_STATE_NULL);
+}
+
 static void
 enter_ready (GstElement * element, Start * s)
 {
-  GstBus *bus = gst_bus_new ();
-  GstMessage *message;
-
-  memset (s, 0, sizeof (*s));
-  s->infos = g_string_new (NULL);
-  gst_element_set_bus (element, bus);
-  s->ret = gst_element_set_state (element, GST_STATE_READY);
-  while ((message = gst_bus_pop (bus))) {
-    collect (s, message);
-    gst_message_unref (message);
-  }
-  gst_element_set_bus (element, NULL);
-  gst_object_unref (bus);
+  enter_state (element, GST_STATE_READY, s);
 }
 
 static gpointer
