@@ -368,7 +368,9 @@ static bool has_channels_last(const trt_engine_t *engine) {
  * wide convolutions) and cost reformats, concat copies and NHWC kernels
  * that may be slower elsewhere (batch 1, depthwise stacks): an engine that
  * has any is built a second time with linear formats only, both are timed
- * end to end, and the faster is kept. Both builds share the timing cache. */
+ * end to end, and the faster is kept. With a timing cache file the second
+ * build reads what the first wrote (layers whose formats did not change
+ * are not timed again); without one it times every layer anew. */
 static trt_status_t keep_faster_formats(const trt_network_t *network, trt_engine_t **engine) {
   trt_engine_t *channels_last = *engine, *linear = NULL;
   if (!channels_last->ops->time_engine || !has_channels_last(channels_last))

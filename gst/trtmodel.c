@@ -327,24 +327,22 @@ gst_trt_model_cache_key (const GstTrtModelOptions * options, const GstTrtTarget 
 }
 
 gchar *
-gst_trt_model_sharing_key (const GstTrtModelOptions * options, GError ** error)
+gst_trt_model_sharing_key (const GstTrtModelOptions * options, gchar ** cache_key)
 {
   GstTrtTarget target = { 0 };
   gchar *identity = NULL;
+  GStatBuf st;
 
+  *cache_key = NULL;
   if (!gst_trt_target_resolve (&target, options->backend, options->device_id,
-          options->precision, error))
+          options->precision, NULL))
     return NULL;
   if (options->model_file) {
-    identity = gst_trt_model_cache_key (options, &target, error);
-  } else if (options->engine_file) {
-    GStatBuf st;
-    if (g_stat (options->engine_file, &st) == 0)
-      identity = g_strdup_printf ("plan %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
-          options->engine_file, (gint64) st.st_size, (gint64) st.st_mtime, target.identity);
-    else
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND,
-          "engine-file '%s' cannot be read: %s", options->engine_file, g_strerror (errno));
+    identity = gst_trt_model_cache_key (options, &target, NULL);
+    *cache_key = g_strdup (identity);
+  } else if (options->engine_file && g_stat (options->engine_file, &st) == 0) {
+    identity = g_strdup_printf ("plan %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+        options->engine_file, (gint64) st.st_size, (gint64) st.st_mtime, target.identity);
   }
   /* Identical cards share a plan (the cache key), never an engine. */
   const gint device = target.device;
@@ -884,7 +882,7 @@ out:
 }
 
 trt_engine_t *
-gst_trt_model_load (const GstTrtModelOptions * options,
+gst_trt_model_load (const GstTrtModelOptions * options, const gchar * cache_key,
     const GstTrtModelCallbacks * callbacks, gpointer user_data,
     GstTrtModelInfo * info, GError ** error)
 {
@@ -927,7 +925,7 @@ gst_trt_model_load (const GstTrtModelOptions * options,
   if (!options->model_file) {
     engine = load_plan_alone (options, &target, &config, callbacks, user_data, info, error);
   } else {
-    key = gst_trt_model_cache_key (options, &target, error);
+    key = cache_key ? g_strdup (cache_key) : gst_trt_model_cache_key (options, &target, error);
     if (key)
       engine = load_or_build (options, &target, &config, key, engine_exists, callbacks,
           user_data, info, error);

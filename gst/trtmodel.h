@@ -99,17 +99,20 @@ gchar *gst_trt_model_cache_key (const GstTrtModelOptions * options,
  * with engine-file alone, the plan file's path, size and time), the device
  * ordinal (identical cards share plans, not engines) and every option the
  * element's view of the engine depends on, threads included (a CPU
- * engine's contexts take theirs from it). SHA-256 hex; NULL with @error
- * when the model cannot be read or the target resolved. */
-gchar *gst_trt_model_sharing_key (const GstTrtModelOptions * options, GError ** error);
+ * engine's contexts take theirs from it). SHA-256 hex; NULL when the model
+ * or plan cannot be read or the target resolved (loading says why). With a
+ * model-file, @cache_key receives the engine cache key it is made from (else
+ * NULL), for gst_trt_model_load to use rather than digest the model again. */
+gchar *gst_trt_model_sharing_key (const GstTrtModelOptions * options, gchar ** cache_key);
 
 /* Loads `engine_file` when it holds an engine for this key. When it holds
  * something else, it is left as it is (never replaced, truncated or
  * deleted): the engine is loaded from, or built and written to, the
  * derived name of gst_trt_cache_derived_path() beside it, and a warning
  * says so. When it does not exist, the engine is built and written there.
- * Fills @info. */
-trt_engine_t *gst_trt_model_load (const GstTrtModelOptions * options,
+ * @cache_key: gst_trt_model_cache_key()'s for these options, or NULL to
+ * have it computed. Fills @info. */
+trt_engine_t *gst_trt_model_load (const GstTrtModelOptions * options, const gchar * cache_key,
     const GstTrtModelCallbacks * callbacks, gpointer user_data,
     GstTrtModelInfo * info, GError ** error);
 

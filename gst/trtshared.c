@@ -50,9 +50,10 @@ gst_trt_shared_engine_acquire (const GstTrtModelOptions *options,
 {
   /* Settings that cannot be keyed (a model that cannot be read, a missing
    * plan) are loading's to report, in its words. */
-  gchar *key = gst_trt_model_sharing_key (options, NULL);
+  gchar *cache_key = NULL;
+  gchar *key = gst_trt_model_sharing_key (options, &cache_key);
   if (!key)
-    return gst_trt_model_load (options, callbacks, user_data, info, error);
+    return gst_trt_model_load (options, NULL, callbacks, user_data, info, error);
 
   g_mutex_lock (&table_lock);
   if (!table)
@@ -68,6 +69,7 @@ gst_trt_shared_engine_acquire (const GstTrtModelOptions *options,
     trt_engine_t *engine = entry->engine;
     g_mutex_unlock (&table_lock);
     g_free (key);
+    g_free (cache_key);
     return engine;
   }
   entry = g_new0 (SharedEngine, 1);
@@ -78,7 +80,8 @@ gst_trt_shared_engine_acquire (const GstTrtModelOptions *options,
   g_mutex_unlock (&table_lock);
 
   trt_engine_t *engine =
-      gst_trt_model_load (options, callbacks, user_data, info, error);
+      gst_trt_model_load (options, cache_key, callbacks, user_data, info, error);
+  g_free (cache_key);
 
   g_mutex_lock (&table_lock);
   if (engine) {
