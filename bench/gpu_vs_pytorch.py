@@ -11,8 +11,8 @@ median of CUDA-event timings after warm-up; FP16 runs the model in half,
 FP32 allows TF32; not for --ppocr-det, which PyTorch has no model of) and giexec's GPU compute time (the Timing: line: median
 over iterations of the mean of avgRuns, CUDA events, CUDA-graph replay,
 --allowTF32 in FP32, --fp16 in FP16), with giexec's engine build time.
-Then a ResNet-50 FP16 rebuild with a warm --timingCacheFile, and per-layer
-FP16 profiles (--profiles, default ResNet-50 at the largest batch). Writes a markdown
+Then a ResNet-50 FP16 rebuild with a warm --timingCacheFile, and
+per-layer profiles (--profiles, default ResNet-50 at the largest batch). Writes a markdown
 table naming the card; bench/NOTES.md keeps it.
 """
 import argparse
@@ -146,8 +146,9 @@ def main():
                         help="PP-OCR's detection model: also timed at 640x640 (ours only: "
                         "PyTorch has no model of it here)")
     parser.add_argument("--profiles", default=None,
-                        help="per-layer FP16 profiles to print, MODEL:BATCH,... "
-                        "(default: resnet50 at the largest batch)")
+                        help="per-layer profiles to print, MODEL:BATCH[:PRECISION],... "
+                        "(precision fp16 unless given; default: resnet50 at the largest "
+                        "batch)")
     args = parser.parse_args()
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
@@ -190,13 +191,13 @@ def main():
         wanted = args.profiles or ("resnet50:%d" % batches[-1] if "resnet50" in torchvision
                                    else "")
         for item in filter(None, wanted.split(",")):
-            name, batch = item.split(":")
+            name, batch, precision = (item.split(":") + ["fp16"])[:3]
             output = run_giexec(args.giexec, ["--onnx=" + os.path.join(args.models,
                                                                         name + ".onnx"),
-                                              "--batch=" + batch, "--fp16", "--workspace=1024",
-                                              "--iterations=2", "--avgRuns=5", "--dumpProfile"],
-                                log, args.timeout)
-            profiles.append((name, batch, output))
+                                              "--batch=" + batch, "--workspace=1024",
+                                              "--iterations=2", "--avgRuns=5", "--dumpProfile"]
+                                + precision_flags(precision), log, args.timeout)
+            profiles.append((name, batch, precision, output))
     header = [
         "### GPU: giexec vs PyTorch, %s" % card,
         "",
@@ -212,11 +213,12 @@ def main():
     ]
     footer = ["", "ResNet-50 FP16 batch %d build with a timing cache: cold %s ms, warm %s ms (%s)"
               % (batches[-1], cell(cold, 1), cell(warm, 1), ratio(cold, warm))]
-    for name, batch, output in profiles:
+    for name, batch, precision, output in profiles:
         lines = (output or "").splitlines()
         start = next((i for i, l in enumerate(lines) if l.startswith("=== Profile")), None)
         if start is not None:
-            footer += ["", "%s FP16 batch %s, per layer:" % (name, batch), "", "```"]
+            footer += ["", "%s %s batch %s, per layer:" % (name, precision.upper(), batch), "",
+                       "```"]
             footer += lines[start:start + 200] + ["```"]
     with open(args.out, "w") as out:
         out.write("\n".join(header + rows + footer) + "\n")

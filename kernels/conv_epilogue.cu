@@ -178,6 +178,79 @@ __global__ void depthwise_kernel(const trt_depthwise_conv_t args, int64_t count)
   }
 }
 
+/* 2-D depthwise convolution, kK x kK taps in registers: block (plane,
+ * chunk) takes a stretch of one output plane (n, channel), indices within
+ * the plane in int32 (depthwise_kernel's 64-bit unravel of every output
+ * costs more than its nine taps). Same taps, order and epilogue as
+ * depthwise_kernel. */
+template <int kK> __global__ void depthwise2d_plane_kernel(const trt_depthwise_conv_t args) {
+  const int64_t plane = blockIdx.x;
+  const int64_t n = plane / args.out_channels, channel = plane % args.out_channels;
+  const int64_t multiplier = args.out_channels / args.in_channels;
+  const float *x = args.x + n * args.x_strides[0] + (channel / multiplier) * args.x_strides[1];
+  float taps[kK * kK];
+#pragma unroll
+  for (int k = 0; k < kK * kK; k++)
+    taps[k] = __ldg(&args.w[channel * kK * kK + k]);
+  const float bias = args.bias ? __ldg(&args.bias[channel]) : 0.0f;
+  const int32_t in_h = (int32_t)args.in[1], in_w = (int32_t)args.in[2];
+  const int32_t out_w = (int32_t)args.out[2], out_plane = (int32_t)(args.out[1] * args.out[2]);
+  const int32_t stride_h = (int32_t)args.stride[1], stride_w = (int32_t)args.stride[2];
+  const int32_t dilation_h = (int32_t)args.dilation[1], dilation_w = (int32_t)args.dilation[2];
+  const int32_t x_row = (int32_t)args.x_strides[3], x_col = (int32_t)args.x_strides[4];
+  for (int32_t p = blockIdx.y * blockDim.x + threadIdx.x; p < out_plane;
+       p += gridDim.y * blockDim.x) {
+    const int32_t oh = p / out_w, ow = p % out_w;
+    const int32_t h0 = oh * stride_h - (int32_t)args.pad[1];
+    const int32_t w0 = ow * stride_w - (int32_t)args.pad[2];
+    float sum = 0.0f;
+#pragma unroll
+    for (int kh = 0; kh < kK; kh++) {
+      const int32_t ih = h0 + kh * dilation_h;
+      if (ih < 0 || ih >= in_h)
+        continue;
+      const float *row = x + (int64_t)ih * x_row;
+#pragma unroll
+      for (int kw = 0; kw < kK; kw++) {
+        const int32_t iw = w0 + kw * dilation_w;
+        if (iw >= 0 && iw < in_w)
+          sum = fmaf(taps[kh * kK + kw], __ldg(&row[iw * x_col]), sum);
+      }
+    }
+    if (args.bias)
+      sum += bias;
+    if (args.residual)
+      sum += args.residual[n * args.residual_strides[0] + channel * args.residual_strides[1] +
+                           oh * args.residual_strides[3] + ow * args.residual_strides[4]];
+    args.y[n * args.y_strides[0] + channel * args.y_strides[1] + oh * args.y_strides[3] +
+           ow * args.y_strides[4]] = activate(args.activation, sum, args.alpha, args.beta);
+  }
+}
+
+template <int kK>
+void launch_depthwise2d_plane(const trt_depthwise_conv_t &args, cudaStream_t stream) {
+  const int64_t out_plane = args.out[1] * args.out[2];
+  /* a warp or more per block, up to 8 outputs per thread */
+  const int64_t threads = out_plane >= 256 ? 256 : (out_plane + 31) / 32 * 32;
+  int64_t chunks = (out_plane + threads * 8 - 1) / (threads * 8);
+  chunks = chunks > 65535 ? 65535 : chunks;
+  const dim3 grid((unsigned)(args.batch * args.out_channels), (unsigned)chunks);
+  depthwise2d_plane_kernel<kK><<<grid, (unsigned)threads, 0, stream>>>(args);
+}
+
+/* Whether depthwise2d_plane_kernel takes the convolution: 2-D with square
+ * taps, planes within the grid's first dimension, in-plane offsets in int32. */
+bool fits_depthwise_plane(const trt_depthwise_conv_t &a) {
+  const int64_t in_extent = (a.in[1] - 1) * a.x_strides[3] + (a.in[2] - 1) * a.x_strides[4];
+  return a.kernel[0] == 1 && a.in[0] == 1 && a.out[0] == 1 && a.pad[0] == 0 &&
+         a.kernel[1] == a.kernel[2] && a.batch * a.out_channels < INT32_MAX &&
+         a.out[1] * a.out[2] < INT32_MAX && a.x_strides[3] >= 0 && a.x_strides[4] >= 0 &&
+         in_extent < INT32_MAX && a.stride[1] < INT32_MAX / 2 && a.stride[2] < INT32_MAX / 2 &&
+         a.dilation[1] < INT32_MAX / 16 && a.dilation[2] < INT32_MAX / 16 &&
+         a.pad[1] < INT32_MAX / 4 && a.pad[2] < INT32_MAX / 4 &&
+         a.out[1] * a.stride[1] < INT32_MAX / 2 && a.out[2] * a.stride[2] < INT32_MAX / 2;
+}
+
 } // namespace
 
 extern "C" cudaError_t trt_launch_conv_epilogue(const trt_conv_epilogue_t *args,
@@ -249,7 +322,11 @@ extern "C" cudaError_t trt_launch_depthwise_conv(const trt_depthwise_conv_t *arg
     return cudaErrorInvalidValue;
   const bool flat = args->kernel[0] == 1 && args->in[0] == 1 && args->out[0] == 1 &&
                     args->pad[0] == 0 && args->kernel[1] == args->kernel[2];
-  if (flat && args->kernel[1] == 3)
+  if (fits_depthwise_plane(*args) && args->kernel[1] == 3)
+    launch_depthwise2d_plane<3>(*args, stream);
+  else if (fits_depthwise_plane(*args) && args->kernel[1] == 5)
+    launch_depthwise2d_plane<5>(*args, stream);
+  else if (flat && args->kernel[1] == 3)
     depthwise_kernel<3><<<grid_for(count), kThreads, 0, stream>>>(*args, count);
   else if (flat && args->kernel[1] == 5)
     depthwise_kernel<5><<<grid_for(count), kThreads, 0, stream>>>(*args, count);

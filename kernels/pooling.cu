@@ -60,6 +60,50 @@ __global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, t
   }
 }
 
+/* 2-D windowed pooling of a linear (NCHW) tensor: block (plane, chunk) takes
+ * a stretch of one plane's outputs, indices within the plane in int32 (the
+ * 64-bit divisions of pool_window_kernel's unravel cost more than the taps).
+ * Same taps, order and arithmetic as pool_window. */
+template <typename T, bool kStrided>
+__global__ void pool2d_plane_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
+                                    trt_kview_t view) {
+  const int32_t in_h = (int32_t)g.in[1], in_w = (int32_t)g.in[2];
+  const int32_t out_w = (int32_t)g.out[2], out_plane = (int32_t)(g.out[1] * g.out[2]);
+  const int64_t plane = blockIdx.x;
+  const T *xp = x + plane * in_h * in_w;
+  for (int32_t p = blockIdx.y * blockDim.x + threadIdx.x; p < out_plane;
+       p += gridDim.y * blockDim.x) {
+    const int32_t oh = p / out_w, ow = p % out_w;
+    const int64_t start[3] = {0, (int64_t)oh * g.stride[1] - g.pad_begin[1],
+                              (int64_t)ow * g.stride[2] - g.pad_begin[2]};
+    const float result = pool_window(xp, 1, g, start);
+    const int64_t i = plane * out_plane + p;
+    trtk::store_float(y + (kStrided ? trtk::view_index(view, i) : i), result);
+  }
+}
+
+/* Whether pool2d_plane_kernel takes a linear tensor: 2-D, planes within the
+ * grid's first dimension and int32 indices within a plane. */
+bool fits_plane_kernel(const trt_kpool_t &g) {
+  return g.in[0] == 1 && g.out[0] == 1 && g.kernel[0] == 1 && g.planes < INT32_MAX &&
+         g.in[1] * g.in[2] < INT32_MAX && g.out[1] * g.out[2] < INT32_MAX;
+}
+
+template <typename T>
+void launch_plane_kernel(const T *x, T *y, const trt_kpool_t &g, trt_kview_t view,
+                         cudaStream_t stream) {
+  const int64_t out_plane = g.out[1] * g.out[2];
+  /* a warp or more per block, up to 8 outputs per thread */
+  const int64_t threads = out_plane >= 256 ? 256 : (out_plane + 31) / 32 * 32;
+  int64_t chunks = (out_plane + threads * 8 - 1) / (threads * 8);
+  chunks = chunks > 65535 ? 65535 : chunks;
+  const dim3 grid((unsigned)g.planes, (unsigned)chunks);
+  if (trtk::view_strided(view))
+    pool2d_plane_kernel<T, true><<<grid, (unsigned)threads, 0, stream>>>(x, y, g, view);
+  else
+    pool2d_plane_kernel<T, false><<<grid, (unsigned)threads, 0, stream>>>(x, y, g, view);
+}
+
 /* The window kernel on channels-last tensors: element i of the output is
  * (n, od, oh, ow, c) with c fastest, so neighbouring threads read
  * neighbouring channels of the same taps. */
@@ -266,7 +310,9 @@ cudaError_t launch_pooling(const T *x, T *y, const trt_kpool_t &g, int global, t
   const int64_t total = g.planes * g.out[0] * g.out[1] * g.out[2];
   if (total <= 0)
     return cudaSuccess;
-  if (trtk::view_strided(view))
+  if (fits_plane_kernel(g))
+    launch_plane_kernel(x, y, g, view, stream);
+  else if (trtk::view_strided(view))
     pool_window_kernel<T, true>
         <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total, view);
   else

@@ -223,6 +223,26 @@ bool trt_conv_geometry_is_1x1_nhwc(const trt_conv_geometry_t *g) {
   return ok;
 }
 
+/* Whether a tensor's pixels (D, H, W of `spatial`) are contiguous and each
+ * channel's plane starts a whole plane or more after the previous one. */
+static bool pixels_contiguous(const int64_t *strides, const int64_t *spatial) {
+  const int64_t plane = spatial[0] * spatial[1] * spatial[2];
+  return (spatial[2] == 1 || strides[4] == 1) && (spatial[1] == 1 || strides[3] == spatial[2]) &&
+         (spatial[0] == 1 || strides[2] == spatial[1] * spatial[2]) && strides[1] >= plane;
+}
+
+bool trt_conv_geometry_is_1x1_linear(const trt_conv_geometry_t *g) {
+  bool ok =
+      !g->deconv && g->type == TRT_DATA_TYPE_FLOAT32 && g->group == 1 && !g->explicit_pad &&
+      pixels_contiguous(g->x_strides, g->in) &&
+      (!g->has_residual || (g->nb_outputs == 1 && pixels_contiguous(g->residual_strides, g->out)));
+  for (int d = 0; d < 3; d++)
+    ok = ok && g->kernel[d] == 1 && g->stride[d] == 1 && g->pad_begin[d] == 0 && g->pad_end[d] == 0;
+  for (int k = 0; k < g->nb_outputs; k++)
+    ok = ok && pixels_contiguous(g->y_strides[k], g->out);
+  return ok;
+}
+
 bool trt_conv_geometry_fused_possible(const trt_conv_geometry_t *g) {
   /* cuDNN 9 refuses its clipped ReLU here (CUDNN_STATUS_NOT_SUPPORTED at
    * run time, on the H200): ReLU6 is not fused by cuDNN. */

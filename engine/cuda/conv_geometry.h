@@ -74,6 +74,12 @@ bool trt_conv_geometry_is_depthwise_nhwc(const trt_conv_geometry_t *g);
  * (merged) output's channels multiples of 8, every operand packed NHWC. */
 bool trt_conv_geometry_is_1x1_nhwc(const trt_conv_geometry_t *g);
 
+/* Whether the TF32 1x1 kernel (kernels/conv1x1_tf32.cuh) can run it as
+ * far as the layout goes: float32, one group, 1x1 with stride 1 and no pad,
+ * and each operand's pixels contiguous (linear layouts, concat views along
+ * the channels included); the kernel checks the channel and pixel counts. */
+bool trt_conv_geometry_is_1x1_linear(const trt_conv_geometry_t *g);
+
 /* Whether cuDNN's fused convolution + bias + activation can run it at all
  * (with any algorithm): a convolution, activation NONE or RELU, and a
  * residual laid out like the output. */

@@ -15,7 +15,13 @@
  *   201      our channels-last float16 depthwise kernel (kernels/depthwise.cuh),
  *            epilogue fused;
  *   202      our channels-last float16 1x1 kernel for few input channels
- *            (kernels/conv1x1.cuh), epilogue fused, merged outputs too.
+ *            (kernels/conv1x1.cuh), epilogue fused, merged outputs too;
+ *   203      our channels-last float16 1x1 kernel on tensor cores (same
+ *            header, any multiple of 8 channels), epilogue fused, merged
+ *            outputs too;
+ *   204      our linear float32 1x1 kernel on tensor cores in TF32
+ *            (kernels/conv1x1_tf32.cuh), only where TF32 is allowed,
+ *            epilogue fused, merged outputs too.
  * Deconvolution tactics: 0..5, cudnnConvolutionBackwardData with that
  * cudnnConvolutionBwdDataAlgo_t, then the epilogue. Only algorithms cuDNN
  * reports as supported and deterministic are listed (bit-identical reruns);
@@ -51,6 +57,7 @@
 #include "cuda/conv_geometry.h"
 #include "cuda/cuda_layers.h"
 #include "kernels/conv1x1.cuh"
+#include "kernels/conv1x1_tf32.cuh"
 #include "kernels/conv_epilogue.cuh"
 #include "kernels/depthwise.cuh"
 
@@ -59,6 +66,8 @@ enum {
   TACTIC_DEPTHWISE = 200,
   TACTIC_DEPTHWISE_NHWC = 201,
   TACTIC_1X1_NHWC = 202,
+  TACTIC_1X1_NHWC_MMA = 203,
+  TACTIC_1X1_TF32 = 204,
 };
 
 #define RANK TRT_CONV_RANK
@@ -401,11 +410,41 @@ static trt_conv1x1_nhwc_t conv1x1_args(const trt_conv_geometry_t *g, int k) {
   };
 }
 
-static bool conv1x1_nhwc_possible(const trt_conv_geometry_t *g) {
+/* Whether the 1x1 kernel of `tactic` (202 or 203) takes every output. */
+static bool conv1x1_nhwc_possible(const trt_conv_geometry_t *g, int tactic) {
   bool ok = trt_conv_geometry_is_1x1_nhwc(g);
   for (int k = 0; ok && k < g->nb_outputs; k++) {
     const trt_conv1x1_nhwc_t args = conv1x1_args(g, k);
-    ok = trt_conv1x1_nhwc_supported(&args);
+    ok = tactic == TACTIC_1X1_NHWC_MMA ? trt_conv1x1_nhwc_mma_supported(&args)
+                                       : trt_conv1x1_nhwc_supported(&args);
+  }
+  return ok;
+}
+
+/* The TF32 1x1 kernel's arguments for output k, pointers NULL. */
+static trt_conv1x1_nchw_t conv1x1_tf32_args(const trt_conv_geometry_t *g, int k) {
+  return (trt_conv1x1_nchw_t){
+      .batch = g->batch,
+      .in_channels = g->in_channels,
+      .out_channels = g->channels[k],
+      .pixels = g->out[0] * g->out[1] * g->out[2],
+      .x_batch_stride = g->x_strides[0],
+      .x_channel_stride = g->x_strides[1],
+      .residual_batch_stride = g->has_residual ? g->residual_strides[0] : 0,
+      .residual_channel_stride = g->has_residual ? g->residual_strides[1] : 0,
+      .y_batch_stride = g->y_strides[k][0],
+      .y_channel_stride = g->y_strides[k][1],
+      .activation = (int)g->activation.kind,
+      .alpha = g->activation.alpha,
+      .beta = g->activation.beta,
+  };
+}
+
+static bool conv1x1_tf32_possible(const trt_conv_geometry_t *g, const trt_cuda_env_t *env) {
+  bool ok = env->allow_tf32 && trt_conv_geometry_is_1x1_linear(g);
+  for (int k = 0; ok && k < g->nb_outputs; k++) {
+    const trt_conv1x1_nchw_t args = conv1x1_tf32_args(g, k);
+    ok = trt_conv1x1_nchw_tf32_supported(&args);
   }
   return ok;
 }
@@ -425,8 +464,12 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE, "direct_depthwise", "");
   if (status == TRT_STATUS_OK && depthwise_nhwc_possible(g))
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE_NHWC, "depthwise_nhwc_fp16", "");
-  if (status == TRT_STATUS_OK && conv1x1_nhwc_possible(g))
+  if (status == TRT_STATUS_OK && conv1x1_nhwc_possible(g, TACTIC_1X1_NHWC))
     add_tactic(tactics, max_tactics, &count, TACTIC_1X1_NHWC, "conv1x1_nhwc_fp16", "");
+  if (status == TRT_STATUS_OK && conv1x1_nhwc_possible(g, TACTIC_1X1_NHWC_MMA))
+    add_tactic(tactics, max_tactics, &count, TACTIC_1X1_NHWC_MMA, "conv1x1_nhwc_mma_fp16", "");
+  if (status == TRT_STATUS_OK && conv1x1_tf32_possible(g, env))
+    add_tactic(tactics, max_tactics, &count, TACTIC_1X1_TF32, "conv1x1_tf32", "");
 
   bool cudnn_ok = status == TRT_STATUS_OK;
   if (cudnn_ok && make_descriptors(s, env, false) != TRT_STATUS_OK) {
@@ -494,8 +537,10 @@ static trt_status_t configure(conv_state_t *s, const trt_network_t *network,
   if (s->tactic >= TACTIC_DEPTHWISE) {
     const bool possible = s->tactic == TACTIC_DEPTHWISE        ? trt_conv_geometry_is_depthwise(g)
                           : s->tactic == TACTIC_DEPTHWISE_NHWC ? depthwise_nhwc_possible(g)
-                          : s->tactic == TACTIC_1X1_NHWC       ? conv1x1_nhwc_possible(g)
-                                                               : false;
+                          : s->tactic == TACTIC_1X1_NHWC || s->tactic == TACTIC_1X1_NHWC_MMA
+                              ? conv1x1_nhwc_possible(g, s->tactic)
+                          : s->tactic == TACTIC_1X1_TF32 ? conv1x1_tf32_possible(g, env)
+                                                         : false;
     if (!possible)
       return trt_error(TRT_STATUS_INVALID_ARGUMENT, "tactic %d cannot run this layer", s->tactic);
     s->workspace = 0;
@@ -669,7 +714,7 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
     TRT_LAUNCH_CHECK(trt_launch_depthwise_nhwc(&args, env->stream));
     return TRT_STATUS_OK;
   }
-  if (tactic == TACTIC_1X1_NHWC) {
+  if (tactic == TACTIC_1X1_NHWC || tactic == TACTIC_1X1_NHWC_MMA) {
     for (int k = 0; k < g->nb_outputs; k++) {
       trt_conv1x1_nhwc_t args = conv1x1_args(g, k);
       args.x = x;
@@ -677,7 +722,22 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
       args.bias = bias ? advance(s, bias, g->channel_offset[k]) : NULL;
       args.residual = residual;
       args.y = outputs[k];
-      TRT_LAUNCH_CHECK(trt_launch_conv1x1_nhwc(&args, env->stream));
+      TRT_LAUNCH_CHECK(tactic == TACTIC_1X1_NHWC_MMA
+                           ? trt_launch_conv1x1_nhwc_mma(&args, env->stream)
+                           : trt_launch_conv1x1_nhwc(&args, env->stream));
+    }
+    return TRT_STATUS_OK;
+  }
+
+  if (tactic == TACTIC_1X1_TF32) {
+    for (int k = 0; k < g->nb_outputs; k++) {
+      trt_conv1x1_nchw_t args = conv1x1_tf32_args(g, k);
+      args.x = x;
+      args.w = advance(s, w, g->channel_offset[k] * g->in_channels);
+      args.bias = bias ? advance(s, bias, g->channel_offset[k]) : NULL;
+      args.residual = residual;
+      args.y = outputs[k];
+      TRT_LAUNCH_CHECK(trt_launch_conv1x1_nchw_tf32(&args, env->stream));
     }
     return TRT_STATUS_OK;
   }

@@ -3,8 +3,13 @@
  * (with a channel multiplier too), asymmetric pads, 1-D and 3-D, batch > 1,
  * fused activations, residuals, merged outputs and outputs that are strided
  * views into a concat buffer. FP32 with TF32 off: relative L2 <= 1e-5.
- * Exits 77 when there is no GPU. */
+ * Then both channels-last float16 1x1 kernels (kernels/conv1x1.cuh) on
+ * their own against a float reference of the float16 operands, over
+ * partial tiles and stages: relative L2 <= 2e-3 (the result's rounding to
+ * float16). Exits 77 when there is no GPU. */
 #include "gpu_layer_check.h"
+#include "kernels/conv1x1.cuh"
+#include "numerics/half.h"
 
 #define TOLERANCE 1e-5
 
@@ -196,6 +201,107 @@ static const conv_case_t cases[] = {
      {1, 1}, {1, 1}, {0}, false, TRT_ACTIVATION_LEAKY_RELU, false, 1, {0}, 0},
 };
 
+/* Run with TF32 allowed: the TF32 1x1 kernel among the tactics (pixels a
+ * multiple of 4): partial stages and tiles, residual, merged outputs, an
+ * output that is a concat view. One case per two lines, like `cases`. */
+// clang-format off
+static const conv_case_t tf32_cases[] = {
+    {"tf32: conv2d 3x3 s1 pad1 bias", false, 2, 2, 3, 4, 1, {8, 9}, {3, 3}, {1, 1}, {1, 1},
+     {1, 1}, {1, 1}, {0}, true, TRT_ACTIVATION_RELU, false, 1, {0}, 0},
+    {"tf32: 1x1 40->72 residual clip b2", false, 2, 2, 40, 72, 1, {9, 12}, {1, 1}, {1, 1},
+     {1, 1}, {0, 0}, {0, 0}, {0}, true, TRT_ACTIVATION_CLIP, true, 1, {0}, 0},
+    {"tf32: merged 1x1 8+6+3 relu", false, 2, 2, 12, 17, 1, {8, 10}, {1, 1}, {1, 1}, {1, 1},
+     {0, 0}, {0, 0}, {0}, true, TRT_ACTIVATION_RELU, false, 3, {8, 6, 3}, 0},
+    {"tf32: 1x1 view output b3", false, 2, 3, 16, 24, 1, {4, 5}, {1, 1}, {1, 1}, {1, 1},
+     {0, 0}, {0, 0}, {0}, true, TRT_ACTIVATION_NONE, false, 1, {0}, 1},
+    {"tf32: 1x1 96->160 120 px no bias", false, 2, 1, 96, 160, 1, {10, 12}, {1, 1}, {1, 1},
+     {1, 1}, {0, 0}, {0, 0}, {0}, false, TRT_ACTIVATION_NONE, false, 1, {0}, 0},
+};
+// clang-format on
+
+/* Random float16 values (the host's float copy in *values). */
+static uint16_t *random_halves(test_rng_t *rng, int64_t count, float range, float **values) {
+  uint16_t *halves = malloc((size_t)count * sizeof *halves);
+  *values = malloc((size_t)count * sizeof **values);
+  for (int64_t i = 0; halves && *values && i < count; i++) {
+    halves[i] = trt_half_from_float(test_uniform(rng, -range, range));
+    (*values)[i] = trt_half_to_float(halves[i]);
+  }
+  return halves;
+}
+
+static void *device_copy(const void *host, size_t bytes) {
+  void *device = NULL;
+  if (cudaMalloc(&device, bytes) != cudaSuccess)
+    return NULL;
+  if (cudaMemcpy(device, host, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
+    cudaFree(device);
+    return NULL;
+  }
+  return device;
+}
+
+/* y = clip(x w^T + bias + residual, 0, 6) with both 1x1 kernels, x [pixels,
+ * in], w [out, in]; the CUDA-core kernel only where it takes the shape. */
+static void check_conv1x1(int64_t pixels, int64_t in, int64_t out, uint64_t seed) {
+  test_rng_t rng = test_rng(seed);
+  float *x, *w, *bias, *residual;
+  uint16_t *hx = random_halves(&rng, pixels * in, 1.0f, &x);
+  uint16_t *hw = random_halves(&rng, out * in, 1.0f / sqrtf((float)in), &w);
+  uint16_t *hb = random_halves(&rng, out, 0.5f, &bias);
+  uint16_t *hr = random_halves(&rng, pixels * out, 1.0f, &residual);
+  float *expected = malloc((size_t)(pixels * out) * sizeof *expected);
+  float *actual = malloc((size_t)(pixels * out) * sizeof *actual);
+  uint16_t *hy = malloc((size_t)(pixels * out) * sizeof *hy);
+  if (!hx || !hw || !hb || !hr || !expected || !actual || !hy) {
+    test_failures++;
+    return;
+  }
+  for (int64_t p = 0; p < pixels; p++)
+    for (int64_t k = 0; k < out; k++) {
+      float sum = 0.0f;
+      for (int64_t c = 0; c < in; c++)
+        sum += x[p * in + c] * w[k * in + c];
+      sum += bias[k] + residual[p * out + k];
+      expected[p * out + k] = sum < 0.0f ? 0.0f : sum > 6.0f ? 6.0f : sum;
+    }
+  trt_conv1x1_nhwc_t args = {.pixels = pixels,
+                             .in_channels = in,
+                             .out_channels = out,
+                             .x = device_copy(hx, (size_t)(pixels * in) * 2),
+                             .w = device_copy(hw, (size_t)(out * in) * 2),
+                             .bias = device_copy(hb, (size_t)out * 2),
+                             .residual = device_copy(hr, (size_t)(pixels * out) * 2),
+                             .activation = TRT_ACTIVATION_CLIP,
+                             .alpha = 0.0f,
+                             .beta = 6.0f};
+  void *y = NULL;
+  const bool ready = args.x && args.w && args.bias && args.residual &&
+                     cudaMalloc(&y, (size_t)(pixels * out) * 2) == cudaSuccess;
+  args.y = y;
+  for (int mma = 0; mma < 2; mma++) {
+    if (mma ? !trt_conv1x1_nhwc_mma_supported(&args) : !trt_conv1x1_nhwc_supported(&args))
+      continue;
+    const cudaError_t launched = !ready ? cudaErrorMemoryAllocation
+                                 : mma  ? trt_launch_conv1x1_nhwc_mma(&args, NULL)
+                                        : trt_launch_conv1x1_nhwc(&args, NULL);
+    const bool ran =
+        launched == cudaSuccess && cudaDeviceSynchronize() == cudaSuccess &&
+        cudaMemcpy(hy, y, (size_t)(pixels * out) * 2, cudaMemcpyDeviceToHost) == cudaSuccess;
+    for (int64_t i = 0; ran && i < pixels * out; i++)
+      actual[i] = trt_half_to_float(hy[i]);
+    const double error = ran ? test_relative_l2(actual, expected, pixels * out) : INFINITY;
+    printf("%s conv1x1 %lld px %lld -> %lld: relative L2 %.3g%s\n", error <= 2e-3 ? "ok  " : "FAIL",
+           (long long)pixels, (long long)in, (long long)out, error, mma ? " (tensor cores)" : "");
+    if (!(error <= 2e-3))
+      test_failures++;
+  }
+  cudaFree((void *)args.x), cudaFree((void *)args.w), cudaFree((void *)args.bias);
+  cudaFree((void *)args.residual), cudaFree(y);
+  free(hx), free(hw), free(hb), free(hr), free(x), free(w), free(bias), free(residual);
+  free(expected), free(actual), free(hy);
+}
+
 int main(void) {
   gpu_harness_t gpu;
   const int skip = gpu_harness_open(&gpu);
@@ -217,15 +323,31 @@ int main(void) {
 
   /* TF32 allowed: the tactics still run (looser bound). */
   gpu.env.allow_tf32 = true;
-  {
+  for (size_t i = 0; i < sizeof tf32_cases / sizeof tf32_cases[0]; i++) {
     int layer = -1;
-    trt_network_t *network = build(&cases[0], 7, &layer);
+    trt_network_t *network = build(&tf32_cases[i], 7 + i, &layer);
+    if (network && strstr(tf32_cases[i].label, "1x1")) { /* the kernel is among the tactics */
+      trt_cuda_tactic_t tactics[TRT_CUDA_MAX_TACTICS];
+      const int nb = trt_cuda_convolution_ops.list_tactics(network, &network->layers[layer],
+                                                           &gpu.env, tactics, TRT_CUDA_MAX_TACTICS);
+      bool listed = false;
+      for (int k = 0; k < nb; k++)
+        listed = listed || strcmp(tactics[k].name, "conv1x1_tf32") == 0;
+      if (!listed) {
+        fprintf(stderr, "%s: conv1x1_tf32 not listed\n", tf32_cases[i].label);
+        test_failures++;
+      }
+    }
     if (network)
-      gpu_check_layer(&gpu, &trt_cuda_convolution_ops, network, layer, "tf32: conv2d 3x3", 5e-3,
-                      8);
+      gpu_check_layer(&gpu, &trt_cuda_convolution_ops, network, layer, tf32_cases[i].label, 5e-3,
+                      8 + i);
     trt_network_destroy(network);
   }
   printf("%d tactic runs checked\n", gpu.checked);
+  check_conv1x1(1000, 16, 96, 11); /* MobileNetV2's expansion; partial pixel tile */
+  check_conv1x1(777, 40, 72, 12);  /* partial stage and channel tile */
+  check_conv1x1(130, 264, 64, 13); /* more inputs than the CUDA-core kernel takes */
+  check_conv1x1(64, 960, 160, 14); /* a long reduction */
   gpu_harness_close(&gpu);
   return test_finish("test_cuda_conv");
 }
