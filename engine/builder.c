@@ -373,7 +373,8 @@ static bool has_channels_last(const trt_engine_t *engine) {
  * are not timed again); without one it times every layer anew. */
 static trt_status_t keep_faster_formats(const trt_network_t *network, trt_engine_t **engine) {
   trt_engine_t *channels_last = *engine, *linear = NULL;
-  if (!channels_last->ops->time_engine || !has_channels_last(channels_last))
+  if (channels_last->config.keep_channels_last || !channels_last->ops->time_engine ||
+      !has_channels_last(channels_last))
     return TRT_STATUS_OK;
   trt_builder_config_t config = channels_last->config;
   config.linear_formats_only = true;

@@ -3,6 +3,7 @@
 #include "conv_epilogue.cuh"
 #include "kernel_common.cuh"
 #include "numerics/activation.h"
+#include "plane_tile.cuh"
 
 namespace {
 
@@ -178,77 +179,76 @@ __global__ void depthwise_kernel(const trt_depthwise_conv_t args, int64_t count)
   }
 }
 
-/* 2-D depthwise convolution, kK x kK taps in registers: block (plane,
- * chunk) takes a stretch of one output plane (n, channel), indices within
- * the plane in int32 (depthwise_kernel's 64-bit unravel of every output
- * costs more than its nine taps). Same taps, order and epilogue as
- * depthwise_kernel. */
-template <int kK> __global__ void depthwise2d_plane_kernel(const trt_depthwise_conv_t args) {
+/* 2-D depthwise convolution through a staged tile (plane_tile.cuh), kK x
+ * kK taps in registers: block (plane, chunk) takes tile.out_rows output
+ * rows of one output plane (n, channel). The padding is staged as zeros, so
+ * a tap outside the input adds fmaf(w, 0) to the sum: the same value as
+ * depthwise_kernel, which skips it. */
+template <int kK>
+__global__ void __launch_bounds__(trtk::kPlaneTileThreads)
+    depthwise2d_tile_kernel(const trt_depthwise_conv_t args, trtk::PlaneTile tile) {
+  __shared__ float staged[trtk::kPlaneTileFloats];
   const int64_t plane = blockIdx.x;
   const int64_t n = plane / args.out_channels, channel = plane % args.out_channels;
   const int64_t multiplier = args.out_channels / args.in_channels;
-  const float *x = args.x + n * args.x_strides[0] + (channel / multiplier) * args.x_strides[1];
   float taps[kK * kK];
 #pragma unroll
   for (int k = 0; k < kK * kK; k++)
     taps[k] = __ldg(&args.w[channel * kK * kK + k]);
   const float bias = args.bias ? __ldg(&args.bias[channel]) : 0.0f;
-  const int32_t in_h = (int32_t)args.in[1], in_w = (int32_t)args.in[2];
-  const int32_t out_w = (int32_t)args.out[2], out_plane = (int32_t)(args.out[1] * args.out[2]);
+  const int32_t out_h = (int32_t)args.out[1], out_w = (int32_t)args.out[2];
   const int32_t stride_h = (int32_t)args.stride[1], stride_w = (int32_t)args.stride[2];
   const int32_t dilation_h = (int32_t)args.dilation[1], dilation_w = (int32_t)args.dilation[2];
-  const int32_t x_row = (int32_t)args.x_strides[3], x_col = (int32_t)args.x_strides[4];
-  for (int32_t p = blockIdx.y * blockDim.x + threadIdx.x; p < out_plane;
-       p += gridDim.y * blockDim.x) {
-    const int32_t oh = p / out_w, ow = p % out_w;
-    const int32_t h0 = oh * stride_h - (int32_t)args.pad[1];
-    const int32_t w0 = ow * stride_w - (int32_t)args.pad[2];
+  const int32_t oh0 = (int32_t)blockIdx.y * tile.out_rows;
+  const int32_t out_rows = min(tile.out_rows, out_h - oh0);
+  trtk::stage_plane(staged,
+                    args.x + n * args.x_strides[0] + (channel / multiplier) * args.x_strides[1],
+                    args.x_strides[3], args.x_strides[4], (int32_t)args.in[1], (int32_t)args.in[2],
+                    oh0 * stride_h - (int32_t)args.pad[1], -(int32_t)args.pad[2],
+                    (out_rows - 1) * stride_h + (kK - 1) * dilation_h + 1, tile.cols, 0.0f);
+  __syncthreads();
+  float *y = args.y + n * args.y_strides[0] + channel * args.y_strides[1];
+  const float *residual = args.residual ? args.residual + n * args.residual_strides[0] +
+                                              channel * args.residual_strides[1]
+                                        : nullptr;
+  for (int32_t o = threadIdx.x; o < out_rows * out_w; o += blockDim.x) {
+    const int32_t r = o / out_w, ow = o % out_w, oh = oh0 + r;
+    const float *window = staged + r * stride_h * tile.cols + ow * stride_w;
     float sum = 0.0f;
 #pragma unroll
-    for (int kh = 0; kh < kK; kh++) {
-      const int32_t ih = h0 + kh * dilation_h;
-      if (ih < 0 || ih >= in_h)
-        continue;
-      const float *row = x + (int64_t)ih * x_row;
+    for (int kh = 0; kh < kK; kh++)
 #pragma unroll
-      for (int kw = 0; kw < kK; kw++) {
-        const int32_t iw = w0 + kw * dilation_w;
-        if (iw >= 0 && iw < in_w)
-          sum = fmaf(taps[kh * kK + kw], __ldg(&row[iw * x_col]), sum);
-      }
-    }
+      for (int kw = 0; kw < kK; kw++)
+        sum = fmaf(taps[kh * kK + kw], window[kh * dilation_h * tile.cols + kw * dilation_w], sum);
     if (args.bias)
       sum += bias;
-    if (args.residual)
-      sum += args.residual[n * args.residual_strides[0] + channel * args.residual_strides[1] +
-                           oh * args.residual_strides[3] + ow * args.residual_strides[4]];
-    args.y[n * args.y_strides[0] + channel * args.y_strides[1] + oh * args.y_strides[3] +
-           ow * args.y_strides[4]] = activate(args.activation, sum, args.alpha, args.beta);
+    if (residual)
+      sum += residual[oh * args.residual_strides[3] + ow * args.residual_strides[4]];
+    y[oh * args.y_strides[3] + ow * args.y_strides[4]] =
+        activate(args.activation, sum, args.alpha, args.beta);
   }
 }
 
-template <int kK>
-void launch_depthwise2d_plane(const trt_depthwise_conv_t &args, cudaStream_t stream) {
-  const int64_t out_plane = args.out[1] * args.out[2];
-  /* a warp or more per block, up to 8 outputs per thread */
-  const int64_t threads = out_plane >= 256 ? 256 : (out_plane + 31) / 32 * 32;
-  int64_t chunks = (out_plane + threads * 8 - 1) / (threads * 8);
-  chunks = chunks > 65535 ? 65535 : chunks;
-  const dim3 grid((unsigned)(args.batch * args.out_channels), (unsigned)chunks);
-  depthwise2d_plane_kernel<kK><<<grid, (unsigned)threads, 0, stream>>>(args);
+/* The tile for a 2-D depthwise convolution with square taps, out_rows 0
+ * when the tiled kernel does not take it. */
+trtk::PlaneTile depthwise_tile(const trt_depthwise_conv_t &a) {
+  const trtk::PlaneTile none = {0, 0};
+  if (a.kernel[0] != 1 || a.in[0] != 1 || a.out[0] != 1 || a.pad[0] != 0 ||
+      a.kernel[1] != a.kernel[2] || a.batch * a.out_channels >= INT32_MAX ||
+      a.in[1] >= INT32_MAX / 4 || a.in[2] >= INT32_MAX / 4 || a.out[1] >= INT32_MAX / 4 ||
+      a.pad[1] >= INT32_MAX / 4 || a.pad[2] >= INT32_MAX / 4 ||
+      a.out[1] * a.stride[1] >= INT32_MAX / 4)
+    return none;
+  return trtk::plane_tile_for(a.out[1], a.out[2], (a.kernel[1] - 1) * a.dilation[1] + 1,
+                              (a.kernel[2] - 1) * a.dilation[2] + 1, a.stride[1], a.stride[2]);
 }
 
-/* Whether depthwise2d_plane_kernel takes the convolution: 2-D with square
- * taps, planes within the grid's first dimension, in-plane offsets in int32. */
-bool fits_depthwise_plane(const trt_depthwise_conv_t &a) {
-  const int64_t in_extent = (a.in[1] - 1) * a.x_strides[3] + (a.in[2] - 1) * a.x_strides[4];
-  return a.kernel[0] == 1 && a.in[0] == 1 && a.out[0] == 1 && a.pad[0] == 0 &&
-         a.kernel[1] == a.kernel[2] && a.batch * a.out_channels < INT32_MAX &&
-         a.out[1] * a.out[2] < INT32_MAX && a.x_strides[3] >= 0 && a.x_strides[4] >= 0 &&
-         in_extent < INT32_MAX && a.stride[1] < INT32_MAX / 2 && a.stride[2] < INT32_MAX / 2 &&
-         a.dilation[1] < INT32_MAX / 16 && a.dilation[2] < INT32_MAX / 16 &&
-         a.pad[1] < INT32_MAX / 4 && a.pad[2] < INT32_MAX / 4 &&
-         a.out[1] * a.stride[1] < INT32_MAX / 2 && a.out[2] * a.stride[2] < INT32_MAX / 2;
+template <int kK>
+void launch_depthwise2d_tile(const trt_depthwise_conv_t &args, trtk::PlaneTile tile,
+                             cudaStream_t stream) {
+  const dim3 grid((unsigned)(args.batch * args.out_channels),
+                  (unsigned)((args.out[1] + tile.out_rows - 1) / tile.out_rows));
+  depthwise2d_tile_kernel<kK><<<grid, trtk::kPlaneTileThreads, 0, stream>>>(args, tile);
 }
 
 } // namespace
@@ -322,10 +322,11 @@ extern "C" cudaError_t trt_launch_depthwise_conv(const trt_depthwise_conv_t *arg
     return cudaErrorInvalidValue;
   const bool flat = args->kernel[0] == 1 && args->in[0] == 1 && args->out[0] == 1 &&
                     args->pad[0] == 0 && args->kernel[1] == args->kernel[2];
-  if (fits_depthwise_plane(*args) && args->kernel[1] == 3)
-    launch_depthwise2d_plane<3>(*args, stream);
-  else if (fits_depthwise_plane(*args) && args->kernel[1] == 5)
-    launch_depthwise2d_plane<5>(*args, stream);
+  const trtk::PlaneTile tile = depthwise_tile(*args);
+  if (tile.out_rows > 0 && args->kernel[1] == 3)
+    launch_depthwise2d_tile<3>(*args, tile, stream);
+  else if (tile.out_rows > 0 && args->kernel[1] == 5)
+    launch_depthwise2d_tile<5>(*args, tile, stream);
   else if (flat && args->kernel[1] == 3)
     depthwise_kernel<3><<<grid_for(count), kThreads, 0, stream>>>(*args, count);
   else if (flat && args->kernel[1] == 5)

@@ -4,6 +4,7 @@
  * input with count_include_pad), over the taps numerics/window.h finds
  * inside the input. Global pooling sums in double. */
 #include "numerics/window.h"
+#include "plane_tile.cuh"
 #include "pooling.cuh"
 
 namespace {
@@ -60,48 +61,77 @@ __global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, t
   }
 }
 
-/* 2-D windowed pooling of a linear (NCHW) tensor: block (plane, chunk) takes
- * a stretch of one plane's outputs, indices within the plane in int32 (the
- * 64-bit divisions of pool_window_kernel's unravel cost more than the taps).
- * Same taps, order and arithmetic as pool_window. */
+/* 2-D windowed pooling of a linear (NCHW) tensor through a staged tile
+ * (plane_tile.cuh): block (plane, chunk) takes tile.out_rows output rows of
+ * one plane. Positions outside the input are staged as -inf for max (which
+ * no tap's value loses to, NaN included) and 0 for the average (adding
+ * nothing), so every window is read whole, in pool_window's order; the
+ * average's divisor is pool_window's. */
 template <typename T, bool kStrided>
-__global__ void pool2d_plane_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
-                                    trt_kview_t view) {
+__global__ void pool2d_tile_kernel(const T *__restrict__ x, T *__restrict__ y, trt_kpool_t g,
+                                   trtk::PlaneTile tile, trt_kview_t view) {
+  __shared__ float staged[trtk::kPlaneTileFloats];
   const int32_t in_h = (int32_t)g.in[1], in_w = (int32_t)g.in[2];
-  const int32_t out_w = (int32_t)g.out[2], out_plane = (int32_t)(g.out[1] * g.out[2]);
+  const int32_t out_h = (int32_t)g.out[1], out_w = (int32_t)g.out[2];
+  const int32_t kernel_h = (int32_t)g.kernel[1], kernel_w = (int32_t)g.kernel[2];
+  const int32_t stride_h = (int32_t)g.stride[1], stride_w = (int32_t)g.stride[2];
+  const int32_t dilation_h = (int32_t)g.dilation[1], dilation_w = (int32_t)g.dilation[2];
   const int64_t plane = blockIdx.x;
-  const T *xp = x + plane * in_h * in_w;
-  for (int32_t p = blockIdx.y * blockDim.x + threadIdx.x; p < out_plane;
-       p += gridDim.y * blockDim.x) {
-    const int32_t oh = p / out_w, ow = p % out_w;
-    const int64_t start[3] = {0, (int64_t)oh * g.stride[1] - g.pad_begin[1],
-                              (int64_t)ow * g.stride[2] - g.pad_begin[2]};
-    const float result = pool_window(xp, 1, g, start);
-    const int64_t i = plane * out_plane + p;
+  const int32_t oh0 = (int32_t)blockIdx.y * tile.out_rows;
+  const int32_t out_rows = min(tile.out_rows, out_h - oh0);
+  const int32_t pad_h = (int32_t)g.pad_begin[1], pad_w = (int32_t)g.pad_begin[2];
+  trtk::stage_plane(staged, x + plane * in_h * in_w, in_w, 1, in_h, in_w, oh0 * stride_h - pad_h,
+                    -pad_w, (out_rows - 1) * stride_h + (kernel_h - 1) * dilation_h + 1, tile.cols,
+                    g.is_max ? -INFINITY : 0.0f);
+  __syncthreads();
+  for (int32_t o = threadIdx.x; o < out_rows * out_w; o += blockDim.x) {
+    const int32_t r = o / out_w, ow = o % out_w, oh = oh0 + r;
+    const float *window = staged + r * stride_h * tile.cols + ow * stride_w;
+    float max = -INFINITY, sum = 0.0f;
+    for (int32_t kh = 0; kh < kernel_h; kh++)
+      for (int32_t kw = 0; kw < kernel_w; kw++) {
+        const float value = window[kh * dilation_h * tile.cols + kw * dilation_w];
+        max = (value > max || isnan(value)) ? value : max;
+        sum += value;
+      }
+    float result = max;
+    if (!g.is_max) {
+      const int64_t start_h = (int64_t)oh * stride_h - pad_h,
+                    start_w = (int64_t)ow * stride_w - pad_w;
+      const int64_t count =
+          g.count_include_pad
+              ? trt_window_tap_count(start_h, kernel_h, dilation_h, -pad_h, in_h + g.pad_end[1]) *
+                    trt_window_tap_count(start_w, kernel_w, dilation_w, -pad_w, in_w + g.pad_end[2])
+              : trt_window_tap_count(start_h, kernel_h, dilation_h, 0, in_h) *
+                    trt_window_tap_count(start_w, kernel_w, dilation_w, 0, in_w);
+      result = count > 0 ? sum / (float)count : 0.0f;
+    }
+    const int64_t i = (plane * out_h + oh) * out_w + ow;
     trtk::store_float(y + (kStrided ? trtk::view_index(view, i) : i), result);
   }
 }
 
-/* Whether pool2d_plane_kernel takes a linear tensor: 2-D, planes within the
- * grid's first dimension and int32 indices within a plane. */
-bool fits_plane_kernel(const trt_kpool_t &g) {
-  return g.in[0] == 1 && g.out[0] == 1 && g.kernel[0] == 1 && g.planes < INT32_MAX &&
-         g.in[1] * g.in[2] < INT32_MAX && g.out[1] * g.out[2] < INT32_MAX;
+/* The tile for 2-D pooling of a linear tensor, out_rows 0 when the tiled
+ * kernel does not take it. */
+trtk::PlaneTile pool_tile(const trt_kpool_t &g) {
+  const trtk::PlaneTile none = {0, 0};
+  if (g.in[0] != 1 || g.out[0] != 1 || g.kernel[0] != 1 || g.planes >= INT32_MAX ||
+      g.in[1] >= INT32_MAX / 4 || g.in[2] >= INT32_MAX / 4 || g.out[1] >= INT32_MAX / 4 ||
+      g.pad_begin[1] >= INT32_MAX / 4 || g.pad_begin[2] >= INT32_MAX / 4 ||
+      g.out[1] * g.stride[1] >= INT32_MAX / 4 || g.kernel[1] * g.dilation[1] >= INT32_MAX / 4)
+    return none;
+  return trtk::plane_tile_for(g.out[1], g.out[2], (g.kernel[1] - 1) * g.dilation[1] + 1,
+                              (g.kernel[2] - 1) * g.dilation[2] + 1, g.stride[1], g.stride[2]);
 }
 
 template <typename T>
-void launch_plane_kernel(const T *x, T *y, const trt_kpool_t &g, trt_kview_t view,
-                         cudaStream_t stream) {
-  const int64_t out_plane = g.out[1] * g.out[2];
-  /* a warp or more per block, up to 8 outputs per thread */
-  const int64_t threads = out_plane >= 256 ? 256 : (out_plane + 31) / 32 * 32;
-  int64_t chunks = (out_plane + threads * 8 - 1) / (threads * 8);
-  chunks = chunks > 65535 ? 65535 : chunks;
-  const dim3 grid((unsigned)g.planes, (unsigned)chunks);
+void launch_pool2d_tile(const T *x, T *y, const trt_kpool_t &g, trtk::PlaneTile tile,
+                        trt_kview_t view, cudaStream_t stream) {
+  const dim3 grid((unsigned)g.planes, (unsigned)((g.out[1] + tile.out_rows - 1) / tile.out_rows));
   if (trtk::view_strided(view))
-    pool2d_plane_kernel<T, true><<<grid, (unsigned)threads, 0, stream>>>(x, y, g, view);
+    pool2d_tile_kernel<T, true><<<grid, trtk::kPlaneTileThreads, 0, stream>>>(x, y, g, tile, view);
   else
-    pool2d_plane_kernel<T, false><<<grid, (unsigned)threads, 0, stream>>>(x, y, g, view);
+    pool2d_tile_kernel<T, false><<<grid, trtk::kPlaneTileThreads, 0, stream>>>(x, y, g, tile, view);
 }
 
 /* The window kernel on channels-last tensors: element i of the output is
@@ -310,8 +340,9 @@ cudaError_t launch_pooling(const T *x, T *y, const trt_kpool_t &g, int global, t
   const int64_t total = g.planes * g.out[0] * g.out[1] * g.out[2];
   if (total <= 0)
     return cudaSuccess;
-  if (fits_plane_kernel(g))
-    launch_plane_kernel(x, y, g, view, stream);
+  const trtk::PlaneTile tile = pool_tile(g);
+  if (tile.out_rows > 0)
+    launch_pool2d_tile(x, y, g, tile, view, stream);
   else if (trtk::view_strided(view))
     pool_window_kernel<T, true>
         <<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(x, y, g, total, view);

@@ -71,6 +71,12 @@ typedef struct {
    * layout; engine/formats.h). For comparisons and workarounds. Plan files
    * store it. */
   bool linear_formats_only;
+  /* CUDA, FP16: keep the channels-last regions as formats.h chooses them,
+   * without timing the whole engine against a linear build (by default the
+   * builder builds both and keeps the faster, a choice that goes either way
+   * when they tie). For tests of the layouts, and to pin them. Not stored
+   * in plans (each layer's format is). */
+  bool keep_channels_last;
   /* FP16: layers kept in FP32 whatever the backend could run, for accuracy
    * ("name,name,...": a layer's name in the model, which also matches the
    * fused layer it became part of; NULL: none). Softmax, reductions and
