@@ -5,6 +5,7 @@
 
 #include "memory_plan.h"
 #include "network_internal.h"
+#include "trt/image.h"
 #include "trt/runtime.h"
 
 /* The network fixed for one batch size: shapes inferred, constants folded,
@@ -62,5 +63,12 @@ void trt_build_report(trt_engine_t *engine, int from, int to, int done, int tota
 /* Bytes of one batch item of binding `b` (all of it when it has no batch
  * dimension), and what `batch` items of it take. */
 size_t trt_engine_binding_bytes(const trt_engine_t *engine, int b, int batch);
+
+/* The kernel of trt_image_to_tensor (image.c) once the arguments are
+ * checked: cuda/cuda_image.c, or TRT_STATUS_NO_DEVICE without CUDA
+ * (cuda/no_cuda.c). */
+trt_status_t trt_cuda_image_to_tensor(const trt_image_t *image,
+                                      const trt_image_transform_t *transform, void *out,
+                                      void *stream);
 
 #endif

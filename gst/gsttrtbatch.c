@@ -52,9 +52,14 @@ struct _GstTrtBatch {
   gpointer *scratch;            /* per binding: memory of outputs not reported */
   /* CUDA engines read and write device memory: every binding gets a device
    * buffer, and each batch is staged through them on the batch's stream.
-   * (Preprocessing on the GPU, with no host copy, is a later step.) */
+   * Frames are preprocessed on the GPU (trt_image_to_tensor): each slot's
+   * frame is uploaded as it is into the slot's staging buffer, and the
+   * kernel writes the slot of the input binding; the host input is unused. */
   gpointer *device_bindings;    /* NULL for a CPU engine */
   void *stream;
+  trt_data_type_t input_type; /* of the input binding */
+  gpointer *frame_staging;    /* per slot, device memory */
+  gsize *frame_staging_bytes;
 };
 
 static gboolean
@@ -86,6 +91,8 @@ static gboolean
 allocate_device_bindings (GstTrtBatch * batch, const trt_engine_t * engine, GError ** error)
 {
   batch->device_bindings = g_new0 (gpointer, batch->num_bindings);
+  batch->frame_staging = g_new0 (gpointer, batch->capacity);
+  batch->frame_staging_bytes = g_new0 (gsize, batch->capacity);
   gboolean ok = trt_stream_create (&batch->stream) == TRT_STATUS_OK;
   for (gint b = 0; ok && b < batch->num_bindings; b++)
     ok = trt_device_malloc (&batch->device_bindings[b], binding_bytes (engine, b))
@@ -97,13 +104,12 @@ allocate_device_bindings (GstTrtBatch * batch, const trt_engine_t * engine, GErr
   return ok;
 }
 
-/* Runs the engine on device copies of `bindings` (host memory). */
+/* Runs the engine on device copies of `bindings` (host memory; the image
+ * input is on the device already). */
 static trt_status_t
 execute_on_device (GstTrtBatch * batch, guint count, void *const *bindings)
 {
-  gsize input_bytes = (gsize) count * batch->item_bytes;
-  trt_status_t status = trt_memcpy_host_to_device (batch->device_bindings[batch->input_binding],
-      bindings[batch->input_binding], input_bytes, batch->stream);
+  trt_status_t status = TRT_STATUS_OK;
   for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_aux; i++) {
     const AuxInput *aux = &batch->aux[i];
     status = trt_memcpy_host_to_device (batch->device_bindings[aux->desc.id], aux->data,
@@ -155,10 +161,12 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
   batch->input_binding = info->input_binding;
   batch->capacity = info->capacity;
   batch->item_bytes = item_bytes;
-  batch->input = g_try_malloc0 (batch->item_bytes * batch->capacity);
+  batch->input_type = trt_engine_binding_type (engine, info->input_binding);
+  if (trt_engine_backend (engine) != TRT_BACKEND_CUDA)
+    batch->input = g_try_malloc0 (batch->item_bytes * batch->capacity);
   batch->num_outputs = info->num_outputs;
   batch->outputs = g_new0 (Output, MAX (info->num_outputs, 1));
-  if (!batch->input) {
+  if (trt_engine_backend (engine) != TRT_BACKEND_CUDA && !batch->input) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
         "Out of memory for a batch of %u inputs", batch->capacity);
     goto failed;
@@ -261,6 +269,10 @@ gst_trt_batch_free (GstTrtBatch * batch)
   for (gint b = 0; batch->device_bindings && b < batch->num_bindings; b++)
     trt_device_free (batch->device_bindings[b]);
   g_free (batch->device_bindings);
+  for (guint slot = 0; batch->frame_staging && slot < batch->capacity; slot++)
+    trt_device_free (batch->frame_staging[slot]);
+  g_free (batch->frame_staging);
+  g_free (batch->frame_staging_bytes);
   if (batch->stream)
     trt_stream_destroy (batch->stream);
   for (gint b = 0; batch->scratch && b < batch->num_bindings; b++)
@@ -301,12 +313,87 @@ gst_trt_batch_has_pending (const GstTrtBatch * batch)
   return batch->pending.length > 0;
 }
 
-gpointer
-gst_trt_batch_next_slot (GstTrtBatch * batch)
+/* GPU preprocessing of @frame into slot @slot of the input binding: the
+ * planes uploaded into the slot's staging buffer (grown as frames need),
+ * then trt_image_to_tensor, both on the batch's stream. The frame's memory
+ * stays alive until the batch runs (its buffer waits in the queue) and the
+ * run synchronizes the stream, so asynchronous copies from pinned memory
+ * are safe too. */
+static gboolean
+preprocess_on_device (GstTrtBatch *batch, guint slot,
+    const GstTrtPreprocessConfig *config, const GstVideoFrame *frame,
+    GstTrtPreprocessGeometry *geometry, GError **error)
 {
-  if (batch->filled >= batch->capacity)
-    return NULL;
-  return batch->input + (gsize) batch->filled * batch->item_bytes;
+  trt_image_transform_t transform;
+  trt_image_t image;
+  gsize offsets[TRT_IMAGE_MAX_PLANES], plane_bytes[TRT_IMAGE_MAX_PLANES],
+      total = 0;
+  guint planes = GST_VIDEO_FRAME_N_PLANES (frame);
+
+  if (!gst_trt_preprocess_transform (config, &frame->info, &transform, &image,
+          geometry)) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "Cannot preprocess %s frames of %dx%d",
+        gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (frame)),
+        GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame));
+    return FALSE;
+  }
+  transform.type = batch->input_type;
+  for (guint p = 0; p < planes && p < TRT_IMAGE_MAX_PLANES; p++) {
+    gint rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (frame->info.finfo,
+        GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, p),
+        GST_VIDEO_FRAME_HEIGHT (frame));
+    offsets[p] = total;
+    plane_bytes[p] =
+        (gsize) rows * (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
+    total +=
+        (plane_bytes[p] + 255) / 256 * 256; /* each plane 256-byte aligned */
+  }
+  trt_status_t status = TRT_STATUS_OK;
+  if (total > batch->frame_staging_bytes[slot]) {
+    trt_device_free (batch->frame_staging[slot]);
+    batch->frame_staging[slot] = NULL;
+    batch->frame_staging_bytes[slot] = 0;
+    status = trt_device_malloc (&batch->frame_staging[slot], total);
+    if (status == TRT_STATUS_OK)
+      batch->frame_staging_bytes[slot] = total;
+  }
+  for (guint p = 0;
+       status == TRT_STATUS_OK && p < planes && p < TRT_IMAGE_MAX_PLANES; p++) {
+    guint8 *device = (guint8 *) batch->frame_staging[slot] + offsets[p];
+    image.planes[p] = device;
+    status = trt_memcpy_host_to_device (device,
+        GST_VIDEO_FRAME_PLANE_DATA (frame, p), plane_bytes[p], batch->stream);
+  }
+  if (status == TRT_STATUS_OK)
+    status = trt_image_to_tensor (&image, &transform,
+        (guint8 *) batch->device_bindings[batch->input_binding]
+            + slot * batch->item_bytes,
+        batch->stream);
+  if (status != TRT_STATUS_OK) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
+        "GPU preprocessing failed: %s", trt_last_error ());
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+gst_trt_batch_preprocess (GstTrtBatch *batch,
+    const GstTrtPreprocessConfig *config, const GstVideoFrame *frame,
+    GstTrtPreprocessGeometry *geometry, GError **error)
+{
+  g_return_val_if_fail (batch->filled < batch->capacity, FALSE);
+  if (batch->device_bindings)
+    return preprocess_on_device (batch, batch->filled, config, frame, geometry,
+        error);
+  if (!gst_trt_preprocess_frame (config, frame,
+          batch->input + (gsize) batch->filled * batch->item_bytes, geometry)) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+        "Could not preprocess an input frame");
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* The inputs that follow the frame: image size and scale factor. Frames of

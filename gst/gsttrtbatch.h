@@ -33,11 +33,15 @@ guint gst_trt_batch_filled (const GstTrtBatch * batch);
 /* Buffers waiting (inferred or not) for the batch to run. */
 gboolean gst_trt_batch_has_pending (const GstTrtBatch * batch);
 
-/* The input item the next inferred frame is preprocessed into; NULL when the
- * batch is full. */
-gpointer gst_trt_batch_next_slot (GstTrtBatch * batch);
+/* Preprocesses @frame (of the buffer appended next) into the next input
+ * item, per @config: on the CPU for CPU engines, on the GPU for CUDA
+ * engines (the element type then the input binding's). The batch must not
+ * be full. FALSE with @error when the frame cannot be preprocessed. */
+gboolean gst_trt_batch_preprocess (GstTrtBatch *batch,
+    const GstTrtPreprocessConfig *config, const GstVideoFrame *frame,
+    GstTrtPreprocessGeometry *geometry, GError **error);
 /* Appends @buffer (ownership taken). With @geometry, the frame was written
- * to the slot gst_trt_batch_next_slot() returned and will get a meta, and
+ * by gst_trt_batch_preprocess() and will get a meta, and
  * the inputs filled per frame (image size, scale factor) get its values;
  * without, it only waits for its turn. */
 void gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,

@@ -1526,7 +1526,7 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
   GstTrtPreprocessGeometry geometry;
   GstVideoFrame frame;
   guint interval;
-  gpointer slot;
+  GError *error = NULL;
 
   GST_OBJECT_LOCK (self);
   interval = self->interval;
@@ -1539,8 +1539,7 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
   }
   self->skip_left = interval;
 
-  slot = gst_trt_batch_next_slot (self->batch);
-  g_assert (slot != NULL);      /* a full batch runs at once */
+  /* a full batch runs at once: there is a slot */
   if (!gst_video_frame_map (&frame, &self->video_info, buffer, GST_MAP_READ)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map an input frame"),
         ("buffer of %" G_GSIZE_FORMAT " bytes for %s %dx%d", gst_buffer_get_size (buffer),
@@ -1550,11 +1549,13 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
     gst_buffer_unref (buffer);
     return GST_FLOW_ERROR;
   }
-  gboolean ok = gst_trt_preprocess_frame (&self->preprocess, &frame, slot, &geometry);
+  gboolean ok = gst_trt_batch_preprocess (self->batch, &self->preprocess,
+      &frame, &geometry, &error);
   gst_video_frame_unmap (&frame);
   if (!ok) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("Could not preprocess an input frame"),
-        (NULL));
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("Could not preprocess an input frame"), ("%s", error->message));
+    g_clear_error (&error);
     gst_buffer_unref (buffer);
     return GST_FLOW_ERROR;
   }

@@ -78,10 +78,9 @@ gst_trt_preprocess_geometry (const GstTrtPreprocessConfig * config,
 
 /* ---- colour conversion of one source row to float RGB(A) (0..255) ------- */
 
-typedef struct {
-  gfloat y_offset, y_gain, c_gain;      /* limited or full range */
-  gfloat rv, gu, gv, bu;                /* from the colour matrix */
-} YuvCoefficients;
+/* The YUV to RGB coefficients of trt_image_t (y_offset, y_gain, c_gain:
+ * limited or full range; rv, gu, gv, bu: the colour matrix). */
+typedef trt_image_t YuvCoefficients;
 
 static void
 yuv_coefficients (const GstVideoInfo * info, YuvCoefficients * k)
@@ -198,6 +197,86 @@ convert_row (const GstVideoFrame * frame, const YuvCoefficients * k, guint row,
   }
 }
 
+static trt_pixel_format_t
+pixel_format (GstVideoFormat format)
+{
+  switch (format) {
+    case GST_VIDEO_FORMAT_RGB:
+      return TRT_PIXEL_RGB;
+    case GST_VIDEO_FORMAT_BGR:
+      return TRT_PIXEL_BGR;
+    case GST_VIDEO_FORMAT_RGBA:
+      return TRT_PIXEL_RGBA;
+    case GST_VIDEO_FORMAT_BGRA:
+      return TRT_PIXEL_BGRA;
+    case GST_VIDEO_FORMAT_RGBx:
+      return TRT_PIXEL_RGBX;
+    case GST_VIDEO_FORMAT_BGRx:
+      return TRT_PIXEL_BGRX;
+    case GST_VIDEO_FORMAT_NV12:
+      return TRT_PIXEL_NV12;
+    case GST_VIDEO_FORMAT_I420:
+      return TRT_PIXEL_I420;
+    default:
+      return TRT_PIXEL_GRAY8;
+  }
+}
+
+gboolean
+gst_trt_preprocess_transform (const GstTrtPreprocessConfig *config,
+    const GstVideoInfo *info, trt_image_transform_t *t, trt_image_t *image,
+    GstTrtPreprocessGeometry *geometry)
+{
+  guint sw = GST_VIDEO_INFO_WIDTH (info), sh = GST_VIDEO_INFO_HEIGHT (info);
+  guint C = config->channels;
+  gboolean to_uint8 = config->type == GST_TRT_PREPROCESS_UINT8;
+  GstTrtPreprocessGeometry g;
+
+  if (!gst_trt_preprocess_format_supported (GST_VIDEO_INFO_FORMAT (info))
+      || sw == 0 || sh == 0 || config->width == 0 || config->height == 0
+      || (C != 1 && C != 3 && C != 4))
+    return FALSE;
+  gst_trt_preprocess_geometry (config, sw, sh, &g);
+  if (geometry)
+    *geometry = g;
+
+  memset (t, 0, sizeof (*t));
+  t->width = (int32_t) config->width;
+  t->height = (int32_t) config->height;
+  t->channels = (int32_t) C;
+  t->channels_last = config->layout == GST_TRT_PREPROCESS_LAYOUT_HWC;
+  t->type = to_uint8 ? TRT_DATA_TYPE_UINT8 : TRT_DATA_TYPE_FLOAT32;
+  t->resized_width = (int32_t) g.resized_width;
+  t->resized_height = (int32_t) g.resized_height;
+  t->pad_x = (int32_t) g.pad_x;
+  t->pad_y = (int32_t) g.pad_y;
+  t->nearest = config->interpolation == GST_TRT_INTERPOLATION_NEAREST;
+  /* y = a * x + b per output channel; uint8 inputs take x as it is */
+  for (guint c = 0; c < C; c++) {
+    if (to_uint8) {
+      t->a[c] = 1.0f;
+      t->b[c] = 0.0f;
+    } else {
+      t->a[c] = config->scale / config->std[c];
+      t->b[c] = -(config->offsets[c] * config->scale + config->mean[c])
+          / config->std[c];
+    }
+    gboolean bgr =
+        C >= 3 && config->order == GST_TRT_CHANNEL_ORDER_BGR && c < 3;
+    t->source_channel[c] = bgr ? 2 - (int32_t) c : (int32_t) c;
+  }
+
+  memset (image, 0, sizeof (*image));
+  image->format = pixel_format (GST_VIDEO_INFO_FORMAT (info));
+  image->width = (int32_t) sw;
+  image->height = (int32_t) sh;
+  for (guint p = 0;
+       p < GST_VIDEO_INFO_N_PLANES (info) && p < TRT_IMAGE_MAX_PLANES; p++)
+    image->strides[p] = GST_VIDEO_INFO_PLANE_STRIDE (info, p);
+  yuv_coefficients (info, image);
+  return TRUE;
+}
+
 /* ---- resize and normalize ----------------------------------------------- */
 
 /* Source sample positions of `out` output pixels over `in` input pixels with
@@ -250,57 +329,42 @@ gboolean
 gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
     const GstVideoFrame * frame, gpointer out, GstTrtPreprocessGeometry * geometry)
 {
-  guint sw = GST_VIDEO_FRAME_WIDTH (frame), sh = GST_VIDEO_FRAME_HEIGHT (frame);
+  guint sw = GST_VIDEO_FRAME_WIDTH (frame);
   guint W = config->width, H = config->height, C = config->channels;
   gboolean to_uint8 = config->type == GST_TRT_PREPROCESS_UINT8;
-  GstTrtPreprocessGeometry g;
-  gfloat a[GST_TRT_PREPROCESS_MAX_CHANNELS], b[GST_TRT_PREPROCESS_MAX_CHANNELS];
-  guint src_channel[GST_TRT_PREPROCESS_MAX_CHANNELS];
+  trt_image_transform_t t;
+  trt_image_t image;
 
-  if (!gst_trt_preprocess_format_supported (GST_VIDEO_FRAME_FORMAT (frame))
-      || sw == 0 || sh == 0 || W == 0 || H == 0 || (C != 1 && C != 3 && C != 4))
+  if (!gst_trt_preprocess_transform (config, &frame->info, &t, &image,
+          geometry))
     return FALSE;
-
-  gst_trt_preprocess_geometry (config, sw, sh, &g);
-  if (geometry)
-    *geometry = g;
-
-  /* y = a * x + b per output channel; uint8 inputs take x as it is */
-  for (guint c = 0; c < C; c++) {
-    if (to_uint8) {
-      a[c] = 1.0f;
-      b[c] = 0.0f;
-    } else {
-      a[c] = config->scale / config->std[c];
-      b[c] = -(config->offsets[c] * config->scale + config->mean[c]) / config->std[c];
-    }
-    gboolean bgr = C >= 3 && config->order == GST_TRT_CHANNEL_ORDER_BGR && c < 3;
-    src_channel[c] = bgr ? 2 - c : c;
-  }
 
   gsize plane = (gsize) W * H;
   gsize channel_stride = 1, pixel_stride = C;
-  if (config->layout == GST_TRT_PREPROCESS_LAYOUT_CHW) {
+  if (!t.channels_last) {
     channel_stride = plane;
     pixel_stride = 1;
   }
-  if (g.pad_x || g.pad_y || g.resized_width != W || g.resized_height != H)
+  if (t.pad_x || t.pad_y || (guint) t.resized_width != W
+      || (guint) t.resized_height != H)
     memset (out, 0, gst_trt_preprocess_item_bytes (config));
   gfloat *out_float = out;
   guint8 *out_uint8 = out;
 
-  guint rw = g.resized_width, rh = g.resized_height;
+  guint rw = (guint) t.resized_width, rh = (guint) t.resized_height;
+  guint sh = GST_VIDEO_FRAME_HEIGHT (frame);
   guint *x0 = g_new (guint, rw), *x1 = g_new (guint, rw);
   guint *y0 = g_new (guint, rh), *y1 = g_new (guint, rh);
   gfloat *wx = g_new (gfloat, rw), *wy = g_new (gfloat, rh);
-  const gboolean nearest = config->interpolation == GST_TRT_INTERPOLATION_NEAREST;
-  sample_table (rw, sw, nearest, x0, x1, wx);
-  sample_table (rh, sh, nearest, y0, y1, wy);
+  sample_table (rw, sw, t.nearest, x0, x1, wx);
+  sample_table (rh, sh, t.nearest, y0, y1, wy);
 
   /* Alpha is converted and interpolated only when the network takes it. */
   guint components = C == 4 ? 4 : 3;
-  RowCache cache = { .frame = frame, .components = components, .row_index = {-1, -1} };
-  yuv_coefficients (&frame->info, &cache.yuv);
+  RowCache cache = {.frame = frame,
+      .yuv = image,
+      .components = components,
+      .row_index = {-1, -1}};
   cache.rows[0] = g_new (gfloat, components * (gsize) sw);
   cache.rows[1] = g_new (gfloat, components * (gsize) sw);
 
@@ -309,7 +373,7 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
     const gfloat *top = cached_row (&cache, y0[oy]);
     const gfloat *bottom = cached_row (&cache, y1[oy]);
     gfloat fy = wy[oy];
-    gsize row_start = (gsize) (g.pad_y + oy) * W + g.pad_x;
+    gsize row_start = (gsize) ((guint) t.pad_y + oy) * W + (guint) t.pad_x;
 
     for (guint ox = 0; ox < rw; ox++) {
       const gfloat *t0 = top + components * x0[ox], *t1 = top + components * x1[ox];
@@ -328,12 +392,12 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
 
       gsize at = (row_start + ox) * pixel_stride;
       for (guint c = 0; c < C; c++, at += channel_stride) {
-        gfloat x = pixel[src_channel[c]];
+        gfloat x = pixel[t.source_channel[c]];
         if (to_uint8)
           /* interpolation stays within 0..255; +0.5 rounds to nearest */
           out_uint8[at] = (guint8) CLAMP (x + 0.5f, 0.0f, 255.0f);
         else
-          out_float[at] = a[c] * x + b[c];
+          out_float[at] = t.a[c] * x + t.b[c];
       }
     }
   }

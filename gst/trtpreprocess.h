@@ -17,12 +17,14 @@
  * with x the source pixel's channel in 0..255; letterbox padding is 0.0
  * (after normalization). For uint8 the output is x itself, rounded to the
  * nearest integer, with no normalization (uint8 models take raw pixels);
- * padding is 0. The CUDA preprocess kernel will implement the same
- * definition; this file is its reference. */
+ * padding is 0. The engine's CUDA kernel (trt/image.h) implements the same
+ * definition from the same parameters (gst_trt_preprocess_transform); this
+ * file is its reference. */
 #ifndef GST_TRT_PREPROCESS_H
 #define GST_TRT_PREPROCESS_H
 
 #include <gst/video/video.h>
+#include <trt/image.h>
 
 G_BEGIN_DECLS
 
@@ -93,6 +95,16 @@ void gst_trt_preprocess_geometry (const GstTrtPreprocessConfig * config,
 
 /* Bytes of one item: channels * height * width elements of the type. */
 gsize gst_trt_preprocess_item_bytes (const GstTrtPreprocessConfig * config);
+
+/* What the engine's trt_image_to_tensor needs to preprocess a frame of
+ * @info on the GPU as gst_trt_preprocess_frame does on the CPU: the
+ * transform (geometry, normalization, channel order; the type from
+ * @config's), and in @image the frame's format, size, strides and colour
+ * coefficients (the planes are the caller's, in device memory). FALSE for
+ * an unsupported format or an empty frame. @geometry may be NULL. */
+gboolean gst_trt_preprocess_transform (const GstTrtPreprocessConfig *config,
+    const GstVideoInfo *info, trt_image_transform_t *transform,
+    trt_image_t *image, GstTrtPreprocessGeometry *geometry);
 
 /* Writes one item (gst_trt_preprocess_item_bytes) to @out. FALSE (and
  * nothing written) for an unsupported format, an empty frame or a channel

@@ -6,8 +6,9 @@
 #   tools/build-gpu-element.sh [BUILD_DIR]     (default: build-gpu-gst)
 #
 # Gives BUILD_DIR/element-bundle: the plugin, the tensor meta library, the
-# example application, libprotobuf-c, PP-OCR det and a rendered text page,
-# and the element tests' tiny classifier (for tests/gpu/run_soak_gpu.sh).
+# example application, the GPU preprocessing test, libprotobuf-c, PP-OCR
+# det and a rendered text page, and the element tests' tiny classifier (for
+# tests/gpu/run_soak_gpu.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-build-gpu-gst}"
@@ -16,16 +17,18 @@ if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
   export PATH="/usr/local/cuda/bin:$PATH"
 fi
 if [[ ! -f "$build/build.ninja" ]]; then
-  meson setup "$build" -Dcuda=enabled -Dgstreamer=enabled -Dtests=false -Dbuildtype=release \
+  meson setup "$build" -Dcuda=enabled -Dgstreamer=enabled -Dtests=true -Dbuildtype=release \
     "-Dgpu_gencode=-gencode=arch=compute_90,code=sm_90 -gencode=arch=compute_80,code=compute_80"
 fi
-ninja -C "$build" gst/libgsttrtinfer.so gst/trtinfer-app
+# only the targets below are built: the test suites need not be
+meson configure "$build" -Dtests=true >/dev/null
+ninja -C "$build" gst/libgsttrtinfer.so gst/trtinfer-app tests/element/test_gpu_preprocess
 bundle="$build/element-bundle"
 rm -rf "$bundle"
 mkdir -p "$bundle/plugins" "$bundle/lib" "$bundle/bin" "$bundle/data"
 cp "$build/gst/libgsttrtinfer.so" "$bundle/plugins/"
 cp -L "$build"/gst/tensormeta/libgsttrttensormeta-1.0.so.0 "$bundle/lib/"
-cp "$build/gst/trtinfer-app" "$bundle/bin/"
+cp "$build/gst/trtinfer-app" "$build/tests/element/test_gpu_preprocess" "$bundle/bin/"
 strip "$bundle/plugins/"*.so "$bundle/lib/"*.so* "$bundle/bin/"*
 cp -L "$(ldd "$build/gst/libgsttrtinfer.so" | awk '$1 == "libprotobuf-c.so.1" {print $3}')" \
   "$bundle/lib/"

@@ -1,6 +1,7 @@
 /* Builds without the CUDA backend: the backend registry has no CUDA entry
  * (backend_registry.c); what is left are the public device queries and
  * helpers of trt/runtime.h, which say so with TRT_STATUS_NO_DEVICE. */
+#include "engine_internal.h"
 #include "trt/runtime.h"
 
 static trt_status_t no_cuda(const char *what) {
@@ -108,4 +109,11 @@ trt_status_t trt_event_elapsed_ms(void *start, void *end, float *milliseconds) {
   if (milliseconds)
     *milliseconds = 0;
   return no_cuda("trt_event_elapsed_ms");
+}
+
+trt_status_t trt_cuda_image_to_tensor(const trt_image_t *image,
+                                      const trt_image_transform_t *transform, void *out,
+                                      void *stream) {
+  (void)image, (void)transform, (void)out, (void)stream;
+  return no_cuda("trt_image_to_tensor");
 }

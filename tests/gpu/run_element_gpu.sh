@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# On the GPU machine: runs PP-OCR text detection through the trtinfer element
-# on the CUDA backend (FP32 and FP16) and on the CPU backend, and compares the
-# tensors that the meta carries (relative L2 over a whole model: <= 1e-4 in
-# FP32, <= 1e-2 in FP16).
+# On the GPU machine: checks the GPU preprocessing against the CPU's
+# (test_gpu_preprocess), then runs PP-OCR text detection through the trtinfer
+# element on the CUDA backend (FP32 and FP16: frames preprocessed on the GPU)
+# and on the CPU backend, and compares the tensors that the meta carries
+# (relative L2 over a whole model: <= 1e-4 in FP32, <= 1e-2 in FP16).
 #
 #   tests/gpu/run_element_gpu.sh OUTDIR   (needs .gst-bundle and
 #                                          build-gpu-gst/element-bundle)
@@ -16,6 +17,10 @@ export GST_PLUGIN_PATH="$bundle/plugins${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 export LD_LIBRARY_PATH="$bundle/lib:$LD_LIBRARY_PATH"
 mkdir -p "$out"
 gst-inspect-1.0 trtinfer | grep -E "^  (backend|engine-file)" || { echo "trtinfer not found"; exit 1; }
+echo "== GPU preprocessing against the CPU's"
+"$bundle/bin/test_gpu_preprocess" >"$out/preprocess.log" 2>&1 ||
+  { grep -v "^ok" "$out/preprocess.log" | head -20; exit 1; }
+tail -1 "$out/preprocess.log"
 properties="width=640 height=640 mean=<0.485,0.456,0.406> std=<0.229,0.224,0.225>"
 for run in cuda cpu cuda-fp16; do
   echo "== $run"

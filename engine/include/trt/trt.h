@@ -3,6 +3,7 @@
 #define TRT_TRT_H
 
 #include "trt/caffe_parser.h"
+#include "trt/image.h"
 #include "trt/network.h"
 #include "trt/onnx_parser.h"
 #include "trt/runtime.h"
