@@ -25,42 +25,52 @@
 
 static int failures;
 
-static void expect(gboolean ok, const char *what) {
-  printf("%s %s\n", ok ? "ok  " : "FAIL", what);
+static void
+expect (gboolean ok, const char *what)
+{
+  printf ("%s %s\n", ok ? "ok  " : "FAIL", what);
   failures += !ok;
 }
 
 static guint64 rng_state = 88172645463325252ull;
 
-static guint8 random_byte(void) {
+static guint8
+random_byte (void)
+{
   rng_state ^= rng_state << 13;
   rng_state ^= rng_state >> 7;
   rng_state ^= rng_state << 17;
-  return (guint8)(rng_state >> 32);
+  return (guint8) (rng_state >> 32);
 }
 
-static gfloat half_to_float(guint16 h) {
-  guint32 sign = (guint32)(h >> 15) << 31, exponent = (h >> 10) & 31, mantissa = h & 1023;
+static gfloat
+half_to_float (guint16 h)
+{
+  guint32 sign = (guint32) (h >> 15) << 31, exponent = (h >> 10) & 31,
+          mantissa = h & 1023;
   gfloat value;
   if (exponent == 0)
-    value = ldexpf((gfloat)mantissa, -24);
+    value = ldexpf ((gfloat) mantissa, -24);
   else if (exponent == 31)
     value = mantissa ? NAN : INFINITY;
   else
-    value = ldexpf((gfloat)(mantissa | 1024), (gint)exponent - 25);
+    value = ldexpf ((gfloat) (mantissa | 1024), (gint) exponent - 25);
   return sign ? -value : value;
 }
 
 /* The frame's planes copied to device memory (image->planes set). */
-static gboolean upload(const GstVideoFrame *frame, trt_image_t *image, void **device) {
-  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES(frame); p++) {
-    gint rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT(
-        frame->info.finfo, GST_VIDEO_FORMAT_INFO_PLANE(frame->info.finfo, p),
-        GST_VIDEO_FRAME_HEIGHT(frame));
-    gsize bytes = (gsize)rows * GST_VIDEO_FRAME_PLANE_STRIDE(frame, p);
-    if (trt_device_malloc(&device[p], bytes) != TRT_STATUS_OK ||
-        trt_memcpy_host_to_device(device[p], GST_VIDEO_FRAME_PLANE_DATA(frame, p), bytes, NULL) !=
-            TRT_STATUS_OK)
+static gboolean
+upload (const GstVideoFrame *frame, trt_image_t *image, void **device)
+{
+  for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (frame); p++) {
+    gint rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (frame->info.finfo,
+        GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, p),
+        GST_VIDEO_FRAME_HEIGHT (frame));
+    gsize bytes = (gsize) rows * GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
+    if (trt_device_malloc (&device[p], bytes) != TRT_STATUS_OK
+        || trt_memcpy_host_to_device (device[p],
+               GST_VIDEO_FRAME_PLANE_DATA (frame, p), bytes, NULL)
+            != TRT_STATUS_OK)
       return FALSE;
     image->planes[p] = device[p];
   }
@@ -68,156 +78,188 @@ static gboolean upload(const GstVideoFrame *frame, trt_image_t *image, void **de
 }
 
 /* Runs one case: CPU reference, then the GPU in every element type. */
-static void check_case(GstVideoFormat format, gint width, gint height, const char *colorimetry,
-                       const GstTrtPreprocessConfig *config, const char *label) {
+static void
+check_case (GstVideoFormat format, gint width, gint height,
+    const char *colorimetry, const GstTrtPreprocessConfig *config,
+    const char *label)
+{
   GstVideoInfo info;
   GstVideoFrame frame;
   char what[256];
 
-  gst_video_info_set_format(&info, format, (guint)width, (guint)height);
+  gst_video_info_set_format (&info, format, (guint) width, (guint) height);
   if (colorimetry)
-    g_assert_true(gst_video_colorimetry_from_string(&info.colorimetry, colorimetry));
-  GstBuffer *buffer = gst_buffer_new_allocate(NULL, GST_VIDEO_INFO_SIZE(&info), NULL);
+    g_assert_true (
+        gst_video_colorimetry_from_string (&info.colorimetry, colorimetry));
+  GstBuffer *buffer =
+      gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
   GstMapInfo map;
-  gst_buffer_map(buffer, &map, GST_MAP_WRITE);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
   for (gsize i = 0; i < map.size; i++)
-    map.data[i] = random_byte();
-  gst_buffer_unmap(buffer, &map);
-  g_assert_true(gst_video_frame_map(&frame, &info, buffer, GST_MAP_READ));
+    map.data[i] = random_byte ();
+  gst_buffer_unmap (buffer, &map);
+  g_assert_true (gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ));
 
   GstTrtPreprocessConfig float_config = *config, uint8_config = *config;
   float_config.type = GST_TRT_PREPROCESS_FLOAT32;
   uint8_config.type = GST_TRT_PREPROCESS_UINT8;
-  gsize elements = (gsize)config->channels * config->width * config->height;
-  gfloat *expected = g_new(gfloat, elements);
-  guint8 *expected_uint8 = g_new(guint8, elements);
-  g_assert_true(gst_trt_preprocess_frame(&float_config, &frame, expected, NULL));
-  g_assert_true(gst_trt_preprocess_frame(&uint8_config, &frame, expected_uint8, NULL));
+  gsize elements = (gsize) config->channels * config->width * config->height;
+  gfloat *expected = g_new (gfloat, elements);
+  guint8 *expected_uint8 = g_new (guint8, elements);
+  g_assert_true (
+      gst_trt_preprocess_frame (&float_config, &frame, expected, NULL));
+  g_assert_true (
+      gst_trt_preprocess_frame (&uint8_config, &frame, expected_uint8, NULL));
 
   trt_image_transform_t transform;
   trt_image_t image;
   void *planes[TRT_IMAGE_MAX_PLANES] = {NULL};
   void *out = NULL;
-  gboolean ready = gst_trt_preprocess_transform(&float_config, &info, &transform, &image, NULL) &&
-                   upload(&frame, &image, planes) &&
-                   trt_device_malloc(&out, elements * sizeof(gfloat)) == TRT_STATUS_OK;
-  expect(ready, "frame uploaded");
+  gboolean ready = gst_trt_preprocess_transform (&float_config, &info,
+                       &transform, &image, NULL)
+      && upload (&frame, &image, planes)
+      && trt_device_malloc (&out, elements * sizeof (gfloat)) == TRT_STATUS_OK;
+  expect (ready, "frame uploaded");
 
   const trt_data_type_t types[] = {TRT_DATA_TYPE_FLOAT32, TRT_DATA_TYPE_FLOAT16,
-                                   TRT_DATA_TYPE_UINT8, TRT_DATA_TYPE_INT8};
-  guint8 *actual = g_malloc(elements * sizeof(gfloat));
-  for (gsize k = 0; ready && k < G_N_ELEMENTS(types); k++) {
+      TRT_DATA_TYPE_UINT8, TRT_DATA_TYPE_INT8};
+  guint8 *actual = g_malloc (elements * sizeof (gfloat));
+  for (gsize k = 0; ready && k < G_N_ELEMENTS (types); k++) {
     trt_image_transform_t t = transform;
     t.type = types[k];
     t.int8_scale = INT8_SCALE;
     if (types[k] == TRT_DATA_TYPE_UINT8)
       for (gint c = 0; c < t.channels; c++)
         t.a[c] = 1.0f, t.b[c] = 0.0f;
-    trt_status_t status = trt_image_to_tensor(&image, &t, out, NULL);
+    trt_status_t status = trt_image_to_tensor (&image, &t, out, NULL);
     if (status == TRT_STATUS_OK)
-      status = trt_memcpy_device_to_host(actual, out, trt_image_item_bytes(&t), NULL);
+      status = trt_memcpy_device_to_host (actual, out,
+          trt_image_item_bytes (&t), NULL);
     gsize bad = status == TRT_STATUS_OK ? 0 : elements, first_bad = 0;
     gdouble worst = 0.0;
     for (gsize i = 0; status == TRT_STATUS_OK && i < elements; i++) {
       gboolean good;
       gdouble error = 0.0;
       switch (types[k]) {
-      case TRT_DATA_TYPE_FLOAT32:
-        error = fabs(((gfloat *)actual)[i] - expected[i]);
-        good = ((gfloat *)actual)[i] == expected[i];
-        break;
-      case TRT_DATA_TYPE_FLOAT16: {
-        gfloat value = half_to_float(((guint16 *)actual)[i]);
-        error = fabs(value - expected[i]);
-        good = error <= fmax(fabs(expected[i]) * ldexp(1.0, -11), ldexp(1.0, -24));
-        break;
+        case TRT_DATA_TYPE_FLOAT32:
+          error = fabs (((gfloat *) actual)[i] - expected[i]);
+          good = ((gfloat *) actual)[i] == expected[i];
+          break;
+        case TRT_DATA_TYPE_FLOAT16: {
+          gfloat value = half_to_float (((guint16 *) actual)[i]);
+          error = fabs (value - expected[i]);
+          good = error
+              <= fmax (fabs (expected[i]) * ldexp (1.0, -11), ldexp (1.0, -24));
+          break;
+        }
+        case TRT_DATA_TYPE_UINT8:
+          error = fabs ((gdouble) actual[i] - expected_uint8[i]);
+          good = actual[i] == expected_uint8[i];
+          break;
+        default: {
+          gfloat q = rintf (expected[i] / INT8_SCALE);
+          q = q < -128.0f ? -128.0f : (q > 127.0f ? 127.0f : q);
+          error = fabs ((gdouble) ((gint8 *) actual)[i] - q);
+          good = error == 0.0;
+          break;
+        }
       }
-      case TRT_DATA_TYPE_UINT8:
-        error = fabs((gdouble)actual[i] - expected_uint8[i]);
-        good = actual[i] == expected_uint8[i];
-        break;
-      default: {
-        gfloat q = rintf(expected[i] / INT8_SCALE);
-        q = q < -128.0f ? -128.0f : (q > 127.0f ? 127.0f : q);
-        error = fabs((gdouble)((gint8 *)actual)[i] - q);
-        good = error == 0.0;
-        break;
-      }
-      }
-      worst = MAX(worst, error);
+      worst = MAX (worst, error);
       if (!good && bad++ == 0)
         first_bad = i;
     }
-    snprintf(what, sizeof what, "%s %s %dx%d -> %ux%u %s: %zu of %zu differ (worst %.3g%s%zu)%s%s",
-             label, gst_video_format_to_string(format), width, height, config->width,
-             config->height, trt_data_type_name(types[k]), bad, elements, worst,
-             bad ? ", first at " : "", bad ? first_bad : (gsize)0,
-             status == TRT_STATUS_OK ? "" : ": ", status == TRT_STATUS_OK ? "" : trt_last_error());
-    expect(bad == 0, what);
+    snprintf (what, sizeof what,
+        "%s %s %dx%d -> %ux%u %s: %zu of %zu differ (worst %.3g%s%zu)%s%s",
+        label, gst_video_format_to_string (format), width, height,
+        config->width, config->height, trt_data_type_name (types[k]), bad,
+        elements, worst, bad ? ", first at " : "", bad ? first_bad : (gsize) 0,
+        status == TRT_STATUS_OK ? "" : ": ",
+        status == TRT_STATUS_OK ? "" : trt_last_error ());
+    expect (bad == 0, what);
   }
-  g_free(actual);
+  g_free (actual);
   for (gint p = 0; p < TRT_IMAGE_MAX_PLANES; p++)
-    trt_device_free(planes[p]);
-  trt_device_free(out);
-  g_free(expected);
-  g_free(expected_uint8);
-  gst_video_frame_unmap(&frame);
-  gst_buffer_unref(buffer);
+    trt_device_free (planes[p]);
+  trt_device_free (out);
+  g_free (expected);
+  g_free (expected_uint8);
+  gst_video_frame_unmap (&frame);
+  gst_buffer_unref (buffer);
 }
 
-int main(int argc, char **argv) {
+int
+main (int argc, char **argv)
+{
   int devices = 0;
 
-  gst_init(&argc, &argv);
-  if (trt_cuda_device_count(&devices) != TRT_STATUS_OK || devices == 0) {
-    printf("SKIP: no GPU (%s)\n", trt_last_error());
+  gst_init (&argc, &argv);
+  if (trt_cuda_device_count (&devices) != TRT_STATUS_OK || devices == 0) {
+    printf ("SKIP: no GPU (%s)\n", trt_last_error ());
     return 77;
   }
   const GstVideoFormat formats[] = {
-      GST_VIDEO_FORMAT_RGB,  GST_VIDEO_FORMAT_BGR,  GST_VIDEO_FORMAT_RGBA,
-      GST_VIDEO_FORMAT_BGRA, GST_VIDEO_FORMAT_RGBx, GST_VIDEO_FORMAT_BGRx,
-      GST_VIDEO_FORMAT_NV12, GST_VIDEO_FORMAT_I420, GST_VIDEO_FORMAT_GRAY8,
+      GST_VIDEO_FORMAT_RGB,
+      GST_VIDEO_FORMAT_BGR,
+      GST_VIDEO_FORMAT_RGBA,
+      GST_VIDEO_FORMAT_BGRA,
+      GST_VIDEO_FORMAT_RGBx,
+      GST_VIDEO_FORMAT_BGRx,
+      GST_VIDEO_FORMAT_NV12,
+      GST_VIDEO_FORMAT_I420,
+      GST_VIDEO_FORMAT_GRAY8,
   };
   GstTrtPreprocessConfig config;
-  gst_trt_preprocess_config_init(&config);
+  gst_trt_preprocess_config_init (&config);
   config.mean[0] = 0.485f, config.mean[1] = 0.456f, config.mean[2] = 0.406f;
   config.std[0] = 0.229f, config.std[1] = 0.224f, config.std[2] = 0.225f;
   config.offsets[3] = 10.0f;
 
-  for (gsize f = 0; f < G_N_ELEMENTS(formats); f++) {
+  for (gsize f = 0; f < G_N_ELEMENTS (formats); f++) {
     /* downscale, CHW RGB, bilinear */
     config.width = 32, config.height = 24, config.channels = 3;
-    config.order = GST_TRT_CHANNEL_ORDER_RGB, config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
-    config.keep_aspect_ratio = FALSE, config.interpolation = GST_TRT_INTERPOLATION_BILINEAR;
-    check_case(formats[f], 77, 45, NULL, &config, "down");
+    config.order = GST_TRT_CHANNEL_ORDER_RGB,
+    config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
+    config.keep_aspect_ratio = FALSE,
+    config.interpolation = GST_TRT_INTERPOLATION_BILINEAR;
+    check_case (formats[f], 77, 45, NULL, &config, "down");
     /* upscale, HWC BGR, letterbox */
-    config.width = 96, config.height = 96, config.order = GST_TRT_CHANNEL_ORDER_BGR;
-    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC, config.keep_aspect_ratio = TRUE;
-    check_case(formats[f], 41, 23, NULL, &config, "up letterbox hwc bgr");
+    config.width = 96, config.height = 96,
+    config.order = GST_TRT_CHANNEL_ORDER_BGR;
+    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC,
+    config.keep_aspect_ratio = TRUE;
+    check_case (formats[f], 41, 23, NULL, &config, "up letterbox hwc bgr");
     /* nearest, 4 channels (alpha), CHW */
     config.width = 40, config.height = 30, config.channels = 4;
-    config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW, config.keep_aspect_ratio = FALSE;
+    config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW,
+    config.keep_aspect_ratio = FALSE;
     config.interpolation = GST_TRT_INTERPOLATION_NEAREST;
-    check_case(formats[f], 63, 37, NULL, &config, "nearest rgba");
+    check_case (formats[f], 63, 37, NULL, &config, "nearest rgba");
     /* luma, HWC, letterbox */
     config.width = 48, config.height = 20, config.channels = 1;
-    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC, config.keep_aspect_ratio = TRUE;
+    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC,
+    config.keep_aspect_ratio = TRUE;
     config.interpolation = GST_TRT_INTERPOLATION_BILINEAR;
-    check_case(formats[f], 50, 50, NULL, &config, "gray letterbox");
+    check_case (formats[f], 50, 50, NULL, &config, "gray letterbox");
   }
   /* the colour matrix and range of YUV frames */
   config.width = 64, config.height = 36, config.channels = 3;
-  config.order = GST_TRT_CHANNEL_ORDER_RGB, config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
+  config.order = GST_TRT_CHANNEL_ORDER_RGB,
+  config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
   config.keep_aspect_ratio = FALSE;
-  const char *colorimetries[] = {"bt709", "bt601", "1:4:0:0" /* full range BT.601 */};
-  for (gsize c = 0; c < G_N_ELEMENTS(colorimetries); c++) {
-    check_case(GST_VIDEO_FORMAT_NV12, 128, 72, colorimetries[c], &config, colorimetries[c]);
-    check_case(GST_VIDEO_FORMAT_I420, 127, 71, colorimetries[c], &config, colorimetries[c]);
+  const char *colorimetries[] = {"bt709", "bt601",
+      "1:4:0:0" /* full range BT.601 */};
+  for (gsize c = 0; c < G_N_ELEMENTS (colorimetries); c++) {
+    check_case (GST_VIDEO_FORMAT_NV12, 128, 72, colorimetries[c], &config,
+        colorimetries[c]);
+    check_case (GST_VIDEO_FORMAT_I420, 127, 71, colorimetries[c], &config,
+        colorimetries[c]);
   }
   /* same size (no resampling), 1080p NV12 */
   config.width = 1920, config.height = 1080;
-  check_case(GST_VIDEO_FORMAT_NV12, 1920, 1080, "bt709", &config, "same size");
+  check_case (GST_VIDEO_FORMAT_NV12, 1920, 1080, "bt709", &config, "same size");
 
-  printf("%s\n", failures ? "GPU preprocessing tests FAILED" : "GPU preprocessing tests passed");
+  printf ("%s\n",
+      failures ? "GPU preprocessing tests FAILED"
+               : "GPU preprocessing tests passed");
   return failures ? 1 : 0;
 }
