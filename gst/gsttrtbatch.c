@@ -340,14 +340,9 @@ preprocess_on_device (GstTrtBatch *batch, guint slot,
   }
   transform.type = batch->input_type;
   for (guint p = 0; p < planes && p < TRT_IMAGE_MAX_PLANES; p++) {
-    gint rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (frame->info.finfo,
-        GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, p),
-        GST_VIDEO_FRAME_HEIGHT (frame));
     offsets[p] = total;
-    plane_bytes[p] =
-        (gsize) rows * (gsize) GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
-    total +=
-        (plane_bytes[p] + 255) / 256 * 256; /* each plane 256-byte aligned */
+    plane_bytes[p] = gst_trt_preprocess_plane_bytes (&frame->info, p);
+    total += (plane_bytes[p] + 255) / 256 * 256; /* planes 256-byte aligned */
   }
   trt_status_t status = TRT_STATUS_OK;
   if (total > batch->frame_staging_bytes[slot]) {
@@ -368,7 +363,7 @@ preprocess_on_device (GstTrtBatch *batch, guint slot,
   if (status == TRT_STATUS_OK)
     status = trt_image_to_tensor (&image, &transform,
         (guint8 *) batch->device_bindings[batch->input_binding]
-            + slot * batch->item_bytes,
+            + slot * trt_image_item_bytes (&transform),
         batch->stream);
   if (status != TRT_STATUS_OK) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,

@@ -222,6 +222,16 @@ pixel_format (GstVideoFormat format)
   }
 }
 
+gsize
+gst_trt_preprocess_plane_bytes (const GstVideoInfo *info, guint plane)
+{
+  gint components[GST_VIDEO_MAX_COMPONENTS];
+  gst_video_format_info_component (info->finfo, plane, components);
+  gint rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (info->finfo, components[0],
+      GST_VIDEO_INFO_HEIGHT (info));
+  return (gsize) rows * (gsize) GST_VIDEO_INFO_PLANE_STRIDE (info, plane);
+}
+
 gboolean
 gst_trt_preprocess_transform (const GstTrtPreprocessConfig *config,
     const GstVideoInfo *info, trt_image_transform_t *t, trt_image_t *image,

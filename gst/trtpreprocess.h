@@ -106,6 +106,10 @@ gboolean gst_trt_preprocess_transform (const GstTrtPreprocessConfig *config,
     const GstVideoInfo *info, trt_image_transform_t *transform,
     trt_image_t *image, GstTrtPreprocessGeometry *geometry);
 
+/* Bytes of plane @plane of a frame of @info: its rows (the plane's
+ * vertical subsampling) times its stride; what a copy of the plane takes. */
+gsize gst_trt_preprocess_plane_bytes (const GstVideoInfo * info, guint plane);
+
 /* Writes one item (gst_trt_preprocess_item_bytes) to @out. FALSE (and
  * nothing written) for an unsupported format, an empty frame or a channel
  * count other than 1, 3 or 4. @geometry may be NULL. */

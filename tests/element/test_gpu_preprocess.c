@@ -63,10 +63,7 @@ static gboolean
 upload (const GstVideoFrame *frame, trt_image_t *image, void **device)
 {
   for (guint p = 0; p < GST_VIDEO_FRAME_N_PLANES (frame); p++) {
-    gint rows = GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT (frame->info.finfo,
-        GST_VIDEO_FORMAT_INFO_PLANE (frame->info.finfo, p),
-        GST_VIDEO_FRAME_HEIGHT (frame));
-    gsize bytes = (gsize) rows * GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
+    gsize bytes = gst_trt_preprocess_plane_bytes (&frame->info, p);
     if (trt_device_malloc (&device[p], bytes) != TRT_STATUS_OK
         || trt_memcpy_host_to_device (device[p],
                GST_VIDEO_FRAME_PLANE_DATA (frame, p), bytes, NULL)
