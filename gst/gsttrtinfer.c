@@ -48,6 +48,7 @@
  * ]|
  */
 #include "gsttrtinfer.h"
+#include "trtpinned.h"
 
 #include <gst/video/video.h>
 #include <trt/trt.h>
@@ -1706,7 +1707,9 @@ gst_trt_infer_query (GstBaseTransform * trans, GstPadDirection direction,
   return ret;
 }
 
-/* Upstream's pool must cover the frames a batch holds. */
+/* Upstream's pool must cover the frames a batch holds. With an engine on a
+ * GPU and no pool from downstream, the element offers one of pinned host
+ * memory: frames written there reach the device by DMA, asynchronously. */
 static gboolean
 gst_trt_infer_propose_allocation (GstBaseTransform * trans, GstQuery * decide_query,
     GstQuery * query)
@@ -1717,6 +1720,23 @@ gst_trt_infer_propose_allocation (GstBaseTransform * trans, GstQuery * decide_qu
   if (!GST_BASE_TRANSFORM_CLASS (parent_class)->propose_allocation (trans, decide_query,
           query))
     return FALSE;
+  GstCaps *caps = NULL;
+  gst_query_parse_allocation (query, &caps, NULL);
+  if (self->engine && trt_engine_backend (self->engine) == TRT_BACKEND_CUDA
+      && gst_query_get_n_allocation_pools (query) == 0 && caps
+      && gst_caps_features_is_equal (gst_caps_get_features (caps, 0),
+          GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)) {
+    gsize size = 0;
+    GstBufferPool *pool = gst_trt_pinned_pool_new (caps, held, &size);
+    if (pool) {
+      GST_DEBUG_OBJECT (self, "offering a pool of pinned memory, %" G_GSIZE_FORMAT
+          " bytes per frame", size);
+      gst_query_add_allocation_pool (query, pool, (guint) size, held, 0);
+      gst_query_add_allocation_meta (query, GST_VIDEO_META_API_TYPE, NULL);
+      gst_object_unref (pool);
+      return TRUE;
+    }
+  }
   for (guint i = 0; held > 1 && i < gst_query_get_n_allocation_pools (query); i++) {
     GstBufferPool *pool;
     guint size, min, max;

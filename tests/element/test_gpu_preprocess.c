@@ -10,6 +10,10 @@
  * float32 (relative 2^-11, or 2^-24 absolute near 0); int8 equal to
  * round(cpu / scale) clamped to -128..127.
  *
+ * Then the pinned-memory allocator and pool the element offers upstream
+ * for GPU engines (trtpinned.h): allocation, alignment, mapping, sharing,
+ * and a frame preprocessed from pinned memory.
+ *
  * Exits 77 without a GPU. */
 #include <math.h>
 #include <stdio.h>
@@ -19,11 +23,14 @@
 #include <gst/video/video.h>
 #include <trt/trt.h>
 
+#include "trtpinned.h"
 #include "trtpreprocess.h"
 
 #define INT8_SCALE 0.02f
 
 static int failures;
+/* where check_case's frames come from (NULL: system memory) */
+static GstAllocator *frame_allocator;
 
 static void
 expect (gboolean ok, const char *what)
@@ -88,8 +95,8 @@ check_case (GstVideoFormat format, gint width, gint height,
   if (colorimetry)
     g_assert_true (
         gst_video_colorimetry_from_string (&info.colorimetry, colorimetry));
-  GstBuffer *buffer =
-      gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+  GstBuffer *buffer = gst_buffer_new_allocate (frame_allocator,
+      GST_VIDEO_INFO_SIZE (&info), NULL);
   GstMapInfo map;
   gst_buffer_map (buffer, &map, GST_MAP_WRITE);
   for (gsize i = 0; i < map.size; i++)
@@ -184,6 +191,65 @@ check_case (GstVideoFormat format, gint width, gint height,
   gst_buffer_unref (buffer);
 }
 
+static void
+check_pinned (void)
+{
+  GstAllocator *allocator = gst_trt_pinned_allocator_new ();
+  GstAllocationParams params;
+  char what[160];
+
+  gst_allocation_params_init (&params);
+  params.align = 255;
+  params.prefix = 16;
+  GstMemory *memory = gst_allocator_alloc (allocator, 1000, &params);
+  expect (memory != NULL && gst_trt_is_pinned_memory (memory),
+      "pinned allocator: 1000 bytes");
+  if (memory) {
+    GstMapInfo map;
+    g_assert_true (gst_memory_map (memory, &map, GST_MAP_WRITE));
+    snprintf (what, sizeof what,
+        "mapped %zu bytes, start %% 256 = %zu (after a prefix of 16)", map.size,
+        (gsize) ((guintptr) (map.data - 16) % 256));
+    expect (map.size == 1000 && (guintptr) (map.data - 16) % 256 == 0, what);
+    for (gsize i = 0; i < map.size; i++)
+      map.data[i] = (guint8) i;
+    gst_memory_unmap (memory, &map);
+    GstMemory *part = gst_memory_share (memory, 100, 50);
+    GstMemory *rest = gst_memory_share (memory, 150, -1);
+    gsize offset = 0;
+    g_assert_true (gst_memory_map (part, &map, GST_MAP_READ));
+    expect (map.size == 50 && map.data[0] == 100 && map.data[49] == 149,
+        "a shared part reads the parent's bytes");
+    gst_memory_unmap (part, &map);
+    expect (gst_memory_is_span (part, rest, &offset) && offset == 100,
+        "neighbouring parts span");
+    gst_memory_unref (part);
+    gst_memory_unref (rest);
+    gst_memory_unref (memory);
+  }
+  gst_object_unref (allocator);
+
+  /* a pool of NV12 frames */
+  GstCaps *caps =
+      gst_caps_from_string ("video/x-raw,format=NV12,width=64,height=36,"
+                            "framerate=30/1");
+  gsize size = 0;
+  GstBufferPool *pool = gst_trt_pinned_pool_new (caps, 2, &size);
+  GstBuffer *buffer = NULL;
+  expect (pool && gst_buffer_pool_set_active (pool, TRUE)
+          && gst_buffer_pool_acquire_buffer (pool, &buffer, NULL) == GST_FLOW_OK
+          && gst_trt_is_pinned_memory (gst_buffer_peek_memory (buffer, 0))
+          && gst_buffer_get_video_meta (buffer) != NULL,
+      "pinned pool: NV12 frames with video meta");
+  if (buffer)
+    gst_buffer_unref (buffer);
+  if (pool) {
+    gst_buffer_pool_set_active (pool, FALSE);
+    gst_object_unref (pool);
+  }
+  gst_caps_unref (caps);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -251,6 +317,11 @@ main (int argc, char **argv)
     check_case (GST_VIDEO_FORMAT_I420, 127, 71, colorimetries[c], &config,
         colorimetries[c]);
   }
+  check_pinned ();
+  frame_allocator = gst_trt_pinned_allocator_new ();
+  check_case (GST_VIDEO_FORMAT_NV12, 128, 72, "bt709", &config, "pinned frame");
+  gst_object_unref (frame_allocator);
+  frame_allocator = NULL;
   /* same size (no resampling), 1080p NV12 */
   config.width = 1920, config.height = 1080;
   check_case (GST_VIDEO_FORMAT_NV12, 1920, 1080, "bt709", &config, "same size");
