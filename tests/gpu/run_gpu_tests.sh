@@ -11,7 +11,9 @@
 # of the GPU machine allows beside the rest): the benchmark on those
 # families, OUTDIR/bench_families.md. `bench-ppocr` (not in the default list
 # either): PP-OCR's detection model at 640x640, ours only,
-# OUTDIR/bench_ppocr.md.
+# OUTDIR/bench_ppocr.md. `bench-image` (not in the default list): GPU
+# preprocessing of 1080p NV12 frames against the copy bandwidth,
+# OUTDIR/bench_image.md.
 # Writes OUTDIR/tests.log (every test's output), OUTDIR/bench.md and
 # OUTDIR/bench.log (the benchmark), OUTDIR/summary.txt (the table printed
 # last). Set TRT_GPU_BUNDLE to use a bundle elsewhere (default
@@ -21,7 +23,7 @@
 # is SKIPPED with the reason.
 set -uo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench|bench-families|bench-ppocr]..." >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench|bench-families|bench-ppocr|bench-image]..." >&2; exit 2; }
 outdir="$1"
 shift
 steps=("$@")
@@ -162,6 +164,10 @@ for step in "${steps[@]}"; do
     else
       skip bench "no exported models"
     fi
+    ;;
+  bench-image)
+    run bench_image sh -c '"$0" 200 >"$1"; status=$?; cat "$1"; exit $status' \
+      "$bin/image_bench" "$outdir/bench_image.md"
     ;;
   bench-ppocr)
     if [[ -f "$bundle/models/ppocr/det.onnx" ]]; then
