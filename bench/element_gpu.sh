@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The element's GPU data path against the engine alone (issue 14), on the GPU
+# machine: 1920x1080 NV12 frames from imagefreeze (a source that costs
+# nothing) -> trtinfer (CUDA backend) -> fakesink, at batch 1, 16 and 64,
+# beside giexec's throughput on the same model, batch and precision.
+#
+#   bench/element_gpu.sh OUTDIR MODEL.onnx [PRECISION] [FRAMES]
+#
+# PRECISION fp32 or fp16 (default fp16), FRAMES per timed run (default
+# 640). Needs .gst-bundle (../shared/device/gst-bundle.sh) and
+# build-gpu-gst/element-bundle (tools/build-gpu-element.sh), and giexec from
+# build-gpu/bundle. Frames/s = (FRAMES2 - FRAMES1) / (t2 - t1) over two runs
+# of FRAMES and 2 x FRAMES frames (times in microseconds), so that start-up (the engine loads from
+# the plan the first run wrote) cancels. Writes OUTDIR/element_gpu.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$1" model="$2" precision="${3:-fp16}" frames="${4:-640}"
+bundle="$root/build-gpu-gst/element-bundle"
+giexec="$root/build-gpu/bundle/bin/giexec"
+# shellcheck disable=SC1091
+source "$root/.gst-bundle/env.sh"
+export GST_PLUGIN_PATH="$bundle/plugins${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
+export LD_LIBRARY_PATH="$bundle/lib:$root/build-gpu/bundle/lib:$LD_LIBRARY_PATH"
+mkdir -p "$out"
+flags=(--fp16)
+[[ $precision == fp32 ]] && flags=(--allowTF32)
+
+run_pipeline() { # BATCH FRAMES: seconds of wall time
+  local start end
+  start=$(date +%s%N)
+  gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=ball ! \
+    video/x-raw,format=NV12,width=1920,height=1080,framerate=30/1 ! \
+    imagefreeze num-buffers="$2" ! \
+    trtinfer model-file="$model" backend=cuda precision="$precision" batch-size="$1" \
+      engine-file="$out/engine_b$1_$precision.plan" ! fakesink sync=false >/dev/null
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000))
+}
+
+{
+  echo "### trtinfer on the GPU: $(basename "$model") $precision, 1080p NV12"
+  echo
+  echo "| batch | pipeline frames/s | giexec img/s | pipeline / engine |"
+  echo "| ---: | ---: | ---: | ---: |"
+  for batch in 1 16 64; do
+    run_pipeline "$batch" 2 >/dev/null # builds and saves the plan
+    t1=$(run_pipeline "$batch" "$frames")
+    t2=$(run_pipeline "$batch" $((2 * frames)))
+    fps=$(python3 -c "print($frames * 1e6 / max($t2 - $t1, 1))")
+    engine=$("$giexec" --onnx="$model" --batch="$batch" "${flags[@]}" --iterations=20 \
+      --avgRuns=10 2>&1 | sed -n 's/.*Throughput: .* (\([0-9.]*\) inferences\/s.*/\1/p')
+    printf '| %d | %.0f | %.0f | %.0f%% |\n' "$batch" "$fps" "${engine:-0}" \
+      "$(python3 -c "print(100 * $fps / (${engine:-0} or 1))")"
+  done
+} | tee "$out/element_gpu.md"
