@@ -674,6 +674,31 @@ static trt_status_t enqueue_depthwise(const conv_state_t *s, const float *x, con
   return TRT_STATUS_OK;
 }
 
+/* Our 1x1 kernels (tactics 202 to 204), output by output: a merged
+ * output's weights and bias start at its channels. */
+static trt_status_t enqueue_1x1(const conv_state_t *s, int tactic, const void *x, const void *w,
+                                const void *bias, const void *residual, void *const *outputs,
+                                cudaStream_t stream) {
+  const trt_conv_geometry_t *g = &s->g;
+  for (int k = 0; k < g->nb_outputs; k++) {
+    const void *part_w = advance(s, w, g->channel_offset[k] * g->in_channels);
+    const void *part_bias = bias ? advance(s, bias, g->channel_offset[k]) : NULL;
+    if (tactic == TACTIC_1X1_TF32) {
+      trt_conv1x1_nchw_t args = conv1x1_tf32_args(g, k);
+      args.x = x, args.w = part_w, args.bias = part_bias, args.residual = residual;
+      args.y = outputs[k];
+      TRT_LAUNCH_CHECK(trt_launch_conv1x1_nchw_tf32(&args, stream));
+    } else {
+      trt_conv1x1_nhwc_t args = conv1x1_args(g, k);
+      args.x = x, args.w = part_w, args.bias = part_bias, args.residual = residual;
+      args.y = outputs[k];
+      TRT_LAUNCH_CHECK(tactic == TACTIC_1X1_NHWC_MMA ? trt_launch_conv1x1_nhwc_mma(&args, stream)
+                                                     : trt_launch_conv1x1_nhwc(&args, stream));
+    }
+  }
+  return TRT_STATUS_OK;
+}
+
 static trt_status_t enqueue_common(void *state, const trt_network_t *network,
                                    const trt_layer_t *layer, int32_t tactic,
                                    const void *const *inputs, void *const *outputs,
@@ -714,33 +739,8 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
     TRT_LAUNCH_CHECK(trt_launch_depthwise_nhwc(&args, env->stream));
     return TRT_STATUS_OK;
   }
-  if (tactic == TACTIC_1X1_NHWC || tactic == TACTIC_1X1_NHWC_MMA) {
-    for (int k = 0; k < g->nb_outputs; k++) {
-      trt_conv1x1_nhwc_t args = conv1x1_args(g, k);
-      args.x = x;
-      args.w = advance(s, w, g->channel_offset[k] * g->in_channels);
-      args.bias = bias ? advance(s, bias, g->channel_offset[k]) : NULL;
-      args.residual = residual;
-      args.y = outputs[k];
-      TRT_LAUNCH_CHECK(tactic == TACTIC_1X1_NHWC_MMA
-                           ? trt_launch_conv1x1_nhwc_mma(&args, env->stream)
-                           : trt_launch_conv1x1_nhwc(&args, env->stream));
-    }
-    return TRT_STATUS_OK;
-  }
-
-  if (tactic == TACTIC_1X1_TF32) {
-    for (int k = 0; k < g->nb_outputs; k++) {
-      trt_conv1x1_nchw_t args = conv1x1_tf32_args(g, k);
-      args.x = x;
-      args.w = advance(s, w, g->channel_offset[k] * g->in_channels);
-      args.bias = bias ? advance(s, bias, g->channel_offset[k]) : NULL;
-      args.residual = residual;
-      args.y = outputs[k];
-      TRT_LAUNCH_CHECK(trt_launch_conv1x1_nchw_tf32(&args, env->stream));
-    }
-    return TRT_STATUS_OK;
-  }
+  if (tactic == TACTIC_1X1_NHWC || tactic == TACTIC_1X1_NHWC_MMA || tactic == TACTIC_1X1_TF32)
+    return enqueue_1x1(s, tactic, x, w, bias, residual, outputs, env->stream);
 
   char *workspace = env->workspace;
   void *padded = workspace;
