@@ -32,34 +32,55 @@ typedef struct {
 typedef struct {
   GstTrtAuxInput desc;          /* desc.id is the binding */
   gsize item_bytes;             /* one frame's values (batched) or all */
-  guint8 *data;                 /* capacity items (batched) or one */
 } AuxInput;
 
-struct _GstTrtBatch {
+/* One batch's worth of everything a run needs. With batches-in-flight
+ * above 1 several sets take turns: one fills while others run, each with
+ * its own context (and, for CUDA engines, stream, device buffers and
+ * outputs), so that a set runs while the next one fills. */
+typedef struct {
   trt_context_t *context;
+  guint filled;
+  GQueue pending;               /* of Pending: buffers waiting on this set */
+  guint8 *input;                /* capacity items (CPU engines) */
+  guint8 **aux_data;            /* per aux input: capacity items (batched) or one */
+  /* CUDA engines: every binding gets a device buffer; frames are
+   * preprocessed on the GPU (trt_image_to_tensor) into the input binding
+   * from each slot's staging copy of the frame. */
+  gpointer *device_bindings;    /* NULL for a CPU engine */
+  void *stream;
+  void *done;                   /* an event recorded after the run's last copy */
+  gpointer *output_staging;     /* per output: pinned host memory the run copies to */
+  gpointer *frame_staging;      /* per slot, device memory */
+  gsize *frame_staging_bytes;
+  /* a submitted run, and its outputs (host memory; on the CPU written by
+   * the run, mapped until it completes; on a GPU filled from the staging
+   * when it completes) */
+  gboolean submitted;
+  guint count;
+  gboolean failed;
+  gchar *failure;
+  GstBuffer **results;
+  GstMapInfo *maps;
+} BatchSet;
+
+struct _GstTrtBatch {
   gint num_bindings;
   gint input_binding;
+  trt_data_type_t input_type;   /* of the input binding */
   guint capacity;
   gsize item_bytes;             /* one preprocessed frame */
-  guint8 *input;                /* capacity items */
   guint num_aux;
   AuxInput *aux;
   guint num_outputs;
   Output *outputs;
-  guint filled;
-  GQueue pending;               /* of Pending */
-  GQueue ready;                 /* of GstBuffer */
   gpointer *scratch;            /* per binding: memory of outputs not reported */
-  /* CUDA engines read and write device memory: every binding gets a device
-   * buffer, and each batch is staged through them on the batch's stream.
-   * Frames are preprocessed on the GPU (trt_image_to_tensor): each slot's
-   * frame is uploaded as it is into the slot's staging buffer, and the
-   * kernel writes the slot of the input binding; the host input is unused. */
-  gpointer *device_bindings;    /* NULL for a CPU engine */
-  void *stream;
-  trt_data_type_t input_type; /* of the input binding */
-  gpointer *frame_staging;    /* per slot, device memory */
-  gsize *frame_staging_bytes;
+  gboolean on_device;           /* a CUDA engine */
+  guint num_sets;
+  BatchSet *sets;
+  guint filling;                /* the set frames go to */
+  GQueue in_flight;             /* of BatchSet *, oldest first */
+  GQueue ready;                 /* of GstBuffer */
 };
 
 static gboolean
@@ -87,91 +108,169 @@ binding_bytes (const trt_engine_t * engine, gint binding)
               binding)), 1);
 }
 
+/* Bytes of aux input i for one set: capacity items (batched) or one. */
+static gsize
+aux_bytes (const GstTrtBatch * batch, guint i)
+{
+  const AuxInput *aux = &batch->aux[i];
+  return (aux->desc.batched ? batch->capacity : 1) * aux->item_bytes;
+}
+
+/* The set's own memory, context and (CUDA) stream. */
 static gboolean
-allocate_device_bindings (GstTrtBatch * batch, const trt_engine_t * engine, GError ** error)
+set_init (GstTrtBatch * batch, BatchSet * set, const trt_engine_t * engine, GError ** error)
 {
-  batch->device_bindings = g_new0 (gpointer, batch->num_bindings);
-  batch->frame_staging = g_new0 (gpointer, batch->capacity);
-  batch->frame_staging_bytes = g_new0 (gsize, batch->capacity);
-  gboolean ok = trt_stream_create (&batch->stream) == TRT_STATUS_OK;
-  for (gint b = 0; ok && b < batch->num_bindings; b++)
-    ok = trt_device_malloc (&batch->device_bindings[b], binding_bytes (engine, b))
-        == TRT_STATUS_OK;
-  if (!ok)
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
-        "Could not set up GPU buffers for a batch of %u: %s", batch->capacity,
-        trt_last_error ());
-  return ok;
-}
-
-/* Runs the engine on device copies of `bindings` (host memory; the image
- * input is on the device already). */
-static trt_status_t
-execute_on_device (GstTrtBatch * batch, guint count, void *const *bindings)
-{
-  trt_status_t status = TRT_STATUS_OK;
-  for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_aux; i++) {
-    const AuxInput *aux = &batch->aux[i];
-    status = trt_memcpy_host_to_device (batch->device_bindings[aux->desc.id], aux->data,
-        aux->desc.batched ? count * aux->item_bytes : aux->item_bytes, batch->stream);
-  }
-  if (status == TRT_STATUS_OK)
-    status = trt_context_enqueue (batch->context, (int) count, batch->device_bindings,
-        batch->stream);
-  for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_outputs; i++) {
-    const Output *out = &batch->outputs[i];
-    status = trt_memcpy_device_to_host (bindings[out->binding],
-        batch->device_bindings[out->binding], out->total_bytes, batch->stream);
-  }
-  trt_status_t synced = trt_stream_synchronize (batch->stream);
-  return status != TRT_STATUS_OK ? status : synced;
-}
-
-/* Per-frame inputs are written as frames arrive; constants once, into
- * every item. */
-static void
-setup_aux_inputs (GstTrtBatch * batch, const GstTrtModelInfo * info)
-{
-  batch->num_aux = info->inputs.num_aux;
-  batch->aux = g_new0 (AuxInput, MAX (batch->num_aux, 1));
+  g_queue_init (&set->pending);
+  set->aux_data = g_new0 (guint8 *, MAX (batch->num_aux, 1));
   for (guint i = 0; i < batch->num_aux; i++) {
-    AuxInput *aux = &batch->aux[i];
-    guint items = info->inputs.aux[i].batched ? batch->capacity : 1;
-    aux->desc = info->inputs.aux[i];
-    aux->desc.name = g_strdup (aux->desc.name);
-    aux->desc.values = g_memdup2 (aux->desc.values, aux->desc.count * sizeof (gdouble));
-    aux->item_bytes = aux->desc.count * trt_data_type_size (aux->desc.type);
-    aux->data = g_malloc0 (MAX (items * aux->item_bytes, 1));
+    const AuxInput *aux = &batch->aux[i];
+    guint items = aux->desc.batched ? batch->capacity : 1;
+    set->aux_data[i] = g_malloc0 (MAX (aux_bytes (batch, i), 1));
     if (aux->desc.kind == GST_TRT_AUX_VALUES)
       for (guint item = 0; item < items; item++)
         gst_trt_aux_input_write (&aux->desc, 0, 0, 0.0, 0.0,
-            aux->data + item * aux->item_bytes);
+            set->aux_data[i] + item * aux->item_bytes);
   }
+  set->results = g_new0 (GstBuffer *, MAX (batch->num_outputs, 1));
+  set->maps = g_new0 (GstMapInfo, MAX (batch->num_outputs, 1));
+  if (!batch->on_device) {
+    set->input = g_try_malloc0 (batch->item_bytes * batch->capacity);
+    if (!set->input) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+          "Out of memory for a batch of %u inputs", batch->capacity);
+      return FALSE;
+    }
+  } else {
+    set->device_bindings = g_new0 (gpointer, batch->num_bindings);
+    set->frame_staging = g_new0 (gpointer, batch->capacity);
+    set->frame_staging_bytes = g_new0 (gsize, batch->capacity);
+    set->output_staging = g_new0 (gpointer, MAX (batch->num_outputs, 1));
+    gboolean ok = trt_stream_create (&set->stream) == TRT_STATUS_OK
+        && trt_event_create (&set->done) == TRT_STATUS_OK;
+    for (gint b = 0; ok && b < batch->num_bindings; b++)
+      ok = trt_device_malloc (&set->device_bindings[b], binding_bytes (engine, b))
+          == TRT_STATUS_OK;
+    /* pinned, so that the copies of one set's outputs overlap the next
+     * set's work (a copy to pageable memory waits for its stream) */
+    for (guint i = 0; ok && i < batch->num_outputs; i++)
+      ok = trt_host_malloc_pinned (&set->output_staging[i], batch->outputs[i].total_bytes)
+          == TRT_STATUS_OK;
+    if (!ok) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
+          "Could not set up GPU buffers for a batch of %u: %s", batch->capacity,
+          trt_last_error ());
+      return FALSE;
+    }
+  }
+  if (trt_context_create (engine, &set->context) != TRT_STATUS_OK) {
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
+        "Could not create an execution context: %s", trt_last_error ());
+    return FALSE;
+  }
+  /* CUDA engines replay a graph of their launches (captured at the first
+   * batch; any batch size and the same bindings run through it), so a batch
+   * costs one launch on the host instead of one per layer. */
+  if (batch->on_device)
+    trt_context_set_use_graph (set->context, TRUE);
+  return TRUE;
+}
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  if (pending->buffer)
+    gst_buffer_unref (pending->buffer);
+  g_free (pending);
+}
+
+/* Waits for a submitted run's copies and unmaps its outputs (kept). */
+static void
+set_wait (GstTrtBatch * batch, BatchSet * set)
+{
+  if (!set->submitted)
+    return;
+  if (set->done && !set->failed && trt_event_synchronize (set->done) != TRT_STATUS_OK) {
+    set->failed = TRUE;
+    set->failure = g_strdup (trt_last_error ());
+  }
+  for (guint i = 0; i < batch->num_outputs; i++) {
+    if (batch->on_device && !set->failed)
+      set->results[i] = gst_buffer_new_memdup (set->output_staging[i],
+          batch->outputs[i].total_bytes);
+    else if (!batch->on_device && set->results[i])
+      gst_buffer_unmap (set->results[i], &set->maps[i]);
+  }
+  set->submitted = FALSE;
+}
+
+/* Empties a set for the next frames (its buffers dropped). */
+static void
+set_reset (GstTrtBatch * batch, BatchSet * set)
+{
+  set_wait (batch, set);
+  g_queue_clear_full (&set->pending, pending_free);
+  for (guint i = 0; i < batch->num_outputs; i++)
+    g_clear_pointer (&set->results[i], gst_buffer_unref);
+  g_clear_pointer (&set->failure, g_free);
+  set->failed = FALSE;
+  set->filled = 0;
+  set->count = 0;
+}
+
+static void
+set_clear (GstTrtBatch * batch, BatchSet * set)
+{
+  set_reset (batch, set);
+  trt_context_destroy (set->context);
+  for (gint b = 0; set->device_bindings && b < batch->num_bindings; b++)
+    trt_device_free (set->device_bindings[b]);
+  g_free (set->device_bindings);
+  for (guint slot = 0; set->frame_staging && slot < batch->capacity; slot++)
+    trt_device_free (set->frame_staging[slot]);
+  g_free (set->frame_staging);
+  g_free (set->frame_staging_bytes);
+  for (guint i = 0; set->output_staging && i < batch->num_outputs; i++)
+    trt_host_free_pinned (set->output_staging[i]);
+  g_free (set->output_staging);
+  if (set->done)
+    trt_event_destroy (set->done);
+  if (set->stream)
+    trt_stream_destroy (set->stream);
+  for (guint i = 0; set->aux_data && i < batch->num_aux; i++)
+    g_free (set->aux_data[i]);
+  g_free (set->aux_data);
+  g_free (set->input);
+  g_free (set->results);
+  g_free (set->maps);
 }
 
 GstTrtBatch *
 gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
-    gsize item_bytes, GError ** error)
+    gsize item_bytes, guint in_flight, GError ** error)
 {
   GstTrtBatch *batch = g_new0 (GstTrtBatch, 1);
 
-  g_queue_init (&batch->pending);
+  g_queue_init (&batch->in_flight);
   g_queue_init (&batch->ready);
   batch->num_bindings = trt_engine_num_bindings (engine);
   batch->input_binding = info->input_binding;
+  batch->input_type = trt_engine_binding_type (engine, info->input_binding);
   batch->capacity = info->capacity;
   batch->item_bytes = item_bytes;
-  batch->input_type = trt_engine_binding_type (engine, info->input_binding);
-  if (trt_engine_backend (engine) != TRT_BACKEND_CUDA)
-    batch->input = g_try_malloc0 (batch->item_bytes * batch->capacity);
+  batch->on_device = trt_engine_backend (engine) == TRT_BACKEND_CUDA;
   batch->num_outputs = info->num_outputs;
   batch->outputs = g_new0 (Output, MAX (info->num_outputs, 1));
-  if (trt_engine_backend (engine) != TRT_BACKEND_CUDA && !batch->input) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT,
-        "Out of memory for a batch of %u inputs", batch->capacity);
-    goto failed;
+  batch->num_aux = info->inputs.num_aux;
+  batch->aux = g_new0 (AuxInput, MAX (batch->num_aux, 1));
+  for (guint i = 0; i < batch->num_aux; i++) {
+    AuxInput *aux = &batch->aux[i];
+    aux->desc = info->inputs.aux[i];
+    aux->desc.name = g_strdup (aux->desc.name);
+    aux->desc.values = g_memdup2 (aux->desc.values, aux->desc.count * sizeof (gdouble));
+    aux->item_bytes = aux->desc.count * trt_data_type_size (aux->desc.type);
   }
-  setup_aux_inputs (batch, info);
 
   for (guint i = 0; i < info->num_outputs; i++) {
     Output *out = &batch->outputs[i];
@@ -208,33 +307,24 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
   }
 
   /* An engine loaded from a plan may have outputs that output-names leaves
-   * out: they still need memory to be written to. */
+   * out: they still need memory to be written to (host memory: on the CPU
+   * backend only, since CUDA engines write every binding on the device). */
   batch->scratch = g_new0 (gpointer, batch->num_bindings);
-  for (gint b = 0; b < batch->num_bindings; b++) {
+  for (gint b = 0; !batch->on_device && b < batch->num_bindings; b++) {
     gboolean used = b == batch->input_binding;
     for (guint i = 0; i < info->num_outputs; i++)
       used |= info->output_bindings[i] == b;
     for (guint i = 0; i < batch->num_aux; i++)
       used |= batch->aux[i].desc.id == b;
-    if (!used) {
+    if (!used)
       batch->scratch[b] = g_malloc0 (binding_bytes (engine, b));
-    }
   }
 
-  if (trt_engine_backend (engine) == TRT_BACKEND_CUDA
-      && !allocate_device_bindings (batch, engine, error))
-    goto failed;
-
-  if (trt_context_create (engine, &batch->context) != TRT_STATUS_OK) {
-    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_INIT,
-        "Could not create an execution context: %s", trt_last_error ());
-    goto failed;
-  }
-  /* CUDA engines replay a graph of their launches (captured at the first
-   * batch; any batch size and the same bindings run through it), so a batch
-   * costs one launch on the host instead of one per layer. */
-  if (trt_engine_backend (engine) == TRT_BACKEND_CUDA)
-    trt_context_set_use_graph (batch->context, TRUE);
+  batch->num_sets = MAX (in_flight, 1);
+  batch->sets = g_new0 (BatchSet, batch->num_sets);
+  for (guint k = 0; k < batch->num_sets; k++)
+    if (!set_init (batch, &batch->sets[k], engine, error))
+      goto failed;
   return batch;
 
 failed:
@@ -242,21 +332,14 @@ failed:
   return NULL;
 }
 
-static void
-pending_free (gpointer data)
-{
-  Pending *pending = data;
-
-  gst_buffer_unref (pending->buffer);
-  g_free (pending);
-}
-
 void
 gst_trt_batch_clear (GstTrtBatch * batch)
 {
-  g_queue_clear_full (&batch->pending, pending_free);
+  for (guint k = 0; k < batch->num_sets; k++)
+    set_reset (batch, &batch->sets[k]);
+  g_queue_clear (&batch->in_flight);
   g_queue_clear_full (&batch->ready, (GDestroyNotify) gst_buffer_unref);
-  batch->filled = 0;
+  batch->filling = 0;
 }
 
 void
@@ -264,25 +347,17 @@ gst_trt_batch_free (GstTrtBatch * batch)
 {
   if (!batch)
     return;
-  gst_trt_batch_clear (batch);
-  trt_context_destroy (batch->context);
-  for (gint b = 0; batch->device_bindings && b < batch->num_bindings; b++)
-    trt_device_free (batch->device_bindings[b]);
-  g_free (batch->device_bindings);
-  for (guint slot = 0; batch->frame_staging && slot < batch->capacity; slot++)
-    trt_device_free (batch->frame_staging[slot]);
-  g_free (batch->frame_staging);
-  g_free (batch->frame_staging_bytes);
-  if (batch->stream)
-    trt_stream_destroy (batch->stream);
+  g_queue_clear (&batch->in_flight);
+  g_queue_clear_full (&batch->ready, (GDestroyNotify) gst_buffer_unref);
+  for (guint k = 0; batch->sets && k < batch->num_sets; k++)
+    set_clear (batch, &batch->sets[k]);
+  g_free (batch->sets);
   for (gint b = 0; batch->scratch && b < batch->num_bindings; b++)
     g_free (batch->scratch[b]);
   g_free (batch->scratch);
-  g_free (batch->input);
   for (guint i = 0; batch->aux && i < batch->num_aux; i++) {
     g_free (batch->aux[i].desc.name);
     g_free (batch->aux[i].desc.values);
-    g_free (batch->aux[i].data);
   }
   g_free (batch->aux);
   g_free (batch->outputs);
@@ -292,7 +367,7 @@ gst_trt_batch_free (GstTrtBatch * batch)
 gint
 gst_trt_batch_cpu_threads (const GstTrtBatch * batch)
 {
-  return trt_context_cpu_threads (batch->context);
+  return trt_context_cpu_threads (batch->sets[0].context);
 }
 
 guint
@@ -302,36 +377,40 @@ gst_trt_batch_capacity (const GstTrtBatch * batch)
 }
 
 guint
+gst_trt_batch_in_flight (const GstTrtBatch * batch)
+{
+  return batch->num_sets;
+}
+
+guint
 gst_trt_batch_filled (const GstTrtBatch * batch)
 {
-  return batch->filled;
+  return batch->sets[batch->filling].filled;
 }
 
 gboolean
 gst_trt_batch_has_pending (const GstTrtBatch * batch)
 {
-  return batch->pending.length > 0;
+  return batch->sets[batch->filling].pending.length > 0 || batch->in_flight.length > 0;
 }
 
-/* GPU preprocessing of @frame into slot @slot of the input binding: the
- * planes uploaded into the slot's staging buffer (grown as frames need),
- * then trt_image_to_tensor, both on the batch's stream. The frame's memory
- * stays alive until the batch runs (its buffer waits in the queue) and the
- * run synchronizes the stream, so asynchronous copies from pinned memory
- * are safe too. */
+/* GPU preprocessing of @frame into slot @slot of the set's input binding:
+ * the planes uploaded into the slot's staging buffer (grown as frames
+ * need), then trt_image_to_tensor, both on the set's stream. The frame's
+ * memory stays alive until the set's run completes (its buffer waits in
+ * the set's queue, and completion waits for the stream), so asynchronous
+ * copies from pinned memory are safe too. */
 static gboolean
-preprocess_on_device (GstTrtBatch *batch, guint slot,
-    const GstTrtPreprocessConfig *config, const GstVideoFrame *frame,
-    GstTrtPreprocessGeometry *geometry, GError **error)
+preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
+    const GstTrtPreprocessConfig * config, const GstVideoFrame * frame,
+    GstTrtPreprocessGeometry * geometry, GError ** error)
 {
   trt_image_transform_t transform;
   trt_image_t image;
-  gsize offsets[TRT_IMAGE_MAX_PLANES], plane_bytes[TRT_IMAGE_MAX_PLANES],
-      total = 0;
+  gsize offsets[TRT_IMAGE_MAX_PLANES], plane_bytes[TRT_IMAGE_MAX_PLANES], total = 0;
   guint planes = GST_VIDEO_FRAME_N_PLANES (frame);
 
-  if (!gst_trt_preprocess_transform (config, &frame->info, &transform, &image,
-          geometry)) {
+  if (!gst_trt_preprocess_transform (config, &frame->info, &transform, &image, geometry)) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
         "Cannot preprocess %s frames of %dx%d",
         gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (frame)),
@@ -345,26 +424,24 @@ preprocess_on_device (GstTrtBatch *batch, guint slot,
     total += (plane_bytes[p] + 255) / 256 * 256; /* planes 256-byte aligned */
   }
   trt_status_t status = TRT_STATUS_OK;
-  if (total > batch->frame_staging_bytes[slot]) {
-    trt_device_free (batch->frame_staging[slot]);
-    batch->frame_staging[slot] = NULL;
-    batch->frame_staging_bytes[slot] = 0;
-    status = trt_device_malloc (&batch->frame_staging[slot], total);
+  if (total > set->frame_staging_bytes[slot]) {
+    trt_device_free (set->frame_staging[slot]);
+    set->frame_staging[slot] = NULL;
+    set->frame_staging_bytes[slot] = 0;
+    status = trt_device_malloc (&set->frame_staging[slot], total);
     if (status == TRT_STATUS_OK)
-      batch->frame_staging_bytes[slot] = total;
+      set->frame_staging_bytes[slot] = total;
   }
-  for (guint p = 0;
-       status == TRT_STATUS_OK && p < planes && p < TRT_IMAGE_MAX_PLANES; p++) {
-    guint8 *device = (guint8 *) batch->frame_staging[slot] + offsets[p];
+  for (guint p = 0; status == TRT_STATUS_OK && p < planes && p < TRT_IMAGE_MAX_PLANES; p++) {
+    guint8 *device = (guint8 *) set->frame_staging[slot] + offsets[p];
     image.planes[p] = device;
-    status = trt_memcpy_host_to_device (device,
-        GST_VIDEO_FRAME_PLANE_DATA (frame, p), plane_bytes[p], batch->stream);
+    status = trt_memcpy_host_to_device (device, GST_VIDEO_FRAME_PLANE_DATA (frame, p),
+        plane_bytes[p], set->stream);
   }
   if (status == TRT_STATUS_OK)
     status = trt_image_to_tensor (&image, &transform,
-        (guint8 *) batch->device_bindings[batch->input_binding]
-            + slot * trt_image_item_bytes (&transform),
-        batch->stream);
+        (guint8 *) set->device_bindings[batch->input_binding]
+        + slot * trt_image_item_bytes (&transform), set->stream);
   if (status != TRT_STATUS_OK) {
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
         "GPU preprocessing failed: %s", trt_last_error ());
@@ -374,16 +451,16 @@ preprocess_on_device (GstTrtBatch *batch, guint slot,
 }
 
 gboolean
-gst_trt_batch_preprocess (GstTrtBatch *batch,
-    const GstTrtPreprocessConfig *config, const GstVideoFrame *frame,
-    GstTrtPreprocessGeometry *geometry, GError **error)
+gst_trt_batch_preprocess (GstTrtBatch * batch, const GstTrtPreprocessConfig * config,
+    const GstVideoFrame * frame, GstTrtPreprocessGeometry * geometry, GError ** error)
 {
-  g_return_val_if_fail (batch->filled < batch->capacity, FALSE);
-  if (batch->device_bindings)
-    return preprocess_on_device (batch, batch->filled, config, frame, geometry,
-        error);
+  BatchSet *set = &batch->sets[batch->filling];
+
+  g_return_val_if_fail (set->filled < batch->capacity, FALSE);
+  if (batch->on_device)
+    return preprocess_on_device (batch, set, set->filled, config, frame, geometry, error);
   if (!gst_trt_preprocess_frame (config, frame,
-          batch->input + (gsize) batch->filled * batch->item_bytes, geometry)) {
+          set->input + (gsize) set->filled * batch->item_bytes, geometry)) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
         "Could not preprocess an input frame");
     return FALSE;
@@ -395,13 +472,14 @@ gst_trt_batch_preprocess (GstTrtBatch *batch,
  * one batch share caps (a caps event runs the batch first), so an input
  * without a batch dimension takes every frame's same values. */
 static void
-write_frame_inputs (GstTrtBatch * batch, guint slot, const GstTrtPreprocessGeometry * g)
+write_frame_inputs (GstTrtBatch * batch, BatchSet * set, guint slot,
+    const GstTrtPreprocessGeometry * g)
 {
   for (guint i = 0; i < batch->num_aux; i++) {
     AuxInput *aux = &batch->aux[i];
     if (aux->desc.kind == GST_TRT_AUX_VALUES)
       continue;
-    guint8 *out = aux->data + (aux->desc.batched ? slot * aux->item_bytes : 0);
+    guint8 *out = set->aux_data[i] + (aux->desc.batched ? slot * aux->item_bytes : 0);
     gst_trt_aux_input_write (&aux->desc, g->resized_width, g->resized_height, g->scale_x,
         g->scale_y, out);
   }
@@ -411,28 +489,28 @@ void
 gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
     const GstTrtPreprocessGeometry * geometry)
 {
+  BatchSet *set = &batch->sets[batch->filling];
   Pending *pending;
 
   /* Nothing to wait for: a frame that is not inferred leaves at once. */
-  if (!geometry && g_queue_is_empty (&batch->pending)) {
+  if (!geometry && g_queue_is_empty (&set->pending) && g_queue_is_empty (&batch->in_flight)) {
     g_queue_push_tail (&batch->ready, buffer);
     return;
   }
   pending = g_new0 (Pending, 1);
   pending->buffer = buffer;
   if (geometry) {
-    g_return_if_fail (batch->filled < batch->capacity);
+    g_return_if_fail (set->filled < batch->capacity);
     pending->inferred = TRUE;
-    pending->slot = batch->filled++;
+    pending->slot = set->filled++;
     pending->geometry = *geometry;
-    write_frame_inputs (batch, pending->slot, geometry);
+    write_frame_inputs (batch, set, pending->slot, geometry);
   }
-  g_queue_push_tail (&batch->pending, pending);
+  g_queue_push_tail (&set->pending, pending);
 }
 
 static void
-attach_meta (GstTrtBatch * batch, Pending * pending, GstBuffer ** results, guint count,
-    GstObject * log_object)
+attach_meta (GstTrtBatch * batch, BatchSet * set, Pending * pending, GstObject * log_object)
 {
   GstBuffer *buffer = gst_buffer_make_writable (pending->buffer);
   GstTrtTensorMeta *meta = gst_trt_tensor_meta_add (buffer);
@@ -442,7 +520,7 @@ attach_meta (GstTrtBatch * batch, Pending * pending, GstBuffer ** results, guint
   for (guint i = 0; i < batch->num_outputs; i++) {
     const Output *out = &batch->outputs[i];
     gsize offset = out->batched ? pending->slot * out->frame_bytes : 0;
-    GstBuffer *data = gst_buffer_copy_region (results[i], GST_BUFFER_COPY_MEMORY, offset,
+    GstBuffer *data = gst_buffer_copy_region (set->results[i], GST_BUFFER_COPY_MEMORY, offset,
         out->frame_bytes);
     gst_trt_tensor_meta_append (meta, gst_trt_tensor_new (out->id, out->data_type, data,
             out->num_dims, out->dims));
@@ -455,7 +533,7 @@ attach_meta (GstTrtBatch * batch, Pending * pending, GstBuffer ** results, guint
   meta->scale_y = g->scale_y;
   meta->pad_x = g->pad_x;
   meta->pad_y = g->pad_y;
-  meta->batch_size = count;
+  meta->batch_size = set->count;
   meta->batch_index = pending->slot;
 
   if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_DEBUG) {
@@ -466,59 +544,119 @@ attach_meta (GstTrtBatch * batch, Pending * pending, GstBuffer ** results, guint
   }
 }
 
-gboolean
-gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error)
+/* Starts the set's run on its filled slots: on the CPU to the end; on a
+ * GPU the copies of the other inputs, the engine and the copies of the
+ * outputs are queued on the set's stream, then an event. */
+static void
+set_submit (GstTrtBatch * batch, BatchSet * set, GstObject * log_object)
 {
-  guint count = batch->filled;
-  GstBuffer **results = NULL;
-  GstMapInfo *maps = NULL;
-  gboolean ok = TRUE;
+  guint count = set->filled;
+  void **bindings = g_new0 (void *, batch->num_bindings);
+  trt_status_t status = TRT_STATUS_OK;
 
-  if (count > 0) {
-    void **bindings = g_new0 (void *, batch->num_bindings);
-    results = g_new0 (GstBuffer *, MAX (batch->num_outputs, 1));
-    maps = g_new0 (GstMapInfo, MAX (batch->num_outputs, 1));
-    bindings[batch->input_binding] = batch->input;
-    for (guint i = 0; i < batch->num_aux; i++)
-      bindings[batch->aux[i].desc.id] = batch->aux[i].data;
-    for (guint i = 0; i < batch->num_outputs; i++) {
-      results[i] = gst_buffer_new_allocate (NULL, batch->outputs[i].total_bytes, NULL);
-      gst_buffer_map (results[i], &maps[i], GST_MAP_WRITE);
-      bindings[batch->outputs[i].binding] = maps[i].data;
+  set->count = count;
+  set->submitted = TRUE;
+  for (guint i = 0; !batch->on_device && i < batch->num_outputs; i++) {
+    set->results[i] = gst_buffer_new_allocate (NULL, batch->outputs[i].total_bytes, NULL);
+    gst_buffer_map (set->results[i], &set->maps[i], GST_MAP_WRITE);
+  }
+  GST_LOG_OBJECT (log_object, "running a batch of %u", count);
+  if (batch->on_device) {
+    for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_aux; i++) {
+      const AuxInput *aux = &batch->aux[i];
+      status = trt_memcpy_host_to_device (set->device_bindings[aux->desc.id], set->aux_data[i],
+          aux->desc.batched ? count * aux->item_bytes : aux->item_bytes, set->stream);
     }
+    if (status == TRT_STATUS_OK)
+      status = trt_context_enqueue (set->context, (int) count, set->device_bindings,
+          set->stream);
+    for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_outputs; i++) {
+      const Output *out = &batch->outputs[i];
+      status = trt_memcpy_device_to_host (set->output_staging[i],
+          set->device_bindings[out->binding], out->total_bytes, set->stream);
+    }
+    if (status == TRT_STATUS_OK)
+      status = trt_event_record (set->done, set->stream);
+  } else {
+    bindings[batch->input_binding] = set->input;
+    for (guint i = 0; i < batch->num_aux; i++)
+      bindings[batch->aux[i].desc.id] = set->aux_data[i];
+    for (guint i = 0; i < batch->num_outputs; i++)
+      bindings[batch->outputs[i].binding] = set->maps[i].data;
     for (gint b = 0; b < batch->num_bindings; b++)
       if (!bindings[b])
         bindings[b] = batch->scratch[b];
-    GST_LOG_OBJECT (log_object, "running a batch of %u", count);
-    trt_status_t status = batch->device_bindings
-        ? execute_on_device (batch, count, bindings)
-        : trt_context_execute (batch->context, (int) count, bindings);
-    if (status != TRT_STATUS_OK) {
-      g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
-          "Inference failed on a batch of %u: %s", count, trt_last_error ());
-      ok = FALSE;
-    }
-    g_free (bindings);
-    for (guint i = 0; i < batch->num_outputs; i++)
-      gst_buffer_unmap (results[i], &maps[i]);
+    status = trt_context_execute (set->context, (int) count, bindings);
   }
+  if (status != TRT_STATUS_OK) {
+    set->failed = TRUE;
+    set->failure = g_strdup (trt_last_error ());
+  }
+  g_free (bindings);
+}
 
+/* Waits for the set's run, attaches the metas and moves its buffers to the
+ * ready queue (dropped when the run failed: FALSE with @error). */
+static gboolean
+set_complete (GstTrtBatch * batch, BatchSet * set, GstObject * log_object, GError ** error)
+{
+  gboolean ok;
   Pending *pending;
-  while ((pending = g_queue_pop_head (&batch->pending))) {
+
+  set_wait (batch, set);
+  ok = !set->failed;
+  if (!ok)
+    g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
+        "Inference failed on a batch of %u: %s", set->count, set->failure);
+  while ((pending = g_queue_pop_head (&set->pending))) {
     if (ok) {
       if (pending->inferred)
-        attach_meta (batch, pending, results, count, log_object);
+        attach_meta (batch, set, pending, log_object);
       g_queue_push_tail (&batch->ready, g_steal_pointer (&pending->buffer));
     }
-    if (pending->buffer)
-      gst_buffer_unref (pending->buffer);
-    g_free (pending);
+    pending_free (pending);
   }
-  batch->filled = 0;
-  for (guint i = 0; results && i < batch->num_outputs; i++)
-    gst_buffer_unref (results[i]);
-  g_free (results);
-  g_free (maps);
+  set_reset (batch, set);
+  return ok;
+}
+
+gboolean
+gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error)
+{
+  BatchSet *set = &batch->sets[batch->filling];
+  gboolean ok = TRUE;
+
+  if (set->pending.length == 0)
+    return TRUE;
+  if (set->filled > 0)
+    set_submit (batch, set, log_object);
+  g_queue_push_tail (&batch->in_flight, set);
+  batch->filling = (batch->filling + 1) % batch->num_sets;
+  /* the next set to fill must be free: complete runs, oldest first, until
+   * it is (with one set, this one at once) */
+  while (ok && batch->sets[batch->filling].pending.length > 0) {
+    BatchSet *oldest = g_queue_pop_head (&batch->in_flight);
+    ok = set_complete (batch, oldest, log_object, error);
+  }
+  return ok;
+}
+
+gboolean
+gst_trt_batch_finish (GstTrtBatch * batch, GstObject * log_object, GError ** error)
+{
+  gboolean ok = gst_trt_batch_run (batch, log_object, error);
+  BatchSet *set;
+
+  while ((set = g_queue_pop_head (&batch->in_flight))) {
+    GError *failure = NULL;
+    if (!set_complete (batch, set, log_object, &failure)) {
+      if (ok)
+        g_propagate_error (error, failure);
+      else
+        g_clear_error (&failure);
+      ok = FALSE;
+    }
+  }
   return ok;
 }
 

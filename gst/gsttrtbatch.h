@@ -5,7 +5,12 @@
  * waits behind the inferred frames that came before it. Running the batch
  * executes the engine on the filled slots, attaches a GstTrtTensorMeta to
  * each inferred frame and moves every waiting buffer to the ready queue.
- * Not thread-safe: the element calls it under its sink pad's stream lock. */
+ *
+ * With @in_flight above 1, that many batches take turns (each with its own
+ * execution context and, on a GPU, stream and buffers): running a batch
+ * only starts it (a GPU works on it while the next fills), and its buffers
+ * become ready when a later run needs its set again or at finish. Not
+ * thread-safe: the element calls it under its sink pad's stream lock. */
 #ifndef GST_TRT_BATCH_H
 #define GST_TRT_BATCH_H
 
@@ -19,18 +24,22 @@ G_BEGIN_DECLS
 
 typedef struct _GstTrtBatch GstTrtBatch;
 
-/* Creates an execution context for @engine; @info describes its bindings.
- * An input item is @item_bytes (gst_trt_preprocess_item_bytes). */
+/* Creates @in_flight execution contexts (at least one) for @engine; @info
+ * describes its bindings. An input item is @item_bytes
+ * (gst_trt_preprocess_item_bytes). */
 GstTrtBatch *gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
-    gsize item_bytes, GError ** error);
+    gsize item_bytes, guint in_flight, GError ** error);
 void gst_trt_batch_free (GstTrtBatch * batch);
 
 guint gst_trt_batch_capacity (const GstTrtBatch * batch);
+/* Batches that may run at once. */
+guint gst_trt_batch_in_flight (const GstTrtBatch * batch);
 /* CPU engines: the most threads a layer is split across; 0 otherwise. */
 gint gst_trt_batch_cpu_threads (const GstTrtBatch * batch);
 /* Frames preprocessed into the input and not inferred yet. */
 guint gst_trt_batch_filled (const GstTrtBatch * batch);
-/* Buffers waiting (inferred or not) for the batch to run. */
+/* Buffers waiting (inferred or not) for the batch to run, or in a batch
+ * that runs. */
 gboolean gst_trt_batch_has_pending (const GstTrtBatch * batch);
 
 /* Preprocesses @frame (of the buffer appended next) into the next input
@@ -47,10 +56,12 @@ gboolean gst_trt_batch_preprocess (GstTrtBatch *batch,
 void gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
     const GstTrtPreprocessGeometry * geometry);
 
-/* Runs the engine on the filled slots (if any) and makes every pending
- * buffer ready. FALSE with @error when the engine fails: the pending
- * buffers are dropped. */
+/* Starts the engine on the filled slots (if any); with one batch in flight
+ * it also completes, and every pending buffer is ready. FALSE with @error
+ * when a batch that completed failed: its buffers are dropped. */
 gboolean gst_trt_batch_run (GstTrtBatch * batch, GstObject * log_object, GError ** error);
+/* Runs the filled slots and completes every batch: all buffers ready. */
+gboolean gst_trt_batch_finish (GstTrtBatch * batch, GstObject * log_object, GError ** error);
 /* The oldest ready buffer (transfer full), or NULL. */
 GstBuffer *gst_trt_batch_pop_ready (GstTrtBatch * batch);
 /* Drops pending and ready buffers (flush). */

@@ -176,6 +176,7 @@ enum {
   PROP_ASYNC_BUILD,
   PROP_ACTIVE_BACKEND,
   PROP_THREADS,
+  PROP_BATCHES_IN_FLIGHT,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -196,6 +197,8 @@ enum {
 #define DEFAULT_PROP_INPUT_LAYOUT GST_TRT_INPUT_LAYOUT_AUTO
 #define DEFAULT_PROP_ASYNC_BUILD TRUE
 #define DEFAULT_PROP_THREADS 0
+#define DEFAULT_PROP_BATCHES_IN_FLIGHT 1
+#define MAX_BATCHES_IN_FLIGHT 8
 #define MAX_BATCH_SIZE 1024
 
 /* A per-channel value list: one value for every channel, or one each. */
@@ -224,6 +227,7 @@ struct _GstTrtInfer {
   gchar *input_name;
   guint batch_size;
   guint batch_timeout;          /* microseconds; 0: wait for a full batch */
+  guint batches_in_flight;
   trt_precision_t precision;
   gchar *calibration_cache;
   gint device_id;
@@ -377,6 +381,13 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
           "Microseconds a partial batch waits for more frames before it runs "
           "(0: until the batch is full, EOS or a serialized event)",
           0, G_MAXUINT, DEFAULT_PROP_BATCH_TIMEOUT, ready));
+  g_object_class_install_property (gobject_class, PROP_BATCHES_IN_FLIGHT,
+      g_param_spec_uint ("batches-in-flight", "Batches in flight",
+          "Batches that run at once, each with its own execution context (and on a GPU "
+          "its own stream and buffers): above 1, a batch runs while the next one fills, "
+          "and its frames leave when a later batch needs its place, at a serialized "
+          "event, or after batch-timeout",
+          1, MAX_BATCHES_IN_FLIGHT, DEFAULT_PROP_BATCHES_IN_FLIGHT, ready));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
       g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for "
           "(fp16: CUDA backend, float32 inputs and outputs kept; int8 is refused)",
@@ -491,6 +502,7 @@ static void
 gst_trt_infer_init (GstTrtInfer * self)
 {
   self->batch_size = DEFAULT_PROP_BATCH_SIZE;
+  self->batches_in_flight = DEFAULT_PROP_BATCHES_IN_FLIGHT;
   self->batch_timeout = DEFAULT_PROP_BATCH_TIMEOUT;
   self->precision = DEFAULT_PROP_PRECISION;
   self->device_id = DEFAULT_PROP_DEVICE_ID;
@@ -635,6 +647,9 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_BATCH_TIMEOUT:
       self->batch_timeout = g_value_get_uint (value);
       break;
+    case PROP_BATCHES_IN_FLIGHT:
+      self->batches_in_flight = g_value_get_uint (value);
+      break;
     case PROP_PRECISION:
       self->precision = g_value_get_enum (value);
       break;
@@ -708,6 +723,7 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_BACKEND: case PROP_WIDTH: case PROP_HEIGHT: case PROP_THREADS:
     case PROP_INPUT_LAYOUT:
     case PROP_INPUT_VALUES:
+    case PROP_BATCHES_IN_FLIGHT:
       self->engine_stale = TRUE;
       break;
     default:
@@ -749,6 +765,9 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_BATCH_TIMEOUT:
       g_value_set_uint (value, self->batch_timeout);
+      break;
+    case PROP_BATCHES_IN_FLIGHT:
+      g_value_set_uint (value, self->batches_in_flight);
       break;
     case PROP_PRECISION:
       g_value_set_enum (value, self->precision);
@@ -987,6 +1006,7 @@ open_engine (GstTrtInfer * self)
   options.input_layout = self->input_layout;
   options.input_values = self->input_values ? gst_structure_copy (self->input_values) : NULL;
   options.threads = self->threads;
+  guint in_flight = self->batches_in_flight;
   self->engine_stale = FALSE;
   GST_OBJECT_UNLOCK (self);
 
@@ -995,7 +1015,7 @@ open_engine (GstTrtInfer * self)
     GstTrtPreprocessConfig item;
     preprocess_input (self, &item);
     self->batch = gst_trt_batch_new (self->engine, &self->info,
-        gst_trt_preprocess_item_bytes (&item), &error);
+        gst_trt_preprocess_item_bytes (&item), in_flight, &error);
   }
   if (!self->batch) {
     /* The message holds the engine's own words where there are any; the
@@ -1166,7 +1186,8 @@ timer_thread (gpointer data)
 static void
 start_timer (GstTrtInfer * self)
 {
-  if (self->timeout_us == 0 || gst_trt_batch_capacity (self->batch) <= 1)
+  if (self->timeout_us == 0 || (gst_trt_batch_capacity (self->batch) <= 1
+          && gst_trt_batch_in_flight (self->batch) <= 1))
     return;
   self->timer_quit = FALSE;
   self->deadline = 0;
@@ -1501,7 +1522,8 @@ run_batch (GstTrtInfer * self)
   return GST_FLOW_OK;
 }
 
-/* Runs the partial batch and pushes every buffer; the stream lock is held. */
+/* Runs the partial batch, completes the batches in flight and pushes every
+ * buffer; the stream lock is held. */
 static GstFlowReturn
 drain (GstTrtInfer * self)
 {
@@ -1510,8 +1532,15 @@ drain (GstTrtInfer * self)
 
   if (!self->batch)
     return GST_FLOW_OK;
-  if (gst_trt_batch_has_pending (self->batch))
-    ret = run_batch (self);
+  if (gst_trt_batch_has_pending (self->batch)) {
+    GError *error = NULL;
+    disarm_timer (self);
+    if (!gst_trt_batch_finish (self->batch, GST_OBJECT (self), &error)) {
+      post_error (self, error, NULL);
+      g_error_free (error);
+      ret = GST_FLOW_ERROR;
+    }
+  }
   while ((buffer = gst_trt_batch_pop_ready (self->batch))) {
     if (ret == GST_FLOW_OK)
       ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), buffer);
@@ -1562,8 +1591,13 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
   }
 
   gst_trt_batch_append (self->batch, buffer, &geometry);
-  if (gst_trt_batch_filled (self->batch) == gst_trt_batch_capacity (self->batch))
-    return run_batch (self);
+  if (gst_trt_batch_filled (self->batch) == gst_trt_batch_capacity (self->batch)) {
+    GstFlowReturn ret = run_batch (self);
+    /* batches left in flight leave at the next run, or after batch-timeout */
+    if (ret == GST_FLOW_OK && gst_trt_batch_has_pending (self->batch) && self->timer)
+      arm_timer (self);
+    return ret;
+  }
   if (gst_trt_batch_filled (self->batch) == 1 && self->timer)
     arm_timer (self);
   return GST_FLOW_OK;
@@ -1651,8 +1685,9 @@ gst_trt_infer_sink_event (GstBaseTransform * trans, GstEvent * event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
-/* The latency batching adds: a frame may wait for batch-size - 1 more
- * frames, or for batch-timeout, whichever comes first. */
+/* The latency batching adds: a frame may wait for batch-size x
+ * batches-in-flight - 1 more frames, or for batch-timeout, whichever comes
+ * first. */
 static GstClockTime
 batch_latency (GstTrtInfer * self)
 {
@@ -1661,8 +1696,10 @@ batch_latency (GstTrtInfer * self)
 
   /* not while the build thread makes the batch */
   g_mutex_lock (&self->build_lock);
+  /* a frame may wait for the rest of its batch, then for the batches in
+   * flight before its set comes round again */
   if (!self->build_running && self->batch)
-    capacity = gst_trt_batch_capacity (self->batch);
+    capacity = gst_trt_batch_capacity (self->batch) * gst_trt_batch_in_flight (self->batch);
   g_mutex_unlock (&self->build_lock);
 
   if (capacity <= 1)

@@ -424,6 +424,76 @@ GST_START_TEST (test_interval)
 }
 GST_END_TEST;
 
+/* Three batches in flight: a batch's frames leave when its set is needed
+ * again (two batches later) or at EOS, in order, with the values of a
+ * single run; frames passed by interval wait behind the batches before
+ * them; batch-timeout lets batches in flight leave; a flush drops them. */
+GST_START_TEST (test_batches_in_flight)
+{
+  GstHarness *h = harness_new ("classifier.onnx",
+      "batch-size=2 batches-in-flight=3 interval=1",
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  GstVideoInfo info;
+  Reference ref;
+  GstTrtPreprocessConfig config;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+  /* frames 0, 2, 4, ... are inferred; a passed frame joins the batch being
+   * filled: batches {0, 1, 2}, {3, 4, 5, 6}, {7, 8, 9, 10} */
+  push_frames (h, &info, 0, 8);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 0);
+  push_frames (h, &info, 8, 4);
+  /* the third batch took the first one's place: frames 0 to 2 left */
+  fail_unless_equals_int (gst_harness_buffers_received (h), 3);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  fail_unless_equals_int (gst_harness_buffers_received (h), 12);
+
+  reference_open (&ref, "classifier.onnx", 0, 0);
+  default_config (&config, 8, 8);
+  for (guint i = 0; i < 12; i++) {
+    GstBuffer *out = gst_harness_pull (h);
+    GstTrtTensorMeta *meta = gst_trt_tensor_meta_get (out);
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (out), i * 40 * GST_MSECOND);
+    fail_unless_equals_int (meta != NULL, i % 2 == 0);
+    if (meta) {
+      GstBuffer *in = random_frame (&info, i, 0);
+      fail_unless_equals_int (meta->batch_size, 2);
+      fail_unless_equals_int (meta->batch_index, (i / 2) % 2);
+      check_against_engine (&ref, &info, in, meta, &config, 1e-5f);
+      gst_buffer_unref (in);
+    }
+    gst_buffer_unref (out);
+  }
+  reference_close (&ref);
+  gst_harness_teardown (h);
+
+  /* batch-timeout: a full batch in flight leaves without more frames */
+  h = harness_new ("classifier.onnx", "batch-size=2 batches-in-flight=2 batch-timeout=30000",
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  push_frames (h, &info, 0, 2);
+  pull_frames (h, 0, 2, 2);
+  /* latency: a frame may wait for 2 x 2 - 1 frames, or the timeout */
+  gst_harness_set_upstream_latency (h, 0);
+  fail_unless_equals_uint64 (gst_harness_query_latency (h), 30 * GST_MSECOND);
+  gst_harness_teardown (h);
+
+  /* a flush drops the batches in flight; the next ones run whole */
+  h = harness_new ("classifier.onnx", "batch-size=2 batches-in-flight=2",
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  push_frames (h, &info, 0, 3);
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  GstSegment segment;
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  push_frames (h, &info, 10, 4);
+  fail_unless_equals_int (gst_harness_buffers_received (h), 2);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  pull_frames (h, 10, 4, 2);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 /* ---- engine cache --------------------------------------------------------- */
 
 typedef struct {
@@ -979,6 +1049,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_batching_flush);
   tcase_add_test (tc, test_batching_timeout);
   tcase_add_test (tc, test_interval);
+  tcase_add_test (tc, test_batches_in_flight);
   tcase_add_test (tc, test_engine_cache);
   tcase_add_test (tc, test_engine_file_refused);
   tcase_add_test (tc, test_errors);
