@@ -22,18 +22,20 @@ echo "== GPU preprocessing against the CPU's"
   { grep -v "^ok" "$out/preprocess.log" | head -20; exit 1; }
 tail -1 "$out/preprocess.log"
 properties="width=640 height=640 mean=<0.485,0.456,0.406> std=<0.229,0.224,0.225>"
-for run in cuda cpu cuda-fp16; do
+for run in cuda cpu cuda-fp16 cuda-in-flight; do
   echo "== $run"
-  backend="${run%-fp16}" precision=fp32
+  backend="${run%%-*}" precision=fp32 extra=""
   [[ $run == *-fp16 ]] && precision=fp16
+  # three batches of 4 taking turns: 8 frames leave at the next runs and EOS
+  [[ $run == *-in-flight ]] && extra="batches-in-flight=3"
   TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$bundle/data/det.onnx" \
     "filesrc location=$bundle/data/det.png ! pngdec ! imagefreeze num-buffers=8" 8 \
-    "backend=$backend precision=$precision batch-size=4 engine-file=$out/det-$run.plan $properties"
+    "backend=$backend precision=$precision batch-size=4 engine-file=$out/det-$backend-$precision.plan $properties $extra"
 done
 echo "== engine cache: second start loads the CUDA plan"
 GST_DEBUG=trtinfer:4 "$bundle/bin/trtinfer-app" "$bundle/data/det.onnx" \
   "filesrc location=$bundle/data/det.png ! pngdec ! imagefreeze num-buffers=2" 2 \
-  "backend=cuda batch-size=4 engine-file=$out/det-cuda.plan $properties" 2>&1 |
+  "backend=cuda batch-size=4 engine-file=$out/det-cuda-fp32.plan $properties" 2>&1 |
   grep -iE "load|built|engine" | head -5
 echo "== four branches on one CUDA engine (shared: one built, three shared)"
 branch="queue ! trtinfer backend=cuda batch-size=4 $properties model-file=$bundle/data/det.onnx ! fakesink"
@@ -52,7 +54,7 @@ def load(run):
     return np.fromfile(f"{out}/{run}/sigmoid_0.tmp_0.bin", dtype=np.float32).astype(np.float64)
 cpu = load("cpu")
 ok = True
-for run, limit in (("cuda", 1e-4), ("cuda-fp16", 1e-2)):
+for run, limit in (("cuda", 1e-4), ("cuda-fp16", 1e-2), ("cuda-in-flight", 1e-4)):
     error = np.linalg.norm(load(run) - cpu) / np.linalg.norm(cpu)
     print(f"element {run} vs CPU, PP-OCR det on the rendered page: relative L2 {error:.3g} "
           f"(limit {limit:g})")
