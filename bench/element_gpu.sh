@@ -2,7 +2,8 @@
 # The element's GPU data path against the engine alone (issue 14), on the GPU
 # machine: 1920x1080 NV12 frames from imagefreeze (a source that costs
 # nothing) -> trtinfer (CUDA backend) -> fakesink, at batch 1, 16 and 64,
-# beside giexec's throughput on the same model, batch and precision.
+# one batch in flight and three, beside giexec's throughput on the same
+# model, batch and precision.
 #
 #   bench/element_gpu.sh OUTDIR MODEL.onnx [PRECISION] [FRAMES]
 #
@@ -25,14 +26,15 @@ mkdir -p "$out"
 flags=(--fp16)
 [[ $precision == fp32 ]] && flags=(--allowTF32)
 
-run_pipeline() { # BATCH FRAMES: seconds of wall time
+run_pipeline() { # BATCH FRAMES IN_FLIGHT: microseconds of wall time
   local start end
   start=$(date +%s%N)
   gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=ball ! \
     video/x-raw,format=NV12,width=1920,height=1080,framerate=30/1 ! \
     imagefreeze num-buffers="$2" ! \
     trtinfer model-file="$model" backend=cuda precision="$precision" batch-size="$1" \
-      engine-file="$out/engine_b$1_$precision.plan" ! fakesink sync=false >/dev/null
+      batches-in-flight="${3:-1}" engine-file="$out/engine_b$1_$precision.plan" ! \
+    fakesink sync=false >/dev/null
   end=$(date +%s%N)
   echo $(((end - start) / 1000))
 }
@@ -40,16 +42,18 @@ run_pipeline() { # BATCH FRAMES: seconds of wall time
 {
   echo "### trtinfer on the GPU: $(basename "$model") $precision, 1080p NV12"
   echo
-  echo "| batch | pipeline frames/s | giexec img/s | pipeline / engine |"
-  echo "| ---: | ---: | ---: | ---: |"
+  echo "| batch | batches in flight | pipeline frames/s | giexec img/s | pipeline / engine |"
+  echo "| ---: | ---: | ---: | ---: | ---: |"
   for batch in 1 16 64; do
     run_pipeline "$batch" 2 >/dev/null # builds and saves the plan
-    t1=$(run_pipeline "$batch" "$frames")
-    t2=$(run_pipeline "$batch" $((2 * frames)))
-    fps=$(python3 -c "print($frames * 1e6 / max($t2 - $t1, 1))")
     engine=$("$giexec" --onnx="$model" --batch="$batch" "${flags[@]}" --iterations=20 \
       --avgRuns=10 2>&1 | sed -n 's/.*Throughput: .* (\([0-9.]*\) inferences\/s.*/\1/p')
-    printf '| %d | %.0f | %.0f | %.0f%% |\n' "$batch" "$fps" "${engine:-0}" \
-      "$(python3 -c "print(100 * $fps / (${engine:-0} or 1))")"
+    for in_flight in 1 3; do
+      t1=$(run_pipeline "$batch" "$frames" "$in_flight")
+      t2=$(run_pipeline "$batch" $((2 * frames)) "$in_flight")
+      fps=$(python3 -c "print($frames * 1e6 / max($t2 - $t1, 1))")
+      printf '| %d | %d | %.0f | %.0f | %.0f%% |\n' "$batch" "$in_flight" "$fps" \
+        "${engine:-0}" "$(python3 -c "print(100 * $fps / (${engine:-0} or 1))")"
+    done
   done
 } | tee "$out/element_gpu.md"
