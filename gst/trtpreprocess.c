@@ -6,8 +6,12 @@
  * neighbours and written, normalized and in the network's element type, at
  * its place in the layout: channel c of pixel p lies at
  * c * channel_stride + p * pixel_stride, which covers planes and interleaved
- * pixels with one loop. */
+ * pixels with one loop. The arithmetic of each step is the engine's
+ * numerics/image.h, which the GPU kernel runs too (built with
+ * -ffp-contract=off: every operation rounded, as there). */
 #include "trtpreprocess.h"
+
+#include <numerics/image.h>
 
 #include <math.h>
 #include <string.h>
@@ -80,10 +84,8 @@ gst_trt_preprocess_geometry (const GstTrtPreprocessConfig * config,
 
 /* The YUV to RGB coefficients of trt_image_t (y_offset, y_gain, c_gain:
  * limited or full range; rv, gu, gv, bu: the colour matrix). */
-typedef trt_image_t YuvCoefficients;
-
 static void
-yuv_coefficients (const GstVideoInfo * info, YuvCoefficients * k)
+yuv_coefficients (const GstVideoInfo *info, trt_image_t *k)
 {
   gdouble kr, kb;
 
@@ -107,93 +109,15 @@ yuv_coefficients (const GstVideoInfo * info, YuvCoefficients * k)
   k->gv = (gfloat) (-2.0 * kr * (1.0 - kr) / kg);
 }
 
-static inline gfloat
-clamp255 (gfloat v)
-{
-  return v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v);
-}
-
-static inline void
-yuv_to_rgb (const YuvCoefficients * k, guint8 y, guint8 u, guint8 v, gfloat * rgb)
-{
-  gfloat yf = (y - k->y_offset) * k->y_gain;
-  gfloat uf = (u - 128.0f) * k->c_gain;
-  gfloat vf = (v - 128.0f) * k->c_gain;
-
-  rgb[0] = clamp255 (yf + k->rv * vf);
-  rgb[1] = clamp255 (yf + k->gu * uf + k->gv * vf);
-  rgb[2] = clamp255 (yf + k->bu * uf);
-}
-
-/* Writes @components (3: RGB, 4: RGBA) floats per pixel of source @row. */
+/* Writes @components (3: RGB, 4: RGBA) floats per pixel of source @row of
+ * @image (its planes the mapped frame's). */
 static void
-convert_row (const GstVideoFrame * frame, const YuvCoefficients * k, guint row,
-    guint components, gfloat * rgb)
+convert_row (const trt_image_t *image, guint row, guint components, gfloat *rgb)
 {
-  guint width = GST_VIDEO_FRAME_WIDTH (frame);
-  const guint8 *p0 = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 0)
-      + (gsize) row * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-  guint r = 0, g = 1, b = 2, step = 3;
-  gboolean has_alpha = FALSE;
-
-  switch (GST_VIDEO_FRAME_FORMAT (frame)) {
-    case GST_VIDEO_FORMAT_RGB:
-      break;
-    case GST_VIDEO_FORMAT_BGR:
-      r = 2, b = 0;
-      break;
-    case GST_VIDEO_FORMAT_RGBA:
-      has_alpha = TRUE;
-      step = 4;
-      break;
-    case GST_VIDEO_FORMAT_RGBx:
-      step = 4;
-      break;
-    case GST_VIDEO_FORMAT_BGRA:
-      has_alpha = TRUE;
-      r = 2, b = 0, step = 4;
-      break;
-    case GST_VIDEO_FORMAT_BGRx:
-      r = 2, b = 0, step = 4;
-      break;
-    case GST_VIDEO_FORMAT_GRAY8:
-      for (guint x = 0; x < width; x++, rgb += components) {
-        rgb[0] = rgb[1] = rgb[2] = p0[x];
-        if (components == 4)
-          rgb[3] = 255.0f;
-      }
-      return;
-    case GST_VIDEO_FORMAT_NV12:{
-      const guint8 *uv = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 1)
-          + (gsize) (row / 2) * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1);
-      for (guint x = 0; x < width; x++, rgb += components) {
-        yuv_to_rgb (k, p0[x], uv[(x / 2) * 2], uv[(x / 2) * 2 + 1], rgb);
-        if (components == 4)
-          rgb[3] = 255.0f;
-      }
-      return;
-    }
-    case GST_VIDEO_FORMAT_I420:{
-      const guint8 *u = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 1)
-          + (gsize) (row / 2) * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 1);
-      const guint8 *v = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (frame, 2)
-          + (gsize) (row / 2) * GST_VIDEO_FRAME_PLANE_STRIDE (frame, 2);
-      for (guint x = 0; x < width; x++, rgb += components) {
-        yuv_to_rgb (k, p0[x], u[x / 2], v[x / 2], rgb);
-        if (components == 4)
-          rgb[3] = 255.0f;
-      }
-      return;
-    }
-    default:
-      g_assert_not_reached ();
-  }
-  for (guint x = 0; x < width; x++, p0 += step, rgb += components) {
-    rgb[0] = p0[r];
-    rgb[1] = p0[g];
-    rgb[2] = p0[b];
-    if (components == 4)
-      rgb[3] = has_alpha ? p0[3] : 255.0f;
+  for (gint x = 0; x < image->width; x++, rgb += components) {
+    gfloat pixel[4];
+    trt_image_pixel (image, x, (int32_t) row, components == 4, pixel);
+    memcpy (rgb, pixel, components * sizeof (gfloat));
   }
 }
 
@@ -289,34 +213,8 @@ gst_trt_preprocess_transform (const GstTrtPreprocessConfig *config,
 
 /* ---- resize and normalize ----------------------------------------------- */
 
-/* Source sample positions of `out` output pixels over `in` input pixels with
- * half-pixel centres: index pairs and the weight of the second. Nearest:
- * both indices the pixel the centre falls in, weight 0. */
-static void
-sample_table (guint out, guint in, gboolean nearest, guint * i0, guint * i1, gfloat * w)
-{
-  gdouble ratio = (gdouble) in / out;
-
-  for (guint o = 0; o < out; o++) {
-    if (nearest) {
-      i0[o] = i1[o] = MIN ((guint) ((o + 0.5) * ratio), in - 1);
-      w[o] = 0.0f;
-      continue;
-    }
-    gdouble s = (o + 0.5) * ratio - 0.5;
-    if (s < 0.0)
-      s = 0.0;
-    if (s > in - 1)
-      s = in - 1;
-    i0[o] = (guint) s;
-    i1[o] = MIN (i0[o] + 1, in - 1);
-    w[o] = (gfloat) (s - i0[o]);
-  }
-}
-
 typedef struct {
-  const GstVideoFrame *frame;
-  YuvCoefficients yuv;
+  const trt_image_t *image;     /* the mapped frame */
   guint components;             /* floats per converted pixel: 3 or 4 */
   gfloat *rows[2];
   gint row_index[2];
@@ -330,7 +228,7 @@ cached_row (RowCache * cache, guint row)
       return cache->rows[i];
   /* Rows come in increasing order: replace the older (lower) one. */
   int slot = cache->row_index[0] < cache->row_index[1] ? 0 : 1;
-  convert_row (cache->frame, &cache->yuv, row, cache->components, cache->rows[slot]);
+  convert_row (cache->image, row, cache->components, cache->rows[slot]);
   cache->row_index[slot] = (gint) row;
   return cache->rows[slot];
 }
@@ -339,7 +237,7 @@ gboolean
 gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
     const GstVideoFrame * frame, gpointer out, GstTrtPreprocessGeometry * geometry)
 {
-  guint sw = GST_VIDEO_FRAME_WIDTH (frame);
+  guint sw = GST_VIDEO_FRAME_WIDTH (frame), sh = GST_VIDEO_FRAME_HEIGHT (frame);
   guint W = config->width, H = config->height, C = config->channels;
   gboolean to_uint8 = config->type == GST_TRT_PREPROCESS_UINT8;
   trt_image_transform_t t;
@@ -348,6 +246,11 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
   if (!gst_trt_preprocess_transform (config, &frame->info, &t, &image,
           geometry))
     return FALSE;
+  for (guint p = 0;
+       p < GST_VIDEO_FRAME_N_PLANES (frame) && p < TRT_IMAGE_MAX_PLANES; p++) {
+    image.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+    image.strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
+  }
 
   gsize plane = (gsize) W * H;
   gsize channel_stride = 1, pixel_stride = C;
@@ -361,18 +264,21 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
   gfloat *out_float = out;
   guint8 *out_uint8 = out;
 
+  /* the sample positions of every output column and row */
   guint rw = (guint) t.resized_width, rh = (guint) t.resized_height;
-  guint sh = GST_VIDEO_FRAME_HEIGHT (frame);
-  guint *x0 = g_new (guint, rw), *x1 = g_new (guint, rw);
-  guint *y0 = g_new (guint, rh), *y1 = g_new (guint, rh);
+  int32_t *x0 = g_new (int32_t, rw), *x1 = g_new (int32_t, rw);
+  int32_t *y0 = g_new (int32_t, rh), *y1 = g_new (int32_t, rh);
   gfloat *wx = g_new (gfloat, rw), *wy = g_new (gfloat, rh);
-  sample_table (rw, sw, t.nearest, x0, x1, wx);
-  sample_table (rh, sh, t.nearest, y0, y1, wy);
+  for (guint o = 0; o < rw; o++)
+    trt_image_sample ((int32_t) o, (int32_t) rw, (int32_t) sw, t.nearest,
+        &x0[o], &x1[o], &wx[o]);
+  for (guint o = 0; o < rh; o++)
+    trt_image_sample ((int32_t) o, (int32_t) rh, (int32_t) sh, t.nearest,
+        &y0[o], &y1[o], &wy[o]);
 
   /* Alpha is converted and interpolated only when the network takes it. */
   guint components = C == 4 ? 4 : 3;
-  RowCache cache = {.frame = frame,
-      .yuv = image,
+  RowCache cache = {.image = &image,
       .components = components,
       .row_index = {-1, -1}};
   cache.rows[0] = g_new (gfloat, components * (gsize) sw);
@@ -380,8 +286,8 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
 
   gboolean gray_source = GST_VIDEO_FRAME_FORMAT (frame) == GST_VIDEO_FORMAT_GRAY8;
   for (guint oy = 0; oy < rh; oy++) {
-    const gfloat *top = cached_row (&cache, y0[oy]);
-    const gfloat *bottom = cached_row (&cache, y1[oy]);
+    const gfloat *top = cached_row (&cache, (guint) y0[oy]);
+    const gfloat *bottom = cached_row (&cache, (guint) y1[oy]);
     gfloat fy = wy[oy];
     gsize row_start = (gsize) ((guint) t.pad_y + oy) * W + (guint) t.pad_x;
 
@@ -391,23 +297,19 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
       gfloat fx = wx[ox];
       gfloat pixel[GST_TRT_PREPROCESS_MAX_CHANNELS];
 
-      for (guint c = 0; c < components; c++) {
-        gfloat upper = t0[c] + (t1[c] - t0[c]) * fx;
-        gfloat lower = b0[c] + (b1[c] - b0[c]) * fx;
-        pixel[c] = upper + (lower - upper) * fy;
-      }
-      if (C == 1)
-        pixel[0] = gray_source ? pixel[0]
-            : 0.299f * pixel[0] + 0.587f * pixel[1] + 0.114f * pixel[2];
+      for (guint c = 0; c < components; c++)
+        pixel[c] = trt_image_lerp (trt_image_lerp (t0[c], t1[c], fx),
+            trt_image_lerp (b0[c], b1[c], fx), fy);
+      if (C == 1 && !gray_source)
+        pixel[0] = trt_image_luma (pixel);
 
       gsize at = (row_start + ox) * pixel_stride;
       for (guint c = 0; c < C; c++, at += channel_stride) {
         gfloat x = pixel[t.source_channel[c]];
         if (to_uint8)
-          /* interpolation stays within 0..255; +0.5 rounds to nearest */
-          out_uint8[at] = (guint8) CLAMP (x + 0.5f, 0.0f, 255.0f);
+          out_uint8[at] = trt_image_uint8 (x);
         else
-          out_float[at] = t.a[c] * x + t.b[c];
+          out_float[at] = trt_image_normalize (t.a[c], x, t.b[c]);
       }
     }
   }
