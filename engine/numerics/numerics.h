@@ -8,11 +8,13 @@
  *   cast_rules.h  how Cast converts one element between two types
  *   window.h      the taps of a pooling window that land inside its input
  *   remainder.h   ONNX Mod's remainder, either sign convention
+ *   image.h       frames to tensors per pixel: colour, sampling, element types
  *
  * Every header is header-only: static inline functions marked
  * TRT_HOST_DEVICE, plain C11 that nvcc also compiles for the device. They
  * depend on nothing but the C library and the public trt/network.h (for the
- * enums), so kernels/ can include them without the rest of the engine.
+ * enums; image.h also trt/image.h), so kernels/ can include them without
+ * the rest of the engine.
  * FP16 and INT8 conversions for reduced precision belong here too. */
 #ifndef TRT_NUMERICS_H
 #define TRT_NUMERICS_H
