@@ -354,6 +354,18 @@ GST_START_TEST (test_batching_full_and_eos)
 }
 GST_END_TEST;
 
+/* A flush, then a new time segment. */
+static void
+flush (GstHarness * h)
+{
+  GstSegment segment;
+
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
+  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+}
+
 GST_START_TEST (test_batching_flush)
 {
   GstHarness *h = harness_new ("classifier.onnx", "batch-size=4",
@@ -362,11 +374,7 @@ GST_START_TEST (test_batching_flush)
 
   gst_video_info_set_format (&info, GST_VIDEO_FORMAT_BGRx, 8, 8);
   push_frames (h, &info, 0, 3);
-  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
-  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
-  GstSegment segment;
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  flush (h);
   /* the flushed frames are gone; the next batch is whole */
   push_frames (h, &info, 10, 4);
   fail_unless_equals_int (gst_harness_buffers_received (h), 4);
@@ -481,11 +489,7 @@ GST_START_TEST (test_batches_in_flight)
   h = harness_new ("classifier.onnx", "batch-size=2 batches-in-flight=2",
       "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
   push_frames (h, &info, 0, 3);
-  fail_unless (gst_harness_push_event (h, gst_event_new_flush_start ()));
-  fail_unless (gst_harness_push_event (h, gst_event_new_flush_stop (TRUE)));
-  GstSegment segment;
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  fail_unless (gst_harness_push_event (h, gst_event_new_segment (&segment)));
+  flush (h);
   push_frames (h, &info, 10, 4);
   fail_unless_equals_int (gst_harness_buffers_received (h), 2);
   fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
