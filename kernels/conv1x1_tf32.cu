@@ -2,9 +2,11 @@
  *
  * A block computes a 64 x 64 tile of one image's Y[K, pixels], four warps
  * of 32 x 32 each (2 x 2 WMMA fragments of 16 x 16 x 8, float
- * accumulators), C in steps of 32 staged through shared memory by cp.async
- * in two stages: W rows [64 k][32 c] and X rows [32 c][64 pixels], each row
- * padded by 4 floats against bank conflicts, zeros past C, K or the pixels.
+ * accumulators), C in steps of kStep (32, or 16 for at most 16 channels:
+ * half the shared memory, twice the blocks per SM for the thin expansion
+ * layers) staged through shared memory by cp.async in two stages: W rows
+ * [64 k][kStep c] and X rows [kStep c][64 pixels], each row padded by 4
+ * floats against bank conflicts, zeros past C, K or the pixels.
  * The accumulators then pass through shared memory (the stages' space) so
  * that each thread finishes 4 neighbouring pixels of one channel with one
  * 16-byte store. */
@@ -17,16 +19,20 @@
 namespace {
 
 constexpr int kTile = 64;        /* channels and pixels per block */
-constexpr int kStep = 32;        /* input channels per stage */
 constexpr int kThreads = 128;    /* four warps */
-constexpr int kWRow = kStep + 4; /* a staged W row, padded */
 constexpr int kXRow = kTile + 4; /* a staged X row (and finished row), padded */
-constexpr int kStage = kTile * kWRow + kStep * kXRow; /* floats: W rows then X rows */
 
-static_assert(kTile * kXRow <= 2 * kStage, "the finished tile reuses the stages' shared memory");
+template <int kStep> struct Stages {
+  static constexpr int kWRow = kStep + 4;                      /* a staged W row, padded */
+  static constexpr int kStage = kTile * kWRow + kStep * kXRow; /* floats: W rows, X rows */
+  /* the finished tile reuses the stages' shared memory */
+  static constexpr int kFloats = 2 * kStage > kTile *kXRow ? 2 * kStage : kTile *kXRow;
+};
 
+template <int kStep>
 __device__ __forceinline__ void stage(float *tile, const trt_conv1x1_nchw_t &a, const float *x,
                                       int32_t k0, int32_t p0, int32_t c0) {
+  constexpr int kWRow = Stages<kStep>::kWRow;
   const int32_t channels = (int32_t)a.in_channels;
   /* W: kTile rows of kStep floats, 4 per copy */
   for (int i = threadIdx.x; i < kTile * (kStep / 4); i += kThreads) {
@@ -46,9 +52,14 @@ __device__ __forceinline__ void stage(float *tile, const trt_conv1x1_nchw_t &a, 
   trtk::commit_copies();
 }
 
-__global__ void __launch_bounds__(kThreads) conv1x1_nchw_tf32_kernel(const trt_conv1x1_nchw_t a) {
+/* Registers bound the blocks per SM more than shared memory: the thin
+ * variant is held to 80 registers (six blocks), which it fits unspilled. */
+template <int kStep>
+__global__ void __launch_bounds__(kThreads, kStep == 16 ? 6 : 4)
+    conv1x1_nchw_tf32_kernel(const trt_conv1x1_nchw_t a) {
   using namespace nvcuda;
-  __shared__ __align__(128) float stages[2 * kStage];
+  constexpr int kWRow = Stages<kStep>::kWRow, kStage = Stages<kStep>::kStage;
+  __shared__ __align__(128) float stages[Stages<kStep>::kFloats];
   const int32_t p0 = (int32_t)blockIdx.x * kTile, k0 = (int32_t)blockIdx.y * kTile;
   const int64_t n = blockIdx.z;
   const float *x = a.x + n * a.x_batch_stride;
@@ -62,10 +73,11 @@ __global__ void __launch_bounds__(kThreads) conv1x1_nchw_tf32_kernel(const trt_c
       wmma::fill_fragment(acc[i][j], 0.0f);
 
   const int32_t steps = (int32_t)((a.in_channels + kStep - 1) / kStep);
-  stage(stages, a, x, k0, p0, 0);
+  static_assert(kStep % 8 == 0, "whole WMMA k steps");
+  stage<kStep>(stages, a, x, k0, p0, 0);
   for (int32_t step = 0; step < steps; step++) {
     if (step + 1 < steps) {
-      stage(stages + ((step + 1) & 1) * kStage, a, x, k0, p0, (step + 1) * kStep);
+      stage<kStep>(stages + ((step + 1) & 1) * kStage, a, x, k0, p0, (step + 1) * kStep);
       trtk::wait_copies<1>();
     } else {
       trtk::wait_copies<0>();
@@ -155,6 +167,9 @@ extern "C" cudaError_t trt_launch_conv1x1_nchw_tf32(const trt_conv1x1_nchw_t *a,
     return cudaErrorInvalidValue;
   const dim3 grid((unsigned)((a->pixels + kTile - 1) / kTile),
                   (unsigned)((a->out_channels + kTile - 1) / kTile), (unsigned)a->batch);
-  conv1x1_nchw_tf32_kernel<<<grid, kThreads, 0, stream>>>(*a);
+  if (a->in_channels <= 16)
+    conv1x1_nchw_tf32_kernel<16><<<grid, kThreads, 0, stream>>>(*a);
+  else
+    conv1x1_nchw_tf32_kernel<32><<<grid, kThreads, 0, stream>>>(*a);
   return cudaGetLastError();
 }

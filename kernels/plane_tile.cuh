@@ -49,11 +49,22 @@ template <typename T>
 __device__ __forceinline__ void
 stage_plane(float *tile, const T *plane, int64_t row_stride, int64_t col_stride, int32_t in_h,
             int32_t in_w, int32_t row0, int32_t col0, int32_t rows, int32_t cols, float outside) {
+  /* (r, c) of element i walked by blockDim.x steps without a division per
+   * element: one division per thread, then carries (four staged values per
+   * output at stride 2 made the divisions the staging's main cost) */
+  const int32_t step_r = (int32_t)blockDim.x / cols, step_c = (int32_t)blockDim.x % cols;
+  int32_t r = (int32_t)threadIdx.x / cols, c = (int32_t)threadIdx.x % cols;
   for (int32_t i = threadIdx.x; i < rows * cols; i += blockDim.x) {
-    const int32_t h = row0 + i / cols, w = col0 + i % cols;
+    const int32_t h = row0 + r, w = col0 + c;
     tile[i] = h >= 0 && h < in_h && w >= 0 && w < in_w
                   ? load_float(plane + h * row_stride + w * col_stride)
                   : outside;
+    r += step_r;
+    c += step_c;
+    if (c >= cols) {
+      c -= cols;
+      r++;
+    }
   }
 }
 
