@@ -5,7 +5,8 @@
  * partial tile) and as many output pixels as 256 threads give, one thread
  * per (pixel, pack). The tile's weights are staged in shared memory
  * tap-major, so that a thread reads its 8 weights of a tap in one 16-byte
- * access, as it reads its 8 inputs. */
+ * access, as it reads its 8 inputs. Stride-1 3x3 and 5x5 convolutions take
+ * two outputs per thread (depthwise_nhwc_pair_kernel). */
 #include <cuda_fp16.h>
 
 #include "depthwise.cuh"
@@ -82,6 +83,86 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
   }
 }
 
+/* Stride 1, no dilation, kK x kK: each thread takes two neighbouring
+ * outputs of a row (out_w rounded up to pairs), which share kK - 1 of their
+ * kK input columns: kK + 1 column loads and one unpacking of each row's
+ * weights serve both, where depthwise_nhwc_kernel loads and unpacks kK per
+ * output (it is bound by instructions, not memory). Same taps in the same
+ * order per output, so the same sums. */
+template <int kK>
+__global__ void depthwise_nhwc_pair_kernel(const trt_depthwise_nhwc_t a, int32_t pairs,
+                                           int32_t tile_packs) {
+  __shared__ __align__(16) __half weights[kK * kK][trtk::kMaxTilePacks * kHalfPack];
+  const int32_t channels = (int32_t)a.channels;
+  const int32_t tile_channels = tile_packs * kHalfPack;
+  const int32_t tile = blockIdx.y * tile_channels;
+  const int32_t tile_pairs = (int32_t)blockDim.x / tile_packs;
+  const __half *w = static_cast<const __half *>(a.w);
+  for (int32_t i = threadIdx.x; i < kK * kK * tile_channels; i += blockDim.x) {
+    const int32_t tap = i / tile_channels, c = i % tile_channels;
+    weights[tap][c] = w[(int64_t)(tile + c) * kK * kK + tap];
+  }
+  __syncthreads();
+
+  const int32_t pack = threadIdx.x % tile_packs;
+  const int32_t channel = tile + pack * kHalfPack;
+  if ((int32_t)threadIdx.x >= tile_pairs * tile_packs)
+    return;
+  const int32_t in_h = (int32_t)a.in[0], in_w = (int32_t)a.in[1];
+  const int32_t out_h = (int32_t)a.out[0], out_w = (int32_t)a.out[1];
+  const int32_t row_pairs = (out_w + 1) / 2;
+  const __half *x = static_cast<const __half *>(a.x);
+  for (int32_t pair = blockIdx.x * tile_pairs + threadIdx.x / tile_packs; pair < pairs;
+       pair += gridDim.x * tile_pairs) {
+    const int32_t row = pair / row_pairs, ow = (pair % row_pairs) * 2;
+    const int32_t n = row / out_h, oh = row % out_h;
+    const bool second = ow + 1 < out_w;
+    const int32_t h0 = oh - (int32_t)a.pad[0], w0 = ow - (int32_t)a.pad[1];
+    const __half *image = x + (int64_t)n * in_h * in_w * channels + channel;
+    float sum0[kHalfPack], sum1[kHalfPack];
+#pragma unroll
+    for (int k = 0; k < kHalfPack; k++)
+      sum0[k] = sum1[k] = 0.0f;
+#pragma unroll
+    for (int kh = 0; kh < kK; kh++) {
+      const int32_t ih = h0 + kh;
+      if (ih < 0 || ih >= in_h)
+        continue;
+      float weight[kK][kHalfPack];
+#pragma unroll
+      for (int kw = 0; kw < kK; kw++) {
+        HalfPack taps_pack;
+        taps_pack.word = *reinterpret_cast<const uint4 *>(&weights[kh * kK + kw][pack * kHalfPack]);
+        trtk::unpack_halves(taps_pack, weight[kw]);
+      }
+      /* column j feeds tap j of the first output and tap j - 1 of the second */
+#pragma unroll
+      for (int j = 0; j <= kK; j++) {
+        const int32_t iw = w0 + j;
+        if (iw < 0 || iw >= in_w)
+          continue;
+        float value[kHalfPack];
+        trtk::load_halves(image + (int64_t)(ih * in_w + iw) * channels, value);
+        if (j < kK) {
+#pragma unroll
+          for (int k = 0; k < kHalfPack; k++)
+            sum0[k] = fmaf(weight[j][k], value[k], sum0[k]);
+        }
+        if (j > 0) {
+#pragma unroll
+          for (int k = 0; k < kHalfPack; k++)
+            sum1[k] = fmaf(weight[j - 1][k], value[k], sum1[k]);
+        }
+      }
+    }
+    const int64_t at = ((int64_t)row * out_w + ow) * channels + channel;
+    trtk::finish_halves(sum0, a.bias, a.residual, a.y, at, channel, a.activation, a.alpha, a.beta);
+    if (second)
+      trtk::finish_halves(sum1, a.bias, a.residual, a.y, at + channels, channel, a.activation,
+                          a.alpha, a.beta);
+  }
+}
+
 } // namespace
 
 extern "C" int trt_depthwise_nhwc_supported(const trt_depthwise_nhwc_t *a) {
@@ -115,6 +196,22 @@ extern "C" cudaError_t trt_launch_depthwise_nhwc(const trt_depthwise_nhwc_t *a,
   const dim3 grid((unsigned)pixel_blocks, (unsigned)(packs / tile_packs));
   const unsigned threads = (unsigned)(tile_pixels * tile_packs);
   const bool square = a->kernel[0] == a->kernel[1];
+  const bool unit_steps =
+      a->stride[0] == 1 && a->stride[1] == 1 && a->dilation[0] == 1 && a->dilation[1] == 1;
+  if (square && unit_steps && (a->kernel[0] == 3 || a->kernel[0] == 5)) {
+    const int64_t pairs = a->batch * a->out[0] * ((a->out[1] + 1) / 2);
+    int64_t pair_blocks = (pairs + tile_pixels - 1) / tile_pixels;
+    if (pair_blocks > 65535LL * 16)
+      pair_blocks = 65535LL * 16;
+    const dim3 pair_grid((unsigned)pair_blocks, (unsigned)(packs / tile_packs));
+    if (a->kernel[0] == 3)
+      depthwise_nhwc_pair_kernel<3>
+          <<<pair_grid, threads, 0, stream>>>(*a, (int32_t)pairs, tile_packs);
+    else
+      depthwise_nhwc_pair_kernel<5>
+          <<<pair_grid, threads, 0, stream>>>(*a, (int32_t)pairs, tile_packs);
+    return cudaGetLastError();
+  }
   if (square && a->kernel[0] == 3)
     depthwise_nhwc_kernel<3><<<grid, threads, 0, stream>>>(*a, (int32_t)pixels, tile_packs);
   else if (square && a->kernel[0] == 5)
