@@ -4,7 +4,8 @@
  * cuDNN's tactics left out (so our kernel is
  * the layer's only candidate, channels-last) and with them (the builder's
  * choice of tactic and formats: one lone convolution runs linear), over
- * 3x3, 5x5 and 7x7 kernels, a non-square kernel (the generic path),
+ * 3x3, 5x5 and 7x7 kernels (stride-1 3x3 and 5x5 two outputs per thread:
+ * odd widths, one output column), a non-square kernel (the generic path),
  * strides, dilation, a partial channel tile, bias,
  * activations and a fused residual; 1x1 expansions and projections (8 to
  * 256 input channels, a residual); at batch 3 and 1: relative L2 <= 1e-2.
@@ -46,6 +47,11 @@ static const conv_case_t cases[] = {
      false, {TRT_ACTIVATION_NONE, 0, 0}},
     {"depthwise 7x7 residual relu", 32, 9, 11, 0, {7, 7}, {1, 1}, {1, 1}, {3, 3}, {3, 3}, true, true,
      {TRT_ACTIVATION_RELU, 0, 0}},
+    /* two outputs per thread: an odd width, pads of 1 and 2, a residual */
+    {"depthwise 5x5 pad 2 residual, odd width", 24, 12, 13, 0, {5, 5}, {1, 1}, {1, 1}, {2, 2},
+     {2, 2}, true, true, {TRT_ACTIVATION_NONE, 0, 0}},
+    {"depthwise 3x3 no pad, 1 column", 8, 6, 3, 0, {3, 3}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true,
+     true, {TRT_ACTIVATION_RELU, 0, 0}},
     {"depthwise 3x5 stride 1x2 (the generic path)", 24, 10, 21, 0, {3, 5}, {1, 2}, {1, 1}, {1, 2}, {1, 2},
      true, false, {TRT_ACTIVATION_SIGMOID, 0, 0}},
 };
