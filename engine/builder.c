@@ -304,8 +304,10 @@ static void log_build_summary(const trt_engine_t *engine, int source_layers) {
   }
 }
 
+/* `timing_cache`: shared by the builds of one trt_engine_build (see
+ * trt_engine_t.timing_cache). */
 static trt_status_t build_engine(const trt_network_t *network, const trt_builder_config_t *config,
-                                 trt_engine_t **engine_out) {
+                                 void **timing_cache, trt_engine_t **engine_out) {
   *engine_out = NULL;
   trt_engine_t *engine = calloc(1, sizeof(*engine));
   if (!engine)
@@ -341,7 +343,9 @@ static trt_status_t build_engine(const trt_network_t *network, const trt_builder
                      "%s backend", trt_backend_name(engine->backend));
     find_batched_bindings(engine, have_single ? &single : NULL);
     /* tactics, formatted weights, device constants */
+    engine->timing_cache = timing_cache;
     status = engine->ops->build(engine, have_single ? single.network : NULL);
+    engine->timing_cache = NULL;
   }
   trt_specialization_release(&single);
   if (status != TRT_STATUS_OK) {
@@ -368,10 +372,11 @@ static bool has_channels_last(const trt_engine_t *engine) {
  * wide convolutions) and cost reformats, concat copies and NHWC kernels
  * that may be slower elsewhere (batch 1, depthwise stacks): an engine that
  * has any is built a second time with linear formats only, both are timed
- * end to end, and the faster is kept. With a timing cache file the second
- * build reads what the first wrote (layers whose formats did not change
- * are not timed again); without one it times every layer anew. */
-static trt_status_t keep_faster_formats(const trt_network_t *network, trt_engine_t **engine) {
+ * end to end, and the faster is kept. The second build takes over the
+ * first one's timing cache (in memory, file or not), so layers whose
+ * formats did not change are not timed again. */
+static trt_status_t keep_faster_formats(const trt_network_t *network, void **timing_cache,
+                                        trt_engine_t **engine) {
   trt_engine_t *channels_last = *engine, *linear = NULL;
   if (channels_last->config.keep_channels_last || !channels_last->ops->time_engine ||
       !has_channels_last(channels_last))
@@ -380,7 +385,7 @@ static trt_status_t keep_faster_formats(const trt_network_t *network, trt_engine
   config.linear_formats_only = true;
   config.progress = NULL;
   double channels_last_ms = 0, linear_ms = 0;
-  if (build_engine(network, &config, &linear) != TRT_STATUS_OK ||
+  if (build_engine(network, &config, timing_cache, &linear) != TRT_STATUS_OK ||
       channels_last->ops->time_engine(channels_last, FORMAT_TIMING_RUNS, &channels_last_ms) !=
           TRT_STATUS_OK ||
       channels_last->ops->time_engine(linear, FORMAT_TIMING_RUNS, &linear_ms) != TRT_STATUS_OK) {
@@ -403,7 +408,8 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
                               trt_engine_t **engine_out) {
   if (!network || !engine_out)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_engine_build: NULL argument");
-  trt_status_t status = build_engine(network, config, engine_out);
+  void *timing_cache = NULL;
+  trt_status_t status = build_engine(network, config, &timing_cache, engine_out);
   if (status == TRT_STATUS_UNSUPPORTED && config && config->precision == TRT_PRECISION_FP16 &&
       !config->linear_formats_only) {
     /* A layer the backend cannot run in the format chosen for it: the
@@ -413,10 +419,11 @@ trt_status_t trt_engine_build(const trt_network_t *network, const trt_builder_co
     trt_builder_config_t linear = *config;
     linear.linear_formats_only = true;
     trt_error_clear();
-    status = build_engine(network, &linear, engine_out);
+    status = build_engine(network, &linear, &timing_cache, engine_out);
   } else if (status == TRT_STATUS_OK) {
-    status = keep_faster_formats(network, engine_out);
+    status = keep_faster_formats(network, &timing_cache, engine_out);
   }
+  trt_cuda_timing_cache_free(timing_cache);
   /* the caller's strings are read while building only */
   if (status == TRT_STATUS_OK) {
     (*engine_out)->config.fp32_layers = NULL;

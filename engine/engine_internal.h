@@ -32,6 +32,12 @@ struct trt_engine {
   trt_specialization_t full; /* at max_batch: the only network an engine has */
   void *impl;                /* the backend's part (backend.h) */
   int progress_percent;      /* the last percentage reported while building */
+  /* While building: the in-memory timing cache that the builds of one
+   * trt_engine_build share (the channels-last build and the linear one
+   * compared with it), so the second times only layers whose formats
+   * changed. The CUDA builder takes *timing_cache (or loads the file when
+   * it is NULL) and leaves its cache there; NULL outside builds. */
+  void **timing_cache;
 };
 
 struct trt_context {
@@ -70,5 +76,9 @@ size_t trt_engine_binding_bytes(const trt_engine_t *engine, int b, int batch);
 trt_status_t trt_cuda_image_to_tensor(const trt_image_t *image,
                                       const trt_image_transform_t *transform, void *out,
                                       void *stream);
+
+/* Frees what a CUDA build left in trt_engine_t.timing_cache (a no-op for
+ * NULL, and without CUDA). */
+void trt_cuda_timing_cache_free(void *cache);
 
 #endif

@@ -66,7 +66,11 @@ static void builder_release(builder_t *b) {
   if (b->noise)
     (void)trt_cuda_free(b->noise);
   trt_cuda_env_release(&b->env);
-  trt_timing_cache_destroy(b->cache);
+  /* the next build of the same trt_engine_build takes the cache over */
+  if (b->engine && b->engine->timing_cache)
+    *b->engine->timing_cache = b->cache;
+  else
+    trt_timing_cache_destroy(b->cache);
   memset(b, 0, sizeof(*b));
 }
 
@@ -93,7 +97,16 @@ static trt_status_t builder_init(builder_t *b, trt_engine_t *engine) {
   snprintf(b->platform, sizeof b->platform, "%s sm%d%d cudart%d cudnn%llu cublas%d",
            cuda->device_name, cuda->cc_major, cuda->cc_minor, versions.cuda_runtime,
            (unsigned long long)versions.cudnn, versions.cublas);
+  if (engine->timing_cache && *engine->timing_cache) {
+    b->cache = *engine->timing_cache; /* a previous build's of the same call */
+    *engine->timing_cache = NULL;
+    return TRT_STATUS_OK;
+  }
   return trt_timing_cache_load(engine->config.timing_cache_path, &b->cache);
+}
+
+void trt_cuda_timing_cache_free(void *cache) {
+  trt_timing_cache_destroy(cache);
 }
 
 /* ---- one layer alone ------------------------------------------------------ */

@@ -117,3 +117,7 @@ trt_status_t trt_cuda_image_to_tensor(const trt_image_t *image,
   (void)image, (void)transform, (void)out, (void)stream;
   return no_cuda("trt_image_to_tensor");
 }
+
+void trt_cuda_timing_cache_free(void *cache) {
+  (void)cache;
+}
