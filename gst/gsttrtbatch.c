@@ -34,6 +34,94 @@ typedef struct {
   gsize item_bytes;             /* one frame's values (batched) or all */
 } AuxInput;
 
+/* Device blocks of one output's size for output-memory=device: each run
+ * copies its output into a block, the frames' tensors share it, and the
+ * block comes back here when the last of them is freed (cudaFree would
+ * wait for the whole device). Reference-counted: blocks still held when
+ * the batch goes are freed as they come back. */
+typedef struct
+{
+  gint refcount;
+  GMutex lock;
+  gboolean closed;
+  gsize bytes;
+  gint device;
+  GQueue free; /* of device blocks */
+} DevicePool;
+
+typedef struct
+{
+  DevicePool *pool;
+  gpointer block;
+} DeviceBlock;
+
+static void
+device_pool_unref (DevicePool *pool)
+{
+  if (!g_atomic_int_dec_and_test (&pool->refcount))
+    return;
+  gpointer block;
+  while ((block = g_queue_pop_head (&pool->free)))
+    trt_device_free (block);
+  g_mutex_clear (&pool->lock);
+  g_free (pool);
+}
+
+static DevicePool *
+device_pool_new (gsize bytes, gint device)
+{
+  DevicePool *pool = g_new0 (DevicePool, 1);
+  pool->refcount = 1;
+  pool->bytes = bytes;
+  pool->device = device;
+  g_mutex_init (&pool->lock);
+  g_queue_init (&pool->free);
+  return pool;
+}
+
+/* A free block, or a new one; NULL (trt_last_error) when none can be had. */
+static gpointer
+device_pool_take (DevicePool *pool)
+{
+  g_mutex_lock (&pool->lock);
+  gpointer block = g_queue_pop_head (&pool->free);
+  g_mutex_unlock (&pool->lock);
+  if (!block && trt_device_malloc (&block, pool->bytes) != TRT_STATUS_OK)
+    return NULL;
+  return block;
+}
+
+static void
+device_pool_give (DevicePool *pool, gpointer block)
+{
+  g_mutex_lock (&pool->lock);
+  gboolean keep = !pool->closed;
+  if (keep)
+    g_queue_push_tail (&pool->free, block);
+  g_mutex_unlock (&pool->lock);
+  if (!keep)
+    trt_device_free (block);
+}
+
+/* The tensor memory's notify: the block goes back to its pool. */
+static void
+device_block_release (gpointer data)
+{
+  DeviceBlock *held = data;
+  device_pool_give (held->pool, held->block);
+  device_pool_unref (held->pool);
+  g_free (held);
+}
+
+static gboolean
+device_block_copy_to_host (gpointer host, gconstpointer device, gsize size,
+    gpointer data)
+{
+  DeviceBlock *held = data;
+  return trt_set_device (held->pool->device) == TRT_STATUS_OK
+      && trt_memcpy_device_to_host (host, device, size, NULL) == TRT_STATUS_OK;
+}
+
 /* One batch's worth of everything a run needs. With batches-in-flight
  * above 1 several sets take turns: one fills while others run, each with
  * its own context (and, for CUDA engines, stream, device buffers and
@@ -51,6 +139,8 @@ typedef struct {
   void *stream;
   void *done;                   /* an event recorded after the run's last copy */
   gpointer *output_staging;     /* per output: pinned host memory the run copies to */
+  gpointer
+      *device_results; /* output-memory=device: per output, the run's block */
   gpointer *frame_staging;      /* per slot, device memory */
   gsize *frame_staging_bytes;
   /* a submitted run, and its outputs (host memory; on the CPU written by
@@ -76,6 +166,8 @@ struct _GstTrtBatch {
   Output *outputs;
   gpointer *scratch;            /* per binding: memory of outputs not reported */
   gboolean on_device;           /* a CUDA engine */
+  DevicePool *
+      *device_pools; /* per output with output-memory=device, else NULL */
   guint num_sets;
   BatchSet *sets;
   guint filling;                /* the set frames go to */
@@ -145,6 +237,7 @@ set_init (GstTrtBatch * batch, BatchSet * set, const trt_engine_t * engine, GErr
     set->frame_staging = g_new0 (gpointer, batch->capacity);
     set->frame_staging_bytes = g_new0 (gsize, batch->capacity);
     set->output_staging = g_new0 (gpointer, MAX (batch->num_outputs, 1));
+    set->device_results = g_new0 (gpointer, MAX (batch->num_outputs, 1));
     gboolean ok = trt_stream_create (&set->stream) == TRT_STATUS_OK
         && trt_event_create (&set->done) == TRT_STATUS_OK;
     for (gint b = 0; ok && b < batch->num_bindings; b++)
@@ -152,7 +245,7 @@ set_init (GstTrtBatch * batch, BatchSet * set, const trt_engine_t * engine, GErr
           == TRT_STATUS_OK;
     /* pinned, so that the copies of one set's outputs overlap the next
      * set's work (a copy to pageable memory waits for its stream) */
-    for (guint i = 0; ok && i < batch->num_outputs; i++)
+    for (guint i = 0; ok && !batch->device_pools && i < batch->num_outputs; i++)
       ok = trt_host_malloc_pinned (&set->output_staging[i], batch->outputs[i].total_bytes)
           == TRT_STATUS_OK;
     if (!ok) {
@@ -196,11 +289,26 @@ set_wait (GstTrtBatch * batch, BatchSet * set)
     set->failure = g_strdup (trt_last_error ());
   }
   for (guint i = 0; i < batch->num_outputs; i++) {
-    if (batch->on_device && !set->failed)
+    if (batch->device_pools && set->device_results[i]) {
+      DeviceBlock *held = g_new0 (DeviceBlock, 1);
+      held->pool = batch->device_pools[i];
+      held->block = g_steal_pointer (&set->device_results[i]);
+      g_atomic_int_inc (&held->pool->refcount);
+      if (set->failed) {
+        device_block_release (held);
+        continue;
+      }
+      set->results[i] = gst_buffer_new ();
+      gst_buffer_append_memory (set->results[i],
+          gst_trt_device_memory_new_wrapped (held->block,
+              batch->outputs[i].total_bytes, held->pool->device,
+              device_block_copy_to_host, held, device_block_release));
+    } else if (batch->on_device && !batch->device_pools && !set->failed) {
       set->results[i] = gst_buffer_new_memdup (set->output_staging[i],
           batch->outputs[i].total_bytes);
-    else if (!batch->on_device && set->results[i])
+    } else if (!batch->on_device && set->results[i]) {
       gst_buffer_unmap (set->results[i], &set->maps[i]);
+    }
   }
   set->submitted = FALSE;
 }
@@ -234,6 +342,7 @@ set_clear (GstTrtBatch * batch, BatchSet * set)
   for (guint i = 0; set->output_staging && i < batch->num_outputs; i++)
     trt_host_free_pinned (set->output_staging[i]);
   g_free (set->output_staging);
+  g_free (set->device_results);
   if (set->done)
     trt_event_destroy (set->done);
   if (set->stream)
@@ -247,8 +356,8 @@ set_clear (GstTrtBatch * batch, BatchSet * set)
 }
 
 GstTrtBatch *
-gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
-    gsize item_bytes, guint in_flight, GError ** error)
+gst_trt_batch_new (const trt_engine_t *engine, const GstTrtModelInfo *info,
+    gsize item_bytes, guint in_flight, gboolean device_outputs, GError **error)
 {
   GstTrtBatch *batch = g_new0 (GstTrtBatch, 1);
 
@@ -320,6 +429,13 @@ gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
       batch->scratch[b] = g_malloc0 (binding_bytes (engine, b));
   }
 
+  if (device_outputs && batch->on_device) {
+    const gint device = MAX (info->device, 0);
+    batch->device_pools = g_new0 (DevicePool *, MAX (batch->num_outputs, 1));
+    for (guint i = 0; i < batch->num_outputs; i++)
+      batch->device_pools[i] =
+          device_pool_new (batch->outputs[i].total_bytes, device);
+  }
   batch->num_sets = MAX (in_flight, 1);
   batch->sets = g_new0 (BatchSet, batch->num_sets);
   for (guint k = 0; k < batch->num_sets; k++)
@@ -352,6 +468,14 @@ gst_trt_batch_free (GstTrtBatch * batch)
   for (guint k = 0; batch->sets && k < batch->num_sets; k++)
     set_clear (batch, &batch->sets[k]);
   g_free (batch->sets);
+  for (guint i = 0; batch->device_pools && i < batch->num_outputs; i++) {
+    DevicePool *pool = batch->device_pools[i];
+    g_mutex_lock (&pool->lock);
+    pool->closed = TRUE; /* blocks still held are freed as they come back */
+    g_mutex_unlock (&pool->lock);
+    device_pool_unref (pool);
+  }
+  g_free (batch->device_pools);
   for (gint b = 0; batch->scratch && b < batch->num_bindings; b++)
     g_free (batch->scratch[b]);
   g_free (batch->scratch);
@@ -572,8 +696,19 @@ set_submit (GstTrtBatch * batch, BatchSet * set, GstObject * log_object)
           set->stream);
     for (guint i = 0; status == TRT_STATUS_OK && i < batch->num_outputs; i++) {
       const Output *out = &batch->outputs[i];
-      status = trt_memcpy_device_to_host (set->output_staging[i],
-          set->device_bindings[out->binding], out->total_bytes, set->stream);
+      if (batch->device_pools) {
+        /* the bindings stay the engine's (its CUDA graph keeps them): copy
+         * the output into a block the frames' tensors will share */
+        set->device_results[i] = device_pool_take (batch->device_pools[i]);
+        status = set->device_results[i]
+            ? trt_memcpy_device_to_device (set->device_results[i],
+                set->device_bindings[out->binding], out->total_bytes,
+                set->stream)
+            : TRT_STATUS_OUT_OF_MEMORY;
+      } else {
+        status = trt_memcpy_device_to_host (set->output_staging[i],
+            set->device_bindings[out->binding], out->total_bytes, set->stream);
+      }
     }
     if (status == TRT_STATUS_OK)
       status = trt_event_record (set->done, set->stream);

@@ -26,9 +26,11 @@ typedef struct _GstTrtBatch GstTrtBatch;
 
 /* Creates @in_flight execution contexts (at least one) for @engine; @info
  * describes its bindings. An input item is @item_bytes
- * (gst_trt_preprocess_item_bytes). */
-GstTrtBatch *gst_trt_batch_new (const trt_engine_t * engine, const GstTrtModelInfo * info,
-    gsize item_bytes, guint in_flight, GError ** error);
+ * (gst_trt_preprocess_item_bytes). With @device_outputs and a CUDA
+ * engine, tensors stay in device memory (gst_trt_tensor_get_device_data). */
+GstTrtBatch *gst_trt_batch_new (const trt_engine_t *engine,
+    const GstTrtModelInfo *info, gsize item_bytes, guint in_flight,
+    gboolean device_outputs, GError **error);
 void gst_trt_batch_free (GstTrtBatch * batch);
 
 guint gst_trt_batch_capacity (const GstTrtBatch * batch);

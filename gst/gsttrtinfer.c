@@ -97,6 +97,33 @@ gst_trt_infer_backend_get_type (void)
   return type;
 }
 
+typedef enum
+{
+  GST_TRT_OUTPUT_MEMORY_SYSTEM,
+  GST_TRT_OUTPUT_MEMORY_DEVICE,
+} GstTrtOutputMemory;
+
+#define GST_TYPE_TRT_INFER_OUTPUT_MEMORY                                       \
+  (gst_trt_infer_output_memory_get_type ())
+static GType
+gst_trt_infer_output_memory_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_TRT_OUTPUT_MEMORY_SYSTEM, "Tensors copied to system memory",
+          "system"},
+      {GST_TRT_OUTPUT_MEMORY_DEVICE,
+          "Tensors left in GPU memory (CUDA backend; "
+          "gst_trt_tensor_get_device_data)",
+          "device"},
+      {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstTrtInferOutputMemory", values));
+  return type;
+}
+
 #define GST_TYPE_TRT_INFER_CHANNEL_ORDER (gst_trt_infer_channel_order_get_type ())
 static GType
 gst_trt_infer_channel_order_get_type (void)
@@ -148,7 +175,8 @@ gst_trt_infer_input_layout_get_type (void)
 
 /* ---- properties ---------------------------------------------------------- */
 
-enum {
+enum
+{
   PROP_0,
   PROP_MODEL_FILE,
   PROP_WEIGHTS_FILE,
@@ -177,6 +205,7 @@ enum {
   PROP_ACTIVE_BACKEND,
   PROP_THREADS,
   PROP_BATCHES_IN_FLIGHT,
+  PROP_OUTPUT_MEMORY,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -198,6 +227,7 @@ enum {
 #define DEFAULT_PROP_ASYNC_BUILD TRUE
 #define DEFAULT_PROP_THREADS 0
 #define DEFAULT_PROP_BATCHES_IN_FLIGHT 1
+#define DEFAULT_PROP_OUTPUT_MEMORY GST_TRT_OUTPUT_MEMORY_SYSTEM
 #define MAX_BATCHES_IN_FLIGHT 8
 #define MAX_BATCH_SIZE 1024
 
@@ -228,6 +258,7 @@ struct _GstTrtInfer {
   guint batch_size;
   guint batch_timeout;          /* microseconds; 0: wait for a full batch */
   guint batches_in_flight;
+  GstTrtOutputMemory output_memory;
   trt_precision_t precision;
   gchar *calibration_cache;
   gint device_id;
@@ -388,6 +419,14 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
           "and its frames leave when a later batch needs its place, at a serialized "
           "event, or after batch-timeout",
           1, MAX_BATCHES_IN_FLIGHT, DEFAULT_PROP_BATCHES_IN_FLIGHT, ready));
+  g_object_class_install_property (gobject_class, PROP_OUTPUT_MEMORY,
+      g_param_spec_enum ("output-memory", "Output memory",
+          "Where the meta's tensors are: copied to system memory, or left in "
+          "GPU memory "
+          "(CUDA backend) for GPU consumers, valid while the buffer lives "
+          "(reading them "
+          "on the CPU copies them once)",
+          GST_TYPE_TRT_INFER_OUTPUT_MEMORY, DEFAULT_PROP_OUTPUT_MEMORY, ready));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
       g_param_spec_enum ("precision", "Precision", "Arithmetic the engine is built for "
           "(fp16: CUDA backend, float32 inputs and outputs kept; int8 is refused)",
@@ -482,6 +521,7 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_PRECISION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_BACKEND, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_OUTPUT_MEMORY, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_CHANNEL_ORDER, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_INTERPOLATION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_INPUT_LAYOUT, 0);
@@ -503,6 +543,7 @@ gst_trt_infer_init (GstTrtInfer * self)
 {
   self->batch_size = DEFAULT_PROP_BATCH_SIZE;
   self->batches_in_flight = DEFAULT_PROP_BATCHES_IN_FLIGHT;
+  self->output_memory = DEFAULT_PROP_OUTPUT_MEMORY;
   self->batch_timeout = DEFAULT_PROP_BATCH_TIMEOUT;
   self->precision = DEFAULT_PROP_PRECISION;
   self->device_id = DEFAULT_PROP_DEVICE_ID;
@@ -650,6 +691,9 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_BATCHES_IN_FLIGHT:
       self->batches_in_flight = g_value_get_uint (value);
       break;
+    case PROP_OUTPUT_MEMORY:
+      self->output_memory = g_value_get_enum (value);
+      break;
     case PROP_PRECISION:
       self->precision = g_value_get_enum (value);
       break;
@@ -724,6 +768,7 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_INPUT_LAYOUT:
     case PROP_INPUT_VALUES:
     case PROP_BATCHES_IN_FLIGHT:
+    case PROP_OUTPUT_MEMORY:
       self->engine_stale = TRUE;
       break;
     default:
@@ -768,6 +813,9 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_BATCHES_IN_FLIGHT:
       g_value_set_uint (value, self->batches_in_flight);
+      break;
+    case PROP_OUTPUT_MEMORY:
+      g_value_set_enum (value, self->output_memory);
       break;
     case PROP_PRECISION:
       g_value_set_enum (value, self->precision);
@@ -1007,6 +1055,7 @@ open_engine (GstTrtInfer * self)
   options.input_values = self->input_values ? gst_structure_copy (self->input_values) : NULL;
   options.threads = self->threads;
   guint in_flight = self->batches_in_flight;
+  gboolean device_outputs = self->output_memory == GST_TRT_OUTPUT_MEMORY_DEVICE;
   self->engine_stale = FALSE;
   GST_OBJECT_UNLOCK (self);
 
@@ -1014,8 +1063,16 @@ open_engine (GstTrtInfer * self)
   if (self->engine) {
     GstTrtPreprocessConfig item;
     preprocess_input (self, &item);
+    if (device_outputs && self->info.backend != TRT_BACKEND_CUDA)
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("output-memory=device needs the CUDA backend: the %s backend's "
+           "tensors stay in "
+           "system memory",
+              trt_backend_name (self->info.backend)),
+          (NULL));
     self->batch = gst_trt_batch_new (self->engine, &self->info,
-        gst_trt_preprocess_item_bytes (&item), in_flight, &error);
+        gst_trt_preprocess_item_bytes (&item), in_flight, device_outputs,
+        &error);
   }
   if (!self->batch) {
     /* The message holds the engine's own words where there are any; the

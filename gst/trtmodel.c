@@ -934,6 +934,7 @@ gst_trt_model_load (const GstTrtModelOptions * options, const gchar * cache_key,
     goto out;
   info->loaded_from_plan = info->engine_source == GST_TRT_MODEL_ENGINE_LOADED;
   info->backend = trt_engine_backend (engine);
+  info->device = target.device;
   info->target = info->backend == target.backend ? g_strdup (target.description)
       : g_strdup_printf ("%s %s", trt_backend_name (info->backend),
       trt_precision_name (options->precision));

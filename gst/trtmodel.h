@@ -82,6 +82,7 @@ typedef struct {
    * engine); NULL when it is. */
   gchar *engine_reason;
   trt_backend_t backend;        /* the backend that runs the engine */
+  gint device;                  /* its CUDA device ordinal (CUDA engines) */
   gchar *target;                /* "cpu fp32", "cuda:0 fp32 (NVIDIA H200)" */
 } GstTrtModelInfo;
 

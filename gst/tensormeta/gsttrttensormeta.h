@@ -159,6 +159,32 @@ gsize gst_trt_tensor_num_elements (const GstTrtTensor * tensor);
 gsize gst_trt_tensor_data_type_size (GstTrtTensorDataType data_type);
 const gchar *gst_trt_tensor_data_type_name (GstTrtTensorDataType data_type);
 
+/* ---- tensors in device memory ------------------------------------------
+ * With output-memory=device, trtinfer leaves each tensor in GPU memory: its
+ * data buffer holds one GstMemory of type GST_TRT_DEVICE_MEMORY_TYPE,
+ * valid while the buffer lives. GPU consumers take its address with
+ * gst_trt_tensor_get_device_data(); mapping it for reading on the host
+ * copies the whole block to host memory once (the first map), so code that
+ * reads tensors on the CPU keeps working, at the cost of that copy; it
+ * cannot be mapped for writing. */
+#define GST_TRT_DEVICE_MEMORY_TYPE "TrtDeviceMemory"
+
+/* Copies @size bytes of device memory at @device to @host; FALSE on failure. */
+typedef gboolean (*GstTrtDeviceCopyFunc) (gpointer host, gconstpointer device,
+    gsize size, gpointer user_data);
+
+/* Device memory of @size bytes at @device_data on CUDA device @device_id,
+ * read on the host through @copy_to_host; @notify (with @user_data) is called
+ * once, when the memory and every part shared from it are freed. */
+GstMemory *gst_trt_device_memory_new_wrapped (gpointer device_data, gsize size,
+    gint device_id, GstTrtDeviceCopyFunc copy_to_host, gpointer user_data,
+    GDestroyNotify notify);
+gboolean gst_trt_is_device_memory (GstMemory *memory);
+/* The device address of @tensor's elements (and in @device_id its device),
+ * or NULL when they are in host memory. */
+gpointer gst_trt_tensor_get_device_data (const GstTrtTensor *tensor,
+    gint *device_id);
+
 G_END_DECLS
 
 #endif

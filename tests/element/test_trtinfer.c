@@ -498,6 +498,27 @@ GST_START_TEST (test_batches_in_flight)
 }
 GST_END_TEST;
 
+/* output-memory=device on the CPU backend: a warning, and the tensors in
+ * system memory as always (the CUDA path: tests/gpu/run_element_gpu.sh). */
+GST_START_TEST (test_output_memory_on_cpu)
+{
+  GstHarness *h = harness_new ("classifier.onnx", "output-memory=device",
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  GstVideoInfo info;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+  push_frames (h, &info, 0, 1);
+  GstBuffer *out = gst_harness_pull (h);
+  GstTrtTensorMeta *meta = meta_of (out);
+  fail_unless (meta->num_tensors > 0);
+  fail_unless (gst_trt_tensor_get_device_data (meta->tensors[0], NULL) == NULL);
+  fail_if (gst_trt_is_device_memory (
+      gst_buffer_peek_memory (meta->tensors[0]->data, 0)));
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 /* ---- engine cache --------------------------------------------------------- */
 
 typedef struct {
@@ -1054,6 +1075,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_batching_timeout);
   tcase_add_test (tc, test_interval);
   tcase_add_test (tc, test_batches_in_flight);
+  tcase_add_test (tc, test_output_memory_on_cpu);
   tcase_add_test (tc, test_engine_cache);
   tcase_add_test (tc, test_engine_file_refused);
   tcase_add_test (tc, test_errors);

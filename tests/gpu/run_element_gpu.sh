@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On the GPU machine: checks the GPU preprocessing against the CPU's
 # (test_gpu_preprocess), then runs PP-OCR text detection through the trtinfer
-# element on the CUDA backend (FP32 and FP16: frames preprocessed on the GPU)
+# element on the CUDA backend (FP32 and FP16: frames preprocessed on the GPU;
+# batches in flight; tensors left in GPU memory)
 # and on the CPU backend, and compares the tensors that the meta carries
 # (relative L2 over a whole model: <= 1e-4 in FP32, <= 1e-2 in FP16).
 #
@@ -22,12 +23,15 @@ echo "== GPU preprocessing against the CPU's"
   { grep -v "^ok" "$out/preprocess.log" | head -20; exit 1; }
 tail -1 "$out/preprocess.log"
 properties="width=640 height=640 mean=<0.485,0.456,0.406> std=<0.229,0.224,0.225>"
-for run in cuda cpu cuda-fp16 cuda-in-flight; do
+for run in cuda cpu cuda-fp16 cuda-in-flight cuda-device-out; do
   echo "== $run"
   backend="${run%%-*}" precision=fp32 extra=""
   [[ $run == *-fp16 ]] && precision=fp16
   # three batches of 4 taking turns: 8 frames leave at the next runs and EOS
   [[ $run == *-in-flight ]] && extra="batches-in-flight=3"
+  # tensors left in GPU memory: the app reads them through the meta, which
+  # copies each batch's block to the host at the first map
+  [[ $run == *-device-out ]] && extra="output-memory=device batches-in-flight=2"
   TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$bundle/data/det.onnx" \
     "filesrc location=$bundle/data/det.png ! pngdec ! imagefreeze num-buffers=8" 8 \
     "backend=$backend precision=$precision batch-size=4 engine-file=$out/det-$backend-$precision.plan $properties $extra"
@@ -54,7 +58,8 @@ def load(run):
     return np.fromfile(f"{out}/{run}/sigmoid_0.tmp_0.bin", dtype=np.float32).astype(np.float64)
 cpu = load("cpu")
 ok = True
-for run, limit in (("cuda", 1e-4), ("cuda-fp16", 1e-2), ("cuda-in-flight", 1e-4)):
+for run, limit in (("cuda", 1e-4), ("cuda-fp16", 1e-2), ("cuda-in-flight", 1e-4),
+                   ("cuda-device-out", 1e-4)):
     error = np.linalg.norm(load(run) - cpu) / np.linalg.norm(cpu)
     print(f"element {run} vs CPU, PP-OCR det on the rendered page: relative L2 {error:.3g} "
           f"(limit {limit:g})")
