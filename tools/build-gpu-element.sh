@@ -7,8 +7,9 @@
 #
 # Gives BUILD_DIR/element-bundle: the plugin, the tensor meta library, the
 # example application, the GPU preprocessing test, libprotobuf-c, PP-OCR
-# det and a rendered text page, and the element tests' tiny classifier (for
-# tests/gpu/run_soak_gpu.sh).
+# det and a rendered text page, the element tests' tiny classifier (for
+# tests/gpu/run_soak_gpu.sh) and a 1080p H.264 clip (x264enc, from
+# gstreamer1.0-plugins-ugly) for the NVDEC run.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-build-gpu-gst}"
@@ -38,4 +39,8 @@ cp models/downloads/ppocr/det.onnx "$bundle/data/"
 cp tests/element/data/classifier.onnx "$bundle/data/"
 /usr/bin/python3 models/make_inputs.py "$build/inputs" >/dev/null
 cp "$build/inputs/det.png" "$bundle/data/"
+# a 1080p H.264 clip for NVDEC there (2 s of moving colour bars, about 1 MB)
+gst-launch-1.0 -q videotestsrc num-buffers=60 pattern=smpte horizontal-speed=4 ! \
+  video/x-raw,width=1920,height=1080,framerate=30/1 ! x264enc bitrate=4000 speed-preset=fast ! \
+  h264parse ! mp4mux ! filesink location="$bundle/data/clip.mp4"
 du -sh "$bundle"

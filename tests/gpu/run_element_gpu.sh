@@ -66,3 +66,13 @@ for run, limit in (("cuda", 1e-4), ("cuda-fp16", 1e-2), ("cuda-in-flight", 1e-4)
     ok = ok and error <= limit
 sys.exit(0 if ok else 1)
 PY
+echo "== NVDEC: a 1080p H.264 clip decoded on the GPU, then trtinfer (CUDA, GPU preprocessing)"
+# The frames come down to system memory (cudadownload) until the element
+# takes CUDA memory itself; this checks the decoder and the element together.
+start=$(date +%s%N)
+gst-launch-1.0 -q filesrc location="$bundle/data/clip.mp4" ! qtdemux ! h264parse ! nvh264dec ! \
+  cudadownload ! video/x-raw,format=NV12 ! \
+  trtinfer model-file="$bundle/data/det.onnx" backend=cuda batch-size=4 \
+    engine-file="$out/det-cuda-fp32.plan" $properties ! fakesink >"$out/nvdec.log" 2>&1 ||
+  { tail -20 "$out/nvdec.log"; exit 1; }
+echo "60 frames in $(( ($(date +%s%N) - start) / 1000000 )) ms (start-up included)"
