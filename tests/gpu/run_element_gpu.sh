@@ -70,6 +70,7 @@ echo "== NVDEC: a 1080p H.264 clip decoded on the GPU, then trtinfer (CUDA, GPU 
 # The frames come down to system memory (cudadownload) until the element
 # takes CUDA memory itself; this checks the decoder and the element together.
 start=$(date +%s%N)
+# shellcheck disable=SC2086 # the properties are words of the launch line
 gst-launch-1.0 -q filesrc location="$bundle/data/clip.mp4" ! qtdemux ! h264parse ! nvh264dec ! \
   cudadownload ! video/x-raw,format=NV12 ! \
   trtinfer model-file="$bundle/data/det.onnx" backend=cuda batch-size=4 \

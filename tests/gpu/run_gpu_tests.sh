@@ -166,6 +166,7 @@ for step in "${steps[@]}"; do
     fi
     ;;
   bench-image)
+    # shellcheck disable=SC2016 # expanded by the inner shell
     run bench_image sh -c '"$0" 200 >"$1"; status=$?; cat "$1"; exit $status' \
       "$bin/image_bench" "$outdir/bench_image.md"
     ;;
