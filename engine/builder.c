@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "backend.h"
+#include "list_util.h"
 #include "passes/pass_manager.h"
 #include "precision.h"
 #include "size_limits.h"
@@ -110,9 +111,9 @@ trt_status_t trt_builder_config_set_tactic_sources(trt_builder_config_t *config,
   if (!config || !changes)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "tactic sources: NULL argument");
   uint32_t disabled = config->disabled_tactic_sources;
-  const char *entry = changes;
-  while (*entry) {
-    const size_t length = strcspn(entry, ",");
+  const char *entry;
+  size_t length;
+  for (const char *cursor = changes; trt_list_next(&cursor, &entry, &length);) {
     const char sign = entry[0];
     bool known = false;
     for (size_t i = 0;
@@ -129,9 +130,6 @@ trt_status_t trt_builder_config_set_tactic_sources(trt_builder_config_t *config,
                        "tactic sources: '%.*s' is not +NAME or -NAME with NAME one of CUDNN, "
                        "CUBLAS, CUBLAS_LT",
                        (int)length, entry);
-    entry += length;
-    if (*entry == ',')
-      entry++;
   }
   config->disabled_tactic_sources = disabled;
   return TRT_STATUS_OK;

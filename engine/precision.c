@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "layer_registry.h"
+#include "list_util.h"
 #include "numerics/half.h"
 
 #define ALL_INPUTS UINT32_MAX
@@ -68,8 +69,9 @@ static bool is_activation(const trt_tensor_t *tensor) {
 static bool named_in(const char *list, const char *layer_name) {
   if (!list || !layer_name)
     return false;
-  for (const char *entry = list; *entry;) {
-    size_t length = strcspn(entry, ",");
+  const char *entry;
+  size_t length;
+  for (const char *cursor = list; trt_list_next(&cursor, &entry, &length);) {
     for (const char *part = layer_name; *part;) {
       const char *end = strstr(part, " + ");
       size_t part_length = end ? (size_t)(end - part) : strlen(part);
@@ -79,9 +81,6 @@ static bool named_in(const char *list, const char *layer_name) {
         break;
       part = end + 3;
     }
-    entry += length;
-    if (*entry == ',')
-      entry++;
   }
   return false;
 }

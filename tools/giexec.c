@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "giexec_gpu.h"
+#include "list_util.h"
 #include "numerics/element.h"
 #include "numerics/half.h"
 #include "trt/trt.h"
@@ -319,8 +320,9 @@ static int handle_threads(giexec_options_t *options, const char *value) {
 
 static int handle_layer_precisions(giexec_options_t *options, const char *value) {
   size_t used = strlen(options->fp32_layers);
-  for (const char *entry = value; *entry;) {
-    size_t length = strcspn(entry, ",");
+  const char *entry;
+  size_t length;
+  for (const char *cursor = value; trt_list_next(&cursor, &entry, &length);) {
     const char *colon = memchr(entry, ':', length);
     if (!colon || colon == entry || (size_t)(entry + length - colon - 1) != 4 ||
         strncmp(colon + 1, "fp32", 4) != 0)
@@ -336,9 +338,6 @@ static int handle_layer_precisions(giexec_options_t *options, const char *value)
     memcpy(options->fp32_layers + used, entry, name);
     used += name;
     options->fp32_layers[used] = '\0';
-    entry += length;
-    if (*entry == ',')
-      entry++;
   }
   return 0;
 }

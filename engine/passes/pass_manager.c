@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "list_util.h"
 #include "passes/pass_util.h"
 
 static const trt_pass_t pipeline[] = {
@@ -41,16 +42,16 @@ const trt_pass_t *trt_pass_pipeline(void) { return pipeline; }
 
 trt_status_t trt_pass_parse_names(const char *names, uint32_t *mask) {
   uint32_t parsed = 0;
-  const char *cursor = names ? names : "";
-  while (*cursor) {
-    size_t length = strcspn(cursor, ",");
+  const char *item;
+  size_t length;
+  for (const char *cursor = names; trt_list_next(&cursor, &item, &length);) {
     bool known = false;
-    if (length == 3 && strncmp(cursor, "all", 3) == 0) {
+    if (length == 3 && strncmp(item, "all", 3) == 0) {
       parsed = (1u << TRT_PASS_COUNT) - 1;
       known = true;
     }
     for (int p = 0; !known && p < TRT_PASS_COUNT; p++) {
-      if (strlen(pipeline[p].name) == length && strncmp(cursor, pipeline[p].name, length) == 0) {
+      if (strlen(pipeline[p].name) == length && strncmp(item, pipeline[p].name, length) == 0) {
         parsed |= 1u << pipeline[p].id;
         known = true;
       }
@@ -62,11 +63,8 @@ trt_status_t trt_pass_parse_names(const char *names, uint32_t *mask) {
         strncat(list, ", ", sizeof(list) - strlen(list) - 1);
       }
       return trt_error(TRT_STATUS_INVALID_ARGUMENT, "unknown pass '%.*s' (known: %sall)",
-                       (int)length, cursor, list);
+                       (int)length, item, list);
     }
-    cursor += length;
-    if (*cursor == ',')
-      cursor++;
   }
   *mask = parsed;
   return TRT_STATUS_OK;
