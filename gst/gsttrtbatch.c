@@ -138,9 +138,10 @@ typedef struct {
   gpointer *device_bindings;    /* NULL for a CPU engine */
   void *stream;
   void *done;                   /* an event recorded after the run's last copy */
-  gpointer *output_staging;     /* per output: pinned host memory the run copies to */
-  gpointer
-      *device_results; /* output-memory=device: per output, the run's block */
+  /* per output, where the run copies it: pinned host memory, or with
+   * output-memory=device a block of its output's DevicePool */
+  gpointer *output_staging;
+  gpointer *device_results;
   gpointer *frame_staging;      /* per slot, device memory */
   gsize *frame_staging_bytes;
   /* a submitted run, and its outputs (host memory; on the CPU written by
@@ -166,8 +167,8 @@ struct _GstTrtBatch {
   Output *outputs;
   gpointer *scratch;            /* per binding: memory of outputs not reported */
   gboolean on_device;           /* a CUDA engine */
-  DevicePool *
-      *device_pools; /* per output with output-memory=device, else NULL */
+  /* per output with output-memory=device, else NULL */
+  DevicePool **device_pools;
   guint num_sets;
   BatchSet *sets;
   guint filling;                /* the set frames go to */
@@ -278,7 +279,9 @@ pending_free (gpointer data)
   g_free (pending);
 }
 
-/* Waits for a submitted run's copies and unmaps its outputs (kept). */
+/* Waits for a submitted run's copies and makes its outputs host buffers:
+ * unmapped (CPU), copied from the pinned staging, or wrapping the device
+ * blocks (output-memory=device); a failed run's blocks go back. */
 static void
 set_wait (GstTrtBatch * batch, BatchSet * set)
 {
@@ -290,14 +293,16 @@ set_wait (GstTrtBatch * batch, BatchSet * set)
   }
   for (guint i = 0; i < batch->num_outputs; i++) {
     if (batch->device_pools && set->device_results[i]) {
-      DeviceBlock *held = g_new0 (DeviceBlock, 1);
-      held->pool = batch->device_pools[i];
-      held->block = g_steal_pointer (&set->device_results[i]);
-      g_atomic_int_inc (&held->pool->refcount);
+      DevicePool *pool = batch->device_pools[i];
+      gpointer block = g_steal_pointer (&set->device_results[i]);
       if (set->failed) {
-        device_block_release (held);
+        device_pool_give (pool, block);
         continue;
       }
+      DeviceBlock *held = g_new0 (DeviceBlock, 1);
+      held->pool = pool;
+      held->block = block;
+      g_atomic_int_inc (&pool->refcount);
       set->results[i] = gst_buffer_new ();
       gst_buffer_append_memory (set->results[i],
           gst_trt_device_memory_new_wrapped (held->block,
@@ -319,7 +324,8 @@ set_reset (GstTrtBatch * batch, BatchSet * set)
 {
   set_wait (batch, set);
   g_queue_clear_full (&set->pending, pending_free);
-  for (guint i = 0; i < batch->num_outputs; i++)
+  /* no results in a set whose set_init never ran (an earlier one failed) */
+  for (guint i = 0; set->results && i < batch->num_outputs; i++)
     g_clear_pointer (&set->results[i], gst_buffer_unref);
   g_clear_pointer (&set->failure, g_free);
   set->failed = FALSE;

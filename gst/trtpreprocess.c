@@ -239,18 +239,17 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
 {
   guint sw = GST_VIDEO_FRAME_WIDTH (frame), sh = GST_VIDEO_FRAME_HEIGHT (frame);
   guint W = config->width, H = config->height, C = config->channels;
-  gboolean to_uint8 = config->type == GST_TRT_PREPROCESS_UINT8;
   trt_image_transform_t t;
   trt_image_t image;
 
+  /* the strides are frame->info's already: only the planes are the map's */
   if (!gst_trt_preprocess_transform (config, &frame->info, &t, &image,
           geometry))
     return FALSE;
   for (guint p = 0;
-       p < GST_VIDEO_FRAME_N_PLANES (frame) && p < TRT_IMAGE_MAX_PLANES; p++) {
+       p < GST_VIDEO_FRAME_N_PLANES (frame) && p < TRT_IMAGE_MAX_PLANES; p++)
     image.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
-    image.strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
-  }
+  gboolean to_uint8 = t.type == TRT_DATA_TYPE_UINT8;
 
   gsize plane = (gsize) W * H;
   gsize channel_stride = 1, pixel_stride = C;
