@@ -279,34 +279,43 @@ main (int argc, char **argv)
 
   for (gsize f = 0; f < G_N_ELEMENTS (formats); f++) {
     /* downscale, CHW RGB, bilinear */
-    config.width = 32, config.height = 24, config.channels = 3;
-    config.order = GST_TRT_CHANNEL_ORDER_RGB,
+    config.width = 32;
+    config.height = 24;
+    config.channels = 3;
+    config.order = GST_TRT_CHANNEL_ORDER_RGB;
     config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
-    config.keep_aspect_ratio = FALSE,
+    config.keep_aspect_ratio = FALSE;
     config.interpolation = GST_TRT_INTERPOLATION_BILINEAR;
     check_case (formats[f], 77, 45, NULL, &config, "down");
     /* upscale, HWC BGR, letterbox */
-    config.width = 96, config.height = 96,
+    config.width = 96;
+    config.height = 96;
     config.order = GST_TRT_CHANNEL_ORDER_BGR;
-    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC,
+    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC;
     config.keep_aspect_ratio = TRUE;
     check_case (formats[f], 41, 23, NULL, &config, "up letterbox hwc bgr");
     /* nearest, 4 channels (alpha), CHW */
-    config.width = 40, config.height = 30, config.channels = 4;
-    config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW,
+    config.width = 40;
+    config.height = 30;
+    config.channels = 4;
+    config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
     config.keep_aspect_ratio = FALSE;
     config.interpolation = GST_TRT_INTERPOLATION_NEAREST;
     check_case (formats[f], 63, 37, NULL, &config, "nearest rgba");
     /* luma, HWC, letterbox */
-    config.width = 48, config.height = 20, config.channels = 1;
-    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC,
+    config.width = 48;
+    config.height = 20;
+    config.channels = 1;
+    config.layout = GST_TRT_PREPROCESS_LAYOUT_HWC;
     config.keep_aspect_ratio = TRUE;
     config.interpolation = GST_TRT_INTERPOLATION_BILINEAR;
     check_case (formats[f], 50, 50, NULL, &config, "gray letterbox");
   }
   /* the colour matrix and range of YUV frames */
-  config.width = 64, config.height = 36, config.channels = 3;
-  config.order = GST_TRT_CHANNEL_ORDER_RGB,
+  config.width = 64;
+  config.height = 36;
+  config.channels = 3;
+  config.order = GST_TRT_CHANNEL_ORDER_RGB;
   config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
   config.keep_aspect_ratio = FALSE;
   const char *colorimetries[] = {"bt709", "bt601",
@@ -323,7 +332,8 @@ main (int argc, char **argv)
   gst_object_unref (frame_allocator);
   frame_allocator = NULL;
   /* same size (no resampling), 1080p NV12 */
-  config.width = 1920, config.height = 1080;
+  config.width = 1920;
+  config.height = 1080;
   check_case (GST_VIDEO_FORMAT_NV12, 1920, 1080, "bt709", &config, "same size");
 
   printf ("%s\n",
