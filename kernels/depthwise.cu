@@ -4,8 +4,7 @@
  * largest count that divides the channels' packs, so no thread idles on a
  * partial tile) and as many output pixels as 256 threads give, one thread
  * per (pixel, pack). The tile's weights are staged in shared memory
- * tap-major, so that a thread reads its 8 weights of a tap in one 16-byte
- * access, as it reads its 8 inputs. Stride-1 3x3 and 5x5 convolutions take
+ * tap-major (stage_weights). Stride-1 3x3 and 5x5 convolutions take
  * two outputs per thread (depthwise_nhwc_pair_kernel). */
 #include <cuda_fp16.h>
 
@@ -20,11 +19,25 @@ using trtk::kHalfPack;
 
 constexpr int kMaxTaps = 64; /* kernels up to 8x8 */
 
+using WeightRow = __half[trtk::kMaxTilePacks * kHalfPack];
+
+/* Stages the tile's weights (KRS, one filter per channel) tap-major in
+ * shared memory, so that a thread reads the 8 weights of its pack for one
+ * tap in one 16-byte access; then waits for the block. */
+__device__ __forceinline__ void stage_weights(WeightRow *weights, const __half *w, int32_t tile,
+                                              int32_t tile_channels, int32_t taps) {
+  for (int32_t i = threadIdx.x; i < taps * tile_channels; i += blockDim.x) {
+    const int32_t tap = i / tile_channels, c = i % tile_channels;
+    weights[tap][c] = w[(int64_t)(tile + c) * taps + tap];
+  }
+  __syncthreads();
+}
+
 /* kK > 0: a kK x kK kernel, unrolled; 0: any size up to kMaxTaps taps. */
 template <int kK>
 __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixels,
                                       int32_t tile_packs) {
-  __shared__ __align__(16) __half weights[kMaxTaps][trtk::kMaxTilePacks * kHalfPack];
+  __shared__ __align__(16) WeightRow weights[kMaxTaps];
   const int32_t channels = (int32_t)a.channels;
   const int32_t tile_channels = tile_packs * kHalfPack;
   const int32_t tile = blockIdx.y * tile_channels;
@@ -32,12 +45,7 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
   const int32_t kernel_h = kK > 0 ? kK : (int32_t)a.kernel[0];
   const int32_t kernel_w = kK > 0 ? kK : (int32_t)a.kernel[1];
   const int32_t taps = kernel_h * kernel_w;
-  const __half *w = static_cast<const __half *>(a.w);
-  for (int32_t i = threadIdx.x; i < taps * tile_channels; i += blockDim.x) {
-    const int32_t tap = i / tile_channels, c = i % tile_channels;
-    weights[tap][c] = w[(int64_t)(tile + c) * taps + tap];
-  }
-  __syncthreads();
+  stage_weights(weights, static_cast<const __half *>(a.w), tile, tile_channels, taps);
 
   const int32_t pack = threadIdx.x % tile_packs;
   const int32_t channel = tile + pack * kHalfPack;
@@ -92,17 +100,12 @@ __global__ void depthwise_nhwc_kernel(const trt_depthwise_nhwc_t a, int32_t pixe
 template <int kK>
 __global__ void depthwise_nhwc_pair_kernel(const trt_depthwise_nhwc_t a, int32_t pairs,
                                            int32_t tile_packs) {
-  __shared__ __align__(16) __half weights[kK * kK][trtk::kMaxTilePacks * kHalfPack];
+  __shared__ __align__(16) WeightRow weights[kK * kK];
   const int32_t channels = (int32_t)a.channels;
   const int32_t tile_channels = tile_packs * kHalfPack;
   const int32_t tile = blockIdx.y * tile_channels;
   const int32_t tile_pairs = (int32_t)blockDim.x / tile_packs;
-  const __half *w = static_cast<const __half *>(a.w);
-  for (int32_t i = threadIdx.x; i < kK * kK * tile_channels; i += blockDim.x) {
-    const int32_t tap = i / tile_channels, c = i % tile_channels;
-    weights[tap][c] = w[(int64_t)(tile + c) * kK * kK + tap];
-  }
-  __syncthreads();
+  stage_weights(weights, static_cast<const __half *>(a.w), tile, tile_channels, kK * kK);
 
   const int32_t pack = threadIdx.x % tile_packs;
   const int32_t channel = tile + pack * kHalfPack;
