@@ -188,43 +188,56 @@ template <int kK>
 __global__ void __launch_bounds__(trtk::kPlaneTileThreads)
     depthwise2d_tile_kernel(const trt_depthwise_conv_t args, trtk::PlaneTile tile) {
   __shared__ float staged[trtk::kPlaneTileFloats];
-  const int64_t plane = blockIdx.x;
-  const int64_t n = plane / args.out_channels, channel = plane % args.out_channels;
-  const int64_t multiplier = args.out_channels / args.in_channels;
-  float taps[kK * kK];
+  /* per plane of the block: its input, output and residual offsets, its
+   * taps and bias */
+  __shared__ int64_t x_offsets[trtk::kMaxTilePlanes], y_offsets[trtk::kMaxTilePlanes],
+      residual_offsets[trtk::kMaxTilePlanes];
+  __shared__ float taps[trtk::kMaxTilePlanes][kK * kK], biases[trtk::kMaxTilePlanes];
+  const int64_t plane0 = (int64_t)blockIdx.x * tile.planes;
+  const int32_t planes = (int32_t)min((int64_t)tile.planes, args.batch * args.out_channels - plane0);
+  if ((int32_t)threadIdx.x < planes) {
+    const int64_t plane = plane0 + threadIdx.x;
+    const int64_t n = plane / args.out_channels, channel = plane % args.out_channels;
+    const int64_t multiplier = args.out_channels / args.in_channels;
+    x_offsets[threadIdx.x] = n * args.x_strides[0] + (channel / multiplier) * args.x_strides[1];
+    y_offsets[threadIdx.x] = n * args.y_strides[0] + channel * args.y_strides[1];
+    residual_offsets[threadIdx.x] =
+        n * args.residual_strides[0] + channel * args.residual_strides[1];
 #pragma unroll
-  for (int k = 0; k < kK * kK; k++)
-    taps[k] = __ldg(&args.w[channel * kK * kK + k]);
-  const float bias = args.bias ? __ldg(&args.bias[channel]) : 0.0f;
+    for (int k = 0; k < kK * kK; k++)
+      taps[threadIdx.x][k] = __ldg(&args.w[channel * kK * kK + k]);
+    biases[threadIdx.x] = args.bias ? __ldg(&args.bias[channel]) : 0.0f;
+  }
+  __syncthreads();
   const int32_t out_h = (int32_t)args.out[1], out_w = (int32_t)args.out[2];
   const int32_t stride_h = (int32_t)args.stride[1], stride_w = (int32_t)args.stride[2];
   const int32_t dilation_h = (int32_t)args.dilation[1], dilation_w = (int32_t)args.dilation[2];
   const int32_t oh0 = (int32_t)blockIdx.y * tile.out_rows;
   const int32_t out_rows = min(tile.out_rows, out_h - oh0);
-  trtk::stage_plane(staged,
-                    args.x + n * args.x_strides[0] + (channel / multiplier) * args.x_strides[1],
-                    args.x_strides[3], args.x_strides[4], (int32_t)args.in[1], (int32_t)args.in[2],
-                    oh0 * stride_h - (int32_t)args.pad[1], -(int32_t)args.pad[2],
-                    (out_rows - 1) * stride_h + (kK - 1) * dilation_h + 1, tile.cols, 0.0f);
+  const int32_t staged_rows = (out_rows - 1) * stride_h + (kK - 1) * dilation_h + 1;
+  trtk::stage_planes(staged, args.x, x_offsets, args.x_strides[3], args.x_strides[4],
+                     (int32_t)args.in[1], (int32_t)args.in[2],
+                     oh0 * stride_h - (int32_t)args.pad[1], -(int32_t)args.pad[2], staged_rows,
+                     tile.cols, planes, 0.0f);
   __syncthreads();
-  float *y = args.y + n * args.y_strides[0] + channel * args.y_strides[1];
-  const float *residual = args.residual ? args.residual + n * args.residual_strides[0] +
-                                              channel * args.residual_strides[1]
-                                        : nullptr;
-  for (int32_t o = threadIdx.x; o < out_rows * out_w; o += blockDim.x) {
-    const int32_t r = o / out_w, ow = o % out_w, oh = oh0 + r;
-    const float *window = staged + r * stride_h * tile.cols + ow * stride_w;
+  const int32_t plane_outputs = out_rows * out_w;
+  for (int32_t o = threadIdx.x; o < planes * plane_outputs; o += blockDim.x) {
+    const int32_t p = o / plane_outputs, rest = o % plane_outputs;
+    const int32_t r = rest / out_w, ow = rest % out_w, oh = oh0 + r;
+    const float *window = staged + (p * staged_rows + r * stride_h) * tile.cols + ow * stride_w;
     float sum = 0.0f;
 #pragma unroll
     for (int kh = 0; kh < kK; kh++)
 #pragma unroll
       for (int kw = 0; kw < kK; kw++)
-        sum = fmaf(taps[kh * kK + kw], window[kh * dilation_h * tile.cols + kw * dilation_w], sum);
+        sum = fmaf(taps[p][kh * kK + kw], window[kh * dilation_h * tile.cols + kw * dilation_w],
+                   sum);
     if (args.bias)
-      sum += bias;
-    if (residual)
-      sum += residual[oh * args.residual_strides[3] + ow * args.residual_strides[4]];
-    y[oh * args.y_strides[3] + ow * args.y_strides[4]] =
+      sum += biases[p];
+    if (args.residual)
+      sum += args.residual[residual_offsets[p] + oh * args.residual_strides[3] +
+                           ow * args.residual_strides[4]];
+    args.y[y_offsets[p] + oh * args.y_strides[3] + ow * args.y_strides[4]] =
         activate(args.activation, sum, args.alpha, args.beta);
   }
 }
@@ -232,7 +245,7 @@ __global__ void __launch_bounds__(trtk::kPlaneTileThreads)
 /* The tile for a 2-D depthwise convolution with square taps, out_rows 0
  * when the tiled kernel does not take it. */
 trtk::PlaneTile depthwise_tile(const trt_depthwise_conv_t &a) {
-  const trtk::PlaneTile none = {0, 0};
+  const trtk::PlaneTile none = {0, 0, 1};
   if (a.kernel[0] != 1 || a.in[0] != 1 || a.out[0] != 1 || a.pad[0] != 0 ||
       a.kernel[1] != a.kernel[2] || a.batch * a.out_channels >= INT32_MAX ||
       a.in[1] >= INT32_MAX / 4 || a.in[2] >= INT32_MAX / 4 || a.out[1] >= INT32_MAX / 4 ||
@@ -240,13 +253,15 @@ trtk::PlaneTile depthwise_tile(const trt_depthwise_conv_t &a) {
       a.out[1] * a.stride[1] >= INT32_MAX / 4)
     return none;
   return trtk::plane_tile_for(a.out[1], a.out[2], (a.kernel[1] - 1) * a.dilation[1] + 1,
-                              (a.kernel[2] - 1) * a.dilation[2] + 1, a.stride[1], a.stride[2]);
+                              (a.kernel[2] - 1) * a.dilation[2] + 1, a.stride[1], a.stride[2],
+                              a.batch * a.out_channels);
 }
 
 template <int kK>
 void launch_depthwise2d_tile(const trt_depthwise_conv_t &args, trtk::PlaneTile tile,
                              cudaStream_t stream) {
-  const dim3 grid((unsigned)(args.batch * args.out_channels),
+  const int64_t planes = args.batch * args.out_channels;
+  const dim3 grid((unsigned)((planes + tile.planes - 1) / tile.planes),
                   (unsigned)((args.out[1] + tile.out_rows - 1) / tile.out_rows));
   depthwise2d_tile_kernel<kK><<<grid, trtk::kPlaneTileThreads, 0, stream>>>(args, tile);
 }

@@ -4,7 +4,7 @@
  * largest count that divides the channels' packs, so no thread idles on a
  * partial tile) and as many output pixels as 256 threads give, one thread
  * per (pixel, pack). The tile's weights are staged in shared memory
- * tap-major (stage_weights). Stride-1 3x3 and 5x5 convolutions take
+ * tap-major (stage_weights). Stride-1 3x3 and 5x5 convolutions may take
  * two outputs per thread (depthwise_nhwc_pair_kernel). */
 #include <cuda_fp16.h>
 
@@ -168,12 +168,18 @@ __global__ void depthwise_nhwc_pair_kernel(const trt_depthwise_nhwc_t a, int32_t
 
 } // namespace
 
+static bool pairs_possible(const trt_depthwise_nhwc_t *a) {
+  return a->kernel[0] == a->kernel[1] && (a->kernel[0] == 3 || a->kernel[0] == 5) &&
+         a->stride[0] == 1 && a->stride[1] == 1 && a->dilation[0] == 1 && a->dilation[1] == 1;
+}
+
 extern "C" int trt_depthwise_nhwc_supported(const trt_depthwise_nhwc_t *a) {
   const int64_t in_elements = a->batch * a->in[0] * a->in[1] * a->channels;
   const int64_t out_elements = a->batch * a->out[0] * a->out[1] * a->channels;
   bool ok = a->channels > 0 && a->channels % kHalfPack == 0 && a->batch > 0 && a->kernel[0] > 0 &&
             a->kernel[1] > 0 && a->kernel[0] * a->kernel[1] <= kMaxTaps &&
-            in_elements < INT32_MAX && out_elements < INT32_MAX && a->channels / kHalfPack < 65535;
+            in_elements < INT32_MAX && out_elements < INT32_MAX && a->channels / kHalfPack < 65535 &&
+            (a->outputs_per_thread == 1 || (a->outputs_per_thread == 2 && pairs_possible(a)));
   for (int d = 0; d < 2; d++)
     ok = ok && a->stride[d] > 0 && a->dilation[d] > 0 && a->pad[d] >= 0 &&
          a->pad[d] < INT32_MAX / 4 && a->stride[d] < INT32_MAX / 4 &&
@@ -199,9 +205,7 @@ extern "C" cudaError_t trt_launch_depthwise_nhwc(const trt_depthwise_nhwc_t *a,
   const dim3 grid((unsigned)pixel_blocks, (unsigned)(packs / tile_packs));
   const unsigned threads = (unsigned)(tile_pixels * tile_packs);
   const bool square = a->kernel[0] == a->kernel[1];
-  const bool unit_steps =
-      a->stride[0] == 1 && a->stride[1] == 1 && a->dilation[0] == 1 && a->dilation[1] == 1;
-  if (square && unit_steps && (a->kernel[0] == 3 || a->kernel[0] == 5)) {
+  if (a->outputs_per_thread == 2) {
     const int64_t pairs = a->batch * a->out[0] * ((a->out[1] + 1) / 2);
     int64_t pair_blocks = (pairs + tile_pixels - 1) / tile_pixels;
     if (pair_blocks > 65535LL * 16)

@@ -25,6 +25,10 @@ typedef struct {
   void *y;
   int activation; /* trt_activation_kind_t */
   float alpha, beta;
+  /* 1, or 2 (two neighbouring columns per thread, sharing the rows they
+   * read): stride-1, undilated 3x3 and 5x5 only. Which is faster depends
+   * on the layer, so the tactic search times both. */
+  int outputs_per_thread;
 } trt_depthwise_nhwc_t;
 
 /* Whether the kernel takes these parameters (sizes, alignment, index range). */

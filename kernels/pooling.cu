@@ -62,8 +62,8 @@ __global__ void pool_window_kernel(const T *__restrict__ x, T *__restrict__ y, t
 }
 
 /* 2-D windowed pooling of a linear (NCHW) tensor through a staged tile
- * (plane_tile.cuh): block (plane, chunk) takes tile.out_rows output rows of
- * one plane. Positions outside the input are staged as -inf for max (which
+ * (plane_tile.cuh): block (planes, chunk) takes tile.out_rows output rows of
+ * one plane, or tile.planes whole planes. Positions outside the input are staged as -inf for max (which
  * no tap's value loses to, NaN included) and 0 for the average (adding
  * nothing), so every window is read whole, in pool_window's order; the
  * average's divisor is pool_window's. */
@@ -76,17 +76,25 @@ __global__ void pool2d_tile_kernel(const T *__restrict__ x, T *__restrict__ y, t
   const int32_t kernel_h = (int32_t)g.kernel[1], kernel_w = (int32_t)g.kernel[2];
   const int32_t stride_h = (int32_t)g.stride[1], stride_w = (int32_t)g.stride[2];
   const int32_t dilation_h = (int32_t)g.dilation[1], dilation_w = (int32_t)g.dilation[2];
-  const int64_t plane = blockIdx.x;
+  __shared__ int64_t offsets[trtk::kMaxTilePlanes];
+  const int64_t plane0 = (int64_t)blockIdx.x * tile.planes;
+  const int32_t planes = (int32_t)min((int64_t)tile.planes, g.planes - plane0);
   const int32_t oh0 = (int32_t)blockIdx.y * tile.out_rows;
   const int32_t out_rows = min(tile.out_rows, out_h - oh0);
   const int32_t pad_h = (int32_t)g.pad_begin[1], pad_w = (int32_t)g.pad_begin[2];
-  trtk::stage_plane(staged, x + plane * in_h * in_w, in_w, 1, in_h, in_w, oh0 * stride_h - pad_h,
-                    -pad_w, (out_rows - 1) * stride_h + (kernel_h - 1) * dilation_h + 1, tile.cols,
-                    g.is_max ? -INFINITY : 0.0f);
+  const int32_t staged_rows = (out_rows - 1) * stride_h + (kernel_h - 1) * dilation_h + 1;
+  if ((int32_t)threadIdx.x < planes)
+    offsets[threadIdx.x] = (plane0 + threadIdx.x) * in_h * in_w;
   __syncthreads();
-  for (int32_t o = threadIdx.x; o < out_rows * out_w; o += blockDim.x) {
-    const int32_t r = o / out_w, ow = o % out_w, oh = oh0 + r;
-    const float *window = staged + r * stride_h * tile.cols + ow * stride_w;
+  trtk::stage_planes(staged, x, offsets, in_w, 1, in_h, in_w, oh0 * stride_h - pad_h, -pad_w,
+                     staged_rows, tile.cols, planes, g.is_max ? -INFINITY : 0.0f);
+  __syncthreads();
+  const int32_t plane_outputs = out_rows * out_w;
+  for (int32_t o = threadIdx.x; o < planes * plane_outputs; o += blockDim.x) {
+    const int32_t p = o / plane_outputs, rest = o % plane_outputs;
+    const int32_t r = rest / out_w, ow = rest % out_w, oh = oh0 + r;
+    const float *window =
+        staged + (p * staged_rows + r * stride_h) * tile.cols + ow * stride_w;
     float max = -INFINITY, sum = 0.0f;
     for (int32_t kh = 0; kh < kernel_h; kh++)
       for (int32_t kw = 0; kw < kernel_w; kw++) {
@@ -106,7 +114,7 @@ __global__ void pool2d_tile_kernel(const T *__restrict__ x, T *__restrict__ y, t
                     trt_window_tap_count(start_w, kernel_w, dilation_w, 0, in_w);
       result = count > 0 ? sum / (float)count : 0.0f;
     }
-    const int64_t i = (plane * out_h + oh) * out_w + ow;
+    const int64_t i = ((plane0 + p) * out_h + oh) * out_w + ow;
     trtk::store_float(y + (kStrided ? trtk::view_index(view, i) : i), result);
   }
 }
@@ -114,20 +122,22 @@ __global__ void pool2d_tile_kernel(const T *__restrict__ x, T *__restrict__ y, t
 /* The tile for 2-D pooling of a linear tensor, out_rows 0 when the tiled
  * kernel does not take it. */
 trtk::PlaneTile pool_tile(const trt_kpool_t &g) {
-  const trtk::PlaneTile none = {0, 0};
+  const trtk::PlaneTile none = {0, 0, 1};
   if (g.in[0] != 1 || g.out[0] != 1 || g.kernel[0] != 1 || g.planes >= INT32_MAX ||
       g.in[1] >= INT32_MAX / 4 || g.in[2] >= INT32_MAX / 4 || g.out[1] >= INT32_MAX / 4 ||
       g.pad_begin[1] >= INT32_MAX / 4 || g.pad_begin[2] >= INT32_MAX / 4 ||
       g.out[1] * g.stride[1] >= INT32_MAX / 4 || g.kernel[1] * g.dilation[1] >= INT32_MAX / 4)
     return none;
   return trtk::plane_tile_for(g.out[1], g.out[2], (g.kernel[1] - 1) * g.dilation[1] + 1,
-                              (g.kernel[2] - 1) * g.dilation[2] + 1, g.stride[1], g.stride[2]);
+                              (g.kernel[2] - 1) * g.dilation[2] + 1, g.stride[1], g.stride[2],
+                              g.planes);
 }
 
 template <typename T>
 void launch_pool2d_tile(const T *x, T *y, const trt_kpool_t &g, trtk::PlaneTile tile,
                         trt_kview_t view, cudaStream_t stream) {
-  const dim3 grid((unsigned)g.planes, (unsigned)((g.out[1] + tile.out_rows - 1) / tile.out_rows));
+  const dim3 grid((unsigned)((g.planes + tile.planes - 1) / tile.planes),
+                  (unsigned)((g.out[1] + tile.out_rows - 1) / tile.out_rows));
   if (trtk::view_strided(view))
     pool2d_tile_kernel<T, true><<<grid, trtk::kPlaneTileThreads, 0, stream>>>(x, y, g, tile, view);
   else

@@ -39,6 +39,46 @@ __global__ void reformat_kernel(const From *__restrict__ src, To *__restrict__ d
   }
 }
 
+/* Packed NCHW planes to packed NHWC pixels for few channels (an image
+ * input entering a channels-last network): one thread per pixel reads its
+ * channels from the planes (coalesced across the warp) and writes them
+ * side by side, with one division per pixel where the generic kernel
+ * spends four per element. */
+constexpr int64_t kMaxPixelChannels = 8;
+
+template <typename From, typename To>
+__global__ void planes_to_pixels_kernel(const From *__restrict__ src, To *__restrict__ dst,
+                                        int32_t channels, int32_t plane, int32_t pixels) {
+  for (int32_t i = (int32_t)trtk::global_thread(); i < pixels; i += (int32_t)trtk::grid_threads()) {
+    const int32_t n = i / plane, at = i % plane;
+    const From *from = src + (int64_t)n * channels * plane + at;
+    To *to = dst + (int64_t)i * channels;
+    for (int32_t c = 0; c < channels; c++)
+      trtk::store_float(to + c, trtk::load_float(from + (int64_t)c * plane));
+  }
+}
+
+/* Whether r copies packed [N, C, H, W] into packed [N, H, W, C], C small. */
+bool planes_to_pixels(const trt_kreformat_t &r) {
+  if (r.rank != 4)
+    return false;
+  const int64_t n = r.dims[0], c = r.dims[1], h = r.dims[2], w = r.dims[3];
+  const int64_t *s = r.src_strides, *d = r.dst_strides;
+  return c > 1 && c <= kMaxPixelChannels && n * c * h * w < INT32_MAX && s[3] == 1 &&
+         s[2] == w && s[1] == h * w && s[0] == c * h * w && d[1] == 1 && d[3] == c &&
+         d[2] == w * c && d[0] == h * w * c;
+}
+
+template <typename From, typename To>
+cudaError_t launch_planes_to_pixels(const void *src, void *dst, const trt_kreformat_t &r,
+                                    cudaStream_t stream) {
+  const int64_t pixels = r.dims[0] * r.dims[2] * r.dims[3];
+  planes_to_pixels_kernel<From, To><<<trtk::grid_for(pixels), trtk::kThreads, 0, stream>>>(
+      (const From *)src, (To *)dst, (int32_t)r.dims[1], (int32_t)(r.dims[2] * r.dims[3]),
+      (int32_t)pixels);
+  return cudaGetLastError();
+}
+
 /* The largest offset the strides reach, for choosing the index type. */
 int64_t reach(const int64_t *dims, const int64_t *strides, int rank) {
   int64_t last = 0;
@@ -92,6 +132,13 @@ extern "C" cudaError_t trt_launch_reformat(const void *src, int src_type, void *
   const bool src_half = src_type == TRT_KTYPE_FLOAT16, dst_half = dst_type == TRT_KTYPE_FLOAT16;
   if ((!src_half && src_type != TRT_KTYPE_FLOAT32) || (!dst_half && dst_type != TRT_KTYPE_FLOAT32))
     return cudaErrorInvalidValue;
+  if (planes_to_pixels(r)) {
+    if (src_half)
+      return dst_half ? launch_planes_to_pixels<__half, __half>(src, dst, r, stream)
+                      : launch_planes_to_pixels<__half, float>(src, dst, r, stream);
+    return dst_half ? launch_planes_to_pixels<float, __half>(src, dst, r, stream)
+                    : launch_planes_to_pixels<float, float>(src, dst, r, stream);
+  }
   if (src_half)
     return dst_half ? launch<__half, __half>(src, dst, o, total, stream)
                     : launch<__half, float>(src, dst, o, total, stream);

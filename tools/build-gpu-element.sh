@@ -6,8 +6,9 @@
 #   tools/build-gpu-element.sh [BUILD_DIR]     (default: build-gpu-gst)
 #
 # Gives BUILD_DIR/element-bundle: the plugin, the tensor meta library, the
-# example application, the GPU preprocessing test, libprotobuf-c, PP-OCR
-# det and a rendered text page, the element tests' tiny classifier (for
+# example application, the GPU preprocessing test, libprotobuf-c, a
+# rendered text page (PP-OCR det itself comes from tools/build-gpu.sh's
+# bundle), the element tests' tiny classifier (for
 # tests/gpu/run_soak_gpu.sh) and a 1080p H.264 clip (x264enc, from
 # gstreamer1.0-plugins-ugly) for the NVDEC run.
 set -euo pipefail
@@ -34,13 +35,15 @@ strip "$bundle/plugins/"*.so "$bundle/lib/"*.so* "$bundle/bin/"*
 cp -L "$(ldd "$build/gst/libgsttrtinfer.so" | awk '$1 == "libprotobuf-c.so.1" {print $3}')" \
   "$bundle/lib/"
 bash models/fetch_models.sh models/downloads >/dev/null
-cp models/downloads/ppocr/det.onnx "$bundle/data/"
 # the element tests' tiny classifier, for tests/gpu/run_soak_gpu.sh
 cp tests/element/data/classifier.onnx "$bundle/data/"
 /usr/bin/python3 models/make_inputs.py "$build/inputs" >/dev/null
 cp "$build/inputs/det.png" "$bundle/data/"
-# a 1080p H.264 clip for NVDEC there (2 s of moving colour bars, about 1 MB)
+# a 1080p H.264 clip for NVDEC there (2 s of moving colour bars, about 1 MB);
+# 4:2:0 High profile, which NVDEC decodes (x264enc would take videotestsrc's
+# 4:4:4 if the caps left it free)
 gst-launch-1.0 -q videotestsrc num-buffers=60 pattern=smpte horizontal-speed=4 ! \
-  video/x-raw,width=1920,height=1080,framerate=30/1 ! x264enc bitrate=4000 speed-preset=fast ! \
+  video/x-raw,format=I420,width=1920,height=1080,framerate=30/1 ! \
+  x264enc bitrate=4000 speed-preset=fast ! video/x-h264,profile=high ! \
   h264parse ! mp4mux ! filesink location="$bundle/data/clip.mp4"
 du -sh "$bundle"

@@ -68,6 +68,7 @@ enum {
   TACTIC_1X1_NHWC = 202,
   TACTIC_1X1_NHWC_MMA = 203,
   TACTIC_1X1_TF32 = 204,
+  TACTIC_DEPTHWISE_NHWC_PAIRS = 205,
 };
 
 #define RANK TRT_CONV_RANK
@@ -371,9 +372,11 @@ static void add_tactic(trt_cuda_tactic_t *tactics, int max_tactics, int *count, 
   (*count)++;
 }
 
-/* The NHWC depthwise kernel's arguments, pointers NULL (for the support check). */
-static trt_depthwise_nhwc_t depthwise_nhwc_args(const trt_conv_geometry_t *g) {
+/* The NHWC depthwise kernel's arguments for a tactic, pointers NULL (for
+ * the support check). */
+static trt_depthwise_nhwc_t depthwise_nhwc_args(const trt_conv_geometry_t *g, int tactic) {
   trt_depthwise_nhwc_t args = {
+      .outputs_per_thread = tactic == TACTIC_DEPTHWISE_NHWC_PAIRS ? 2 : 1,
       .batch = g->batch,
       .channels = g->in_channels,
       .activation = (int)g->activation.kind,
@@ -391,10 +394,10 @@ static trt_depthwise_nhwc_t depthwise_nhwc_args(const trt_conv_geometry_t *g) {
   return args;
 }
 
-static bool depthwise_nhwc_possible(const trt_conv_geometry_t *g) {
+static bool depthwise_nhwc_possible(const trt_conv_geometry_t *g, int tactic) {
   if (!trt_conv_geometry_is_depthwise_nhwc(g))
     return false;
-  const trt_depthwise_nhwc_t args = depthwise_nhwc_args(g);
+  const trt_depthwise_nhwc_t args = depthwise_nhwc_args(g, tactic);
   return trt_depthwise_nhwc_supported(&args);
 }
 
@@ -462,8 +465,11 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
   const trt_conv_geometry_t *g = &s->g;
   if (status == TRT_STATUS_OK && trt_conv_geometry_is_depthwise(g))
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE, "direct_depthwise", "");
-  if (status == TRT_STATUS_OK && depthwise_nhwc_possible(g))
+  if (status == TRT_STATUS_OK && depthwise_nhwc_possible(g, TACTIC_DEPTHWISE_NHWC))
     add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE_NHWC, "depthwise_nhwc_fp16", "");
+  if (status == TRT_STATUS_OK && depthwise_nhwc_possible(g, TACTIC_DEPTHWISE_NHWC_PAIRS))
+    add_tactic(tactics, max_tactics, &count, TACTIC_DEPTHWISE_NHWC_PAIRS,
+               "depthwise_nhwc_pairs_fp16", "");
   if (status == TRT_STATUS_OK && conv1x1_nhwc_possible(g, TACTIC_1X1_NHWC))
     add_tactic(tactics, max_tactics, &count, TACTIC_1X1_NHWC, "conv1x1_nhwc_fp16", "");
   if (status == TRT_STATUS_OK && conv1x1_nhwc_possible(g, TACTIC_1X1_NHWC_MMA))
@@ -536,7 +542,9 @@ static trt_status_t configure(conv_state_t *s, const trt_network_t *network,
   s->algo_workspace = 0;
   if (s->tactic >= TACTIC_DEPTHWISE) {
     const bool possible = s->tactic == TACTIC_DEPTHWISE        ? trt_conv_geometry_is_depthwise(g)
-                          : s->tactic == TACTIC_DEPTHWISE_NHWC ? depthwise_nhwc_possible(g)
+                          : s->tactic == TACTIC_DEPTHWISE_NHWC ||
+                                  s->tactic == TACTIC_DEPTHWISE_NHWC_PAIRS
+                              ? depthwise_nhwc_possible(g, s->tactic)
                           : s->tactic == TACTIC_1X1_NHWC || s->tactic == TACTIC_1X1_NHWC_MMA
                               ? conv1x1_nhwc_possible(g, s->tactic)
                           : s->tactic == TACTIC_1X1_TF32 ? conv1x1_tf32_possible(g, env)
@@ -729,8 +737,8 @@ static trt_status_t enqueue_common(void *state, const trt_network_t *network,
 
   if (tactic == TACTIC_DEPTHWISE)
     return enqueue_depthwise(s, x, w, bias, residual, outputs[0], env->stream); /* float32 */
-  if (tactic == TACTIC_DEPTHWISE_NHWC) {
-    trt_depthwise_nhwc_t args = depthwise_nhwc_args(g);
+  if (tactic == TACTIC_DEPTHWISE_NHWC || tactic == TACTIC_DEPTHWISE_NHWC_PAIRS) {
+    trt_depthwise_nhwc_t args = depthwise_nhwc_args(g, tactic);
     args.x = x;
     args.w = w;
     args.bias = bias;

@@ -6,12 +6,15 @@
 # and on the CPU backend, and compares the tensors that the meta carries
 # (relative L2 over a whole model: <= 1e-4 in FP32, <= 1e-2 in FP16).
 #
-#   tests/gpu/run_element_gpu.sh OUTDIR   (needs .gst-bundle and
-#                                          build-gpu-gst/element-bundle)
+#   tests/gpu/run_element_gpu.sh OUTDIR   (needs .gst-bundle,
+#                                          build-gpu-gst/element-bundle and
+#                                          PP-OCR det in build-gpu/bundle)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$1"
 bundle="$root/build-gpu-gst/element-bundle"
+# the engine bundle's copy (tools/build-gpu.sh): one copy to carry, not two
+det="$root/build-gpu/bundle/models/ppocr/det.onnx"
 # shellcheck disable=SC1091
 source "$root/.gst-bundle/env.sh"
 export GST_PLUGIN_PATH="$bundle/plugins${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
@@ -32,17 +35,17 @@ for run in cuda cpu cuda-fp16 cuda-in-flight cuda-device-out; do
   # tensors left in GPU memory: the app reads them through the meta, which
   # copies each batch's block to the host at the first map
   [[ $run == *-device-out ]] && extra="output-memory=device batches-in-flight=2"
-  TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$bundle/data/det.onnx" \
+  TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$det" \
     "filesrc location=$bundle/data/det.png ! pngdec ! imagefreeze num-buffers=8" 8 \
     "backend=$backend precision=$precision batch-size=4 engine-file=$out/det-$backend-$precision.plan $properties $extra"
 done
 echo "== engine cache: second start loads the CUDA plan"
-GST_DEBUG=trtinfer:4 "$bundle/bin/trtinfer-app" "$bundle/data/det.onnx" \
+GST_DEBUG=trtinfer:4 "$bundle/bin/trtinfer-app" "$det" \
   "filesrc location=$bundle/data/det.png ! pngdec ! imagefreeze num-buffers=2" 2 \
   "backend=cuda batch-size=4 engine-file=$out/det-cuda-fp32.plan $properties" 2>&1 |
   grep -iE "load|built|engine" | head -5
 echo "== four branches on one CUDA engine (shared: one built, three shared)"
-branch="queue ! trtinfer backend=cuda batch-size=4 $properties model-file=$bundle/data/det.onnx ! fakesink"
+branch="queue ! trtinfer backend=cuda batch-size=4 $properties model-file=$det ! fakesink"
 # shellcheck disable=SC2086 # each branch is words of the launch line
 gst-launch-1.0 -m filesrc location="$bundle/data/det.png" ! pngdec ! imagefreeze num-buffers=16 ! \
   tee name=t t. ! $branch t. ! $branch t. ! $branch t. ! $branch >"$out/shared.log" 2>&1 ||
@@ -73,7 +76,7 @@ start=$(date +%s%N)
 # shellcheck disable=SC2086 # the properties are words of the launch line
 gst-launch-1.0 -q filesrc location="$bundle/data/clip.mp4" ! qtdemux ! h264parse ! nvh264dec ! \
   cudadownload ! video/x-raw,format=NV12 ! \
-  trtinfer model-file="$bundle/data/det.onnx" backend=cuda batch-size=4 \
+  trtinfer model-file="$det" backend=cuda batch-size=4 \
     engine-file="$out/det-cuda-fp32.plan" $properties ! fakesink >"$out/nvdec.log" 2>&1 ||
   { tail -20 "$out/nvdec.log"; exit 1; }
 echo "60 frames in $(( ($(date +%s%N) - start) / 1000000 )) ms (start-up included)"

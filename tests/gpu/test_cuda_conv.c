@@ -9,6 +9,7 @@
  * float16). Exits 77 when there is no GPU. */
 #include "gpu_layer_check.h"
 #include "kernels/conv1x1.cuh"
+#include "kernels/depthwise.cuh"
 #include "numerics/half.h"
 
 #define TOLERANCE 1e-5
@@ -154,6 +155,12 @@ static const conv_case_t cases[] = {
      {1, 1}, {0}, true, TRT_ACTIVATION_RELU, false, 1, {0}, 0},
     {"depthwise 3x3 residual relu", false, 2, 2, 7, 7, 7, {10, 9}, {3, 3}, {1, 1}, {1, 1},
      {1, 1}, {1, 1}, {0}, true, TRT_ACTIVATION_RELU, true, 1, {0}, 0},
+    /* 2601 small planes: several share a block of the tiled kernel, the
+     * last block holds fewer */
+    {"depthwise 3x3 7x7 planes residual", false, 2, 3, 867, 867, 867, {7, 7}, {3, 3}, {1, 1},
+     {1, 1}, {1, 1}, {1, 1}, {0}, true, TRT_ACTIVATION_RELU, true, 1, {0}, 0},
+    {"depthwise multiplier2 5x5 s2 6x5 planes", false, 2, 3, 700, 1400, 700, {6, 5}, {5, 5},
+     {2, 2}, {1, 1}, {2, 2}, {2, 1}, {0}, true, TRT_ACTIVATION_NONE, false, 1, {0}, 0},
     {"conv1d k5 s2 pad2/1 tanh", false, 1, 2, 3, 4, 1, {17}, {5}, {2}, {1}, {2}, {1}, {0}, true,
      TRT_ACTIVATION_TANH, false, 1, {0}, 0},
     {"conv1d depthwise k3 dilation3", false, 1, 2, 6, 6, 6, {20}, {3}, {1}, {3}, {3}, {3}, {0},
@@ -302,6 +309,82 @@ static void check_conv1x1(int64_t pixels, int64_t in, int64_t out, uint64_t seed
   free(expected), free(actual), free(hy);
 }
 
+/* y = relu(depthwise(x) + bias + residual), stride 1, "same" padding, on
+ * [batch, size, width, channels] with both kernel variants (one output per
+ * thread, two neighbouring columns per thread). */
+static void check_depthwise_nhwc(int64_t batch, int64_t size, int64_t width, int64_t channels,
+                                 int kernel, uint64_t seed) {
+  test_rng_t rng = test_rng(seed);
+  const int64_t pixels = batch * size * width, taps = (int64_t)kernel * kernel;
+  const int pad = kernel / 2;
+  float *x, *w, *bias, *residual;
+  uint16_t *hx = random_halves(&rng, pixels * channels, 1.0f, &x);
+  uint16_t *hw = random_halves(&rng, channels * taps, 1.0f / (float)kernel, &w);
+  uint16_t *hb = random_halves(&rng, channels, 0.5f, &bias);
+  uint16_t *hr = random_halves(&rng, pixels * channels, 1.0f, &residual);
+  float *expected = malloc((size_t)(pixels * channels) * sizeof *expected);
+  float *actual = malloc((size_t)(pixels * channels) * sizeof *actual);
+  uint16_t *hy = malloc((size_t)(pixels * channels) * sizeof *hy);
+  if (!hx || !hw || !hb || !hr || !expected || !actual || !hy) {
+    test_failures++;
+    return;
+  }
+  for (int64_t n = 0; n < batch; n++)
+    for (int64_t oh = 0; oh < size; oh++)
+      for (int64_t ow = 0; ow < width; ow++)
+        for (int64_t c = 0; c < channels; c++) {
+          float sum = 0.0f;
+          for (int kh = 0; kh < kernel; kh++)
+            for (int kw = 0; kw < kernel; kw++) {
+              const int64_t ih = oh + kh - pad, iw = ow + kw - pad;
+              if (ih >= 0 && ih < size && iw >= 0 && iw < width)
+                sum += x[((n * size + ih) * width + iw) * channels + c] *
+                       w[c * taps + kh * kernel + kw];
+            }
+          const int64_t at = ((n * size + oh) * width + ow) * channels + c;
+          sum += bias[c] + residual[at];
+          expected[at] = sum < 0.0f ? 0.0f : sum;
+        }
+  trt_depthwise_nhwc_t args = {.batch = batch,
+                               .channels = channels,
+                               .in = {size, width},
+                               .out = {size, width},
+                               .kernel = {kernel, kernel},
+                               .stride = {1, 1},
+                               .dilation = {1, 1},
+                               .pad = {pad, pad},
+                               .x = device_copy(hx, (size_t)(pixels * channels) * 2),
+                               .w = device_copy(hw, (size_t)(channels * taps) * 2),
+                               .bias = device_copy(hb, (size_t)channels * 2),
+                               .residual = device_copy(hr, (size_t)(pixels * channels) * 2),
+                               .activation = TRT_ACTIVATION_RELU};
+  void *y = NULL;
+  const bool ready = args.x && args.w && args.bias && args.residual &&
+                     cudaMalloc(&y, (size_t)(pixels * channels) * 2) == cudaSuccess;
+  args.y = y;
+  for (int outputs = 1; outputs <= 2; outputs++) {
+    args.outputs_per_thread = outputs;
+    const bool supported = trt_depthwise_nhwc_supported(&args);
+    const bool ran =
+        ready && supported && trt_launch_depthwise_nhwc(&args, NULL) == cudaSuccess &&
+        cudaDeviceSynchronize() == cudaSuccess &&
+        cudaMemcpy(hy, y, (size_t)(pixels * channels) * 2, cudaMemcpyDeviceToHost) == cudaSuccess;
+    for (int64_t i = 0; ran && i < pixels * channels; i++)
+      actual[i] = trt_half_to_float(hy[i]);
+    const double error = ran ? test_relative_l2(actual, expected, pixels * channels) : INFINITY;
+    printf("%s depthwise_nhwc %dx%d %lldx%lldx%lldx%lld, %d output%s per thread: relative L2 "
+           "%.3g\n",
+           error <= 2e-3 ? "ok  " : "FAIL", kernel, kernel, (long long)batch, (long long)size,
+           (long long)width, (long long)channels, outputs, outputs > 1 ? "s" : "", error);
+    if (!(error <= 2e-3))
+      test_failures++;
+  }
+  cudaFree((void *)args.x), cudaFree((void *)args.w), cudaFree((void *)args.bias);
+  cudaFree((void *)args.residual), cudaFree(y);
+  free(hx), free(hw), free(hb), free(hr), free(x), free(w), free(bias), free(residual);
+  free(expected), free(actual), free(hy);
+}
+
 int main(void) {
   gpu_harness_t gpu;
   const int skip = gpu_harness_open(&gpu);
@@ -348,6 +431,9 @@ int main(void) {
   check_conv1x1(777, 40, 72, 12);  /* partial stage and channel tile */
   check_conv1x1(130, 264, 64, 13); /* more inputs than the CUDA-core kernel takes */
   check_conv1x1(64, 960, 160, 14); /* a long reduction */
+  check_depthwise_nhwc(2, 9, 13, 24, 3, 15); /* odd width: a lone last column */
+  check_depthwise_nhwc(1, 6, 1, 16, 5, 16);  /* one column, pads wider than the image */
+  check_depthwise_nhwc(3, 7, 8, 64, 3, 17);  /* a full tile of channels */
   gpu_harness_close(&gpu);
   return test_finish("test_cuda_conv");
 }

@@ -14,6 +14,9 @@
  * below, which uploads every input with its own element size. Exits 77
  * with "no GPU: <reason>" where there is no usable GPU. */
 #include "gpu_layer_check.h"
+#include "kernels/kernel_types.h"
+#include "kernels/reformat.cuh"
+#include "numerics/half.h"
 
 #define EXACT (-1.0)
 #define DIMS(...)                                                                          \
@@ -394,6 +397,11 @@ static void test_pooling(void) {
        {TRT_POOLING_MAX, false, 2, {3, 3}, {1, 2}, {2, 2}, {0, 1}, {2, 0}, false, false, 0}},
       {"avgpool 1-D", DIMS(3, 4, 29),
        {TRT_POOLING_AVERAGE, false, 1, {4}, {3}, {1}, {1}, {2}, false, false, 0}},
+      /* 2601 small planes: several share a block of the tiled kernel */
+      {"maxpool 3x3/1 pad 1, 7x7 planes", DIMS(3, 867, 7, 7),
+       {TRT_POOLING_MAX, false, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, false, false, 0}},
+      {"avgpool 3x3/2 ceil, 9x8 planes", DIMS(2, 1301, 9, 8),
+       {TRT_POOLING_AVERAGE, false, 2, {3, 3}, {2, 2}, {1, 1}, {1, 0}, {1, 1}, true, false, 0}},
       {"maxpool 3-D", DIMS(1, 3, 7, 9, 8),
        {TRT_POOLING_MAX, false, 3, {2, 3, 2}, {2, 2, 1}, {1, 1, 1}, {0, 1, 0}, {1, 1, 1}, true,
         false, 0}},
@@ -946,6 +954,42 @@ static void test_indexing(void) {
                   DIMS(2, 4, 6), 1, k_two);
 }
 
+/* The reformat kernel's path for an image input entering a channels-last
+ * network (packed NCHW float32 to packed NHWC float16, few channels),
+ * called directly: exact. */
+static void test_reformat_planes_to_pixels(void) {
+  const int64_t n = 2, c = 3, h = 5, w = 7, count = n * c * h * w;
+  test_rng_t rng = test_rng(next_seed++);
+  float *planes = test_random_floats(&rng, count, -3.0f, 3.0f);
+  uint16_t *pixels = malloc((size_t)count * sizeof *pixels);
+  void *src = NULL, *dst = NULL;
+  trt_kreformat_t r = {.rank = 4,
+                       .dims = {n, c, h, w},
+                       .src_strides = {c * h * w, h * w, w, 1},
+                       .dst_strides = {h * w * c, 1, w * c, c}};
+  bool ok = planes && pixels && cudaMalloc(&src, (size_t)count * 4) == cudaSuccess &&
+            cudaMalloc(&dst, (size_t)count * 2) == cudaSuccess &&
+            cudaMemcpy(src, planes, (size_t)count * 4, cudaMemcpyHostToDevice) == cudaSuccess &&
+            trt_launch_reformat(src, TRT_KTYPE_FLOAT32, dst, TRT_KTYPE_FLOAT16, r, NULL) ==
+                cudaSuccess &&
+            cudaMemcpy(pixels, dst, (size_t)count * 2, cudaMemcpyDeviceToHost) == cudaSuccess;
+  int64_t wrong = 0;
+  for (int64_t b = 0; ok && b < n; b++)
+    for (int64_t ch = 0; ch < c; ch++)
+      for (int64_t at = 0; at < h * w; at++)
+        wrong += pixels[(b * h * w + at) * c + ch] !=
+                 trt_half_from_float(planes[(b * c + ch) * h * w + at]);
+  if (!ok || wrong) {
+    fprintf(stderr, "reformat NCHW float32 -> NHWC float16, 3 channels: %s, %lld wrong\n",
+            ok ? "ran" : "failed to run", (long long)wrong);
+    test_failures++;
+  }
+  cudaFree(src);
+  cudaFree(dst);
+  free(planes);
+  free(pixels);
+}
+
 int main(void) {
   int skip = gpu_harness_open(&gpu);
   if (skip)
@@ -962,6 +1006,7 @@ int main(void) {
   test_resize();
   test_gather();
   test_cast_identity();
+  test_reformat_planes_to_pixels();
   test_logic();
   test_indexing();
   printf("%d tactic runs checked\n", gpu.checked);

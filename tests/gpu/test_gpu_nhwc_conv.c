@@ -50,8 +50,10 @@ static const conv_case_t cases[] = {
     /* two outputs per thread: an odd width, pads of 1 and 2, a residual */
     {"depthwise 5x5 pad 2 residual, odd width", 24, 12, 13, 0, {5, 5}, {1, 1}, {1, 1}, {2, 2},
      {2, 2}, true, true, {TRT_ACTIVATION_NONE, 0, 0}},
-    {"depthwise 3x3 no pad, 1 column", 8, 6, 3, 0, {3, 3}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true,
+    {"depthwise 3x3 residual, 1 column", 8, 6, 1, 0, {3, 3}, {1, 1}, {1, 1}, {1, 1}, {1, 1}, true,
      true, {TRT_ACTIVATION_RELU, 0, 0}},
+    {"depthwise 3x3 no pad, 1 column", 8, 6, 3, 0, {3, 3}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, true,
+     false, {TRT_ACTIVATION_RELU, 0, 0}},
     {"depthwise 3x5 stride 1x2 (the generic path)", 24, 10, 21, 0, {3, 5}, {1, 2}, {1, 1}, {1, 2}, {1, 2},
      true, false, {TRT_ACTIVATION_SIGMOID, 0, 0}},
 };
