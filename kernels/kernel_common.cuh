@@ -140,6 +140,18 @@ __device__ inline float block_max(float v, float *scratch) {
   return warp_max(v);
 }
 
+/* max(a, b), NaN when either is (the CPU's max pooling lets a NaN tap win):
+ * one instruction from sm_80 on where the comparison form takes three. */
+__device__ __forceinline__ float max_nan(float a, float b) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  float result;
+  asm("max.NaN.f32 %0, %1, %2;" : "=f"(result) : "f"(a), "f"(b));
+  return result;
+#else
+  return (b > a || isnan(b)) ? b : a;
+#endif
+}
+
 } // namespace trtk
 
 #endif
