@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The element's GPU data path against the engine alone (issue 14), on the GPU
 # machine: 1920x1080 NV12 frames from imagefreeze (a source that costs
-# nothing) -> trtinfer (CUDA backend) -> fakesink, at batch 1, 16 and 64,
-# one batch in flight and three, beside giexec's throughput on the same
-# model, batch and precision.
+# nothing), in system memory or in GPU memory (uploaded once by cudaupload)
+# -> trtinfer (CUDA backend) -> fakesink, at batch 1, 16 and 64, one batch
+# in flight and three, beside giexec's throughput on the same model, batch
+# and precision. Where the system-memory frames lie (pinned or not) is
+# printed first, from the element's log.
 #
 #   bench/element_gpu.sh OUTDIR MODEL.onnx [PRECISION] [FRAMES]
 #
@@ -26,11 +28,14 @@ mkdir -p "$out"
 flags=(--fp16)
 [[ $precision == fp32 ]] && flags=(--allowTF32)
 
-run_pipeline() { # BATCH FRAMES IN_FLIGHT: microseconds of wall time
-  local start end
+run_pipeline() { # BATCH FRAMES IN_FLIGHT MEMORY: microseconds of wall time
+  local start end upload=()
+  # MEMORY cuda: the frame uploaded once (cudaupload, in the engine's
+  # context), imagefreeze pushing it again and again in GPU memory
+  [[ ${4:-system} == cuda ]] && upload=(cudaupload !)
   start=$(date +%s%N)
   gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=ball ! \
-    video/x-raw,format=NV12,width=1920,height=1080,framerate=30/1 ! \
+    video/x-raw,format=NV12,width=1920,height=1080,framerate=30/1 ! "${upload[@]}" \
     imagefreeze num-buffers="$2" ! \
     trtinfer model-file="$model" backend=cuda precision="$precision" batch-size="$1" \
       batches-in-flight="${3:-1}" engine-file="$out/engine_b$1_$precision.plan" ! \
@@ -39,21 +44,25 @@ run_pipeline() { # BATCH FRAMES IN_FLIGHT: microseconds of wall time
   echo $(((end - start) / 1000))
 }
 
+GST_DEBUG=trtinfer:4 run_pipeline 1 8 1 2>&1 | grep -oE "frames in [a-z]+ memory[^\"]*" | head -1 ||
+  true
 {
   echo "### trtinfer on the GPU: $(basename "$model") $precision, 1080p NV12"
   echo
-  echo "| batch | batches in flight | pipeline frames/s | giexec img/s | pipeline / engine |"
-  echo "| ---: | ---: | ---: | ---: | ---: |"
+  echo "| frames in | batch | batches in flight | pipeline frames/s | giexec img/s | pipeline / engine |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   for batch in 1 16 64; do
     run_pipeline "$batch" 2 >/dev/null # builds and saves the plan
     engine=$("$giexec" --onnx="$model" --batch="$batch" "${flags[@]}" --iterations=20 \
       --avgRuns=10 2>&1 | sed -n 's/.*Throughput: .* (\([0-9.]*\) inferences\/s.*/\1/p')
-    for in_flight in 1 3; do
-      t1=$(run_pipeline "$batch" "$frames" "$in_flight")
-      t2=$(run_pipeline "$batch" $((2 * frames)) "$in_flight")
-      fps=$(python3 -c "print($frames * 1e6 / max($t2 - $t1, 1))")
-      printf '| %d | %d | %.0f | %.0f | %.0f%% |\n' "$batch" "$in_flight" "$fps" \
-        "${engine:-0}" "$(python3 -c "print(100 * $fps / (${engine:-0} or 1))")"
+    for memory in system cuda; do
+      for in_flight in 1 3; do
+        t1=$(run_pipeline "$batch" "$frames" "$in_flight" "$memory")
+        t2=$(run_pipeline "$batch" $((2 * frames)) "$in_flight" "$memory")
+        fps=$(python3 -c "print($frames * 1e6 / max($t2 - $t1, 1))")
+        printf '| %s memory | %d | %d | %.0f | %.0f | %.0f%% |\n' "$memory" "$batch" \
+          "$in_flight" "$fps" "${engine:-0}" "$(python3 -c "print(100 * $fps / (${engine:-0} or 1))")"
+      done
     done
   done
 } | tee "$out/element_gpu.md"

@@ -494,6 +494,12 @@ gst_trt_batch_free (GstTrtBatch * batch)
   g_free (batch);
 }
 
+gboolean
+gst_trt_batch_on_device (const GstTrtBatch * batch)
+{
+  return batch->on_device;
+}
+
 gint
 gst_trt_batch_cpu_threads (const GstTrtBatch * batch)
 {
@@ -533,7 +539,7 @@ gst_trt_batch_has_pending (const GstTrtBatch * batch)
 static gboolean
 preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
     const GstTrtPreprocessConfig * config, const GstVideoFrame * frame,
-    GstTrtPreprocessGeometry * geometry, GError ** error)
+    gboolean frame_on_device, GstTrtPreprocessGeometry * geometry, GError ** error)
 {
   trt_image_transform_t transform;
   trt_image_t image;
@@ -554,6 +560,12 @@ preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
     total += (plane_bytes[p] + 255) / 256 * 256; /* planes 256-byte aligned */
   }
   trt_status_t status = TRT_STATUS_OK;
+  if (frame_on_device) {
+    /* CUDA memory of the engine's context: read where it lies */
+    for (guint p = 0; p < planes && p < TRT_IMAGE_MAX_PLANES; p++)
+      image.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+    total = 0;
+  }
   if (total > set->frame_staging_bytes[slot]) {
     trt_device_free (set->frame_staging[slot]);
     set->frame_staging[slot] = NULL;
@@ -562,7 +574,8 @@ preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
     if (status == TRT_STATUS_OK)
       set->frame_staging_bytes[slot] = total;
   }
-  for (guint p = 0; status == TRT_STATUS_OK && p < planes && p < TRT_IMAGE_MAX_PLANES; p++) {
+  for (guint p = 0; status == TRT_STATUS_OK && !frame_on_device && p < planes
+      && p < TRT_IMAGE_MAX_PLANES; p++) {
     guint8 *device = (guint8 *) set->frame_staging[slot] + offsets[p];
     image.planes[p] = device;
     status = trt_memcpy_host_to_device (device, GST_VIDEO_FRAME_PLANE_DATA (frame, p),
@@ -582,13 +595,16 @@ preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
 
 gboolean
 gst_trt_batch_preprocess (GstTrtBatch * batch, const GstTrtPreprocessConfig * config,
-    const GstVideoFrame * frame, GstTrtPreprocessGeometry * geometry, GError ** error)
+    const GstVideoFrame * frame, gboolean frame_on_device, GstTrtPreprocessGeometry * geometry,
+    GError ** error)
 {
   BatchSet *set = &batch->sets[batch->filling];
 
   g_return_val_if_fail (set->filled < batch->capacity, FALSE);
+  g_return_val_if_fail (!frame_on_device || batch->on_device, FALSE);
   if (batch->on_device)
-    return preprocess_on_device (batch, set, set->filled, config, frame, geometry, error);
+    return preprocess_on_device (batch, set, set->filled, config, frame, frame_on_device,
+        geometry, error);
   if (!gst_trt_preprocess_frame (config, frame,
           set->input + (gsize) set->filled * batch->item_bytes, geometry)) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,

@@ -36,6 +36,8 @@ void gst_trt_batch_free (GstTrtBatch * batch);
 guint gst_trt_batch_capacity (const GstTrtBatch * batch);
 /* Batches that may run at once. */
 guint gst_trt_batch_in_flight (const GstTrtBatch * batch);
+/* Whether the engine runs on a GPU (frames preprocessed there). */
+gboolean gst_trt_batch_on_device (const GstTrtBatch * batch);
 /* CPU engines: the most threads a layer is split across; 0 otherwise. */
 gint gst_trt_batch_cpu_threads (const GstTrtBatch * batch);
 /* Frames preprocessed into the input and not inferred yet. */
@@ -46,11 +48,14 @@ gboolean gst_trt_batch_has_pending (const GstTrtBatch * batch);
 
 /* Preprocesses @frame (of the buffer appended next) into the next input
  * item, per @config: on the CPU for CPU engines, on the GPU for CUDA
- * engines (the element type then the input binding's). The batch must not
- * be full. FALSE with @error when the frame cannot be preprocessed. */
+ * engines (the element type then the input binding's). @frame_on_device
+ * (CUDA engines only): its planes are device pointers of the engine's
+ * context (CUDA memory), read in place, else host memory, uploaded. The
+ * batch must not be full. FALSE with @error when the frame cannot be
+ * preprocessed. */
 gboolean gst_trt_batch_preprocess (GstTrtBatch *batch,
     const GstTrtPreprocessConfig *config, const GstVideoFrame *frame,
-    GstTrtPreprocessGeometry *geometry, GError **error);
+    gboolean frame_on_device, GstTrtPreprocessGeometry *geometry, GError **error);
 /* Appends @buffer (ownership taken). With @geometry, the frame was written
  * by gst_trt_batch_preprocess() and will get a meta, and
  * the inputs filled per frame (image size, scale factor) get its values;

@@ -48,6 +48,7 @@
  * ]|
  */
 #include "gsttrtinfer.h"
+#include "trtcudainput.h"
 #include "trtpinned.h"
 
 #include <gst/video/video.h>
@@ -289,6 +290,12 @@ struct _GstTrtInfer {
   gboolean async_started;       /* ...and has posted ASYNC_START and returned */
   gboolean stream_abort;        /* flushing or stopping: streaming stops waiting */
 
+  /* the engine's CUDA context for upstream elements (CUDA engines; made at
+   * the first context query or CUDA-memory frame), under the object lock */
+  GstTrtCudaInput *cuda_input;
+  gboolean cuda_input_failed;
+  gboolean foreign_cuda_warned, device_frames_logged, host_frames_logged; /* streaming */
+
   /* the engine: set and cleared by state changes */
   trt_engine_t *engine;
   GstTrtModelInfo info;
@@ -318,10 +325,13 @@ GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trtinfer, "trtinfer", GST_RANK_NONE,
 
 #define VIDEO_FORMATS "{ RGB, BGR, RGBA, BGRA, RGBx, BGRx, NV12, I420, GRAY8 }"
 
+/* Frames in CUDA memory first: where upstream can give them (NVDEC,
+ * cudaupload) they stay on the GPU (trtcudainput.h). */
+#define SINK_CAPS GST_TRT_CUDA_VIDEO_CAPS (VIDEO_FORMATS) GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (SINK_CAPS));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (VIDEO_FORMATS)));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (SINK_CAPS));
 
 static void gst_trt_infer_finalize (GObject * object);
 static void gst_trt_infer_set_property (GObject * object, guint prop_id,
@@ -583,6 +593,7 @@ gst_trt_infer_finalize (GObject * object)
   gst_trt_batch_free (self->batch);
   gst_trt_shared_engine_release (self->engine);
   gst_trt_model_info_clear (&self->info);
+  gst_trt_cuda_input_free (self->cuda_input);
   g_mutex_clear (&self->timer_lock);
   g_cond_clear (&self->timer_cond);
   g_mutex_clear (&self->build_lock);
@@ -1607,6 +1618,68 @@ drain (GstTrtInfer * self)
   return ret;
 }
 
+/* The engine's CUDA context as upstream elements see it, made once where
+ * the backend (as the properties resolve it) is CUDA; NULL otherwise. */
+static GstTrtCudaInput *
+cuda_input (GstTrtInfer * self)
+{
+  GstTrtCudaInput *input;
+  trt_backend_t resolved;
+  GError *error = NULL;
+
+  GST_OBJECT_LOCK (self);
+  input = self->cuda_input;
+  if (!input && !self->cuda_input_failed) {
+    if (trt_backend_resolve (self->backend, self->device_id, &resolved) == TRT_STATUS_OK
+        && resolved == TRT_BACKEND_CUDA) {
+      input = self->cuda_input = gst_trt_cuda_input_new (self->device_id, &error);
+      if (!input)
+        GST_WARNING_OBJECT (self, "frames in CUDA memory pass through system memory: %s",
+            error->message);
+      g_clear_error (&error);
+    } else {
+      trt_error_clear ();
+    }
+    self->cuda_input_failed = !input;
+  }
+  GST_OBJECT_UNLOCK (self);
+  return input;
+}
+
+/* How to map @buffer: its device planes where the engine's kernels can read
+ * them (CUDA memory of the engine's context, a CUDA engine), else system
+ * memory (which GstCudaMemory downloads, warned once). */
+static GstMapFlags
+frame_map_flags (GstTrtInfer * self, GstBuffer * buffer, gboolean * on_device)
+{
+  *on_device = FALSE;
+  if (!gst_trt_is_cuda_buffer (buffer)) {
+    if (!self->host_frames_logged && gst_trt_batch_on_device (self->batch))
+      GST_INFO_OBJECT (self, "frames in %s memory: %s",
+          gst_trt_is_pinned_memory (gst_buffer_peek_memory (buffer, 0)) ? "pinned" : "pageable",
+          "uploaded to the GPU");
+    self->host_frames_logged = TRUE;
+    return GST_MAP_READ;
+  }
+  GstTrtCudaInput *input = gst_trt_batch_on_device (self->batch) ? cuda_input (self) : NULL;
+  if (input && gst_trt_cuda_input_is_ours (input, buffer)) {
+    if (!self->device_frames_logged)
+      GST_INFO_OBJECT (self, "frames in CUDA memory of the engine's context: read in place");
+    self->device_frames_logged = TRUE;
+    *on_device = TRUE;
+    return gst_trt_cuda_map_flags ();
+  }
+  if (!self->foreign_cuda_warned) {
+    self->foreign_cuda_warned = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("Frames in CUDA memory are copied through system memory"),
+        ("%s", input ? "their CUDA context is not the engine's (an upstream element made "
+            "its own, or they are on another device)"
+            : "the engine does not run on the GPU, or has no CUDA context to share"));
+  }
+  return GST_MAP_READ;
+}
+
 static GstFlowReturn
 add_frame (GstTrtInfer * self, GstBuffer * buffer)
 {
@@ -1627,7 +1700,9 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
   self->skip_left = interval;
 
   /* a full batch runs at once: there is a slot */
-  if (!gst_video_frame_map (&frame, &self->video_info, buffer, GST_MAP_READ)) {
+  gboolean on_device;
+  GstMapFlags flags = frame_map_flags (self, buffer, &on_device);
+  if (!gst_video_frame_map (&frame, &self->video_info, buffer, flags)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Could not map an input frame"),
         ("buffer of %" G_GSIZE_FORMAT " bytes for %s %dx%d", gst_buffer_get_size (buffer),
             gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&self->video_info)),
@@ -1637,7 +1712,7 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
     return GST_FLOW_ERROR;
   }
   gboolean ok = gst_trt_batch_preprocess (self->batch, &self->preprocess,
-      &frame, &geometry, &error);
+      &frame, on_device, &geometry, &error);
   gst_video_frame_unmap (&frame);
   if (!ok) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
@@ -1783,6 +1858,11 @@ gst_trt_infer_query (GstBaseTransform * trans, GstPadDirection direction,
     wait_for_engine (self);
   if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) == GST_QUERY_DRAIN)
     drain (self);
+  if (gst_trt_is_cuda_context_query (query)) {
+    GstTrtCudaInput *input = cuda_input (self);
+    if (input && gst_trt_cuda_input_answer_query (input, GST_ELEMENT (self), query))
+      return TRUE;
+  }
 
   ret = GST_BASE_TRANSFORM_CLASS (parent_class)->query (trans, direction, query);
 

@@ -4,6 +4,12 @@
  *   trtinfer-app model.onnx                    # videotestsrc, 10 frames
  *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! decodebin" 100
  *   trtinfer-app model.onnx "v4l2src device=/dev/video0" 100
+ *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! qtdemux ! h264parse ! \
+ *       nvh264dec ! video/x-raw(memory:CUDAMemory)" 100
+ *
+ * Frames go through videoconvert to a format trtinfer takes, unless the
+ * source leaves them in GPU memory (it ends with cudaupload, or names
+ * memory:CUDAMemory): those reach trtinfer as they are.
  *
  * With TRTINFER_APP_DUMP=DIR in the environment it also writes the tensors
  * of the first inferred frame to DIR/<tensor name>.bin (raw, as in the meta),
@@ -12,6 +18,7 @@
  * The element is found like any plugin: install it, or point
  * GST_PLUGIN_PATH at the build's gst/ folder. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
@@ -109,10 +116,12 @@ main (int argc, char **argv)
   gint frames = argc > 3 ? atoi (argv[3]) : 10;
   const gchar *extra = argc > 4 ? argv[4] : "";
   gchar *model = g_strescape (argv[1], NULL);
-  gchar *description = g_strdup_printf ("%s ! videoconvert ! "
-      "video/x-raw,format={RGB,BGR,RGBA,BGRA,RGBx,BGRx,NV12,I420,GRAY8} ! "
+  gboolean on_gpu = g_str_has_suffix (source, "cudaupload")
+      || strstr (source, "memory:CUDAMemory") != NULL;
+  gchar *description = g_strdup_printf ("%s ! %s"
       "trtinfer name=infer model-file=\"%s\" %s ! appsink name=sink sync=false",
-      source, model, extra);
+      source, on_gpu ? "" : "videoconvert ! "
+      "video/x-raw,format={RGB,BGR,RGBA,BGRA,RGBx,BGRx,NV12,I420,GRAY8} ! ", model, extra);
   g_free (model);
 
   GstElement *pipeline = gst_parse_launch (description, &error);

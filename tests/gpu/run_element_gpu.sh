@@ -26,18 +26,28 @@ echo "== GPU preprocessing against the CPU's"
   { grep -v "^ok" "$out/preprocess.log" | head -20; exit 1; }
 tail -1 "$out/preprocess.log"
 properties="width=640 height=640 mean=<0.485,0.456,0.406> std=<0.229,0.224,0.225>"
-for run in cuda cpu cuda-fp16 cuda-in-flight cuda-device-out; do
+page="filesrc location=$bundle/data/det.png ! pngdec"
+for run in cuda cpu cuda-fp16 cuda-in-flight cuda-device-out cuda-cudaupload; do
   echo "== $run"
-  backend="${run%%-*}" precision=fp32 extra=""
+  backend="${run%%-*}" precision=fp32 extra="" source="$page ! imagefreeze num-buffers=8"
   [[ $run == *-fp16 ]] && precision=fp16
   # three batches of 4 taking turns: 8 frames leave at the next runs and EOS
   [[ $run == *-in-flight ]] && extra="batches-in-flight=3"
   # tensors left in GPU memory: the app reads them through the meta, which
   # copies each batch's block to the host at the first map
   [[ $run == *-device-out ]] && extra="output-memory=device batches-in-flight=2"
-  TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$det" \
-    "filesrc location=$bundle/data/det.png ! pngdec ! imagefreeze num-buffers=8" 8 \
-    "backend=$backend precision=$precision batch-size=4 engine-file=$out/det-$backend-$precision.plan $properties $extra"
+  # frames uploaded by cudaupload: trtinfer gives it the engine's CUDA
+  # context and reads them in place (the log says so)
+  [[ $run == *-cudaupload ]] &&
+    source="$page ! videoconvert ! video/x-raw,format=RGBA ! imagefreeze num-buffers=8 ! cudaupload"
+  GST_DEBUG=trtinfer:4 TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$det" \
+    "$source" 8 \
+    "backend=$backend precision=$precision batch-size=4 engine-file=$out/det-$backend-$precision.plan $properties $extra" \
+    >"$out/$run.log" 2>&1 || { tail -20 "$out/$run.log"; exit 1; }
+  grep -E "^frame 0|read in place|through system memory" "$out/$run.log" | sed 's/.*trtinfer[^ ]* //'
+  if [[ $run == *-cudaupload ]]; then
+    grep -q "read in place" "$out/$run.log" || { echo "CUDA memory was not read in place"; exit 1; }
+  fi
 done
 echo "== engine cache: second start loads the CUDA plan"
 GST_DEBUG=trtinfer:4 "$bundle/bin/trtinfer-app" "$det" \
@@ -62,7 +72,7 @@ def load(run):
 cpu = load("cpu")
 ok = True
 for run, limit in (("cuda", 1e-4), ("cuda-fp16", 1e-2), ("cuda-in-flight", 1e-4),
-                   ("cuda-device-out", 1e-4)):
+                   ("cuda-device-out", 1e-4), ("cuda-cudaupload", 1e-4)):
     error = np.linalg.norm(load(run) - cpu) / np.linalg.norm(cpu)
     print(f"element {run} vs CPU, PP-OCR det on the rendered page: relative L2 {error:.3g} "
           f"(limit {limit:g})")
@@ -70,13 +80,31 @@ for run, limit in (("cuda", 1e-4), ("cuda-fp16", 1e-2), ("cuda-in-flight", 1e-4)
 sys.exit(0 if ok else 1)
 PY
 echo "== NVDEC: a 1080p H.264 clip decoded on the GPU, then trtinfer (CUDA, GPU preprocessing)"
-# The frames come down to system memory (cudadownload) until the element
-# takes CUDA memory itself; this checks the decoder and the element together.
+# The decoder's frames in CUDA memory, read in place, against the same
+# frames brought down to system memory (cudadownload) and uploaded again:
+# the same tensors.
+decode="filesrc location=$bundle/data/clip.mp4 ! qtdemux ! h264parse ! nvh264dec"
+for run in nvdec-device nvdec-system; do
+  source="$decode ! video/x-raw(memory:CUDAMemory)"
+  [[ $run == nvdec-system ]] && source="$decode ! cudadownload"
+  GST_DEBUG=trtinfer:4 TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$det" \
+    "$source" 8 "backend=cuda batch-size=4 engine-file=$out/det-cuda-fp32.plan $properties" \
+    >"$out/$run.log" 2>&1 || { tail -20 "$out/$run.log"; exit 1; }
+  grep -E "^frame 0|read in place|through system memory" "$out/$run.log" | sed 's/.*trtinfer[^ ]* //'
+done
+grep -q "read in place" "$out/nvdec-device.log" || { echo "NVDEC frames were not read in place"; exit 1; }
+python3 - "$out" <<'PY'
+import sys, numpy as np
+out = sys.argv[1]
+device, system = (np.fromfile(f"{out}/{run}/sigmoid_0.tmp_0.bin", dtype=np.float32)
+                  .astype(np.float64) for run in ("nvdec-device", "nvdec-system"))
+error = np.linalg.norm(device - system) / max(np.linalg.norm(system), 1e-30)
+print(f"NVDEC frames in CUDA memory vs through system memory: relative L2 {error:.3g} (limit 1e-6)")
+sys.exit(0 if error <= 1e-6 else 1)
+PY
 start=$(date +%s%N)
 # shellcheck disable=SC2086 # the properties are words of the launch line
-gst-launch-1.0 -q filesrc location="$bundle/data/clip.mp4" ! qtdemux ! h264parse ! nvh264dec ! \
-  cudadownload ! video/x-raw,format=NV12 ! \
-  trtinfer model-file="$det" backend=cuda batch-size=4 \
+gst-launch-1.0 -q $decode ! trtinfer model-file="$det" backend=cuda batch-size=4 \
     engine-file="$out/det-cuda-fp32.plan" $properties ! fakesink >"$out/nvdec.log" 2>&1 ||
   { tail -20 "$out/nvdec.log"; exit 1; }
-echo "60 frames in $(( ($(date +%s%N) - start) / 1000000 )) ms (start-up included)"
+echo "60 frames decoded into CUDA memory and inferred in $(( ($(date +%s%N) - start) / 1000000 )) ms (start-up included)"
