@@ -10,7 +10,7 @@
 #   bench/element_gpu.sh OUTDIR MODEL.onnx [PRECISION] [FRAMES]
 #
 # PRECISION fp32 or fp16 (default fp16), FRAMES per timed run (default
-# 640). Needs .gst-bundle (../shared/device/gst-bundle.sh) and
+# 640, at least 40 batches). Needs .gst-bundle (../shared/device/gst-bundle.sh) and
 # build-gpu-gst/element-bundle (tools/build-gpu-element.sh), and giexec from
 # build-gpu/bundle. Frames/s = (FRAMES2 - FRAMES1) / (t2 - t1) over two runs
 # of FRAMES and 2 x FRAMES frames (times in microseconds), so that start-up (the engine loads from
@@ -32,7 +32,8 @@ run_pipeline() { # BATCH FRAMES IN_FLIGHT MEMORY: microseconds of wall time
   local start end upload=()
   # MEMORY cuda: the frame uploaded once (cudaupload, in the engine's
   # context), imagefreeze pushing it again and again in GPU memory
-  [[ ${4:-system} == cuda ]] && upload=(cudaupload !)
+  # (the caps filter: cudaupload would rather pass system memory through)
+  [[ ${4:-system} == cuda ]] && upload=(cudaupload ! "video/x-raw(memory:CUDAMemory)" !)
   start=$(date +%s%N)
   gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=ball ! \
     video/x-raw,format=NV12,width=1920,height=1080,framerate=30/1 ! "${upload[@]}" \
@@ -44,8 +45,10 @@ run_pipeline() { # BATCH FRAMES IN_FLIGHT MEMORY: microseconds of wall time
   echo $(((end - start) / 1000))
 }
 
-GST_DEBUG=trtinfer:4 run_pipeline 1 8 1 2>&1 | grep -oE "frames in [a-z]+ memory[^\"]*" | head -1 ||
-  true
+for memory in system cuda; do
+  GST_DEBUG=trtinfer:4 run_pipeline 1 8 1 "$memory" 2>&1 |
+    grep -oE "frames in [a-zA-Z' ]+ memory[^\"]*" | head -1 || true
+done
 {
   echo "### trtinfer on the GPU: $(basename "$model") $precision, 1080p NV12"
   echo
@@ -55,11 +58,13 @@ GST_DEBUG=trtinfer:4 run_pipeline 1 8 1 2>&1 | grep -oE "frames in [a-z]+ memory
     run_pipeline "$batch" 2 >/dev/null # builds and saves the plan
     engine=$("$giexec" --onnx="$model" --batch="$batch" "${flags[@]}" --iterations=20 \
       --avgRuns=10 2>&1 | sed -n 's/.*Throughput: .* (\([0-9.]*\) inferences\/s.*/\1/p')
+    # at least 40 batches a run, so that start-up noise stays small
+    count=$((frames > 40 * batch ? frames : 40 * batch))
     for memory in system cuda; do
       for in_flight in 1 3; do
-        t1=$(run_pipeline "$batch" "$frames" "$in_flight" "$memory")
-        t2=$(run_pipeline "$batch" $((2 * frames)) "$in_flight" "$memory")
-        fps=$(python3 -c "print($frames * 1e6 / max($t2 - $t1, 1))")
+        t1=$(run_pipeline "$batch" "$count" "$in_flight" "$memory")
+        t2=$(run_pipeline "$batch" $((2 * count)) "$in_flight" "$memory")
+        fps=$(python3 -c "print($count * 1e6 / max($t2 - $t1, 1))")
         printf '| %s memory | %d | %d | %.0f | %.0f | %.0f%% |\n' "$memory" "$batch" \
           "$in_flight" "$fps" "${engine:-0}" "$(python3 -c "print(100 * $fps / (${engine:-0} or 1))")"
       done

@@ -8,8 +8,9 @@
  *       nvh264dec ! video/x-raw(memory:CUDAMemory)" 100
  *
  * Frames go through videoconvert to a format trtinfer takes, unless the
- * source leaves them in GPU memory (it ends with cudaupload, or names
- * memory:CUDAMemory): those reach trtinfer as they are.
+ * source leaves them in GPU memory (it names memory:CUDAMemory in a caps
+ * filter: cudaupload and the decoders would rather pass system memory on
+ * to an element that takes both): those reach trtinfer as they are.
  *
  * With TRTINFER_APP_DUMP=DIR in the environment it also writes the tensors
  * of the first inferred frame to DIR/<tensor name>.bin (raw, as in the meta),
@@ -116,8 +117,7 @@ main (int argc, char **argv)
   gint frames = argc > 3 ? atoi (argv[3]) : 10;
   const gchar *extra = argc > 4 ? argv[4] : "";
   gchar *model = g_strescape (argv[1], NULL);
-  gboolean on_gpu = g_str_has_suffix (source, "cudaupload")
-      || strstr (source, "memory:CUDAMemory") != NULL;
+  gboolean on_gpu = strstr (source, "memory:CUDAMemory") != NULL;
   gchar *description = g_strdup_printf ("%s ! %s"
       "trtinfer name=infer model-file=\"%s\" %s ! appsink name=sink sync=false",
       source, on_gpu ? "" : "videoconvert ! "

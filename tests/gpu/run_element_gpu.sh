@@ -39,7 +39,7 @@ for run in cuda cpu cuda-fp16 cuda-in-flight cuda-device-out cuda-cudaupload; do
   # frames uploaded by cudaupload: trtinfer gives it the engine's CUDA
   # context and reads them in place (the log says so)
   [[ $run == *-cudaupload ]] &&
-    source="$page ! videoconvert ! video/x-raw,format=RGBA ! imagefreeze num-buffers=8 ! cudaupload"
+    source="$page ! videoconvert ! video/x-raw,format=RGBA ! imagefreeze num-buffers=8 ! cudaupload ! video/x-raw(memory:CUDAMemory)"
   GST_DEBUG=trtinfer:4 TRTINFER_APP_DUMP="$out/$run" "$bundle/bin/trtinfer-app" "$det" \
     "$source" 8 \
     "backend=$backend precision=$precision batch-size=4 engine-file=$out/det-$backend-$precision.plan $properties $extra" \
@@ -104,7 +104,8 @@ sys.exit(0 if error <= 1e-6 else 1)
 PY
 start=$(date +%s%N)
 # shellcheck disable=SC2086 # the properties are words of the launch line
-gst-launch-1.0 -q $decode ! trtinfer model-file="$det" backend=cuda batch-size=4 \
+gst-launch-1.0 -q $decode ! "video/x-raw(memory:CUDAMemory)" ! \
+  trtinfer model-file="$det" backend=cuda batch-size=4 \
     engine-file="$out/det-cuda-fp32.plan" $properties ! fakesink >"$out/nvdec.log" 2>&1 ||
   { tail -20 "$out/nvdec.log"; exit 1; }
 echo "60 frames decoded into CUDA memory and inferred in $(( ($(date +%s%N) - start) / 1000000 )) ms (start-up included)"
