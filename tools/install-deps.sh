@@ -13,6 +13,9 @@ packages=(
   # Decoders for pipelines/file.sh: H.264 (libav), its parser (bad), MP4
   # demuxing (good), and the x264 encoder the element tests make clips with.
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  # GStreamer's CUDA library (frames in CUDA memory, with the CUDA backend);
+  # its headers include cudaGL.h, which includes GL/gl.h.
+  libgstreamer-plugins-bad1.0-dev mesa-common-dev
   python3 python3-numpy python3-opencv python3-onnx
   libonnx-testdata
   ca-certificates
