@@ -15,7 +15,7 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # GStreamer's CUDA library (frames in CUDA memory, with the CUDA backend);
   # its headers include cudaGL.h, which includes GL/gl.h.
-  libgstreamer-plugins-bad1.0-dev mesa-common-dev
+  libgstreamer-plugins-bad1.0-dev libgl-dev
   python3 python3-numpy python3-opencv python3-onnx
   libonnx-testdata
   ca-certificates
