@@ -1,7 +1,7 @@
 /* Frames to tensor items (see image.cuh): each thread samples its pixel's
- * four neighbours, converts and interpolates them, and writes every channel
- * in the item's type, all through engine/numerics/image.h, the arithmetic
- * the CPU preprocessing runs too. */
+ * four neighbours (those of weight 0 skipped), converts and interpolates
+ * them, and writes every channel in the item's type, all through
+ * engine/numerics/image.h, the arithmetic the CPU preprocessing runs too. */
 #include <cuda_fp16.h>
 
 #include "image.cuh"
@@ -52,10 +52,22 @@ __global__ void image_to_tensor_kernel(const trt_image_t im, const trt_image_tra
   /* every array indexed by constants only (unrolled), so they stay in
    * registers; alpha is interpolated too when unused (it is 255) */
   float t0[4], t1[4], b0[4], b1[4], value[4];
+  /* A weight of 0 (same size, integer ratios, nearest) takes the first
+   * sample whole: its neighbour is not decoded, and the interpolation
+   * below gives the first sample exactly either way (x + (y - x) * 0). */
   trt_image_pixel(&im, x0, y0, with_alpha, t0);
-  trt_image_pixel(&im, x1, y0, with_alpha, t1);
-  trt_image_pixel(&im, x0, y1, with_alpha, b0);
-  trt_image_pixel(&im, x1, y1, with_alpha, b1);
+  if (wx != 0.0f)
+    trt_image_pixel(&im, x1, y0, with_alpha, t1);
+  if (wy != 0.0f)
+    trt_image_pixel(&im, x0, y1, with_alpha, b0);
+  if (wx != 0.0f && wy != 0.0f)
+    trt_image_pixel(&im, x1, y1, with_alpha, b1);
+#pragma unroll
+  for (int c = 0; c < 4; c++) {
+    t1[c] = wx != 0.0f ? t1[c] : t0[c];
+    b0[c] = wy != 0.0f ? b0[c] : t0[c];
+    b1[c] = wx != 0.0f && wy != 0.0f ? b1[c] : wy != 0.0f ? b0[c] : t1[c];
+  }
 #pragma unroll
   for (int c = 0; c < 4; c++)
     value[c] =
