@@ -15,17 +15,21 @@ struct _GstTrtCudaInput
 };
 
 /* The CUDA runtime's context on @device, which the engine uses: made
- * current by selecting the device, read by popping it and pushing it
- * back. */
+ * current by selecting the device and allocating (the runtime may create
+ * its context lazily, at the first call that needs it), read by popping it
+ * and pushing it back. */
 static gboolean
 runtime_context (gint device, CUcontext *context, CUdevice *handle,
     GError **error)
 {
-  if (trt_set_device (device) != TRT_STATUS_OK) {
+  void *probe = NULL;
+  if (trt_set_device (device) != TRT_STATUS_OK
+      || trt_device_malloc (&probe, 1) != TRT_STATUS_OK) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
         "CUDA device %d: %s", device, trt_last_error ());
     return FALSE;
   }
+  trt_device_free (probe);
   CUresult result = CuCtxPopCurrent (context);
   if (result == CUDA_SUCCESS)
     result = CuCtxPushCurrent (*context);
