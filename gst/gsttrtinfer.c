@@ -1630,14 +1630,18 @@ cuda_input (GstTrtInfer * self)
   GST_OBJECT_LOCK (self);
   input = self->cuda_input;
   if (!input && !self->cuda_input_failed) {
-    if (trt_backend_resolve (self->backend, self->device_id, &resolved) == TRT_STATUS_OK
+    /* device-id -1 is the default device, as for the engine (trtcache.c) */
+    gint device = MAX (self->device_id, 0);
+    if (trt_backend_resolve (self->backend, device, &resolved) == TRT_STATUS_OK
         && resolved == TRT_BACKEND_CUDA) {
-      input = self->cuda_input = gst_trt_cuda_input_new (self->device_id, &error);
+      input = self->cuda_input = gst_trt_cuda_input_new (device, &error);
       if (!input)
         GST_WARNING_OBJECT (self, "frames in CUDA memory pass through system memory: %s",
             error->message);
       g_clear_error (&error);
     } else {
+      GST_DEBUG_OBJECT (self, "no CUDA context to share: the engine runs on the %s backend%s%s",
+          trt_backend_name (resolved), trt_last_error ()[0] ? ": " : "", trt_last_error ());
       trt_error_clear ();
     }
     self->cuda_input_failed = !input;

@@ -975,6 +975,57 @@ GST_START_TEST (test_impossible_caps)
 }
 GST_END_TEST;
 
+/* ---- CUDA memory without a GPU ---------------------------------------------- */
+
+/* Built with GStreamer's CUDA library, the pads take CUDA memory; without a
+ * CUDA engine (the CPU backend, or a CUDA backend with no GPU) the element
+ * has no CUDA context to give upstream and says so by not answering. */
+GST_START_TEST (test_cuda_context_without_gpu)
+{
+  gchar *path = data_path ("classifier.onnx");
+  const gchar *backends[] = { "cpu", "cuda" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (backends); i++) {
+    GstElement *element = gst_element_factory_make ("trtinfer", NULL);
+    g_object_set (element, "model-file", path, NULL);
+    gst_util_set_object_arg (G_OBJECT (element), "backend", backends[i]);
+    GstPad *sink = gst_element_get_static_pad (element, "sink");
+    GstQuery *query = gst_query_new_context ("gst.cuda.context");
+    gboolean answered = gst_pad_query (sink, query);
+    GstContext *context = NULL;
+    gst_query_parse_context (query, &context);
+    fail_unless (!answered && context == NULL, "backend=%s answered a CUDA context query",
+        backends[i]);
+    gst_query_unref (query);
+    gst_object_unref (sink);
+    gst_object_unref (element);
+  }
+
+  GstElementFactory *factory = gst_element_factory_find ("trtinfer");
+  const GList *templates = gst_element_factory_get_static_pad_templates (factory);
+  gboolean cuda_caps = FALSE;
+  for (const GList *l = templates; l; l = l->next) {
+    GstStaticPadTemplate *templ = l->data;
+    cuda_caps = cuda_caps || strstr (templ->static_caps.string, "memory:CUDAMemory") != NULL;
+  }
+  GST_INFO ("pads take CUDA memory: %s", cuda_caps ? "yes" : "no (built without libgstcuda)");
+  if (cuda_caps) {
+    /* a CPU engine accepts them too (GstCudaMemory maps to system memory) */
+    gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu", path);
+    GstHarness *h = gst_harness_new_parse (launch);
+    GstCaps *caps = gst_caps_from_string ("video/x-raw(memory:CUDAMemory),format=RGB,"
+        "width=8,height=8,framerate=30/1");
+    fail_unless (gst_pad_query_accept_caps (GST_PAD_PEER (h->srcpad), caps));
+    gst_caps_unref (caps);
+    gst_harness_teardown (h);
+    g_free (launch);
+  }
+  gst_object_unref (factory);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 /* ---- state cycles ---------------------------------------------------------- */
 
 static GstTracer *
@@ -1081,6 +1132,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_preprocess_settings_errors);
   tcase_add_test (tc, test_impossible_caps);
+  tcase_add_test (tc, test_cuda_context_without_gpu);
   tcase_add_test (tc, test_state_cycles);
   return s;
 }
