@@ -14,7 +14,9 @@
  *
  * With TRTINFER_APP_DUMP=DIR in the environment it also writes the tensors
  * of the first inferred frame to DIR/<tensor name>.bin (raw, as in the meta),
- * for tools that draw or check results.
+ * for tools that draw or check results. With TRTINFER_APP_LATENCY=1 it
+ * prints, at the end, the median time frames took from entering trtinfer to
+ * leaving it (pad probes, by timestamp).
  *
  * The element is found like any plugin: install it, or point
  * GST_PLUGIN_PATH at the build's gst/ folder. */
@@ -102,6 +104,81 @@ dump_tensors (const GstTrtTensorMeta * meta, const gchar * dir)
   return TRUE;
 }
 
+/* Per-frame latency through the element: when each timestamp entered, and
+ * what each frame took. */
+typedef struct {
+  GHashTable *entered;          /* PTS -> monotonic microseconds */
+  GArray *taken;                /* gdouble milliseconds */
+  GMutex lock;
+} Latency;
+
+static GstPadProbeReturn
+on_enter (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Latency *latency = data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  (void) pad;
+  g_mutex_lock (&latency->lock);
+  g_hash_table_insert (latency->entered, GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)),
+      GSIZE_TO_POINTER (g_get_monotonic_time ()));
+  g_mutex_unlock (&latency->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_leave (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Latency *latency = data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  gpointer entered;
+  (void) pad;
+  g_mutex_lock (&latency->lock);
+  if (g_hash_table_lookup_extended (latency->entered,
+          GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)), NULL, &entered)) {
+    gdouble ms = (g_get_monotonic_time () - (gint64) GPOINTER_TO_SIZE (entered)) / 1000.0;
+    g_array_append_val (latency->taken, ms);
+  }
+  g_mutex_unlock (&latency->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+latency_watch (Latency * latency, GstElement * element)
+{
+  latency->entered = g_hash_table_new (g_direct_hash, g_direct_equal);
+  latency->taken = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_mutex_init (&latency->lock);
+  GstPad *sink = gst_element_get_static_pad (element, "sink");
+  GstPad *src = gst_element_get_static_pad (element, "src");
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_enter, latency, NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, on_leave, latency, NULL);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+}
+
+/* The median, past the first 20 frames (start-up). */
+static void
+latency_report (Latency * latency)
+{
+  GArray *taken = latency->taken;
+  guint skip = taken->len > 40 ? 20 : 0;
+  if (taken->len > skip) {
+    g_array_sort (taken, compare_doubles);
+    g_print ("latency through trtinfer: median %.3f ms over %u frames\n",
+        g_array_index (taken, gdouble, skip + (taken->len - skip) / 2), taken->len - skip);
+  }
+  g_hash_table_unref (latency->entered);
+  g_array_unref (taken);
+  g_mutex_clear (&latency->lock);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -133,6 +210,13 @@ main (int argc, char **argv)
   }
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
 
+  Latency latency;
+  gboolean timed = g_strcmp0 (g_getenv ("TRTINFER_APP_LATENCY"), "1") == 0;
+  if (timed) {
+    GstElement *infer = gst_bin_get_by_name (GST_BIN (pipeline), "infer");
+    latency_watch (&latency, infer);
+    gst_object_unref (infer);
+  }
   const gchar *dump_dir = g_getenv ("TRTINFER_APP_DUMP");
   gboolean dumped = FALSE;
   int status = 0;
@@ -170,6 +254,8 @@ main (int argc, char **argv)
   }
   gst_object_unref (bus);
   gst_element_set_state (pipeline, GST_STATE_NULL);
+  if (timed)
+    latency_report (&latency);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
   return status;
