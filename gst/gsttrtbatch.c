@@ -156,6 +156,7 @@ typedef struct {
 } BatchSet;
 
 struct _GstTrtBatch {
+  guint unique_id;              /* recorded in the metas */
   gint num_bindings;
   gint input_binding;
   trt_data_type_t input_type;   /* of the input binding */
@@ -494,6 +495,12 @@ gst_trt_batch_free (GstTrtBatch * batch)
   g_free (batch);
 }
 
+void
+gst_trt_batch_set_unique_id (GstTrtBatch * batch, guint unique_id)
+{
+  batch->unique_id = unique_id;
+}
+
 gboolean
 gst_trt_batch_on_device (const GstTrtBatch * batch)
 {
@@ -681,6 +688,7 @@ attach_meta (GstTrtBatch * batch, BatchSet * set, Pending * pending, GstObject *
   meta->pad_y = g->pad_y;
   meta->batch_size = set->count;
   meta->batch_index = pending->slot;
+  meta->unique_id = batch->unique_id;
 
   if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_DEBUG) {
     gchar *dump = gst_trt_tensor_meta_to_string (meta, 8);

@@ -36,6 +36,8 @@ void gst_trt_batch_free (GstTrtBatch * batch);
 guint gst_trt_batch_capacity (const GstTrtBatch * batch);
 /* Batches that may run at once. */
 guint gst_trt_batch_in_flight (const GstTrtBatch * batch);
+/* The producer id that the metas of batches completing from now on record. */
+void gst_trt_batch_set_unique_id (GstTrtBatch * batch, guint unique_id);
 /* Whether the engine runs on a GPU (frames preprocessed there). */
 gboolean gst_trt_batch_on_device (const GstTrtBatch * batch);
 /* CPU engines: the most threads a layer is split across; 0 otherwise. */

@@ -49,6 +49,7 @@
  */
 #include "gsttrtinfer.h"
 #include "trtcudainput.h"
+#include "trtmessage.h"
 #include "trtpinned.h"
 
 #include <gst/video/video.h>
@@ -207,6 +208,9 @@ enum
   PROP_THREADS,
   PROP_BATCHES_IN_FLIGHT,
   PROP_OUTPUT_MEMORY,
+  PROP_UNIQUE_ID,
+  PROP_POST_MESSAGES,
+  PROP_MESSAGE_VALUES,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -215,6 +219,9 @@ enum
 #define DEFAULT_PROP_DEVICE_ID -1
 #define DEFAULT_PROP_BACKEND TRT_BACKEND_AUTO
 #define DEFAULT_PROP_INTERVAL 0
+#define DEFAULT_PROP_UNIQUE_ID 1
+#define DEFAULT_PROP_POST_MESSAGES FALSE
+#define DEFAULT_PROP_MESSAGE_VALUES 16
 #define DEFAULT_PROP_MEAN 0.0f
 #define DEFAULT_PROP_STD 1.0f
 #define DEFAULT_PROP_SCALE (1.0f / 255.0f)
@@ -265,6 +272,9 @@ struct _GstTrtInfer {
   gint device_id;
   trt_backend_t backend;
   guint interval;
+  guint unique_id;
+  gboolean post_messages;
+  guint message_values;
   ChannelValues mean, std, offsets;
   gfloat scale;
   GstTrtChannelOrder channel_order;
@@ -455,6 +465,23 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
       g_param_spec_uint ("interval", "Interval",
           "Frames passed without inference between two inferred frames",
           0, G_MAXUINT, DEFAULT_PROP_INTERVAL, flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_UNIQUE_ID,
+      g_param_spec_uint ("unique-id", "Unique id",
+          "This element's id, recorded in its tensor metas (gst_trt_tensor_meta_get_by_producer) "
+          "and messages, so that the results of several trtinfer elements in one pipeline stay "
+          "apart (nvinfer's gie-unique-id)",
+          0, G_MAXUINT, DEFAULT_PROP_UNIQUE_ID, flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post each inferred frame's results on the bus as an element message named "
+          "\"trtinfer\" (unique-id, timestamp, stream-time, running-time, duration, and per "
+          "tensor its name, type, dims and leading values), as level and spectrum do: "
+          "gst-launch-1.0 -m prints them",
+          DEFAULT_PROP_POST_MESSAGES, flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_MESSAGE_VALUES,
+      g_param_spec_uint ("message-values", "Message values",
+          "How many leading values of each tensor a message carries (post-messages)",
+          0, G_MAXINT, DEFAULT_PROP_MESSAGE_VALUES, flags | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_MEAN,
       channel_values_spec ("mean", "Per-channel value subtracted after scaling: "
           "y = ((x - offsets) * scale - mean) / std, x in 0..255; one value or one per "
@@ -559,6 +586,9 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->device_id = DEFAULT_PROP_DEVICE_ID;
   self->backend = DEFAULT_PROP_BACKEND;
   self->interval = DEFAULT_PROP_INTERVAL;
+  self->unique_id = DEFAULT_PROP_UNIQUE_ID;
+  self->post_messages = DEFAULT_PROP_POST_MESSAGES;
+  self->message_values = DEFAULT_PROP_MESSAGE_VALUES;
   self->scale = DEFAULT_PROP_SCALE;
   self->channel_order = DEFAULT_PROP_CHANNEL_ORDER;
   self->keep_aspect_ratio = DEFAULT_PROP_KEEP_ASPECT_RATIO;
@@ -721,6 +751,15 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_INTERVAL:
       self->interval = g_value_get_uint (value);
       break;
+    case PROP_UNIQUE_ID:
+      self->unique_id = g_value_get_uint (value);
+      break;
+    case PROP_POST_MESSAGES:
+      self->post_messages = g_value_get_boolean (value);
+      break;
+    case PROP_MESSAGE_VALUES:
+      self->message_values = g_value_get_uint (value);
+      break;
     case PROP_MEAN:
       set_channel_values (self, &self->mean, "mean", value);
       self->normalization_set |= NORMALIZATION_MEAN;
@@ -842,6 +881,15 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_INTERVAL:
       g_value_set_uint (value, self->interval);
+      break;
+    case PROP_UNIQUE_ID:
+      g_value_set_uint (value, self->unique_id);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, self->post_messages);
+      break;
+    case PROP_MESSAGE_VALUES:
+      g_value_set_uint (value, self->message_values);
       break;
     case PROP_MEAN:
       get_channel_values (&self->mean, DEFAULT_PROP_MEAN, value);
@@ -1590,6 +1638,32 @@ run_batch (GstTrtInfer * self)
   return GST_FLOW_OK;
 }
 
+/* The next buffer that may leave, its results posted on the bus first
+ * with post-messages; NULL when none is ready. */
+static GstBuffer *
+next_ready (GstTrtInfer * self)
+{
+  GstBuffer *buffer = gst_trt_batch_pop_ready (self->batch);
+  gboolean post;
+  guint unique_id, max_values;
+
+  if (!buffer)
+    return NULL;
+  GST_OBJECT_LOCK (self);
+  post = self->post_messages;
+  unique_id = self->unique_id;
+  max_values = self->message_values;
+  GST_OBJECT_UNLOCK (self);
+  GstTrtTensorMeta *meta = post ? gst_trt_tensor_meta_get_by_producer (buffer, unique_id) : NULL;
+  if (meta) {
+    GstStructure *results = gst_trt_results_structure (buffer, meta,
+        &GST_BASE_TRANSFORM (self)->segment, max_values);
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self), results));
+  }
+  return buffer;
+}
+
 /* Runs the partial batch, completes the batches in flight and pushes every
  * buffer; the stream lock is held. */
 static GstFlowReturn
@@ -1609,7 +1683,7 @@ drain (GstTrtInfer * self)
       ret = GST_FLOW_ERROR;
     }
   }
-  while ((buffer = gst_trt_batch_pop_ready (self->batch))) {
+  while ((buffer = next_ready (self))) {
     if (ret == GST_FLOW_OK)
       ret = gst_pad_push (GST_BASE_TRANSFORM_SRC_PAD (self), buffer);
     else
@@ -1694,6 +1768,7 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
 
   GST_OBJECT_LOCK (self);
   interval = self->interval;
+  gst_trt_batch_set_unique_id (self->batch, self->unique_id);
   GST_OBJECT_UNLOCK (self);
 
   if (self->skip_left > 0) {
@@ -1784,7 +1859,7 @@ gst_trt_infer_generate_output (GstBaseTransform * trans, GstBuffer ** outbuf)
     if (ret != GST_FLOW_OK)
       return ret;
   }
-  *outbuf = gst_trt_batch_pop_ready (self->batch);
+  *outbuf = next_ready (self);
   return GST_FLOW_OK;
 }
 

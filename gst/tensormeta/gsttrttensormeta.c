@@ -136,6 +136,7 @@ tensor_meta_init (GstMeta * base, gpointer params, GstBuffer * buffer)
   meta->pad_x = meta->pad_y = 0.0;
   meta->batch_size = 1;
   meta->batch_index = 0;
+  meta->unique_id = 0;
   return TRUE;
 }
 
@@ -159,6 +160,7 @@ copy_geometry (GstTrtTensorMeta * dest, const GstTrtTensorMeta * src)
   dest->pad_y = src->pad_y;
   dest->batch_size = src->batch_size;
   dest->batch_index = src->batch_index;
+  dest->unique_id = src->unique_id;
 }
 
 static GstTrtTensorMeta *
@@ -271,6 +273,20 @@ gst_trt_tensor_meta_get (GstBuffer * buffer)
   return (GstTrtTensorMeta *) gst_buffer_get_meta (buffer, GST_TRT_TENSOR_META_API_TYPE);
 }
 
+GstTrtTensorMeta *
+gst_trt_tensor_meta_get_by_producer (GstBuffer * buffer, guint unique_id)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_TRT_TENSOR_META_API_TYPE)))
+    if (((GstTrtTensorMeta *) meta)->unique_id == unique_id)
+      return (GstTrtTensorMeta *) meta;
+  return NULL;
+}
+
 void
 gst_trt_tensor_meta_append (GstTrtTensorMeta * meta, GstTrtTensor * tensor)
 {
@@ -347,9 +363,10 @@ gst_trt_tensor_meta_to_string (const GstTrtTensorMeta * meta, guint max_values)
   out = g_string_new (NULL);
   g_string_append_printf (out,
       "%" G_GSIZE_FORMAT " tensors, network %ux%u, source %ux%u, scale %.4gx%.4g, "
-      "pad %.4g,%.4g, batch %u/%u", meta->num_tensors, meta->network_width,
-      meta->network_height, meta->source_width, meta->source_height, meta->scale_x,
-      meta->scale_y, meta->pad_x, meta->pad_y, meta->batch_index + 1, meta->batch_size);
+      "pad %.4g,%.4g, batch %u/%u, from unique-id %u", meta->num_tensors,
+      meta->network_width, meta->network_height, meta->source_width, meta->source_height,
+      meta->scale_x, meta->scale_y, meta->pad_x, meta->pad_y, meta->batch_index + 1,
+      meta->batch_size, meta->unique_id);
   for (gsize i = 0; i < meta->num_tensors; i++) {
     const GstTrtTensor *tensor = meta->tensors[i];
     gsize elem = gst_trt_tensor_data_type_size (tensor->data_type);

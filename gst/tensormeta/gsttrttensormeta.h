@@ -123,6 +123,9 @@ typedef struct {
   gdouble pad_y;
   guint batch_size;
   guint batch_index;
+  /* the producing element's unique-id (several trtinfer elements may each
+   * attach a meta to one buffer) */
+  guint unique_id;
 } GstTrtTensorMeta;
 
 #define GST_TRT_TENSOR_META_API_TYPE (gst_trt_tensor_meta_api_get_type ())
@@ -133,8 +136,12 @@ const GstMetaInfo *gst_trt_tensor_meta_get_info (void);
 
 /* Adds an empty meta (no tensors, geometry zero) to a writable buffer. */
 GstTrtTensorMeta *gst_trt_tensor_meta_add (GstBuffer * buffer);
-/* The buffer's tensor meta, or NULL. */
+/* The buffer's tensor meta, or NULL (the first, where several elements
+ * attached one). */
 GstTrtTensorMeta *gst_trt_tensor_meta_get (GstBuffer * buffer);
+/* The tensor meta that the element whose unique-id is @unique_id attached,
+ * or NULL. */
+GstTrtTensorMeta *gst_trt_tensor_meta_get_by_producer (GstBuffer * buffer, guint unique_id);
 
 /* Takes ownership of @tensor (and its data buffer) and appends it. */
 void gst_trt_tensor_meta_append (GstTrtTensorMeta * meta, GstTrtTensor * tensor);

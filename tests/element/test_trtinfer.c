@@ -177,6 +177,79 @@ GST_START_TEST (test_meta_values)
 }
 GST_END_TEST;
 
+/* Two elements in a row each attach their meta, told apart by unique-id;
+ * post-messages puts the second one's results on the bus, values as in
+ * its meta. */
+GST_START_TEST (test_unique_id_and_messages)
+{
+  gchar *path = data_path ("classifier.onnx");
+  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=3 ! "
+      "trtinfer model-file=\"%s\" backend=cpu unique-id=7 post-messages=true "
+      "message-values=3", path, path);
+  GstHarness *h = gst_harness_new_parse (launch);
+  GstBus *bus = gst_bus_new ();
+  GstVideoInfo info;
+
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=RGB,width=8,height=8,framerate=25/1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 8, 8);
+  for (guint i = 0; i < 3; i++) {
+    fail_unless_equals_int (gst_harness_push (h, random_frame (&info, i, i * 40 * GST_MSECOND)),
+        GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull (h);
+    GstTrtTensorMeta *upstream = gst_trt_tensor_meta_get_by_producer (out, 3);
+    GstTrtTensorMeta *downstream = gst_trt_tensor_meta_get_by_producer (out, 7);
+    fail_unless (upstream != NULL && downstream != NULL && upstream != downstream);
+    fail_unless_equals_int (upstream->unique_id, 3);
+    fail_unless_equals_int (downstream->unique_id, 7);
+    fail_unless (gst_trt_tensor_meta_get_by_producer (out, 9) == NULL);
+
+    GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT);
+    fail_unless (message != NULL, "no message for frame %u", i);
+    const GstStructure *s = gst_message_get_structure (message);
+    guint id;
+    guint64 timestamp;
+    fail_unless (gst_structure_has_name (s, "trtinfer"));
+    fail_unless (gst_structure_get_uint (s, "unique-id", &id) && id == 7);
+    fail_unless (gst_structure_get_uint64 (s, "timestamp", &timestamp));
+    fail_unless_equals_uint64 (timestamp, i * 40 * GST_MSECOND);
+    const GValue *tensors = gst_structure_get_value (s, "tensors");
+    fail_unless_equals_int (gst_value_list_get_size (tensors), downstream->num_tensors);
+    for (guint t = 0; t < downstream->num_tensors; t++) {
+      const GstStructure *tensor =
+          gst_value_get_structure (gst_value_list_get_value (tensors, t));
+      const GstTrtTensor *expected = downstream->tensors[t];
+      fail_unless_equals_string (gst_structure_get_string (tensor, "name"),
+          g_quark_to_string (expected->id));
+      fail_unless_equals_string (gst_structure_get_string (tensor, "type"), "float32");
+      const GValue *dims = gst_structure_get_value (tensor, "dims");
+      fail_unless_equals_int (gst_value_array_get_size (dims), expected->num_dims);
+      for (guint d = 0; d < expected->num_dims; d++)
+        fail_unless_equals_uint64 (g_value_get_uint64 (gst_value_array_get_value (dims, d)),
+            expected->dims[d]);
+      const GValue *values = gst_structure_get_value (tensor, "values");
+      GstMapInfo map;
+      fail_unless (gst_buffer_map (expected->data, &map, GST_MAP_READ));
+      fail_unless_equals_int (gst_value_array_get_size (values),
+          MIN (3, map.size / sizeof (gfloat)));
+      for (guint v = 0; v < gst_value_array_get_size (values); v++)
+        fail_unless_equals_float (g_value_get_double (gst_value_array_get_value (values, v)),
+            ((const gfloat *) map.data)[v]);
+      gst_buffer_unmap (expected->data, &map);
+    }
+    gst_message_unref (message);
+    gst_buffer_unref (out);
+  }
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT) == NULL,
+      "only the element with post-messages posts");
+  gst_element_set_bus (h->element, NULL);
+  gst_object_unref (bus);
+  gst_harness_teardown (h);
+  g_free (launch);
+  g_free (path);
+}
+GST_END_TEST;
+
 static const gchar *format_names[] = {
   "RGB", "BGR", "RGBA", "BGRA", "RGBx", "BGRx", "NV12", "I420", "GRAY8",
 };
@@ -1118,6 +1191,7 @@ trtinfer_suite (void)
   tcase_set_timeout (tc, 300);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_meta_values);
+  tcase_add_test (tc, test_unique_id_and_messages);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_gray_and_dynamic_size);
   tcase_add_test (tc, test_output_names);
