@@ -1,11 +1,13 @@
 /* The trtinfer plugin: registers its elements. */
+#include "gsttrtclassify.h"
 #include "gsttrtinfer.h"
 
 
 static gboolean
 plugin_init (GstPlugin * plugin)
 {
-  return GST_ELEMENT_REGISTER (trtinfer, plugin);
+  return GST_ELEMENT_REGISTER (trtinfer, plugin)
+      && GST_ELEMENT_REGISTER (trtclassify, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, trtinfer,

@@ -1,46 +1,7 @@
 /* Results as a structure (see trtmessage.h). */
 #include "trtmessage.h"
 
-#include "numerics/half.h"
-
-/* Element @i of @data (of @type) as a double; 0 for the packed 4-bit
- * types, which trtinfer never emits. */
-static gdouble
-element_value (const guint8 * data, GstTrtTensorDataType type, gsize i)
-{
-  switch (type) {
-    case GST_TRT_TENSOR_DATA_TYPE_INT8:
-      return ((const gint8 *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_INT16:
-      return ((const gint16 *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_INT32:
-      return ((const gint32 *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_INT64:
-      return (gdouble) ((const gint64 *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_UINT8:
-    case GST_TRT_TENSOR_DATA_TYPE_BOOL:
-      return data[i];
-    case GST_TRT_TENSOR_DATA_TYPE_UINT16:
-      return ((const guint16 *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_UINT32:
-      return ((const guint32 *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_UINT64:
-      return (gdouble) ((const guint64 *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_FLOAT16:
-      return trt_half_to_float (((const guint16 *) data)[i]);
-    case GST_TRT_TENSOR_DATA_TYPE_BFLOAT16:{
-      union { guint32 bits; gfloat value; } widened = {
-        .bits = (guint32) ((const guint16 *) data)[i] << 16 };
-      return widened.value;
-    }
-    case GST_TRT_TENSOR_DATA_TYPE_FLOAT32:
-      return ((const gfloat *) data)[i];
-    case GST_TRT_TENSOR_DATA_TYPE_FLOAT64:
-      return ((const gdouble *) data)[i];
-    default:
-      return 0.0;
-  }
-}
+#include "trttensorvalues.h"
 
 static GstStructure *
 tensor_structure (const GstTrtTensor * tensor, guint max_values)
@@ -59,20 +20,16 @@ tensor_structure (const GstTrtTensor * tensor, guint max_values)
   g_value_unset (&item);
   gst_structure_take_value (s, "dims", &dims);
 
-  gsize count = MIN (gst_trt_tensor_num_elements (tensor), (gsize) max_values);
-  gsize element = gst_trt_tensor_data_type_size (tensor->data_type);
-  GstMapInfo map;
+  gsize count = 0;
+  gdouble *read = max_values ? gst_trt_tensor_read_values (tensor, max_values, &count, NULL)
+      : NULL;
   gst_value_array_init (&values, count);
   g_value_init (&item, G_TYPE_DOUBLE);
-  if (count > 0 && element > 0 && tensor->data
-      && gst_buffer_map (tensor->data, &map, GST_MAP_READ)) {
-    count = MIN (count, map.size / element);
-    for (gsize i = 0; i < count; i++) {
-      g_value_set_double (&item, element_value (map.data, tensor->data_type, i));
-      gst_value_array_append_value (&values, &item);
-    }
-    gst_buffer_unmap (tensor->data, &map);
+  for (gsize i = 0; read && i < count; i++) {
+    g_value_set_double (&item, read[i]);
+    gst_value_array_append_value (&values, &item);
   }
+  g_free (read);
   g_value_unset (&item);
   gst_structure_take_value (s, "values", &values);
   return s;

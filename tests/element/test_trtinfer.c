@@ -250,6 +250,82 @@ GST_START_TEST (test_unique_id_and_messages)
 }
 GST_END_TEST;
 
+/* trtinfer -> trtclassify: a region over the frame typed by the best
+ * label, its classification structure listing the two best classes of the
+ * producer's "probs" (softmaxed first where they are not probabilities). */
+GST_START_TEST (test_classify_decoder)
+{
+  gchar *path = data_path ("classifier.onnx");
+  gchar *dir = g_dir_make_tmp ("trtclassify-XXXXXX", NULL);
+  gchar *labels = g_build_filename (dir, "labels.txt", NULL);
+  const gchar *names[] = { "red", "green", "blue", "grey" };
+  fail_unless (g_file_set_contents (labels, "red\ngreen\nblue\ngrey\n", -1, NULL));
+  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=2 ! "
+      "trtclassify infer-id=2 tensor=probs top-k=2 labels=\"%s\"", path, labels);
+  GstHarness *h = gst_harness_new_parse (launch);
+  GstVideoInfo info;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=RGB,width=8,height=8,framerate=25/1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 8, 8);
+  for (guint i = 0; i < 4; i++) {
+    fail_unless_equals_int (gst_harness_push (h, random_frame (&info, i, i * 40 * GST_MSECOND)),
+        GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull (h);
+    GstTrtTensorMeta *meta = gst_trt_tensor_meta_get_by_producer (out, 2);
+    fail_unless (meta != NULL);
+    const GstTrtTensor *probs = gst_trt_tensor_meta_get_by_name (meta, "probs");
+    GstMapInfo map;
+    fail_unless (probs && gst_buffer_map (probs->data, &map, GST_MAP_READ));
+    const gfloat *p = (const gfloat *) map.data;
+    gdouble score[4], sum = 0.0, total = 0.0;
+    gboolean distribution = TRUE;
+    for (guint c = 0; c < 4; c++) {
+      distribution = distribution && p[c] >= 0.0f && p[c] <= 1.0f;
+      total += p[c];
+    }
+    distribution = distribution && fabs (total - 1.0) <= 1e-3;
+    for (guint c = 0; c < 4; c++)
+      sum += score[c] = distribution ? p[c] : exp (p[c]);
+    for (guint c = 0; c < 4; c++)
+      score[c] = distribution ? score[c] : score[c] / sum;
+    gst_buffer_unmap (probs->data, &map);
+    guint best = 0, next = G_MAXUINT;
+    for (guint c = 1; c < 4; c++)
+      if (score[c] > score[best])
+        best = c;
+    for (guint c = 0; c < 4; c++)
+      if (c != best && (next == G_MAXUINT || score[c] > score[next]))
+        next = c;
+
+    GstVideoRegionOfInterestMeta *roi = gst_buffer_get_video_region_of_interest_meta (out);
+    fail_unless (roi != NULL, "no region on frame %u", i);
+    fail_unless_equals_string (g_quark_to_string (roi->roi_type), names[best]);
+    fail_unless (roi->x == 0 && roi->y == 0 && roi->w == 8 && roi->h == 8);
+    GstStructure *s = gst_video_region_of_interest_meta_get_param (roi, "classification");
+    fail_unless (s != NULL);
+    guint id, producer;
+    gdouble confidence;
+    fail_unless_equals_string (gst_structure_get_string (s, "label"), names[best]);
+    fail_unless (gst_structure_get_uint (s, "label-id", &id) && id == best);
+    fail_unless (gst_structure_get_uint (s, "producer-id", &producer) && producer == 2);
+    fail_unless (gst_structure_get_double (s, "confidence", &confidence));
+    fail_unless (fabs (confidence - score[best]) < 1e-6, "%g vs %g", confidence, score[best]);
+    const GValue *listed = gst_structure_get_value (s, "labels");
+    fail_unless_equals_int (gst_value_array_get_size (listed), 2);
+    fail_unless_equals_string (g_value_get_string (gst_value_array_get_value (listed, 1)),
+        names[next]);
+    gst_buffer_unref (out);
+  }
+  gst_harness_teardown (h);
+  g_unlink (labels);
+  g_rmdir (dir);
+  g_free (labels);
+  g_free (dir);
+  g_free (launch);
+  g_free (path);
+}
+GST_END_TEST;
+
 static const gchar *format_names[] = {
   "RGB", "BGR", "RGBA", "BGRA", "RGBx", "BGRx", "NV12", "I420", "GRAY8",
 };
@@ -1192,6 +1268,7 @@ trtinfer_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_meta_values);
   tcase_add_test (tc, test_unique_id_and_messages);
+  tcase_add_test (tc, test_classify_decoder);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_gray_and_dynamic_size);
   tcase_add_test (tc, test_output_names);
