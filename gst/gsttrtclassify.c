@@ -210,15 +210,6 @@ gst_trt_classify_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps *
   return TRUE;
 }
 
-/* Label of class @index: the label file's line, else its number. */
-static gchar *
-label_of (GstTrtClassify * self, guint index)
-{
-  if (self->labels && index < g_strv_length (self->labels))
-    return g_strdup (self->labels[index]);
-  return g_strdup_printf ("%u", index);
-}
-
 static void
 append_to_array (GValue * array, GType type, gconstpointer value)
 {
@@ -241,7 +232,7 @@ attach_region (GstTrtClassify * self, GstBuffer * buffer, const GstTrtClass * cl
     guint found, guint infer_id)
 {
   GValue labels = G_VALUE_INIT, ids = G_VALUE_INIT, confidences = G_VALUE_INIT;
-  gchar *best = label_of (self, classes[0].index);
+  gchar *best = gst_trt_label_of (self->labels, classes[0].index);
   GstVideoRegionOfInterestMeta *roi = gst_buffer_add_video_region_of_interest_meta (buffer,
       best, 0, 0, GST_VIDEO_INFO_WIDTH (&self->info), GST_VIDEO_INFO_HEIGHT (&self->info));
   GstStructure *s = gst_structure_new ("classification",
@@ -254,7 +245,7 @@ attach_region (GstTrtClassify * self, GstBuffer * buffer, const GstTrtClass * cl
   gst_value_array_init (&ids, found);
   gst_value_array_init (&confidences, found);
   for (guint i = 0; i < found; i++) {
-    gchar *label = label_of (self, classes[i].index);
+    gchar *label = gst_trt_label_of (self->labels, classes[i].index);
     append_to_array (&labels, G_TYPE_STRING, label);
     append_to_array (&ids, G_TYPE_UINT, &classes[i].index);
     append_to_array (&confidences, G_TYPE_DOUBLE, &classes[i].score);

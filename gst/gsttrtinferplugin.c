@@ -1,5 +1,6 @@
 /* The trtinfer plugin: registers its elements. */
 #include "gsttrtclassify.h"
+#include "gsttrtdetect.h"
 #include "gsttrtinfer.h"
 
 
@@ -7,7 +8,8 @@ static gboolean
 plugin_init (GstPlugin * plugin)
 {
   return GST_ELEMENT_REGISTER (trtinfer, plugin)
-      && GST_ELEMENT_REGISTER (trtclassify, plugin);
+      && GST_ELEMENT_REGISTER (trtclassify, plugin)
+      && GST_ELEMENT_REGISTER (trtdetect, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, trtinfer,

@@ -62,6 +62,14 @@ gst_trt_top_classes (gdouble * scores, gsize count, GstTrtSoftmax mode, guint to
   return found;
 }
 
+gchar *
+gst_trt_label_of (gchar ** labels, guint index)
+{
+  if (labels && index < g_strv_length (labels))
+    return g_strdup (labels[index]);
+  return g_strdup_printf ("%u", index);
+}
+
 gchar **
 gst_trt_labels_load (const gchar * path, GError ** error)
 {

@@ -36,6 +36,10 @@ guint gst_trt_top_classes (gdouble * scores, gsize count, GstTrtSoftmax softmax,
  * line dropped); at most 1 MiB and 100000 lines. NULL with @error. */
 gchar **gst_trt_labels_load (const gchar * path, GError ** error);
 
+/* The label of class @index: line @index of @labels, else the number
+ * itself (newly allocated). */
+gchar *gst_trt_label_of (gchar ** labels, guint index);
+
 G_END_DECLS
 
 #endif

@@ -326,6 +326,69 @@ GST_START_TEST (test_classify_decoder)
 }
 GST_END_TEST;
 
+/* trtinfer -> trtdetect on models whose output is a known constant
+ * (make_models.py YOLO_CANDIDATES): two objects survive the threshold and
+ * the suppression, their boxes mapped from the 8x8 network input to the
+ * 16x16 frame (scale 0.5). */
+GST_START_TEST (test_detect_decoder)
+{
+  const gchar *layouts[] = { "yolov8", "yolov5" };
+  const struct { const gchar *label; guint x, y, w, h; gdouble confidence; } want[] = {
+    {"person", 2, 2, 4, 4, 0.9},
+    {"car", 10, 8, 4, 8, 0.7},
+  };
+  gchar *dir = g_dir_make_tmp ("trtdetect-XXXXXX", NULL);
+  gchar *labels = g_build_filename (dir, "labels.txt", NULL);
+  fail_unless (g_file_set_contents (labels, "person\ncar\n", -1, NULL));
+
+  for (guint l = 0; l < G_N_ELEMENTS (layouts); l++) {
+    gchar *model = g_strdup_printf ("%s.onnx", layouts[l]);
+    gchar *path = data_path (model);
+    gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=4 ! "
+        "trtdetect infer-id=4 layout=%s labels=\"%s\"", path, layouts[l], labels);
+    GstHarness *h = gst_harness_new_parse (launch);
+    GstVideoInfo info;
+
+    gst_harness_set_src_caps_str (h,
+        "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+    gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+    fail_unless_equals_int (gst_harness_push (h, random_frame (&info, 1, 0)), GST_FLOW_OK);
+    GstBuffer *out = gst_harness_pull (h);
+    gpointer state = NULL;
+    GstMeta *meta;
+    guint n = 0;
+    while ((meta = gst_buffer_iterate_meta_filtered (out, &state,
+                GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+      GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) meta;
+      fail_unless (n < G_N_ELEMENTS (want), "%s: more than two objects", layouts[l]);
+      fail_unless_equals_string (g_quark_to_string (roi->roi_type), want[n].label);
+      fail_unless (roi->x == want[n].x && roi->y == want[n].y && roi->w == want[n].w
+          && roi->h == want[n].h, "%s object %u: %u,%u %ux%u", layouts[l], n, roi->x, roi->y,
+          roi->w, roi->h);
+      GstStructure *s = gst_video_region_of_interest_meta_get_param (roi, "detection");
+      gdouble confidence, x_min;
+      guint producer;
+      fail_unless (s && gst_structure_get_double (s, "confidence", &confidence));
+      fail_unless (fabs (confidence - want[n].confidence) < 1e-6, "confidence %g", confidence);
+      fail_unless (gst_structure_get_double (s, "x_min", &x_min)
+          && fabs (x_min - want[n].x / 16.0) < 1e-6);
+      fail_unless (gst_structure_get_uint (s, "producer-id", &producer) && producer == 4);
+      n++;
+    }
+    fail_unless_equals_int (n, 2);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+    g_free (launch);
+    g_free (path);
+    g_free (model);
+  }
+  g_unlink (labels);
+  g_rmdir (dir);
+  g_free (labels);
+  g_free (dir);
+}
+GST_END_TEST;
+
 static const gchar *format_names[] = {
   "RGB", "BGR", "RGBA", "BGRA", "RGBx", "BGRx", "NV12", "I420", "GRAY8",
 };
@@ -1269,6 +1332,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_meta_values);
   tcase_add_test (tc, test_unique_id_and_messages);
   tcase_add_test (tc, test_classify_decoder);
+  tcase_add_test (tc, test_detect_decoder);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_gray_and_dynamic_size);
   tcase_add_test (tc, test_output_names);
