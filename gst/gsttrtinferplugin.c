@@ -2,6 +2,9 @@
 #include "gsttrtclassify.h"
 #include "gsttrtdetect.h"
 #include "gsttrtinfer.h"
+#ifdef HAVE_OVERLAY
+#include "gsttrtoverlay.h"
+#endif
 
 
 static gboolean
@@ -9,7 +12,11 @@ plugin_init (GstPlugin * plugin)
 {
   return GST_ELEMENT_REGISTER (trtinfer, plugin)
       && GST_ELEMENT_REGISTER (trtclassify, plugin)
-      && GST_ELEMENT_REGISTER (trtdetect, plugin);
+      && GST_ELEMENT_REGISTER (trtdetect, plugin)
+#ifdef HAVE_OVERLAY
+      && GST_ELEMENT_REGISTER (trtoverlay, plugin)
+#endif
+      ;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, trtinfer,

@@ -16,6 +16,8 @@ packages=(
   # GStreamer's CUDA library (frames in CUDA memory, with the CUDA backend);
   # its headers include cudaGL.h, which includes GL/gl.h.
   libgstreamer-plugins-bad1.0-dev libgl-dev
+  # The overlay element draws with cairo and pango.
+  libcairo2-dev libpango1.0-dev
   python3 python3-numpy python3-opencv python3-onnx
   libonnx-testdata
   ca-certificates

@@ -389,6 +389,69 @@ GST_START_TEST (test_detect_decoder)
 }
 GST_END_TEST;
 
+/* trtoverlay on a black frame: a detection's box is drawn on its edge and
+ * not inside, its caption above it; a frame-wide classification gets its
+ * caption only, no border. */
+static gboolean
+pixel_black (GstMapInfo * map, guint stride, guint x, guint y)
+{
+  const guint8 *p = map->data + y * stride + x * 4;
+  return p[0] == 0 && p[1] == 0 && p[2] == 0;
+}
+
+GST_START_TEST (test_overlay)
+{
+  GstElementFactory *factory = gst_element_factory_find ("trtoverlay");
+  if (!factory)
+    return;                     /* built without cairo and pango */
+  gst_object_unref (factory);
+  GstHarness *h = gst_harness_new_parse ("trtoverlay line-width=2");
+  const guint width = 96, height = 64, stride = width * 4;
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=BGRx,width=96,height=64,framerate=25/1");
+
+  GstBuffer *frame = gst_buffer_new_and_alloc (stride * height);
+  gst_buffer_memset (frame, 0, 0, stride * height);
+  GstVideoRegionOfInterestMeta *roi =
+      gst_buffer_add_video_region_of_interest_meta (frame, "cat", 20, 30, 40, 24);
+  gst_video_region_of_interest_meta_add_param (roi, gst_structure_new ("detection",
+          "confidence", G_TYPE_DOUBLE, 0.87, NULL));
+  fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull (h);
+  GstMapInfo map;
+  fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+  fail_unless (!pixel_black (&map, stride, 20, 40), "the box's left edge");
+  fail_unless (!pixel_black (&map, stride, 59, 40), "the box's right edge");
+  fail_unless (pixel_black (&map, stride, 40, 45), "inside the box");
+  fail_unless (pixel_black (&map, stride, 90, 60), "away from the box");
+  guint caption = 0;
+  for (guint y = 0; y < 30; y++)
+    for (guint x = 20; x < width; x++)
+      caption += !pixel_black (&map, stride, x, y);
+  fail_unless (caption > 20, "a caption above the box (%u pixels)", caption);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+
+  frame = gst_buffer_new_and_alloc (stride * height);
+  gst_buffer_memset (frame, 0, 0, stride * height);
+  roi = gst_buffer_add_video_region_of_interest_meta (frame, "beach", 0, 0, width, height);
+  gst_video_region_of_interest_meta_add_param (roi, gst_structure_new ("classification",
+          "confidence", G_TYPE_DOUBLE, 0.5, NULL));
+  fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+  fail_unless (pixel_black (&map, stride, width - 1, height / 2), "no border on the frame");
+  fail_unless (pixel_black (&map, stride, 0, height - 1), "no border on the frame");
+  caption = 0;
+  for (guint y = 0; y < 20; y++)
+    for (guint x = 0; x < width; x++)
+      caption += !pixel_black (&map, stride, x, y);
+  fail_unless (caption > 20, "a caption at the top (%u pixels)", caption);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 static const gchar *format_names[] = {
   "RGB", "BGR", "RGBA", "BGRA", "RGBx", "BGRx", "NV12", "I420", "GRAY8",
 };
@@ -1333,6 +1396,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_unique_id_and_messages);
   tcase_add_test (tc, test_classify_decoder);
   tcase_add_test (tc, test_detect_decoder);
+  tcase_add_test (tc, test_overlay);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_gray_and_dynamic_size);
   tcase_add_test (tc, test_output_names);
