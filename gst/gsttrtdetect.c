@@ -1,5 +1,5 @@
 /* trtdetect: a detection decoder (see gsttrtdetect.h; why decoders are
- * elements: gsttrtclassify.c).
+ * elements: gsttrtdecoder.h).
  *
  * Layouts: YOLOv5 (anchor-based: [1, N, 5 + C], boxes decoded by the
  * exported graph), YOLOv8 (anchor-free: [1, 4 + C, N]) and separate
@@ -24,14 +24,12 @@
 GST_DEBUG_CATEGORY_STATIC (gst_trt_detect_debug);
 #define GST_CAT_DEFAULT gst_trt_detect_debug
 
-enum {
+enum
+{
   PROP_0,
-  PROP_INFER_ID,
   PROP_LAYOUT,
-  PROP_TENSOR,
   PROP_SCORES_TENSOR,
   PROP_CLASSES_TENSOR,
-  PROP_LABELS,
   PROP_THRESHOLD,
   PROP_IOU_THRESHOLD,
   PROP_MAX_DETECTIONS,
@@ -39,7 +37,6 @@ enum {
   PROP_NORMALIZED,
 };
 
-#define DEFAULT_INFER_ID 1
 #define DEFAULT_LAYOUT GST_TRT_DETECTION_YOLO_V8
 #define DEFAULT_THRESHOLD 0.25
 #define DEFAULT_IOU_THRESHOLD 0.45
@@ -48,27 +45,23 @@ enum {
  * 84 x 8400 */
 #define MAX_VALUES (64 << 20)
 
-struct _GstTrtDetect {
-  GstBaseTransform parent;
+struct _GstTrtDetect
+{
+  GstTrtDecoder parent;
 
   /* properties, under the object lock */
-  guint infer_id;
   GstTrtDetectionLayout layout;
-  gchar *tensor, *scores_tensor, *classes_tensor;
-  gchar *labels_file;
+  gchar *scores_tensor, *classes_tensor;
   gdouble threshold, iou_threshold;
   guint max_detections;
   gboolean class_agnostic, normalized;
-
-  /* streaming */
-  gchar **labels;
-  gboolean warned_missing;
 };
 
-G_DEFINE_TYPE (GstTrtDetect, gst_trt_detect, GST_TYPE_BASE_TRANSFORM);
+G_DEFINE_TYPE (GstTrtDetect, gst_trt_detect, GST_TYPE_TRT_DECODER);
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trtdetect, "trtdetect", GST_RANK_NONE,
     GST_TYPE_TRT_DETECT,
-    GST_DEBUG_CATEGORY_INIT (gst_trt_detect_debug, "trtdetect", 0, "trtdetect element"));
+    GST_DEBUG_CATEGORY_INIT (gst_trt_detect_debug, "trtdetect", 0,
+        "trtdetect element"));
 
 #define GST_TYPE_TRT_DETECTION_LAYOUT (gst_trt_detection_layout_get_type ())
 static GType
@@ -76,80 +69,68 @@ gst_trt_detection_layout_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_TRT_DETECTION_YOLO_V5, "YOLOv5, anchor-based: [1, N, 5 + classes] of cx, cy, w, h, "
-          "objectness, class scores", "yolov5"},
-    {GST_TRT_DETECTION_YOLO_V8, "YOLOv8, anchor-free: [1, 4 + classes, N] of cx, cy, w, h, "
-          "class scores", "yolov8"},
-    {GST_TRT_DETECTION_BOXES, "Separate tensors: boxes [1, N, 4] (x1, y1, x2, y2), scores "
-          "[1, N] and optionally classes [1, N]", "boxes"},
-    {0, NULL, NULL},
+      {GST_TRT_DETECTION_YOLO_V5,
+          "YOLOv5, anchor-based: [1, N, 5 + classes] of cx, cy, w, h, "
+          "objectness, class scores",
+          "yolov5"},
+      {GST_TRT_DETECTION_YOLO_V8,
+          "YOLOv8, anchor-free: [1, 4 + classes, N] of cx, cy, w, h, "
+          "class scores",
+          "yolov8"},
+      {GST_TRT_DETECTION_BOXES,
+          "Separate tensors: boxes [1, N, 4] (x1, y1, x2, y2), scores "
+          "[1, N] and optionally classes [1, N]",
+          "boxes"},
+      {0, NULL, NULL},
   };
   if (g_once_init_enter (&type))
-    g_once_init_leave (&type, g_enum_register_static ("GstTrtDetectionLayout", values));
+    g_once_init_leave (&type,
+        g_enum_register_static ("GstTrtDetectionLayout", values));
   return type;
 }
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-raw(ANY)"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-raw(ANY)"));
-
 static void
-gst_trt_detect_init (GstTrtDetect * self)
+gst_trt_detect_init (GstTrtDetect *self)
 {
-  self->infer_id = DEFAULT_INFER_ID;
   self->layout = DEFAULT_LAYOUT;
   self->threshold = DEFAULT_THRESHOLD;
   self->iou_threshold = DEFAULT_IOU_THRESHOLD;
   self->max_detections = DEFAULT_MAX_DETECTIONS;
-  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
 }
 
 static void
-gst_trt_detect_finalize (GObject * object)
+gst_trt_detect_finalize (GObject *object)
 {
   GstTrtDetect *self = GST_TRT_DETECT (object);
 
-  g_free (self->tensor);
   g_free (self->scores_tensor);
   g_free (self->classes_tensor);
-  g_free (self->labels_file);
-  g_strfreev (self->labels);
   G_OBJECT_CLASS (gst_trt_detect_parent_class)->finalize (object);
 }
 
 static void
-replace_string (gchar ** field, const GValue * value)
+replace_string (gchar **field, const GValue *value)
 {
   g_free (*field);
   *field = g_value_dup_string (value);
 }
 
 static void
-gst_trt_detect_set_property (GObject * object, guint id, const GValue * value,
-    GParamSpec * pspec)
+gst_trt_detect_set_property (GObject *object, guint id, const GValue *value,
+    GParamSpec *pspec)
 {
   GstTrtDetect *self = GST_TRT_DETECT (object);
 
   GST_OBJECT_LOCK (self);
   switch (id) {
-    case PROP_INFER_ID:
-      self->infer_id = g_value_get_uint (value);
-      break;
     case PROP_LAYOUT:
       self->layout = g_value_get_enum (value);
-      break;
-    case PROP_TENSOR:
-      replace_string (&self->tensor, value);
       break;
     case PROP_SCORES_TENSOR:
       replace_string (&self->scores_tensor, value);
       break;
     case PROP_CLASSES_TENSOR:
       replace_string (&self->classes_tensor, value);
-      break;
-    case PROP_LABELS:
-      replace_string (&self->labels_file, value);
       break;
     case PROP_THRESHOLD:
       self->threshold = g_value_get_double (value);
@@ -173,29 +154,21 @@ gst_trt_detect_set_property (GObject * object, guint id, const GValue * value,
 }
 
 static void
-gst_trt_detect_get_property (GObject * object, guint id, GValue * value, GParamSpec * pspec)
+gst_trt_detect_get_property (GObject *object, guint id, GValue *value,
+    GParamSpec *pspec)
 {
   GstTrtDetect *self = GST_TRT_DETECT (object);
 
   GST_OBJECT_LOCK (self);
   switch (id) {
-    case PROP_INFER_ID:
-      g_value_set_uint (value, self->infer_id);
-      break;
     case PROP_LAYOUT:
       g_value_set_enum (value, self->layout);
-      break;
-    case PROP_TENSOR:
-      g_value_set_string (value, self->tensor);
       break;
     case PROP_SCORES_TENSOR:
       g_value_set_string (value, self->scores_tensor);
       break;
     case PROP_CLASSES_TENSOR:
       g_value_set_string (value, self->classes_tensor);
-      break;
-    case PROP_LABELS:
-      g_value_set_string (value, self->labels_file);
       break;
     case PROP_THRESHOLD:
       g_value_set_double (value, self->threshold);
@@ -218,54 +191,31 @@ gst_trt_detect_get_property (GObject * object, guint id, GValue * value, GParamS
   GST_OBJECT_UNLOCK (self);
 }
 
-static gboolean
-gst_trt_detect_start (GstBaseTransform * trans)
-{
-  GstTrtDetect *self = GST_TRT_DETECT (trans);
-  GError *error = NULL;
-  gchar *file;
-
-  GST_OBJECT_LOCK (self);
-  file = g_strdup (self->labels_file);
-  GST_OBJECT_UNLOCK (self);
-  g_strfreev (self->labels);
-  self->labels = NULL;
-  self->warned_missing = FALSE;
-  if (file && file[0] && !(self->labels = gst_trt_labels_load (file, &error))) {
-    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ, ("Could not read the labels"),
-        ("%s", error->message));
-    g_error_free (error);
-  }
-  g_free (file);
-  return !file || !file[0] || self->labels;
-}
-
-/* The tensor named @name (NULL: the first) of @meta, or NULL. */
+/* The tensor named @name (NULL: tensor @index) of @meta, or NULL. */
 static const GstTrtTensor *
-find_tensor (const GstTrtTensorMeta * meta, const gchar * name, guint index)
+find_tensor (const GstTrtTensorMeta *meta, const gchar *name, guint index)
 {
   if (name)
     return gst_trt_tensor_meta_get_by_name (meta, name);
   return index < meta->num_tensors ? meta->tensors[index] : NULL;
 }
 
-/* The candidates of @meta's tensors per the layout; FALSE with @error. */
+/* The candidates of @meta's tensors per the layout (@names: the scores
+ * and classes tensors); FALSE with @error. */
 static gboolean
-candidates (GstTrtDetect * self, const GstTrtTensorMeta * meta, GstTrtDetectionLayout layout,
-    const gchar * names[3], gdouble threshold, GArray * out, GError ** error)
+candidates (GstTrtDetect *self, const GstTrtTensorMeta *meta,
+    GstTrtDetectionLayout layout, const gchar *names[2], gdouble threshold,
+    GArray *out, GError **error)
 {
-  const GstTrtTensor *output = find_tensor (meta, names[0], 0);
+  const GstTrtTensor *output =
+      gst_trt_decoder_main_tensor (GST_TRT_DECODER (self), meta, 0);
   gsize count = 0;
   gboolean ok = FALSE;
 
-  if (!output) {
-    if (!self->warned_missing)
-      GST_ELEMENT_WARNING (self, STREAM, DECODE, ("No tensor to decode"),
-          ("the meta of the inference has no tensor %s", names[0] ? names[0] : "at all"));
-    self->warned_missing = TRUE;
+  if (!output)
     return TRUE;
-  }
-  gdouble *values = gst_trt_tensor_read_values (output, MAX_VALUES, &count, error);
+  gdouble *values =
+      gst_trt_tensor_read_values (output, MAX_VALUES, &count, error);
   if (!values)
     return FALSE;
   /* the last two dims; those before them must be 1 (one frame's tensor) */
@@ -276,29 +226,36 @@ candidates (GstTrtDetect * self, const GstTrtTensorMeta * meta, GstTrtDetectionL
         "tensor '%s' is not one frame's matrix (%" G_GSIZE_FORMAT " values)",
         g_quark_to_string (output->id), count);
   } else if (layout != GST_TRT_DETECTION_BOXES) {
-    ok = gst_trt_yolo_candidates (values, rows, cols, layout, threshold, out, error);
+    ok = gst_trt_yolo_candidates (values, rows, cols, layout, threshold, out,
+        error);
   } else if (cols != 4) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
         "boxes tensor '%s' has %" G_GSIZE_FORMAT " values per box, not 4",
         g_quark_to_string (output->id), cols);
   } else {
-    const GstTrtTensor *scores = find_tensor (meta, names[1], 1);
-    const GstTrtTensor *classes = names[2] || meta->num_tensors > 2
-        ? find_tensor (meta, names[2], 2) : NULL;
+    const GstTrtTensor *scores = find_tensor (meta, names[0], 1);
+    const GstTrtTensor *classes = names[1] || meta->num_tensors > 2
+        ? find_tensor (meta, names[1], 2)
+        : NULL;
     gsize score_count = 0, class_count = 0;
     gdouble *score_values = scores
-        ? gst_trt_tensor_read_values (scores, MAX_VALUES, &score_count, error) : NULL;
+        ? gst_trt_tensor_read_values (scores, MAX_VALUES, &score_count, error)
+        : NULL;
     gdouble *class_values = classes && score_values
-        ? gst_trt_tensor_read_values (classes, MAX_VALUES, &class_count, error) : NULL;
+        ? gst_trt_tensor_read_values (classes, MAX_VALUES, &class_count, error)
+        : NULL;
     if (!scores)
       g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-          "no scores tensor %s", names[1] ? names[1] : "(the meta's second)");
-    else if (score_values && (score_count != rows || (classes && class_count != rows)))
+          "no scores tensor %s", names[0] ? names[0] : "(the meta's second)");
+    else if (score_values
+        && (score_count != rows || (classes && class_count != rows)))
       g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-          "%" G_GSIZE_FORMAT " boxes but %" G_GSIZE_FORMAT " scores and %" G_GSIZE_FORMAT
-          " classes", rows, score_count, class_count);
+          "%" G_GSIZE_FORMAT " boxes but %" G_GSIZE_FORMAT
+          " scores and %" G_GSIZE_FORMAT " classes",
+          rows, score_count, class_count);
     else if (score_values && (!classes || class_values)) {
-      gst_trt_boxes_candidates (values, score_values, class_values, rows, threshold, out);
+      gst_trt_boxes_candidates (values, score_values, class_values, rows,
+          threshold, out);
       ok = TRUE;
     }
     g_free (score_values);
@@ -309,74 +266,69 @@ candidates (GstTrtDetect * self, const GstTrtTensorMeta * meta, GstTrtDetectionL
 }
 
 static void
-attach_region (GstTrtDetect * self, GstBuffer * buffer, const GstTrtTensorMeta * meta,
-    const GstTrtDetection * d, guint infer_id)
+attach_region (GstTrtDetect *self, GstBuffer *buffer,
+    const GstTrtTensorMeta *meta, const GstTrtDetection *d)
 {
-  gchar *label = gst_trt_label_of (self->labels, d->label);
-  const gdouble w = MAX (meta->source_width, 1), h = MAX (meta->source_height, 1);
+  gchar *label =
+      gst_trt_label_of (gst_trt_decoder_get_labels (GST_TRT_DECODER (self)),
+          d->label);
+  const gdouble w = MAX (meta->source_width, 1),
+                h = MAX (meta->source_height, 1);
   guint x = (guint) floor (d->x1), y = (guint) floor (d->y1);
   guint x2 = (guint) ceil (d->x2), y2 = (guint) ceil (d->y2);
-  GstVideoRegionOfInterestMeta *roi = gst_buffer_add_video_region_of_interest_meta (buffer,
-      label, x, y, x2 > x ? x2 - x : 0, y2 > y ? y2 - y : 0);
-  gst_video_region_of_interest_meta_add_param (roi, gst_structure_new ("detection",
-          "label", G_TYPE_STRING, label,
-          "label-id", G_TYPE_UINT, d->label,
-          "confidence", G_TYPE_DOUBLE, d->score,
-          "x_min", G_TYPE_DOUBLE, d->x1 / w, "y_min", G_TYPE_DOUBLE, d->y1 / h,
-          "x_max", G_TYPE_DOUBLE, d->x2 / w, "y_max", G_TYPE_DOUBLE, d->y2 / h,
-          "producer-id", G_TYPE_UINT, infer_id, NULL));
+  GstVideoRegionOfInterestMeta *roi =
+      gst_buffer_add_video_region_of_interest_meta (buffer, label, x, y,
+          x2 > x ? x2 - x : 0, y2 > y ? y2 - y : 0);
+  gst_video_region_of_interest_meta_add_param (roi,
+      gst_structure_new ("detection", "label", G_TYPE_STRING, label, "label-id",
+          G_TYPE_UINT, d->label, "confidence", G_TYPE_DOUBLE, d->score, "x_min",
+          G_TYPE_DOUBLE, d->x1 / w, "y_min", G_TYPE_DOUBLE, d->y1 / h, "x_max",
+          G_TYPE_DOUBLE, d->x2 / w, "y_max", G_TYPE_DOUBLE, d->y2 / h,
+          "producer-id", G_TYPE_UINT, meta->unique_id, NULL));
   g_free (label);
 }
 
-static GstFlowReturn
-gst_trt_detect_transform_ip (GstBaseTransform * trans, GstBuffer * buffer)
+static gboolean
+gst_trt_detect_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
+    const GstTrtTensorMeta *meta, GError **error)
 {
-  GstTrtDetect *self = GST_TRT_DETECT (trans);
-  GError *error = NULL;
+  GstTrtDetect *self = GST_TRT_DETECT (decoder);
 
   GST_OBJECT_LOCK (self);
-  guint infer_id = self->infer_id, max = self->max_detections;
+  guint max = self->max_detections;
   GstTrtDetectionLayout layout = self->layout;
   gdouble threshold = self->threshold, iou = self->iou_threshold;
   gboolean agnostic = self->class_agnostic, normalized = self->normalized;
-  gchar *names[3] = { g_strdup (self->tensor), g_strdup (self->scores_tensor),
-    g_strdup (self->classes_tensor)
-  };
+  gchar *names[2] = {g_strdup (self->scores_tensor),
+      g_strdup (self->classes_tensor)};
   GST_OBJECT_UNLOCK (self);
 
-  /* frames trtinfer passed without inference (interval) have no meta */
-  GstTrtTensorMeta *meta = gst_trt_tensor_meta_get_by_producer (buffer, infer_id);
   GArray *found = g_array_new (FALSE, FALSE, sizeof (GstTrtDetection));
-  gboolean ok = !meta
-      || candidates (self, meta, layout, (const gchar **) names, threshold, found, &error);
-  for (int i = 0; i < 3; i++)
-    g_free (names[i]);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, STREAM, DECODE, ("Could not decode the detections"),
-        ("%s", error->message));
-    g_error_free (error);
-    g_array_unref (found);
-    return GST_FLOW_ERROR;
+  gboolean ok = candidates (self, meta, layout, (const gchar **) names,
+      threshold, found, error);
+  g_free (names[0]);
+  g_free (names[1]);
+  if (ok) {
+    guint candidates_found = found->len;
+    gst_trt_nms (found, iou, max, agnostic);
+    for (guint i = 0; i < found->len; i++) {
+      GstTrtDetection *d = &g_array_index (found, GstTrtDetection, i);
+      gst_trt_detection_to_frame (d, meta, normalized);
+      attach_region (self, buffer, meta, d);
+    }
+    GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT ": %u candidates, %u objects",
+        GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), candidates_found, found->len);
   }
-  guint candidates_found = found->len;
-  gst_trt_nms (found, iou, max, agnostic);
-  for (guint i = 0; i < found->len; i++) {
-    GstTrtDetection *d = &g_array_index (found, GstTrtDetection, i);
-    gst_trt_detection_to_frame (d, meta, normalized);
-    attach_region (self, buffer, meta, d, infer_id);
-  }
-  GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT ": %u candidates, %u objects",
-      GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), candidates_found, found->len);
   g_array_unref (found);
-  return GST_FLOW_OK;
+  return ok;
 }
 
 static void
-gst_trt_detect_class_init (GstTrtDetectClass * klass)
+gst_trt_detect_class_init (GstTrtDetectClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstTrtDecoderClass *decoder_class = GST_TRT_DECODER_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
   const GParamFlags live = flags | GST_PARAM_MUTABLE_PLAYING;
 
@@ -384,55 +336,49 @@ gst_trt_detect_class_init (GstTrtDetectClass * klass)
   gobject_class->get_property = gst_trt_detect_get_property;
   gobject_class->finalize = gst_trt_detect_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_INFER_ID,
-      g_param_spec_uint ("infer-id", "Inference id",
-          "unique-id of the trtinfer element whose tensors are decoded", 0, G_MAXUINT,
-          DEFAULT_INFER_ID, live));
   g_object_class_install_property (gobject_class, PROP_LAYOUT,
-      g_param_spec_enum ("layout", "Layout", "How the detector's outputs are laid out",
+      g_param_spec_enum ("layout", "Layout",
+          "How the detector's outputs are laid out",
           GST_TYPE_TRT_DETECTION_LAYOUT, DEFAULT_LAYOUT, live));
-  g_object_class_install_property (gobject_class, PROP_TENSOR,
-      g_param_spec_string ("tensor", "Tensor",
-          "The YOLO output, or the boxes tensor (default: the meta's first)", NULL, live));
   g_object_class_install_property (gobject_class, PROP_SCORES_TENSOR,
       g_param_spec_string ("scores-tensor", "Scores tensor",
           "layout=boxes: the scores (default: the meta's second)", NULL, live));
   g_object_class_install_property (gobject_class, PROP_CLASSES_TENSOR,
       g_param_spec_string ("classes-tensor", "Classes tensor",
-          "layout=boxes: the class ids (default: the meta's third where there is one; "
-          "without, every object is class 0)", NULL, live));
-  g_object_class_install_property (gobject_class, PROP_LABELS,
-      g_param_spec_string ("labels", "Labels",
-          "Text file with one label per line, line N naming class N (default: class numbers)",
-          NULL, flags | GST_PARAM_MUTABLE_READY));
+          "layout=boxes: the class ids (default: the meta's third where there "
+          "is one; "
+          "without, every object is class 0)",
+          NULL, live));
   g_object_class_install_property (gobject_class, PROP_THRESHOLD,
       g_param_spec_double ("threshold", "Threshold",
-          "Lowest confidence of a detection (YOLOv5: objectness times class score)", 0.0, 1.0,
-          DEFAULT_THRESHOLD, live));
+          "Lowest confidence of a detection (YOLOv5: objectness times class "
+          "score)",
+          0.0, 1.0, DEFAULT_THRESHOLD, live));
   g_object_class_install_property (gobject_class, PROP_IOU_THRESHOLD,
       g_param_spec_double ("iou-threshold", "IoU threshold",
-          "Non-maximum suppression: a detection overlapping a better one of its class by "
-          "more than this (intersection over union) is dropped", 0.0, 1.0,
-          DEFAULT_IOU_THRESHOLD, live));
+          "Non-maximum suppression: a detection overlapping a better one of "
+          "its class by "
+          "more than this (intersection over union) is dropped",
+          0.0, 1.0, DEFAULT_IOU_THRESHOLD, live));
   g_object_class_install_property (gobject_class, PROP_MAX_DETECTIONS,
       g_param_spec_uint ("max-detections", "Maximum detections",
-          "Most objects kept per frame, best first", 0, G_MAXINT, DEFAULT_MAX_DETECTIONS,
-          live));
+          "Most objects kept per frame, best first", 0, G_MAXINT,
+          DEFAULT_MAX_DETECTIONS, live));
   g_object_class_install_property (gobject_class, PROP_CLASS_AGNOSTIC,
       g_param_spec_boolean ("class-agnostic", "Class agnostic",
           "Suppress overlaps across classes too", FALSE, live));
   g_object_class_install_property (gobject_class, PROP_NORMALIZED,
       g_param_spec_boolean ("normalized", "Normalized",
-          "Boxes are fractions of the network input (0 to 1), not its pixels", FALSE, live));
+          "Boxes are fractions of the network input (0 to 1), not its pixels",
+          FALSE, live));
 
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_set_static_metadata (element_class, "trtinfer detection decoder",
-      "Filter/Analyzer/Video", "Turns the outputs of a trtinfer detector (YOLOv5, YOLOv8, "
-      "boxes and scores) into regions of interest, after non-maximum suppression",
+  gst_element_class_set_static_metadata (element_class,
+      "trtinfer detection decoder", "Filter/Analyzer/Video",
+      "Turns the outputs of a trtinfer detector (YOLOv5, YOLOv8, "
+      "boxes and scores) into regions of interest, after non-maximum "
+      "suppression",
       "trtinfer developers");
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_DETECTION_LAYOUT, 0);
 
-  trans_class->start = GST_DEBUG_FUNCPTR (gst_trt_detect_start);
-  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_trt_detect_transform_ip);
+  decoder_class->decode = GST_DEBUG_FUNCPTR (gst_trt_detect_decode);
 }

@@ -1,5 +1,6 @@
 /* The trtinfer plugin: registers its elements. */
 #include "gsttrtclassify.h"
+#include "gsttrtctc.h"
 #include "gsttrtdetect.h"
 #include "gsttrtinfer.h"
 #ifdef HAVE_OVERLAY
@@ -13,6 +14,7 @@ plugin_init (GstPlugin * plugin)
   return GST_ELEMENT_REGISTER (trtinfer, plugin)
       && GST_ELEMENT_REGISTER (trtclassify, plugin)
       && GST_ELEMENT_REGISTER (trtdetect, plugin)
+      && GST_ELEMENT_REGISTER (trtctc, plugin)
 #ifdef HAVE_OVERLAY
       && GST_ELEMENT_REGISTER (trtoverlay, plugin)
 #endif

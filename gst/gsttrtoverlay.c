@@ -17,7 +17,8 @@
 GST_DEBUG_CATEGORY_STATIC (gst_trt_overlay_debug);
 #define GST_CAT_DEFAULT gst_trt_overlay_debug
 
-enum {
+enum
+{
   PROP_0,
   PROP_LINE_WIDTH,
   PROP_FONT,
@@ -28,7 +29,8 @@ enum {
 #define DEFAULT_FONT "Sans 10"
 #define DEFAULT_SHOW_CONFIDENCE TRUE
 
-struct _GstTrtOverlay {
+struct _GstTrtOverlay
+{
   GstVideoFilter parent;
 
   /* properties, under the object lock */
@@ -40,7 +42,8 @@ struct _GstTrtOverlay {
 G_DEFINE_TYPE (GstTrtOverlay, gst_trt_overlay, GST_TYPE_VIDEO_FILTER);
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (trtoverlay, "trtoverlay", GST_RANK_NONE,
     GST_TYPE_TRT_OVERLAY,
-    GST_DEBUG_CATEGORY_INIT (gst_trt_overlay_debug, "trtoverlay", 0, "trtoverlay element"));
+    GST_DEBUG_CATEGORY_INIT (gst_trt_overlay_debug, "trtoverlay", 0,
+        "trtoverlay element"));
 
 #define OVERLAY_CAPS GST_VIDEO_CAPS_MAKE ("{ BGRx, BGRA }")
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -49,7 +52,7 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (OVERLAY_CAPS));
 
 static void
-gst_trt_overlay_init (GstTrtOverlay * self)
+gst_trt_overlay_init (GstTrtOverlay *self)
 {
   self->line_width = DEFAULT_LINE_WIDTH;
   self->font = g_strdup (DEFAULT_FONT);
@@ -57,15 +60,15 @@ gst_trt_overlay_init (GstTrtOverlay * self)
 }
 
 static void
-gst_trt_overlay_finalize (GObject * object)
+gst_trt_overlay_finalize (GObject *object)
 {
   g_free (GST_TRT_OVERLAY (object)->font);
   G_OBJECT_CLASS (gst_trt_overlay_parent_class)->finalize (object);
 }
 
 static void
-gst_trt_overlay_set_property (GObject * object, guint id, const GValue * value,
-    GParamSpec * pspec)
+gst_trt_overlay_set_property (GObject *object, guint id, const GValue *value,
+    GParamSpec *pspec)
 {
   GstTrtOverlay *self = GST_TRT_OVERLAY (object);
 
@@ -88,7 +91,8 @@ gst_trt_overlay_set_property (GObject * object, guint id, const GValue * value,
 }
 
 static void
-gst_trt_overlay_get_property (GObject * object, guint id, GValue * value, GParamSpec * pspec)
+gst_trt_overlay_get_property (GObject *object, guint id, GValue *value,
+    GParamSpec *pspec)
 {
   GstTrtOverlay *self = GST_TRT_OVERLAY (object);
 
@@ -117,7 +121,12 @@ label_colour (GQuark label, gdouble rgb[3])
   gdouble hue = (hash % 360) / 60.0;
   gdouble x = 1.0 - fabs (fmod (hue, 2.0) - 1.0);
   const gdouble table[6][3] = {
-    {1, x, 0}, {x, 1, 0}, {0, 1, x}, {0, x, 1}, {x, 0, 1}, {1, 0, x},
+      {1, x, 0},
+      {x, 1, 0},
+      {0, 1, x},
+      {0, x, 1},
+      {x, 0, 1},
+      {1, 0, x},
   };
   for (int c = 0; c < 3; c++)
     rgb[c] = 0.2 + 0.8 * table[(int) hue % 6][c];
@@ -125,29 +134,33 @@ label_colour (GQuark label, gdouble rgb[3])
 
 /* "label 87%", then any recognized text. */
 static gchar *
-caption (GstVideoRegionOfInterestMeta * roi, gboolean show_confidence)
+caption (GstVideoRegionOfInterestMeta *roi, gboolean show_confidence)
 {
   GString *text = g_string_new (g_quark_to_string (roi->roi_type));
-  const gchar *kinds[] = { "detection", "classification" };
+  const gchar *kinds[] = {"detection", "classification"};
   gdouble confidence;
 
   for (guint k = 0; show_confidence && k < G_N_ELEMENTS (kinds); k++) {
-    GstStructure *s = gst_video_region_of_interest_meta_get_param (roi, kinds[k]);
+    GstStructure *s =
+        gst_video_region_of_interest_meta_get_param (roi, kinds[k]);
     if (s && gst_structure_get_double (s, "confidence", &confidence)) {
       g_string_append_printf (text, " %.0f%%", 100.0 * confidence);
       break;
     }
   }
-  GstStructure *recognized = gst_video_region_of_interest_meta_get_param (roi, "text");
-  const gchar *words = recognized ? gst_structure_get_string (recognized, "text") : NULL;
+  GstStructure *recognized =
+      gst_video_region_of_interest_meta_get_param (roi, "text");
+  const gchar *words =
+      recognized ? gst_structure_get_string (recognized, "text") : NULL;
   if (words)
     g_string_append_printf (text, ": %s", words);
   return g_string_free (text, FALSE);
 }
 
 static void
-draw_region (cairo_t * cr, PangoLayout * layout, GstVideoRegionOfInterestMeta * roi,
-    gint width, gint height, gdouble line_width, gboolean show_confidence)
+draw_region (cairo_t *cr, PangoLayout *layout,
+    GstVideoRegionOfInterestMeta *roi, gint width, gint height,
+    gdouble line_width, gboolean show_confidence)
 {
   gdouble rgb[3];
   gboolean whole = roi->x == 0 && roi->y == 0 && (gint) roi->w >= width
@@ -167,7 +180,8 @@ draw_region (cairo_t * cr, PangoLayout * layout, GstVideoRegionOfInterestMeta * 
   gint text_w, text_h;
   pango_layout_get_pixel_size (layout, &text_w, &text_h);
   /* above the box where there is room, else inside its top */
-  gdouble x = roi->x, y = roi->y >= (guint) text_h + 2 ? roi->y - text_h - 2 : roi->y;
+  gdouble x = roi->x,
+          y = roi->y >= (guint) text_h + 2 ? roi->y - text_h - 2 : roi->y;
   cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
   cairo_rectangle (cr, x, y, text_w + 4, text_h + 2);
   cairo_fill (cr);
@@ -177,14 +191,17 @@ draw_region (cairo_t * cr, PangoLayout * layout, GstVideoRegionOfInterestMeta * 
 }
 
 static GstFlowReturn
-gst_trt_overlay_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
+gst_trt_overlay_transform_frame_ip (GstVideoFilter *filter,
+    GstVideoFrame *frame)
 {
   GstTrtOverlay *self = GST_TRT_OVERLAY (filter);
   gpointer state = NULL;
   GstMeta *meta;
-  gint width = GST_VIDEO_FRAME_WIDTH (frame), height = GST_VIDEO_FRAME_HEIGHT (frame);
+  gint width = GST_VIDEO_FRAME_WIDTH (frame),
+       height = GST_VIDEO_FRAME_HEIGHT (frame);
 
-  if (!gst_buffer_get_meta (frame->buffer, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))
+  if (!gst_buffer_get_meta (frame->buffer,
+          GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))
     return GST_FLOW_OK;
   GST_OBJECT_LOCK (self);
   gdouble line_width = self->line_width;
@@ -192,18 +209,21 @@ gst_trt_overlay_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * fra
   PangoFontDescription *font = pango_font_description_from_string (self->font);
   GST_OBJECT_UNLOCK (self);
 
-  cairo_format_t format = GST_VIDEO_FRAME_FORMAT (frame) == GST_VIDEO_FORMAT_BGRA
-      ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24;
-  cairo_surface_t *surface = cairo_image_surface_create_for_data (
-      GST_VIDEO_FRAME_PLANE_DATA (frame, 0), format, width, height,
-      GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0));
+  cairo_format_t format =
+      GST_VIDEO_FRAME_FORMAT (frame) == GST_VIDEO_FORMAT_BGRA
+      ? CAIRO_FORMAT_ARGB32
+      : CAIRO_FORMAT_RGB24;
+  cairo_surface_t *surface =
+      cairo_image_surface_create_for_data (GST_VIDEO_FRAME_PLANE_DATA (frame,
+                                               0),
+          format, width, height, GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0));
   cairo_t *cr = cairo_create (surface);
   PangoLayout *layout = pango_cairo_create_layout (cr);
   pango_layout_set_font_description (layout, font);
   while ((meta = gst_buffer_iterate_meta_filtered (frame->buffer, &state,
               GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
-    draw_region (cr, layout, (GstVideoRegionOfInterestMeta *) meta, width, height,
-        line_width, show_confidence);
+    draw_region (cr, layout, (GstVideoRegionOfInterestMeta *) meta, width,
+        height, line_width, show_confidence);
   cairo_status_t status = cairo_status (cr);
   g_object_unref (layout);
   pango_font_description_free (font);
@@ -219,31 +239,36 @@ gst_trt_overlay_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * fra
 }
 
 static void
-gst_trt_overlay_class_init (GstTrtOverlayClass * klass)
+gst_trt_overlay_class_init (GstTrtOverlayClass *klass)
 {
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstVideoFilterClass *filter_class = GST_VIDEO_FILTER_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
-      | GST_PARAM_MUTABLE_PLAYING;
+  const GParamFlags flags =
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING;
 
   gobject_class->set_property = gst_trt_overlay_set_property;
   gobject_class->get_property = gst_trt_overlay_get_property;
   gobject_class->finalize = gst_trt_overlay_finalize;
   g_object_class_install_property (gobject_class, PROP_LINE_WIDTH,
-      g_param_spec_double ("line-width", "Line width", "Width of the boxes' lines, pixels",
-          0.0, 100.0, DEFAULT_LINE_WIDTH, flags));
+      g_param_spec_double ("line-width", "Line width",
+          "Width of the boxes' lines, pixels", 0.0, 100.0, DEFAULT_LINE_WIDTH,
+          flags));
   g_object_class_install_property (gobject_class, PROP_FONT,
-      g_param_spec_string ("font", "Font", "Pango font of the captions", DEFAULT_FONT, flags));
+      g_param_spec_string ("font", "Font", "Pango font of the captions",
+          DEFAULT_FONT, flags));
   g_object_class_install_property (gobject_class, PROP_SHOW_CONFIDENCE,
       g_param_spec_boolean ("show-confidence", "Show confidence",
-          "Captions give each region's confidence after its label", DEFAULT_SHOW_CONFIDENCE,
-          flags));
+          "Captions give each region's confidence after its label",
+          DEFAULT_SHOW_CONFIDENCE, flags));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_set_static_metadata (element_class, "trtinfer results overlay",
-      "Filter/Effect/Video", "Draws the regions of interest that trtinfer's decoders "
-      "attached: boxes, labels, confidences, recognized text", "trtinfer developers");
-  filter_class->transform_frame_ip = GST_DEBUG_FUNCPTR (gst_trt_overlay_transform_frame_ip);
+  gst_element_class_set_static_metadata (element_class,
+      "trtinfer results overlay", "Filter/Effect/Video",
+      "Draws the regions of interest that trtinfer's decoders "
+      "attached: boxes, labels, confidences, recognized text",
+      "trtinfer developers");
+  filter_class->transform_frame_ip =
+      GST_DEBUG_FUNCPTR (gst_trt_overlay_transform_frame_ip);
 }

@@ -8,7 +8,8 @@
 G_BEGIN_DECLS
 
 #define GST_TYPE_TRT_OVERLAY (gst_trt_overlay_get_type ())
-G_DECLARE_FINAL_TYPE (GstTrtOverlay, gst_trt_overlay, GST, TRT_OVERLAY, GstVideoFilter)
+G_DECLARE_FINAL_TYPE (GstTrtOverlay, gst_trt_overlay, GST, TRT_OVERLAY,
+    GstVideoFilter)
 
 GST_ELEMENT_REGISTER_DECLARE (trtoverlay);
 

@@ -4,12 +4,11 @@
 #include <math.h>
 #include <string.h>
 
-
 #define MAX_LABEL_BYTES (1 << 20)
 #define MAX_LABELS 100000
 
 gboolean
-gst_trt_scores_are_probabilities (const gdouble * scores, gsize count)
+gst_trt_scores_are_probabilities (const gdouble *scores, gsize count)
 {
   gdouble sum = 0.0;
   for (gsize i = 0; i < count; i++) {
@@ -22,7 +21,7 @@ gst_trt_scores_are_probabilities (const gdouble * scores, gsize count)
 
 /* In place, shifted by the largest score so that exp never overflows. */
 static void
-softmax (gdouble * scores, gsize count)
+softmax (gdouble *scores, gsize count)
 {
   gdouble largest = -INFINITY, sum = 0.0;
   for (gsize i = 0; i < count; i++)
@@ -34,15 +33,16 @@ softmax (gdouble * scores, gsize count)
 }
 
 guint
-gst_trt_top_classes (gdouble * scores, gsize count, GstTrtSoftmax mode, guint top_k,
-    gdouble threshold, GstTrtClass * out)
+gst_trt_top_classes (gdouble *scores, gsize count, GstTrtSoftmax mode,
+    guint top_k, gdouble threshold, GstTrtClass *out)
 {
   guint found = 0;
 
   if (count == 0 || top_k == 0)
     return 0;
   if (mode == GST_TRT_SOFTMAX_ON
-      || (mode == GST_TRT_SOFTMAX_AUTO && !gst_trt_scores_are_probabilities (scores, count)))
+      || (mode == GST_TRT_SOFTMAX_AUTO
+          && !gst_trt_scores_are_probabilities (scores, count)))
     softmax (scores, count);
   /* insertion into the k best so far: k is small, count may not be */
   for (gsize i = 0; i < count; i++) {
@@ -56,14 +56,14 @@ gst_trt_top_classes (gdouble * scores, gsize count, GstTrtSoftmax mode, guint to
       continue;
     guint last = MIN (found, top_k - 1);
     memmove (&out[at + 1], &out[at], (last - at) * sizeof (GstTrtClass));
-    out[at] = (GstTrtClass) {.index = (guint) i,.score = score };
+    out[at] = (GstTrtClass){.index = (guint) i, .score = score};
     found = MIN (found + 1, top_k);
   }
   return found;
 }
 
 gchar *
-gst_trt_label_of (gchar ** labels, guint index)
+gst_trt_label_of (gchar **labels, guint index)
 {
   if (labels && index < g_strv_length (labels))
     return g_strdup (labels[index]);
@@ -71,7 +71,7 @@ gst_trt_label_of (gchar ** labels, guint index)
 }
 
 gchar **
-gst_trt_labels_load (const gchar * path, GError ** error)
+gst_trt_labels_load (const gchar *path, GError **error)
 {
   gchar *contents = NULL;
   gsize length = 0;
@@ -81,7 +81,8 @@ gst_trt_labels_load (const gchar * path, GError ** error)
   if (length > MAX_LABEL_BYTES || memchr (contents, '\0', length)
       || !g_utf8_validate (contents, (gssize) length, NULL)) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ,
-        "label file '%s' is not UTF-8 text of at most %d bytes", path, MAX_LABEL_BYTES);
+        "label file '%s' is not UTF-8 text of at most %d bytes", path,
+        MAX_LABEL_BYTES);
     g_free (contents);
     return NULL;
   }

@@ -2,18 +2,24 @@
 #include "trtdetection.h"
 
 static void
-append (GArray * out, gdouble cx, gdouble cy, gdouble w, gdouble h, gdouble score, guint label)
+append (GArray *out, gdouble cx, gdouble cy, gdouble w, gdouble h,
+    gdouble score, guint label)
 {
   GstTrtDetection d = {
-    .x1 = cx - w / 2,.y1 = cy - h / 2,.x2 = cx + w / 2,.y2 = cy + h / 2,
-    .score = score,.label = label,
+      .x1 = cx - w / 2,
+      .y1 = cy - h / 2,
+      .x2 = cx + w / 2,
+      .y2 = cy + h / 2,
+      .score = score,
+      .label = label,
   };
   g_array_append_val (out, d);
 }
 
 gboolean
-gst_trt_yolo_candidates (const gdouble * values, gsize rows, gsize cols,
-    GstTrtDetectionLayout layout, gdouble threshold, GArray * out, GError ** error)
+gst_trt_yolo_candidates (const gdouble *values, gsize rows, gsize cols,
+    GstTrtDetectionLayout layout, gdouble threshold, GArray *out,
+    GError **error)
 {
   const gboolean v8 = layout == GST_TRT_DETECTION_YOLO_V8;
   const gsize fields = v8 ? rows : cols, candidates = v8 ? cols : rows;
@@ -21,17 +27,18 @@ gst_trt_yolo_candidates (const gdouble * values, gsize rows, gsize cols,
 
   if (layout == GST_TRT_DETECTION_BOXES || fields <= first_class) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
-        "a %s output needs more than %" G_GSIZE_FORMAT " values per candidate, not %"
-        G_GSIZE_FORMAT " (shape %" G_GSIZE_FORMAT "x%" G_GSIZE_FORMAT ")",
+        "a %s output needs more than %" G_GSIZE_FORMAT
+        " values per candidate, not %" G_GSIZE_FORMAT " (shape %" G_GSIZE_FORMAT
+        "x%" G_GSIZE_FORMAT ")",
         v8 ? "YOLOv8" : "YOLOv5", first_class, fields, rows, cols);
     return FALSE;
   }
   /* field f of candidate i */
-#define AT(i, f) (v8 ? values[(f) * cols + (i)] : values[(i) * cols + (f)])
+#define AT(i, f) (v8 ? values[(f) *cols + (i)] : values[(i) *cols + (f)])
   for (gsize i = 0; i < candidates; i++) {
     gdouble objectness = v8 ? 1.0 : AT (i, 4);
     if (!v8 && !(objectness >= threshold))
-      continue;                 /* no class can reach it: scores are at most 1 */
+      continue; /* no class can reach it: scores are at most 1 */
     guint best = 0;
     gdouble best_score = -G_MAXDOUBLE;
     for (gsize c = first_class; c < fields; c++)
@@ -48,23 +55,27 @@ gst_trt_yolo_candidates (const gdouble * values, gsize rows, gsize cols,
 }
 
 void
-gst_trt_boxes_candidates (const gdouble * boxes, const gdouble * scores,
-    const gdouble * classes, gsize count, gdouble threshold, GArray * out)
+gst_trt_boxes_candidates (const gdouble *boxes, const gdouble *scores,
+    const gdouble *classes, gsize count, gdouble threshold, GArray *out)
 {
   for (gsize i = 0; i < count; i++) {
     if (!(scores[i] >= threshold))
       continue;
     gdouble label = classes ? classes[i] : 0.0;
     GstTrtDetection d = {
-      .x1 = boxes[4 * i],.y1 = boxes[4 * i + 1],.x2 = boxes[4 * i + 2],.y2 = boxes[4 * i + 3],
-      .score = scores[i],.label = label >= 0.0 && label < G_MAXUINT ? (guint) label : 0,
+        .x1 = boxes[4 * i],
+        .y1 = boxes[4 * i + 1],
+        .x2 = boxes[4 * i + 2],
+        .y2 = boxes[4 * i + 3],
+        .score = scores[i],
+        .label = label >= 0.0 && label < G_MAXUINT ? (guint) label : 0,
     };
     g_array_append_val (out, d);
   }
 }
 
 gdouble
-gst_trt_iou (const GstTrtDetection * a, const GstTrtDetection * b)
+gst_trt_iou (const GstTrtDetection *a, const GstTrtDetection *b)
 {
   gdouble w = MIN (a->x2, b->x2) - MAX (a->x1, b->x1);
   gdouble h = MIN (a->y2, b->y2) - MAX (a->y1, b->y1);
@@ -84,7 +95,8 @@ by_score (gconstpointer a, gconstpointer b)
 }
 
 void
-gst_trt_nms (GArray * detections, gdouble iou_threshold, guint max, gboolean class_agnostic)
+gst_trt_nms (GArray *detections, gdouble iou_threshold, guint max,
+    gboolean class_agnostic)
 {
   GstTrtDetection *d = (GstTrtDetection *) detections->data;
   guint kept = 0;
@@ -103,17 +115,19 @@ gst_trt_nms (GArray * detections, gdouble iou_threshold, guint max, gboolean cla
 }
 
 void
-gst_trt_detection_to_frame (GstTrtDetection * d, const GstTrtTensorMeta * meta,
+gst_trt_detection_to_frame (GstTrtDetection *d, const GstTrtTensorMeta *meta,
     gboolean normalized)
 {
   const gdouble to_x = normalized ? meta->network_width : 1.0;
   const gdouble to_y = normalized ? meta->network_height : 1.0;
   const gdouble sx = meta->scale_x > 0 ? meta->scale_x : 1.0;
   const gdouble sy = meta->scale_y > 0 ? meta->scale_y : 1.0;
-  gdouble *x[2] = { &d->x1, &d->x2 }, *y[2] = { &d->y1, &d->y2 };
+  gdouble *x[2] = {&d->x1, &d->x2}, *y[2] = {&d->y1, &d->y2};
 
   for (int i = 0; i < 2; i++) {
-    *x[i] = CLAMP ((*x[i] * to_x - meta->pad_x) / sx, 0.0, (gdouble) meta->source_width);
-    *y[i] = CLAMP ((*y[i] * to_y - meta->pad_y) / sy, 0.0, (gdouble) meta->source_height);
+    *x[i] = CLAMP ((*x[i] * to_x - meta->pad_x) / sx, 0.0,
+        (gdouble) meta->source_width);
+    *y[i] = CLAMP ((*y[i] * to_y - meta->pad_y) / sy, 0.0,
+        (gdouble) meta->source_height);
   }
 }

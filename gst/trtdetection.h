@@ -14,14 +14,17 @@
 
 G_BEGIN_DECLS
 
-typedef enum {
-  GST_TRT_DETECTION_YOLO_V5,    /* [1, N, 5 + C] */
-  GST_TRT_DETECTION_YOLO_V8,    /* [1, 4 + C, N] */
-  GST_TRT_DETECTION_BOXES,      /* boxes [1, N, 4] x1 y1 x2 y2, scores [1, N], classes [1, N] */
+typedef enum
+{
+  GST_TRT_DETECTION_YOLO_V5, /* [1, N, 5 + C] */
+  GST_TRT_DETECTION_YOLO_V8, /* [1, 4 + C, N] */
+  GST_TRT_DETECTION_BOXES,   /* boxes [1, N, 4] x1 y1 x2 y2, scores [1, N],
+                                classes [1, N] */
 } GstTrtDetectionLayout;
 
-typedef struct {
-  gdouble x1, y1, x2, y2;       /* corners, network pixels until mapped */
+typedef struct
+{
+  gdouble x1, y1, x2, y2; /* corners, network pixels until mapped */
   gdouble score;
   guint label;
 } GstTrtDetection;
@@ -30,27 +33,28 @@ typedef struct {
  * holds it, the batch dimension of 1 left out) whose score is at least
  * @threshold, appended to @out (GstTrtDetection); FALSE with @error when
  * the shape cannot be that layout's. */
-gboolean gst_trt_yolo_candidates (const gdouble * values, gsize rows, gsize cols,
-    GstTrtDetectionLayout layout, gdouble threshold, GArray * out, GError ** error);
+gboolean gst_trt_yolo_candidates (const gdouble *values, gsize rows, gsize cols,
+    GstTrtDetectionLayout layout, gdouble threshold, GArray *out,
+    GError **error);
 
 /* Candidates from separate tensors: @boxes (4 per candidate, corners),
  * @scores and @classes (NULL: all class 0), @count candidates. */
-void gst_trt_boxes_candidates (const gdouble * boxes, const gdouble * scores,
-    const gdouble * classes, gsize count, gdouble threshold, GArray * out);
+void gst_trt_boxes_candidates (const gdouble *boxes, const gdouble *scores,
+    const gdouble *classes, gsize count, gdouble threshold, GArray *out);
 
 /* Intersection over union of two boxes; 0 where either is empty. */
-gdouble gst_trt_iou (const GstTrtDetection * a, const GstTrtDetection * b);
+gdouble gst_trt_iou (const GstTrtDetection *a, const GstTrtDetection *b);
 
 /* Non-maximum suppression in place: best first, a candidate dropped when
  * it overlaps a kept one of the same label (any label when
  * @class_agnostic) by more than @iou_threshold; at most @max kept. */
-void gst_trt_nms (GArray * detections, gdouble iou_threshold, guint max,
+void gst_trt_nms (GArray *detections, gdouble iou_threshold, guint max,
     gboolean class_agnostic);
 
 /* Maps @d from network pixels (or, @normalized, fractions of the network
  * input) to pixels of the frame @meta describes, clamped to it. */
-void gst_trt_detection_to_frame (GstTrtDetection * d, const GstTrtTensorMeta * meta,
-    gboolean normalized);
+void gst_trt_detection_to_frame (GstTrtDetection *d,
+    const GstTrtTensorMeta *meta, gboolean normalized);
 
 G_END_DECLS
 

@@ -4,12 +4,12 @@
 #include "trttensorvalues.h"
 
 static GstStructure *
-tensor_structure (const GstTrtTensor * tensor, guint max_values)
+tensor_structure (const GstTrtTensor *tensor, guint max_values)
 {
   GValue dims = G_VALUE_INIT, values = G_VALUE_INIT, item = G_VALUE_INIT;
-  GstStructure *s = gst_structure_new ("tensor",
-      "name", G_TYPE_STRING, g_quark_to_string (tensor->id),
-      "type", G_TYPE_STRING, gst_trt_tensor_data_type_name (tensor->data_type), NULL);
+  GstStructure *s = gst_structure_new ("tensor", "name", G_TYPE_STRING,
+      g_quark_to_string (tensor->id), "type", G_TYPE_STRING,
+      gst_trt_tensor_data_type_name (tensor->data_type), NULL);
 
   gst_value_array_init (&dims, tensor->num_dims);
   g_value_init (&item, G_TYPE_UINT64);
@@ -21,7 +21,8 @@ tensor_structure (const GstTrtTensor * tensor, guint max_values)
   gst_structure_take_value (s, "dims", &dims);
 
   gsize count = 0;
-  gdouble *read = max_values ? gst_trt_tensor_read_values (tensor, max_values, &count, NULL)
+  gdouble *read = max_values
+      ? gst_trt_tensor_read_values (tensor, max_values, &count, NULL)
       : NULL;
   gst_value_array_init (&values, count);
   g_value_init (&item, G_TYPE_DOUBLE);
@@ -36,20 +37,21 @@ tensor_structure (const GstTrtTensor * tensor, guint max_values)
 }
 
 GstStructure *
-gst_trt_results_structure (GstBuffer * buffer, const GstTrtTensorMeta * meta,
-    const GstSegment * segment, guint max_values)
+gst_trt_results_structure (GstBuffer *buffer, const GstTrtTensorMeta *meta,
+    const GstSegment *segment, guint max_values)
 {
   GstClockTime pts = GST_BUFFER_PTS (buffer);
   gboolean timed = segment && segment->format == GST_FORMAT_TIME;
-  GstStructure *s = gst_structure_new (GST_TRT_MESSAGE_NAME,
-      "unique-id", G_TYPE_UINT, meta->unique_id,
-      "timestamp", G_TYPE_UINT64, pts,
+  GstStructure *s = gst_structure_new (GST_TRT_MESSAGE_NAME, "unique-id",
+      G_TYPE_UINT, meta->unique_id, "timestamp", G_TYPE_UINT64, pts,
       "stream-time", G_TYPE_UINT64,
-      timed ? gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts) : GST_CLOCK_TIME_NONE,
+      timed ? gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts)
+            : GST_CLOCK_TIME_NONE,
       "running-time", G_TYPE_UINT64,
-      timed ? gst_segment_to_running_time (segment, GST_FORMAT_TIME, pts) : GST_CLOCK_TIME_NONE,
-      "duration", G_TYPE_UINT64, GST_BUFFER_DURATION (buffer),
-      "batch-index", G_TYPE_UINT, meta->batch_index, NULL);
+      timed ? gst_segment_to_running_time (segment, GST_FORMAT_TIME, pts)
+            : GST_CLOCK_TIME_NONE,
+      "duration", G_TYPE_UINT64, GST_BUFFER_DURATION (buffer), "batch-index",
+      G_TYPE_UINT, meta->batch_index, NULL);
   GValue tensors = G_VALUE_INIT, item = G_VALUE_INIT;
 
   g_value_init (&tensors, GST_TYPE_LIST);

@@ -18,8 +18,8 @@ G_BEGIN_DECLS
  * values (array of gdouble: the first @max_values elements; every element
  * of every type reads as a double, 16-bit floats and 64-bit integers
  * included). */
-GstStructure *gst_trt_results_structure (GstBuffer * buffer, const GstTrtTensorMeta * meta,
-    const GstSegment * segment, guint max_values);
+GstStructure *gst_trt_results_structure (GstBuffer *buffer,
+    const GstTrtTensorMeta *meta, const GstSegment *segment, guint max_values);
 
 G_END_DECLS
 

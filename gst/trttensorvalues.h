@@ -13,8 +13,8 @@ G_BEGIN_DECLS
  * gives; 16-bit floats and 64-bit integers included), at most @max of
  * them, their number in @count; NULL with @error when its data cannot be
  * read. */
-gdouble *gst_trt_tensor_read_values (const GstTrtTensor * tensor, gsize max, gsize * count,
-    GError ** error);
+gdouble *gst_trt_tensor_read_values (const GstTrtTensor *tensor, gsize max,
+    gsize *count, GError **error);
 
 G_END_DECLS
 

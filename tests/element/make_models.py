@@ -310,6 +310,32 @@ def yolo_constant(name, layout):
     save(graph, name)
 
 
+def ctc_constant():
+    """image [N,3,8,8] -> constant CTC scores [N, 6, 4] (classes: blank, a, b,
+    space): best per step a a blank b space space, so "ab " with the
+    dictionary a, b."""
+    best = [1, 1, 0, 2, 3, 3]
+    table = np.full((1, 6, 4), 0.1, dtype=np.float32)
+    for step, c in enumerate(best):
+        table[0, step, c] = 0.7
+    const = numpy_helper.from_array(table, "table")
+    shape = numpy_helper.from_array(np.array([-1, 1, 1], dtype=np.int64), "shape")
+    zero = numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero")
+    nodes = [
+        helper.make_node("ReduceMean", ["image"], ["mean"], name="mean", axes=[1, 2, 3],
+                         keepdims=1),
+        helper.make_node("Reshape", ["mean", "shape"], ["mean3"], name="reshape"),
+        helper.make_node("Mul", ["mean3", "zero"], ["zeros"], name="zeros"),
+        helper.make_node("Add", ["zeros", "table"], ["scores"], name="table_add"),
+    ]
+    graph = helper.make_graph(
+        nodes, "ctc_constant",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 8, 8])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["N", 6, 4])],
+        [const, shape, zero])
+    save(graph, "ctc.onnx")
+
+
 if __name__ == "__main__":
     os.makedirs(HERE, exist_ok=True)
     classifier("classifier.onnx", seed=1)
@@ -332,3 +358,4 @@ if __name__ == "__main__":
     vector_input()
     yolo_constant("yolov8.onnx", "yolov8")
     yolo_constant("yolov5.onnx", "yolov5")
+    ctc_constant()

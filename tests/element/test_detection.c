@@ -8,20 +8,20 @@
 
 static int failures;
 
-#define EXPECT(cond, ...)                                                                  \
-  do {                                                                                     \
-    if (!(cond)) {                                                                         \
-      fprintf (stderr, "%s:%d: ", __FILE__, __LINE__);                                     \
-      fprintf (stderr, __VA_ARGS__);                                                       \
-      fputc ('\n', stderr);                                                                \
-      failures++;                                                                          \
-    }                                                                                      \
+#define EXPECT(cond, ...)                                                      \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf (stderr, "%s:%d: ", __FILE__, __LINE__);                         \
+      fprintf (stderr, __VA_ARGS__);                                           \
+      fputc ('\n', stderr);                                                    \
+      failures++;                                                              \
+    }                                                                          \
   } while (0)
 
 #define NEAR(a, b) (fabs ((a) - (b)) < 1e-9)
 
 static GstTrtDetection *
-at (GArray * a, guint i)
+at (GArray *a, guint i)
 {
   return &g_array_index (a, GstTrtDetection, i);
 }
@@ -31,36 +31,45 @@ test_yolo (void)
 {
   /* v5 rows: cx cy w h objectness c0 c1 */
   const gdouble v5[] = {
-    10, 10, 4, 4, 0.5, 0.9, 0.1,        /* 0.45, class 0 */
-    10, 10, 4, 4, 0.1, 0.2, 0.9,        /* objectness too low */
-    30, 20, 2, 6, 1.0, 0.3, 0.6,        /* 0.6, class 1 */
+      10, 10, 4, 4, 0.5, 0.9, 0.1, /* 0.45, class 0 */
+      10, 10, 4, 4, 0.1, 0.2, 0.9, /* objectness too low */
+      30, 20, 2, 6, 1.0, 0.3, 0.6, /* 0.6, class 1 */
   };
   GArray *out = g_array_new (FALSE, FALSE, sizeof (GstTrtDetection));
-  EXPECT (gst_trt_yolo_candidates (v5, 3, 7, GST_TRT_DETECTION_YOLO_V5, 0.3, out, NULL),
+  EXPECT (gst_trt_yolo_candidates (v5, 3, 7, GST_TRT_DETECTION_YOLO_V5, 0.3,
+              out, NULL),
       "v5 decodes");
   EXPECT (out->len == 2, "v5: 2 candidates, not %u", out->len);
-  EXPECT (out->len == 2 && NEAR (at (out, 0)->score, 0.45) && at (out, 0)->label == 0
-      && NEAR (at (out, 0)->x1, 8) && NEAR (at (out, 0)->y2, 12), "v5 first");
-  EXPECT (out->len == 2 && at (out, 1)->label == 1 && NEAR (at (out, 1)->y1, 17), "v5 second");
+  EXPECT (out->len == 2 && NEAR (at (out, 0)->score, 0.45)
+          && at (out, 0)->label == 0 && NEAR (at (out, 0)->x1, 8)
+          && NEAR (at (out, 0)->y2, 12),
+      "v5 first");
+  EXPECT (out->len == 2 && at (out, 1)->label == 1
+          && NEAR (at (out, 1)->y1, 17),
+      "v5 second");
 
   /* v8: the same candidates transposed, no objectness */
   const gdouble v8[] = {
-    10, 30,                     /* cx */
-    10, 20,                     /* cy */
-    4, 2,                       /* w */
-    4, 6,                       /* h */
-    0.9, 0.3,                   /* class 0 */
-    0.1, 0.6,                   /* class 1 */
+      10, 30,   /* cx */
+      10, 20,   /* cy */
+      4, 2,     /* w */
+      4, 6,     /* h */
+      0.9, 0.3, /* class 0 */
+      0.1, 0.6, /* class 1 */
   };
   g_array_set_size (out, 0);
-  EXPECT (gst_trt_yolo_candidates (v8, 6, 2, GST_TRT_DETECTION_YOLO_V8, 0.5, out, NULL),
+  EXPECT (gst_trt_yolo_candidates (v8, 6, 2, GST_TRT_DETECTION_YOLO_V8, 0.5,
+              out, NULL),
       "v8 decodes");
-  EXPECT (out->len == 2 && NEAR (at (out, 0)->score, 0.9) && at (out, 1)->label == 1,
+  EXPECT (out->len == 2 && NEAR (at (out, 0)->score, 0.9)
+          && at (out, 1)->label == 1,
       "v8 candidates");
 
   GError *error = NULL;
-  EXPECT (!gst_trt_yolo_candidates (v8, 4, 3, GST_TRT_DETECTION_YOLO_V8, 0.5, out, &error)
-      && error, "4 fields cannot be YOLOv8");
+  EXPECT (!gst_trt_yolo_candidates (v8, 4, 3, GST_TRT_DETECTION_YOLO_V8, 0.5,
+              out, &error)
+          && error,
+      "4 fields cannot be YOLOv8");
   g_clear_error (&error);
   g_array_unref (out);
 }
@@ -69,20 +78,21 @@ static void
 test_nms_and_mapping (void)
 {
   const gdouble boxes[] = {
-    0, 0, 10, 10,               /* class 0, 0.8 */
-    1, 1, 11, 11,               /* class 0, 0.9: suppresses the first (IoU 0.68) */
-    1, 1, 11, 11,               /* class 1, 0.7: another class, kept */
-    50, 50, 60, 60,             /* class 0, 0.85 */
+      0, 0, 10, 10,   /* class 0, 0.8 */
+      1, 1, 11, 11,   /* class 0, 0.9: suppresses the first (IoU 0.68) */
+      1, 1, 11, 11,   /* class 1, 0.7: another class, kept */
+      50, 50, 60, 60, /* class 0, 0.85 */
   };
-  const gdouble scores[] = { 0.8, 0.9, 0.7, 0.85 }, classes[] = { 0, 0, 1, 0 };
+  const gdouble scores[] = {0.8, 0.9, 0.7, 0.85}, classes[] = {0, 0, 1, 0};
   GArray *out = g_array_new (FALSE, FALSE, sizeof (GstTrtDetection));
   gst_trt_boxes_candidates (boxes, scores, classes, 4, 0.5, out);
   EXPECT (out->len == 4, "4 candidates");
   EXPECT (NEAR (gst_trt_iou (at (out, 0), at (out, 1)), 81.0 / 119.0), "IoU %g",
       gst_trt_iou (at (out, 0), at (out, 1)));
   gst_trt_nms (out, 0.5, 10, FALSE);
-  EXPECT (out->len == 3 && NEAR (at (out, 0)->score, 0.9) && NEAR (at (out, 1)->score, 0.85)
-      && at (out, 2)->label == 1, "per class: 3 kept, best first (%u)", out->len);
+  EXPECT (out->len == 3 && NEAR (at (out, 0)->score, 0.9)
+          && NEAR (at (out, 1)->score, 0.85) && at (out, 2)->label == 1,
+      "per class: 3 kept, best first (%u)", out->len);
 
   g_array_set_size (out, 0);
   gst_trt_boxes_candidates (boxes, scores, classes, 4, 0.5, out);
@@ -91,13 +101,20 @@ test_nms_and_mapping (void)
   gst_trt_nms (out, 0.5, 1, TRUE);
   EXPECT (out->len == 1 && NEAR (at (out, 0)->score, 0.9), "at most 1");
 
-  /* a 640x360 frame letterboxed into 640x640: scale 1, 140 rows of padding above */
-  GstTrtTensorMeta meta = {.network_width = 640,.network_height = 640,.source_width = 640,
-    .source_height = 360,.scale_x = 1.0,.scale_y = 1.0,.pad_x = 0.0,.pad_y = 140.0
-  };
-  GstTrtDetection d = {.x1 = 0.25,.y1 = 0.25,.x2 = 0.5,.y2 = 0.9 };
+  /* a 640x360 frame letterboxed into 640x640: scale 1, 140 rows of padding
+   * above */
+  GstTrtTensorMeta meta = {.network_width = 640,
+      .network_height = 640,
+      .source_width = 640,
+      .source_height = 360,
+      .scale_x = 1.0,
+      .scale_y = 1.0,
+      .pad_x = 0.0,
+      .pad_y = 140.0};
+  GstTrtDetection d = {.x1 = 0.25, .y1 = 0.25, .x2 = 0.5, .y2 = 0.9};
   gst_trt_detection_to_frame (&d, &meta, TRUE);
-  EXPECT (NEAR (d.x1, 160) && NEAR (d.y1, 20) && NEAR (d.x2, 320) && NEAR (d.y2, 360),
+  EXPECT (NEAR (d.x1, 160) && NEAR (d.y1, 20) && NEAR (d.x2, 320)
+          && NEAR (d.y2, 360),
       "normalized, letterboxed, clamped: %g %g %g %g", d.x1, d.y1, d.x2, d.y2);
   g_array_unref (out);
 }
@@ -107,6 +124,7 @@ main (void)
 {
   test_yolo ();
   test_nms_and_mapping ();
-  printf ("%s\n", failures ? "detection tests FAILED" : "detection tests passed");
+  printf ("%s\n",
+      failures ? "detection tests FAILED" : "detection tests passed");
   return failures ? 1 : 0;
 }

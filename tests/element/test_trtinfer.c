@@ -389,6 +389,43 @@ GST_START_TEST (test_detect_decoder)
 }
 GST_END_TEST;
 
+/* trtinfer -> trtctc on a model whose scores are known (make_models.py
+ * ctc_constant): the frame's text region reads "ab ". */
+GST_START_TEST (test_ctc_decoder)
+{
+  gchar *path = data_path ("ctc.onnx");
+  gchar *dir = g_dir_make_tmp ("trtctc-XXXXXX", NULL);
+  gchar *keys = g_build_filename (dir, "keys.txt", NULL);
+  fail_unless (g_file_set_contents (keys, "a\nb\n", -1, NULL));
+  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=6 ! "
+      "trtctc infer-id=6 labels=\"%s\"", path, keys);
+  GstHarness *h = gst_harness_new_parse (launch);
+  GstVideoInfo info;
+
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=RGB,width=8,height=8,framerate=25/1");
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 8, 8);
+  fail_unless_equals_int (gst_harness_push (h, random_frame (&info, 2, 0)), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull (h);
+  GstVideoRegionOfInterestMeta *roi = gst_buffer_get_video_region_of_interest_meta (out);
+  fail_unless (roi != NULL);
+  fail_unless_equals_string (g_quark_to_string (roi->roi_type), "text");
+  GstStructure *s = gst_video_region_of_interest_meta_get_param (roi, "text");
+  gdouble confidence;
+  fail_unless (s != NULL);
+  fail_unless_equals_string (gst_structure_get_string (s, "text"), "ab ");
+  fail_unless (gst_structure_get_double (s, "confidence", &confidence)
+      && fabs (confidence - 0.7) < 1e-6, "confidence %g", confidence);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+  g_unlink (keys);
+  g_rmdir (dir);
+  g_free (keys);
+  g_free (dir);
+  g_free (launch);
+  g_free (path);
+}
+GST_END_TEST;
+
 /* trtoverlay on a black frame: a detection's box is drawn on its edge and
  * not inside, its caption above it; a frame-wide classification gets its
  * caption only, no border. */
@@ -1396,6 +1433,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_unique_id_and_messages);
   tcase_add_test (tc, test_classify_decoder);
   tcase_add_test (tc, test_detect_decoder);
+  tcase_add_test (tc, test_ctc_decoder);
   tcase_add_test (tc, test_overlay);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_gray_and_dynamic_size);
