@@ -272,6 +272,28 @@ def vector_input():
     save(graph, "vector_input.onnx")
 
 
+def constant_output(name, table, output):
+    """image [N,3,8,8] -> `output`, the constant `table` [1, ...] whatever the
+    image (the image's mean times 0, added, keeps the batch dimension)."""
+    const = numpy_helper.from_array(table.astype(np.float32), "table")
+    shape = numpy_helper.from_array(np.array([-1, 1, 1], dtype=np.int64), "shape")
+    zero = numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero")
+    nodes = [
+        helper.make_node("ReduceMean", ["image"], ["mean"], name="mean", axes=[1, 2, 3],
+                         keepdims=1),
+        helper.make_node("Reshape", ["mean", "shape"], ["mean3"], name="reshape"),
+        helper.make_node("Mul", ["mean3", "zero"], ["zeros"], name="zeros"),
+        helper.make_node("Add", ["zeros", "table"], [output], name="table_add"),
+    ]
+    graph = helper.make_graph(
+        nodes, name.replace(".onnx", ""),
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 8, 8])],
+        [helper.make_tensor_value_info(output, TensorProto.FLOAT,
+                                       ["N"] + list(table.shape[1:]))],
+        [const, shape, zero])
+    save(graph, name)
+
+
 # Known detections in network pixels of an 8x8 input, one row per candidate:
 # cx, cy, w, h, then the scores of classes 0 and 1. The second overlaps the
 # first (IoU 0.75, same class): suppressed; the fourth is below 0.25.
@@ -284,30 +306,14 @@ YOLO_CANDIDATES = np.array([
 
 
 def yolo_constant(name, layout):
-    """image [N,3,8,8] -> a constant YOLO output whatever the image (the
-    image's mean times 0 keeps the batch dimension): yolov8 [N, 6, 4] (fields
-    by candidates), yolov5 [N, 4, 7] (objectness 1 before the class scores)."""
+    """image [N,3,8,8] -> a constant YOLO output (constant_output): yolov8
+    [N, 6, 4] (fields by candidates), yolov5 [N, 4, 7] (objectness 1 before the
+    class scores)."""
     if layout == "yolov8":
         table = YOLO_CANDIDATES.T[None]
     else:
         table = np.insert(YOLO_CANDIDATES, 4, 1.0, axis=1)[None]
-    const = numpy_helper.from_array(table.astype(np.float32), "table")
-    shape = numpy_helper.from_array(np.array([-1, 1, 1], dtype=np.int64), "shape")
-    zero = numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero")
-    nodes = [
-        helper.make_node("ReduceMean", ["image"], ["mean"], name="mean", axes=[1, 2, 3],
-                         keepdims=1),
-        helper.make_node("Reshape", ["mean", "shape"], ["mean3"], name="reshape"),
-        helper.make_node("Mul", ["mean3", "zero"], ["zeros"], name="zeros"),
-        helper.make_node("Add", ["zeros", "table"], ["output0"], name="table_add"),
-    ]
-    graph = helper.make_graph(
-        nodes, name.replace(".onnx", ""),
-        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 8, 8])],
-        [helper.make_tensor_value_info("output0", TensorProto.FLOAT,
-                                       ["N", table.shape[1], table.shape[2]])],
-        [const, shape, zero])
-    save(graph, name)
+    constant_output(name, table, "output0")
 
 
 def ctc_constant():
@@ -318,22 +324,7 @@ def ctc_constant():
     table = np.full((1, 6, 4), 0.1, dtype=np.float32)
     for step, c in enumerate(best):
         table[0, step, c] = 0.7
-    const = numpy_helper.from_array(table, "table")
-    shape = numpy_helper.from_array(np.array([-1, 1, 1], dtype=np.int64), "shape")
-    zero = numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero")
-    nodes = [
-        helper.make_node("ReduceMean", ["image"], ["mean"], name="mean", axes=[1, 2, 3],
-                         keepdims=1),
-        helper.make_node("Reshape", ["mean", "shape"], ["mean3"], name="reshape"),
-        helper.make_node("Mul", ["mean3", "zero"], ["zeros"], name="zeros"),
-        helper.make_node("Add", ["zeros", "table"], ["scores"], name="table_add"),
-    ]
-    graph = helper.make_graph(
-        nodes, "ctc_constant",
-        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["N", 3, 8, 8])],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["N", 6, 4])],
-        [const, shape, zero])
-    save(graph, "ctc.onnx")
+    constant_output("ctc.onnx", table, "scores")
 
 
 if __name__ == "__main__":

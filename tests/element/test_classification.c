@@ -9,18 +9,7 @@
 
 #include "trtclassification.h"
 #include "trtctc.h"
-
-static int failures;
-
-#define EXPECT(cond, ...)                                                      \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf (stderr, "%s:%d: ", __FILE__, __LINE__);                         \
-      fprintf (stderr, __VA_ARGS__);                                           \
-      fputc ('\n', stderr);                                                    \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "expect.h"
 
 static void
 test_top_classes (void)

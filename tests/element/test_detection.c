@@ -5,18 +5,7 @@
 #include <stdio.h>
 
 #include "trtdetection.h"
-
-static int failures;
-
-#define EXPECT(cond, ...)                                                      \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf (stderr, "%s:%d: ", __FILE__, __LINE__);                         \
-      fprintf (stderr, __VA_ARGS__);                                           \
-      fputc ('\n', stderr);                                                    \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "expect.h"
 
 #define NEAR(a, b) (fabs ((a) - (b)) < 1e-9)
 

@@ -6,18 +6,7 @@
 #include <string.h>
 
 #include "trtmessage.h"
-
-static int failures;
-
-#define EXPECT(cond, ...)                                                      \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf (stderr, "%s:%d: ", __FILE__, __LINE__);                         \
-      fprintf (stderr, __VA_ARGS__);                                           \
-      fputc ('\n', stderr);                                                    \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "expect.h"
 
 static GstTrtTensor *
 tensor (const gchar *name, GstTrtTensorDataType type, gconstpointer data,
