@@ -13,7 +13,8 @@ NCHW tensors:
     OUTDIR/cls.bin  1x3x48x192   one text line, as rec
 
 plus OUTDIR/{det,rec,cls}.png (what the tensors show, for humans) and OUTDIR/inputs.json
-(names, shapes). Same output on every run: the only randomness is a seeded generator.
+(names, shapes, what the text lines read). Same output on every run: the only randomness is a
+seeded generator.
 Needs numpy and OpenCV (Debian: python3-numpy, python3-opencv).
 """
 
@@ -145,11 +146,14 @@ def main(argv):
     cls, cls_image = line_tensor(render_line(rng, CLS_TEXT), CLS_SIZE)
 
     manifest = {}
-    outputs = (("det", det, page), ("rec", rec, rec_image), ("cls", cls, cls_image))
-    for name, tensor, image in outputs:
+    outputs = (("det", det, page, None), ("rec", rec, rec_image, REC_TEXT[0]),
+               ("cls", cls, cls_image, CLS_TEXT[0]))
+    for name, tensor, image, text in outputs:
         write_tensor(os.path.join(outdir, name + ".bin"), tensor)
         cv2.imwrite(os.path.join(outdir, name + ".png"), image)
         manifest[name] = {"input": "x", "dims": list(tensor.shape), "file": name + ".bin"}
+        if text:
+            manifest[name]["text"] = text  # what the line reads
         print("%s: %s -> %s.bin" % (name, "x".join(map(str, tensor.shape)), name))
     with open(os.path.join(outdir, "inputs.json"), "w") as f:
         json.dump(manifest, f, indent=2)

@@ -7,6 +7,10 @@
  *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! qtdemux ! h264parse ! \
  *       nvh264dec ! video/x-raw(memory:CUDAMemory)" 100
  *
+ * TRTINFER-PROPERTIES may go on with the pipeline after trtinfer, a decoder
+ * say ("unique-id=1 ! trtctc infer-id=1 labels=keys.txt"): the regions it
+ * attaches are printed with each frame.
+ *
  * Frames go through videoconvert to a format trtinfer takes, unless the
  * source leaves them in GPU memory (it names memory:CUDAMemory in a caps
  * filter: cudaupload and the decoders would rather pass system memory on
@@ -26,6 +30,7 @@
 #include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
+#include <gst/video/video.h>
 
 #include "gsttrttensormeta.h"
 
@@ -68,6 +73,25 @@ print_frame (GstBuffer * buffer, guint index)
       gst_buffer_unmap (tensor->data, &map);
     }
     g_print ("\n");
+  }
+  /* what decoders after trtinfer made of them */
+  gpointer state = NULL;
+  GstMeta *region;
+  while ((region = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) region;
+    g_print ("  region %s at %u,%u %ux%u", g_quark_to_string (roi->roi_type), roi->x, roi->y,
+        roi->w, roi->h);
+    const gchar *words = NULL;
+    for (GList * l = roi->params; l; l = l->next) {
+      gchar *text = gst_structure_to_string (l->data);
+      g_print (": %s", text);
+      g_free (text);
+      words = words ? words : gst_structure_get_string (l->data, "text");
+    }
+    g_print ("\n");
+    if (words)
+      g_print ("  text: %s\n", words);  /* as read, unescaped */
   }
 }
 

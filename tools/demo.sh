@@ -3,7 +3,8 @@
 # detection model, renders a page of text, and runs it through a GStreamer
 # pipeline with the trtinfer element (on the GPU when there is one, else on
 # the CPU backend). Prints each frame's tensors, then the text regions found,
-# drawn on the page in build/demo-outputs/det-boxes.png.
+# drawn on the page in build/demo-outputs/det-boxes.png; then reads a rendered
+# text line with PP-OCR's recognizer and the trtctc decoder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh
@@ -23,6 +24,15 @@ TRTINFER_APP_DUMP="$outputs" build/gst/trtinfer-app models/downloads/ppocr/det.o
    mean=<0.485,0.456,0.406> std=<0.229,0.224,0.225>"
 /usr/bin/python3 models/show_detections.py "$inputs/det.png" "$outputs/sigmoid_0.tmp_0.bin" \
   "$outputs/det-boxes.png"
+
+echo
+echo "a rendered text line, read by PP-OCR rec -> trtctc (truth: $(/usr/bin/python3 -c \
+  'import json, sys; print(json.load(open(sys.argv[1]))["rec"]["text"])' "$inputs/inputs.json")):"
+build/gst/trtinfer-app models/downloads/ppocr/rec.onnx \
+  "filesrc location=$inputs/rec.png ! pngdec ! imagefreeze num-buffers=1" 1 \
+  "engine-file=build/rec.plan backend=auto width=320 height=48 keep-aspect-ratio=true \
+   channel-order=bgr mean=<0.5,0.5,0.5> std=<0.5,0.5,0.5> unique-id=1 ! \
+   trtctc infer-id=1 labels=models/downloads/ppocr/keys.txt" | grep -E "^  (region|text)"
 
 echo
 echo "giexec on the same model (engine build, latency):"
