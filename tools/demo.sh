@@ -35,6 +35,6 @@ build/gst/trtinfer-app models/downloads/ppocr/rec.onnx \
    trtctc infer-id=1 labels=models/downloads/ppocr/keys.txt" | grep -E "^  (region|text)"
 
 echo
-echo "giexec on the same model (engine build, latency):"
+echo "giexec on the detection model (engine build, latency):"
 build/tools/giexec --onnx=models/downloads/ppocr/det.onnx --shapes=x:1x3x640x640 \
   --loadInputs=x:"$inputs/det.bin" --backend=auto --iterations=10 --avgRuns=1 | grep -E '^(Engine|Timing|Output)'
