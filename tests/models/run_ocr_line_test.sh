@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# PP-OCR's recognizer through the element, on the CPU backend: the rendered
-# text line (models/make_inputs.py) -> trtinfer (rec) -> trtctc with PP-OCR's
-# keys must read the line exactly.
+# PP-OCR's recognizer and direction classifier through the element, on the
+# CPU backend: the rendered text line (models/make_inputs.py) -> trtinfer
+# (rec) -> trtctc with PP-OCR's keys must read it exactly, and the upright
+# line -> trtinfer (cls) -> trtclassify must say 0 degrees.
 #
 #   tests/models/run_ocr_line_test.sh TRTINFER_APP PLUGIN_DIR WORKDIR
 #
@@ -33,3 +34,14 @@ echo "$output"
 read_text=$(sed -n 's/^  text: //p' <<<"$output" | head -n 1)
 echo "read: \"$read_text\", rendered: \"$truth\""
 [[ $read_text == "$truth" ]] || { echo "the recognized text differs"; exit 1; }
+
+# PP-OCR cls on the upright line: 48x192, the same normalization; its two
+# classes are 0 and 180 degrees
+printf '0\n180\n' >"$workdir/directions.txt"
+output=$("$app" "$downloads/ppocr/cls.onnx" \
+  "filesrc location=$workdir/cls.png ! pngdec ! imagefreeze num-buffers=1" 1 \
+  "backend=cpu width=192 height=48 keep-aspect-ratio=true channel-order=bgr \
+   mean=<0.5,0.5,0.5> std=<0.5,0.5,0.5> unique-id=2 ! \
+   trtclassify infer-id=2 labels=$workdir/directions.txt")
+echo "$output" | grep "region"
+grep -q "^  region 0 at" <<<"$output" || { echo "the upright line was not classified 0"; exit 1; }
