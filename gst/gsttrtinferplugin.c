@@ -1,6 +1,7 @@
 /* The trtinfer plugin: registers its elements. */
 #include "gsttrtclassify.h"
 #include "gsttrtctc.h"
+#include "gsttrtdbnet.h"
 #include "gsttrtdetect.h"
 #include "gsttrtinfer.h"
 #ifdef HAVE_OVERLAY
@@ -15,6 +16,7 @@ plugin_init (GstPlugin * plugin)
       && GST_ELEMENT_REGISTER (trtclassify, plugin)
       && GST_ELEMENT_REGISTER (trtdetect, plugin)
       && GST_ELEMENT_REGISTER (trtctc, plugin)
+      && GST_ELEMENT_REGISTER (trtdbnet, plugin)
 #ifdef HAVE_OVERLAY
       && GST_ELEMENT_REGISTER (trtoverlay, plugin)
 #endif

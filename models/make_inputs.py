@@ -13,7 +13,7 @@ NCHW tensors:
     OUTDIR/cls.bin  1x3x48x192   one text line, as rec
 
 plus OUTDIR/{det,rec,cls}.png (what the tensors show, for humans) and OUTDIR/inputs.json
-(names, shapes, what the text lines read). Same output on every run: the only randomness is a
+(names, shapes, what the text lines read, where the page's lines are). Same output on every run: the only randomness is a
 seeded generator.
 Needs numpy and OpenCV (Debian: python3-numpy, python3-opencv).
 """
@@ -78,8 +78,10 @@ def ink(rng):
 
 
 def render_page(rng):
+    """The page, and the box (x, y, width, height) of each line drawn."""
     height, width = DET_SIZE
     image = paper(rng, height, width)
+    boxes = []
     y = 24
     for text, font, scale, thickness in PAGE_LINES:
         (text_w, text_h), baseline = cv2.getTextSize(text, font, scale, thickness)
@@ -90,12 +92,13 @@ def render_page(rng):
         y += text_h + int(rng.integers(22, 36))
         x = int(rng.integers(16, max(17, width - text_w - 16)))
         cv2.putText(image, text, (x, y), font, scale, ink(rng), thickness, cv2.LINE_AA)
+        boxes.append([x, y - text_h, text_w, text_h + baseline])
         if text.startswith("Invoice"):
             # A box around this line, as on a form.
             cv2.rectangle(image, (x - 8, y - text_h - 8), (x + text_w + 8, y + baseline + 6),
                           (90, 90, 90), 1, cv2.LINE_AA)
         y += baseline
-    return image
+    return image, boxes
 
 
 def render_line(rng, spec):
@@ -140,7 +143,7 @@ def main(argv):
     os.makedirs(outdir, exist_ok=True)
     rng = np.random.default_rng(SEED)
 
-    page = render_page(rng)
+    page, lines = render_page(rng)
     det = det_tensor(page)
     rec, rec_image = line_tensor(render_line(rng, REC_TEXT), REC_SIZE)
     cls, cls_image = line_tensor(render_line(rng, CLS_TEXT), CLS_SIZE)
@@ -155,6 +158,7 @@ def main(argv):
         if text:
             manifest[name]["text"] = text  # what the line reads
         print("%s: %s -> %s.bin" % (name, "x".join(map(str, tensor.shape)), name))
+    manifest["det"]["lines"] = lines  # x, y, width, height of each line on the page
     with open(os.path.join(outdir, "inputs.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

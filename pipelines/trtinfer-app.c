@@ -4,8 +4,8 @@
  *   trtinfer-app model.onnx                    # videotestsrc, 10 frames
  *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! decodebin" 100
  *   trtinfer-app model.onnx "v4l2src device=/dev/video0" 100
- *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! qtdemux ! h264parse ! \
- *       nvh264dec ! video/x-raw(memory:CUDAMemory)" 100
+ *   trtinfer-app model.onnx "filesrc location=clip.mp4 ! qtdemux ! h264parse !
+ * \ nvh264dec ! video/x-raw(memory:CUDAMemory)" 100
  *
  * TRTINFER-PROPERTIES may go on with the pipeline after trtinfer, a decoder
  * say ("unique-id=1 ! trtctc infer-id=1 labels=keys.txt"): the regions it
@@ -35,7 +35,7 @@
 #include "gsttrttensormeta.h"
 
 static void
-print_frame (GstBuffer * buffer, guint index)
+print_frame (GstBuffer *buffer, guint index)
 {
   GstTrtTensorMeta *meta = gst_trt_tensor_meta_get (buffer);
 
@@ -47,7 +47,8 @@ print_frame (GstBuffer * buffer, guint index)
   }
   g_print (" network %ux%u, frame %ux%u, scale %.3fx%.3f, pad %.0f,%.0f\n",
       meta->network_width, meta->network_height, meta->source_width,
-      meta->source_height, meta->scale_x, meta->scale_y, meta->pad_x, meta->pad_y);
+      meta->source_height, meta->scale_x, meta->scale_y, meta->pad_x,
+      meta->pad_y);
   for (gsize i = 0; i < meta->num_tensors; i++) {
     const GstTrtTensor *tensor = meta->tensors[i];
     GstMapInfo map;
@@ -68,8 +69,8 @@ print_frame (GstBuffer * buffer, guint index)
       for (gsize v = 0; v < count && v < 6; v++)
         g_print (" %.4g", values[v]);
       if (count > 0)
-        g_print ("%s max %.4g at %" G_GSIZE_FORMAT, count > 6 ? " ..." : "", values[best],
-            best);
+        g_print ("%s max %.4g at %" G_GSIZE_FORMAT, count > 6 ? " ..." : "",
+            values[best], best);
       gst_buffer_unmap (tensor->data, &map);
     }
     g_print ("\n");
@@ -80,10 +81,10 @@ print_frame (GstBuffer * buffer, guint index)
   while ((region = gst_buffer_iterate_meta_filtered (buffer, &state,
               GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
     GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) region;
-    g_print ("  region %s at %u,%u %ux%u", g_quark_to_string (roi->roi_type), roi->x, roi->y,
-        roi->w, roi->h);
+    g_print ("  region %s at %u,%u %ux%u", g_quark_to_string (roi->roi_type),
+        roi->x, roi->y, roi->w, roi->h);
     const gchar *words = NULL;
-    for (GList * l = roi->params; l; l = l->next) {
+    for (GList *l = roi->params; l; l = l->next) {
       gchar *text = gst_structure_to_string (l->data);
       g_print (": %s", text);
       g_free (text);
@@ -91,13 +92,13 @@ print_frame (GstBuffer * buffer, guint index)
     }
     g_print ("\n");
     if (words)
-      g_print ("  text: %s\n", words);  /* as read, unescaped */
+      g_print ("  text: %s\n", words); /* as read, unescaped */
   }
 }
 
 /* Writes each tensor's bytes to DIR/<name>.bin; the name's '/' become '_'. */
 static gboolean
-dump_tensors (const GstTrtTensorMeta * meta, const gchar * dir)
+dump_tensors (const GstTrtTensorMeta *meta, const gchar *dir)
 {
   if (g_mkdir_with_parents (dir, 0755) != 0) {
     g_printerr ("cannot create %s\n", dir);
@@ -105,18 +106,21 @@ dump_tensors (const GstTrtTensorMeta * meta, const gchar * dir)
   }
   for (gsize i = 0; i < meta->num_tensors; i++) {
     const GstTrtTensor *tensor = meta->tensors[i];
-    gchar *name = g_strdelimit (g_strdup (g_quark_to_string (tensor->id)), "/\\", '_');
+    gchar *name =
+        g_strdelimit (g_strdup (g_quark_to_string (tensor->id)), "/\\", '_');
     gchar *file = g_strdup_printf ("%s.bin", name);
     gchar *path = g_build_filename (dir, file, NULL);
     GstMapInfo map;
     GError *error = NULL;
     gboolean written = gst_buffer_map (tensor->data, &map, GST_MAP_READ)
-        && g_file_set_contents (path, (const gchar *) map.data, map.size, &error);
+        && g_file_set_contents (path, (const gchar *) map.data, map.size,
+            &error);
     if (written) {
       gst_buffer_unmap (tensor->data, &map);
       g_print ("  wrote %s\n", path);
     } else {
-      g_printerr ("cannot write %s: %s\n", path, error ? error->message : "map failed");
+      g_printerr ("cannot write %s: %s\n", path,
+          error ? error->message : "map failed");
       g_clear_error (&error);
     }
     g_free (path);
@@ -130,27 +134,29 @@ dump_tensors (const GstTrtTensorMeta * meta, const gchar * dir)
 
 /* Per-frame latency through the element: when each timestamp entered, and
  * what each frame took. */
-typedef struct {
-  GHashTable *entered;          /* PTS -> monotonic microseconds */
-  GArray *taken;                /* gdouble milliseconds */
+typedef struct
+{
+  GHashTable *entered; /* PTS -> monotonic microseconds */
+  GArray *taken;       /* gdouble milliseconds */
   GMutex lock;
 } Latency;
 
 static GstPadProbeReturn
-on_enter (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+on_enter (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   Latency *latency = data;
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
   (void) pad;
   g_mutex_lock (&latency->lock);
-  g_hash_table_insert (latency->entered, GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)),
+  g_hash_table_insert (latency->entered,
+      GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)),
       GSIZE_TO_POINTER (g_get_monotonic_time ()));
   g_mutex_unlock (&latency->lock);
   return GST_PAD_PROBE_OK;
 }
 
 static GstPadProbeReturn
-on_leave (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+on_leave (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
   Latency *latency = data;
   GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
@@ -159,7 +165,8 @@ on_leave (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   g_mutex_lock (&latency->lock);
   if (g_hash_table_lookup_extended (latency->entered,
           GSIZE_TO_POINTER (GST_BUFFER_PTS (buffer)), NULL, &entered)) {
-    gdouble ms = (g_get_monotonic_time () - (gint64) GPOINTER_TO_SIZE (entered)) / 1000.0;
+    gdouble ms = (g_get_monotonic_time () - (gint64) GPOINTER_TO_SIZE (entered))
+        / 1000.0;
     g_array_append_val (latency->taken, ms);
   }
   g_mutex_unlock (&latency->lock);
@@ -174,7 +181,7 @@ compare_doubles (gconstpointer a, gconstpointer b)
 }
 
 static void
-latency_watch (Latency * latency, GstElement * element)
+latency_watch (Latency *latency, GstElement *element)
 {
   latency->entered = g_hash_table_new (g_direct_hash, g_direct_equal);
   latency->taken = g_array_new (FALSE, FALSE, sizeof (gdouble));
@@ -189,14 +196,15 @@ latency_watch (Latency * latency, GstElement * element)
 
 /* The median, past the first 20 frames (start-up). */
 static void
-latency_report (Latency * latency)
+latency_report (Latency *latency)
 {
   GArray *taken = latency->taken;
   guint skip = taken->len > 40 ? 20 : 0;
   if (taken->len > skip) {
     g_array_sort (taken, compare_doubles);
     g_print ("latency through trtinfer: median %.3f ms over %u frames\n",
-        g_array_index (taken, gdouble, skip + (taken->len - skip) / 2), taken->len - skip);
+        g_array_index (taken, gdouble, skip + (taken->len - skip) / 2),
+        taken->len - skip);
   }
   g_hash_table_unref (latency->entered);
   g_array_unref (taken);
@@ -210,8 +218,10 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
 
   if (argc < 2) {
-    g_printerr ("usage: %s MODEL.onnx [SOURCE-PIPELINE] [FRAMES] [TRTINFER-PROPERTIES]\n"
-        "  SOURCE-PIPELINE defaults to videotestsrc; FRAMES to 10\n", argv[0]);
+    g_printerr ("usage: %s MODEL.onnx [SOURCE-PIPELINE] [FRAMES] "
+                "[TRTINFER-PROPERTIES]\n"
+                "  SOURCE-PIPELINE defaults to videotestsrc; FRAMES to 10\n",
+        argv[0]);
     return 2;
   }
   const gchar *source = argc > 2 ? argv[2] : "videotestsrc";
@@ -220,9 +230,14 @@ main (int argc, char **argv)
   gchar *model = g_strescape (argv[1], NULL);
   gboolean on_gpu = strstr (source, "memory:CUDAMemory") != NULL;
   gchar *description = g_strdup_printf ("%s ! %s"
-      "trtinfer name=infer model-file=\"%s\" %s ! appsink name=sink sync=false",
-      source, on_gpu ? "" : "videoconvert ! "
-      "video/x-raw,format={RGB,BGR,RGBA,BGRA,RGBx,BGRx,NV12,I420,GRAY8} ! ", model, extra);
+                                        "trtinfer name=infer model-file=\"%s\" "
+                                        "%s ! appsink name=sink sync=false",
+      source,
+      on_gpu ? ""
+             : "videoconvert ! "
+               "video/"
+               "x-raw,format={RGB,BGR,RGBA,BGRA,RGBx,BGRx,NV12,I420,GRAY8} ! ",
+      model, extra);
   g_free (model);
 
   GstElement *pipeline = gst_parse_launch (description, &error);
@@ -244,13 +259,14 @@ main (int argc, char **argv)
   const gchar *dump_dir = g_getenv ("TRTINFER_APP_DUMP");
   gboolean dumped = FALSE;
   int status = 0;
-  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE) {
     status = 1;
   } else {
     for (gint i = 0; frames <= 0 || i < frames; i++) {
       GstSample *sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
       if (!sample)
-        break;                  /* EOS or error */
+        break; /* EOS or error */
       GstBuffer *buffer = gst_sample_get_buffer (sample);
       print_frame (buffer, (guint) i);
       GstTrtTensorMeta *meta = gst_trt_tensor_meta_get (buffer);
@@ -269,8 +285,9 @@ main (int argc, char **argv)
   if (message) {
     gchar *debug = NULL;
     gst_message_parse_error (message, &error, &debug);
-    g_printerr ("error from %s: %s\n%s\n", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
-        error->message, debug ? debug : "");
+    g_printerr ("error from %s: %s\n%s\n",
+        GST_OBJECT_NAME (GST_MESSAGE_SRC (message)), error->message,
+        debug ? debug : "");
     g_clear_error (&error);
     g_free (debug);
     gst_message_unref (message);

@@ -1,9 +1,11 @@
 /* Detection helpers (gst/trtdetection.c): YOLO candidates in both layouts,
  * separate boxes and scores, IoU, non-maximum suppression, mapping to the
- * frame through the meta's scale and padding. */
+ * frame through the meta's scale and padding; DBNet text regions
+ * (gst/trtdbnet.c) on synthetic maps. */
 #include <math.h>
 #include <stdio.h>
 
+#include "trtdbnet.h"
 #include "trtdetection.h"
 #include "expect.h"
 
@@ -108,9 +110,72 @@ test_nms_and_mapping (void)
   g_array_unref (out);
 }
 
+static void
+test_dbnet (void)
+{
+  enum
+  {
+    W = 60,
+    H = 50
+  };
+  gdouble *map = g_new0 (gdouble, W * H);
+  /* an axis-aligned line: columns 4..23, rows 5..9 */
+  for (int y = 5; y < 10; y++)
+    for (int x = 4; x < 24; x++)
+      map[y * W + x] = 0.9;
+  /* a line at 30 degrees around (40, 32), 24 x 6 */
+  const gdouble c = cos (G_PI / 6), s = sin (G_PI / 6);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++) {
+      gdouble dx = x + 0.5 - 40, dy = y + 0.5 - 32;
+      gdouble u = dx * c + dy * s, v = -dx * s + dy * c;
+      if (fabs (u) < 12 && fabs (v) < 3)
+        map[y * W + x] = 0.8;
+    }
+  /* too thin (2 px) and too faint (0.4 < box threshold 0.6) */
+  for (int x = 30; x < 40; x++)
+    map[2 * W + x] = map[3 * W + x] = 0.95;
+  for (int y = 40; y < 46; y++)
+    for (int x = 2; x < 12; x++)
+      map[y * W + x] = 0.4;
+
+  GstTrtDbnetParams params;
+  gst_trt_dbnet_params_init (&params);
+  GArray *regions = gst_trt_dbnet_regions (map, W, H, &params);
+  EXPECT (regions->len == 2, "2 text regions, not %u", regions->len);
+  for (guint i = 0; i < regions->len; i++) {
+    GstTrtTextRegion *r = &g_array_index (regions, GstTrtTextRegion, i);
+    gdouble x0 = MIN (MIN (r->x[0], r->x[1]), MIN (r->x[2], r->x[3]));
+    gdouble x1 = MAX (MAX (r->x[0], r->x[1]), MAX (r->x[2], r->x[3]));
+    gdouble y0 = MIN (MIN (r->y[0], r->y[1]), MIN (r->y[2], r->y[3]));
+    gdouble y1 = MAX (MAX (r->y[0], r->y[1]), MAX (r->y[2], r->y[3]));
+    if (r->score > 0.85) {
+      /* 20 x 5 grown by 20 * 5 * 1.5 / 50 = 3 on every side */
+      EXPECT (NEAR (x0, 1) && NEAR (x1, 27) && NEAR (y0, 2) && NEAR (y1, 13)
+              && r->angle == 0,
+          "axis-aligned region %g,%g - %g,%g angle %g", x0, y0, x1, y1,
+          r->angle);
+    } else {
+      EXPECT (fabs (r->angle - 30) < 3, "rotated region at %g degrees",
+          r->angle);
+      EXPECT (fabs ((x0 + x1) / 2 - 40) < 1 && fabs ((y0 + y1) / 2 - 32) < 1,
+          "rotated region centred at %g,%g", (x0 + x1) / 2, (y0 + y1) / 2);
+      EXPECT (fabs (r->score - 0.8) < 1e-9, "score %g", r->score);
+    }
+  }
+  g_array_unref (regions);
+
+  params.max_regions = 1;
+  regions = gst_trt_dbnet_regions (map, W, H, &params);
+  EXPECT (regions->len == 1, "max-regions 1");
+  g_array_unref (regions);
+  g_free (map);
+}
+
 int
 main (void)
 {
+  test_dbnet ();
   test_yolo ();
   test_nms_and_mapping ();
   printf ("%s\n",

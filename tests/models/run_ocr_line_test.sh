@@ -45,3 +45,31 @@ output=$("$app" "$downloads/ppocr/cls.onnx" \
    trtclassify infer-id=2 labels=$workdir/directions.txt")
 echo "$output" | grep "region"
 grep -q "^  region 0 at" <<<"$output" || { echo "the upright line was not classified 0"; exit 1; }
+
+# PP-OCR det on the rendered page -> trtdbnet: each line the page drew is
+# covered (80% of its width at least) by regions centred on it, and no
+# region lies off the lines
+output=$("$app" "$downloads/ppocr/det.onnx" \
+  "filesrc location=$workdir/det.png ! pngdec ! imagefreeze num-buffers=1" 1 \
+  "backend=cpu width=640 height=640 mean=<0.485,0.456,0.406> std=<0.229,0.224,0.225> \
+   unique-id=3 ! trtdbnet infer-id=3")
+echo "$output" >"$workdir/det-regions.txt"
+/usr/bin/python3 - "$workdir/inputs.json" "$workdir/det-regions.txt" <<'PY'
+import json, re, sys
+lines = json.load(open(sys.argv[1]))["det"]["lines"]
+regions = [tuple(map(int, m.groups())) for m in
+           re.finditer(r"region text at (\d+),(\d+) (\d+)x(\d+)", open(sys.argv[2]).read())]
+print(f"{len(regions)} text regions for {len(lines)} lines")
+ok = True
+for x, y, w, h in lines:
+    on_line = [r for r in regions if y <= r[1] + r[3] / 2 <= y + h]
+    covered = sum(max(0, min(x + w, rx + rw) - max(x, rx)) for rx, _, rw, _ in on_line)
+    if covered < 0.8 * w:
+        print(f"line at {x},{y} {w}x{h}: {covered} of {w} columns covered")
+        ok = False
+for rx, ry, rw, rh in regions:
+    if not any(y <= ry + rh / 2 <= y + h for _, y, _, h in lines):
+        print(f"region at {rx},{ry} {rw}x{rh} is on no line")
+        ok = False
+sys.exit(0 if ok else 1)
+PY
