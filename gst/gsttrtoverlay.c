@@ -3,10 +3,11 @@
  * for other formats), in place.
  *
  * Each GstVideoRegionOfInterestMeta gets its box (unless it covers the whole
- * frame, as a classification does) in a colour of its label, and a caption
- * on a dark band above it (inside it at the frame's top edge): the label,
- * the confidence of its "detection" or "classification" structure, and the
- * text of a "text" structure where there is one. */
+ * frame, as a classification does; a text region's rotated corners where
+ * its "text-region" structure gives them) in a colour of its label, and a
+ * caption on a dark band above it (inside it at the frame's top edge): the
+ * label, the confidence of its "detection" or "classification" structure, and
+ * the text of a "text" structure where there is one. */
 #include "gsttrtoverlay.h"
 
 #include <cairo.h>
@@ -137,7 +138,7 @@ static gchar *
 caption (GstVideoRegionOfInterestMeta *roi, gboolean show_confidence)
 {
   GString *text = g_string_new (g_quark_to_string (roi->roi_type));
-  const gchar *kinds[] = {"detection", "classification"};
+  const gchar *kinds[] = {"detection", "classification", "text-region", "text"};
   gdouble confidence;
 
   for (guint k = 0; show_confidence && k < G_N_ELEMENTS (kinds); k++) {
@@ -168,10 +169,25 @@ draw_region (cairo_t *cr, PangoLayout *layout,
 
   label_colour (roi->roi_type, rgb);
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  GstStructure *region =
+      gst_video_region_of_interest_meta_get_param (roi, "text-region");
+  const GValue *corners =
+      region ? gst_structure_get_value (region, "corners") : NULL;
   if (!whole && line_width > 0) {
     cairo_set_line_width (cr, line_width);
-    cairo_rectangle (cr, roi->x + line_width / 2, roi->y + line_width / 2,
-        MAX (roi->w - line_width, 0), MAX (roi->h - line_width, 0));
+    if (corners && GST_VALUE_HOLDS_ARRAY (corners)
+        && gst_value_array_get_size (corners) == 8) {
+      cairo_new_path (cr); /* not from where the last caption ended */
+      for (guint c = 0; c < 4; c++)
+        cairo_line_to (cr,
+            g_value_get_double (gst_value_array_get_value (corners, 2 * c)),
+            g_value_get_double (
+                gst_value_array_get_value (corners, 2 * c + 1)));
+      cairo_close_path (cr);
+    } else {
+      cairo_rectangle (cr, roi->x + line_width / 2, roi->y + line_width / 2,
+          MAX (roi->w - line_width, 0), MAX (roi->h - line_width, 0));
+    }
     cairo_stroke (cr);
   }
   gchar *text = caption (roi, show_confidence);

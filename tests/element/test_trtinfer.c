@@ -485,6 +485,32 @@ GST_START_TEST (test_overlay)
   fail_unless (caption > 20, "a caption at the top (%u pixels)", caption);
   gst_buffer_unmap (out, &map);
   gst_buffer_unref (out);
+
+  /* a text region drawn by its rotated corners (a diamond), not its box */
+  frame = gst_buffer_new_and_alloc (stride * height);
+  gst_buffer_memset (frame, 0, 0, stride * height);
+  roi = gst_buffer_add_video_region_of_interest_meta (frame, "text", 30, 24, 40, 40);
+  GstStructure *region = gst_structure_new ("text-region", "confidence", G_TYPE_DOUBLE, 0.9,
+      NULL);
+  GValue corners = G_VALUE_INIT, item = G_VALUE_INIT;
+  const gdouble diamond[8] = { 50, 24, 70, 44, 50, 64, 30, 44 };
+  gst_value_array_init (&corners, 8);
+  g_value_init (&item, G_TYPE_DOUBLE);
+  for (guint c = 0; c < 8; c++) {
+    g_value_set_double (&item, diamond[c]);
+    gst_value_array_append_value (&corners, &item);
+  }
+  g_value_unset (&item);
+  gst_structure_take_value (region, "corners", &corners);
+  gst_video_region_of_interest_meta_add_param (roi, region);
+  fail_unless_equals_int (gst_harness_push (h, frame), GST_FLOW_OK);
+  out = gst_harness_pull (h);
+  fail_unless (gst_buffer_map (out, &map, GST_MAP_READ));
+  fail_unless (!pixel_black (&map, stride, 60, 54), "on the diamond's lower right edge");
+  fail_unless (pixel_black (&map, stride, 68, 62), "the box's corner, off the diamond");
+  fail_unless (pixel_black (&map, stride, 50, 44), "inside the diamond");
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
   gst_harness_teardown (h);
 }
 GST_END_TEST;
