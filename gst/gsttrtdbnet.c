@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "trtdbnet.h"
+#include "trtdetection.h"
 #include "trttensorvalues.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trt_dbnet_debug);
@@ -114,17 +115,13 @@ attach_region (GstBuffer *buffer, const GstTrtTensorMeta *meta,
     GstTrtTextRegion *r, gdouble to_network_x, gdouble to_network_y)
 {
   GValue corners = G_VALUE_INIT, item = G_VALUE_INIT;
-  const gdouble sx = meta->scale_x > 0 ? meta->scale_x : 1.0;
-  const gdouble sy = meta->scale_y > 0 ? meta->scale_y : 1.0;
   gdouble x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = 0, y1 = 0;
 
   gst_value_array_init (&corners, 8);
   g_value_init (&item, G_TYPE_DOUBLE);
   for (int c = 0; c < 4; c++) {
-    gdouble x = CLAMP ((r->x[c] * to_network_x - meta->pad_x) / sx, 0.0,
-        (gdouble) meta->source_width);
-    gdouble y = CLAMP ((r->y[c] * to_network_y - meta->pad_y) / sy, 0.0,
-        (gdouble) meta->source_height);
+    gdouble x = r->x[c], y = r->y[c];
+    gst_trt_point_to_frame (meta, to_network_x, to_network_y, &x, &y);
     x0 = MIN (x0, x), y0 = MIN (y0, y), x1 = MAX (x1, x), y1 = MAX (y1, y);
     g_value_set_double (&item, x);
     gst_value_array_append_value (&corners, &item);

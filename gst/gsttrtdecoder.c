@@ -168,6 +168,15 @@ gst_trt_decoder_get_infer_id (GstTrtDecoder *decoder)
 }
 
 const GstTrtTensor *
+gst_trt_decoder_find_tensor (const GstTrtTensorMeta *meta, const gchar *name,
+    guint index)
+{
+  if (name)
+    return gst_trt_tensor_meta_get_by_name (meta, name);
+  return index < meta->num_tensors ? meta->tensors[index] : NULL;
+}
+
+const GstTrtTensor *
 gst_trt_decoder_main_tensor (GstTrtDecoder *decoder,
     const GstTrtTensorMeta *meta, guint index)
 {
@@ -176,10 +185,7 @@ gst_trt_decoder_main_tensor (GstTrtDecoder *decoder,
   GST_OBJECT_LOCK (decoder);
   gchar *name = g_strdup (priv->tensor);
   GST_OBJECT_UNLOCK (decoder);
-  const GstTrtTensor *tensor = name
-      ? gst_trt_tensor_meta_get_by_name (meta, name)
-      : index < meta->num_tensors ? meta->tensors[index]
-                                  : NULL;
+  const GstTrtTensor *tensor = gst_trt_decoder_find_tensor (meta, name, index);
   if (!tensor && !priv->warned_missing)
     GST_ELEMENT_WARNING (decoder, STREAM, DECODE, ("No tensor to decode"),
         ("the inference's meta has no tensor %s",

@@ -40,6 +40,10 @@ gchar **gst_trt_decoder_get_labels (GstTrtDecoder *decoder);
 /* infer-id, under the object lock. */
 guint gst_trt_decoder_get_infer_id (GstTrtDecoder *decoder);
 
+/* The tensor of @meta named @name (NULL: its tensor @index), or NULL. */
+const GstTrtTensor *gst_trt_decoder_find_tensor (const GstTrtTensorMeta *meta,
+    const gchar *name, guint index);
+
 /* The tensor named by the tensor property, else @meta's tensor @index;
  * NULL (warned once) when there is none. */
 const GstTrtTensor *gst_trt_decoder_main_tensor (GstTrtDecoder *decoder,

@@ -191,15 +191,6 @@ gst_trt_detect_get_property (GObject *object, guint id, GValue *value,
   GST_OBJECT_UNLOCK (self);
 }
 
-/* The tensor named @name (NULL: tensor @index) of @meta, or NULL. */
-static const GstTrtTensor *
-find_tensor (const GstTrtTensorMeta *meta, const gchar *name, guint index)
-{
-  if (name)
-    return gst_trt_tensor_meta_get_by_name (meta, name);
-  return index < meta->num_tensors ? meta->tensors[index] : NULL;
-}
-
 /* The candidates of @meta's tensors per the layout (@names: the scores
  * and classes tensors); FALSE with @error. */
 static gboolean
@@ -233,9 +224,10 @@ candidates (GstTrtDetect *self, const GstTrtTensorMeta *meta,
         "boxes tensor '%s' has %" G_GSIZE_FORMAT " values per box, not 4",
         g_quark_to_string (output->id), cols);
   } else {
-    const GstTrtTensor *scores = find_tensor (meta, names[0], 1);
+    const GstTrtTensor *scores =
+        gst_trt_decoder_find_tensor (meta, names[0], 1);
     const GstTrtTensor *classes = names[1] || meta->num_tensors > 2
-        ? find_tensor (meta, names[1], 2)
+        ? gst_trt_decoder_find_tensor (meta, names[1], 2)
         : NULL;
     gsize score_count = 0, class_count = 0;
     gdouble *score_values = scores

@@ -115,19 +115,25 @@ gst_trt_nms (GArray *detections, gdouble iou_threshold, guint max,
 }
 
 void
+gst_trt_point_to_frame (const GstTrtTensorMeta *meta, gdouble to_x,
+    gdouble to_y, gdouble *x, gdouble *y)
+{
+  const gdouble sx = meta->scale_x > 0 ? meta->scale_x : 1.0;
+  const gdouble sy = meta->scale_y > 0 ? meta->scale_y : 1.0;
+
+  *x =
+      CLAMP ((*x * to_x - meta->pad_x) / sx, 0.0, (gdouble) meta->source_width);
+  *y = CLAMP ((*y * to_y - meta->pad_y) / sy, 0.0,
+      (gdouble) meta->source_height);
+}
+
+void
 gst_trt_detection_to_frame (GstTrtDetection *d, const GstTrtTensorMeta *meta,
     gboolean normalized)
 {
   const gdouble to_x = normalized ? meta->network_width : 1.0;
   const gdouble to_y = normalized ? meta->network_height : 1.0;
-  const gdouble sx = meta->scale_x > 0 ? meta->scale_x : 1.0;
-  const gdouble sy = meta->scale_y > 0 ? meta->scale_y : 1.0;
-  gdouble *x[2] = {&d->x1, &d->x2}, *y[2] = {&d->y1, &d->y2};
 
-  for (int i = 0; i < 2; i++) {
-    *x[i] = CLAMP ((*x[i] * to_x - meta->pad_x) / sx, 0.0,
-        (gdouble) meta->source_width);
-    *y[i] = CLAMP ((*y[i] * to_y - meta->pad_y) / sy, 0.0,
-        (gdouble) meta->source_height);
-  }
+  gst_trt_point_to_frame (meta, to_x, to_y, &d->x1, &d->y1);
+  gst_trt_point_to_frame (meta, to_x, to_y, &d->x2, &d->y2);
 }

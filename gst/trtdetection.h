@@ -51,6 +51,11 @@ gdouble gst_trt_iou (const GstTrtDetection *a, const GstTrtDetection *b);
 void gst_trt_nms (GArray *detections, gdouble iou_threshold, guint max,
     gboolean class_agnostic);
 
+/* Maps the point (@x, @y), in tensor units that @to_x and @to_y turn into
+ * network pixels, to pixels of the frame @meta describes, clamped to it. */
+void gst_trt_point_to_frame (const GstTrtTensorMeta *meta, gdouble to_x,
+    gdouble to_y, gdouble *x, gdouble *y);
+
 /* Maps @d from network pixels (or, @normalized, fractions of the network
  * input) to pixels of the frame @meta describes, clamped to it. */
 void gst_trt_detection_to_frame (GstTrtDetection *d,
