@@ -389,6 +389,62 @@ GST_START_TEST (test_detect_decoder)
 }
 GST_END_TEST;
 
+/* Runs "videotestsrc ! trtinfer (classifier) ! @decoder ! fakesink" and
+ * expects a message of @type whose text or debug string says @says. */
+static void
+expect_decoder_message (const gchar * decoder, GstMessageType type, const gchar * says)
+{
+  gchar *path = data_path ("classifier.onnx");
+  gchar *launch = g_strdup_printf ("videotestsrc num-buffers=3 ! "
+      "video/x-raw,format=RGB,width=8,height=8 ! trtinfer model-file=\"%s\" backend=cpu ! "
+      "%s ! fakesink", path, decoder);
+  GstElement *pipeline = gst_parse_launch (launch, NULL);
+  fail_unless (pipeline != NULL, "%s", launch);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  GstMessage *message = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+      type | GST_MESSAGE_EOS | (type == GST_MESSAGE_ERROR ? 0 : GST_MESSAGE_ERROR));
+  fail_unless (message && GST_MESSAGE_TYPE (message) == type, "%s: no %s message", decoder,
+      gst_message_type_get_name (type));
+  GError *error = NULL;
+  gchar *debug = NULL;
+  if (type == GST_MESSAGE_ERROR)
+    gst_message_parse_error (message, &error, &debug);
+  else
+    gst_message_parse_warning (message, &error, &debug);
+  fail_unless (strstr (error->message, says) || (debug && strstr (debug, says)),
+      "%s: \"%s\" (%s) does not say \"%s\"", decoder, error->message, debug, says);
+  g_error_free (error);
+  g_free (debug);
+  gst_message_unref (message);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (launch);
+  g_free (path);
+}
+
+/* Decoders given what they cannot use say so: a label file that is not
+ * there, tensors of the wrong shape for the layout, a tensor that is not in
+ * the meta. */
+GST_START_TEST (test_decoder_bad_inputs)
+{
+  expect_decoder_message ("trtclassify labels=/nonexistent/labels.txt", GST_MESSAGE_ERROR,
+      "Could not read the labels");
+  /* probs [1, 4]: one field per candidate */
+  expect_decoder_message ("trtdetect layout=yolov8 tensor=probs", GST_MESSAGE_ERROR,
+      "YOLOv8 output needs more than 4 values per candidate");
+  /* features [1, 4, 8, 8]: more than one frame's matrix */
+  expect_decoder_message ("trtdetect layout=yolov5 tensor=features", GST_MESSAGE_ERROR,
+      "is not one frame's matrix");
+  expect_decoder_message ("trtctc tensor=features", GST_MESSAGE_ERROR,
+      "is not one frame's steps x classes");
+  expect_decoder_message ("trtdbnet tensor=features", GST_MESSAGE_ERROR,
+      "is not one frame's map");
+  expect_decoder_message ("trtclassify tensor=nope", GST_MESSAGE_WARNING, "no tensor nope");
+}
+GST_END_TEST;
+
 /* trtinfer -> trtctc on a model whose scores are known (make_models.py
  * ctc_constant): the frame's text region reads "ab ". */
 GST_START_TEST (test_ctc_decoder)
@@ -1460,6 +1516,7 @@ trtinfer_suite (void)
   tcase_add_test (tc, test_classify_decoder);
   tcase_add_test (tc, test_detect_decoder);
   tcase_add_test (tc, test_ctc_decoder);
+  tcase_add_test (tc, test_decoder_bad_inputs);
   tcase_add_test (tc, test_overlay);
   tcase_add_test (tc, test_formats);
   tcase_add_test (tc, test_gray_and_dynamic_size);
