@@ -1,5 +1,6 @@
-/* Frames to tensors (trt/image.h): the checks, in every build; the kernel
- * runs in the CUDA backend (cuda/cuda_image.c). */
+/* Frames to tensors (trt/image.h): the checks (frame, item, source
+ * region), in every build; the kernel runs in the CUDA backend
+ * (cuda/cuda_image.c). */
 #include <math.h>
 
 #include "engine_internal.h"
@@ -32,6 +33,41 @@ static int64_t row_bytes(trt_pixel_format_t format, int plane, int64_t width) {
   case TRT_PIXEL_I420: return plane == 0 ? width : half;
   default: return width;
   }
+}
+
+/* The source region: none (the whole frame), a non-empty rectangle inside
+ * the frame, or an oriented parallelogram of finite vectors spanning an
+ * area (it may reach outside the frame: positions are clamped). */
+static trt_status_t check_region(const trt_image_t *image, const trt_image_transform_t *t) {
+  const bool rectangle =
+      t->source_x != 0 || t->source_y != 0 || t->source_width != 0 || t->source_height != 0;
+  if (t->oriented) {
+    if (rectangle)
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                       "image to tensor: an oriented region with a source rectangle too "
+                       "(source_x, source_y, source_width, source_height must be 0)");
+    const float values[6] = {t->origin_x, t->origin_y, t->u_x, t->u_y, t->v_x, t->v_y};
+    for (int i = 0; i < 6; i++)
+      if (!isfinite(values[i]))
+        return trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                         "image to tensor: oriented region's origin or vectors not finite");
+    const double area = (double)t->u_x * t->v_y - (double)t->u_y * t->v_x;
+    if (!(fabs(area) > 0.0) || !isfinite(area))
+      return trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                       "image to tensor: oriented region's vectors u (%g, %g) and v (%g, %g) "
+                       "span no area",
+                       (double)t->u_x, (double)t->u_y, (double)t->v_x, (double)t->v_y);
+    return TRT_STATUS_OK;
+  }
+  if (rectangle && (t->source_width <= 0 || t->source_height <= 0 || t->source_x < 0 ||
+                    t->source_y < 0 || (int64_t)t->source_x + t->source_width > image->width ||
+                    (int64_t)t->source_y + t->source_height > image->height))
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT,
+                     "image to tensor: source region of %dx%d at (%d, %d) is empty or not "
+                     "inside the %dx%d frame",
+                     t->source_width, t->source_height, t->source_x, t->source_y, image->width,
+                     image->height);
+  return TRT_STATUS_OK;
 }
 
 trt_status_t trt_image_check(const trt_image_t *image, const trt_image_transform_t *t) {
@@ -92,7 +128,7 @@ trt_status_t trt_image_check(const trt_image_t *image, const trt_image_transform
       return trt_error(TRT_STATUS_INVALID_ARGUMENT,
                        "image to tensor: channel %d's normalization is not finite", c);
   }
-  return TRT_STATUS_OK;
+  return check_region(image, t);
 }
 
 trt_status_t trt_image_to_tensor(const trt_image_t *image, const trt_image_transform_t *t,

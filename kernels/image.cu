@@ -1,7 +1,10 @@
 /* Frames to tensor items (see image.cuh): each thread samples its pixel's
  * four neighbours (those of weight 0 skipped), converts and interpolates
  * them, and writes every channel in the item's type, all through
- * engine/numerics/image.h, the arithmetic the CPU preprocessing runs too. */
+ * engine/numerics/image.h, the arithmetic the CPU preprocessing runs too.
+ * Two instances: whole frames (the fast path, positions from the frame's
+ * size alone), and regions (rectangles and oriented parallelograms, one
+ * branch on which inside trt_image_taps). */
 #include <cuda_fp16.h>
 
 #include "image.cuh"
@@ -23,6 +26,7 @@ __device__ __forceinline__ void store(const trt_image_transform_t &t, void *out,
   }
 }
 
+template <bool kRegion>
 __global__ void image_to_tensor_kernel(const trt_image_t im, const trt_image_transform_t t,
                                        void *out) {
   const int32_t ox = blockIdx.x * blockDim.x + threadIdx.x, oy = blockIdx.y;
@@ -44,34 +48,13 @@ __global__ void image_to_tensor_kernel(const trt_image_t im, const trt_image_tra
     }
     return;
   }
-  int32_t x0, x1, y0, y1;
-  float wx, wy;
-  trt_image_sample(rx, t.resized_width, im.width, t.nearest, &x0, &x1, &wx);
-  trt_image_sample(ry, t.resized_height, im.height, t.nearest, &y0, &y1, &wy);
-  const bool with_alpha = t.channels == 4;
-  /* every array indexed by constants only (unrolled), so they stay in
-   * registers; alpha is interpolated too when unused (it is 255) */
-  float t0[4], t1[4], b0[4], b1[4], value[4];
-  /* A weight of 0 (same size, integer ratios, nearest) takes the first
-   * sample whole: its neighbour is not decoded, and the interpolation
-   * below gives the first sample exactly either way (x + (y - x) * 0). */
-  trt_image_pixel(&im, x0, y0, with_alpha, t0);
-  if (wx != 0.0f)
-    trt_image_pixel(&im, x1, y0, with_alpha, t1);
-  if (wy != 0.0f)
-    trt_image_pixel(&im, x0, y1, with_alpha, b0);
-  if (wx != 0.0f && wy != 0.0f)
-    trt_image_pixel(&im, x1, y1, with_alpha, b1);
-#pragma unroll
-  for (int c = 0; c < 4; c++) {
-    t1[c] = wx != 0.0f ? t1[c] : t0[c];
-    b0[c] = wy != 0.0f ? b0[c] : t0[c];
-    b1[c] = wx != 0.0f && wy != 0.0f ? b1[c] : wy != 0.0f ? b0[c] : t1[c];
-  }
-#pragma unroll
-  for (int c = 0; c < 4; c++)
-    value[c] =
-        trt_image_lerp(trt_image_lerp(t0[c], t1[c], wx), trt_image_lerp(b0[c], b1[c], wx), wy);
+  trt_image_taps_t taps;
+  if (kRegion)
+    trt_image_taps(&im, &t, rx, ry, &taps);
+  else
+    trt_image_frame_taps(&im, &t, rx, ry, &taps);
+  float value[4];
+  trt_image_interpolate(&im, &taps, t.channels == 4, value);
   if (t.channels == 1 && im.format != TRT_PIXEL_GRAY8)
     value[0] = trt_image_luma(value);
 #pragma unroll
@@ -97,6 +80,9 @@ extern "C" cudaError_t trt_launch_image_to_tensor(const trt_image_t *image,
     return cudaErrorInvalidValue;
   const dim3 grid((unsigned)((transform->width + kThreads - 1) / kThreads),
                   (unsigned)transform->height);
-  image_to_tensor_kernel<<<grid, kThreads, 0, stream>>>(*image, *transform, out);
+  if (transform->oriented || transform->source_width != 0)
+    image_to_tensor_kernel<true><<<grid, kThreads, 0, stream>>>(*image, *transform, out);
+  else
+    image_to_tensor_kernel<false><<<grid, kThreads, 0, stream>>>(*image, *transform, out);
   return cudaGetLastError();
 }

@@ -15,7 +15,14 @@
  *
  * stored as float32 or float16, or as int8 round(y / int8_scale) clamped
  * to -128..127; uint8 stores x itself, rounded (a and b unused). Pixels
- * outside the resized area (letterbox) are 0 in every type. */
+ * outside the resized area (letterbox) are 0 in every type.
+ *
+ * The source is the whole frame, or a region of it: an axis-aligned
+ * rectangle (sampled as a frame of that size whose pixels are the
+ * rectangle's: neighbours clamped to the rectangle), or an oriented
+ * parallelogram (a text line at an angle: resized pixel (rx, ry) samples
+ * frame point origin + u (rx + 0.5) / resized_width + v (ry + 0.5) /
+ * resized_height, in pixel edges, neighbours clamped to the frame). */
 #ifndef TRT_IMAGE_H
 #define TRT_IMAGE_H
 
@@ -69,14 +76,28 @@ typedef struct {
   bool nearest; /* nearest-neighbour instead of bilinear */
   float a[TRT_IMAGE_MAX_CHANNELS], b[TRT_IMAGE_MAX_CHANNELS];
   int32_t source_channel[TRT_IMAGE_MAX_CHANNELS]; /* 0..3 of the converted pixel */
+  /* The region of the frame the resized area shows. source_width 0 (all
+   * four 0): the whole frame. Else a rectangle inside the frame, sampled
+   * exactly as a frame of source_width x source_height at that offset. */
+  int32_t source_x, source_y, source_width, source_height;
+  /* Instead of a rectangle (source_* all 0): the parallelogram of the
+   * frame spanned by u across and v down from origin, in frame pixels
+   * measured from the frame's top-left edge (pixel i's centre at i + 0.5).
+   * Resized pixel (rx, ry) samples the point
+   *   origin + u (rx + 0.5) / resized_width + v (ry + 0.5) / resized_height
+   * (bilinear: the four pixels around it, positions clamped to the frame;
+   * nearest: the pixel it falls in). */
+  bool oriented;
+  float origin_x, origin_y, u_x, u_y, v_x, v_y;
 } trt_image_transform_t;
 
 /* Bytes of one item: channels * height * width elements of the type. */
 size_t trt_image_item_bytes(const trt_image_transform_t *transform);
 
-/* Checks every size, count and pointer of `image` and `transform` (no
- * device needed): TRT_STATUS_INVALID_ARGUMENT naming the first that is
- * wrong. */
+/* Checks every size, count and pointer of `image` and `transform`, and its
+ * region (a non-empty rectangle inside the frame; oriented: finite vectors
+ * spanning an area), with no device needed: TRT_STATUS_INVALID_ARGUMENT
+ * naming the first that is wrong. */
 trt_status_t trt_image_check(const trt_image_t *image, const trt_image_transform_t *transform);
 
 /* Writes one item to `out` (device memory, trt_image_item_bytes) on
