@@ -1,13 +1,16 @@
 /* CPU preprocessing; see trtpreprocess.h for the definition it implements.
  *
- * Source rows are converted to float RGB, or RGBA when the network takes
- * alpha, on demand (two rows cached, since output rows walk the source top
- * to bottom), then each output pixel is interpolated from four converted
- * neighbours and written, normalized and in the network's element type, at
- * its place in the layout: channel c of pixel p lies at
- * c * channel_stride + p * pixel_stride, which covers planes and interleaved
- * pixels with one loop. The arithmetic of each step is the engine's
- * numerics/image.h, which the GPU kernel runs too (built with
+ * Whole frames: source rows are converted to float RGB, or RGBA when the
+ * network takes alpha, on demand (two rows cached, since output rows walk
+ * the source top to bottom), then each output pixel is interpolated from
+ * four converted neighbours and written, normalized and in the network's
+ * element type, at its place in the layout: channel c of pixel p lies at
+ * c * channel_stride + p * pixel_stride, which covers planes and
+ * interleaved pixels with one loop. Regions (small: a detection, a text
+ * line) take the plain way: each output pixel finds its taps and
+ * interpolates them (trt_image_taps, trt_image_interpolate), as each
+ * thread of the GPU kernel does. The arithmetic of each step is the
+ * engine's numerics/image.h, which the GPU kernel runs too (built with
  * -ffp-contract=off: every operation rounded, as there). */
 #include "trtpreprocess.h"
 
@@ -73,8 +76,10 @@ gst_trt_preprocess_geometry (const GstTrtPreprocessConfig * config,
         (gdouble) config->height / source_height);
     g->resized_width = CLAMP ((guint) lround (source_width * s), 1, config->width);
     g->resized_height = CLAMP ((guint) lround (source_height * s), 1, config->height);
-    g->pad_x = (config->width - g->resized_width) / 2;
-    g->pad_y = (config->height - g->resized_height) / 2;
+    if (config->pad_position != GST_TRT_PAD_TOP_LEFT) {
+      g->pad_x = (config->width - g->resized_width) / 2;
+      g->pad_y = (config->height - g->resized_height) / 2;
+    }
   }
   g->scale_x = (gdouble) g->resized_width / source_width;
   g->scale_y = (gdouble) g->resized_height / source_height;
@@ -156,25 +161,122 @@ gst_trt_preprocess_plane_bytes (const GstVideoInfo *info, guint plane)
   return (gsize) rows * (gsize) GST_VIDEO_INFO_PLANE_STRIDE (info, plane);
 }
 
+/* The rectangle @r clipped to a @sw x @sh frame in @clipped; FALSE when
+ * nothing is left. */
+static gboolean
+clip_rectangle (const GstTrtPreprocessRegion *r, guint sw, guint sh,
+    GstTrtPreprocessRegion *clipped)
+{
+  gint64 x0 = MAX (r->x, 0), y0 = MAX (r->y, 0);
+  gint64 x1 = MIN ((gint64) r->x + r->width, (gint64) sw);
+  gint64 y1 = MIN ((gint64) r->y + r->height, (gint64) sh);
+
+  if (r->width <= 0 || r->height <= 0 || x1 <= x0 || y1 <= y0)
+    return FALSE;
+  memset (clipped, 0, sizeof (*clipped));
+  clipped->x = (gint) x0;
+  clipped->y = (gint) y0;
+  clipped->width = (gint) (x1 - x0);
+  clipped->height = (gint) (y1 - y0);
+  return TRUE;
+}
+
+/* An oriented region's origin and vectors (trt_image_transform_t's, as
+ * floats) and its size (|u|, |v| rounded, at least 1); FALSE for corners
+ * that are not finite, or vectors that span no area. */
+static gboolean
+oriented_vectors (const GstTrtPreprocessRegion *r, gfloat v[6], guint *width,
+    guint *height)
+{
+  const gdouble (*c)[2] = r->corners;
+  gdouble d[6];
+
+  for (guint i = 0; i < 4; i++)
+    if (!isfinite (c[i][0]) || !isfinite (c[i][1]))
+      return FALSE;
+  d[0] = c[0][0];
+  d[1] = c[0][1];
+  for (guint k = 0; k < 2; k++) {
+    d[2 + k] = ((c[1][k] - c[0][k]) + (c[2][k] - c[3][k])) / 2.0; /* u */
+    d[4 + k] = ((c[3][k] - c[0][k]) + (c[2][k] - c[1][k])) / 2.0; /* v */
+  }
+  for (guint i = 0; i < 6; i++) {
+    v[i] = (gfloat) d[i];
+    if (!isfinite (v[i]))
+      return FALSE;
+  }
+  /* as trt_image_check decides it, from the floats */
+  gdouble area = (gdouble) v[2] * v[5] - (gdouble) v[3] * v[4];
+  if (!(fabs (area) > 0.0) || !isfinite (area))
+    return FALSE;
+  *width = (guint) CLAMP (round (hypot (v[2], v[3])), 1.0, (gdouble) G_MAXINT);
+  *height = (guint) CLAMP (round (hypot (v[4], v[5])), 1.0, (gdouble) G_MAXINT);
+  return TRUE;
+}
+
 gboolean
 gst_trt_preprocess_transform (const GstTrtPreprocessConfig *config,
     const GstVideoInfo *info, trt_image_transform_t *t, trt_image_t *image,
+    GstTrtPreprocessGeometry *geometry)
+{
+  return gst_trt_preprocess_transform_region (config, info, NULL, t, image,
+      geometry);
+}
+
+gboolean
+gst_trt_preprocess_transform_region (const GstTrtPreprocessConfig *config,
+    const GstVideoInfo *info, const GstTrtPreprocessRegion *region,
+    trt_image_transform_t *t, trt_image_t *image,
     GstTrtPreprocessGeometry *geometry)
 {
   guint sw = GST_VIDEO_INFO_WIDTH (info), sh = GST_VIDEO_INFO_HEIGHT (info);
   guint C = config->channels;
   gboolean to_uint8 = config->type == GST_TRT_PREPROCESS_UINT8;
   GstTrtPreprocessGeometry g;
+  GstTrtPreprocessRegion rect = {0};
+  gfloat vectors[6] = {0};
+  guint region_width = sw, region_height = sh;
 
   if (!gst_trt_preprocess_format_supported (GST_VIDEO_INFO_FORMAT (info))
       || sw == 0 || sh == 0 || config->width == 0 || config->height == 0
       || (C != 1 && C != 3 && C != 4))
     return FALSE;
-  gst_trt_preprocess_geometry (config, sw, sh, &g);
+  if (region && region->oriented) {
+    if (!oriented_vectors (region, vectors, &region_width, &region_height))
+      return FALSE;
+  } else if (region) {
+    if (!clip_rectangle (region, sw, sh, &rect))
+      return FALSE;
+    region_width = (guint) rect.width;
+    region_height = (guint) rect.height;
+  }
+  gst_trt_preprocess_geometry (config, region_width, region_height, &g);
+  if (region && region->oriented) {
+    g.source_x = region->corners[0][0];
+    g.source_y = region->corners[0][1];
+  } else {
+    g.source_x = rect.x;
+    g.source_y = rect.y;
+  }
   if (geometry)
     *geometry = g;
 
   memset (t, 0, sizeof (*t));
+  if (region && region->oriented) {
+    t->oriented = true;
+    t->origin_x = vectors[0];
+    t->origin_y = vectors[1];
+    t->u_x = vectors[2];
+    t->u_y = vectors[3];
+    t->v_x = vectors[4];
+    t->v_y = vectors[5];
+  } else if (region && (region_width != sw || region_height != sh)) {
+    /* (a rectangle that is the whole frame keeps the whole frame's path) */
+    t->source_x = rect.x;
+    t->source_y = rect.y;
+    t->source_width = rect.width;
+    t->source_height = rect.height;
+  }
   t->width = (int32_t) config->width;
   t->height = (int32_t) config->height;
   t->channels = (int32_t) C;
@@ -233,22 +335,16 @@ cached_row (RowCache * cache, guint row)
   return cache->rows[slot];
 }
 
-gboolean
-gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
-    const GstVideoFrame * frame, gpointer out, GstTrtPreprocessGeometry * geometry)
+/* Resizes a whole frame into @out (padding already zeroed). */
+static void
+preprocess_whole_frame (const GstTrtPreprocessConfig *config,
+    const GstVideoFrame *frame, const trt_image_transform_t *tp,
+    const trt_image_t *image_p, gpointer out)
 {
   guint sw = GST_VIDEO_FRAME_WIDTH (frame), sh = GST_VIDEO_FRAME_HEIGHT (frame);
   guint W = config->width, H = config->height, C = config->channels;
-  trt_image_transform_t t;
-  trt_image_t image;
-
-  /* the strides are frame->info's already: only the planes are the map's */
-  if (!gst_trt_preprocess_transform (config, &frame->info, &t, &image,
-          geometry))
-    return FALSE;
-  for (guint p = 0;
-       p < GST_VIDEO_FRAME_N_PLANES (frame) && p < TRT_IMAGE_MAX_PLANES; p++)
-    image.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+  const trt_image_transform_t t = *tp;
+  const trt_image_t image = *image_p;
   gboolean to_uint8 = t.type == TRT_DATA_TYPE_UINT8;
 
   gsize plane = (gsize) W * H;
@@ -257,9 +353,6 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
     channel_stride = plane;
     pixel_stride = 1;
   }
-  if (t.pad_x || t.pad_y || (guint) t.resized_width != W
-      || (guint) t.resized_height != H)
-    memset (out, 0, gst_trt_preprocess_item_bytes (config));
   gfloat *out_float = out;
   guint8 *out_uint8 = out;
 
@@ -321,5 +414,73 @@ gst_trt_preprocess_frame (const GstTrtPreprocessConfig * config,
   g_free (y1);
   g_free (wx);
   g_free (wy);
+}
+
+/* Resizes a region of a frame into @out (padding already zeroed), one
+ * output pixel at a time, as the GPU kernel's threads do. */
+static void
+preprocess_region (const GstTrtPreprocessConfig *config,
+    const trt_image_transform_t *t, const trt_image_t *image, gpointer out)
+{
+  guint W = config->width, H = config->height, C = config->channels;
+  gboolean to_uint8 = t->type == TRT_DATA_TYPE_UINT8;
+  gsize channel_stride = t->channels_last ? 1 : (gsize) W * H;
+  gsize pixel_stride = t->channels_last ? C : 1;
+  gfloat *out_float = out;
+  guint8 *out_uint8 = out;
+
+  for (gint ry = 0; ry < t->resized_height; ry++) {
+    gsize row_start = (gsize) (t->pad_y + ry) * W + (gsize) t->pad_x;
+    for (gint rx = 0; rx < t->resized_width; rx++) {
+      trt_image_taps_t taps;
+      gfloat pixel[GST_TRT_PREPROCESS_MAX_CHANNELS];
+
+      trt_image_taps (image, t, rx, ry, &taps);
+      trt_image_interpolate (image, &taps, C == 4, pixel);
+      if (C == 1 && image->format != TRT_PIXEL_GRAY8)
+        pixel[0] = trt_image_luma (pixel);
+      gsize at = (row_start + (gsize) rx) * pixel_stride;
+      for (guint c = 0; c < C; c++, at += channel_stride) {
+        gfloat x = pixel[t->source_channel[c]];
+        if (to_uint8)
+          out_uint8[at] = trt_image_uint8 (x);
+        else
+          out_float[at] = trt_image_normalize (t->a[c], x, t->b[c]);
+      }
+    }
+  }
+}
+
+gboolean
+gst_trt_preprocess_frame (const GstTrtPreprocessConfig *config,
+    const GstVideoFrame *frame, gpointer out,
+    GstTrtPreprocessGeometry *geometry)
+{
+  return gst_trt_preprocess_frame_region (config, frame, NULL, out, geometry);
+}
+
+gboolean
+gst_trt_preprocess_frame_region (const GstTrtPreprocessConfig *config,
+    const GstVideoFrame *frame, const GstTrtPreprocessRegion *region,
+    gpointer out, GstTrtPreprocessGeometry *geometry)
+{
+  guint W = config->width, H = config->height;
+  trt_image_transform_t t;
+  trt_image_t image;
+
+  /* the strides are frame->info's already: only the planes are the map's */
+  if (!gst_trt_preprocess_transform_region (config, &frame->info, region, &t,
+          &image, geometry))
+    return FALSE;
+  for (guint p = 0;
+       p < GST_VIDEO_FRAME_N_PLANES (frame) && p < TRT_IMAGE_MAX_PLANES; p++)
+    image.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+  if (t.pad_x || t.pad_y || (guint) t.resized_width != W
+      || (guint) t.resized_height != H)
+    memset (out, 0, gst_trt_preprocess_item_bytes (config));
+  if (t.oriented || t.source_width != 0)
+    preprocess_region (config, &t, &image, out);
+  else
+    preprocess_whole_frame (config, frame, &t, &image, out);
   return TRUE;
 }

@@ -3,7 +3,10 @@
  * parameters (gst_trt_preprocess_transform): every input format, odd frame
  * sizes (chroma of odd widths), downscale and upscale, letterbox, nearest
  * and bilinear, CHW and HWC, 1, 3 (RGB, BGR) and 4 channels, limited and
- * full range YUV with BT.601 and BT.709, on random pixels.
+ * full range YUV with BT.601 and BT.709, on random pixels; regions of
+ * frames: rectangles (odd offsets and sizes, clipped), oriented
+ * quadrilaterals at an angle, partly outside the frame, turned, not
+ * parallelograms, with nearest and bilinear, letterboxed at the top-left.
  *
  * Tolerances: float32 and uint8 equal to the CPU's (the kernel rounds every
  * operation as the CPU does); float16 within one rounding of the CPU's
@@ -81,11 +84,12 @@ upload (const GstVideoFrame *frame, trt_image_t *image, void **device)
   return TRUE;
 }
 
-/* Runs one case: CPU reference, then the GPU in every element type. */
+/* Runs one case (@region of the frame; NULL: the whole frame): CPU
+ * reference, then the GPU in every element type. */
 static void
-check_case (GstVideoFormat format, gint width, gint height,
+check_region_case (GstVideoFormat format, gint width, gint height,
     const char *colorimetry, const GstTrtPreprocessConfig *config,
-    const char *label)
+    const GstTrtPreprocessRegion *region, const char *label)
 {
   GstVideoInfo info;
   GstVideoFrame frame;
@@ -110,17 +114,17 @@ check_case (GstVideoFormat format, gint width, gint height,
   gsize elements = (gsize) config->channels * config->width * config->height;
   gfloat *expected = g_new (gfloat, elements);
   guint8 *expected_uint8 = g_new (guint8, elements);
-  g_assert_true (
-      gst_trt_preprocess_frame (&float_config, &frame, expected, NULL));
-  g_assert_true (
-      gst_trt_preprocess_frame (&uint8_config, &frame, expected_uint8, NULL));
+  g_assert_true (gst_trt_preprocess_frame_region (&float_config, &frame, region,
+      expected, NULL));
+  g_assert_true (gst_trt_preprocess_frame_region (&uint8_config, &frame, region,
+      expected_uint8, NULL));
 
   trt_image_transform_t transform;
   trt_image_t image;
   void *planes[TRT_IMAGE_MAX_PLANES] = {NULL};
   void *out = NULL;
-  gboolean ready = gst_trt_preprocess_transform (&float_config, &info,
-                       &transform, &image, NULL)
+  gboolean ready = gst_trt_preprocess_transform_region (&float_config, &info,
+                       region, &transform, &image, NULL)
       && upload (&frame, &image, planes)
       && trt_device_malloc (&out, elements * sizeof (gfloat)) == TRT_STATUS_OK;
   expect (ready, "frame uploaded");
@@ -189,6 +193,96 @@ check_case (GstVideoFormat format, gint width, gint height,
   g_free (expected_uint8);
   gst_video_frame_unmap (&frame);
   gst_buffer_unref (buffer);
+}
+
+static void
+check_case (GstVideoFormat format, gint width, gint height,
+    const char *colorimetry, const GstTrtPreprocessConfig *config,
+    const char *label)
+{
+  check_region_case (format, width, height, colorimetry, config, NULL, label);
+}
+
+/* Regions of a 97x61 frame in several formats: crops and oriented
+ * quadrilaterals through the kernel's region path against the CPU's. */
+static void
+check_regions (void)
+{
+  const GstVideoFormat formats[] = {
+      GST_VIDEO_FORMAT_RGB,
+      GST_VIDEO_FORMAT_BGRx,
+      GST_VIDEO_FORMAT_RGBA,
+      GST_VIDEO_FORMAT_NV12,
+      GST_VIDEO_FORMAT_I420,
+      GST_VIDEO_FORMAT_GRAY8,
+  };
+  GstTrtPreprocessRegion crops[] = {
+      {.x = 13, .y = 7, .width = 41, .height = 23},  /* odd offsets */
+      {.x = 80, .y = -5, .width = 40, .height = 30}, /* clipped */
+      {.x = 2, .y = 40, .width = 7, .height = 5},    /* upscaled */
+  };
+  /* a text line at about 20°, one partly outside the frame, the first
+   * turned by 180°, and a quadrilateral that is not a parallelogram */
+  GstTrtPreprocessRegion quads[] = {
+      {.oriented = TRUE,
+          .corners = {{10.3, 30.2}, {80.6, 4.9}, {84.1, 15.3}, {13.8, 40.6}}},
+      {.oriented = TRUE,
+          .corners = {{-6.5, 50.0}, {40.2, 55.5}, {38.0, 70.4}, {-8.7, 64.9}}},
+      {.oriented = TRUE,
+          .corners = {{84.1, 15.3}, {13.8, 40.6}, {10.3, 30.2}, {80.6, 4.9}}},
+      {.oriented = TRUE,
+          .corners = {{20.0, 10.0}, {60.0, 14.0}, {71.0, 33.0}, {15.0, 26.0}}},
+  };
+  GstTrtPreprocessConfig config;
+  char label[64];
+
+  gst_trt_preprocess_config_init (&config);
+  config.mean[0] = 0.5f, config.std[0] = 0.5f;
+  config.mean[1] = 0.5f, config.std[1] = 0.5f;
+  config.mean[2] = 0.5f, config.std[2] = 0.5f;
+  for (gsize f = 0; f < G_N_ELEMENTS (formats); f++) {
+    for (gsize k = 0; k < G_N_ELEMENTS (crops); k++) {
+      config.width = 24;
+      config.height = 16;
+      config.channels = k == 1 ? 4 : 3;
+      config.order = GST_TRT_CHANNEL_ORDER_RGB;
+      config.layout = GST_TRT_PREPROCESS_LAYOUT_CHW;
+      config.keep_aspect_ratio = k == 1;
+      config.pad_position = GST_TRT_PAD_CENTER;
+      config.interpolation = k == 2 ? GST_TRT_INTERPOLATION_NEAREST
+                                    : GST_TRT_INTERPOLATION_BILINEAR;
+      snprintf (label, sizeof label, "crop %zu", k);
+      check_region_case (formats[f], 97, 61, NULL, &config, &crops[k], label);
+    }
+    for (gsize k = 0; k < G_N_ELEMENTS (quads); k++) {
+      for (guint nearest = 0; nearest < 2; nearest++) {
+        /* PP-OCR's recognizer: 3x48x320 (here 3x16x100), HWC for one,
+         * the line letterboxed at the top-left */
+        config.width = 100;
+        config.height = 16;
+        config.channels = 3;
+        config.order =
+            k == 1 ? GST_TRT_CHANNEL_ORDER_BGR : GST_TRT_CHANNEL_ORDER_RGB;
+        config.layout = k == 3 ? GST_TRT_PREPROCESS_LAYOUT_HWC
+                               : GST_TRT_PREPROCESS_LAYOUT_CHW;
+        config.keep_aspect_ratio = TRUE;
+        config.pad_position = GST_TRT_PAD_TOP_LEFT;
+        config.interpolation = nearest ? GST_TRT_INTERPOLATION_NEAREST
+                                       : GST_TRT_INTERPOLATION_BILINEAR;
+        snprintf (label, sizeof label, "quad %zu%s", k,
+            nearest ? " nearest" : "");
+        check_region_case (formats[f], 97, 61, NULL, &config, &quads[k], label);
+      }
+    }
+    /* gray, stretched, an oriented region upscaled */
+    config.width = 64;
+    config.height = 40;
+    config.channels = 1;
+    config.keep_aspect_ratio = FALSE;
+    config.interpolation = GST_TRT_INTERPOLATION_BILINEAR;
+    check_region_case (formats[f], 97, 61, NULL, &config, &quads[3],
+        "quad gray upscaled");
+  }
 }
 
 static void
@@ -326,6 +420,7 @@ main (int argc, char **argv)
     check_case (GST_VIDEO_FORMAT_I420, 127, 71, colorimetries[c], &config,
         colorimetries[c]);
   }
+  check_regions ();
   check_pinned ();
   frame_allocator = gst_trt_pinned_allocator_new ();
   check_case (GST_VIDEO_FORMAT_NV12, 128, 72, "bt709", &config, "pinned frame");
