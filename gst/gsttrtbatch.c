@@ -21,11 +21,39 @@ typedef struct {
   gsize total_bytes;            /* at the maximum batch */
 } Output;
 
+/* One inferred item: a frame, or one region of it (process-mode=roi). */
 typedef struct {
-  GstBuffer *buffer;
-  gboolean inferred;
   guint slot;
+  gint roi_id;                  /* -1: the frame */
   GstTrtPreprocessGeometry geometry;
+} Item;
+
+/* An item's tensors, computed, waiting for its buffer to leave. */
+typedef struct {
+  gint roi_id;
+  GstTrtPreprocessGeometry geometry;
+  guint batch_size;
+  guint batch_index;
+  guint unique_id;
+  guint num_tensors;
+  GstTrtTensor **tensors;
+} Result;
+
+/* A buffer on its way through the batch. Its items may span several sets
+ * (more regions than a batch holds): each set holds a part, the parts
+ * share the Frame, and the buffer leaves with its last part, carrying the
+ * metas of every part. */
+typedef struct {
+  gint refcount;
+  GstBuffer *buffer;
+  GPtrArray *results;           /* of Result, in item order */
+  gboolean failed;              /* a part's run failed: the buffer is dropped */
+} Frame;
+
+typedef struct {
+  Frame *frame;
+  gboolean last;                /* the buffer leaves when this part completes */
+  GArray *items;                /* of Item */
 } Pending;
 
 /* An input other than the image, filled by the element. */
@@ -144,6 +172,11 @@ typedef struct {
   gpointer *device_results;
   gpointer *frame_staging;      /* per slot, device memory */
   gsize *frame_staging_bytes;
+  /* the slot whose staging holds the frame last uploaded (-1: none) and
+   * that frame's buffer (alive until the set completes): the frame's
+   * further regions read that copy */
+  gint uploaded_slot;
+  gconstpointer uploaded_from;
   /* a submitted run, and its outputs (host memory; on the CPU written by
    * the run, mapped until it completes; on a GPU filled from the staging
    * when it completes) */
@@ -175,6 +208,7 @@ struct _GstTrtBatch {
   guint filling;                /* the set frames go to */
   GQueue in_flight;             /* of BatchSet *, oldest first */
   GQueue ready;                 /* of GstBuffer */
+  Frame *current;               /* between begin_buffer and end_buffer */
 };
 
 static gboolean
@@ -215,6 +249,7 @@ static gboolean
 set_init (GstTrtBatch * batch, BatchSet * set, const trt_engine_t * engine, GError ** error)
 {
   g_queue_init (&set->pending);
+  set->uploaded_slot = -1;
   set->aux_data = g_new0 (guint8 *, MAX (batch->num_aux, 1));
   for (guint i = 0; i < batch->num_aux; i++) {
     const AuxInput *aux = &batch->aux[i];
@@ -271,12 +306,57 @@ set_init (GstTrtBatch * batch, BatchSet * set, const trt_engine_t * engine, GErr
 }
 
 static void
+result_free (gpointer data)
+{
+  Result *result = data;
+
+  for (guint i = 0; i < result->num_tensors; i++)
+    if (result->tensors[i])
+      gst_trt_tensor_free (result->tensors[i]);
+  g_free (result->tensors);
+  g_free (result);
+}
+
+static Frame *
+frame_new (GstBuffer * buffer)
+{
+  Frame *frame = g_new0 (Frame, 1);
+
+  frame->refcount = 1;
+  frame->buffer = buffer;
+  frame->results = g_ptr_array_new_with_free_func (result_free);
+  return frame;
+}
+
+static void
+frame_unref (Frame * frame)
+{
+  if (--frame->refcount > 0)
+    return;
+  if (frame->buffer)
+    gst_buffer_unref (frame->buffer);
+  g_ptr_array_unref (frame->results);
+  g_free (frame);
+}
+
+static Pending *
+pending_new (Frame * frame)
+{
+  Pending *pending = g_new0 (Pending, 1);
+
+  frame->refcount++;
+  pending->frame = frame;
+  pending->items = g_array_new (FALSE, FALSE, sizeof (Item));
+  return pending;
+}
+
+static void
 pending_free (gpointer data)
 {
   Pending *pending = data;
 
-  if (pending->buffer)
-    gst_buffer_unref (pending->buffer);
+  frame_unref (pending->frame);
+  g_array_unref (pending->items);
   g_free (pending);
 }
 
@@ -332,6 +412,8 @@ set_reset (GstTrtBatch * batch, BatchSet * set)
   set->failed = FALSE;
   set->filled = 0;
   set->count = 0;
+  set->uploaded_slot = -1;
+  set->uploaded_from = NULL;
 }
 
 static void
@@ -546,16 +628,18 @@ gst_trt_batch_has_pending (const GstTrtBatch * batch)
 static gboolean
 preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
     const GstTrtPreprocessConfig * config, const GstVideoFrame * frame,
-    gboolean frame_on_device, GstTrtPreprocessGeometry * geometry, GError ** error)
+    const GstTrtPreprocessRegion * region, gboolean frame_on_device,
+    GstTrtPreprocessGeometry * geometry, GError ** error)
 {
   trt_image_transform_t transform;
   trt_image_t image;
   gsize offsets[TRT_IMAGE_MAX_PLANES], plane_bytes[TRT_IMAGE_MAX_PLANES], total = 0;
   guint planes = GST_VIDEO_FRAME_N_PLANES (frame);
 
-  if (!gst_trt_preprocess_transform (config, &frame->info, &transform, &image, geometry)) {
+  if (!gst_trt_preprocess_transform_region (config, &frame->info, region, &transform, &image,
+          geometry)) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        "Cannot preprocess %s frames of %dx%d",
+        "Cannot preprocess %s%s frames of %dx%d", region ? "a region of " : "",
         gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (frame)),
         GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame));
     return FALSE;
@@ -571,6 +655,13 @@ preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
     /* CUDA memory of the engine's context: read where it lies */
     for (guint p = 0; p < planes && p < TRT_IMAGE_MAX_PLANES; p++)
       image.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+    total = 0;
+  } else if (set->uploaded_slot >= 0
+      && set->uploaded_from == frame->buffer) {
+    /* another region of the frame this set uploaded already */
+    for (guint p = 0; p < planes && p < TRT_IMAGE_MAX_PLANES; p++)
+      image.planes[p] = (guint8 *) set->frame_staging[set->uploaded_slot] + offsets[p];
+    frame_on_device = TRUE;
     total = 0;
   }
   if (total > set->frame_staging_bytes[slot]) {
@@ -588,6 +679,10 @@ preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
     status = trt_memcpy_host_to_device (device, GST_VIDEO_FRAME_PLANE_DATA (frame, p),
         plane_bytes[p], set->stream);
   }
+  if (status == TRT_STATUS_OK && total > 0) {
+    set->uploaded_slot = (gint) slot;
+    set->uploaded_from = frame->buffer;
+  }
   if (status == TRT_STATUS_OK)
     status = trt_image_to_tensor (&image, &transform,
         (guint8 *) set->device_bindings[batch->input_binding]
@@ -602,20 +697,20 @@ preprocess_on_device (GstTrtBatch * batch, BatchSet * set, guint slot,
 
 gboolean
 gst_trt_batch_preprocess (GstTrtBatch * batch, const GstTrtPreprocessConfig * config,
-    const GstVideoFrame * frame, gboolean frame_on_device, GstTrtPreprocessGeometry * geometry,
-    GError ** error)
+    const GstVideoFrame * frame, const GstTrtPreprocessRegion * region,
+    gboolean frame_on_device, GstTrtPreprocessGeometry * geometry, GError ** error)
 {
   BatchSet *set = &batch->sets[batch->filling];
 
   g_return_val_if_fail (set->filled < batch->capacity, FALSE);
   g_return_val_if_fail (!frame_on_device || batch->on_device, FALSE);
   if (batch->on_device)
-    return preprocess_on_device (batch, set, set->filled, config, frame, frame_on_device,
-        geometry, error);
-  if (!gst_trt_preprocess_frame (config, frame,
+    return preprocess_on_device (batch, set, set->filled, config, frame, region,
+        frame_on_device, geometry, error);
+  if (!gst_trt_preprocess_frame_region (config, frame, region,
           set->input + (gsize) set->filled * batch->item_bytes, geometry)) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
-        "Could not preprocess an input frame");
+        "Could not preprocess an input %s", region ? "region" : "frame");
     return FALSE;
   }
   return TRUE;
@@ -639,63 +734,131 @@ write_frame_inputs (GstTrtBatch * batch, BatchSet * set, guint slot,
 }
 
 void
-gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
+gst_trt_batch_begin_buffer (GstTrtBatch * batch, GstBuffer * buffer)
+{
+  g_return_if_fail (batch->current == NULL);
+  batch->current = frame_new (buffer);
+}
+
+/* The current buffer's part in the filling set, made on first use. */
+static Pending *
+current_part (GstTrtBatch * batch)
+{
+  BatchSet *set = &batch->sets[batch->filling];
+  Pending *tail = g_queue_peek_tail (&set->pending);
+
+  if (tail && tail->frame == batch->current)
+    return tail;
+  tail = pending_new (batch->current);
+  g_queue_push_tail (&set->pending, tail);
+  return tail;
+}
+
+void
+gst_trt_batch_add_item (GstTrtBatch * batch, gint roi_id,
     const GstTrtPreprocessGeometry * geometry)
 {
   BatchSet *set = &batch->sets[batch->filling];
-  Pending *pending;
 
-  /* Nothing to wait for: a frame that is not inferred leaves at once. */
-  if (!geometry && g_queue_is_empty (&set->pending) && g_queue_is_empty (&batch->in_flight)) {
-    g_queue_push_tail (&batch->ready, buffer);
-    return;
-  }
-  pending = g_new0 (Pending, 1);
-  pending->buffer = buffer;
-  if (geometry) {
-    g_return_if_fail (set->filled < batch->capacity);
-    pending->inferred = TRUE;
-    pending->slot = set->filled++;
-    pending->geometry = *geometry;
-    write_frame_inputs (batch, set, pending->slot, geometry);
-  }
-  g_queue_push_tail (&set->pending, pending);
+  g_return_if_fail (batch->current != NULL);
+  g_return_if_fail (set->filled < batch->capacity);
+  Item item = {.slot = set->filled++,.roi_id = roi_id,.geometry = *geometry };
+  g_array_append_val (current_part (batch)->items, item);
+  write_frame_inputs (batch, set, item.slot, geometry);
 }
 
-static void
-attach_meta (GstTrtBatch * batch, BatchSet * set, Pending * pending, GstObject * log_object)
+void
+gst_trt_batch_end_buffer (GstTrtBatch * batch)
 {
-  GstBuffer *buffer = gst_buffer_make_writable (pending->buffer);
-  GstTrtTensorMeta *meta = gst_trt_tensor_meta_add (buffer);
-  const GstTrtPreprocessGeometry *g = &pending->geometry;
+  BatchSet *set = &batch->sets[batch->filling];
+  Frame *frame = g_steal_pointer (&batch->current);
 
-  pending->buffer = buffer;
+  g_return_if_fail (frame != NULL);
+  /* Nothing to wait for: a buffer without items leaves at once. */
+  if (frame->refcount == 1 && g_queue_is_empty (&set->pending)
+      && g_queue_is_empty (&batch->in_flight)) {
+    g_queue_push_tail (&batch->ready, g_steal_pointer (&frame->buffer));
+    frame_unref (frame);
+    return;
+  }
+  batch->current = frame;
+  current_part (batch)->last = TRUE;
+  batch->current = NULL;
+  frame_unref (frame);
+}
+
+void
+gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
+    const GstTrtPreprocessGeometry * geometry)
+{
+  gst_trt_batch_begin_buffer (batch, buffer);
+  if (geometry)
+    gst_trt_batch_add_item (batch, -1, geometry);
+  gst_trt_batch_end_buffer (batch);
+}
+
+/* The tensors of @item from the set's run, kept with its frame. */
+static void
+keep_result (GstTrtBatch * batch, BatchSet * set, Frame * frame, const Item * item)
+{
+  Result *result = g_new0 (Result, 1);
+
+  result->roi_id = item->roi_id;
+  result->geometry = item->geometry;
+  result->batch_size = set->count;
+  result->batch_index = item->slot;
+  result->unique_id = batch->unique_id;
+  result->num_tensors = batch->num_outputs;
+  result->tensors = g_new0 (GstTrtTensor *, MAX (batch->num_outputs, 1));
   for (guint i = 0; i < batch->num_outputs; i++) {
     const Output *out = &batch->outputs[i];
-    gsize offset = out->batched ? pending->slot * out->frame_bytes : 0;
+    gsize offset = out->batched ? item->slot * out->frame_bytes : 0;
     GstBuffer *data = gst_buffer_copy_region (set->results[i], GST_BUFFER_COPY_MEMORY, offset,
         out->frame_bytes);
-    gst_trt_tensor_meta_append (meta, gst_trt_tensor_new (out->id, out->data_type, data,
-            out->num_dims, out->dims));
+    result->tensors[i] = gst_trt_tensor_new (out->id, out->data_type, data, out->num_dims,
+        out->dims);
   }
-  meta->network_width = g->network_width;
-  meta->network_height = g->network_height;
-  meta->source_width = g->source_width;
-  meta->source_height = g->source_height;
-  meta->scale_x = g->scale_x;
-  meta->scale_y = g->scale_y;
-  meta->pad_x = g->pad_x;
-  meta->pad_y = g->pad_y;
-  meta->batch_size = set->count;
-  meta->batch_index = pending->slot;
-  meta->unique_id = batch->unique_id;
+  g_ptr_array_add (frame->results, result);
+}
 
-  if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_DEBUG) {
-    gchar *dump = gst_trt_tensor_meta_to_string (meta, 8);
-    GST_DEBUG_OBJECT (log_object, "buffer %" GST_TIME_FORMAT ": %s",
-        GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), dump);
-    g_free (dump);
+/* One meta per result on the leaving buffer. */
+static void
+attach_metas (Frame * frame, GstObject * log_object)
+{
+  if (frame->results->len == 0)
+    return;
+  GstBuffer *buffer = gst_buffer_make_writable (frame->buffer);
+  frame->buffer = buffer;
+  for (guint r = 0; r < frame->results->len; r++) {
+    Result *result = g_ptr_array_index (frame->results, r);
+    const GstTrtPreprocessGeometry *g = &result->geometry;
+    GstTrtTensorMeta *meta = gst_trt_tensor_meta_add (buffer);
+
+    for (guint i = 0; i < result->num_tensors; i++)
+      gst_trt_tensor_meta_append (meta, g_steal_pointer (&result->tensors[i]));
+    meta->network_width = g->network_width;
+    meta->network_height = g->network_height;
+    meta->source_width = g->source_width;
+    meta->source_height = g->source_height;
+    meta->source_x = g->source_x;
+    meta->source_y = g->source_y;
+    meta->scale_x = g->scale_x;
+    meta->scale_y = g->scale_y;
+    meta->pad_x = g->pad_x;
+    meta->pad_y = g->pad_y;
+    meta->batch_size = result->batch_size;
+    meta->batch_index = result->batch_index;
+    meta->unique_id = result->unique_id;
+    meta->roi_id = result->roi_id;
+
+    if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_DEBUG) {
+      gchar *dump = gst_trt_tensor_meta_to_string (meta, 8);
+      GST_DEBUG_OBJECT (log_object, "buffer %" GST_TIME_FORMAT ": %s",
+          GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), dump);
+      g_free (dump);
+    }
   }
+  g_ptr_array_set_size (frame->results, 0);
 }
 
 /* Starts the set's run on its filled slots: on the CPU to the end; on a
@@ -774,10 +937,14 @@ set_complete (GstTrtBatch * batch, BatchSet * set, GstObject * log_object, GErro
     g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
         "Inference failed on a batch of %u: %s", set->count, set->failure);
   while ((pending = g_queue_pop_head (&set->pending))) {
-    if (ok) {
-      if (pending->inferred)
-        attach_meta (batch, set, pending, log_object);
-      g_queue_push_tail (&batch->ready, g_steal_pointer (&pending->buffer));
+    Frame *frame = pending->frame;
+    if (!ok)
+      frame->failed = TRUE;
+    for (guint i = 0; ok && i < pending->items->len; i++)
+      keep_result (batch, set, frame, &g_array_index (pending->items, Item, i));
+    if (pending->last && !frame->failed) {
+      attach_metas (frame, log_object);
+      g_queue_push_tail (&batch->ready, g_steal_pointer (&frame->buffer));
     }
     pending_free (pending);
   }

@@ -4,7 +4,8 @@
  * Frames keep their arrival order: a frame that is not inferred (interval)
  * waits behind the inferred frames that came before it. Running the batch
  * executes the engine on the filled slots, attaches a GstTrtTensorMeta to
- * each inferred frame and moves every waiting buffer to the ready queue.
+ * each inferred frame (one per region in process-mode=roi) and moves every
+ * waiting buffer to the ready queue.
  *
  * With @in_flight above 1, that many batches take turns (each with its own
  * execution context and, on a GPU, stream and buffers): running a batch
@@ -48,20 +49,31 @@ guint gst_trt_batch_filled (const GstTrtBatch * batch);
  * that runs. */
 gboolean gst_trt_batch_has_pending (const GstTrtBatch * batch);
 
-/* Preprocesses @frame (of the buffer appended next) into the next input
- * item, per @config: on the CPU for CPU engines, on the GPU for CUDA
- * engines (the element type then the input binding's). @frame_on_device
- * (CUDA engines only): its planes are device pointers of the engine's
- * context (CUDA memory), read in place, else host memory, uploaded. The
- * batch must not be full. FALSE with @error when the frame cannot be
+/* Preprocesses @frame (of the buffer being appended), or its @region when
+ * not NULL, into the next input item, per @config: on the CPU for CPU
+ * engines, on the GPU for CUDA engines (the element type then the input
+ * binding's). @frame_on_device (CUDA engines only): its planes are device
+ * pointers of the engine's context (CUDA memory), read in place, else host
+ * memory, uploaded (once per set for all regions of a frame). The batch
+ * must not be full. FALSE with @error when the frame cannot be
  * preprocessed. */
 gboolean gst_trt_batch_preprocess (GstTrtBatch *batch,
     const GstTrtPreprocessConfig *config, const GstVideoFrame *frame,
-    gboolean frame_on_device, GstTrtPreprocessGeometry *geometry, GError **error);
-/* Appends @buffer (ownership taken). With @geometry, the frame was written
- * by gst_trt_batch_preprocess() and will get a meta, and
- * the inputs filled per frame (image size, scale factor) get its values;
- * without, it only waits for its turn. */
+    const GstTrtPreprocessRegion *region, gboolean frame_on_device,
+    GstTrtPreprocessGeometry *geometry, GError **error);
+
+/* A buffer enters the batch in three steps: begin (ownership taken), one
+ * add_item per item that gst_trt_batch_preprocess() just wrote (the frame,
+ * roi_id -1, or each of its regions), end. A buffer with no item only
+ * waits for its turn. Items may outnumber the free slots: run the batch
+ * when it is full (between add_items too); the buffer leaves with its last
+ * item's batch, carrying one meta per item. Inputs filled per frame (image
+ * size, scale factor) take each item's geometry. */
+void gst_trt_batch_begin_buffer (GstTrtBatch * batch, GstBuffer * buffer);
+void gst_trt_batch_add_item (GstTrtBatch * batch, gint roi_id,
+    const GstTrtPreprocessGeometry * geometry);
+void gst_trt_batch_end_buffer (GstTrtBatch * batch);
+/* begin, one item for the whole frame if @geometry is given, end. */
 void gst_trt_batch_append (GstTrtBatch * batch, GstBuffer * buffer,
     const GstTrtPreprocessGeometry * geometry);
 

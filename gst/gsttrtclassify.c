@@ -4,12 +4,15 @@
  * For a frame classified whole, the region covers the frame; its type is
  * the best class's label, and its "classification" structure holds label,
  * label-id and confidence of the best class, the k best as arrays
- * (labels, label-ids, confidences) and the producer's id. */
+ * (labels, label-ids, confidences) and the producer's id. For a region
+ * classified (a trtinfer in process-mode=roi) the structure goes to that
+ * region. */
 #include "gsttrtclassify.h"
 
 #include <gst/video/video.h>
 
 #include "trtclassification.h"
+#include "trtregion.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trt_classify_debug);
 #define GST_CAT_DEFAULT gst_trt_classify_debug
@@ -20,11 +23,13 @@ enum
   PROP_TOP_K,
   PROP_THRESHOLD,
   PROP_SOFTMAX,
+  PROP_FLIP_CLASS,
 };
 
 #define DEFAULT_TOP_K 1
 #define DEFAULT_THRESHOLD 0.0
 #define DEFAULT_SOFTMAX GST_TRT_SOFTMAX_AUTO
+#define DEFAULT_FLIP_CLASS -1
 /* more classes than any label set has; the scores read per frame */
 #define MAX_CLASSES (1 << 20)
 
@@ -36,6 +41,7 @@ struct _GstTrtClassify
   guint top_k;
   gdouble threshold;
   GstTrtSoftmax softmax;
+  gint flip_class;
 };
 
 G_DEFINE_TYPE (GstTrtClassify, gst_trt_classify, GST_TYPE_TRT_DECODER);
@@ -67,6 +73,7 @@ gst_trt_classify_init (GstTrtClassify *self)
   self->top_k = DEFAULT_TOP_K;
   self->threshold = DEFAULT_THRESHOLD;
   self->softmax = DEFAULT_SOFTMAX;
+  self->flip_class = DEFAULT_FLIP_CLASS;
 }
 
 static void
@@ -85,6 +92,9 @@ gst_trt_classify_set_property (GObject *object, guint id, const GValue *value,
       break;
     case PROP_SOFTMAX:
       self->softmax = g_value_get_enum (value);
+      break;
+    case PROP_FLIP_CLASS:
+      self->flip_class = g_value_get_int (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -109,6 +119,9 @@ gst_trt_classify_get_property (GObject *object, guint id, GValue *value,
     case PROP_SOFTMAX:
       g_value_set_enum (value, self->softmax);
       break;
+    case PROP_FLIP_CLASS:
+      g_value_set_int (value, self->flip_class);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
@@ -130,19 +143,19 @@ append_to_array (GValue *array, GType type, gconstpointer value)
   g_value_unset (&item);
 }
 
-/* The region covering the frame, typed by the best label, with its
- * classification structure. */
+/* The classification structure on @region, or on a new region covering
+ * the frame typed by the best label. */
 static void
 attach_region (GstTrtClassify *self, GstBuffer *buffer,
-    const GstTrtTensorMeta *meta, const GstTrtClass *classes, guint found)
+    const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *region,
+    const GstTrtClass *classes, guint found)
 {
   GValue labels = G_VALUE_INIT, ids = G_VALUE_INIT, confidences = G_VALUE_INIT;
   GstTrtDecoder *decoder = GST_TRT_DECODER (self);
   gchar **names = gst_trt_decoder_get_labels (decoder);
   gchar *best = gst_trt_label_of (names, classes[0].index);
   GstVideoRegionOfInterestMeta *roi =
-      gst_buffer_add_video_region_of_interest_meta (buffer, best, 0, 0,
-          meta->source_width, meta->source_height);
+      gst_trt_decoder_result_region (buffer, meta, region, best);
   GstStructure *s = gst_structure_new ("classification", "label", G_TYPE_STRING,
       best, "label-id", G_TYPE_UINT, classes[0].index, "confidence",
       G_TYPE_DOUBLE, classes[0].score, "producer-id", G_TYPE_UINT,
@@ -167,7 +180,8 @@ attach_region (GstTrtClassify *self, GstBuffer *buffer,
 
 static gboolean
 gst_trt_classify_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
-    const GstTrtTensorMeta *meta, GError **error)
+    const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *region,
+    GError **error)
 {
   GstTrtClassify *self = GST_TRT_CLASSIFY (decoder);
 
@@ -175,6 +189,7 @@ gst_trt_classify_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
   guint top_k = self->top_k;
   gdouble threshold = self->threshold;
   GstTrtSoftmax softmax = self->softmax;
+  gint flip_class = self->flip_class;
   GST_OBJECT_UNLOCK (self);
 
   const GstTrtTensor *tensor = gst_trt_decoder_main_tensor (decoder, meta, 0);
@@ -189,7 +204,10 @@ gst_trt_classify_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
   guint found =
       gst_trt_top_classes (scores, count, softmax, top_k, threshold, classes);
   if (found > 0)
-    attach_region (self, buffer, meta, classes, found);
+    attach_region (self, buffer, meta, region, classes, found);
+  if (found > 0 && region && flip_class >= 0
+      && classes[0].index == (guint) flip_class)
+    gst_trt_region_turn_half (region);
   GST_LOG_OBJECT (self,
       "%" GST_TIME_FORMAT ": %u classes at or above %g, best %u (%g)",
       GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), found, threshold,
@@ -224,6 +242,13 @@ gst_trt_classify_class_init (GstTrtClassifyClass *klass)
       g_param_spec_enum ("softmax", "Softmax",
           "When the scores go through a softmax first", GST_TYPE_TRT_SOFTMAX,
           DEFAULT_SOFTMAX, live));
+  g_object_class_install_property (gobject_class, PROP_FLIP_CLASS,
+      g_param_spec_int ("flip-class", "Flip class",
+          "A class meaning the region is upside down (PP-OCR's text direction "
+          "classifier: 1): a region whose best class it is gets turned by "
+          "180 degrees (its text corners start from the third), so later "
+          "crops of it read upright; -1: none",
+          -1, G_MAXINT, DEFAULT_FLIP_CLASS, live));
 
   gst_element_class_set_static_metadata (element_class,
       "trtinfer classification decoder", "Filter/Analyzer/Video",

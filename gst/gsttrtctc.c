@@ -102,7 +102,8 @@ gst_trt_ctc_get_property (GObject *object, guint id, GValue *value,
 
 static gboolean
 gst_trt_ctc_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
-    const GstTrtTensorMeta *meta, GError **error)
+    const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *region,
+    GError **error)
 {
   GstTrtCtc *self = GST_TRT_CTC (decoder);
 
@@ -138,8 +139,7 @@ gst_trt_ctc_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
   g_free (scores);
   if (text[0] && confidence >= min_confidence) {
     GstVideoRegionOfInterestMeta *roi =
-        gst_buffer_add_video_region_of_interest_meta (buffer, "text", 0, 0,
-            meta->source_width, meta->source_height);
+        gst_trt_decoder_result_region (buffer, meta, region, "text");
     gst_video_region_of_interest_meta_add_param (roi,
         gst_structure_new ("text", "text", G_TYPE_STRING, text, "confidence",
             G_TYPE_DOUBLE, confidence, "producer-id", G_TYPE_UINT,

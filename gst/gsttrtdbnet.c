@@ -15,6 +15,7 @@
 #include "trtdbnet.h"
 #include "trtdetection.h"
 #include "trttensorvalues.h"
+#include "trtregion.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trt_dbnet_debug);
 #define GST_CAT_DEFAULT gst_trt_dbnet_debug
@@ -112,7 +113,8 @@ gst_trt_dbnet_get_property (GObject *object, guint id, GValue *value,
 /* One region: map pixels -> network pixels -> frame pixels, clamped. */
 static void
 attach_region (GstBuffer *buffer, const GstTrtTensorMeta *meta,
-    GstTrtTextRegion *r, gdouble to_network_x, gdouble to_network_y)
+    GstVideoRegionOfInterestMeta *parent, GstTrtTextRegion *r,
+    gdouble to_network_x, gdouble to_network_y)
 {
   GValue corners = G_VALUE_INIT, item = G_VALUE_INIT;
   gdouble x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = 0, y1 = 0;
@@ -131,8 +133,10 @@ attach_region (GstBuffer *buffer, const GstTrtTensorMeta *meta,
   g_value_unset (&item);
   guint left = (guint) floor (x0), top = (guint) floor (y0);
   GstVideoRegionOfInterestMeta *roi =
-      gst_buffer_add_video_region_of_interest_meta (buffer, "text", left, top,
+      gst_trt_region_add (buffer, "text", left, top,
           (guint) ceil (x1) - left, (guint) ceil (y1) - top);
+  if (parent)
+    roi->parent_id = parent->id;
   GstStructure *s = gst_structure_new ("text-region", "confidence",
       G_TYPE_DOUBLE, r->score, "angle", G_TYPE_DOUBLE, r->angle, "producer-id",
       G_TYPE_UINT, meta->unique_id, NULL);
@@ -142,7 +146,8 @@ attach_region (GstBuffer *buffer, const GstTrtTensorMeta *meta,
 
 static gboolean
 gst_trt_dbnet_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
-    const GstTrtTensorMeta *meta, GError **error)
+    const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *region,
+    GError **error)
 {
   GstTrtDbnet *self = GST_TRT_DBNET (decoder);
 
@@ -175,7 +180,8 @@ gst_trt_dbnet_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
   gdouble to_y =
       meta->network_height ? (gdouble) meta->network_height / height : 1.0;
   for (guint i = 0; i < regions->len; i++)
-    attach_region (buffer, meta, &g_array_index (regions, GstTrtTextRegion, i),
+    attach_region (buffer, meta, region,
+        &g_array_index (regions, GstTrtTextRegion, i),
         to_x, to_y);
   GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT ": %u text regions",
       GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), regions->len);

@@ -2,6 +2,7 @@
 #include "gsttrtdecoder.h"
 
 #include "trtclassification.h"
+#include "trtregion.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trt_decoder_debug);
 #define GST_CAT_DEFAULT gst_trt_decoder_debug
@@ -137,19 +138,51 @@ gst_trt_decoder_transform_ip (GstBaseTransform *trans, GstBuffer *buffer)
   GstTrtDecoder *self = GST_TRT_DECODER (trans);
   GError *error = NULL;
 
-  /* frames trtinfer passed without inference (interval) have no meta */
-  GstTrtTensorMeta *meta = gst_trt_tensor_meta_get_by_producer (buffer,
-      gst_trt_decoder_get_infer_id (self));
-  if (!meta)
-    return GST_FLOW_OK;
-  if (!GST_TRT_DECODER_GET_CLASS (self)->decode (self, buffer, meta, &error)) {
-    GST_ELEMENT_ERROR (self, STREAM, DECODE,
-        ("Could not decode the inference's tensors"),
-        ("%s", error ? error->message : "no reason given"));
-    g_clear_error (&error);
-    return GST_FLOW_ERROR;
+  /* Frames trtinfer passed without inference (interval) have no meta.
+   * The metas are collected first: decoding adds metas to the buffer. */
+  guint infer_id = gst_trt_decoder_get_infer_id (self);
+  GPtrArray *metas = g_ptr_array_new ();
+  gpointer state = NULL;
+  GstMeta *meta;
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_TRT_TENSOR_META_API_TYPE)))
+    if (((GstTrtTensorMeta *) meta)->unique_id == infer_id)
+      g_ptr_array_add (metas, meta);
+
+  GstFlowReturn ret = GST_FLOW_OK;
+  for (guint i = 0; ret == GST_FLOW_OK && i < metas->len; i++) {
+    const GstTrtTensorMeta *tensors = g_ptr_array_index (metas, i);
+    GstVideoRegionOfInterestMeta *region = NULL;
+    if (tensors->roi_id >= 0) {
+      region = gst_buffer_get_video_region_of_interest_meta_id (buffer,
+          tensors->roi_id);
+      if (!region) {
+        GST_DEBUG_OBJECT (self, "region %d is gone: its tensors are skipped",
+            tensors->roi_id);
+        continue;
+      }
+    }
+    if (!GST_TRT_DECODER_GET_CLASS (self)->decode (self, buffer, tensors,
+            region, &error)) {
+      GST_ELEMENT_ERROR (self, STREAM, DECODE,
+          ("Could not decode the inference's tensors"),
+          ("%s", error ? error->message : "no reason given"));
+      g_clear_error (&error);
+      ret = GST_FLOW_ERROR;
+    }
   }
-  return GST_FLOW_OK;
+  g_ptr_array_unref (metas);
+  return ret;
+}
+
+GstVideoRegionOfInterestMeta *
+gst_trt_decoder_result_region (GstBuffer *buffer, const GstTrtTensorMeta *meta,
+    GstVideoRegionOfInterestMeta *region, const gchar *roi_type)
+{
+  if (region)
+    return region;
+  return gst_trt_region_add (buffer, roi_type, 0, 0,
+      meta->source_width, meta->source_height);
 }
 
 gchar **

@@ -11,11 +11,15 @@
  * The base class holds infer-id, tensor and labels (a file of one name per
  * line, read when the element starts), passes frames without that
  * producer's meta (interval) untouched and calls the subclass's decode()
- * on the others, in place. */
+ * on the others, in place: once per meta of that producer, so once per
+ * region when the trtinfer ran in process-mode=roi (the results then go to
+ * that region: classes and text into its structures, detections as new
+ * regions whose parent is that region). */
 #ifndef GST_TRT_DECODER_H
 #define GST_TRT_DECODER_H
 
 #include <gst/base/gstbasetransform.h>
+#include <gst/video/video.h>
 
 #include "gsttrttensormeta.h"
 
@@ -30,10 +34,19 @@ struct _GstTrtDecoderClass
   GstBaseTransformClass parent_class;
 
   /* Adds the regions that @meta's tensors give to @buffer; FALSE with
-   * @error when they cannot be decoded. */
+   * @error when they cannot be decoded. @region: the region the tensors
+   * were computed from (a trtinfer in process-mode=roi), NULL for the
+   * whole frame. */
   gboolean (*decode) (GstTrtDecoder *decoder, GstBuffer *buffer,
-      const GstTrtTensorMeta *meta, GError **error);
+      const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *region,
+      GError **error);
 };
+
+/* Where a result about the whole input goes: @region itself, or (NULL) a
+ * new region of @roi_type covering the frame. */
+GstVideoRegionOfInterestMeta *gst_trt_decoder_result_region (GstBuffer *buffer,
+    const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *region,
+    const gchar *roi_type);
 
 /* The labels read at start; NULL when no file was given. */
 gchar **gst_trt_decoder_get_labels (GstTrtDecoder *decoder);

@@ -20,6 +20,7 @@
 #include "trtclassification.h"
 #include "trtdetection.h"
 #include "trttensorvalues.h"
+#include "trtregion.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_trt_detect_debug);
 #define GST_CAT_DEFAULT gst_trt_detect_debug
@@ -259,7 +260,8 @@ candidates (GstTrtDetect *self, const GstTrtTensorMeta *meta,
 
 static void
 attach_region (GstTrtDetect *self, GstBuffer *buffer,
-    const GstTrtTensorMeta *meta, const GstTrtDetection *d)
+    const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *parent,
+    const GstTrtDetection *d)
 {
   gchar *label =
       gst_trt_label_of (gst_trt_decoder_get_labels (GST_TRT_DECODER (self)),
@@ -269,8 +271,10 @@ attach_region (GstTrtDetect *self, GstBuffer *buffer,
   guint x = (guint) floor (d->x1), y = (guint) floor (d->y1);
   guint x2 = (guint) ceil (d->x2), y2 = (guint) ceil (d->y2);
   GstVideoRegionOfInterestMeta *roi =
-      gst_buffer_add_video_region_of_interest_meta (buffer, label, x, y,
+      gst_trt_region_add (buffer, label, x, y,
           x2 > x ? x2 - x : 0, y2 > y ? y2 - y : 0);
+  if (parent)
+    roi->parent_id = parent->id;
   gst_video_region_of_interest_meta_add_param (roi,
       gst_structure_new ("detection", "label", G_TYPE_STRING, label, "label-id",
           G_TYPE_UINT, d->label, "confidence", G_TYPE_DOUBLE, d->score, "x_min",
@@ -282,7 +286,8 @@ attach_region (GstTrtDetect *self, GstBuffer *buffer,
 
 static gboolean
 gst_trt_detect_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
-    const GstTrtTensorMeta *meta, GError **error)
+    const GstTrtTensorMeta *meta, GstVideoRegionOfInterestMeta *region,
+    GError **error)
 {
   GstTrtDetect *self = GST_TRT_DETECT (decoder);
 
@@ -306,7 +311,7 @@ gst_trt_detect_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
     for (guint i = 0; i < found->len; i++) {
       GstTrtDetection *d = &g_array_index (found, GstTrtDetection, i);
       gst_trt_detection_to_frame (d, meta, normalized);
-      attach_region (self, buffer, meta, d);
+      attach_region (self, buffer, meta, region, d);
     }
     GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT ": %u candidates, %u objects",
         GST_TIME_ARGS (GST_BUFFER_PTS (buffer)), candidates_found, found->len);

@@ -59,6 +59,7 @@
 #include "trtinputs.h"
 #include "trtmodel.h"
 #include "trtpreprocess.h"
+#include "trtregion.h"
 #include "trtshared.h"
 
 GST_DEBUG_CATEGORY (gst_trt_infer_debug);
@@ -175,6 +176,44 @@ gst_trt_infer_input_layout_get_type (void)
   return type;
 }
 
+typedef enum {
+  GST_TRT_PROCESS_MODE_FRAME,
+  GST_TRT_PROCESS_MODE_ROI,
+} GstTrtProcessMode;
+
+#define GST_TYPE_TRT_INFER_PROCESS_MODE (gst_trt_infer_process_mode_get_type ())
+static GType
+gst_trt_infer_process_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TRT_PROCESS_MODE_FRAME, "Infer on whole frames", "frame"},
+    {GST_TRT_PROCESS_MODE_ROI, "Infer on the regions of interest upstream elements attached "
+          "(each cropped, text regions along their corners), results attached per region",
+        "roi"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstTrtInferProcessMode", values));
+  return type;
+}
+
+#define GST_TYPE_TRT_INFER_PAD_POSITION (gst_trt_infer_pad_position_get_type ())
+static GType
+gst_trt_infer_pad_position_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_TRT_PAD_CENTER, "Image centred, padding on both sides", "center"},
+    {GST_TRT_PAD_TOP_LEFT, "Image at the top-left, padding right and bottom (text "
+          "recognizers such as PP-OCR rec)", "top-left"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("GstTrtInferPadPosition", values));
+  return type;
+}
+
 /* ---- properties ---------------------------------------------------------- */
 
 enum
@@ -211,6 +250,10 @@ enum
   PROP_UNIQUE_ID,
   PROP_POST_MESSAGES,
   PROP_MESSAGE_VALUES,
+  PROP_PROCESS_MODE,
+  PROP_INFER_ON_ID,
+  PROP_ROI_TYPES,
+  PROP_PAD_POSITION,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -228,6 +271,9 @@ enum
 #define DEFAULT_PROP_OFFSETS 0.0f
 #define DEFAULT_PROP_CHANNEL_ORDER GST_TRT_CHANNEL_ORDER_RGB
 #define DEFAULT_PROP_KEEP_ASPECT_RATIO FALSE
+#define DEFAULT_PROP_PROCESS_MODE GST_TRT_PROCESS_MODE_FRAME
+#define DEFAULT_PROP_INFER_ON_ID -1
+#define DEFAULT_PROP_PAD_POSITION GST_TRT_PAD_CENTER
 #define DEFAULT_PROP_INTERPOLATION GST_TRT_INTERPOLATION_BILINEAR
 #define DEFAULT_PROP_WIDTH 0
 #define DEFAULT_PROP_HEIGHT 0
@@ -279,6 +325,10 @@ struct _GstTrtInfer {
   gfloat scale;
   GstTrtChannelOrder channel_order;
   gboolean keep_aspect_ratio;
+  GstTrtPadPosition pad_position;
+  GstTrtProcessMode process_mode;
+  gint infer_on_id;             /* -1: regions of any producer */
+  gchar **roi_types;            /* NULL: every type */
   GstTrtInterpolation interpolation;
   guint width, height;
   GstTrtInputLayout input_layout;
@@ -508,6 +558,27 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
       g_param_spec_boolean ("keep-aspect-ratio", "Keep aspect ratio",
           "Scale frames without distortion and pad the rest (centred, value 0)",
           DEFAULT_PROP_KEEP_ASPECT_RATIO, ready));
+  g_object_class_install_property (gobject_class, PROP_PAD_POSITION,
+      g_param_spec_enum ("pad-position", "Pad position",
+          "With keep-aspect-ratio, where the image goes and the padding with it",
+          GST_TYPE_TRT_INFER_PAD_POSITION, DEFAULT_PROP_PAD_POSITION, ready));
+  g_object_class_install_property (gobject_class, PROP_PROCESS_MODE,
+      g_param_spec_enum ("process-mode", "Process mode",
+          "Infer on whole frames, or on the regions of interest (GstVideoRegionOfInterestMeta) "
+          "that upstream elements attached: each region is cropped (a text region along its "
+          "corners, upright), preprocessed as frames are, batched across regions and frames, "
+          "and its tensors attached in a meta naming the region (roi_id); decoders write "
+          "their results into that region. Frames without a matching region pass",
+          GST_TYPE_TRT_INFER_PROCESS_MODE, DEFAULT_PROP_PROCESS_MODE, ready));
+  g_object_class_install_property (gobject_class, PROP_INFER_ON_ID,
+      g_param_spec_int ("infer-on-id", "Infer on id",
+          "process-mode=roi: only the regions that the decoder of the trtinfer with this "
+          "unique-id made (their structures' producer-id); -1: every region",
+          -1, G_MAXINT, DEFAULT_PROP_INFER_ON_ID, flags | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_ROI_TYPES,
+      g_param_spec_string ("roi-types", "Region types",
+          "process-mode=roi: comma-separated region types to infer on (e.g. \"car,bus\"); "
+          "empty: every type", NULL, flags | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_INTERPOLATION,
       g_param_spec_enum ("interpolation", "Interpolation",
           "How frames are resized to the network input",
@@ -562,6 +633,8 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_CHANNEL_ORDER, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_INTERPOLATION, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_INPUT_LAYOUT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_PROCESS_MODE, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_TRT_INFER_PAD_POSITION, 0);
 }
 
 /* Batching holds buffers, which GstBaseTransform's one-in-one-out
@@ -592,6 +665,9 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->scale = DEFAULT_PROP_SCALE;
   self->channel_order = DEFAULT_PROP_CHANNEL_ORDER;
   self->keep_aspect_ratio = DEFAULT_PROP_KEEP_ASPECT_RATIO;
+  self->pad_position = DEFAULT_PROP_PAD_POSITION;
+  self->process_mode = DEFAULT_PROP_PROCESS_MODE;
+  self->infer_on_id = DEFAULT_PROP_INFER_ON_ID;
   self->interpolation = DEFAULT_PROP_INTERPOLATION;
   self->width = DEFAULT_PROP_WIDTH;
   self->height = DEFAULT_PROP_HEIGHT;
@@ -615,6 +691,7 @@ gst_trt_infer_finalize (GObject * object)
   g_free (self->weights_file);
   g_free (self->engine_file);
   g_strfreev (self->output_names);
+  g_strfreev (self->roi_types);
   g_free (self->input_name);
   g_free (self->calibration_cache);
   if (self->input_values)
@@ -782,6 +859,21 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_KEEP_ASPECT_RATIO:
       self->keep_aspect_ratio = g_value_get_boolean (value);
       break;
+    case PROP_PAD_POSITION:
+      self->pad_position = g_value_get_enum (value);
+      break;
+    case PROP_PROCESS_MODE:
+      self->process_mode = g_value_get_enum (value);
+      break;
+    case PROP_INFER_ON_ID:
+      self->infer_on_id = g_value_get_int (value);
+      break;
+    case PROP_ROI_TYPES:{
+      const gchar *types = g_value_get_string (value);
+      g_strfreev (self->roi_types);
+      self->roi_types = types && types[0] ? g_strsplit (types, ",", -1) : NULL;
+      break;
+    }
     case PROP_INTERPOLATION:
       self->interpolation = g_value_get_enum (value);
       break;
@@ -908,6 +1000,18 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_KEEP_ASPECT_RATIO:
       g_value_set_boolean (value, self->keep_aspect_ratio);
+      break;
+    case PROP_PAD_POSITION:
+      g_value_set_enum (value, self->pad_position);
+      break;
+    case PROP_PROCESS_MODE:
+      g_value_set_enum (value, self->process_mode);
+      break;
+    case PROP_INFER_ON_ID:
+      g_value_set_int (value, self->infer_on_id);
+      break;
+    case PROP_ROI_TYPES:
+      g_value_take_string (value, self->roi_types ? g_strjoinv (",", self->roi_types) : NULL);
       break;
     case PROP_INTERPOLATION:
       g_value_set_enum (value, self->interpolation);
@@ -1180,6 +1284,7 @@ configure_preprocess (GstTrtInfer * self)
   NormalizationSet normalization = self->normalization_set;
   config->order = self->channel_order;
   config->keep_aspect_ratio = self->keep_aspect_ratio;
+  config->pad_position = self->pad_position;
   config->interpolation = self->interpolation;
   config->scale = self->scale;
   struct {
@@ -1758,16 +1863,87 @@ frame_map_flags (GstTrtInfer * self, GstBuffer * buffer, gboolean * on_device)
   return GST_MAP_READ;
 }
 
+/* process-mode=roi: the regions of @buffer to infer on, in their order
+ * on the buffer. */
+static GPtrArray *
+matching_regions (GstTrtInfer * self, GstBuffer * buffer)
+{
+  GPtrArray *regions = g_ptr_array_new ();
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  GST_OBJECT_LOCK (self);
+  gint producer = self->infer_on_id;
+  gchar **types = g_strdupv (self->roi_types);
+  GST_OBJECT_UNLOCK (self);
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *) meta;
+    if (producer >= 0 && !gst_trt_region_from_producer (roi, (guint) producer))
+      continue;
+    if (types && !g_strv_contains ((const gchar * const *) types,
+            g_quark_to_string (roi->roi_type)))
+      continue;
+    g_ptr_array_add (regions, roi);
+  }
+  g_strfreev (types);
+  return regions;
+}
+
+/* Preprocesses @frame (process-mode=frame) or each of @regions into the
+ * batch as items of the buffer being appended, running the batch whenever
+ * it is full before the next item. */
+static GstFlowReturn
+add_items (GstTrtInfer * self, const GstVideoFrame * frame, gboolean on_device,
+    GPtrArray * regions, gboolean * ran)
+{
+  guint count = regions ? regions->len : 1;
+
+  *ran = FALSE;
+  for (guint i = 0; i < count; i++) {
+    GstVideoRegionOfInterestMeta *roi = regions ? g_ptr_array_index (regions, i) : NULL;
+    GstTrtPreprocessRegion region;
+    GstTrtPreprocessGeometry geometry;
+    GError *error = NULL;
+
+    if (gst_trt_batch_filled (self->batch) == gst_trt_batch_capacity (self->batch)) {
+      GstFlowReturn ret = run_batch (self);
+      if (ret != GST_FLOW_OK)
+        return ret;
+      *ran = TRUE;
+    }
+    if (roi)
+      gst_trt_region_to_preprocess (roi, &region);
+    if (!gst_trt_batch_preprocess (self->batch, &self->preprocess, frame,
+            roi ? &region : NULL, on_device, &geometry, &error)) {
+      if (roi) {
+        /* outside the frame, or empty: nothing to infer on */
+        GST_DEBUG_OBJECT (self, "region %d (%s %ux%u at %u,%u) skipped: %s", roi->id,
+            g_quark_to_string (roi->roi_type), roi->w, roi->h, roi->x, roi->y,
+            error->message);
+        g_clear_error (&error);
+        continue;
+      }
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("Could not preprocess an input frame"), ("%s", error->message));
+      g_clear_error (&error);
+      return GST_FLOW_ERROR;
+    }
+    gst_trt_batch_add_item (self->batch, roi ? roi->id : -1, &geometry);
+  }
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn
 add_frame (GstTrtInfer * self, GstBuffer * buffer)
 {
-  GstTrtPreprocessGeometry geometry;
   GstVideoFrame frame;
   guint interval;
-  GError *error = NULL;
+  GstTrtProcessMode mode;
 
   GST_OBJECT_LOCK (self);
   interval = self->interval;
+  mode = self->process_mode;
   gst_trt_batch_set_unique_id (self->batch, self->unique_id);
   GST_OBJECT_UNLOCK (self);
 
@@ -1778,7 +1954,22 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
   }
   self->skip_left = interval;
 
-  /* a full batch runs at once: there is a slot */
+  GPtrArray *regions = NULL;
+  if (mode == GST_TRT_PROCESS_MODE_ROI) {
+    /* tensors name their region by id: ids must be unique on the buffer
+     * (GStreamer leaves them 0 unless the producer sets them) */
+    buffer = gst_buffer_make_writable (buffer);
+    guint renamed = gst_trt_region_make_ids_unique (buffer);
+    if (renamed)
+      GST_LOG_OBJECT (self, "%u regions given ids of their own", renamed);
+    regions = matching_regions (self, buffer);
+  }
+  if (regions && regions->len == 0) {
+    g_ptr_array_unref (regions);
+    gst_trt_batch_append (self->batch, buffer, NULL);
+    return GST_FLOW_OK;
+  }
+
   gboolean on_device;
   GstMapFlags flags = frame_map_flags (self, buffer, &on_device);
   if (!gst_video_frame_map (&frame, &self->video_info, buffer, flags)) {
@@ -1787,29 +1978,29 @@ add_frame (GstTrtInfer * self, GstBuffer * buffer)
             gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&self->video_info)),
             GST_VIDEO_INFO_WIDTH (&self->video_info),
             GST_VIDEO_INFO_HEIGHT (&self->video_info)));
+    g_clear_pointer (&regions, g_ptr_array_unref);
     gst_buffer_unref (buffer);
     return GST_FLOW_ERROR;
   }
-  gboolean ok = gst_trt_batch_preprocess (self->batch, &self->preprocess,
-      &frame, on_device, &geometry, &error);
+  guint filled_before = gst_trt_batch_filled (self->batch);
+  gboolean ran;
+  gst_trt_batch_begin_buffer (self->batch, buffer);
+  GstFlowReturn ret = add_items (self, &frame, on_device, regions, &ran);
   gst_video_frame_unmap (&frame);
-  if (!ok) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("Could not preprocess an input frame"), ("%s", error->message));
-    g_clear_error (&error);
-    gst_buffer_unref (buffer);
-    return GST_FLOW_ERROR;
-  }
+  gst_trt_batch_end_buffer (self->batch);
+  g_clear_pointer (&regions, g_ptr_array_unref);
+  if (ret != GST_FLOW_OK)
+    return ret;
 
-  gst_trt_batch_append (self->batch, buffer, &geometry);
   if (gst_trt_batch_filled (self->batch) == gst_trt_batch_capacity (self->batch)) {
-    GstFlowReturn ret = run_batch (self);
+    ret = run_batch (self);
     /* batches left in flight leave at the next run, or after batch-timeout */
     if (ret == GST_FLOW_OK && gst_trt_batch_has_pending (self->batch) && self->timer)
       arm_timer (self);
     return ret;
   }
-  if (gst_trt_batch_filled (self->batch) == 1 && self->timer)
+  /* the timer counts from a batch's first item */
+  if (gst_trt_batch_filled (self->batch) > 0 && (filled_before == 0 || ran) && self->timer)
     arm_timer (self);
   return GST_FLOW_OK;
 }

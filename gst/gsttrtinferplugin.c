@@ -1,12 +1,10 @@
-/* The trtinfer plugin: registers its elements. */
+/* The trtinfer plugin: registers the element and the decoders (the overlay
+ * is a plugin of its own, gsttrtoverlayplugin.c). */
 #include "gsttrtclassify.h"
 #include "gsttrtctc.h"
 #include "gsttrtdbnet.h"
 #include "gsttrtdetect.h"
 #include "gsttrtinfer.h"
-#ifdef HAVE_OVERLAY
-#include "gsttrtoverlay.h"
-#endif
 
 
 static gboolean
@@ -16,11 +14,7 @@ plugin_init (GstPlugin * plugin)
       && GST_ELEMENT_REGISTER (trtclassify, plugin)
       && GST_ELEMENT_REGISTER (trtdetect, plugin)
       && GST_ELEMENT_REGISTER (trtctc, plugin)
-      && GST_ELEMENT_REGISTER (trtdbnet, plugin)
-#ifdef HAVE_OVERLAY
-      && GST_ELEMENT_REGISTER (trtoverlay, plugin)
-#endif
-      ;
+      && GST_ELEMENT_REGISTER (trtdbnet, plugin);
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, trtinfer,

@@ -121,9 +121,10 @@ gst_trt_point_to_frame (const GstTrtTensorMeta *meta, gdouble to_x,
   const gdouble sx = meta->scale_x > 0 ? meta->scale_x : 1.0;
   const gdouble sy = meta->scale_y > 0 ? meta->scale_y : 1.0;
 
-  *x =
-      CLAMP ((*x * to_x - meta->pad_x) / sx, 0.0, (gdouble) meta->source_width);
-  *y = CLAMP ((*y * to_y - meta->pad_y) / sy, 0.0,
+  /* within the frame, or the region the tensors are of (its corner added) */
+  *x = meta->source_x + CLAMP ((*x * to_x - meta->pad_x) / sx, 0.0,
+      (gdouble) meta->source_width);
+  *y = meta->source_y + CLAMP ((*y * to_y - meta->pad_y) / sy, 0.0,
       (gdouble) meta->source_height);
 }
 

@@ -137,6 +137,8 @@ tensor_meta_init (GstMeta * base, gpointer params, GstBuffer * buffer)
   meta->batch_size = 1;
   meta->batch_index = 0;
   meta->unique_id = 0;
+  meta->roi_id = -1;
+  meta->source_x = meta->source_y = 0.0;
   return TRUE;
 }
 
@@ -161,6 +163,9 @@ copy_geometry (GstTrtTensorMeta * dest, const GstTrtTensorMeta * src)
   dest->batch_size = src->batch_size;
   dest->batch_index = src->batch_index;
   dest->unique_id = src->unique_id;
+  dest->roi_id = src->roi_id;
+  dest->source_x = src->source_x;
+  dest->source_y = src->source_y;
 }
 
 static GstTrtTensorMeta *
@@ -214,8 +219,11 @@ tensor_meta_transform (GstBuffer * dest, GstMeta * base, GstBuffer * buffer,
     copy = copy_meta (dest, src);
     if (!copy)
       return FALSE;
-    copy->source_width = out_width;
-    copy->source_height = out_height;
+    /* a region's corner and size move with the frame's points */
+    copy->source_width = (guint) ((gdouble) src->source_width * out_width / in_width + 0.5);
+    copy->source_height = (guint) ((gdouble) src->source_height * out_height / in_height + 0.5);
+    copy->source_x = src->source_x * out_width / in_width;
+    copy->source_y = src->source_y * out_height / in_height;
     copy->scale_x = src->scale_x * in_width / out_width;
     copy->scale_y = src->scale_y * in_height / out_height;
     GST_LOG ("geometry follows a scale from %dx%d to %dx%d", in_width, in_height,
@@ -284,6 +292,22 @@ gst_trt_tensor_meta_get_by_producer (GstBuffer * buffer, guint unique_id)
               GST_TRT_TENSOR_META_API_TYPE)))
     if (((GstTrtTensorMeta *) meta)->unique_id == unique_id)
       return (GstTrtTensorMeta *) meta;
+  return NULL;
+}
+
+GstTrtTensorMeta *
+gst_trt_tensor_meta_get_for_region (GstBuffer * buffer, guint unique_id, gint roi_id)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_TRT_TENSOR_META_API_TYPE))) {
+    GstTrtTensorMeta *tensors = (GstTrtTensorMeta *) meta;
+    if (tensors->unique_id == unique_id && tensors->roi_id == roi_id)
+      return tensors;
+  }
   return NULL;
 }
 
@@ -367,6 +391,9 @@ gst_trt_tensor_meta_to_string (const GstTrtTensorMeta * meta, guint max_values)
       meta->network_width, meta->network_height, meta->source_width, meta->source_height,
       meta->scale_x, meta->scale_y, meta->pad_x, meta->pad_y, meta->batch_index + 1,
       meta->batch_size, meta->unique_id);
+  if (meta->roi_id >= 0)
+    g_string_append_printf (out, ", region %d at %.4g,%.4g", meta->roi_id, meta->source_x,
+        meta->source_y);
   for (gsize i = 0; i < meta->num_tensors; i++) {
     const GstTrtTensor *tensor = meta->tensors[i];
     gsize elem = gst_trt_tensor_data_type_size (tensor->data_type);

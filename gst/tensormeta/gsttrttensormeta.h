@@ -10,7 +10,9 @@
  * the scale and padding applied by preprocessing and the source frame size.
  *
  * A point (x, y) of the network input maps to the source frame as
- *   src_x = (x - pad_x) / scale_x,  src_y = (y - pad_y) / scale_y.
+ *   src_x = source_x + (x - pad_x) / scale_x,
+ *   src_y = source_y + (y - pad_y) / scale_y
+ * (source_x and source_y are 0 unless the tensors are a region's).
  *
  * The meta is tagged "video", "size" and "orientation": downstream elements
  * that change the frame's size (videoscale, videoconvertscale) map the
@@ -126,6 +128,14 @@ typedef struct {
   /* the producing element's unique-id (several trtinfer elements may each
    * attach a meta to one buffer) */
   guint unique_id;
+  /* process-mode=roi: the id of the GstVideoRegionOfInterestMeta the
+   * tensors were computed from, and that region's top-left corner in the
+   * frame (source_width/height are then the region's size); -1 and 0, 0
+   * for a whole frame. An oriented (rotated) text region's corners are in
+   * its "text-region" structure. */
+  gint roi_id;
+  gdouble source_x;
+  gdouble source_y;
 } GstTrtTensorMeta;
 
 #define GST_TRT_TENSOR_META_API_TYPE (gst_trt_tensor_meta_api_get_type ())
@@ -142,6 +152,11 @@ GstTrtTensorMeta *gst_trt_tensor_meta_get (GstBuffer * buffer);
 /* The tensor meta that the element whose unique-id is @unique_id attached,
  * or NULL. */
 GstTrtTensorMeta *gst_trt_tensor_meta_get_by_producer (GstBuffer * buffer, guint unique_id);
+/* The tensor meta that the element whose unique-id is @unique_id attached
+ * for the region whose GstVideoRegionOfInterestMeta id is @roi_id (-1: the
+ * whole frame), or NULL. */
+GstTrtTensorMeta *gst_trt_tensor_meta_get_for_region (GstBuffer * buffer, guint unique_id,
+    gint roi_id);
 
 /* Takes ownership of @tensor (and its data buffer) and appends it. */
 void gst_trt_tensor_meta_append (GstTrtTensorMeta * meta, GstTrtTensor * tensor);
