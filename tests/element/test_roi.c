@@ -23,8 +23,10 @@ static GstBuffer *
 quadrant_frame (GstClockTime pts)
 {
   GstVideoInfo info;
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, FRAME_WIDTH, FRAME_HEIGHT);
-  GstBuffer *buffer = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, FRAME_WIDTH,
+      FRAME_HEIGHT);
+  GstBuffer *buffer =
+      gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
   GstMapInfo map;
 
   gst_buffer_map (buffer, &map, GST_MAP_WRITE);
@@ -45,20 +47,23 @@ quadrant_frame (GstClockTime pts)
 /* A region of quadrant @q, inset so that every sample lies inside it, made
  * by "producer" @producer (0: no structure). */
 static GstVideoRegionOfInterestMeta *
-add_quadrant_region (GstBuffer * buffer, const gchar * type, guint q, guint producer)
+add_quadrant_region (GstBuffer *buffer, const gchar *type, guint q,
+    guint producer)
 {
-  guint x = (q % 2) * (FRAME_WIDTH / 2) + 4, y = (q / 2) * (FRAME_HEIGHT / 2) + 4;
+  guint x = (q % 2) * (FRAME_WIDTH / 2) + 4,
+        y = (q / 2) * (FRAME_HEIGHT / 2) + 4;
   GstVideoRegionOfInterestMeta *roi =
       gst_buffer_add_video_region_of_interest_meta (buffer, type, x, y, 20, 12);
   if (producer)
-    gst_video_region_of_interest_meta_add_param (roi, gst_structure_new ("detection",
-            "producer-id", G_TYPE_UINT, producer, NULL));
+    gst_video_region_of_interest_meta_add_param (roi,
+        gst_structure_new ("detection", "producer-id", G_TYPE_UINT, producer,
+            NULL));
   return roi;
 }
 
 /* uint8.onnx: [N,3,6,10] raw pixels times 1, 10, 100 per channel. */
 static void
-check_region_values (const GstTrtTensorMeta * meta, guint q)
+check_region_values (const GstTrtTensorMeta *meta, guint q)
 {
   fail_unless_equals_int (meta->num_tensors, 1);
   GstMapInfo map;
@@ -68,21 +73,25 @@ check_region_values (const GstTrtTensorMeta * meta, guint q)
   for (guint c = 0; c < 3; c++) {
     gfloat want = (gfloat) ((q * 40 + 10 * (c + 1)) * pow (10, c));
     for (guint i = 0; i < 60; i++)
-      fail_unless (v[c * 60 + i] == want, "quadrant %u channel %u value %u: %g, want %g", q,
-          c, i, v[c * 60 + i], want);
+      fail_unless (v[c * 60 + i] == want,
+          "quadrant %u channel %u value %u: %g, want %g", q, c, i,
+          v[c * 60 + i], want);
   }
   gst_buffer_unmap (meta->tensors[0]->data, &map);
 }
 
 static GstHarness *
-roi_harness (const gchar * model, const gchar * properties)
+roi_harness (const gchar *model, const gchar *properties)
 {
   gchar *path = data_path (model);
-  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=3 "
-      "process-mode=roi %s", path, properties);
+  gchar *launch =
+      g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=3 "
+                       "process-mode=roi %s",
+          path, properties);
   GstHarness *h = gst_harness_new_parse (launch);
 
-  gst_harness_set_src_caps_str (h, "video/x-raw,format=RGB,width=64,height=48,"
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw,format=RGB,width=64,height=48,"
       "framerate=25/1");
   g_free (launch);
   g_free (path);
@@ -92,7 +101,7 @@ roi_harness (const gchar * model, const gchar * properties)
 /* The @nth region of type @type on @buffer (regions keep their ids
  * through the pipeline, not necessarily their order). */
 static GstVideoRegionOfInterestMeta *
-find_region (GstBuffer * buffer, const gchar * type, guint nth)
+find_region (GstBuffer *buffer, const gchar *type, guint nth)
 {
   gpointer state = NULL;
   GstMeta *meta;
@@ -108,17 +117,18 @@ find_region (GstBuffer * buffer, const gchar * type, guint nth)
 }
 
 static guint
-quadrant_of (const GstVideoRegionOfInterestMeta * roi)
+quadrant_of (const GstVideoRegionOfInterestMeta *roi)
 {
   return (roi->y >= FRAME_HEIGHT / 2) * 2 + (roi->x >= FRAME_WIDTH / 2);
 }
 
 static guint
-count_metas (GstBuffer * buffer)
+count_metas (GstBuffer *buffer)
 {
   gpointer state = NULL;
   guint n = 0;
-  while (gst_buffer_iterate_meta_filtered (buffer, &state, GST_TRT_TENSOR_META_API_TYPE))
+  while (gst_buffer_iterate_meta_filtered (buffer, &state,
+      GST_TRT_TENSOR_META_API_TYPE))
     n++;
   return n;
 }
@@ -127,7 +137,7 @@ GST_START_TEST (test_regions_batched_across_frames)
 {
   /* 3 regions per frame in batches of 2: frames span batches */
   GstHarness *h = roi_harness ("uint8.onnx", "batch-size=2");
-  const guint quadrants[3] = { 3, 0, 2 };
+  const guint quadrants[3] = {3, 0, 2};
 
   /* the regions' ids are left 0, as GStreamer makes them: the element
    * gives them ids of their own */
@@ -146,14 +156,16 @@ GST_START_TEST (test_regions_batched_across_frames)
     guint seen = 0;
     for (guint r = 0; r < 3; r++) {
       GstVideoRegionOfInterestMeta *roi = find_region (out, "car", r);
-      GstTrtTensorMeta *meta = gst_trt_tensor_meta_get_for_region (out, 3, roi->id);
+      GstTrtTensorMeta *meta =
+          gst_trt_tensor_meta_get_for_region (out, 3, roi->id);
       fail_unless (meta != NULL, "frame %u region %d has no meta", f, roi->id);
       guint q = quadrant_of (roi);
       seen |= 1u << q;
       check_region_values (meta, q);
       fail_unless_equals_int (meta->source_width, 20);
       fail_unless_equals_int (meta->source_height, 12);
-      fail_unless (meta->source_x == (q % 2) * 32 + 4 && meta->source_y == (q / 2) * 24 + 4,
+      fail_unless (meta->source_x == (q % 2) * 32 + 4
+              && meta->source_y == (q / 2) * 24 + 4,
           "region at %g,%g", meta->source_x, meta->source_y);
       fail_unless_equals_int (meta->batch_size, 2);
     }
@@ -166,7 +178,8 @@ GST_END_TEST;
 
 GST_START_TEST (test_region_filters_and_frames_without_regions)
 {
-  GstHarness *h = roi_harness ("uint8.onnx", "batch-size=4 infer-on-id=7 roi-types=car,bus");
+  GstHarness *h = roi_harness ("uint8.onnx",
+      "batch-size=4 infer-on-id=7 roi-types=car,bus");
 
   /* frame 0: a matching car, a bus of another producer, a person of 7 */
   GstBuffer *in = quadrant_frame (0);
@@ -175,25 +188,29 @@ GST_START_TEST (test_region_filters_and_frames_without_regions)
   add_quadrant_region (in, "person", 3, 7);
   fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
   /* frame 1: no region at all; frame 2: a bus of 7, partly outside */
-  fail_unless_equals_int (gst_harness_push (h, quadrant_frame (40 * GST_MSECOND)),
+  fail_unless_equals_int (gst_harness_push (h,
+                              quadrant_frame (40 * GST_MSECOND)),
       GST_FLOW_OK);
   in = quadrant_frame (80 * GST_MSECOND);
   GstVideoRegionOfInterestMeta *bus =
-      gst_buffer_add_video_region_of_interest_meta (in, "bus", 36, 28, 100, 100);
-  gst_video_region_of_interest_meta_add_param (bus, gst_structure_new ("detection",
-          "producer-id", G_TYPE_UINT, 7, NULL));
+      gst_buffer_add_video_region_of_interest_meta (in, "bus", 36, 28, 100,
+          100);
+  gst_video_region_of_interest_meta_add_param (bus,
+      gst_structure_new ("detection", "producer-id", G_TYPE_UINT, 7, NULL));
   /* and one wholly outside the frame: skipped */
   GstVideoRegionOfInterestMeta *outside =
-      gst_buffer_add_video_region_of_interest_meta (in, "car", 500, 500, 10, 10);
-  gst_video_region_of_interest_meta_add_param (outside, gst_structure_new ("detection",
-          "producer-id", G_TYPE_UINT, 7, NULL));
+      gst_buffer_add_video_region_of_interest_meta (in, "car", 500, 500, 10,
+          10);
+  gst_video_region_of_interest_meta_add_param (outside,
+      gst_structure_new ("detection", "producer-id", G_TYPE_UINT, 7, NULL));
   fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
   gst_harness_push_event (h, gst_event_new_eos ());
 
   GstBuffer *out = gst_harness_pull (h);
   fail_unless_equals_int (count_metas (out), 1);
   check_region_values (gst_trt_tensor_meta_get_for_region (out, 3,
-          find_region (out, "car", 0)->id), 1);
+                           find_region (out, "car", 0)->id),
+      1);
   gst_buffer_unref (out);
   out = gst_harness_pull (h);
   fail_unless_equals_uint64 (GST_BUFFER_PTS (out), 40 * GST_MSECOND);
@@ -216,11 +233,13 @@ GST_END_TEST;
 /* A text region over quadrant @q with corners starting at @first (0:
  * upright, 2: upside down). */
 static GstVideoRegionOfInterestMeta *
-add_text_region (GstBuffer * buffer, guint q, guint first)
+add_text_region (GstBuffer *buffer, guint q, guint first)
 {
-  GstVideoRegionOfInterestMeta *roi = add_quadrant_region (buffer, "text", q, 0);
-  const gdouble x0 = roi->x, y0 = roi->y, x1 = roi->x + roi->w, y1 = roi->y + roi->h;
-  const gdouble corners[4][2] = { {x0, y0}, {x1, y0}, {x1, y1}, {x0, y1} };
+  GstVideoRegionOfInterestMeta *roi =
+      add_quadrant_region (buffer, "text", q, 0);
+  const gdouble x0 = roi->x, y0 = roi->y, x1 = roi->x + roi->w,
+                y1 = roi->y + roi->h;
+  const gdouble corners[4][2] = {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};
   GValue array = G_VALUE_INIT, item = G_VALUE_INIT;
 
   gst_value_array_init (&array, 8);
@@ -231,16 +250,18 @@ add_text_region (GstBuffer * buffer, guint q, guint first)
       gst_value_array_append_value (&array, &item);
     }
   g_value_unset (&item);
-  GstStructure *s = gst_structure_new ("text-region", "producer-id", G_TYPE_UINT, 1, NULL);
+  GstStructure *s =
+      gst_structure_new ("text-region", "producer-id", G_TYPE_UINT, 1, NULL);
   gst_structure_take_value (s, "corners", &array);
   gst_video_region_of_interest_meta_add_param (roi, s);
   return roi;
 }
 
 static gdouble
-corner_x (GstVideoRegionOfInterestMeta * roi, guint index)
+corner_x (GstVideoRegionOfInterestMeta *roi, guint index)
 {
-  GstStructure *s = gst_video_region_of_interest_meta_get_param (roi, "text-region");
+  GstStructure *s =
+      gst_video_region_of_interest_meta_get_param (roi, "text-region");
   fail_unless (s != NULL);
   const GValue *corners = gst_structure_get_value (s, "corners");
   fail_unless (corners && gst_value_array_get_size (corners) == 8);
@@ -255,17 +276,23 @@ GST_START_TEST (test_decoders_write_into_regions)
   gchar *dir = g_dir_make_tmp ("trtroi-XXXXXX", NULL);
   gchar *labels = g_build_filename (dir, "dictionary.txt", NULL);
   fail_unless (g_file_set_contents (labels, "a\nb\n", -1, NULL));
-  gchar *launch = g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=4 "
-      "process-mode=roi batch-size=3 ! trtctc infer-id=4 labels=\"%s\" ! "
-      "trtinfer model-file=\"%s\" backend=cpu unique-id=5 process-mode=roi roi-types=text ! "
-      "trtclassify infer-id=5 flip-class=%s", ctc, labels, classifier, "%u");
+  gchar *launch =
+      g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=4 "
+                       "process-mode=roi batch-size=3 ! trtctc infer-id=4 "
+                       "labels=\"%s\" ! "
+                       "trtinfer model-file=\"%s\" backend=cpu unique-id=5 "
+                       "process-mode=roi roi-types=text ! "
+                       "trtclassify infer-id=5 flip-class=%s",
+          ctc, labels, classifier, "%u");
   /* the first pass finds the text region's best class (flip-class none),
    * the second flips on that class */
   guint best_of_first = 0;
   for (guint pass = 0; pass < 2; pass++) {
-    gchar *with_flip = g_strdup_printf (launch, pass == 0 ? 999u : best_of_first);
+    gchar *with_flip =
+        g_strdup_printf (launch, pass == 0 ? 999u : best_of_first);
     GstHarness *h = gst_harness_new_parse (with_flip);
-    gst_harness_set_src_caps_str (h, "video/x-raw,format=RGB,width=64,height=48,"
+    gst_harness_set_src_caps_str (h,
+        "video/x-raw,format=RGB,width=64,height=48,"
         "framerate=25/1");
     GstBuffer *in = quadrant_frame (0);
     add_text_region (in, 0, 0);
@@ -281,22 +308,27 @@ GST_START_TEST (test_decoders_write_into_regions)
     gpointer state = NULL;
     guint regions = 0;
     while (gst_buffer_iterate_meta_filtered (out, &state,
-            GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))
+        GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))
       regions++;
     fail_unless_equals_int (regions, 2);
     for (guint k = 0; k < 2; k++) {
-      GstStructure *s = gst_video_region_of_interest_meta_get_param (k ? car : text, "text");
+      GstStructure *s =
+          gst_video_region_of_interest_meta_get_param (k ? car : text, "text");
       fail_unless (s != NULL);
       fail_unless_equals_string (gst_structure_get_string (s, "text"), "ab ");
     }
-    GstStructure *c = gst_video_region_of_interest_meta_get_param (text, "classification");
+    GstStructure *c =
+        gst_video_region_of_interest_meta_get_param (text, "classification");
     fail_unless (c != NULL);
-    fail_unless (gst_video_region_of_interest_meta_get_param (car, "classification") == NULL,
+    fail_unless (gst_video_region_of_interest_meta_get_param (car,
+                     "classification")
+            == NULL,
         "roi-types=text: the car is not classified");
     guint best;
     fail_unless (gst_structure_get_uint (c, "label-id", &best));
     gboolean flipped = FALSE;
-    GstStructure *t = gst_video_region_of_interest_meta_get_param (text, "text-region");
+    GstStructure *t =
+        gst_video_region_of_interest_meta_get_param (text, "text-region");
     gst_structure_get_boolean (t, "flipped", &flipped);
     if (pass == 0) {
       fail_if (flipped);
@@ -329,7 +361,8 @@ GST_START_TEST (test_upside_down_text_region_crops_turned)
    * upright crop turned by 180 degrees, value for value */
   GstHarness *h = roi_harness ("uint8.onnx", "interpolation=nearest");
   GstVideoInfo info;
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, FRAME_WIDTH, FRAME_HEIGHT);
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, FRAME_WIDTH,
+      FRAME_HEIGHT);
   GstBuffer *in = random_frame (&info, 5, 0);
   add_text_region (in, 0, 0);
   add_text_region (in, 0, 2);
@@ -350,7 +383,8 @@ GST_START_TEST (test_upside_down_text_region_crops_turned)
   for (guint c = 0; c < 3; c++)
     for (guint y = 0; y < 6; y++)
       for (guint x = 0; x < 10; x++)
-        fail_unless (va[(c * 6 + y) * 10 + x] == vb[(c * 6 + 5 - y) * 10 + 9 - x],
+        fail_unless (va[(c * 6 + y) * 10 + x]
+                == vb[(c * 6 + 5 - y) * 10 + 9 - x],
             "channel %u pixel %u,%u", c, x, y);
   gst_buffer_unmap (a->tensors[0]->data, &ma);
   gst_buffer_unmap (b->tensors[0]->data, &mb);
