@@ -49,6 +49,8 @@ static const trt_layer_descriptor_t layer_descriptors[] = {
     [TRT_LAYER_TILE] = {TRT_LAYER_TILE, "Tile", 0, trt_tile_infer},
     [TRT_LAYER_EXPAND] = {TRT_LAYER_EXPAND, "Expand", 0, trt_expand_infer},
     [TRT_LAYER_TRILU] = {TRT_LAYER_TRILU, "Trilu", sizeof(trt_trilu_params_t), trt_trilu_infer, BOOLS(trt_trilu_params_t, upper)},
+    [TRT_LAYER_PRIOR_BOX] = {TRT_LAYER_PRIOR_BOX, "PriorBox", sizeof(trt_prior_box_params_t), trt_prior_box_infer, BOOLS(trt_prior_box_params_t, clip), .shape_only = true},
+    [TRT_LAYER_DETECTION_OUTPUT] = {TRT_LAYER_DETECTION_OUTPUT, "DetectionOutput", sizeof(trt_detection_output_params_t), trt_detection_output_infer, BOOLS(trt_detection_output_params_t, share_location, variance_encoded_in_target)},
 };
 
 static_assert(sizeof(layer_descriptors) / sizeof(layer_descriptors[0]) == TRT_LAYER_COUNT,

@@ -27,6 +27,10 @@ typedef struct {
   size_t params_size;
   trt_layer_infer_fn infer;
   trt_bool_fields_t bools;
+  /* The outputs depend on the inputs' dims only, never on their values
+   * (PriorBox): the constant-folding pass folds such a layer once shapes
+   * are final, as if its inputs were constants. */
+  bool shape_only;
 } trt_layer_descriptor_t;
 
 /* NULL for an out-of-range type. */

@@ -1,7 +1,8 @@
 /* The Caffe layer table: one entry per supported type name, with its bottom
  * and top counts and its import function. Layers without weights are here;
  * those with weights or window geometry are in caffe_vision.c and
- * caffe_norm.c. Every Caffe type maps onto existing engine layers. */
+ * caffe_norm.c, SSD's PriorBox and DetectionOutput in caffe_detection.c.
+ * Every Caffe type maps onto engine layers (those two onto their own). */
 #include <stdio.h>
 #include <string.h>
 
@@ -359,16 +360,19 @@ static const trt_caffe_layer_importer_t importers[] = {
     {"Convolution", 1, 1, 1, 1, trt_caffe_import_convolution},
     {"Crop", 2, 2, 1, 1, import_crop},
     {"Deconvolution", 1, 1, 1, 1, trt_caffe_import_deconvolution},
+    {"DetectionOutput", 3, 3, 1, 1, trt_caffe_import_detection_output},
     {"Dropout", 1, 1, 1, 1, import_identity},
     {"Eltwise", 1, -1, 1, 1, import_eltwise},
     {"ELU", 1, 1, 1, 1, import_elu},
     {"Flatten", 1, 1, 1, 1, import_flatten},
     {"InnerProduct", 1, 1, 1, 1, trt_caffe_import_inner_product},
     {"LRN", 1, 1, 1, 1, trt_caffe_import_lrn},
+    {"Normalize", 1, 1, 1, 1, trt_caffe_import_normalize},
     {"Permute", 1, 1, 1, 1, import_permute},
     {"Pooling", 1, 1, 1, 1, trt_caffe_import_pooling},
     {"Power", 1, 1, 1, 1, import_power},
     {"PReLU", 1, 1, 1, 1, trt_caffe_import_prelu},
+    {"PriorBox", 2, 2, 1, 1, trt_caffe_import_prior_box},
     {"ReLU", 1, 1, 1, 1, import_relu},
     {"Reshape", 1, 1, 1, 1, import_reshape},
     {"Scale", 1, 2, 1, 1, trt_caffe_import_scale},

@@ -26,11 +26,16 @@ trt_status_t trt_caffe_import_deconvolution(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_pooling(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_inner_product(trt_caffe_importer_t *importer);
 
-/* ---- caffe_norm.c: normalization and per-channel layers ---- */
+/* ---- caffe_norm.c: normalization and per-channel layers (Normalize too) ---- */
 trt_status_t trt_caffe_import_lrn(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_batch_norm(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_scale(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_bias(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_prelu(trt_caffe_importer_t *importer);
+trt_status_t trt_caffe_import_normalize(trt_caffe_importer_t *importer);
+
+/* ---- caffe_detection.c: SSD's prior boxes and detection output ---- */
+trt_status_t trt_caffe_import_prior_box(trt_caffe_importer_t *importer);
+trt_status_t trt_caffe_import_detection_output(trt_caffe_importer_t *importer);
 
 #endif

@@ -85,6 +85,8 @@ static const Caffe__BiasParameter default_bias = CAFFE__BIAS_PARAMETER__INIT;
 static const Caffe__ConcatParameter default_concat = CAFFE__CONCAT_PARAMETER__INIT;
 static const Caffe__ConvolutionParameter default_convolution = CAFFE__CONVOLUTION_PARAMETER__INIT;
 static const Caffe__CropParameter default_crop = CAFFE__CROP_PARAMETER__INIT;
+static const Caffe__DetectionOutputParameter default_detection_output =
+    CAFFE__DETECTION_OUTPUT_PARAMETER__INIT;
 static const Caffe__EltwiseParameter default_eltwise = CAFFE__ELTWISE_PARAMETER__INIT;
 static const Caffe__ELUParameter default_elu = CAFFE__ELUPARAMETER__INIT;
 static const Caffe__FlattenParameter default_flatten = CAFFE__FLATTEN_PARAMETER__INIT;
@@ -92,10 +94,12 @@ static const Caffe__InnerProductParameter default_inner_product =
     CAFFE__INNER_PRODUCT_PARAMETER__INIT;
 static const Caffe__InputParameter default_input = CAFFE__INPUT_PARAMETER__INIT;
 static const Caffe__LRNParameter default_lrn = CAFFE__LRNPARAMETER__INIT;
+static const Caffe__NormalizeParameter default_normalize = CAFFE__NORMALIZE_PARAMETER__INIT;
 static const Caffe__PermuteParameter default_permute = CAFFE__PERMUTE_PARAMETER__INIT;
 static const Caffe__PoolingParameter default_pooling = CAFFE__POOLING_PARAMETER__INIT;
 static const Caffe__PowerParameter default_power = CAFFE__POWER_PARAMETER__INIT;
 static const Caffe__PReLUParameter default_prelu = CAFFE__PRE_LUPARAMETER__INIT;
+static const Caffe__PriorBoxParameter default_prior_box = CAFFE__PRIOR_BOX_PARAMETER__INIT;
 static const Caffe__ReLUParameter default_relu = CAFFE__RE_LUPARAMETER__INIT;
 static const Caffe__ReshapeParameter default_reshape = CAFFE__RESHAPE_PARAMETER__INIT;
 static const Caffe__ScaleParameter default_scale = CAFFE__SCALE_PARAMETER__INIT;
@@ -122,6 +126,9 @@ trt_caffe_layer_t trt_caffe_net_layer(const Caffe__NetParameter *net, size_t ind
     view.batch_norm = PARAM_OR_DEFAULT(layer, batch_norm_param, batch_norm);
     view.bias = PARAM_OR_DEFAULT(layer, bias_param, bias);
     view.crop = PARAM_OR_DEFAULT(layer, crop_param, crop);
+    view.detection_output = PARAM_OR_DEFAULT(layer, detection_output_param, detection_output);
+    view.normalize = PARAM_OR_DEFAULT(layer, norm_param, normalize);
+    view.prior_box = PARAM_OR_DEFAULT(layer, prior_box_param, prior_box);
     view.elu = PARAM_OR_DEFAULT(layer, elu_param, elu);
     view.flatten = PARAM_OR_DEFAULT(layer, flatten_param, flatten);
     view.input = PARAM_OR_DEFAULT(layer, input_param, input);
@@ -154,6 +161,9 @@ trt_caffe_layer_t trt_caffe_net_layer(const Caffe__NetParameter *net, size_t ind
     view.batch_norm = &default_batch_norm;
     view.bias = &default_bias;
     view.crop = &default_crop;
+    view.detection_output = &default_detection_output;
+    view.normalize = &default_normalize;
+    view.prior_box = &default_prior_box;
     view.elu = &default_elu;
     view.flatten = &default_flatten;
     view.input = &default_input;

@@ -1,5 +1,5 @@
 /* Caffe's normalization and per-channel layers: LRN (across and within
- * channels), BatchNorm, Scale, Bias and PReLU. */
+ * channels), BatchNorm, Scale, Bias, PReLU and SSD's Normalize. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +230,55 @@ trt_status_t trt_caffe_import_prelu(trt_caffe_importer_t *importer) {
                                                    in.nb_dims);
   int slope_tensor = trt_caffe_constant_float(importer, "slope", &broadcast, slope);
   if (slope_tensor < 0 || emit_binary(importer, TRT_ELEMENTWISE_PRELU, x, slope_tensor, 0) < 0)
+    return importer->failure;
+  return TRT_STATUS_OK;
+}
+
+/* SSD's Normalize: x / ||x|| * scale, the L2 norm over each position's
+ * channels, or with across_spatial over each item's C x H x W values;
+ * scale is one value (channel_shared) or one per channel. Built from
+ * existing layers as Caffe's layer computes it: sqrt(sum + eps) across
+ * positions, sqrt(sum) + eps per position. */
+trt_status_t trt_caffe_import_normalize(trt_caffe_importer_t *importer) {
+  const Caffe__NormalizeParameter *param = importer->layer->normalize;
+  const int x = importer->bottoms[0];
+  const trt_dims_t in = *trt_caffe_tensor_dims(importer, x);
+  if (in.nb_dims < 2)
+    return trt_caffe_layer_error(importer, TRT_STATUS_SHAPE_ERROR, "input of rank %d", in.nb_dims);
+  const int64_t count = param->channel_shared ? 1 : in.d[1];
+  trt_caffe_blob_spec_t spec = {
+      .role = "scale", .dims = trt_dims_make(1, &count), .fill = TRT_CAFFE_FILL_SCALE};
+  float *scale = NULL;
+  trt_status_t status = trt_caffe_layer_blobs(importer, &spec, 1, &scale);
+  if (status != TRT_STATUS_OK)
+    return status;
+  /* The scale broadcast along the channels: [1, C, 1, ...]. */
+  trt_dims_t scale_dims = {.nb_dims = param->channel_shared ? 1 : in.nb_dims};
+  for (int i = 0; i < scale_dims.nb_dims; i++)
+    scale_dims.d[i] = i == 1 ? count : 1;
+  trt_reduce_params_t sum = {.kind = TRT_REDUCE_SUM, .keep_dims = true};
+  for (int axis = 1; axis < (param->across_spatial ? in.nb_dims : 2); axis++)
+    sum.axes[sum.nb_axes++] = axis;
+  int square = emit_binary(importer, TRT_ELEMENTWISE_MUL, x, x, -1);
+  int total = square < 0 ? -1 : trt_caffe_emit(importer, TRT_LAYER_REDUCE, &square, 1, &sum, 1, -1);
+  const int eps = total < 0 ? -1 : trt_caffe_scalar(importer, "eps", param->eps);
+  const int scale_tensor =
+      eps < 0 ? -1 : trt_caffe_constant_float(importer, "scale", &scale_dims, scale);
+  if (scale_tensor < 0)
+    return importer->failure;
+  const trt_unary_params_t sqrt_params = {.op = {.kind = TRT_ACTIVATION_SQRT}};
+  int norm;
+  if (param->across_spatial) {
+    const int shifted = emit_binary(importer, TRT_ELEMENTWISE_ADD, total, eps, -1);
+    norm = shifted < 0
+               ? -1
+               : trt_caffe_emit(importer, TRT_LAYER_UNARY, &shifted, 1, &sqrt_params, 1, -1);
+  } else {
+    const int root = trt_caffe_emit(importer, TRT_LAYER_UNARY, &total, 1, &sqrt_params, 1, -1);
+    norm = root < 0 ? -1 : emit_binary(importer, TRT_ELEMENTWISE_ADD, root, eps, -1);
+  }
+  const int normalized = norm < 0 ? -1 : emit_binary(importer, TRT_ELEMENTWISE_DIV, x, norm, -1);
+  if (normalized < 0 || emit_binary(importer, TRT_ELEMENTWISE_MUL, normalized, scale_tensor, 0) < 0)
     return importer->failure;
   return TRT_STATUS_OK;
 }

@@ -71,8 +71,13 @@ static trt_dims_t blob_dims(const Caffe__BlobProto *blob) {
 }
 
 /* Shapes match up to leading ones: legacy blobs pad to 4-D in front, as
- * Caffe's own loader allows (a bias of 64 is stored as 1x1x1x64). */
+ * Caffe's own loader allows (a bias of 64 is stored as 1x1x1x64). A blob of
+ * no axes holds one value, as [1] does (SSD's Normalize stores a shared
+ * scale so). */
 static bool same_shape(const trt_dims_t *a, const trt_dims_t *b) {
+  static const trt_dims_t one = {.nb_dims = 1, .d = {1}};
+  a = a->nb_dims == 0 ? &one : a;
+  b = b->nb_dims == 0 ? &one : b;
   int i = 0, j = 0;
   while (i < a->nb_dims - 1 && a->d[i] == 1 && a->nb_dims - i > b->nb_dims)
     i++;

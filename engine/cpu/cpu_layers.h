@@ -82,6 +82,10 @@ trt_status_t trt_cpu_expand(const trt_network_t *network, const trt_layer_t *lay
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
 trt_status_t trt_cpu_trilu(const trt_network_t *network, const trt_layer_t *layer,
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_prior_box(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+trt_status_t trt_cpu_detection_output(const trt_network_t *network, const trt_layer_t *layer,
+                          const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
 
 /* Copies one element of `size` bytes; the fixed sizes compile to single
  * loads and stores in the data-movement layers' inner loops. */

@@ -39,6 +39,8 @@ static const trt_cpu_execute_fn cpu_layers[] = {
     [TRT_LAYER_TILE] = trt_cpu_tile,
     [TRT_LAYER_EXPAND] = trt_cpu_expand,
     [TRT_LAYER_TRILU] = trt_cpu_trilu,
+    [TRT_LAYER_PRIOR_BOX] = trt_cpu_prior_box,
+    [TRT_LAYER_DETECTION_OUTPUT] = trt_cpu_detection_output,
 };
 
 static_assert(sizeof(cpu_layers) / sizeof(cpu_layers[0]) == TRT_LAYER_COUNT,

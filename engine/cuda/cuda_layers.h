@@ -19,6 +19,7 @@
  *   engine/cuda/logic.c          trt_cuda_compare_ops, trt_cuda_logic_ops, trt_cuda_where_ops
  *   engine/cuda/indexing.c       trt_cuda_arg_reduce_ops, trt_cuda_gather_elements_ops,
  *                                trt_cuda_tile_ops, trt_cuda_expand_ops, trt_cuda_trilu_ops
+ *   engine/cuda/detection.c      trt_cuda_prior_box_ops, trt_cuda_detection_output_ops
  *
  * (the same families as engine/cpu/). Shape and ConstantOfShape always fold
  * at build time and have no CUDA implementation.
@@ -62,5 +63,7 @@ extern const trt_cuda_layer_ops_t trt_cuda_gather_elements_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_tile_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_expand_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_trilu_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_prior_box_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_detection_output_ops;
 
 #endif

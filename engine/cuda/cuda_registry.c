@@ -39,6 +39,8 @@ static const trt_cuda_layer_ops_t *const cuda_layer_ops[] = {
     [TRT_LAYER_TILE] = &trt_cuda_tile_ops,
     [TRT_LAYER_EXPAND] = &trt_cuda_expand_ops,
     [TRT_LAYER_TRILU] = &trt_cuda_trilu_ops,
+    [TRT_LAYER_PRIOR_BOX] = &trt_cuda_prior_box_ops,
+    [TRT_LAYER_DETECTION_OUTPUT] = &trt_cuda_detection_output_ops,
 };
 
 static_assert(sizeof(cuda_layer_ops) / sizeof(cuda_layer_ops[0]) == TRT_LAYER_COUNT,

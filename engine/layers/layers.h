@@ -4,6 +4,7 @@
 #define TRT_LAYERS_H
 
 #include "network_internal.h"
+#include "numerics/detection.h"
 
 trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer);
@@ -126,5 +127,27 @@ trt_status_t trt_gather_elements_infer(trt_network_t *network, trt_layer_t *laye
 trt_status_t trt_tile_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_expand_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_trilu_infer(trt_network_t *network, trt_layer_t *layer);
+
+/* detection.c: SSD's PriorBox and DetectionOutput (trt/network.h). */
+trt_status_t trt_prior_box_infer(trt_network_t *network, trt_layer_t *layer);
+trt_status_t trt_detection_output_infer(trt_network_t *network, trt_layer_t *layer);
+
+/* A PriorBox layer's cells, image size and steps from its inputs' dims,
+ * with its parameters checked. */
+trt_status_t trt_prior_box_geometry(const trt_network_t *network, const trt_layer_t *layer,
+                                    trt_prior_box_geometry_t *geometry);
+
+/* A DetectionOutput layer's problem, its inputs and parameters checked. */
+typedef struct {
+  int64_t batch;       /* N */
+  int64_t priors;      /* P */
+  int32_t classes;     /* num_classes */
+  int32_t loc_classes; /* 1 with share_location, else num_classes */
+  int64_t candidates;  /* per class entering NMS at most: top_k capped at P, or P */
+  int64_t rows;        /* K, the output rows per item */
+} trt_detection_output_shape_t;
+
+trt_status_t trt_detection_output_shape(const trt_network_t *network, const trt_layer_t *layer,
+                                        trt_detection_output_shape_t *shape);
 
 #endif

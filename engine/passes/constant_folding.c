@@ -1,5 +1,6 @@
-/* Constant folding: a layer whose inputs are all constant is evaluated on
- * the CPU reference and its outputs become constants. Shape inference
+/* Constant folding: a layer whose inputs are all constant, or whose
+ * outputs depend on its inputs' dims only (PriorBox), is evaluated on the
+ * CPU reference and its outputs become constants. Shape inference
  * already folds as it goes (it must, for shape operands), so after it this
  * pass normally finds nothing; it is the named, switchable step that also
  * catches anything an earlier rewrite left foldable. The decision and the
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 
 #include "cpu/cpu_registry.h"
+#include "layer_registry.h"
 #include "passes/pass_util.h"
 
 bool trt_layer_foldable(const trt_network_t *network, const trt_layer_t *layer) {
@@ -27,6 +29,18 @@ bool trt_layer_foldable(const trt_network_t *network, const trt_layer_t *layer) 
       return false;
   }
   return any;
+}
+
+bool trt_layer_shape_foldable(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_layer_descriptor_t *descriptor = trt_layer_descriptor(layer->type);
+  if (!descriptor || !descriptor->shape_only)
+    return false;
+  for (int o = 0; o < layer->nb_outputs; o++) {
+    const trt_tensor_t *output = trt_layer_output(network, layer, o);
+    if (output->data || output->view_parent >= 0 || output->is_output)
+      return false;
+  }
+  return true;
 }
 
 trt_status_t trt_layer_fold(trt_network_t *network, trt_layer_t *layer) {
@@ -63,7 +77,8 @@ trt_status_t trt_layer_fold(trt_network_t *network, trt_layer_t *layer) {
 trt_status_t trt_pass_constant_folding(trt_network_t *network, trt_pass_stats_t *stats) {
   for (int l = 0; l < network->nb_layers; l++) {
     trt_layer_t *layer = &network->layers[l];
-    if (trt_pass_dropped(layer) || !trt_layer_foldable(network, layer))
+    if (trt_pass_dropped(layer) ||
+        !(trt_layer_foldable(network, layer) || trt_layer_shape_foldable(network, layer)))
       continue;
     trt_status_t status = trt_layer_fold(network, layer);
     if (status != TRT_STATUS_OK)

@@ -99,6 +99,8 @@ typedef enum {
   TRT_LAYER_TILE,            /* x, repeats             no parameters */
   TRT_LAYER_EXPAND,          /* x, shape               no parameters */
   TRT_LAYER_TRILU,           /* x, [k]                 trt_trilu_params_t */
+  TRT_LAYER_PRIOR_BOX,       /* feature, image (dims only)   trt_prior_box_params_t */
+  TRT_LAYER_DETECTION_OUTPUT, /* loc, conf, priors      trt_detection_output_params_t */
   TRT_LAYER_COUNT
 } trt_layer_type_t;
 
@@ -377,6 +379,89 @@ typedef struct {
 typedef struct {
   bool upper;
 } trt_trilu_params_t;
+
+/* ---- SSD detection (Caffe's PriorBox and DetectionOutput) ---------------- */
+
+#define TRT_PRIOR_BOX_MAX_SIZES         16
+#define TRT_PRIOR_BOX_MAX_ASPECT_RATIOS 32
+
+/* SSD's prior (default) boxes of one feature map, as Caffe's PriorBox. The
+ * inputs, a feature map [N, C, H, W] and the image [N, C, IH, IW], are read
+ * for their dims only, so the output is a constant once shapes are known
+ * (the constant-folding pass folds it). Output [1, 2, H * W * P * 4]: channel
+ * 0 holds, per cell (row-major) and prior, the box's corners xmin, ymin,
+ * xmax, ymax normalized by the image size; channel 1 the four variances of
+ * each box. Per cell the priors are, for each min size s: the square of side
+ * s, then (with max sizes) the square of side sqrt(s * max), then for each
+ * aspect ratio r the box s*sqrt(r) wide and s/sqrt(r) high; so P =
+ * nb_min_sizes * (1 + nb_aspect_ratios) + nb_max_sizes. As in Caffe the
+ * sizes are truncated to integers, the centre of cell (h, w) is
+ * ((w + offset) * step_width, (h + offset) * step_height), and with `clip`
+ * every coordinate is clamped to [0, 1]. */
+typedef struct {
+  int32_t nb_min_sizes; /* 1 .. TRT_PRIOR_BOX_MAX_SIZES */
+  float min_sizes[TRT_PRIOR_BOX_MAX_SIZES];
+  int32_t nb_max_sizes; /* 0 or nb_min_sizes; each max > its min */
+  float max_sizes[TRT_PRIOR_BOX_MAX_SIZES];
+  /* The ratios other than 1, in Caffe's order: each given ratio not already
+   * listed, followed by its inverse when Caffe's `flip` is set
+   * (trt_prior_box_set_aspect_ratios builds the list). */
+  int32_t nb_aspect_ratios;
+  float aspect_ratios[TRT_PRIOR_BOX_MAX_ASPECT_RATIOS];
+  float variances[4]; /* one given value is repeated 4 times */
+  bool clip;
+  int32_t image_width, image_height; /* 0 (both): the image input's W and H */
+  float step_width, step_height;     /* 0 (either): image size / feature size */
+  float offset;
+} trt_prior_box_params_t;
+
+/* How DetectionOutput's location predictions encode a box relative to its
+ * prior (Caffe's PriorBoxParameter.CodeType, same values). */
+typedef enum {
+  TRT_BOX_CODE_CORNER = 1,      /* corner offsets */
+  TRT_BOX_CODE_CENTER_SIZE = 2, /* centre offsets in prior sizes, log of size ratios */
+  TRT_BOX_CODE_CORNER_SIZE = 3, /* corner offsets in prior sizes */
+} trt_box_code_t;
+
+/* SSD's detection output, as Caffe's DetectionOutput: inputs loc [N, ...]
+ * holding P * L * 4 values per item (L = 1 with share_location, else
+ * num_classes), conf [N, ...] holding P * num_classes scores per item, and
+ * priors [1, 2, P * 4] (PriorBox's layout). Boxes are decoded from their
+ * priors; for every class but the background, the scores above
+ * confidence_threshold are sorted (descending, ties by prior index), the
+ * first top_k kept and greedy non-maximum suppression applied (IoU above
+ * nms_threshold suppresses; eta < 1 lowers the threshold after each kept box
+ * while it is above 0.5); then per item the keep_top_k best of all classes
+ * (ties by class, then NMS order) are kept.
+ *
+ * Output [N, 1, K, 7], K = keep_top_k (or, when keep_top_k is -1, the most
+ * that can be kept: classes other than the background times top_k or P):
+ * the rows of item n, [n, label, confidence, xmin, ymin, xmax, ymax], by
+ * label, then in NMS order within a label, as Caffe and OpenCV order them;
+ * at batch 1 the shape is Caffe's 1x1xKx7. Caffe and OpenCV return only the
+ * kept rows; a fixed-size output pads the rest: every row after an item's
+ * last detection holds -1 in all seven fields (image_id -1 marks the end, as
+ * Caffe's own "no detection" rows use -1, and the confidence -1 is below any
+ * threshold a reader applies). */
+typedef struct {
+  int32_t num_classes;
+  bool share_location;
+  int32_t background_label_id; /* -1: none */
+  trt_box_code_t code_type;
+  bool variance_encoded_in_target;
+  float confidence_threshold; /* -FLT_MAX: every score */
+  float nms_threshold;
+  float eta;          /* (0, 1] */
+  int32_t top_k;      /* candidates per class before NMS; -1: all */
+  int32_t keep_top_k; /* detections per item; -1: all */
+} trt_detection_output_params_t;
+
+/* Fills params->aspect_ratios from Caffe's aspect_ratio list and flip flag
+ * as Caffe's PriorBox does: ratios within 1e-6 of 1 or of one already
+ * listed are skipped. INVALID_ARGUMENT when a ratio is not positive or the
+ * list exceeds TRT_PRIOR_BOX_MAX_ASPECT_RATIOS. */
+trt_status_t trt_prior_box_set_aspect_ratios(trt_prior_box_params_t *params, const float *ratios,
+                                             int count, bool flip);
 
 /* ---- the network ------------------------------------------------------- */
 
