@@ -10,7 +10,8 @@
 # (stripped, sharing libtrtengine.so), libraries it may lack (protobuf-c, cudart), the PP-OCR models
 # and their rendered inputs (models/make_inputs.py: det.bin etc., 6 MiB;
 # needs /usr/bin/python3 with numpy and OpenCV, skipped with a note
-# otherwise), the shared Caffe prototxts and ONNX's conformance data (compressed). Carry
+# otherwise), the shared Caffe prototxts and our SSD one (tests/caffe/ssd_tiny.prototxt), and
+# ONNX's conformance data (compressed). Carry
 # BUILD_DIR/bundle (tens of MiB) to the GPU machine; nothing else is needed.
 set -euo pipefail
 
@@ -30,7 +31,7 @@ if [[ ! -f "$build/build.ninja" ]]; then
 fi
 programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_layers
           tests/gpu/test_gpu_plan tests/gpu/test_gpu_threads tests/gpu/test_gpu_models
-          tests/gpu/test_gpu_precision tests/gpu/test_gpu_nhwc_conv
+          tests/gpu/test_gpu_precision tests/gpu/test_gpu_nhwc_conv tests/gpu/test_gpu_ssd
           tests/gpu/test_cuda_layers tests/gpu/test_cuda_conv tests/gpu/test_cuda_matmul
           bench/image_bench)
 ninja -C "$build" "${programs[@]}"
@@ -62,6 +63,9 @@ if [[ -f "$bundle/models/ppocr/det.onnx" ]]; then
   fi
 fi
 [[ -d ../shared/models/caffe ]] && cp ../shared/models/caffe/*.prototxt "$bundle/models/caffe/"
+# Our own SSD deploy file (PriorBox, DetectionOutput, Normalize): test_gpu_models compares it
+# with the rest, test_gpu_ssd detection by detection.
+cp tests/caffe/ssd_tiny.prototxt "$bundle/models/caffe/"
 testdata="${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}"
 if [[ -d "$testdata" ]]; then
   tar -C "$testdata" -cJf "$bundle/data/onnx-testdata.tar.xz" node pytorch-converted \

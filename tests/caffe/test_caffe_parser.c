@@ -3,7 +3,9 @@
  * shape), text-format details, in-place naming, output selection, seeded
  * weights, documented shapes of the shared networks, and numerics of the
  * mappings OpenCV cannot check (InnerProduct transpose, LRN k, Bias, Scale
- * with a second bottom). */
+ * with a second bottom, SSD's Normalize, PriorBox where OpenCV departs from
+ * Caffe, DetectionOutput's defaults). */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,6 +367,118 @@ static void test_numerics(void) {
   }
 }
 
+/* SSD's layers: Normalize's numerics (per position with a per-channel
+ * scale; across positions with a shared scale stored as Caffe does, a blob
+ * of no axes), PriorBox's parameter spellings and rules, and
+ * DetectionOutput's defaults and required num_classes. */
+static void test_ssd_layers(void) {
+  {
+    const float scale[2] = {2, 3};
+    model_layer_t layer = {"norm", 1, {scale}, {{2}}, {1}};
+    size_t size;
+    uint8_t *model = make_caffemodel(&layer, 1, &size);
+    float x[4] = {3, -1, 4, 2}, y[4]; /* [1, 2, 1, 2]: positions (3, 4) and (-1, 2) */
+    float *inputs[1] = {x};
+    bool ok = run_cpu("input: 'x' input_shape { dim: 1 dim: 2 dim: 1 dim: 2 }\n"
+                      "layer { name: 'norm' type: 'Normalize' bottom: 'x' top: 'y'\n"
+                      "  norm_param { across_spatial: false channel_shared: false eps: 0.5 } }",
+                      model, size, inputs, 1, y, 4);
+    const float norms[2] = {5.0f + 0.5f, sqrtf(5.0f) + 0.5f}; /* sqrt(sum) + eps */
+    for (int i = 0; ok && i < 4; i++) {
+      float want = x[i] / norms[i % 2] * scale[i / 2];
+      CHECK(fabsf(y[i] - want) < 1e-6f, "per position %d: %g, want %g", i, y[i], want);
+    }
+    CHECK(ok, "Normalize per position run");
+    free(model);
+  }
+  {
+    const float scale[1] = {10};
+    model_layer_t layer = {"norm", 1, {scale}, {{0}}, {0}}; /* no axes: one value */
+    size_t size;
+    uint8_t *model = make_caffemodel(&layer, 1, &size);
+    float x[4] = {3, -1, 4, 2}, y[4];
+    float *inputs[1] = {x};
+    bool ok = run_cpu("input: 'x' input_shape { dim: 1 dim: 2 dim: 1 dim: 2 }\n"
+                      "layer { name: 'norm' type: 'Normalize' bottom: 'x' top: 'y'\n"
+                      "  norm_param { eps: 6 } }",
+                      model, size, inputs, 1, y, 4);
+    for (int i = 0; ok && i < 4; i++) { /* sqrt(30 + eps) = 6 */
+      float want = x[i] / 6.0f * 10.0f;
+      CHECK(fabsf(y[i] - want) < 1e-5f, "across %d: %g, want %g", i, y[i], want);
+    }
+    CHECK(ok, "Normalize across positions run");
+    free(model);
+  }
+  /* PriorBox: one variance for all four, flip off, img_h/img_w (x divided
+   * by the width, y by the height), step_h/step_w. */
+  {
+    float feature[4] = {0}, image[2 * 40] = {0}, y[2 * 2 * 2 * 2 * 4];
+    float *inputs[2] = {feature, image};
+    bool ok = run_cpu("input: 'f' input_shape { dim: 1 dim: 1 dim: 2 dim: 2 }\n"
+                      "input: 'img' input_shape { dim: 1 dim: 1 dim: 2 dim: 40 }\n"
+                      "layer { name: 'pb' type: 'PriorBox' bottom: 'f' bottom: 'img' top: 'y'\n"
+                      "  prior_box_param { min_size: 4 aspect_ratio: 4 flip: false\n"
+                      "    variance: 0.3 img_h: 20 img_w: 40 step_h: 10 step_w: 20 } }",
+                      NULL, 0, inputs, 2, y, 64);
+    /* 2 priors per cell; cell (0, 1): centre (30, 5); min box 4x4, ratio 4:
+     * 8 wide, 2 high */
+    const float want[8] = {28 / 40.0f, 3 / 20.0f, 32 / 40.0f, 7 / 20.0f,
+                           26 / 40.0f, 4 / 20.0f, 34 / 40.0f, 6 / 20.0f};
+    for (int i = 0; ok && i < 8; i++)
+      CHECK(fabsf(y[8 + i] - want[i]) < 1e-6f, "prior value %d: %g, want %g", i, y[8 + i], want[i]);
+    for (int i = 32; ok && i < 64; i++)
+      CHECK(y[i] == 0.3f, "variance %d: %g", i, y[i]);
+    CHECK(ok, "PriorBox run");
+  }
+  const char *pb = "input: 'f' input_shape { dim: 1 dim: 1 dim: 2 dim: 2 }\n"
+                   "layer { name: 'pb' type: 'PriorBox' bottom: 'f' bottom: 'f' top: 'y'\n"
+                   "  prior_box_param { %s } }";
+  const struct {
+    const char *params, *needle;
+  } bad[] = {
+      {"min_size: 4 img_size: 10 img_h: 10 img_w: 10", "not both"},
+      {"min_size: 4 step: 10 step_w: 10", "not both"},
+      {"min_size: 4 variance: 0.1 variance: 0.2", "expected 1 or 4"},
+      {"min_size: 4 min_size: 8 max_size: 9", "one each, or none"},
+      {"max_size: 9", "0 min_size values"},
+      {"min_size: 4 max_size: 3", "not above its min_size"},
+      {"min_size: 4 aspect_ratio: -2", "aspect ratio"},
+  };
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    char text[512];
+    snprintf(text, sizeof(text), pb, bad[i].params);
+    expect_error(text, NULL, 0, TRT_STATUS_PARSE_ERROR, bad[i].needle);
+  }
+  const char *detect =
+      "input: 'loc' input_shape { dim: 1 dim: 8 }\n"
+      "input: 'conf' input_shape { dim: 1 dim: 6 }\n"
+      "input: 'pri' input_shape { dim: 1 dim: 2 dim: 8 }\n"
+      "layer { name: 'det' type: 'DetectionOutput' bottom: 'loc' bottom: 'conf' bottom: 'pri'\n"
+      "  top: 'y' detection_output_param { %s } }";
+  char text[1024];
+  snprintf(text, sizeof(text), detect, "share_location: true");
+  expect_error(text, NULL, 0, TRT_STATUS_PARSE_ERROR, "num_classes must be given");
+  snprintf(text, sizeof(text), detect, "num_classes: 3 nms_param { top_k: 1 } code_type: CORNER");
+  trt_network_t *network = trt_network_create();
+  CHECK(parse_text(network, text, NULL, 0, NULL) == TRT_STATUS_OK &&
+            trt_network_infer_shapes(network) == TRT_STATUS_OK,
+        "%s", trt_last_error());
+  if (trt_network_num_outputs(network) == 1) {
+    /* keep_top_k -1: (3 classes - background) x top_k 1 rows */
+    trt_dims_t dims = trt_network_tensor_dims(network, trt_network_output(network, 0));
+    CHECK(dims.nb_dims == 4 && dims.d[0] == 1 && dims.d[2] == 2 && dims.d[3] == 7, "dims %lld rows",
+          (long long)dims.d[2]);
+    const trt_detection_output_params_t *params =
+        trt_network_layer_params(network, trt_network_num_layers(network) - 1);
+    CHECK(params->background_label_id == 0 && params->share_location &&
+              params->code_type == TRT_BOX_CODE_CORNER && params->nms_threshold == 0.3f &&
+              params->eta == 1.0f && params->keep_top_k == -1 && params->top_k == 1 &&
+              params->confidence_threshold == -FLT_MAX,
+          "Caffe's defaults");
+  }
+  trt_network_destroy(network);
+}
+
 /* The shared networks infer their documented output shapes. */
 static void test_shared_shapes(const char *models) {
   static const struct {
@@ -412,6 +526,7 @@ int main(void) {
   test_text_format_and_naming();
   test_outputs_and_seed();
   test_numerics();
+  test_ssd_layers();
   test_shared_shapes(models ? models : "../shared/models/caffe");
   if (failures)
     fprintf(stderr, "%d checks failed\n", failures);

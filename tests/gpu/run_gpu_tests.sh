@@ -134,6 +134,12 @@ for step in "${steps[@]}"; do
     else
       skip caffe "no Caffe prototxts in the bundle"
     fi
+    # SSD's detection layers (PriorBox, DetectionOutput): detections matched row by row.
+    if [[ -f "$bundle/models/caffe/ssd_tiny.prototxt" ]]; then
+      run caffe_ssd "$bin/test_gpu_ssd" "$bundle/models/caffe/ssd_tiny.prototxt"
+    else
+      skip caffe_ssd "no ssd_tiny.prototxt in the bundle"
+    fi
     ;;
   families)
     # PyTorch's own FP16 error on the same models, beside ours

@@ -197,8 +197,48 @@ static void test_views_stay(void) {
   trt_network_destroy(net);
 }
 
+/* PriorBox reads its inputs' dims only: shape inference leaves it (the
+ * network's input dims may still change), the pass folds it and then the
+ * Concat of priors it feeds, with the values the layer computes (outputs
+ * compared with the passes off); a PriorBox whose output is a network
+ * output stays a layer, and so does the Concat that reads it. */
+static void test_shape_only_layers(void) {
+  for (int as_output = 0; as_output < 2; as_output++) {
+    trt_network_t *net = trt_network_create();
+    int feature = add_input4(net, "feature", 1, 2, 3, 3);
+    int image = add_input4(net, "image", 1, 3, 30, 30);
+    trt_prior_box_params_t params = {
+        .nb_min_sizes = 1, .min_sizes = {8}, .variances = {0.1f, 0.1f, 0.2f, 0.2f}, .offset = 0.5f};
+    int inputs[2] = {feature, image};
+    int priors[2];
+    for (int i = 0; i < 2; i++) {
+      params.min_sizes[0] = 8.0f + 8.0f * (float)i;
+      priors[i] = layer_output(net, trt_network_add_layer(net, TRT_LAYER_PRIOR_BOX,
+                                                          i ? "priors1" : "priors0", inputs, 2,
+                                                          NULL, 1, &params));
+    }
+    int joined = add_concat(net, "joined", priors, 2, 2); /* [1, 2, 72] */
+    trt_dims_t shift_dims = {3, {1, 2, 72}};
+    int shift = trt_network_add_input(net, "shift", TRT_DATA_TYPE_FLOAT32, &shift_dims);
+    int y = add_binary(net, "shifted", TRT_ELEMENTWISE_ADD, joined, shift);
+    trt_network_mark_output(net, y);
+    if (as_output)
+      trt_network_mark_output(net, priors[0]);
+    CHECK_OK(trt_network_infer_shapes(net));
+    CHECK(count_layers(net, TRT_LAYER_PRIOR_BOX) == 2);
+    trt_engine_t *engine = optimize_and_check(net, 1u << TRT_PASS_CONSTANT_FOLDING);
+    if (engine) {
+      CHECK(count_layers(optimized(engine), TRT_LAYER_PRIOR_BOX) == as_output);
+      CHECK(count_layers(optimized(engine), TRT_LAYER_CONCAT) == as_output);
+    }
+    trt_engine_destroy(engine);
+    trt_network_destroy(net);
+  }
+}
+
 int main(void) {
   test_fold_after_inference();
+  test_shape_only_layers();
   test_input_stays();
   test_paths_agree();
   test_many_inputs();
