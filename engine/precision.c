@@ -48,9 +48,16 @@ static const uint32_t value_inputs[TRT_LAYER_COUNT] = {
     [TRT_LAYER_WHERE] = (1u << 1) | (1u << 2),
     [TRT_LAYER_TILE] = 1u << 0,
     [TRT_LAYER_EXPAND] = 1u << 0,
-    /* Left out on purpose (FP32 always): SOFTMAX, REDUCE, BATCH_NORM,
-     * INSTANCE_NORM, LAYER_NORM and LRN compute statistics (sums of
-     * squares, exponentials) that overflow or lose too much in FP16; CAST
+    /* Batch norm is a per-channel affine map at inference, and layer norm's
+     * statistics stay float32/double inside the kernel that reads and
+     * writes float16 (the backend says when it can: the CUDA backend for
+     * layer norm without its statistics outputs); their parameters are not
+     * value inputs and keep float32. */
+    [TRT_LAYER_BATCH_NORM] = 1u << 0,
+    [TRT_LAYER_LAYER_NORM] = 1u << 0,
+    /* Left out on purpose (FP32 always): SOFTMAX, REDUCE, INSTANCE_NORM and
+     * LRN compute statistics (sums of squares, exponentials) between
+     * activations that overflow or lose too much in float16 storage; CAST
      * is what converts; the rest compute on integers or booleans. */
 };
 

@@ -23,11 +23,12 @@ __device__ __forceinline__ ChannelAffine bn_constants(const float *scale, const 
   return a;
 }
 
-/* Large planes: blockIdx.x is the (n, c) plane, blockIdx.y strides over it. */
-template <bool kStrided>
-__global__ void batch_norm_plane_kernel(const float *__restrict__ x, const float *scale,
+/* Large planes: blockIdx.x is the (n, c) plane, blockIdx.y strides over it.
+ * T: float, or __half in FP16 engines (the arithmetic in float either way). */
+template <typename T, bool kStrided>
+__global__ void batch_norm_plane_kernel(const T *__restrict__ x, const float *scale,
                                         const float *bias, const float *mean, const float *var,
-                                        float *__restrict__ y, int64_t channels, int64_t plane,
+                                        T *__restrict__ y, int64_t channels, int64_t plane,
                                         float epsilon, trt_kview_t view) {
   __shared__ ChannelAffine affine;
   const int64_t p = blockIdx.x;
@@ -38,21 +39,21 @@ __global__ void batch_norm_plane_kernel(const float *__restrict__ x, const float
   for (int64_t i = blockIdx.y * (int64_t)blockDim.x + threadIdx.x; i < plane;
        i += (int64_t)gridDim.y * blockDim.x) {
     const int64_t index = p * plane + i;
-    const float v = __fadd_rn(__fmul_rn(x[index], a.multiplier), a.shift);
-    y[kStrided ? trtk::view_index(view, index) : index] = v;
+    const float v = __fadd_rn(__fmul_rn(trtk::to_float(x[index]), a.multiplier), a.shift);
+    trtk::store_float(y + (kStrided ? trtk::view_index(view, index) : index), v);
   }
 }
 
 /* Small planes: one thread per element. */
-template <bool kStrided>
-__global__ void batch_norm_flat_kernel(const float *__restrict__ x, const float *scale,
+template <typename T, bool kStrided>
+__global__ void batch_norm_flat_kernel(const T *__restrict__ x, const float *scale,
                                        const float *bias, const float *mean, const float *var,
-                                       float *__restrict__ y, int64_t total, int64_t channels,
+                                       T *__restrict__ y, int64_t total, int64_t channels,
                                        int64_t plane, float epsilon, trt_kview_t view) {
   for (int64_t i = trtk::global_thread(); i < total; i += trtk::grid_threads()) {
     const ChannelAffine a = bn_constants(scale, bias, mean, var, (i / plane) % channels, epsilon);
-    const float v = __fadd_rn(__fmul_rn(x[i], a.multiplier), a.shift);
-    y[kStrided ? trtk::view_index(view, i) : i] = v;
+    const float v = __fadd_rn(__fmul_rn(trtk::to_float(x[i]), a.multiplier), a.shift);
+    trtk::store_float(y + (kStrided ? trtk::view_index(view, i) : i), v);
   }
 }
 
@@ -73,19 +74,19 @@ template <bool kPerWarp> struct Group {
   }
 };
 
-/* Mean and biased variance of n floats, two passes in double. */
-template <bool kPerWarp>
-__device__ void row_moments(const float *x, int64_t n, double *scratch, double *mean,
+/* Mean and biased variance of n values, two passes in double. */
+template <bool kPerWarp, typename T>
+__device__ void row_moments(const T *x, int64_t n, double *scratch, double *mean,
                             double *variance) {
   typedef Group<kPerWarp> G;
   double sum = 0;
   for (int64_t i = G::lane(); i < n; i += G::lanes())
-    sum += x[i];
+    sum += trtk::to_float(x[i]);
   sum = G::sum(sum, scratch);
   const double m = n > 0 ? sum / (double)n : 0.0;
   double squares = 0;
   for (int64_t i = G::lane(); i < n; i += G::lanes()) {
-    const double d = x[i] - m;
+    const double d = trtk::to_float(x[i]) - m;
     squares += d * d;
   }
   squares = G::sum(squares, scratch);
@@ -124,25 +125,26 @@ __device__ __forceinline__ int64_t map_index(const trt_krow_map_t &map, int64_t 
   return index;
 }
 
-template <bool kPerWarp>
-__global__ void layer_norm_kernel(const float *__restrict__ x, const float *scale,
+template <typename T, bool kPerWarp>
+__global__ void layer_norm_kernel(const T *__restrict__ x, const float *scale,
                                   trt_krow_map_t scale_map, const float *bias,
-                                  trt_krow_map_t bias_map, float *__restrict__ y,
+                                  trt_krow_map_t bias_map, T *__restrict__ y,
                                   float *mean_out, float *inv_std_out, int64_t rows, int64_t row,
                                   float epsilon) {
   typedef Group<kPerWarp> G;
   __shared__ double scratch[32];
   for (int64_t r = G::first(); r < rows; r += G::step()) {
-    const float *xr = x + r * row;
-    float *yr = y + r * row;
+    const T *xr = x + r * row;
+    T *yr = y + r * row;
     double mean, variance;
     row_moments<kPerWarp>(xr, row, scratch, &mean, &variance);
     const float m = (float)mean, s = (float)(1.0 / sqrt(variance + epsilon));
     for (int64_t i = G::lane(); i < row; i += G::lanes()) {
-      float v = __fmul_rn(__fmul_rn(__fsub_rn(xr[i], m), s), scale[map_index(scale_map, i)]);
+      float v = __fmul_rn(__fmul_rn(__fsub_rn(trtk::to_float(xr[i]), m), s),
+                          scale[map_index(scale_map, i)]);
       if (bias)
         v = __fadd_rn(v, bias[map_index(bias_map, i)]);
-      yr[i] = v;
+      trtk::store_float(yr + i, v);
     }
     if (G::lane() == 0) {
       if (mean_out)
@@ -181,34 +183,47 @@ unsigned row_blocks(int64_t rows, bool per_warp) {
   return (unsigned)(blocks < 1 ? 1 : blocks);
 }
 
-} // namespace
 
-extern "C" cudaError_t trt_launch_batch_norm(const float *x, const float *scale, const float *bias,
-                                             const float *mean, const float *var, float *y,
-                                             int64_t batch, int64_t channels, int64_t plane,
-                                             float epsilon, trt_kview_t view,
-                                             cudaStream_t stream) {
+template <typename T>
+void launch_batch_norm(const T *x, const float *scale, const float *bias, const float *mean,
+                       const float *var, T *y, int64_t batch, int64_t channels, int64_t plane,
+                       float epsilon, trt_kview_t view, cudaStream_t stream) {
   const int64_t planes = batch * channels, total = planes * plane;
-  if (total <= 0)
-    return cudaSuccess;
   const bool strided = trtk::view_strided(view);
   if (plane >= 256 && planes <= INT32_MAX) {
     int64_t chunks = (plane + trtk::kThreads * 4 - 1) / (trtk::kThreads * 4);
     chunks = chunks > 65535 ? 65535 : chunks;
     const dim3 grid((unsigned)planes, (unsigned)chunks);
     if (strided)
-      batch_norm_plane_kernel<true><<<grid, trtk::kThreads, 0, stream>>>(
+      batch_norm_plane_kernel<T, true><<<grid, trtk::kThreads, 0, stream>>>(
           x, scale, bias, mean, var, y, channels, plane, epsilon, view);
     else
-      batch_norm_plane_kernel<false><<<grid, trtk::kThreads, 0, stream>>>(
+      batch_norm_plane_kernel<T, false><<<grid, trtk::kThreads, 0, stream>>>(
           x, scale, bias, mean, var, y, channels, plane, epsilon, view);
   } else if (strided) {
-    batch_norm_flat_kernel<true><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
+    batch_norm_flat_kernel<T, true><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
         x, scale, bias, mean, var, y, total, channels, plane, epsilon, view);
   } else {
-    batch_norm_flat_kernel<false><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
+    batch_norm_flat_kernel<T, false><<<trtk::grid_for(total), trtk::kThreads, 0, stream>>>(
         x, scale, bias, mean, var, y, total, channels, plane, epsilon, view);
   }
+}
+
+} // namespace
+
+extern "C" cudaError_t trt_launch_batch_norm(const void *x, const float *scale, const float *bias,
+                                             const float *mean, const float *var, void *y,
+                                             int64_t batch, int64_t channels, int64_t plane,
+                                             float epsilon, trt_kview_t view, int half,
+                                             cudaStream_t stream) {
+  if (batch * channels * plane <= 0)
+    return cudaSuccess;
+  if (half)
+    launch_batch_norm((const __half *)x, scale, bias, mean, var, (__half *)y, batch, channels,
+                      plane, epsilon, view, stream);
+  else
+    launch_batch_norm((const float *)x, scale, bias, mean, var, (float *)y, batch, channels,
+                      plane, epsilon, view, stream);
   return cudaGetLastError();
 }
 
@@ -230,21 +245,32 @@ extern "C" cudaError_t trt_launch_instance_norm(const float *x, const float *sca
   return cudaGetLastError();
 }
 
-extern "C" cudaError_t trt_launch_layer_norm(const float *x, const float *scale,
+extern "C" cudaError_t trt_launch_layer_norm(const void *x, const float *scale,
                                              trt_krow_map_t scale_map, const float *bias,
-                                             trt_krow_map_t bias_map, float *y, float *mean,
+                                             trt_krow_map_t bias_map, void *y, float *mean,
                                              float *inv_std, int64_t rows, int64_t row,
-                                             float epsilon, cudaStream_t stream) {
+                                             float epsilon, int half, cudaStream_t stream) {
   if (rows <= 0)
     return cudaSuccess;
   const bool per_warp = row <= 2048;
   const unsigned blocks = row_blocks(rows, per_warp);
-  if (per_warp)
-    layer_norm_kernel<true><<<blocks, trtk::kThreads, 0, stream>>>(
-        x, scale, scale_map, bias, bias_map, y, mean, inv_std, rows, row, epsilon);
+  const int threads = per_warp ? trtk::kThreads : 512;
+  if (half && per_warp)
+    layer_norm_kernel<__half, true><<<blocks, threads, 0, stream>>>(
+        (const __half *)x, scale, scale_map, bias, bias_map, (__half *)y, mean, inv_std, rows,
+        row, epsilon);
+  else if (half)
+    layer_norm_kernel<__half, false><<<blocks, threads, 0, stream>>>(
+        (const __half *)x, scale, scale_map, bias, bias_map, (__half *)y, mean, inv_std, rows,
+        row, epsilon);
+  else if (per_warp)
+    layer_norm_kernel<float, true><<<blocks, threads, 0, stream>>>(
+        (const float *)x, scale, scale_map, bias, bias_map, (float *)y, mean, inv_std, rows, row,
+        epsilon);
   else
-    layer_norm_kernel<false><<<blocks, 512, 0, stream>>>(
-        x, scale, scale_map, bias, bias_map, y, mean, inv_std, rows, row, epsilon);
+    layer_norm_kernel<float, false><<<blocks, threads, 0, stream>>>(
+        (const float *)x, scale, scale_map, bias, bias_map, (float *)y, mean, inv_std, rows, row,
+        epsilon);
   return cudaGetLastError();
 }
 

@@ -1,4 +1,6 @@
-/* CUDA MatMul (numpy semantics) and Gemm (ONNX), FP32, through cuBLAS.
+/* CUDA MatMul (numpy semantics) and Gemm (ONNX) through cuBLAS: FP32, and
+ * MatMul also FP16 (FP16 engines: float16 operands and output on tensor
+ * cores, accumulated in float32).
  *
  * Row-major products on a column-major library: Y = op(A) op(B) is computed
  * as Y^T = op(B)^T op(A)^T, i.e. cuBLAS sees B as its first operand and A as
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cuda/cuda_layer_util.h"
 #include "cuda/cuda_layers.h"
 #include "kernels/conv_epilogue.cuh"
 
@@ -61,25 +64,28 @@ typedef struct {
   trt_activation_t activation;
   /* Alignment (bytes, at most 16) of every matrix A, B and Y starts at. */
   uint32_t align_a, align_b, align_c;
+  bool half;              /* float16 A, B and Y (MatMul in FP16 engines) */
+  uint32_t element_bytes; /* 4, or 2 when half */
 } mm_geometry_t;
 
 static int64_t max64(int64_t a, int64_t b) {
   return a > b ? a : b;
 }
 
-/* The largest power of two (at most 16) dividing `elements` floats' bytes. */
-static uint32_t alignment_of(int64_t elements) {
-  const uint64_t bytes = (uint64_t)elements * sizeof(float);
+/* The largest power of two (at most 16) dividing `elements` elements'
+ * bytes. */
+static uint32_t alignment_of(int64_t elements, uint32_t element_bytes) {
+  const uint64_t bytes = (uint64_t)elements * element_bytes;
   if (bytes == 0)
     return 16;
-  uint32_t align = 4;
+  uint32_t align = element_bytes;
   while (align < 16 && bytes % (align * 2) == 0)
     align *= 2;
   return align;
 }
 
-static uint32_t min_align(uint32_t a, int64_t elements) {
-  const uint32_t b = alignment_of(elements);
+static uint32_t min_align(const mm_geometry_t *g, uint32_t a, int64_t elements) {
+  const uint32_t b = alignment_of(elements, g->element_bytes);
   return a < b ? a : b;
 }
 
@@ -155,8 +161,11 @@ static trt_status_t analyze_matmul(const trt_network_t *network, const trt_layer
   if (!a || !b || layer->nb_outputs != 1)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "expects inputs a, b, one output");
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
-  trt_status_t status = check_float(a);
-  if (status == TRT_STATUS_OK)
+  g->half = a->type == TRT_DATA_TYPE_FLOAT16 && b->type == TRT_DATA_TYPE_FLOAT16 &&
+            y->type == TRT_DATA_TYPE_FLOAT16;
+  g->element_bytes = g->half ? 2 : 4;
+  trt_status_t status = g->half ? TRT_STATUS_OK : check_float(a);
+  if (status == TRT_STATUS_OK && !g->half)
     status = check_float(b);
   if (status != TRT_STATUS_OK)
     return status;
@@ -192,9 +201,9 @@ static trt_status_t analyze_matmul(const trt_network_t *network, const trt_layer
   }
   g->empty = batches == 0 || g->m == 0 || g->n == 0;
   plan_batches(g, nb, size, sa, sb, sc);
-  g->align_a = min_align(16, view_offset(network, a));
-  g->align_b = min_align(16, view_offset(network, b));
-  g->align_c = min_align(16, view_offset(network, y));
+  g->align_a = min_align(g, 16, view_offset(network, a));
+  g->align_b = min_align(g, 16, view_offset(network, b));
+  g->align_c = min_align(g, 16, view_offset(network, y));
   return TRT_STATUS_OK;
 }
 
@@ -207,6 +216,7 @@ static trt_status_t analyze_gemm(const trt_network_t *network, const trt_layer_t
   if (!params || !a || !b || layer->nb_outputs != 1 || layer->nb_inputs > 3)
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "expects inputs a, b, [c], one output");
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+  g->element_bytes = 4;
   trt_status_t status = check_float(a);
   if (status == TRT_STATUS_OK)
     status = check_float(b);
@@ -255,9 +265,9 @@ static trt_status_t analyze_gemm(const trt_network_t *network, const trt_layer_t
       return trt_error(TRT_STATUS_SHAPE_ERROR, "C does not broadcast to %lldx%lld", (long long)g->m,
                        (long long)g->n);
   }
-  g->align_a = min_align(16, view_offset(network, a));
-  g->align_b = min_align(16, view_offset(network, b));
-  g->align_c = min_align(16, view_offset(network, y));
+  g->align_a = min_align(g, 16, view_offset(network, a));
+  g->align_b = min_align(g, 16, view_offset(network, b));
+  g->align_c = min_align(g, 16, view_offset(network, y));
   return TRT_STATUS_OK;
 }
 
@@ -276,13 +286,13 @@ static trt_status_t analyze(const trt_network_t *network, const trt_layer_t *lay
   if (g->k == 0)
     return trt_error(TRT_STATUS_UNSUPPORTED, "an inner dimension of 0 is not supported");
   /* Later matrices of a batch start at multiples of the strides. */
-  g->align_a = min_align(g->align_a, g->stride_a);
-  g->align_b = min_align(g->align_b, g->stride_b);
-  g->align_c = min_align(g->align_c, g->stride_c);
+  g->align_a = min_align(g, g->align_a, g->stride_a);
+  g->align_b = min_align(g, g->align_b, g->stride_b);
+  g->align_c = min_align(g, g->align_c, g->stride_c);
   for (int j = 0; j < g->nb_loops; j++) {
-    g->align_a = min_align(g->align_a, g->loop_a[j]);
-    g->align_b = min_align(g->align_b, g->loop_b[j]);
-    g->align_c = min_align(g->align_c, g->loop_c[j]);
+    g->align_a = min_align(g, g->align_a, g->loop_a[j]);
+    g->align_b = min_align(g, g->align_b, g->loop_b[j]);
+    g->align_c = min_align(g, g->align_c, g->loop_c[j]);
   }
   const int64_t values[] = {g->m, g->n, g->k, g->lda, g->ldb, g->ldc, g->count};
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
@@ -327,10 +337,10 @@ static void lt_release(mm_state_t *s) {
   s->desc = NULL;
 }
 
-static trt_status_t make_layout(cublasLtMatrixLayout_t *layout, int64_t rows, int64_t cols,
-                                int64_t ld, int64_t count, int64_t stride) {
-  TRT_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(layout, CUDA_R_32F, (uint64_t)rows, (uint64_t)cols,
-                                              ld));
+static trt_status_t make_layout(cublasLtMatrixLayout_t *layout, cudaDataType_t type, int64_t rows,
+                                int64_t cols, int64_t ld, int64_t count, int64_t stride) {
+  TRT_CUBLAS_CHECK(
+      cublasLtMatrixLayoutCreate(layout, type, (uint64_t)rows, (uint64_t)cols, ld));
   if (count > 1) {
     const int32_t batch = (int32_t)count;
     TRT_CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(*layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT,
@@ -347,8 +357,10 @@ static trt_status_t lt_prepare(mm_state_t *s, const trt_cuda_env_t *env,
                                cublasLtMatmulHeuristicResult_t *results, int *returned) {
   const mm_geometry_t *g = &s->g;
   *returned = 0;
+  /* float16 products accumulate in float32, as PyTorch's do */
   const cublasComputeType_t compute =
-      env->allow_tf32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+      env->allow_tf32 && !g->half ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+  const cudaDataType_t type = g->half ? CUDA_R_16F : CUDA_R_32F;
   TRT_CUBLAS_CHECK(cublasLtMatmulDescCreate(&s->desc, compute, CUDA_R_32F));
   const cublasOperation_t op_b = g->trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
   const cublasOperation_t op_a = g->trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
@@ -371,13 +383,13 @@ static trt_status_t lt_prepare(mm_state_t *s, const trt_cuda_env_t *env,
                                                     &bias_type, sizeof bias_type));
   }
   trt_status_t status =
-      make_layout(&s->layout_a, g->trans_b ? g->k : g->n, g->trans_b ? g->n : g->k, g->ldb,
+      make_layout(&s->layout_a, type, g->trans_b ? g->k : g->n, g->trans_b ? g->n : g->k, g->ldb,
                   g->count, g->stride_b);
   if (status == TRT_STATUS_OK)
-    status = make_layout(&s->layout_b, g->trans_a ? g->m : g->k, g->trans_a ? g->k : g->m,
+    status = make_layout(&s->layout_b, type, g->trans_a ? g->m : g->k, g->trans_a ? g->k : g->m,
                          g->lda, g->count, g->stride_a);
   if (status == TRT_STATUS_OK)
-    status = make_layout(&s->layout_c, g->n, g->m, g->ldc, g->count, g->stride_c);
+    status = make_layout(&s->layout_c, type, g->n, g->m, g->ldc, g->count, g->stride_c);
   if (status != TRT_STATUS_OK)
     return status;
   TRT_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&s->preference));
@@ -428,7 +440,8 @@ static int list_common(const trt_network_t *network, const trt_layer_t *layer,
   if (count < max_tactics) {
     tactics[count].id = TACTIC_CUBLAS;
     tactics[count].source = TRT_TACTIC_SOURCE_CUBLAS;
-    snprintf(tactics[count].name, sizeof tactics[count].name, "cublas_sgemm");
+    snprintf(tactics[count].name, sizeof tactics[count].name,
+             s->g.half ? "cublas_gemm_fp16" : "cublas_sgemm");
     count++;
   }
   cublasLtMatmulHeuristicResult_t results[LT_HEURISTICS];
@@ -546,10 +559,26 @@ static trt_status_t y_pass(const mm_geometry_t *g, const float *src, int64_t src
   return TRT_STATUS_OK;
 }
 
-static trt_status_t run_product(mm_state_t *s, trt_cuda_env_t *env, const float *a,
-                                const float *b, float *y, const float *bias, float beta) {
+static trt_status_t run_product(mm_state_t *s, trt_cuda_env_t *env, const void *a, const void *b,
+                                void *y, const float *bias, float beta) {
   const mm_geometry_t *g = &s->g;
   const float alpha = g->alpha;
+  if (s->tactic == TACTIC_CUBLAS && g->half) {
+    const cublasOperation_t op_b = g->trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
+    const cublasOperation_t op_a = g->trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
+    if (g->count == 1)
+      TRT_CUBLAS_CHECK(cublasGemmEx(env->cublas, op_b, op_a, (int)g->n, (int)g->m, (int)g->k,
+                                    &alpha, b, CUDA_R_16F, (int)g->ldb, a, CUDA_R_16F,
+                                    (int)g->lda, &beta, y, CUDA_R_16F, (int)g->ldc,
+                                    CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+    else
+      TRT_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
+          env->cublas, op_b, op_a, (int)g->n, (int)g->m, (int)g->k, &alpha, b, CUDA_R_16F,
+          (int)g->ldb, g->stride_b, a, CUDA_R_16F, (int)g->lda, g->stride_a, &beta, y,
+          CUDA_R_16F, (int)g->ldc, g->stride_c, (int)g->count, CUBLAS_COMPUTE_32F,
+          CUBLAS_GEMM_DEFAULT));
+    return TRT_STATUS_OK;
+  }
   if (s->tactic == TACTIC_CUBLAS) {
     const cublasOperation_t op_b = g->trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
     const cublasOperation_t op_a = g->trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
@@ -600,9 +629,9 @@ static trt_status_t mm_enqueue(void *state, const trt_network_t *network, const 
   if (g->empty)
     return TRT_STATUS_OK;
   const bool lt = tactic != TACTIC_CUBLAS;
-  const float *a = inputs[0], *b = inputs[1];
+  const char *a = inputs[0], *b = inputs[1]; /* bytes: float or float16 elements */
   const float *c = layer->nb_inputs > 2 ? inputs[2] : NULL;
-  float *y = outputs[0];
+  char *y = outputs[0];
   if (!a || !b || !y || (g->has_c && !c))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT, "missing input or output data");
   if (s->workspace > env->workspace_bytes || (s->workspace && !env->workspace))
@@ -618,7 +647,7 @@ static trt_status_t mm_enqueue(void *state, const trt_network_t *network, const 
   float beta = 0.0f;
   if (g->has_c && !(lt && s->lt_bias)) {
     /* Y = C broadcast, then the product accumulates onto beta * Y. */
-    status = y_pass(g, c, g->c_row_stride, g->c_col_stride, y, NULL, env->stream);
+    status = y_pass(g, c, g->c_row_stride, g->c_col_stride, (float *)y, NULL, env->stream);
     if (status != TRT_STATUS_OK)
       return status;
     beta = g->beta;
@@ -632,7 +661,8 @@ static trt_status_t mm_enqueue(void *state, const trt_network_t *network, const 
       off_b += index[j] * g->loop_b[j];
       off_c += index[j] * g->loop_c[j];
     }
-    status = run_product(s, env, a + off_a, b + off_b, y + off_c, bias, beta);
+    const int64_t e = g->element_bytes;
+    status = run_product(s, env, a + off_a * e, b + off_b * e, y + off_c * e, bias, beta);
     if (status != TRT_STATUS_OK)
       return status;
     int j = g->nb_loops - 1;
@@ -642,7 +672,7 @@ static trt_status_t mm_enqueue(void *state, const trt_network_t *network, const 
       break;
   }
   if (g->gemm && needs_activation_pass(g, lt))
-    return y_pass(g, y, g->ldc, 1, y, &g->activation, env->stream);
+    return y_pass(g, (const float *)y, g->ldc, 1, (float *)y, &g->activation, env->stream);
   return TRT_STATUS_OK;
 }
 
@@ -652,6 +682,7 @@ const trt_cuda_layer_ops_t trt_cuda_matmul_ops = {
     .create = matmul_create,
     .enqueue = mm_enqueue,
     .destroy = mm_destroy,
+    .runs_fp16 = trt_cuda_runs_fp16_always, /* tensor cores, float32 accumulation */
 };
 
 const trt_cuda_layer_ops_t trt_cuda_gemm_ops = {

@@ -2,9 +2,25 @@
  * (inference), instance norm, layer norm (optional Mean and InvStdDev
  * outputs, scale and bias broadcast to the normalized dims) and LRN, as
  * engine/cpu/normalization.c. Batch norm's output may be a strided view.
- * One tactic each. */
+ * In FP16 engines batch norm and layer norm (without the statistics
+ * outputs) read and write float16 while their arithmetic stays float
+ * (statistics in double), their parameters float32. One tactic each. */
 #include "cuda/cuda_layer_util.h"
 #include "kernels/normalization.cuh"
+
+/* Batch norm, and layer norm without the statistics outputs (which would
+ * turn float16 with the layer's other outputs). */
+static bool norm_runs_fp16(const trt_network_t *network, const trt_layer_t *layer) {
+  (void)network;
+  return layer->type == TRT_LAYER_BATCH_NORM ||
+         (layer->type == TRT_LAYER_LAYER_NORM && layer->nb_outputs == 1);
+}
+
+/* Whether x (and y) are float16: an FP16 engine's batch or layer norm. */
+static bool io_half(const trt_network_t *network, const trt_layer_t *layer) {
+  const trt_tensor_t *x = trt_layer_input(network, layer, 0);
+  return x && x->type == TRT_DATA_TYPE_FLOAT16;
+}
 
 static trt_status_t check_float_inputs(const trt_network_t *network, const trt_layer_t *layer,
                                        int nb_required) {
@@ -15,6 +31,14 @@ static trt_status_t check_float_inputs(const trt_network_t *network, const trt_l
     const trt_tensor_t *tensor = trt_layer_input(network, layer, i);
     if (!tensor && i < nb_required)
       return trt_error(TRT_STATUS_INVALID_ARGUMENT, "%s: input %d is missing", name, i);
+    if (i == 0 && tensor && tensor->type == TRT_DATA_TYPE_FLOAT16 &&
+        norm_runs_fp16(network, layer)) {
+      const trt_tensor_t *y = trt_layer_output(network, layer, 0);
+      if (!y || y->type != TRT_DATA_TYPE_FLOAT16)
+        return trt_error(TRT_STATUS_UNSUPPORTED, "%s: float16 input, %s output", name,
+                         y ? trt_data_type_name(y->type) : "no");
+      continue;
+    }
     if (tensor && tensor->type != TRT_DATA_TYPE_FLOAT32)
       return trt_error(TRT_STATUS_UNSUPPORTED, "%s: input '%s' is %s, only float32 is supported",
                        name, tensor->name, trt_data_type_name(tensor->type));
@@ -76,7 +100,7 @@ static trt_status_t channel_norm_enqueue(void *state, const trt_network_t *netwo
     TRT_LAUNCH_CHECK(trt_launch_batch_norm(
         inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], outputs[0], batch, channels, plane,
         norm->epsilon, trt_cuda_output_view(network, trt_layer_output(network, layer, 0)),
-        env->stream));
+        io_half(network, layer), env->stream));
     break;
   case TRT_LAYER_INSTANCE_NORM:
     TRT_LAUNCH_CHECK(trt_launch_instance_norm(inputs[0], inputs[1], inputs[2], outputs[0], batch,
@@ -90,8 +114,13 @@ static trt_status_t channel_norm_enqueue(void *state, const trt_network_t *netwo
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_batch_norm_ops =
-    TRT_CUDA_STATELESS_OPS(batch_norm_list_tactics, channel_norm_enqueue);
+const trt_cuda_layer_ops_t trt_cuda_batch_norm_ops = {
+    .list_tactics = batch_norm_list_tactics,
+    .create = trt_cuda_create_stateless,
+    .enqueue = channel_norm_enqueue,
+    .destroy = trt_cuda_destroy_stateless,
+    .runs_fp16 = norm_runs_fp16,
+};
 
 const trt_cuda_layer_ops_t trt_cuda_instance_norm_ops =
     TRT_CUDA_STATELESS_OPS(instance_norm_list_tactics, channel_norm_enqueue);
@@ -151,12 +180,17 @@ static trt_status_t layer_norm_enqueue(void *state, const trt_network_t *network
   TRT_LAUNCH_CHECK(trt_launch_layer_norm(
       inputs[0], inputs[1], scale_map, bias ? inputs[2] : NULL, bias_map, outputs[0],
       layer->nb_outputs > 1 ? outputs[1] : NULL, layer->nb_outputs > 2 ? outputs[2] : NULL, rows,
-      row, params->epsilon, env->stream));
+      row, params->epsilon, io_half(network, layer), env->stream));
   return TRT_STATUS_OK;
 }
 
-const trt_cuda_layer_ops_t trt_cuda_layer_norm_ops =
-    TRT_CUDA_STATELESS_OPS(layer_norm_list_tactics, layer_norm_enqueue);
+const trt_cuda_layer_ops_t trt_cuda_layer_norm_ops = {
+    .list_tactics = layer_norm_list_tactics,
+    .create = trt_cuda_create_stateless,
+    .enqueue = layer_norm_enqueue,
+    .destroy = trt_cuda_destroy_stateless,
+    .runs_fp16 = norm_runs_fp16,
+};
 
 /* ---- LRN ------------------------------------------------------------------ */
 

@@ -98,12 +98,17 @@ RESIDUAL_BRANCH_SCALE = 0.5
 def residual_branch_ends(model):
     """The last BatchNorm of every residual branch: blocks that say they add
     their input (MobileNet/EfficientNet's use_res_connect, MNASNet's
-    apply_residual) and ResNet's blocks (their main path, not the
-    downsampling shortcut)."""
+    apply_residual), ResNet's blocks (their main path, not the downsampling
+    shortcut) and ShuffleNetV2's stride-1 blocks (half the channels pass
+    through, the branch's output sits beside them: the same identity path
+    as a residual, the same chaotic growth at full scale)."""
     ends = []
     for module in model.modules():
         if getattr(module, "use_res_connect", False) or getattr(module, "apply_residual", False):
             norms = [m for m in module.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+        elif (isinstance(module, torchvision.models.shufflenetv2.InvertedResidual)
+              and module.stride == 1):
+            norms = [m for m in module.branch2.modules() if isinstance(m, torch.nn.BatchNorm2d)]
         elif isinstance(module, (torchvision.models.resnet.Bottleneck,
                                  torchvision.models.resnet.BasicBlock)):
             norms = [m for name, m in module.named_modules()
