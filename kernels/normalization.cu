@@ -128,9 +128,8 @@ __device__ __forceinline__ int64_t map_index(const trt_krow_map_t &map, int64_t 
 template <typename T, bool kPerWarp>
 __global__ void layer_norm_kernel(const T *__restrict__ x, const float *scale,
                                   trt_krow_map_t scale_map, const float *bias,
-                                  trt_krow_map_t bias_map, T *__restrict__ y,
-                                  float *mean_out, float *inv_std_out, int64_t rows, int64_t row,
-                                  float epsilon) {
+                                  trt_krow_map_t bias_map, T *__restrict__ y, float *mean_out,
+                                  float *inv_std_out, int64_t rows, int64_t row, float epsilon) {
   typedef Group<kPerWarp> G;
   __shared__ double scratch[32];
   for (int64_t r = G::first(); r < rows; r += G::step()) {
@@ -183,7 +182,6 @@ unsigned row_blocks(int64_t rows, bool per_warp) {
   return (unsigned)(blocks < 1 ? 1 : blocks);
 }
 
-
 template <typename T>
 void launch_batch_norm(const T *x, const float *scale, const float *bias, const float *mean,
                        const float *var, T *y, int64_t batch, int64_t channels, int64_t plane,
@@ -222,8 +220,8 @@ extern "C" cudaError_t trt_launch_batch_norm(const void *x, const float *scale, 
     launch_batch_norm((const __half *)x, scale, bias, mean, var, (__half *)y, batch, channels,
                       plane, epsilon, view, stream);
   else
-    launch_batch_norm((const float *)x, scale, bias, mean, var, (float *)y, batch, channels,
-                      plane, epsilon, view, stream);
+    launch_batch_norm((const float *)x, scale, bias, mean, var, (float *)y, batch, channels, plane,
+                      epsilon, view, stream);
   return cudaGetLastError();
 }
 
@@ -256,21 +254,21 @@ extern "C" cudaError_t trt_launch_layer_norm(const void *x, const float *scale,
   const unsigned blocks = row_blocks(rows, per_warp);
   const int threads = per_warp ? trtk::kThreads : 512;
   if (half && per_warp)
-    layer_norm_kernel<__half, true><<<blocks, threads, 0, stream>>>(
-        (const __half *)x, scale, scale_map, bias, bias_map, (__half *)y, mean, inv_std, rows,
-        row, epsilon);
+    layer_norm_kernel<__half, true>
+        <<<blocks, threads, 0, stream>>>((const __half *)x, scale, scale_map, bias, bias_map,
+                                         (__half *)y, mean, inv_std, rows, row, epsilon);
   else if (half)
-    layer_norm_kernel<__half, false><<<blocks, threads, 0, stream>>>(
-        (const __half *)x, scale, scale_map, bias, bias_map, (__half *)y, mean, inv_std, rows,
-        row, epsilon);
+    layer_norm_kernel<__half, false>
+        <<<blocks, threads, 0, stream>>>((const __half *)x, scale, scale_map, bias, bias_map,
+                                         (__half *)y, mean, inv_std, rows, row, epsilon);
   else if (per_warp)
-    layer_norm_kernel<float, true><<<blocks, threads, 0, stream>>>(
-        (const float *)x, scale, scale_map, bias, bias_map, (float *)y, mean, inv_std, rows, row,
-        epsilon);
+    layer_norm_kernel<float, true>
+        <<<blocks, threads, 0, stream>>>((const float *)x, scale, scale_map, bias, bias_map,
+                                         (float *)y, mean, inv_std, rows, row, epsilon);
   else
-    layer_norm_kernel<float, false><<<blocks, threads, 0, stream>>>(
-        (const float *)x, scale, scale_map, bias, bias_map, (float *)y, mean, inv_std, rows, row,
-        epsilon);
+    layer_norm_kernel<float, false>
+        <<<blocks, threads, 0, stream>>>((const float *)x, scale, scale_map, bias, bias_map,
+                                         (float *)y, mean, inv_std, rows, row, epsilon);
   return cudaGetLastError();
 }
 

@@ -40,9 +40,9 @@ cudaError_t trt_launch_instance_norm(const float *x, const float *scale, const f
  * be NULL), both read through their maps; mean and inv_std (one per row)
  * are written when not NULL. */
 cudaError_t trt_launch_layer_norm(const void *x, const float *scale, trt_krow_map_t scale_map,
-                                  const float *bias, trt_krow_map_t bias_map, void *y,
-                                  float *mean, float *inv_std, int64_t rows, int64_t row,
-                                  float epsilon, int half, cudaStream_t stream);
+                                  const float *bias, trt_krow_map_t bias_map, void *y, float *mean,
+                                  float *inv_std, int64_t rows, int64_t row, float epsilon,
+                                  int half, cudaStream_t stream);
 
 /* Cross-channel LRN on [batch, channels, plane]. */
 cudaError_t trt_launch_lrn(const float *x, float *y, int64_t batch, int64_t channels,

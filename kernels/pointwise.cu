@@ -48,12 +48,12 @@ __global__ void unary_kernel(const T *x, T *y, int64_t count, trt_kchain_t chain
  * straight line: per-value dispatch (a switch per element per step) ran
  * the layer at a tenth of memory speed. Each case is numerics/activation.h's
  * function, as trt_activation_eval calls it. */
-#define TRT_CHAIN_CASE(kind, expression)                                                         \
-  case kind:                                                                                     \
-    _Pragma("unroll") for (int i = 0; i < kN; i++) {                                             \
-      const float x = v[i];                                                                      \
-      v[i] = (expression);                                                                       \
-    }                                                                                            \
+#define TRT_CHAIN_CASE(kind, expression)                                                           \
+  case kind:                                                                                       \
+    _Pragma("unroll") for (int i = 0; i < kN; i++) {                                               \
+      const float x = v[i];                                                                        \
+      v[i] = (expression);                                                                         \
+    }                                                                                              \
     break;
 
 template <int kN> __device__ __forceinline__ void apply_chain(const trt_kchain_t &chain, float *v) {
@@ -81,8 +81,7 @@ template <int kN> __device__ __forceinline__ void apply_chain(const trt_kchain_t
       TRT_CHAIN_CASE(TRT_ACTIVATION_SOFTPLUS, trt_activation_softplus(x))
       TRT_CHAIN_CASE(TRT_ACTIVATION_SCALE_SHIFT, trt_activation_scale_shift(x, alpha, beta))
       TRT_CHAIN_CASE(TRT_ACTIVATION_POWER, powf(x, alpha))
-    default:
-      _Pragma("unroll") for (int i = 0; i < kN; i++) v[i] = NAN;
+    default: _Pragma("unroll") for (int i = 0; i < kN; i++) v[i] = NAN;
     }
   }
 }

@@ -339,8 +339,7 @@ static void lt_release(mm_state_t *s) {
 
 static trt_status_t make_layout(cublasLtMatrixLayout_t *layout, cudaDataType_t type, int64_t rows,
                                 int64_t cols, int64_t ld, int64_t count, int64_t stride) {
-  TRT_CUBLAS_CHECK(
-      cublasLtMatrixLayoutCreate(layout, type, (uint64_t)rows, (uint64_t)cols, ld));
+  TRT_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(layout, type, (uint64_t)rows, (uint64_t)cols, ld));
   if (count > 1) {
     const int32_t batch = (int32_t)count;
     TRT_CUBLAS_CHECK(cublasLtMatrixLayoutSetAttribute(*layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT,
@@ -382,9 +381,8 @@ static trt_status_t lt_prepare(mm_state_t *s, const trt_cuda_env_t *env,
     TRT_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(s->desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE,
                                                     &bias_type, sizeof bias_type));
   }
-  trt_status_t status =
-      make_layout(&s->layout_a, type, g->trans_b ? g->k : g->n, g->trans_b ? g->n : g->k, g->ldb,
-                  g->count, g->stride_b);
+  trt_status_t status = make_layout(&s->layout_a, type, g->trans_b ? g->k : g->n,
+                                    g->trans_b ? g->n : g->k, g->ldb, g->count, g->stride_b);
   if (status == TRT_STATUS_OK)
     status = make_layout(&s->layout_b, type, g->trans_a ? g->m : g->k, g->trans_a ? g->k : g->m,
                          g->lda, g->count, g->stride_a);
@@ -568,15 +566,14 @@ static trt_status_t run_product(mm_state_t *s, trt_cuda_env_t *env, const void *
     const cublasOperation_t op_a = g->trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
     if (g->count == 1)
       TRT_CUBLAS_CHECK(cublasGemmEx(env->cublas, op_b, op_a, (int)g->n, (int)g->m, (int)g->k,
-                                    &alpha, b, CUDA_R_16F, (int)g->ldb, a, CUDA_R_16F,
-                                    (int)g->lda, &beta, y, CUDA_R_16F, (int)g->ldc,
-                                    CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+                                    &alpha, b, CUDA_R_16F, (int)g->ldb, a, CUDA_R_16F, (int)g->lda,
+                                    &beta, y, CUDA_R_16F, (int)g->ldc, CUBLAS_COMPUTE_32F,
+                                    CUBLAS_GEMM_DEFAULT));
     else
       TRT_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
           env->cublas, op_b, op_a, (int)g->n, (int)g->m, (int)g->k, &alpha, b, CUDA_R_16F,
-          (int)g->ldb, g->stride_b, a, CUDA_R_16F, (int)g->lda, g->stride_a, &beta, y,
-          CUDA_R_16F, (int)g->ldc, g->stride_c, (int)g->count, CUBLAS_COMPUTE_32F,
-          CUBLAS_GEMM_DEFAULT));
+          (int)g->ldb, g->stride_b, a, CUDA_R_16F, (int)g->lda, g->stride_a, &beta, y, CUDA_R_16F,
+          (int)g->ldc, g->stride_c, (int)g->count, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
     return TRT_STATUS_OK;
   }
   if (s->tactic == TACTIC_CUBLAS) {
