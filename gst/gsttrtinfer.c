@@ -254,6 +254,7 @@ enum
   PROP_INFER_ON_ID,
   PROP_ROI_TYPES,
   PROP_PAD_POSITION,
+  PROP_FIT_HEIGHT,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -274,6 +275,7 @@ enum
 #define DEFAULT_PROP_PROCESS_MODE GST_TRT_PROCESS_MODE_FRAME
 #define DEFAULT_PROP_INFER_ON_ID -1
 #define DEFAULT_PROP_PAD_POSITION GST_TRT_PAD_CENTER
+#define DEFAULT_PROP_FIT_HEIGHT FALSE
 #define DEFAULT_PROP_INTERPOLATION GST_TRT_INTERPOLATION_BILINEAR
 #define DEFAULT_PROP_WIDTH 0
 #define DEFAULT_PROP_HEIGHT 0
@@ -326,6 +328,7 @@ struct _GstTrtInfer {
   GstTrtChannelOrder channel_order;
   gboolean keep_aspect_ratio;
   GstTrtPadPosition pad_position;
+  gboolean fit_height;
   GstTrtProcessMode process_mode;
   gint infer_on_id;             /* -1: regions of any producer */
   gchar **roi_types;            /* NULL: every type */
@@ -562,6 +565,12 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
       g_param_spec_enum ("pad-position", "Pad position",
           "With keep-aspect-ratio, where the image goes and the padding with it",
           GST_TYPE_TRT_INFER_PAD_POSITION, DEFAULT_PROP_PAD_POSITION, ready));
+  g_object_class_install_property (gobject_class, PROP_FIT_HEIGHT,
+      g_param_spec_boolean ("fit-height", "Fit height",
+          "With keep-aspect-ratio: the image always fills the network's height and its width "
+          "follows up to the network's width, longer images squeezed into it (text lines for "
+          "recognizers: PP-OCR rec and cls, CRNN)",
+          DEFAULT_PROP_FIT_HEIGHT, ready));
   g_object_class_install_property (gobject_class, PROP_PROCESS_MODE,
       g_param_spec_enum ("process-mode", "Process mode",
           "Infer on whole frames, or on the regions of interest (GstVideoRegionOfInterestMeta) "
@@ -666,6 +675,7 @@ gst_trt_infer_init (GstTrtInfer * self)
   self->channel_order = DEFAULT_PROP_CHANNEL_ORDER;
   self->keep_aspect_ratio = DEFAULT_PROP_KEEP_ASPECT_RATIO;
   self->pad_position = DEFAULT_PROP_PAD_POSITION;
+  self->fit_height = DEFAULT_PROP_FIT_HEIGHT;
   self->process_mode = DEFAULT_PROP_PROCESS_MODE;
   self->infer_on_id = DEFAULT_PROP_INFER_ON_ID;
   self->interpolation = DEFAULT_PROP_INTERPOLATION;
@@ -862,6 +872,9 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_PAD_POSITION:
       self->pad_position = g_value_get_enum (value);
       break;
+    case PROP_FIT_HEIGHT:
+      self->fit_height = g_value_get_boolean (value);
+      break;
     case PROP_PROCESS_MODE:
       self->process_mode = g_value_get_enum (value);
       break;
@@ -1003,6 +1016,9 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_PAD_POSITION:
       g_value_set_enum (value, self->pad_position);
+      break;
+    case PROP_FIT_HEIGHT:
+      g_value_set_boolean (value, self->fit_height);
       break;
     case PROP_PROCESS_MODE:
       g_value_set_enum (value, self->process_mode);
@@ -1285,6 +1301,7 @@ configure_preprocess (GstTrtInfer * self)
   config->order = self->channel_order;
   config->keep_aspect_ratio = self->keep_aspect_ratio;
   config->pad_position = self->pad_position;
+  config->fit_height = self->fit_height;
   config->interpolation = self->interpolation;
   config->scale = self->scale;
   struct {

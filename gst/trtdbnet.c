@@ -182,13 +182,6 @@ gst_trt_dbnet_regions (const gdouble *map, gsize width, gsize height,
     rect.half_along += grow;
     rect.half_across += grow;
     GstTrtTextRegion region = {.score = score};
-    const gdouble signs[4][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
-    for (int c = 0; c < 4; c++) {
-      gdouble u = signs[c][0] * rect.half_along,
-              v = signs[c][1] * rect.half_across;
-      region.x[c] = rect.cx + u * rect.ux - v * rect.uy;
-      region.y[c] = rect.cy + u * rect.uy + v * rect.ux;
-    }
     /* the long side's direction, folded into (-90, 90] */
     gdouble ax = rect.half_along >= rect.half_across ? rect.ux : -rect.uy;
     gdouble ay = rect.half_along >= rect.half_across ? rect.uy : rect.ux;
@@ -196,6 +189,20 @@ gst_trt_dbnet_regions (const gdouble *map, gsize width, gsize height,
     region.angle = angle > 90 ? angle - 180
         : angle <= -90        ? angle + 180
                               : angle;
+    /* Corners in reading order: along d (the long side, pointing right)
+     * and n (across it, pointing down, y growing downwards), from the
+     * top-left: a crop along them reads left to right, upright unless the
+     * text itself is upside down (which PP-OCR cls tells). */
+    const gdouble a = region.angle * G_PI / 180.0;
+    const gdouble dx = cos (a), dy = sin (a), nx = -dy, ny = dx;
+    const gdouble half_long = MAX (rect.half_along, rect.half_across),
+                  half_short = MIN (rect.half_along, rect.half_across);
+    const gdouble signs[4][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+    for (int c = 0; c < 4; c++) {
+      gdouble along = signs[c][0] * half_long, across = signs[c][1] * half_short;
+      region.x[c] = rect.cx + along * dx + across * nx;
+      region.y[c] = rect.cy + along * dy + across * ny;
+    }
     g_array_append_val (out, region);
   }
   g_ptr_array_unref (regions);

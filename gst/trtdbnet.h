@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gdouble x[4], y[4]; /* corners, in order around the rectangle */
+  gdouble x[4], y[4]; /* corners in reading order: top-left, top-right,
+                       * bottom-right, bottom-left of the long side */
   gdouble score;      /* mean probability of the region's pixels */
   gdouble angle;      /* of the long side, degrees in (-90, 90] */
 } GstTrtTextRegion;

@@ -71,7 +71,15 @@ gst_trt_preprocess_geometry (const GstTrtPreprocessConfig * config,
   g->resized_height = config->height;
   if (source_width == 0 || source_height == 0)
     return;
-  if (config->keep_aspect_ratio) {
+  if (config->keep_aspect_ratio && config->fit_height) {
+    /* PP-OCR's text lines: the height fills, the width follows up to the
+     * network's (ceil, as PP-OCR rounds), longer lines squeezed into it */
+    gdouble w = ceil ((gdouble) source_width * config->height / source_height);
+    g->resized_width = (guint) CLAMP (w, 1.0, (gdouble) config->width);
+    g->resized_height = config->height;
+    if (config->pad_position != GST_TRT_PAD_TOP_LEFT)
+      g->pad_x = (config->width - g->resized_width) / 2;
+  } else if (config->keep_aspect_ratio) {
     gdouble s = MIN ((gdouble) config->width / source_width,
         (gdouble) config->height / source_height);
     g->resized_width = CLAMP ((guint) lround (source_width * s), 1, config->width);

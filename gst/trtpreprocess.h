@@ -79,6 +79,10 @@ typedef struct {
   GstTrtPreprocessType type;
   gboolean keep_aspect_ratio;     /* letterbox */
   GstTrtPadPosition pad_position; /* where the letterbox puts the image */
+  /* with keep_aspect_ratio: the height always fills the network's, the
+   * width follows the aspect ratio up to the network's width (longer
+   * images squeezed into it), as text recognizers take lines */
+  gboolean fit_height;
   GstTrtInterpolation interpolation;
   /* float32 only: */
   gfloat scale;

@@ -257,7 +257,7 @@ main (int argc, char **argv)
     gst_object_unref (infer);
   }
   const gchar *dump_dir = g_getenv ("TRTINFER_APP_DUMP");
-  gboolean dumped = FALSE;
+  gboolean dumped = FALSE, reached_eos = FALSE;
   int status = 0;
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE) {
@@ -265,8 +265,10 @@ main (int argc, char **argv)
   } else {
     for (gint i = 0; frames <= 0 || i < frames; i++) {
       GstSample *sample = gst_app_sink_pull_sample (GST_APP_SINK (sink));
-      if (!sample)
+      if (!sample) {
+        reached_eos = gst_app_sink_is_eos (GST_APP_SINK (sink));
         break; /* EOS or error */
+      }
       GstBuffer *buffer = gst_sample_get_buffer (sample);
       print_frame (buffer, (guint) i);
       GstTrtTensorMeta *meta = gst_trt_tensor_meta_get (buffer);
@@ -279,9 +281,16 @@ main (int argc, char **argv)
     }
   }
 
-  /* Report an error if the pipeline posted one. */
+  /* Report an error if the pipeline posted one. At the appsink's EOS other
+   * branches (a tee to a file writer) may still be busy: wait for the
+   * pipeline's EOS, which comes when every sink has finished. */
   GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  GstMessage *message = reached_eos
+      ? gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+          GST_MESSAGE_EOS | GST_MESSAGE_ERROR)
+      : gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  if (message && GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+    g_clear_pointer (&message, gst_message_unref);
   if (message) {
     gchar *debug = NULL;
     gst_message_parse_error (message, &error, &debug);

@@ -19,6 +19,8 @@ packages=(
   # The overlay element draws with cairo and pango.
   libcairo2-dev libpango1.0-dev
   python3 python3-numpy python3-opencv python3-onnx
+  # The OCR demo's pages: DejaVu's fonts drawn with Pillow (models/make_pages.py).
+  python3-pil fonts-dejavu-core
   libonnx-testdata
   ca-certificates
   # The fuzzers (tests/fuzz): clang with libFuzzer and the sanitizer runtimes.

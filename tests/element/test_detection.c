@@ -155,9 +155,20 @@ test_dbnet (void)
               && r->angle == 0,
           "axis-aligned region %g,%g - %g,%g angle %g", x0, y0, x1, y1,
           r->angle);
+      EXPECT (NEAR (r->x[0], 1) && NEAR (r->y[0], 2) && NEAR (r->x[1], 27)
+              && NEAR (r->y[2], 13),
+          "corners from the top-left, clockwise");
     } else {
       EXPECT (fabs (r->angle - 30) < 3, "rotated region at %g degrees",
           r->angle);
+      /* corners in reading order: 0 -> 1 along the line (rightwards and,
+       * at 30 degrees, downwards), 1 -> 2 across it, downwards */
+      gdouble ax = r->x[1] - r->x[0], ay = r->y[1] - r->y[0];
+      gdouble cx = r->x[2] - r->x[1], cy = r->y[2] - r->y[1];
+      EXPECT (ax > 0 && ay > 0 && hypot (ax, ay) > hypot (cx, cy),
+          "corner 0 -> 1 runs %g,%g", ax, ay);
+      EXPECT (cy > 0 && fabs (ax * cx + ay * cy) < 1e-6,
+          "corner 1 -> 2 runs %g,%g", cx, cy);
       EXPECT (fabs ((x0 + x1) / 2 - 40) < 1 && fabs ((y0 + y1) / 2 - 32) < 1,
           "rotated region centred at %g,%g", (x0 + x1) / 2, (y0 + y1) / 2);
       EXPECT (fabs (r->score - 0.8) < 1e-9, "score %g", r->score);

@@ -889,6 +889,24 @@ test_region_pad_position (void)
             x < 24 ? 1.0f : 0.0f, 1e-6);
   g_free (out);
 
+  /* fit-height (text recognizers): the height always fills; 20x10 into
+   * 48x12 gives 24 columns, 60x10 squeezes into all 48 */
+  config.fit_height = TRUE;
+  GstTrtPreprocessGeometry fit;
+  gst_trt_preprocess_geometry (&config, 20, 10, &fit);
+  g_assert_cmpuint (fit.resized_width, ==, 24);
+  g_assert_cmpuint (fit.resized_height, ==, 12);
+  g_assert_cmpuint (fit.pad_x, ==, 0);
+  gst_trt_preprocess_geometry (&config, 60, 10, &fit);
+  g_assert_cmpuint (fit.resized_width, ==, 48);
+  g_assert_cmpuint (fit.resized_height, ==, 12);
+  g_assert_cmpfloat_with_epsilon (fit.scale_x, 0.8, 1e-12);
+  g_assert_cmpfloat_with_epsilon (fit.scale_y, 1.2, 1e-12);
+  /* 7x10 would be 8.4 columns: PP-OCR rounds up to 9 */
+  gst_trt_preprocess_geometry (&config, 7, 10, &fit);
+  g_assert_cmpuint (fit.resized_width, ==, 9);
+  config.fit_height = FALSE;
+
   /* the same rectangle as an oriented region read upwards (corners from
    * the bottom-left): |u| = 10 across, |v| = 20 down; 8x16 fills an 8x16
    * input, 12x24 leaves 6 rows below in a 12x30 one */
