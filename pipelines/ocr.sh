@@ -9,7 +9,8 @@
 # pipeline description giving raw video (say "multifilesrc location=page-%d.png
 # index=0 stop-index=3 caps=image/png,framerate=1/1 ! pngdec"), BACKEND auto
 # (default), cuda or cpu. Writes OUTDIR/app.txt (what APP printed),
-# OUTDIR/ocr-N.png (the frames with the regions and text drawn) and the
+# OUTDIR/ocr-N.png (the frames with the regions and text drawn, where
+# trtoverlay is installed) and the
 # engines (OUTDIR/*.plan: a second run loads them). Needs GST_PLUGIN_PATH to
 # find trtinfer and trtoverlay.
 #
@@ -23,6 +24,11 @@ set -euo pipefail
 app=$1 models=$2 source=$3 out=$4 backend=${5:-auto}
 mkdir -p "$out"
 printf '0\n180\n' >"$out/directions.txt"
+# The frames are drawn where the overlay plugin is (it needs cairo and pango).
+draw="trtoverlay ! tee name=drawn ! queue ! videoconvert ! pngenc ! \
+  multifilesink location=$out/ocr-%d.png drawn. ! queue"
+gst-inspect-1.0 trtoverlay >/dev/null 2>&1 ||
+  { draw="identity"; echo "ocr.sh: no trtoverlay here: the frames are not drawn" >&2; }
 # PP-OCR's text line input: height 48, the width following the line (cls
 # squeezes into 192 columns, rec reads up to 1280), padded on the right
 line="keep-aspect-ratio=true fit-height=true pad-position=top-left channel-order=bgr \
@@ -34,6 +40,4 @@ line="keep-aspect-ratio=true fit-height=true pad-position=top-left channel-order
    trtinfer model-file=$models/cls.onnx engine-file=$out/cls.plan width=192 height=48 \
    unique-id=2 $line ! trtclassify infer-id=2 flip-class=1 labels=$out/directions.txt ! \
    trtinfer model-file=$models/rec.onnx engine-file=$out/rec.plan width=1280 height=48 \
-   unique-id=3 $line ! trtctc infer-id=3 labels=$models/keys.txt ! \
-   trtoverlay ! tee name=drawn ! queue ! videoconvert ! pngenc ! \
-   multifilesink location=$out/ocr-%d.png drawn. ! queue" >"$out/app.txt"
+   unique-id=3 $line ! trtctc infer-id=3 labels=$models/keys.txt ! $draw" >"$out/app.txt"

@@ -39,6 +39,10 @@ bash models/fetch_models.sh models/downloads >/dev/null
 cp tests/element/data/classifier.onnx "$bundle/data/"
 /usr/bin/python3 models/make_inputs.py "$build/inputs" >/dev/null
 cp "$build/inputs/det.png" "$bundle/data/"
+# the OCR demo's pages and their truth, and PP-OCR rec's dictionary, for
+# the OCR pipeline there (pipelines/ocr.sh; no Pillow there)
+/usr/bin/python3 models/make_pages.py "$bundle/data/pages" >/dev/null
+cp models/downloads/ppocr/keys.txt "$bundle/data/"
 # a 1080p H.264 clip for NVDEC there (2 s of moving colour bars, about 1 MB);
 # 4:2:0 High profile, which NVDEC decodes (x264enc would take videotestsrc's
 # 4:4:4 if the caps left it free)

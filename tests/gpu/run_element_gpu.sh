@@ -109,3 +109,14 @@ gst-launch-1.0 -q $decode ! "video/x-raw(memory:CUDAMemory)" ! \
     engine-file="$out/det-cuda-fp32.plan" $properties ! fakesink >"$out/nvdec.log" 2>&1 ||
   { tail -20 "$out/nvdec.log"; exit 1; }
 echo "60 frames decoded into CUDA memory and inferred in $(( ($(date +%s%N) - start) / 1000000 )) ms (start-up included)"
+echo "== OCR in one pipeline on the GPU (pipelines/ocr.sh: det, cls and rec on CUDA engines)"
+mkdir -p "$out/ppocr"
+for file in det.onnx cls.onnx rec.onnx; do
+  ln -sf "$root/build-gpu/bundle/models/ppocr/$file" "$out/ppocr/$file"
+done
+ln -sf "$bundle/data/keys.txt" "$out/ppocr/keys.txt"
+pages="$bundle/data/pages"
+"$root/pipelines/ocr.sh" "$bundle/bin/trtinfer-app" "$out/ppocr" \
+  "multifilesrc location=$pages/page-%d.png index=0 stop-index=3 caps=image/png,framerate=1/1 \
+   ! pngdec" "$out/ocr" cuda 2>&1 | tail -3
+python3 "$root/models/score_ocr.py" "$pages/pages.json" "$out/ocr/app.txt" | tail -4

@@ -27,6 +27,8 @@ rm -rf "$workdir"
   "multifilesrc location=$workdir/pages/page-%d.png index=0 stop-index=3 \
    caps=image/png,framerate=1/1 ! pngdec" "$workdir/out" "$backend"
 /usr/bin/python3 "$root/models/score_ocr.py" "$workdir/pages/pages.json" "$workdir/out/app.txt"
-for page in 0 1 2 3; do
-  [[ -s $workdir/out/ocr-$page.png ]] || { echo "page $page was not drawn"; exit 1; }
-done
+if gst-inspect-1.0 trtoverlay >/dev/null 2>&1; then
+  for page in 0 1 2 3; do
+    [[ -s $workdir/out/ocr-$page.png ]] || { echo "page $page was not drawn"; exit 1; }
+  done
+fi
