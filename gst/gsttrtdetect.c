@@ -82,6 +82,11 @@ gst_trt_detection_layout_get_type (void)
           "Separate tensors: boxes [1, N, 4] (x1, y1, x2, y2), scores "
           "[1, N] and optionally classes [1, N]",
           "boxes"},
+      {GST_TRT_DETECTION_SSD,
+          "Caffe SSD's DetectionOutput: [1, 1, K, 7] rows of image id, "
+          "label, confidence, box corners as fractions of the input (NMS "
+          "done by the network; rows of image id -1 are padding)",
+          "ssd"},
       {0, NULL, NULL},
   };
   if (g_once_init_enter (&type))
@@ -217,6 +222,9 @@ candidates (GstTrtDetect *self, const GstTrtTensorMeta *meta,
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
         "tensor '%s' is not one frame's matrix (%" G_GSIZE_FORMAT " values)",
         g_quark_to_string (output->id), count);
+  } else if (layout == GST_TRT_DETECTION_SSD) {
+    ok = gst_trt_ssd_detections (values, rows, cols, threshold,
+        meta->network_width, meta->network_height, out, error);
   } else if (layout != GST_TRT_DETECTION_BOXES) {
     ok = gst_trt_yolo_candidates (values, rows, cols, layout, threshold, out,
         error);
@@ -307,10 +315,13 @@ gst_trt_detect_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
   g_free (names[1]);
   if (ok) {
     guint candidates_found = found->len;
-    gst_trt_nms (found, iou, max, agnostic);
+    /* SSD's network suppressed already: only the count is capped */
+    gst_trt_nms (found, layout == GST_TRT_DETECTION_SSD ? 1.0 : iou, max,
+        agnostic);
     for (guint i = 0; i < found->len; i++) {
       GstTrtDetection *d = &g_array_index (found, GstTrtDetection, i);
-      gst_trt_detection_to_frame (d, meta, normalized);
+      gst_trt_detection_to_frame (d, meta,
+          normalized && layout != GST_TRT_DETECTION_SSD);
       attach_region (self, buffer, meta, region, d);
     }
     GST_LOG_OBJECT (self, "%" GST_TIME_FORMAT ": %u candidates, %u objects",

@@ -74,6 +74,35 @@ gst_trt_boxes_candidates (const gdouble *boxes, const gdouble *scores,
   }
 }
 
+gboolean
+gst_trt_ssd_detections (const gdouble *values, gsize rows, gsize cols,
+    gdouble threshold, guint network_width, guint network_height, GArray *out,
+    GError **error)
+{
+  if (cols != 7) {
+    g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+        "a DetectionOutput row has 7 values, not %" G_GSIZE_FORMAT, cols);
+    return FALSE;
+  }
+  for (gsize i = 0; i < rows; i++) {
+    const gdouble *row = values + 7 * i;
+    if (!(row[0] >= 0.0))
+      break; /* padding: no detection after it */
+    if (!(row[2] >= threshold))
+      continue;
+    GstTrtDetection d = {
+        .x1 = row[3] * network_width,
+        .y1 = row[4] * network_height,
+        .x2 = row[5] * network_width,
+        .y2 = row[6] * network_height,
+        .score = row[2],
+        .label = row[1] >= 0.0 && row[1] < G_MAXUINT ? (guint) row[1] : 0,
+    };
+    g_array_append_val (out, d);
+  }
+  return TRUE;
+}
+
 gdouble
 gst_trt_iou (const GstTrtDetection *a, const GstTrtDetection *b)
 {

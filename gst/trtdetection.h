@@ -1,8 +1,9 @@
 /* Object detection results from a detector's tensors: candidates from
  * YOLO's output layouts (anchor-based v5: per candidate cx, cy, w, h,
  * objectness, class scores; anchor-free v8: the same without objectness,
- * candidates along the last axis) or from separate boxes, scores and
- * classes tensors; non-maximum suppression; the boxes mapped from the
+ * candidates along the last axis), from separate boxes, scores and
+ * classes tensors, or from Caffe SSD's DetectionOutput rows; non-maximum
+ * suppression; the boxes mapped from the
  * network input back to the frame. Shared by the trtdetect element and its
  * tests. */
 #ifndef GST_TRT_DETECTION_H
@@ -20,6 +21,10 @@ typedef enum
   GST_TRT_DETECTION_YOLO_V8, /* [1, 4 + C, N] */
   GST_TRT_DETECTION_BOXES,   /* boxes [1, N, 4] x1 y1 x2 y2, scores [1, N],
                                 classes [1, N] */
+  GST_TRT_DETECTION_SSD,     /* Caffe's DetectionOutput: [1, 1, K, 7] rows
+                                image_id, label, confidence, xmin, ymin,
+                                xmax, ymax (fractions of the input), rows
+                                of image_id < 0 after the last */
 } GstTrtDetectionLayout;
 
 typedef struct
@@ -41,6 +46,15 @@ gboolean gst_trt_yolo_candidates (const gdouble *values, gsize rows, gsize cols,
  * @scores and @classes (NULL: all class 0), @count candidates. */
 void gst_trt_boxes_candidates (const gdouble *boxes, const gdouble *scores,
     const gdouble *classes, gsize count, gdouble threshold, GArray *out);
+
+/* The detections of a DetectionOutput tensor (@rows rows of @cols = 7,
+ * after NMS already) whose confidence is at least @threshold, in network
+ * pixels (@network_width x @network_height), appended to @out; reading
+ * stops at the first row of image_id < 0 (the padding after the last).
+ * FALSE with @error when @cols is not 7. */
+gboolean gst_trt_ssd_detections (const gdouble *values, gsize rows, gsize cols,
+    gdouble threshold, guint network_width, guint network_height, GArray *out,
+    GError **error);
 
 /* Intersection over union of two boxes; 0 where either is empty. */
 gdouble gst_trt_iou (const GstTrtDetection *a, const GstTrtDetection *b);

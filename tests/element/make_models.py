@@ -276,7 +276,8 @@ def constant_output(name, table, output):
     """image [N,3,8,8] -> `output`, the constant `table` [1, ...] whatever the
     image (the image's mean times 0, added, keeps the batch dimension)."""
     const = numpy_helper.from_array(table.astype(np.float32), "table")
-    shape = numpy_helper.from_array(np.array([-1, 1, 1], dtype=np.int64), "shape")
+    shape = numpy_helper.from_array(np.array([-1] + [1] * (table.ndim - 1), dtype=np.int64),
+                                    "shape")
     zero = numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero")
     nodes = [
         helper.make_node("ReduceMean", ["image"], ["mean"], name="mean", axes=[1, 2, 3],
@@ -316,6 +317,18 @@ def yolo_constant(name, layout):
     constant_output(name, table, "output0")
 
 
+def ssd_constant():
+    """image [N,3,8,8] -> a constant DetectionOutput [N, 1, 4, 7] (Caffe SSD):
+    the two YOLO objects above as image_id, label, confidence and corners in
+    fractions of the 8x8 input, one row below the 0.25 threshold, then a
+    padding row of -1 (nothing read after it)."""
+    rows = [[0, 0, 0.9, 1 / 8, 1 / 8, 3 / 8, 3 / 8],
+            [0, 1, 0.7, 5 / 8, 4 / 8, 7 / 8, 8 / 8],
+            [0, 1, 0.2, 0.0, 0.0, 0.5, 0.5],
+            [-1, -1, -1, -1, -1, -1, -1]]
+    constant_output("ssd.onnx", np.array(rows, dtype=np.float32)[None, None], "detection_out")
+
+
 def ctc_constant():
     """image [N,3,8,8] -> constant CTC scores [N, 6, 4] (classes: blank, a, b,
     space): best per step a a blank b space space, so "ab " with the
@@ -350,3 +363,4 @@ if __name__ == "__main__":
     yolo_constant("yolov8.onnx", "yolov8")
     yolo_constant("yolov5.onnx", "yolov5")
     ctc_constant()
+    ssd_constant()

@@ -183,9 +183,37 @@ test_dbnet (void)
   g_free (map);
 }
 
+/* Caffe SSD's DetectionOutput rows: fractions to network pixels, the
+ * threshold, reading stopped by the first padding row, 7 values per row. */
+static void
+test_ssd (void)
+{
+  const gdouble rows[] = {
+    1, 3, 0.9, 0.25, 0.5, 0.75, 1.0,    /* image 1 of a batch: kept */
+    1, 2, 0.1, 0.0, 0.0, 0.5, 0.5,      /* below the threshold */
+    -1, -1, -1, -1, -1, -1, -1,         /* padding */
+    1, 4, 0.95, 0.0, 0.0, 1.0, 1.0,     /* after the padding: not read */
+  };
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (GstTrtDetection));
+  GError *error = NULL;
+
+  EXPECT (gst_trt_ssd_detections (rows, 4, 7, 0.3, 300, 200, out, &error),
+      "7-column rows read");
+  EXPECT (out->len == 1, "one detection, not %u", out->len);
+  GstTrtDetection *d = &g_array_index (out, GstTrtDetection, 0);
+  EXPECT (d->label == 3 && NEAR (d->score, 0.9) && NEAR (d->x1, 75) && NEAR (d->y1, 100)
+      && NEAR (d->x2, 225) && NEAR (d->y2, 200), "box %g,%g %g,%g label %u", d->x1, d->y1,
+      d->x2, d->y2, d->label);
+  EXPECT (!gst_trt_ssd_detections (rows, 4, 6, 0.3, 300, 200, out, &error) && error,
+      "6 columns refused");
+  g_clear_error (&error);
+  g_array_unref (out);
+}
+
 int
 main (void)
 {
+  test_ssd ();
   test_dbnet ();
   test_yolo ();
   test_nms_and_mapping ();

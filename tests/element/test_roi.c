@@ -393,6 +393,78 @@ GST_START_TEST (test_upside_down_text_region_crops_turned)
 }
 GST_END_TEST;
 
+/* 16x16 RGB, four 8x8 quadrants coloured as quadrant_frame's. */
+static GstBuffer *
+small_quadrant_frame (void)
+{
+  GstVideoInfo info;
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_RGB, 16, 16);
+  GstBuffer *buffer =
+      gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+  GstMapInfo map;
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  for (guint y = 0; y < 16; y++)
+    for (guint x = 0; x < 16; x++)
+      for (guint c = 0; c < 3; c++)
+        map.data[y * GST_VIDEO_INFO_PLANE_STRIDE (&info, 0) + x * 3 + c] =
+            (guint8) (((y >= 8) * 2 + (x >= 8)) * 40 + 10 * (c + 1));
+  gst_buffer_unmap (buffer, &map);
+  return buffer;
+}
+
+GST_START_TEST (test_detector_then_classifier)
+{
+  /* yolov8.onnx always finds a "person" at 2,2 4x4 (quadrant 0) and a
+   * "car" at 10,8 4x8 (quadrant 3) in a 16x16 frame; the second trtinfer
+   * reads each of those regions (uint8.onnx: its pixels times 1, 10, 100) */
+  gchar *detector = data_path ("yolov8.onnx");
+  gchar *reader = data_path ("uint8.onnx");
+  gchar *launch =
+      g_strdup_printf ("trtinfer model-file=\"%s\" backend=cpu unique-id=4 ! "
+                       "trtdetect infer-id=4 ! trtinfer model-file=\"%s\" "
+                       "backend=cpu unique-id=5 "
+                       "process-mode=roi infer-on-id=4 interpolation=nearest",
+          detector, reader);
+  GstHarness *h = gst_harness_new_parse (launch);
+  gst_harness_set_src_caps_str (h,
+      "video/x-raw,format=RGB,width=16,height=16,framerate=25/1");
+  fail_unless_equals_int (gst_harness_push (h, small_quadrant_frame ()),
+      GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull (h);
+
+  /* one meta of the detector for the frame, one of the reader per region */
+  fail_unless (gst_trt_tensor_meta_get_for_region (out, 4, -1) != NULL);
+  const struct
+  {
+    const gchar *type;
+    guint quadrant, x, y, w, h;
+  } want[] = {
+      {"0", 0, 2, 2, 4, 4},
+      {"1", 3, 10, 8, 4, 8},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
+    GstVideoRegionOfInterestMeta *roi = find_region (out, want[i].type, 0);
+    fail_unless (roi->x == want[i].x && roi->y == want[i].y
+            && roi->w == want[i].w && roi->h == want[i].h,
+        "region %s at %u,%u %ux%u", want[i].type, roi->x, roi->y, roi->w,
+        roi->h);
+    GstTrtTensorMeta *meta =
+        gst_trt_tensor_meta_get_for_region (out, 5, roi->id);
+    fail_unless (meta != NULL, "region %s has no meta of the second trtinfer",
+        want[i].type);
+    check_region_values (meta, want[i].quadrant);
+    fail_unless_equals_int (meta->source_x, want[i].x);
+    fail_unless_equals_int (meta->source_y, want[i].y);
+  }
+  fail_unless_equals_int (count_metas (out), 3);
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+  g_free (launch);
+  g_free (detector);
+  g_free (reader);
+}
+GST_END_TEST;
+
 static Suite *
 roi_suite (void)
 {
@@ -405,6 +477,7 @@ roi_suite (void)
   tcase_add_test (tc, test_region_filters_and_frames_without_regions);
   tcase_add_test (tc, test_decoders_write_into_regions);
   tcase_add_test (tc, test_upside_down_text_region_crops_turned);
+  tcase_add_test (tc, test_detector_then_classifier);
   return s;
 }
 

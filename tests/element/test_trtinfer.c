@@ -332,7 +332,8 @@ GST_END_TEST;
  * 16x16 frame (scale 0.5). */
 GST_START_TEST (test_detect_decoder)
 {
-  const gchar *layouts[] = { "yolov8", "yolov5" };
+  /* ssd: the same objects as DetectionOutput rows (Caffe SSD) */
+  const gchar *layouts[] = { "yolov8", "yolov5", "ssd" };
   const struct { const gchar *label; guint x, y, w, h; gdouble confidence; } want[] = {
     {"person", 2, 2, 4, 4, 0.9},
     {"car", 10, 8, 4, 8, 0.7},
