@@ -19,6 +19,8 @@ packages=(
   # The overlay element draws with cairo and pango.
   libcairo2-dev libpango1.0-dev
   python3 python3-numpy python3-opencv python3-onnx
+  # GObject introspection of the tensor meta library, read from Python (pipelines/trtinfer_results.py)
+  gobject-introspection libgirepository1.0-dev gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 python3-gi
   # The OCR demo's pages: DejaVu's fonts drawn with Pillow (models/make_pages.py).
   python3-pil fonts-dejavu-core
   libonnx-testdata

@@ -139,6 +139,17 @@ device_allocator (void)
   return allocator;
 }
 
+/**
+ * gst_trt_device_memory_new_wrapped: (skip)
+ * @device_data: the block's device address
+ * @size: its size in bytes
+ * @device_id: its CUDA device
+ * @copy_to_host: copies the block to host memory, for maps
+ * @user_data: for @copy_to_host and @notify
+ * @notify: frees the block, once
+ *
+ * Returns: (transfer full): memory of type %GST_TRT_DEVICE_MEMORY_TYPE
+ */
 GstMemory *
 gst_trt_device_memory_new_wrapped (gpointer device_data, gsize size,
     gint device_id, GstTrtDeviceCopyFunc copy_to_host, gpointer user_data,
@@ -158,12 +169,26 @@ gst_trt_device_memory_new_wrapped (gpointer device_data, gsize size,
   return GST_MEMORY_CAST (memory);
 }
 
+/**
+ * gst_trt_is_device_memory:
+ * @memory: (nullable): a #GstMemory
+ *
+ * Returns: whether @memory is trtinfer's device memory
+ */
 gboolean
 gst_trt_is_device_memory (GstMemory *memory)
 {
   return memory && gst_memory_is_type (memory, GST_TRT_DEVICE_MEMORY_TYPE);
 }
 
+/**
+ * gst_trt_tensor_get_device_data:
+ * @tensor: a tensor
+ * @device_id: (out) (optional): its CUDA device
+ *
+ * Returns: (transfer none) (nullable): the device address of @tensor's
+ *   elements, or %NULL when they are in host memory
+ */
 gpointer
 gst_trt_tensor_get_device_data (const GstTrtTensor *tensor, gint *device_id)
 {

@@ -11,6 +11,16 @@ GST_DEBUG_CATEGORY_STATIC (gst_trt_tensor_meta_debug);
 
 /* ---- tensors ------------------------------------------------------------ */
 
+/**
+ * gst_trt_tensor_new:
+ * @id: the output's name as a #GQuark
+ * @data_type: element type
+ * @data: (transfer full) (nullable): the elements, row-major
+ * @num_dims: number of dimensions
+ * @dims: (array length=num_dims): the dimensions
+ *
+ * Returns: (transfer full): a new tensor, owning @data
+ */
 GstTrtTensor *
 gst_trt_tensor_new (GQuark id, GstTrtTensorDataType data_type, GstBuffer * data,
     gsize num_dims, const gsize * dims)
@@ -28,6 +38,12 @@ gst_trt_tensor_new (GQuark id, GstTrtTensorDataType data_type, GstBuffer * data,
   return tensor;
 }
 
+/**
+ * gst_trt_tensor_copy:
+ * @tensor: a tensor
+ *
+ * Returns: (transfer full): a copy sharing @tensor's data buffer by reference
+ */
 GstTrtTensor *
 gst_trt_tensor_copy (const GstTrtTensor * tensor)
 {
@@ -40,6 +56,12 @@ gst_trt_tensor_copy (const GstTrtTensor * tensor)
   return copy;
 }
 
+/**
+ * gst_trt_tensor_free: (skip)
+ * @tensor: (transfer full) (nullable): a tensor
+ *
+ * Frees @tensor and releases its data buffer.
+ */
 void
 gst_trt_tensor_free (GstTrtTensor * tensor)
 {
@@ -49,6 +71,12 @@ gst_trt_tensor_free (GstTrtTensor * tensor)
   g_free (tensor);
 }
 
+/**
+ * gst_trt_tensor_num_elements:
+ * @tensor: a tensor
+ *
+ * Returns: the number of elements, the product of the dims
+ */
 gsize
 gst_trt_tensor_num_elements (const GstTrtTensor * tensor)
 {
@@ -59,6 +87,12 @@ gst_trt_tensor_num_elements (const GstTrtTensor * tensor)
   return count;
 }
 
+/**
+ * gst_trt_tensor_data_type_size:
+ * @data_type: an element type
+ *
+ * Returns: bytes per element; 0 for the packed 4-bit types
+ */
 gsize
 gst_trt_tensor_data_type_size (GstTrtTensorDataType data_type)
 {
@@ -87,6 +121,13 @@ gst_trt_tensor_data_type_size (GstTrtTensorDataType data_type)
   return 0;
 }
 
+/**
+ * gst_trt_tensor_data_type_name:
+ * @data_type: an element type
+ *
+ * Returns: (transfer none): the type's name, as numpy spells it ("float32",
+ *   "uint8", "bool", ...; "bfloat16" and the 4-bit types have no numpy dtype)
+ */
 const gchar *
 gst_trt_tensor_data_type_name (GstTrtTensorDataType data_type)
 {
@@ -234,6 +275,11 @@ tensor_meta_transform (GstBuffer * dest, GstMeta * base, GstBuffer * buffer,
   return FALSE;
 }
 
+/**
+ * gst_trt_tensor_meta_api_get_type:
+ *
+ * Returns: the API type of #GstTrtTensorMeta, for gst_buffer_get_meta()
+ */
 GType
 gst_trt_tensor_meta_api_get_type (void)
 {
@@ -251,6 +297,11 @@ gst_trt_tensor_meta_api_get_type (void)
   return type;
 }
 
+/**
+ * gst_trt_tensor_meta_get_info:
+ *
+ * Returns: (transfer none): the meta's registration
+ */
 const GstMetaInfo *
 gst_trt_tensor_meta_get_info (void)
 {
@@ -266,6 +317,14 @@ gst_trt_tensor_meta_get_info (void)
   return info;
 }
 
+/**
+ * gst_trt_tensor_meta_add:
+ * @buffer: a writable #GstBuffer
+ *
+ * Adds an empty meta (no tensors, geometry zero) to @buffer.
+ *
+ * Returns: (transfer none) (nullable): the meta, owned by @buffer
+ */
 GstTrtTensorMeta *
 gst_trt_tensor_meta_add (GstBuffer * buffer)
 {
@@ -274,6 +333,13 @@ gst_trt_tensor_meta_add (GstBuffer * buffer)
       NULL);
 }
 
+/**
+ * gst_trt_tensor_meta_get:
+ * @buffer: a #GstBuffer
+ *
+ * Returns: (transfer none) (nullable): @buffer's tensor meta (the first,
+ *   where several elements attached one), or %NULL
+ */
 GstTrtTensorMeta *
 gst_trt_tensor_meta_get (GstBuffer * buffer)
 {
@@ -281,6 +347,14 @@ gst_trt_tensor_meta_get (GstBuffer * buffer)
   return (GstTrtTensorMeta *) gst_buffer_get_meta (buffer, GST_TRT_TENSOR_META_API_TYPE);
 }
 
+/**
+ * gst_trt_tensor_meta_get_by_producer:
+ * @buffer: a #GstBuffer
+ * @unique_id: the producing element's unique-id
+ *
+ * Returns: (transfer none) (nullable): the tensor meta that the element whose
+ *   unique-id is @unique_id attached, or %NULL
+ */
 GstTrtTensorMeta *
 gst_trt_tensor_meta_get_by_producer (GstBuffer * buffer, guint unique_id)
 {
@@ -295,6 +369,16 @@ gst_trt_tensor_meta_get_by_producer (GstBuffer * buffer, guint unique_id)
   return NULL;
 }
 
+/**
+ * gst_trt_tensor_meta_get_for_region:
+ * @buffer: a #GstBuffer
+ * @unique_id: the producing element's unique-id
+ * @roi_id: the id of a #GstVideoRegionOfInterestMeta of @buffer, or -1 for
+ *   the whole frame
+ *
+ * Returns: (transfer none) (nullable): the tensor meta that the element whose
+ *   unique-id is @unique_id attached for that region, or %NULL
+ */
 GstTrtTensorMeta *
 gst_trt_tensor_meta_get_for_region (GstBuffer * buffer, guint unique_id, gint roi_id)
 {
@@ -311,6 +395,13 @@ gst_trt_tensor_meta_get_for_region (GstBuffer * buffer, guint unique_id, gint ro
   return NULL;
 }
 
+/**
+ * gst_trt_tensor_meta_append:
+ * @meta: a tensor meta
+ * @tensor: (transfer full): a tensor
+ *
+ * Appends @tensor, taking ownership of it and its data buffer.
+ */
 void
 gst_trt_tensor_meta_append (GstTrtTensorMeta * meta, GstTrtTensor * tensor)
 {
@@ -319,6 +410,13 @@ gst_trt_tensor_meta_append (GstTrtTensorMeta * meta, GstTrtTensor * tensor)
   meta->tensors[meta->num_tensors++] = tensor;
 }
 
+/**
+ * gst_trt_tensor_meta_get_by_id:
+ * @meta: a tensor meta
+ * @id: a tensor name as a #GQuark
+ *
+ * Returns: (transfer none) (nullable): the tensor whose id is @id, or %NULL
+ */
 const GstTrtTensor *
 gst_trt_tensor_meta_get_by_id (const GstTrtTensorMeta * meta, GQuark id)
 {
@@ -329,6 +427,13 @@ gst_trt_tensor_meta_get_by_id (const GstTrtTensorMeta * meta, GQuark id)
   return NULL;
 }
 
+/**
+ * gst_trt_tensor_meta_get_by_name:
+ * @meta: a tensor meta
+ * @name: a tensor name
+ *
+ * Returns: (transfer none) (nullable): the tensor named @name, or %NULL
+ */
 const GstTrtTensor *
 gst_trt_tensor_meta_get_by_name (const GstTrtTensorMeta * meta, const gchar * name)
 {
@@ -378,6 +483,16 @@ append_value (GString * out, GstTrtTensorDataType type, const guint8 * p)
   }
 }
 
+/**
+ * gst_trt_tensor_meta_to_string:
+ * @meta: a tensor meta
+ * @max_values: how many values of each tensor to show
+ *
+ * A human-readable dump: the geometry, and per tensor its name, type, dims
+ * and first @max_values values.
+ *
+ * Returns: (transfer full): the dump; free with g_free()
+ */
 gchar *
 gst_trt_tensor_meta_to_string (const GstTrtTensorMeta * meta, guint max_values)
 {
@@ -417,4 +532,151 @@ gst_trt_tensor_meta_to_string (const GstTrtTensorMeta * meta, guint max_values)
     gst_buffer_unmap (tensor->data, &map);
   }
   return g_string_free (out, FALSE);
+}
+
+/* ---- introspection ------------------------------------------------------ */
+
+G_DEFINE_BOXED_TYPE (GstTrtTensor, gst_trt_tensor, gst_trt_tensor_copy,
+    gst_trt_tensor_free);
+
+/**
+ * gst_trt_tensor_get_name:
+ * @tensor: a tensor
+ *
+ * Returns: (transfer none): the tensor's name (the network output's)
+ */
+const gchar *
+gst_trt_tensor_get_name (const GstTrtTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, NULL);
+  return g_quark_to_string (tensor->id);
+}
+
+/**
+ * gst_trt_tensor_get_data_type:
+ * @tensor: a tensor
+ *
+ * Returns: the element type
+ */
+GstTrtTensorDataType
+gst_trt_tensor_get_data_type (const GstTrtTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, GST_TRT_TENSOR_DATA_TYPE_FLOAT32);
+  return tensor->data_type;
+}
+
+/**
+ * gst_trt_tensor_get_dims:
+ * @tensor: a tensor
+ * @num_dims: (out): number of dimensions
+ *
+ * Returns: (transfer none) (array length=num_dims): the dimensions,
+ *   outermost first
+ */
+const gsize *
+gst_trt_tensor_get_dims (const GstTrtTensor *tensor, gsize *num_dims)
+{
+  g_return_val_if_fail (tensor != NULL && num_dims != NULL, NULL);
+  *num_dims = tensor->num_dims;
+  return tensor->dims;
+}
+
+typedef struct
+{
+  GstBuffer *buffer;
+  GstMapInfo map;
+} MappedData;
+
+static void
+mapped_data_free (gpointer data)
+{
+  MappedData *mapped = data;
+
+  gst_buffer_unmap (mapped->buffer, &mapped->map);
+  gst_buffer_unref (mapped->buffer);
+  g_free (mapped);
+}
+
+/**
+ * gst_trt_tensor_get_data_bytes:
+ * @tensor: a tensor
+ *
+ * The elements, row-major, without a copy for host memory: the bytes keep
+ * the data buffer mapped for reading until they are freed. Device memory
+ * (output-memory=device) is copied to the host once, at the first map.
+ *
+ * Returns: (transfer full) (nullable): the elements, or %NULL when the tensor
+ *   has no data or it cannot be mapped
+ */
+GBytes *
+gst_trt_tensor_get_data_bytes (const GstTrtTensor *tensor)
+{
+  MappedData *mapped;
+
+  g_return_val_if_fail (tensor != NULL, NULL);
+  if (!tensor->data)
+    return NULL;
+  mapped = g_new0 (MappedData, 1);
+  mapped->buffer = gst_buffer_ref (tensor->data);
+  if (!gst_buffer_map (mapped->buffer, &mapped->map, GST_MAP_READ)) {
+    GST_WARNING ("cannot map the data of tensor %s",
+        g_quark_to_string (tensor->id));
+    gst_buffer_unref (mapped->buffer);
+    g_free (mapped);
+    return NULL;
+  }
+  return g_bytes_new_with_free_func (mapped->map.data, mapped->map.size,
+      mapped_data_free, mapped);
+}
+
+/**
+ * gst_trt_tensor_meta_get_num_tensors:
+ * @meta: a tensor meta
+ *
+ * Returns: the number of tensors
+ */
+gsize
+gst_trt_tensor_meta_get_num_tensors (const GstTrtTensorMeta *meta)
+{
+  g_return_val_if_fail (meta != NULL, 0);
+  return meta->num_tensors;
+}
+
+/**
+ * gst_trt_tensor_meta_get_tensor:
+ * @meta: a tensor meta
+ * @index: a tensor's place, below gst_trt_tensor_meta_get_num_tensors()
+ *
+ * Returns: (transfer none) (nullable): the tensor at @index, or %NULL when
+ *   there is none
+ */
+const GstTrtTensor *
+gst_trt_tensor_meta_get_tensor (const GstTrtTensorMeta *meta, gsize index)
+{
+  g_return_val_if_fail (meta != NULL, NULL);
+  return index < meta->num_tensors ? meta->tensors[index] : NULL;
+}
+
+/**
+ * gst_trt_buffer_get_tensor_metas:
+ * @buffer: a #GstBuffer
+ *
+ * Every tensor meta of @buffer, in the order they were added: one per
+ * trtinfer element, or per region with process-mode=roi.
+ *
+ * Returns: (transfer container) (element-type GstTrtTensorMeta): the metas,
+ *   which belong to @buffer; free the list with g_list_free()
+ */
+GList *
+gst_trt_buffer_get_tensor_metas (GstBuffer *buffer)
+{
+  GList *metas = NULL;
+  gpointer state = NULL;
+  GstMeta *meta;
+
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_TRT_TENSOR_META_API_TYPE)))
+    metas = g_list_prepend (metas, meta);
+  return g_list_reverse (metas);
 }

@@ -207,6 +207,36 @@ gboolean gst_trt_is_device_memory (GstMemory *memory);
 gpointer gst_trt_tensor_get_device_data (const GstTrtTensor *tensor,
     gint *device_id);
 
+/* ---- introspection (GstTrt-1.0) ------------------------------------------
+ * What bindings cannot read from the structs above: a tensor's dims (a
+ * flexible array), its name and its elements (as GBytes), a meta's tensors by
+ * index and the list of a buffer's metas. C code may use them too. A buffer's
+ * regions of interest are in gsttrtregions.h. */
+
+/* GstTrtTensor as a boxed type (copy: gst_trt_tensor_copy, free:
+ * gst_trt_tensor_free). */
+#define GST_TRT_TYPE_TENSOR (gst_trt_tensor_get_type ())
+GType gst_trt_tensor_get_type (void);
+
+const gchar *gst_trt_tensor_get_name (const GstTrtTensor *tensor);
+GstTrtTensorDataType gst_trt_tensor_get_data_type (const GstTrtTensor *tensor);
+/* The dims (tensor->dims), their number in @num_dims. */
+const gsize *gst_trt_tensor_get_dims (const GstTrtTensor *tensor,
+    gsize *num_dims);
+/* The elements, mapped for reading (a host copy for device memory), or NULL
+ * when the tensor has no data or it cannot be mapped. Free with
+ * g_bytes_unref(). */
+GBytes *gst_trt_tensor_get_data_bytes (const GstTrtTensor *tensor);
+
+gsize gst_trt_tensor_meta_get_num_tensors (const GstTrtTensorMeta *meta);
+/* The tensor at @index, or NULL when @index is num_tensors or more. */
+const GstTrtTensor *
+gst_trt_tensor_meta_get_tensor (const GstTrtTensorMeta *meta, gsize index);
+/* Every tensor meta of @buffer, in the order they were added (one per
+ * trtinfer element, per region with process-mode=roi). Free the list with
+ * g_list_free(); the metas belong to the buffer. */
+GList *gst_trt_buffer_get_tensor_metas (GstBuffer *buffer);
+
 G_END_DECLS
 
 #endif
