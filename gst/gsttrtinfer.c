@@ -1854,10 +1854,17 @@ frame_map_flags (GstTrtInfer * self, GstBuffer * buffer, gboolean * on_device)
 {
   *on_device = FALSE;
   if (!gst_trt_is_cuda_buffer (buffer)) {
+    /* system memory that upstream allocated (it did not take the pinned
+     * pool): its pages are locked in place, once per memory of its pool */
+    guint registered = gst_trt_batch_on_device (self->batch)
+        ? gst_trt_pin_buffer_memory (buffer) : 0;
+    if (registered)
+      GST_LOG_OBJECT (self, "%u upstream memories page-locked", registered);
     if (!self->host_frames_logged && gst_trt_batch_on_device (self->batch))
       GST_INFO_OBJECT (self, "frames in %s memory: %s",
-          gst_trt_is_pinned_memory (gst_buffer_peek_memory (buffer, 0)) ? "pinned" : "pageable",
-          "uploaded to the GPU");
+          gst_trt_is_pinned_memory (gst_buffer_peek_memory (buffer, 0)) ? "pinned"
+          : gst_trt_memory_is_page_locked (gst_buffer_peek_memory (buffer, 0))
+          ? "page-locked (registered)" : "pageable", "uploaded to the GPU");
     self->host_frames_logged = TRUE;
     return GST_MAP_READ;
   }

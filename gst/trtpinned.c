@@ -160,3 +160,85 @@ gst_trt_pinned_pool_new (GstCaps *caps, guint min_buffers, gsize *size)
     *size = GST_VIDEO_INFO_SIZE (&info);
   return pool;
 }
+
+/* ---- upstream memory registered in place -------------------------------- */
+
+/* qdata of a memory tried: REGISTERED (pages locked until it is freed) or
+ * REFUSED (not tried again). */
+#define REGISTERED GINT_TO_POINTER (1)
+#define REFUSED GINT_TO_POINTER (2)
+
+static GQuark
+registration_quark (void)
+{
+  return g_quark_from_static_string ("trt-host-registration");
+}
+
+typedef struct
+{
+  gpointer base;
+} Registration;
+
+static void
+registration_free (gpointer data)
+{
+  Registration *registration = data;
+  trt_host_unregister (registration->base);
+  g_free (registration);
+}
+
+/* Registers @memory's whole block (its parent's, for a sub-memory, so that
+ * memories sharing pages are registered once). */
+static gboolean
+register_memory (GstMemory *memory)
+{
+  GstMemory *block = memory->parent ? memory->parent : memory;
+  GQuark quark = registration_quark ();
+  GstMapInfo map;
+
+  if (gst_mini_object_get_qdata (GST_MINI_OBJECT (block), quark))
+    return FALSE;
+  if (!gst_memory_is_type (block, GST_ALLOCATOR_SYSMEM)
+      || !gst_memory_map (block, &map, GST_MAP_READ)) {
+    gst_mini_object_set_qdata (GST_MINI_OBJECT (block), quark, REFUSED, NULL);
+    return FALSE;
+  }
+  /* the block from its first byte: sysmem's data pointer minus the offset */
+  gpointer base = map.data - block->offset;
+  gsize bytes = block->maxsize;
+  gst_memory_unmap (block, &map);
+  if (trt_host_register (base, bytes) != TRT_STATUS_OK) {
+    GST_DEBUG ("memory of %" G_GSIZE_FORMAT " bytes not registered: %s", bytes,
+        trt_last_error ());
+    trt_error_clear ();
+    gst_mini_object_set_qdata (GST_MINI_OBJECT (block), quark, REFUSED, NULL);
+    return FALSE;
+  }
+  Registration *registration = g_new0 (Registration, 1);
+  registration->base = base;
+  gst_mini_object_set_qdata (GST_MINI_OBJECT (block), quark, registration,
+      registration_free);
+  return TRUE;
+}
+
+guint
+gst_trt_pin_buffer_memory (GstBuffer *buffer)
+{
+  guint registered = 0;
+
+  for (guint i = 0; i < gst_buffer_n_memory (buffer); i++) {
+    GstMemory *memory = gst_buffer_peek_memory (buffer, i);
+    if (!gst_trt_is_pinned_memory (memory) && register_memory (memory))
+      registered++;
+  }
+  return registered;
+}
+
+gboolean
+gst_trt_memory_is_page_locked (GstMemory *memory)
+{
+  GstMemory *block = memory->parent ? memory->parent : memory;
+  gpointer mark =
+      gst_mini_object_get_qdata (GST_MINI_OBJECT (block), registration_quark ());
+  return gst_trt_is_pinned_memory (memory) || (mark && mark != REFUSED);
+}

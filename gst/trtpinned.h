@@ -19,6 +19,19 @@ GstAllocator *gst_trt_pinned_allocator_new (void);
 /* Whether @memory was allocated by a pinned allocator (or shares such). */
 gboolean gst_trt_is_pinned_memory (GstMemory *memory);
 
+/* Page-locks the system memory of @buffer's memories that are neither
+ * pinned nor registered yet (trt_host_register), for upstream elements that
+ * did not take the offered pool: their pools recycle memories, so each is
+ * registered once, and unregistered when it is freed. Memory that cannot be
+ * registered (or is not plain system memory) is left alone, marked so that
+ * it is not tried again; its uploads stage through pageable memory. How many
+ * memories were newly registered. */
+guint gst_trt_pin_buffer_memory (GstBuffer *buffer);
+
+/* Whether @memory is pinned: from the pinned allocator, or registered by
+ * gst_trt_pin_buffer_memory(). */
+gboolean gst_trt_memory_is_page_locked (GstMemory *memory);
+
 /* A video buffer pool for @caps whose buffers are pinned memory, with
  * GstVideoMeta; NULL when @caps are not video. */
 GstBufferPool *gst_trt_pinned_pool_new (GstCaps *caps, guint min_buffers,

@@ -214,6 +214,22 @@ void trt_host_free_pinned(void *pointer) {
     (void)trt_cuda_free_host(pointer);
 }
 
+trt_status_t trt_host_register(void *pointer, size_t bytes) {
+  if (!pointer || !bytes)
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "trt_host_register: no memory");
+  cudaError_t error = cudaHostRegister(pointer, bytes, cudaHostRegisterPortable);
+  if (error != cudaSuccess) {
+    (void)cudaGetLastError(); /* not sticky: later launch checks must not see it */
+    return cuda_failure(error, "trt_host_register");
+  }
+  return TRT_STATUS_OK;
+}
+
+void trt_host_unregister(void *pointer) {
+  if (pointer && cudaHostUnregister(pointer) != cudaSuccess)
+    (void)cudaGetLastError(); /* not registered: nothing to undo */
+}
+
 static trt_status_t copy(void *to, const void *from, size_t bytes, enum cudaMemcpyKind kind,
                          void *stream, const char *what) {
   if (!bytes)

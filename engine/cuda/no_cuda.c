@@ -50,6 +50,15 @@ trt_status_t trt_host_malloc_pinned(void **pointer, size_t bytes) {
 
 void trt_host_free_pinned(void *pointer) { (void)pointer; }
 
+trt_status_t trt_host_register(void *pointer, size_t bytes) {
+  (void)pointer, (void)bytes;
+  return no_cuda("trt_host_register");
+}
+
+void trt_host_unregister(void *pointer) {
+  (void)pointer;
+}
+
 trt_status_t trt_memcpy_host_to_device(void *device, const void *host, size_t bytes,
                                        void *stream) {
   (void)device, (void)host, (void)bytes, (void)stream;

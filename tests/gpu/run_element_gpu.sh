@@ -48,6 +48,11 @@ for run in cuda cpu cuda-fp16 cuda-in-flight cuda-device-out cuda-cudaupload; do
   if [[ $run == *-cudaupload ]]; then
     grep -q "read in place" "$out/$run.log" || { echo "CUDA memory was not read in place"; exit 1; }
   fi
+  # imagefreeze's frames are not from the offered pool: registered in place
+  if [[ $run == cuda ]]; then
+    grep -q "page-locked (registered)" "$out/$run.log" ||
+      { echo "upstream memory was not page-locked"; exit 1; }
+  fi
 done
 echo "== engine cache: second start loads the CUDA plan"
 GST_DEBUG=trtinfer:4 "$bundle/bin/trtinfer-app" "$det" \

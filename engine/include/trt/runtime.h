@@ -240,6 +240,11 @@ void trt_device_free(void *pointer);
 /* Page-locked host memory (fast, asynchronous copies). */
 trt_status_t trt_host_malloc_pinned(void **pointer, size_t bytes);
 void trt_host_free_pinned(void *pointer);
+/* Page-locks host memory the caller allocated (every context's, as
+ * cudaHostRegister with the portable flag), so that copies from it are DMA
+ * and asynchronous like pinned memory's; unregister before freeing it. */
+trt_status_t trt_host_register(void *pointer, size_t bytes);
+void trt_host_unregister(void *pointer);
 trt_status_t trt_memcpy_host_to_device(void *device, const void *host, size_t bytes, void *stream);
 trt_status_t trt_memcpy_device_to_host(void *host, const void *device, size_t bytes, void *stream);
 trt_status_t trt_memcpy_device_to_device(void *to, const void *from, size_t bytes, void *stream);
