@@ -172,8 +172,8 @@ typedef struct {
   gpointer *device_results;
   gpointer *frame_staging;      /* per slot, device memory */
   gsize *frame_staging_bytes;
-  /* the slot whose staging holds the frame last uploaded (-1: none) and
-   * that frame's buffer (alive until the set completes): the frame's
+  /* the slot whose staging holds the current frame's upload (-1: none)
+   * and that frame's buffer (alive until the set completes): the frame's
    * further regions read that copy */
   gint uploaded_slot;
   gconstpointer uploaded_from;
@@ -738,6 +738,10 @@ gst_trt_batch_begin_buffer (GstTrtBatch * batch, GstBuffer * buffer)
 {
   g_return_if_fail (batch->current == NULL);
   batch->current = frame_new (buffer);
+  /* an upload serves the regions of its own frame only: a source that
+   * pushes one buffer again and again (imagefreeze) is uploaded each time,
+   * as frames of a real stream are */
+  batch->sets[batch->filling].uploaded_slot = -1;
 }
 
 /* The current buffer's part in the filling set, made on first use. */
