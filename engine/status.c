@@ -66,6 +66,8 @@ const char *trt_version_string(void) { return TRT_VERSION; }
 
 static trt_log_fn log_fn;
 static void *log_user_data;
+static _Thread_local trt_log_fn thread_log_fn;
+static _Thread_local void *thread_log_user_data;
 static trt_severity_t log_level = TRT_SEVERITY_WARNING;
 
 void trt_set_logger(trt_log_fn fn, void *user_data) {
@@ -74,6 +76,16 @@ void trt_set_logger(trt_log_fn fn, void *user_data) {
 }
 
 void trt_set_log_level(trt_severity_t max_severity) { log_level = max_severity; }
+
+void trt_set_thread_logger(trt_log_fn fn, void *user_data, trt_log_fn *previous_fn,
+                           void **previous_data) {
+  if (previous_fn)
+    *previous_fn = thread_log_fn;
+  if (previous_data)
+    *previous_data = thread_log_user_data;
+  thread_log_fn = fn;
+  thread_log_user_data = user_data;
+}
 
 static const char *severity_tag(trt_severity_t severity) {
   switch (severity) {
@@ -86,14 +98,16 @@ static const char *severity_tag(trt_severity_t severity) {
 }
 
 void trt_log(trt_severity_t severity, const char *format, ...) {
-  if (!log_fn && severity > log_level)
+  if (!thread_log_fn && !log_fn && severity > log_level)
     return;
   char message[TRT_ERROR_MESSAGE_SIZE];
   va_list args;
   va_start(args, format);
   vsnprintf(message, sizeof(message), format, args);
   va_end(args);
-  if (log_fn)
+  if (thread_log_fn)
+    thread_log_fn(severity, message, thread_log_user_data);
+  else if (log_fn)
     log_fn(severity, message, log_user_data);
   else
     fprintf(stderr, "[trt] %s: %s\n", severity_tag(severity), message);

@@ -55,6 +55,15 @@ typedef void (*trt_log_fn)(trt_severity_t severity, const char *message, void *u
  * errors and warnings to stderr. `max_severity` filters the default logger. */
 void trt_set_logger(trt_log_fn fn, void *user_data);
 void trt_set_log_level(trt_severity_t max_severity);
+/* Installs a logger for the calling thread only, ahead of the process-wide
+ * one: every message logged on this thread, of any severity, goes to it
+ * (NULL: back to the process-wide logger). The previous thread logger is
+ * returned through `previous_fn` and `previous_data` (either may be NULL)
+ * so that a caller can restore it: the Lite API (trt/lite.h) sets one
+ * around its calls so that each Lite engine's logger hears its own build.
+ * Messages logged on other threads (the CPU pool's) are not seen. */
+void trt_set_thread_logger(trt_log_fn fn, void *user_data, trt_log_fn *previous_fn,
+                           void **previous_data);
 void trt_log(trt_severity_t severity, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -4,6 +4,7 @@
 
 #include "trt/caffe_parser.h"
 #include "trt/image.h"
+#include "trt/lite.h"
 #include "trt/network.h"
 #include "trt/onnx_parser.h"
 #include "trt/runtime.h"
