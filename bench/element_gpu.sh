@@ -10,14 +10,15 @@
 #   bench/element_gpu.sh OUTDIR MODEL.onnx [PRECISION] [FRAMES]
 #
 # PRECISION fp32 or fp16 (default fp16), FRAMES per timed run (default
-# 640, at least 40 batches). Needs .gst-bundle (../shared/device/gst-bundle.sh) and
+# 2000, at least 1000 batches: a run must last well over a second, since
+# start-up varies by a tenth of one; 20:14's 640 frames were mostly noise). Needs .gst-bundle (../shared/device/gst-bundle.sh) and
 # build-gpu-gst/element-bundle (tools/build-gpu-element.sh), and giexec from
 # build-gpu/bundle. Frames/s = (FRAMES2 - FRAMES1) / (t2 - t1) over two runs
 # of FRAMES and 2 x FRAMES frames (times in microseconds), so that start-up (the engine loads from
 # the plan the first run wrote) cancels. Writes OUTDIR/element_gpu.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="$1" model="$2" precision="${3:-fp16}" frames="${4:-640}"
+out="$1" model="$2" precision="${3:-fp16}" frames="${4:-2000}"
 bundle="$root/build-gpu-gst/element-bundle"
 giexec="$root/build-gpu/bundle/bin/giexec"
 # shellcheck disable=SC1091
@@ -58,8 +59,8 @@ done
     run_pipeline "$batch" 2 >/dev/null # builds and saves the plan
     engine=$("$giexec" --onnx="$model" --batch="$batch" "${flags[@]}" --iterations=20 \
       --avgRuns=10 2>&1 | sed -n 's/.*Throughput: .* (\([0-9.]*\) inferences\/s.*/\1/p')
-    # at least 40 batches a run, so that start-up noise stays small
-    count=$((frames > 40 * batch ? frames : 40 * batch))
+    # at least 1000 batches a run, so that start-up noise stays small
+    count=$((frames > 1000 * batch ? frames : 1000 * batch))
     for memory in system cuda; do
       for in_flight in 1 3; do
         t1=$(run_pipeline "$batch" "$count" "$in_flight" "$memory")
