@@ -51,6 +51,7 @@ static const trt_layer_descriptor_t layer_descriptors[] = {
     [TRT_LAYER_TRILU] = {TRT_LAYER_TRILU, "Trilu", sizeof(trt_trilu_params_t), trt_trilu_infer, BOOLS(trt_trilu_params_t, upper)},
     [TRT_LAYER_PRIOR_BOX] = {TRT_LAYER_PRIOR_BOX, "PriorBox", sizeof(trt_prior_box_params_t), trt_prior_box_infer, BOOLS(trt_prior_box_params_t, clip), .shape_only = true},
     [TRT_LAYER_DETECTION_OUTPUT] = {TRT_LAYER_DETECTION_OUTPUT, "DetectionOutput", sizeof(trt_detection_output_params_t), trt_detection_output_infer, BOOLS(trt_detection_output_params_t, share_location, variance_encoded_in_target)},
+    [TRT_LAYER_PLUGIN] = {TRT_LAYER_PLUGIN, "Plugin", sizeof(trt_plugin_params_t), trt_plugin_layer_infer},
 };
 
 static_assert(sizeof(layer_descriptors) / sizeof(layer_descriptors[0]) == TRT_LAYER_COUNT,

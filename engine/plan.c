@@ -244,6 +244,7 @@ static trt_status_t take_layers(trt_plan_reader_t *r, trt_network_t *network) {
     trt_plan_take(r, outputs, nb_outputs * sizeof(int));
     uint64_t params_size = trt_plan_take_u64(r);
     unsigned char params[1024];
+    _Static_assert(sizeof(trt_plugin_params_t) <= sizeof(params), "the largest parameters fit");
     bool params_fit = params_size == descriptor->params_size && params_size <= sizeof(params);
     if (params_fit)
       trt_plan_take(r, params, params_size);

@@ -255,6 +255,7 @@ enum
   PROP_ROI_TYPES,
   PROP_PAD_POSITION,
   PROP_FIT_HEIGHT,
+  PROP_PLUGIN_LIBRARIES,
 };
 
 #define DEFAULT_PROP_BATCH_SIZE 1
@@ -310,6 +311,7 @@ struct _GstTrtInfer {
   gchar *weights_file;
   gchar *engine_file;
   gchar **output_names;
+  gchar **plugin_libraries;
   gchar *input_name;
   guint batch_size;
   guint batch_timeout;          /* microseconds; 0: wait for a full batch */
@@ -456,6 +458,14 @@ gst_trt_infer_class_init (GstTrtInferClass * klass)
           "Tensors to report, in this order, e.g. \"<probs,boxes>\" (default: the "
           "model's outputs); intermediate tensors may be named",
           g_param_spec_string ("name", "name", "A tensor name", NULL,
+              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), ready));
+  g_object_class_install_property (gobject_class, PROP_PLUGIN_LIBRARIES,
+      gst_param_spec_array ("plugin-libraries", "Plugin libraries",
+          "Shared libraries of engine plugins (custom layers, trt/plugin.h) to load "
+          "before the model is parsed or the engine-file loaded, e.g. "
+          "\"<libmyops.so>\": a model with ops that only a plugin knows needs its "
+          "library here. Libraries stay loaded for the life of the process",
+          g_param_spec_string ("path", "path", "A plugin library", NULL,
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), ready));
   g_object_class_install_property (gobject_class, PROP_INPUT_NAME,
       g_param_spec_string ("input-name", "Input name",
@@ -701,6 +711,7 @@ gst_trt_infer_finalize (GObject * object)
   g_free (self->weights_file);
   g_free (self->engine_file);
   g_strfreev (self->output_names);
+  g_strfreev (self->plugin_libraries);
   g_strfreev (self->roi_types);
   g_free (self->input_name);
   g_free (self->calibration_cache);
@@ -805,6 +816,10 @@ gst_trt_infer_set_property (GObject * object, guint prop_id, const GValue * valu
     case PROP_OUTPUT_NAMES:
       g_strfreev (self->output_names);
       self->output_names = strv_from_array (value);
+      break;
+    case PROP_PLUGIN_LIBRARIES:
+      g_strfreev (self->plugin_libraries);
+      self->plugin_libraries = strv_from_array (value);
       break;
     case PROP_INPUT_NAME:
       g_free (self->input_name);
@@ -954,6 +969,14 @@ gst_trt_infer_get_property (GObject * object, guint prop_id, GValue * value,
         GValue item = G_VALUE_INIT;
         g_value_init (&item, G_TYPE_STRING);
         g_value_set_string (&item, *name);
+        gst_value_array_append_and_take_value (value, &item);
+      }
+      break;
+    case PROP_PLUGIN_LIBRARIES:
+      for (gchar ** path = self->plugin_libraries; path && *path; path++) {
+        GValue item = G_VALUE_INIT;
+        g_value_init (&item, G_TYPE_STRING);
+        g_value_set_string (&item, *path);
         gst_value_array_append_and_take_value (value, &item);
       }
       break;
@@ -1215,6 +1238,21 @@ open_engine (GstTrtInfer * self)
   GError *error = NULL;
 
   close_engine (self);
+
+  /* Plugin libraries first: the importers and plan loading look their
+   * layers up. */
+  GST_OBJECT_LOCK (self);
+  gchar **plugin_libraries = g_strdupv (self->plugin_libraries);
+  GST_OBJECT_UNLOCK (self);
+  for (gchar ** path = plugin_libraries; path && *path; path++) {
+    if (trt_plugin_load_library (*path) != TRT_STATUS_OK) {
+      GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+          ("Could not load plugin library '%s'", *path), ("%s", trt_last_error ()));
+      g_strfreev (plugin_libraries);
+      return FALSE;
+    }
+  }
+  g_strfreev (plugin_libraries);
 
   /* Copy what loading needs, then load without holding the lock. */
   GST_OBJECT_LOCK (self);

@@ -49,6 +49,7 @@ typedef struct {
   const char *export_dir;
   const char *no_fusion; /* optimizer passes to switch off */
   const char *tactic_sources; /* --tacticSources, as trt_builder_config_set_tactic_sources */
+  const char *plugins;        /* --plugins: plugin libraries, comma-separated */
   char fp32_layers[4096]; /* --layerPrecisions, as trt_builder_config_t.fp32_layers */
   const char *output_names[GIEXEC_MAX_ENTRIES];
   int nb_output_names;
@@ -190,6 +191,8 @@ static const option_spec_t option_specs[] = {
    "with --fp16: keep these layers (names in the model) in FP32"},
   {"tacticSources", OPTION_PATH, MEMBER(tactic_sources), 0, NULL, true, "<-CUDNN,+CUBLAS,...>",
    "GPU: leave out (-) or take back (+) a library's tactics: CUDNN, CUBLAS, CUBLAS_LT"},
+  {"plugins", OPTION_PATH, MEMBER(plugins), 0, NULL, true, "<lib.so,...>",
+   "load plugin libraries (custom layers, trt/plugin.h) before the model or plan is read"},
   {"noFusion", OPTION_PATH, MEMBER(no_fusion), 0, NULL, true, "<pass,...>",
    "switch optimizer passes off (names as --verbose logs them, or all)"},
   {"verbose", OPTION_SWITCH, MEMBER(verbose), 0, NULL, false, NULL,
@@ -528,6 +531,8 @@ static void print_configuration(const giexec_options_t *options) {
     printf("onnx: %s\n", options->onnx_path);
   if (options->load_engine_path)
     printf("loadEngine: %s\n", options->load_engine_path);
+  if (options->plugins)
+    printf("plugins: %s\n", options->plugins);
   if (options->engine_path)
     printf("engine: %s\n", options->engine_path);
   for (int i = 0; i < options->nb_output_names; i++)
@@ -1127,5 +1132,10 @@ int main(int argc, char **argv) {
   if (options.verbose)
     trt_set_log_level(TRT_SEVERITY_VERBOSE);
   print_configuration(&options);
+  /* Plugins first: importers and plan loading look their layers up. */
+  if (options.plugins && trt_plugin_load_libraries(options.plugins) != TRT_STATUS_OK) {
+    fprintf(stderr, "giexec: --plugins: %s\n", trt_last_error());
+    return 1;
+  }
   return run_giexec(&options);
 }

@@ -13,6 +13,7 @@
 #include "caffe/caffe_weights.h"
 #include "caffe/caffe_writer.h"
 #include "file_util.h"
+#include "trt/plugin.h"
 
 void trt_caffe_options_init(trt_caffe_options_t *options) {
   *options = (trt_caffe_options_t){.seed = 1};
@@ -158,9 +159,15 @@ static trt_status_t import_layer(trt_caffe_importer_t *importer, const trt_caffe
   if (strcmp(layer->type, "Input") == 0)
     return import_input_layer(importer);
   const trt_caffe_layer_importer_t *entry = trt_caffe_find_importer(layer->type);
+  /* A type no importer knows may be a registered plugin's (trt/plugin.h). */
+  static const trt_caffe_layer_importer_t plugin_entry = {"(plugin)", 0, -1, 1, -1,
+                                                          trt_caffe_import_plugin};
+  if (!entry && trt_plugin_find_caffe(layer->type))
+    entry = &plugin_entry;
   if (!entry)
     return trt_caffe_layer_error(importer, TRT_STATUS_UNSUPPORTED,
-                                 "layer type '%s' is not supported", layer->type);
+                                 "layer type '%s' is not supported (no plugin registered for it)",
+                                 layer->type);
   const int bottoms = (int)layer->nb_bottoms, tops = (int)layer->nb_tops;
   char wanted[48];
   if (bottoms < entry->min_bottoms || (entry->max_bottoms >= 0 && bottoms > entry->max_bottoms) ||

@@ -38,4 +38,8 @@ trt_status_t trt_caffe_import_normalize(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_prior_box(trt_caffe_importer_t *importer);
 trt_status_t trt_caffe_import_detection_output(trt_caffe_importer_t *importer);
 
+/* ---- caffe_plugin.c: a layer type no importer knows, run by a registered
+ * plugin (trt/plugin.h); the plugin's parse gets no fields ---- */
+trt_status_t trt_caffe_import_plugin(trt_caffe_importer_t *importer);
+
 #endif

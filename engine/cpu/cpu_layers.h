@@ -84,6 +84,10 @@ trt_status_t trt_cpu_trilu(const trt_network_t *network, const trt_layer_t *laye
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
 trt_status_t trt_cpu_prior_box(const trt_network_t *network, const trt_layer_t *layer,
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
+/* plugin.c */
+trt_status_t trt_cpu_plugin(const trt_network_t *network, const trt_layer_t *layer,
+                            const void *const *inputs, void *const *outputs,
+                            trt_cpu_context_t *cpu);
 trt_status_t trt_cpu_detection_output(const trt_network_t *network, const trt_layer_t *layer,
                           const void *const *inputs, void *const *outputs, trt_cpu_context_t *cpu);
 

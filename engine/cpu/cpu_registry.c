@@ -41,6 +41,7 @@ static const trt_cpu_execute_fn cpu_layers[] = {
     [TRT_LAYER_TRILU] = trt_cpu_trilu,
     [TRT_LAYER_PRIOR_BOX] = trt_cpu_prior_box,
     [TRT_LAYER_DETECTION_OUTPUT] = trt_cpu_detection_output,
+    [TRT_LAYER_PLUGIN] = trt_cpu_plugin,
 };
 
 static_assert(sizeof(cpu_layers) / sizeof(cpu_layers[0]) == TRT_LAYER_COUNT,

@@ -20,6 +20,7 @@
  *   engine/cuda/indexing.c       trt_cuda_arg_reduce_ops, trt_cuda_gather_elements_ops,
  *                                trt_cuda_tile_ops, trt_cuda_expand_ops, trt_cuda_trilu_ops
  *   engine/cuda/detection.c      trt_cuda_prior_box_ops, trt_cuda_detection_output_ops
+ *   engine/cuda/plugin.c         trt_cuda_plugin_ops
  *
  * (the same families as engine/cpu/). Shape and ConstantOfShape always fold
  * at build time and have no CUDA implementation.
@@ -65,5 +66,6 @@ extern const trt_cuda_layer_ops_t trt_cuda_expand_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_trilu_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_prior_box_ops;
 extern const trt_cuda_layer_ops_t trt_cuda_detection_output_ops;
+extern const trt_cuda_layer_ops_t trt_cuda_plugin_ops;
 
 #endif

@@ -41,6 +41,7 @@ static const trt_cuda_layer_ops_t *const cuda_layer_ops[] = {
     [TRT_LAYER_TRILU] = &trt_cuda_trilu_ops,
     [TRT_LAYER_PRIOR_BOX] = &trt_cuda_prior_box_ops,
     [TRT_LAYER_DETECTION_OUTPUT] = &trt_cuda_detection_output_ops,
+    [TRT_LAYER_PLUGIN] = &trt_cuda_plugin_ops,
 };
 
 static_assert(sizeof(cuda_layer_ops) / sizeof(cuda_layer_ops[0]) == TRT_LAYER_COUNT,

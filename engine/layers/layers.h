@@ -5,6 +5,7 @@
 
 #include "network_internal.h"
 #include "numerics/detection.h"
+#include "trt/plugin.h"
 
 trt_status_t trt_convolution_infer(trt_network_t *network, trt_layer_t *layer);
 trt_status_t trt_deconvolution_infer(trt_network_t *network, trt_layer_t *layer);
@@ -149,5 +150,26 @@ typedef struct {
 
 trt_status_t trt_detection_output_shape(const trt_network_t *network, const trt_layer_t *layer,
                                         trt_detection_output_shape_t *shape);
+
+/* plugin.c: layers run by a registered plugin (trt/plugin.h). */
+trt_status_t trt_plugin_layer_infer(trt_network_t *network, trt_layer_t *layer);
+
+/* What a backend needs to run a plugin layer: the plugin (found by the
+ * layer's domain and name, the parameters checked: "plugin 'NAME' is not
+ * registered" when it is not), a state made from the parameters, and the
+ * plugin's view of the layer's tensors (at most TRT_MAX_LAYER_OUTPUTS of
+ * each; no omitted inputs). trt_plugin_layer_release destroys the state. */
+typedef struct {
+  const trt_plugin_t *plugin;
+  void *state;
+  int nb_inputs, nb_outputs;
+  trt_plugin_tensor_t inputs[TRT_MAX_LAYER_OUTPUTS];
+  trt_plugin_tensor_t outputs[TRT_MAX_LAYER_OUTPUTS];
+  size_t workspace_bytes; /* the plugin's workspace_size at these shapes */
+} trt_plugin_layer_t;
+
+trt_status_t trt_plugin_layer_prepare(const trt_network_t *network, const trt_layer_t *layer,
+                                      trt_plugin_layer_t *prepared);
+void trt_plugin_layer_release(trt_plugin_layer_t *prepared);
 
 #endif

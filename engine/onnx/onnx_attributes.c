@@ -44,6 +44,14 @@ static const char *attribute_type_name(int type) {
   return "(unknown)";
 }
 
+int trt_onnx_attribute_type(const Onnx__AttributeProto *attribute) {
+  return attribute_type(attribute);
+}
+
+const char *trt_onnx_attribute_type_name(int type) {
+  return attribute_type_name(type);
+}
+
 trt_status_t trt_onnx_expect_attribute_type(const Onnx__AttributeProto *attribute, int expected) {
   int type = attribute_type(attribute);
   if (type != expected)

@@ -35,6 +35,13 @@ typedef struct {
  * (the table in onnx_ops.c). */
 const trt_onnx_op_t *trt_onnx_find_op(const char *op_type);
 
+/* A node of an op no importer knows, for which `plugin` is registered: one
+ * TRT_LAYER_PLUGIN layer with the node's inputs, outputs and attributes
+ * (onnx_plugin.c). */
+struct trt_plugin;
+trt_status_t trt_onnx_import_plugin(trt_onnx_importer_t *importer, const Onnx__NodeProto *node,
+                                    const struct trt_plugin *plugin);
+
 /* ---- tensors (onnx_tensor.c) ------------------------------------------- */
 
 /* ONNX's name for a TensorProto.DataType value ("FLOAT16"). */
@@ -127,6 +134,10 @@ void trt_onnx_name_outputs(const Onnx__NodeProto *node, int nb_outputs, const ch
 
 /* The attribute called `name`, NULL when the node has none. */
 const Onnx__AttributeProto *trt_onnx_find_attribute(const Onnx__NodeProto *node, const char *name);
+/* The attribute's AttributeType (inferred from the field in use for IR
+ * version 1) and its name ("FLOATS"). */
+int trt_onnx_attribute_type(const Onnx__AttributeProto *attribute);
+const char *trt_onnx_attribute_type_name(int type);
 /* PARSE_ERROR unless the attribute is of `expected` (an AttributeType). */
 trt_status_t trt_onnx_expect_attribute_type(const Onnx__AttributeProto *attribute, int expected);
 

@@ -8,6 +8,7 @@
 #include "file_util.h"
 #include "onnx/onnx_internal.h"
 #include "trt/onnx_parser.h"
+#include "trt/plugin.h"
 
 static bool is_default_domain(const char *domain) {
   return !domain || !domain[0] || strcmp(domain, "ai.onnx") == 0;
@@ -105,18 +106,22 @@ static trt_status_t add_graph_input(trt_onnx_importer_t *importer,
 static trt_status_t import_node(trt_onnx_importer_t *importer, const Onnx__NodeProto *node) {
   const char *op_type = node->op_type ? node->op_type : "";
   const char *name = trt_onnx_node_name(node);
-  if (!is_default_domain(node->domain))
+  /* The importers' own ops first; then a registered plugin (trt/plugin.h). */
+  const trt_onnx_op_t *op = is_default_domain(node->domain) ? trt_onnx_find_op(op_type) : NULL;
+  const trt_plugin_t *plugin = op ? NULL : trt_plugin_find(node->domain, op_type);
+  if (!op && !plugin && !is_default_domain(node->domain))
     return trt_error(TRT_STATUS_UNSUPPORTED,
-                     "%s: node '%s' (%s): unsupported operator (domain '%s')", importer->file, name,
-                     op_type, node->domain);
-  const trt_onnx_op_t *op = trt_onnx_find_op(op_type);
-  if (!op)
-    return trt_error(TRT_STATUS_UNSUPPORTED, "%s: node '%s' (%s): unsupported operator",
+                     "%s: node '%s' (%s): unsupported operator (domain '%s')",
+                     importer->file, name, op_type, node->domain);
+  if (!op && !plugin)
+    return trt_error(TRT_STATUS_UNSUPPORTED,
+                     "%s: node '%s' (%s): unsupported operator",
                      importer->file, name, op_type);
   if (node->n_output == 0 || !node->output[0][0])
     return trt_error(TRT_STATUS_PARSE_ERROR, "%s: node '%s' (%s): the node has no output",
                      importer->file, name, op_type);
-  trt_status_t status = op->import(importer, node);
+  trt_status_t status =
+      op ? op->import(importer, node) : trt_onnx_import_plugin(importer, node, plugin);
   if (status != TRT_STATUS_OK)
     return trt_error_prefix(status, "%s: node '%s' (%s): ", importer->file, name, op_type);
   return TRT_STATUS_OK;

@@ -101,6 +101,7 @@ typedef enum {
   TRT_LAYER_TRILU,           /* x, [k]                 trt_trilu_params_t */
   TRT_LAYER_PRIOR_BOX,       /* feature, image (dims only)   trt_prior_box_params_t */
   TRT_LAYER_DETECTION_OUTPUT, /* loc, conf, priors      trt_detection_output_params_t */
+  TRT_LAYER_PLUGIN,          /* x0, x1, ... -> n outs  trt_plugin_params_t (trt/plugin.h) */
   TRT_LAYER_COUNT
 } trt_layer_type_t;
 
@@ -455,6 +456,21 @@ typedef struct {
   int32_t top_k;      /* candidates per class before NMS; -1: all */
   int32_t keep_top_k; /* detections per item; -1: all */
 } trt_detection_output_params_t;
+
+/* ---- plugins (trt/plugin.h) ---------------------------------------------- */
+
+#define TRT_PLUGIN_MAX_NAME   64
+#define TRT_PLUGIN_MAX_PARAMS 768
+
+/* A layer run by a registered plugin, found by (domain, name) when shapes
+ * are inferred and when the layer is built or loaded; `params` are the
+ * bytes its `parse` made (size of them used), which plan files store. */
+typedef struct {
+  char domain[TRT_PLUGIN_MAX_NAME]; /* "": the default ONNX domain */
+  char name[TRT_PLUGIN_MAX_NAME];
+  uint32_t size;
+  unsigned char params[TRT_PLUGIN_MAX_PARAMS];
+} trt_plugin_params_t;
 
 /* Fills params->aspect_ratios from Caffe's aspect_ratio list and flip flag
  * as Caffe's PriorBox does: ratios within 1e-6 of 1 or of one already

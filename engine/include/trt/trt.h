@@ -7,6 +7,7 @@
 #include "trt/lite.h"
 #include "trt/network.h"
 #include "trt/onnx_parser.h"
+#include "trt/plugin.h"
 #include "trt/runtime.h"
 #include "trt/status.h"
 
