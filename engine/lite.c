@@ -39,6 +39,7 @@ struct trt_lite {
   void **device_buffers; /* CUDA: one per binding at the maximum batch */
   void **host_scratch;   /* outputs trt_lite_infer_named was not given, on demand */
   void *stream;          /* CUDA */
+  int device;            /* CUDA: made current for each call that copies or enqueues */
 };
 
 void trt_lite_options_init(trt_lite_options_t *options) {
@@ -617,6 +618,7 @@ static trt_status_t map_bindings(trt_lite_t *lite, const trt_lite_options_t *opt
 static trt_status_t prepare_device(trt_lite_t *lite, const trt_lite_options_t *options) {
   if (trt_engine_backend(lite->engine) != TRT_BACKEND_CUDA)
     return TRT_STATUS_OK;
+  lite->device = options->device;
   trt_status_t status = trt_set_device(options->device);
   if (status == TRT_STATUS_OK)
     status = trt_stream_create(&lite->stream);
@@ -673,8 +675,10 @@ trt_status_t trt_lite_create(const char *model, const char *weights,
 void trt_lite_destroy(trt_lite_t *lite) {
   if (!lite)
     return;
-  if (lite->stream)
+  if (lite->stream) {
+    trt_set_device(lite->device);
     trt_stream_synchronize(lite->stream);
+  }
   for (int b = 0; lite->device_buffers && b < lite->nb_bindings; b++)
     trt_device_free(lite->device_buffers[b]);
   for (int b = 0; lite->host_scratch && b < lite->nb_bindings; b++)
@@ -731,7 +735,7 @@ static void set_bindings(trt_lite_t *lite, const void *const *inputs, void *cons
 /* CUDA: host inputs in, the engine on the Lite stream, host outputs out. */
 static trt_status_t infer_through_device(trt_lite_t *lite, int batch, const void *const *inputs,
                                          void *const *outputs) {
-  trt_status_t status = TRT_STATUS_OK;
+  trt_status_t status = trt_set_device(lite->device);
   for (int i = 0; status == TRT_STATUS_OK && i < lite->nb_inputs; i++) {
     int b = lite->input_bindings[i];
     status = trt_memcpy_host_to_device(lite->device_buffers[b], inputs[i],
@@ -853,6 +857,8 @@ trt_status_t trt_lite_enqueue(trt_lite_t *lite, int batch, const void *const *in
   trt_status_t status = check_batch(lite, batch);
   if (status == TRT_STATUS_OK)
     status = check_pointers(lite, inputs, outputs);
+  if (status == TRT_STATUS_OK && lite->device_buffers)
+    status = trt_set_device(lite->device);
   if (status == TRT_STATUS_OK) {
     set_bindings(lite, inputs, outputs);
     status = trt_context_enqueue(lite->context, batch, lite->bindings, stream);
