@@ -16,6 +16,7 @@
 #include "plan_io.h"
 #include "trt/caffe_parser.h"
 #include "trt/onnx_parser.h"
+#include "trt/plugin.h"
 #include "trt/trt.h"
 
 #define LITE_PLAN_MAGIC "TRTPLAN" /* plan.c's PLAN_MAGIC, NUL included */
@@ -482,11 +483,9 @@ static trt_status_t check_options(const char *model, const trt_lite_options_t *o
   for (int i = 0; i < options->nb_output_names; i++)
     if (!options->output_names[i])
       return trt_error(TRT_STATUS_INVALID_ARGUMENT, "output_names[%d] is NULL", i);
-  if (options->nb_plugin_libraries > 0)
-    return trt_error(
-        TRT_STATUS_UNSUPPORTED, "plugins are not available in this build (plugin_libraries: '%s')",
-        options->plugin_libraries && options->plugin_libraries[0] ? options->plugin_libraries[0]
-                                                                  : "");
+  if (options->nb_plugin_libraries < 0 ||
+      (options->nb_plugin_libraries > 0 && !options->plugin_libraries))
+    return trt_error(TRT_STATUS_INVALID_ARGUMENT, "plugin_libraries: a count without paths");
   if (options->engine_cache && same_file(options->engine_cache, model))
     return trt_error(TRT_STATUS_INVALID_ARGUMENT,
                      "engine_cache '%s' is the model file: writing it would replace the model",
@@ -654,6 +653,14 @@ trt_status_t trt_lite_create(const char *model, const char *weights,
   trt_status_t status = check_options(model, options);
   if (status == TRT_STATUS_OK && (status = trt_builder_config_check(&config)) != TRT_STATUS_OK)
     trt_error_prefix(status, "precision %s: ", trt_precision_name(options->precision));
+  /* Plugins first: the importers and plans look their layers up. */
+  for (int i = 0; status == TRT_STATUS_OK && i < options->nb_plugin_libraries; i++) {
+    const char *path = options->plugin_libraries[i];
+    if (!path)
+      status = trt_error(TRT_STATUS_INVALID_ARGUMENT, "plugin_libraries[%d] is NULL", i);
+    else if ((status = trt_plugin_load_library(path)) != TRT_STATUS_OK)
+      trt_error_prefix(status, "plugin_libraries: ");
+  }
   if (status == TRT_STATUS_OK)
     status = make_engine(lite, model, weights, options, &config);
   if (status == TRT_STATUS_OK)

@@ -221,8 +221,8 @@ class Engine:
         of every ``infer``.
     calibrator: for INT8 (refused for now); an object whose ``cache_path``
         and ``batch_size`` attributes are passed on when present.
-    plugins: plugin library paths (not available in this build yet: a
-        non-empty list is refused).
+    plugins: plugin library paths, loaded (trt_plugin_load_library) before
+        the model is parsed; they stay loaded for the life of the process.
     """
 
     def __init__(self, model, weights=None, *, inputs=None, outputs=None, shapes=None,

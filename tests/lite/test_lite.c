@@ -201,11 +201,14 @@ static void test_errors(void) {
   trt_lite_destroy(lite);
 
   options = cpu_options(1);
-  const char *plugins[] = {"libmy_plugins.so"};
+  char plugin[4096];
+  snprintf(plugin, sizeof(plugin), "%s/libno_such_plugins.so", workdir);
+  const char *plugins[] = {plugin};
   options.plugin_libraries = plugins;
   options.nb_plugin_libraries = 1;
-  CHECK(trt_lite_create(classifier_path, NULL, &options, &lite) == TRT_STATUS_UNSUPPORTED);
-  CHECK(contains(trt_last_error(), "plugins are not available in this build"));
+  CHECK(trt_lite_create(classifier_path, NULL, &options, &lite) == TRT_STATUS_IO_ERROR);
+  CHECK(contains(trt_last_error(), "plugin_libraries: ") &&
+        contains(trt_last_error(), "libno_such_plugins.so"));
 
   options = cpu_options(0);
   CHECK(trt_lite_create(classifier_path, NULL, &options, &lite) == TRT_STATUS_INVALID_ARGUMENT);

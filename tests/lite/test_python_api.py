@@ -91,8 +91,8 @@ def main(classifier, lenet, workdir):
     raises(TrtError, lambda: Engine(classifier, inputs=["picture"], backend="cpu"),
            "no input named 'picture'")
     raises(TrtError, lambda: Engine(classifier, precision="int8", backend="cpu"), "INT8")
-    raises(TrtError, lambda: Engine(classifier, plugins=["libmine.so"], backend="cpu"),
-           "plugins are not available in this build")
+    raises(TrtError, lambda: Engine(classifier, plugins=[os.path.join(workdir, "libmine.so")],
+                                    backend="cpu"), "libmine.so")
     raises(ValueError, lambda: Engine(classifier, precision="fp64"), "precision 'fp64'")
     errors = []
     try:

@@ -99,9 +99,9 @@ typedef struct {
   trt_profiler_fn profiler;
   void *profiler_data;
   const trt_lite_calibrator_t *calibrator; /* NULL: none */
-  /* Shared libraries of plugins, loaded through trt_plugin_load_library
-   * before the model is parsed. Not available in this build yet: a
-   * non-empty list is refused. */
+  /* Shared libraries of plugins (trt/plugin.h), loaded through
+   * trt_plugin_load_library before the model is parsed or the plan loaded;
+   * they stay loaded for the life of the process. */
   const char *const *plugin_libraries;
   int nb_plugin_libraries;
 } trt_lite_options_t;
