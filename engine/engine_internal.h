@@ -5,6 +5,7 @@
 
 #include "memory_plan.h"
 #include "network_internal.h"
+#include "numerics/yolo_nms.h"
 #include "trt/image.h"
 #include "trt/runtime.h"
 
@@ -76,6 +77,12 @@ size_t trt_engine_binding_bytes(const trt_engine_t *engine, int b, int batch);
 trt_status_t trt_cuda_image_to_tensor(const trt_image_t *image,
                                       const trt_image_transform_t *transform, void *out,
                                       void *stream);
+
+/* The YOLO NMS kernels once nms.c checked the arguments (cuda/cuda_nms.c;
+ * no_cuda.c: TRT_STATUS_NO_DEVICE): runs them, copies the kept rows and
+ * their count to the host, waits. */
+trt_status_t trt_cuda_yolo_nms(const float *tensor, const trt_kyolo_t *yolo, void *workspace,
+                               trt_detection_t *out, int32_t *count, void *stream);
 
 /* Frees what a CUDA build left in trt_engine_t.timing_cache (a no-op for
  * NULL, and without CUDA). */

@@ -15,6 +15,8 @@
 
 #include <gst/video/video.h>
 #include <math.h>
+#include <trt/nms.h>
+#include <trt/runtime.h>
 
 #include "gsttrttensormeta.h"
 #include "trtclassification.h"
@@ -56,6 +58,14 @@ struct _GstTrtDetect
   gdouble threshold, iou_threshold;
   guint max_detections;
   gboolean class_agnostic, normalized;
+
+  /* YOLO tensors in device memory (output-memory=device): decoded and
+   * suppressed on their GPU in this workspace (streaming thread only) */
+  gpointer workspace;
+  gsize workspace_bytes;
+  gint workspace_device;
+  trt_detection_t *kept;
+  gboolean device_logged;
 };
 
 G_DEFINE_TYPE (GstTrtDetect, gst_trt_detect, GST_TYPE_TRT_DECODER);
@@ -111,6 +121,11 @@ gst_trt_detect_finalize (GObject *object)
 
   g_free (self->scores_tensor);
   g_free (self->classes_tensor);
+  if (self->workspace) {
+    trt_set_device (self->workspace_device);
+    trt_device_free (self->workspace);
+  }
+  g_free (self->kept);
   G_OBJECT_CLASS (gst_trt_detect_parent_class)->finalize (object);
 }
 
@@ -195,6 +210,72 @@ gst_trt_detect_get_property (GObject *object, guint id, GValue *value,
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
   GST_OBJECT_UNLOCK (self);
+}
+
+/* YOLO on the GPU: when @meta's tensor is float32 in device memory, the
+ * candidates are scored and suppressed there (trt_yolo_nms) and only the
+ * kept ones, in network pixels, come to @out; *@done says whether it ran
+ * (FALSE: the host path decodes). FALSE with @error when it failed. */
+static gboolean
+yolo_on_device (GstTrtDetect *self, const GstTrtTensorMeta *meta,
+    GstTrtDetectionLayout layout, gdouble threshold, gdouble iou, guint max,
+    gboolean agnostic, GArray *out, gboolean *done, GError **error)
+{
+  gint device = 0;
+  *done = FALSE;
+  if (layout != GST_TRT_DETECTION_YOLO_V5 && layout != GST_TRT_DETECTION_YOLO_V8)
+    return TRUE;
+  const GstTrtTensor *tensor =
+      gst_trt_decoder_main_tensor (GST_TRT_DECODER (self), meta, 0);
+  const float *data = tensor ? gst_trt_tensor_get_device_data (tensor, &device) : NULL;
+  if (!data || tensor->data_type != GST_TRT_TENSOR_DATA_TYPE_FLOAT32
+      || tensor->num_dims < 2 || max == 0)
+    return TRUE;
+  gsize rows = tensor->dims[tensor->num_dims - 2];
+  gsize cols = tensor->dims[tensor->num_dims - 1];
+  trt_yolo_layout_t yolo =
+      layout == GST_TRT_DETECTION_YOLO_V8 ? TRT_YOLO_V8 : TRT_YOLO_V5;
+  gint32 kept_max = (gint32) MIN (max, (guint) TRT_YOLO_MAX_CANDIDATES);
+  gsize needed = trt_yolo_nms_workspace (yolo, (int64_t) rows, (int64_t) cols, kept_max);
+  if (needed == 0)
+    return TRUE; /* not a shape the kernels take: the host path says why */
+  if (trt_set_device (device) != TRT_STATUS_OK)
+    goto failed;
+  if (!self->workspace || self->workspace_bytes < needed
+      || self->workspace_device != device) {
+    if (self->workspace) {
+      trt_set_device (self->workspace_device);
+      trt_device_free (self->workspace);
+      self->workspace = NULL;
+      trt_set_device (device);
+    }
+    if (trt_device_malloc (&self->workspace, needed) != TRT_STATUS_OK)
+      goto failed;
+    self->workspace_bytes = needed;
+    self->workspace_device = device;
+  }
+  self->kept = g_renew (trt_detection_t, self->kept, kept_max);
+  int32_t count = 0;
+  if (trt_yolo_nms (data, yolo, (int64_t) rows, (int64_t) cols, (float) threshold,
+          (float) iou, kept_max, agnostic, self->workspace, self->workspace_bytes,
+          self->kept, &count, NULL) != TRT_STATUS_OK)
+    goto failed;
+  for (int32_t i = 0; i < count; i++) {
+    const trt_detection_t *k = &self->kept[i];
+    GstTrtDetection d = {.x1 = k->x1, .y1 = k->y1, .x2 = k->x2, .y2 = k->y2,
+        .score = k->score, .label = (guint) MAX (k->label, 0)};
+    g_array_append_val (out, d);
+  }
+  if (!self->device_logged)
+    GST_INFO_OBJECT (self, "YOLO candidates decoded and suppressed on GPU %d", device);
+  self->device_logged = TRUE;
+  *done = TRUE;
+  return TRUE;
+
+failed:
+  g_set_error (error, GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED,
+      "NMS on the GPU failed: %s", trt_last_error ());
+  return FALSE;
 }
 
 /* The candidates of @meta's tensors per the layout (@names: the scores
@@ -309,15 +390,20 @@ gst_trt_detect_decode (GstTrtDecoder *decoder, GstBuffer *buffer,
   GST_OBJECT_UNLOCK (self);
 
   GArray *found = g_array_new (FALSE, FALSE, sizeof (GstTrtDetection));
-  gboolean ok = candidates (self, meta, layout, (const gchar **) names,
-      threshold, found, error);
+  gboolean on_device = FALSE;
+  gboolean ok = yolo_on_device (self, meta, layout, threshold, iou, max, agnostic,
+      found, &on_device, error);
+  if (ok && !on_device)
+    ok = candidates (self, meta, layout, (const gchar **) names, threshold,
+        found, error);
   g_free (names[0]);
   g_free (names[1]);
   if (ok) {
     guint candidates_found = found->len;
-    /* SSD's network suppressed already: only the count is capped */
-    gst_trt_nms (found, layout == GST_TRT_DETECTION_SSD ? 1.0 : iou, max,
-        agnostic);
+    /* SSD's network and the GPU path suppressed already: only the count
+     * is capped (and the order kept) */
+    gst_trt_nms (found, layout == GST_TRT_DETECTION_SSD || on_device ? 1.0 : iou,
+        max, agnostic);
     for (guint i = 0; i < found->len; i++) {
       GstTrtDetection *d = &g_array_index (found, GstTrtDetection, i);
       gst_trt_detection_to_frame (d, meta,

@@ -20,6 +20,7 @@
  * too large for shared memory; TRT_DETECTION_MAX_CANDIDATES bounds the
  * sequential NMS walk. */
 #include "detection.cuh"
+#include "block_sort.cuh"
 #include "kernel_common.cuh"
 
 namespace {
@@ -53,40 +54,9 @@ __global__ void decode_kernel(const float *loc, const float *priors, trt_box_t *
   }
 }
 
-__device__ int64_t next_pow2(int64_t n) {
-  int64_t p = 1;
-  while (p < n)
-    p <<= 1;
-  return p;
-}
-
-/* Sorts keys[0, size) ascending, size a power of two, with the whole block;
- * the keys must be visible to every thread (a __syncthreads before). */
-__device__ void block_sort(uint64_t *keys, int64_t size) {
-  for (int64_t k = 2; k <= size; k <<= 1) {
-    for (int64_t j = k >> 1; j > 0; j >>= 1) {
-      for (int64_t i = threadIdx.x; i < size; i += blockDim.x) {
-        const int64_t partner = i ^ j;
-        if (partner <= i)
-          continue;
-        const uint64_t a = keys[i], b = keys[partner];
-        const bool ascending = (i & k) == 0;
-        if ((a > b) == ascending) {
-          keys[i] = b;
-          keys[partner] = a;
-        }
-      }
-      __syncthreads();
-    }
-  }
-}
-
-/* Pads keys[from, to) with the largest key, which sorts last. */
-__device__ void pad_keys(uint64_t *keys, int64_t from, int64_t to) {
-  for (int64_t i = from + threadIdx.x; i < to; i += blockDim.x)
-    keys[i] = UINT64_MAX;
-  __syncthreads();
-}
+using trtk::block_sort;
+using trtk::next_pow2;
+using trtk::pad_keys;
 
 __global__ void class_kernel(const float *conf, const trt_box_t *boxes, uint64_t *all_keys,
                              int32_t *all_kept, int32_t *all_counts, const trt_kdetection_t d,

@@ -37,6 +37,8 @@ cp -L "$(ldd "$build/gst/libgsttrtinfer.so" | awk '$1 == "libprotobuf-c.so.1" {p
 bash models/fetch_models.sh models/downloads >/dev/null
 # the element tests' tiny classifier, for tests/gpu/run_soak_gpu.sh
 cp tests/element/data/classifier.onnx "$bundle/data/"
+# a constant YOLOv8 output, for trtdetect's NMS on the GPU there
+cp tests/element/data/yolov8.onnx "$bundle/data/"
 /usr/bin/python3 models/make_inputs.py "$build/inputs" >/dev/null
 cp "$build/inputs/det.png" "$bundle/data/"
 # the OCR demo's pages and their truth, and PP-OCR rec's dictionary, for

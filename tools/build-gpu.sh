@@ -33,6 +33,7 @@ programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_lay
           tests/gpu/test_gpu_plan tests/gpu/test_gpu_threads tests/gpu/test_gpu_models
           tests/gpu/test_gpu_precision tests/gpu/test_gpu_nhwc_conv tests/gpu/test_gpu_ssd
           tests/gpu/test_cuda_layers tests/gpu/test_cuda_conv tests/gpu/test_cuda_matmul
+          tests/gpu/test_gpu_nms
           bench/image_bench)
 ninja -C "$build" "${programs[@]}"
 

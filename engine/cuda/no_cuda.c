@@ -130,3 +130,9 @@ trt_status_t trt_cuda_image_to_tensor(const trt_image_t *image,
 void trt_cuda_timing_cache_free(void *cache) {
   (void)cache;
 }
+
+trt_status_t trt_cuda_yolo_nms(const float *tensor, const trt_kyolo_t *yolo, void *workspace,
+                               trt_detection_t *out, int32_t *count, void *stream) {
+  (void)tensor, (void)yolo, (void)workspace, (void)out, (void)count, (void)stream;
+  return no_cuda("trt_yolo_nms");
+}

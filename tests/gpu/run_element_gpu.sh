@@ -114,6 +114,18 @@ gst-launch-1.0 -q $decode ! "video/x-raw(memory:CUDAMemory)" ! \
     engine-file="$out/det-cuda-fp32.plan" $properties ! fakesink >"$out/nvdec.log" 2>&1 ||
   { tail -20 "$out/nvdec.log"; exit 1; }
 echo "60 frames decoded into CUDA memory and inferred in $(( ($(date +%s%N) - start) / 1000000 )) ms (start-up included)"
+echo "== trtdetect: YOLO decode and NMS on the GPU (output-memory=device) against the host's"
+for memory in device system; do
+  GST_DEBUG=trtdetect:4 "$bundle/bin/trtinfer-app" "$bundle/data/yolov8.onnx" \
+    "$page ! imagefreeze num-buffers=2" 2 \
+    "backend=cuda output-memory=$memory unique-id=1 ! trtdetect infer-id=1" \
+    >"$out/detect-$memory.log" 2>&1 || { tail -20 "$out/detect-$memory.log"; exit 1; }
+done
+grep -q "suppressed on GPU" "$out/detect-device.log" ||
+  { echo "trtdetect did not run NMS on the GPU"; exit 1; }
+diff <(grep "^  region" "$out/detect-device.log") <(grep "^  region" "$out/detect-system.log") ||
+  { echo "regions differ between the GPU's NMS and the host's"; exit 1; }
+grep "^  region" "$out/detect-device.log" | head -2
 echo "== OCR in one pipeline on the GPU (pipelines/ocr.sh: det, cls and rec on CUDA engines)"
 mkdir -p "$out/ppocr"
 for file in det.onnx cls.onnx rec.onnx; do

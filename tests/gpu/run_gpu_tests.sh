@@ -74,7 +74,7 @@ for step in "${steps[@]}"; do
   case "$step" in
   layers)
     run gpu_layers_vs_cpu "$bin/test_gpu_layers"
-    for name in test_cuda_layers test_cuda_conv test_cuda_matmul; do
+    for name in test_cuda_layers test_cuda_conv test_cuda_matmul test_gpu_nms; do
       run "$name" "$bin/$name"
     done
     ;;
