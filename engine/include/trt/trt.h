@@ -6,6 +6,7 @@
 #include "trt/image.h"
 #include "trt/lite.h"
 #include "trt/network.h"
+#include "trt/nms.h"
 #include "trt/onnx_parser.h"
 #include "trt/plugin.h"
 #include "trt/runtime.h"
