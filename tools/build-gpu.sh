@@ -33,9 +33,11 @@ programs=(tools/giexec tests/conformance/onnx_conformance tests/gpu/test_gpu_lay
           tests/gpu/test_gpu_plan tests/gpu/test_gpu_threads tests/gpu/test_gpu_models
           tests/gpu/test_gpu_precision tests/gpu/test_gpu_nhwc_conv tests/gpu/test_gpu_ssd
           tests/gpu/test_cuda_layers tests/gpu/test_cuda_conv tests/gpu/test_cuda_matmul
-          tests/gpu/test_gpu_nms
+          tests/gpu/test_gpu_nms tests/gpu/test_gpu_plugin
           bench/image_bench)
-ninja -C "$build" "${programs[@]}"
+# the Lite library (the Python module's) and the tests' plugin library
+libraries=(engine/libtrtlite.so tests/plugins/libtrt_test_plugins.so)
+ninja -C "$build" "${programs[@]}" "${libraries[@]}"
 
 bundle="$build/bundle"
 rm -rf "$bundle"
@@ -47,6 +49,14 @@ done
 # Shared libraries the GPU machine may not have (it has CUDA 13, cuDNN, cuBLAS).
 cp -L "$build/engine/libtrtengine.so" "$bundle/lib/"
 strip "$bundle/lib/libtrtengine.so"
+for library in "${libraries[@]}"; do
+  cp -L "$build/$library" "$bundle/lib/"
+done
+cp tests/data/onnx/scaled_square.onnx "$bundle/data/"
+# the Python module (python/trtinfer, its _config.py from the build)
+mkdir -p "$bundle/python/trtinfer"
+cp python/trtinfer/__init__.py python/trtinfer/lite.py "$build/python/_config.py" \
+  "$bundle/python/trtinfer/"
 for library in libprotobuf-c.so.1 libcudart.so.13; do
   found="$(ldd "$build/tools/giexec" | awk -v l="$library" '$1 == l {print $3}')"
   [[ -n "$found" ]] && cp -L "$found" "$bundle/lib/"

@@ -4,8 +4,9 @@
 #
 #   tests/gpu/run_gpu_tests.sh OUTDIR [STEP...]
 #
-# STEPs (default: all, in this order): layers plan fp16 threads models families
-# conformance bench. `families`: one torchvision model per further family
+# STEPs (default: all, in this order): layers lite plan fp16 threads models
+# families conformance bench (lite: the plugin library's CUDA op and the
+# Python Lite module against PyTorch). `families`: one torchvision model per further family
 # (export_torchvision.py FAMILIES), FP32 and FP16 against the CPU.
 # `bench-families` (not in the default list: it takes longer than one call
 # of the GPU machine allows beside the rest): the benchmark on those
@@ -23,11 +24,11 @@
 # is SKIPPED with the reason.
 set -uo pipefail
 
-[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|plan|fp16|threads|models|families|conformance|bench|bench-families|bench-ppocr|bench-image]..." >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [layers|lite|plan|fp16|threads|models|families|conformance|bench|bench-families|bench-ppocr|bench-image]..." >&2; exit 2; }
 outdir="$1"
 shift
 steps=("$@")
-[[ ${#steps[@]} -gt 0 ]] || steps=(layers plan fp16 threads models families conformance bench)
+[[ ${#steps[@]} -gt 0 ]] || steps=(layers lite plan fp16 threads models families conformance bench)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bundle="${TRT_GPU_BUNDLE:-$root/build-gpu/bundle}"
 bin="$bundle/bin"
@@ -77,6 +78,14 @@ for step in "${steps[@]}"; do
     for name in test_cuda_layers test_cuda_conv test_cuda_matmul test_gpu_nms; do
       run "$name" "$bin/$name"
     done
+    ;;
+  lite)
+    # a plugin layer's CUDA enqueue against its CPU execution; the Python
+    # module (Lite over libtrtlite) against PyTorch
+    run gpu_plugin "$bin/test_gpu_plugin" "$bundle/lib/libtrt_test_plugins.so" \
+      "$bundle/data/scaled_square.onnx"
+    run lite_torch env PYTHONPATH="$bundle/python" TRTINFER_LIBRARY="$bundle/lib/libtrtlite.so" \
+      python3 "$root/tests/gpu/test_lite_torch.py" "$work/lite"
     ;;
   plan) run gpu_plan "$bin/test_gpu_plan" "$bundle/data/conv_relu_pool.onnx" 2 ;;
   fp16)
