@@ -168,7 +168,7 @@ extern "C" cudaError_t trt_launch_activation(const float *x, float *y, int64_t c
 }
 
 extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type,
-                                        trt_kchain_t chain, trt_kview_t view, int vectorized,
+                                        trt_kchain_t chain, trt_kview_t view,
                                         cudaStream_t stream) {
   if (count <= 0)
     return cudaSuccess;
@@ -177,7 +177,6 @@ extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, i
     return cudaErrorInvalidValue;
   /* Float tensors written contiguously go 16 bytes at a time. */
   const bool vector = !trtk::view_strided(view) && ((uintptr_t)x | (uintptr_t)y) % 16 == 0;
-  (void)vectorized; /* tactic 1 is kept for plans: both tactics take this path */
   switch (type) {
   case TRT_KTYPE_FLOAT32:
     if (vector) {
@@ -200,10 +199,4 @@ extern "C" cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, i
   default:
     return cudaErrorInvalidValue;
   }
-}
-
-extern "C" cudaError_t trt_launch_unary_chain(const float *x, float *y, int64_t count,
-                                              trt_kchain_t chain, trt_kview_t view,
-                                              int vectorized, cudaStream_t stream) {
-  return trt_launch_unary(x, y, count, TRT_KTYPE_FLOAT32, chain, view, vectorized, stream);
 }

@@ -34,15 +34,11 @@ typedef struct {
 
 /* The unary layer: `type` is TRT_KTYPE_FLOAT32, _FLOAT16, _INT32 or _INT64 (integers:
  * one step of Relu, Abs, Neg or None); output element i goes to view
- * position i. `vectorized` asks for float4 accesses (float32, contiguous
- * output, count % 4 == 0 and 16-byte aligned pointers; otherwise the scalar
- * kernel runs). x may be y. */
+ * position i. Float tensors with a contiguous output and 16-byte aligned
+ * pointers go 16 bytes per thread (any count); the rest element by
+ * element. x may be y. */
 cudaError_t trt_launch_unary(const void *x, void *y, int64_t count, int type, trt_kchain_t chain,
-                             trt_kview_t view, int vectorized, cudaStream_t stream);
-
-/* trt_launch_unary on float32 data. */
-cudaError_t trt_launch_unary_chain(const float *x, float *y, int64_t count, trt_kchain_t chain,
-                                   trt_kview_t view, int vectorized, cudaStream_t stream);
+                             trt_kview_t view, cudaStream_t stream);
 
 #ifdef __cplusplus
 }

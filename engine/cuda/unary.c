@@ -1,8 +1,9 @@
 /* CUDA unary layer (kernels/pointwise.cu): every activation kind on float32
  * and float16 (FP16 engines), Relu/Abs/Neg/None on int32 and int64, as engine/cpu/unary.c. The output
  * may be a strided view; a chain fused by the pointwise pass (float32) runs
- * in the same kernel, each step rounded to float. Tactics: 0 scalar, 1
- * float4 (float32, contiguous, a multiple of 4 elements). */
+ * in the same kernel, each step rounded to float. One tactic: the kernel
+ * takes 16 bytes per thread where the tensors allow; tactic 1 (float4,
+ * from before that) is still accepted in plans and runs the same. */
 #include "cuda/cuda_layer_util.h"
 #include "kernels/pointwise.cuh"
 
@@ -11,7 +12,6 @@ static int unary_list_tactics(const trt_network_t *network, const trt_layer_t *l
                               int max_tactics) {
   (void)env;
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
-  const trt_tensor_t *y = trt_layer_output(network, layer, 0);
   if (!x || !layer->params) {
     trt_error(TRT_STATUS_INVALID_ARGUMENT, "Unary: missing input or parameters");
     return 0;
@@ -31,18 +31,14 @@ static int unary_list_tactics(const trt_network_t *network, const trt_layer_t *l
   }
   if (trt_cuda_require_contiguous(network, layer, false) != TRT_STATUS_OK)
     return 0;
-  int count = trt_cuda_tactic_add(tactics, max_tactics, 0, TRT_CUDA_TACTIC_SCALAR, "unary_scalar");
-  if (x->type == TRT_DATA_TYPE_FLOAT32 && !trt_cuda_tensor_strided(network, y) &&
-      trt_dims_volume(&x->dims) % 4 == 0)
-    count = trt_cuda_tactic_add(tactics, max_tactics, count, TRT_CUDA_TACTIC_VEC4, "unary_vec4");
-  return count;
+  return trt_cuda_tactic_add(tactics, max_tactics, 0, TRT_CUDA_TACTIC_SCALAR, "unary");
 }
 
 static trt_status_t unary_enqueue(void *state, const trt_network_t *network,
                                   const trt_layer_t *layer, int32_t tactic,
                                   const void *const *inputs, void *const *outputs,
                                   trt_cuda_env_t *env) {
-  (void)state;
+  (void)state, (void)tactic; /* 0, or 1 from older plans: the same kernel */
   const trt_unary_params_t *params = layer->params;
   const trt_tensor_t *x = trt_layer_input(network, layer, 0);
   const trt_tensor_t *y = trt_layer_output(network, layer, 0);
@@ -53,8 +49,7 @@ static trt_status_t unary_enqueue(void *state, const trt_network_t *network,
     chain.steps[s] = (trt_kactivation_t){(int)step->kind, step->alpha, step->beta};
   }
   TRT_LAUNCH_CHECK(trt_launch_unary(inputs[0], outputs[0], trt_dims_volume(&x->dims), (int)x->type,
-                                    chain, trt_cuda_output_view(network, y),
-                                    tactic == TRT_CUDA_TACTIC_VEC4, env->stream));
+                                    chain, trt_cuda_output_view(network, y), env->stream));
   return TRT_STATUS_OK;
 }
 
