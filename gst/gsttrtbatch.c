@@ -744,16 +744,16 @@ gst_trt_batch_begin_buffer (GstTrtBatch * batch, GstBuffer * buffer)
   batch->sets[batch->filling].uploaded_slot = -1;
 }
 
-/* The current buffer's part in the filling set, made on first use. */
+/* @frame's part in the filling set, made on first use. */
 static Pending *
-current_part (GstTrtBatch * batch)
+filling_part (GstTrtBatch * batch, Frame * frame)
 {
   BatchSet *set = &batch->sets[batch->filling];
   Pending *tail = g_queue_peek_tail (&set->pending);
 
-  if (tail && tail->frame == batch->current)
+  if (tail && tail->frame == frame)
     return tail;
-  tail = pending_new (batch->current);
+  tail = pending_new (frame);
   g_queue_push_tail (&set->pending, tail);
   return tail;
 }
@@ -767,7 +767,7 @@ gst_trt_batch_add_item (GstTrtBatch * batch, gint roi_id,
   g_return_if_fail (batch->current != NULL);
   g_return_if_fail (set->filled < batch->capacity);
   Item item = {.slot = set->filled++,.roi_id = roi_id,.geometry = *geometry };
-  g_array_append_val (current_part (batch)->items, item);
+  g_array_append_val (filling_part (batch, batch->current)->items, item);
   write_frame_inputs (batch, set, item.slot, geometry);
 }
 
@@ -785,9 +785,7 @@ gst_trt_batch_end_buffer (GstTrtBatch * batch)
     frame_unref (frame);
     return;
   }
-  batch->current = frame;
-  current_part (batch)->last = TRUE;
-  batch->current = NULL;
+  filling_part (batch, frame)->last = TRUE;
   frame_unref (frame);
 }
 
