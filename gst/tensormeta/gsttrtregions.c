@@ -1,6 +1,8 @@
 /* A buffer's regions of interest, for bindings; see gsttrtregions.h. */
 #include "gsttrtregions.h"
 
+#include "gsttrtmetalist.h"
+
 /**
  * gst_trt_buffer_get_regions:
  * @buffer: a #GstBuffer
@@ -15,15 +17,8 @@
 GList *
 gst_trt_buffer_get_regions (GstBuffer *buffer)
 {
-  GList *regions = NULL;
-  gpointer state = NULL;
-  GstMeta *meta;
-
   g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
-  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
-              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
-    regions = g_list_prepend (regions, meta);
-  return g_list_reverse (regions);
+  return gst_trt_buffer_metas_of (buffer, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE);
 }
 
 /**

@@ -6,6 +6,8 @@
 
 #include <gst/video/video.h>
 
+#include "gsttrtmetalist.h"
+
 GST_DEBUG_CATEGORY_STATIC (gst_trt_tensor_meta_debug);
 #define GST_CAT_DEFAULT gst_trt_tensor_meta_debug
 
@@ -670,13 +672,6 @@ gst_trt_tensor_meta_get_tensor (const GstTrtTensorMeta *meta, gsize index)
 GList *
 gst_trt_buffer_get_tensor_metas (GstBuffer *buffer)
 {
-  GList *metas = NULL;
-  gpointer state = NULL;
-  GstMeta *meta;
-
   g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
-  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
-              GST_TRT_TENSOR_META_API_TYPE)))
-    metas = g_list_prepend (metas, meta);
-  return g_list_reverse (metas);
+  return gst_trt_buffer_metas_of (buffer, GST_TRT_TENSOR_META_API_TYPE);
 }
