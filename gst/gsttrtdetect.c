@@ -114,6 +114,18 @@ gst_trt_detect_init (GstTrtDetect *self)
   self->max_detections = DEFAULT_MAX_DETECTIONS;
 }
 
+/* Frees the GPU path's workspace on the device it was made on. */
+static void
+release_workspace (GstTrtDetect *self)
+{
+  if (!self->workspace)
+    return;
+  trt_set_device (self->workspace_device);
+  trt_device_free (self->workspace);
+  self->workspace = NULL;
+  self->workspace_bytes = 0;
+}
+
 static void
 gst_trt_detect_finalize (GObject *object)
 {
@@ -121,10 +133,7 @@ gst_trt_detect_finalize (GObject *object)
 
   g_free (self->scores_tensor);
   g_free (self->classes_tensor);
-  if (self->workspace) {
-    trt_set_device (self->workspace_device);
-    trt_device_free (self->workspace);
-  }
+  release_workspace (self);
   g_free (self->kept);
   G_OBJECT_CLASS (gst_trt_detect_parent_class)->finalize (object);
 }
@@ -239,16 +248,12 @@ yolo_on_device (GstTrtDetect *self, const GstTrtTensorMeta *meta,
   gsize needed = trt_yolo_nms_workspace (yolo, (int64_t) rows, (int64_t) cols, kept_max);
   if (needed == 0)
     return TRUE; /* not a shape the kernels take: the host path says why */
+  if (self->workspace && (self->workspace_bytes < needed
+          || self->workspace_device != device))
+    release_workspace (self);
   if (trt_set_device (device) != TRT_STATUS_OK)
     goto failed;
-  if (!self->workspace || self->workspace_bytes < needed
-      || self->workspace_device != device) {
-    if (self->workspace) {
-      trt_set_device (self->workspace_device);
-      trt_device_free (self->workspace);
-      self->workspace = NULL;
-      trt_set_device (device);
-    }
+  if (!self->workspace) {
     if (trt_device_malloc (&self->workspace, needed) != TRT_STATUS_OK)
       goto failed;
     self->workspace_bytes = needed;
