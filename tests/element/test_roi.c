@@ -393,6 +393,46 @@ GST_START_TEST (test_upside_down_text_region_crops_turned)
 }
 GST_END_TEST;
 
+/* A "text-region" whose corners are not 8 finite numbers (@count values,
+ * or 8 with one NaN when @count is 0): the region is cropped as its
+ * rectangle. */
+static void
+add_bad_corners (GstVideoRegionOfInterestMeta *roi, guint count)
+{
+  GValue array = G_VALUE_INIT, item = G_VALUE_INIT;
+  gst_value_array_init (&array, 8);
+  g_value_init (&item, G_TYPE_DOUBLE);
+  for (guint i = 0; i < (count ? count : 8); i++) {
+    g_value_set_double (&item, count == 0 && i == 3 ? NAN : 10.0 + i);
+    gst_value_array_append_value (&array, &item);
+  }
+  g_value_unset (&item);
+  GstStructure *s = gst_structure_new_empty ("text-region");
+  gst_structure_take_value (s, "corners", &array);
+  gst_video_region_of_interest_meta_add_param (roi, s);
+}
+
+GST_START_TEST (test_malformed_corners_crop_the_rectangle)
+{
+  GstHarness *h = roi_harness ("uint8.onnx", "");
+  GstBuffer *in = quadrant_frame (0);
+  add_bad_corners (add_quadrant_region (in, "text", 1, 0), 6);
+  add_bad_corners (add_quadrant_region (in, "text", 2, 0), 0);
+  fail_unless_equals_int (gst_harness_push (h, in), GST_FLOW_OK);
+  GstBuffer *out = gst_harness_pull (h);
+  for (guint r = 0; r < 2; r++) {
+    GstVideoRegionOfInterestMeta *roi = find_region (out, "text", r);
+    GstTrtTensorMeta *meta =
+        gst_trt_tensor_meta_get_for_region (out, 3, roi->id);
+    fail_unless (meta != NULL);
+    check_region_values (meta, quadrant_of (roi));
+    fail_unless_equals_int (meta->source_width, 20);
+  }
+  gst_buffer_unref (out);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 /* 16x16 RGB, four 8x8 quadrants coloured as quadrant_frame's. */
 static GstBuffer *
 small_quadrant_frame (void)
@@ -478,6 +518,7 @@ roi_suite (void)
   tcase_add_test (tc, test_decoders_write_into_regions);
   tcase_add_test (tc, test_upside_down_text_region_crops_turned);
   tcase_add_test (tc, test_detector_then_classifier);
+  tcase_add_test (tc, test_malformed_corners_crop_the_rectangle);
   return s;
 }
 
